@@ -1,0 +1,1 @@
+"""aftercare: a Telegram bot that looks after patients after a microneedling treatment."""

@@ -1,0 +1,669 @@
+"""The knowledge base: what staff write in `knowledge/`, loaded and validated.
+
+Loading is all or nothing: a folder with any problem raises one `KnowledgeError` that
+lists every problem as `file:line: message`, so a half-loaded knowledge base can never
+reach a patient. The format is described in `docs/knowledge-guide.md`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import time
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+DEFAULT_KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent / "knowledge"
+
+REQUIRED_TOPICS = (
+    "redness-swelling",
+    "pain-discomfort",
+    "washing-cleansing",
+    "moisturizer-hydration",
+    "serums",
+    "actives-to-avoid",
+    "makeup",
+    "sun-protection",
+    "exercise-sweating",
+    "swimming-heat",
+    "peeling-flaking",
+    "breakouts",
+    "results-timeline",
+    "how-it-works",
+    "sessions-followup",
+    "lifestyle-diet",
+    "warning-signs",
+    "scars-pigmentation",
+    "shaving-hair-removal",
+    "touching-hygiene",
+    "other-treatments",
+    "contact-clinic",
+    "before-treatment",
+)
+WARNING_SIGNS = "warning-signs"
+TELEGRAM_MESSAGE_LIMIT = 4096
+TITLE_LIMIT = 40
+MIN_EXAMPLES = 3
+
+TOPIC_FIELDS = {"id", "title", "scope", "examples", "keywords", "answer", "by_day"}
+TOPIC_REQUIRED = ("id", "title", "examples", "answer")
+SCOPES = ("aftercare", "off-topic")
+WORDING_KEYS = (
+    "clinic_name",
+    "clinic_phone",
+    "emergency_number",
+    "welcome",
+    "disclaimer",
+    "ask_treatment_date",
+    "fallback",
+    "did_you_mean",
+    "red_flag_answer",
+    "non_text",
+    "help",
+)
+CHECKIN_FIELDS = {"day", "message", "replies", "booking"}
+REPLY_FIELDS = {"label", "answer", "topic", "worrying"}
+_ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_DAYS_PATTERN = re.compile(r"^\s*(\d+)\s*(?:(\+)|-\s*(\d+))?\s*$")
+_QUIET_PATTERN = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in the knowledge folder, located for the person who edits it."""
+
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+class KnowledgeError(Exception):
+    """The knowledge folder cannot be used; `problems` says every reason."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass(frozen=True)
+class DayVariant:
+    """An answer that applies from day `first` to day `last` (None: onwards)."""
+
+    first: int
+    last: int | None
+    answer: str
+
+    def covers(self, day: int) -> bool:
+        return day >= self.first and (self.last is None or day <= self.last)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One topic: how patients ask about it and what the clinic answers."""
+
+    id: str
+    title: str
+    examples: tuple[str, ...]
+    answer: str
+    keywords: tuple[str, ...] = ()
+    by_day: tuple[DayVariant, ...] = ()
+    scope: str = "aftercare"
+    source: str = ""
+
+    @property
+    def is_aftercare(self) -> bool:
+        return self.scope == "aftercare"
+
+    def answer_for(self, day: int | None) -> str:
+        """The answer for a patient on `day` since treatment (None: day unknown)."""
+        if day is not None:
+            for variant in self.by_day:
+                if variant.covers(day):
+                    return variant.answer
+        return self.answer
+
+
+@dataclass(frozen=True)
+class CheckInReply:
+    """A reply button under a check-in and what pressing it does."""
+
+    label: str
+    answer: str | None = None
+    topic: str | None = None
+    worrying: bool = False
+
+
+@dataclass(frozen=True)
+class CheckInStep:
+    """One planned check-in: sent on `day` since treatment."""
+
+    day: int
+    message: str
+    replies: tuple[CheckInReply, ...] = ()
+    booking: bool = False
+
+
+@dataclass(frozen=True)
+class CheckInPlan:
+    """The days the bot checks in, and the local hours it must stay quiet."""
+
+    steps: tuple[CheckInStep, ...]
+    quiet_start: time = time(21, 0)
+    quiet_end: time = time(8, 0)
+
+    def step(self, day: int) -> CheckInStep | None:
+        return next((s for s in self.steps if s.day == day), None)
+
+
+@dataclass(frozen=True)
+class Wording:
+    """The bot's own sentences, with the clinic's details filled in."""
+
+    texts: Mapping[str, str]
+
+    def __getitem__(self, key: str) -> str:
+        return self.texts[key]
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    """Everything staff wrote, validated and immutable."""
+
+    rules: tuple[Rule, ...]
+    wording: Wording
+    plan: CheckInPlan
+    concepts: Mapping[str, tuple[str, ...]]
+    source_dir: Path
+    fingerprint: str
+    _by_id: Mapping[str, Rule] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_id", {r.id: r for r in self.rules})
+
+    def rule(self, rule_id: str) -> Rule:
+        return self._by_id[rule_id]
+
+    def has_rule(self, rule_id: str) -> bool:
+        return rule_id in self._by_id
+
+    @property
+    def aftercare_rules(self) -> tuple[Rule, ...]:
+        return tuple(r for r in self.rules if r.is_aftercare)
+
+
+class _Node(dict):  # type: ignore[type-arg]
+    """A YAML mapping that remembers the line of each key."""
+
+    line: int
+    lines: dict[str, int]
+
+
+class _Seq(list):  # type: ignore[type-arg]
+    """A YAML sequence that remembers the line of each item."""
+
+    line: int
+    lines: list[int]
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A safe YAML loader that keeps line numbers for error messages."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _Node:
+    loader.flatten_mapping(node)
+    mapping = _Node()
+    mapping.line = node.start_mark.line + 1
+    mapping.lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        line = key_node.start_mark.line + 1
+        if key in mapping:
+            raise yaml.MarkedYAMLError(
+                problem=f'"{key}" appears twice (first on line {mapping.lines[key]})',
+                problem_mark=key_node.start_mark,
+            )
+        mapping[key] = loader.construct_object(value_node, deep=True)
+        mapping.lines[key] = line
+    return mapping
+
+
+def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> _Seq:
+    seq = _Seq(loader.construct_object(child, deep=True) for child in node.value)
+    seq.line = node.start_mark.line + 1
+    seq.lines = [child.start_mark.line + 1 for child in node.value]
+    return seq
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+
+
+class _Collector:
+    """Gathers problems for one file so every check can report and move on."""
+
+    def __init__(self, name: str, problems: list[Problem]) -> None:
+        self.name = name
+        self.problems = problems
+
+    def add(self, line: int, message: str) -> None:
+        self.problems.append(Problem(self.name, line, message))
+
+
+def _read_yaml(path: Path, name: str, problems: list[Problem]) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        problems.append(Problem(name, 1, f"cannot read the file: {error}"))
+        return None
+    try:
+        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else 1
+        what = error.problem or "not valid YAML"
+        problems.append(Problem(name, line, f"{what} (check indentation, colons and quotes)"))
+    except yaml.YAMLError as error:
+        problems.append(Problem(name, 1, f"not valid YAML: {error}"))
+    return None
+
+
+def _line(node: Any, key: str | None = None) -> int:
+    if isinstance(node, _Node) and key is not None and key in node.lines:
+        return node.lines[key]
+    return getattr(node, "line", 1)
+
+
+def _text(value: Any, where: _Collector, line: int, what: str) -> str | None:
+    if not isinstance(value, str) or not value.strip():
+        where.add(line, f"{what} must be non-empty text")
+        return None
+    if len(value) > TELEGRAM_MESSAGE_LIMIT:
+        where.add(
+            line,
+            f"{what} is {len(value)} characters; Telegram allows {TELEGRAM_MESSAGE_LIMIT}",
+        )
+        return None
+    return value.strip()
+
+
+def _text_list(node: Any, key: str, where: _Collector, minimum: int) -> tuple[str, ...]:
+    value = node.get(key)
+    if value is None:
+        return ()
+    line = _line(node, key)
+    if not isinstance(value, list):
+        where.add(line, f"{key} must be a list (one '- ' line per entry)")
+        return ()
+    items: list[str] = []
+    for index, item in enumerate(value):
+        item_line = value.lines[index] if isinstance(value, _Seq) else line
+        if isinstance(item, (int, float)) and not isinstance(item, bool):
+            item = str(item)
+        if not isinstance(item, str) or not item.strip():
+            where.add(item_line, f"{key}: entry {index + 1} must be non-empty text")
+            continue
+        items.append(item.strip())
+    if len(items) < minimum:
+        where.add(line, f"{key} needs at least {minimum} entries, found {len(items)}")
+    return tuple(items)
+
+
+def parse_days(text: str) -> tuple[int, int | None] | None:
+    """`"3"` -> (3, 3), `"0-1"` -> (0, 1), `"2+"` -> (2, None); None when malformed."""
+    match = _DAYS_PATTERN.match(text)
+    if not match:
+        return None
+    first = int(match.group(1))
+    if match.group(2):
+        return first, None
+    last = int(match.group(3)) if match.group(3) else first
+    return (first, last) if last >= first else None
+
+
+def _day_variants(node: _Node, where: _Collector) -> tuple[DayVariant, ...]:
+    value = node.get("by_day")
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        where.add(_line(node, "by_day"), "by_day must be a list of '- days: ... answer: ...'")
+        return ()
+    variants: list[DayVariant] = []
+    for index, entry in enumerate(value):
+        line = value.lines[index] if isinstance(value, _Seq) else _line(node, "by_day")
+        if not isinstance(entry, dict):
+            where.add(line, "each by_day entry needs 'days:' and 'answer:'")
+            continue
+        unknown = sorted(set(entry) - {"days", "answer"})
+        for key in unknown:
+            where.add(_line(entry, key), f"unknown field '{key}' in by_day (use days, answer)")
+        days = parse_days(str(entry.get("days", "")))
+        if days is None:
+            where.add(
+                _line(entry, "days"),
+                f"days '{entry.get('days', '')}' is not N, N-M or N+ (for example 0-1 or 3+)",
+            )
+            continue
+        answer = _text(entry.get("answer"), where, _line(entry, "answer"), "by_day answer")
+        if answer is None:
+            continue
+        variant = DayVariant(days[0], days[1], answer)
+        for other in variants:
+            if _overlap(variant, other):
+                where.add(line, f"days '{entry.get('days')}' overlaps another by_day entry")
+        variants.append(variant)
+    return tuple(variants)
+
+
+def _overlap(a: DayVariant, b: DayVariant) -> bool:
+    a_last = a.last if a.last is not None else float("inf")
+    b_last = b.last if b.last is not None else float("inf")
+    return a.first <= b_last and b.first <= a_last
+
+
+def _load_topic(path: Path, name: str, problems: list[Problem]) -> Rule | None:
+    where = _Collector(name, problems)
+    before = len(problems)
+    node = _read_yaml(path, name, problems)
+    if node is None:
+        if len(problems) == before:
+            where.add(1, "the file is empty")
+        return None
+    if not isinstance(node, _Node):
+        where.add(1, "a topic file must be a set of 'field: value' lines")
+        return None
+    for key in sorted(set(node) - TOPIC_FIELDS, key=str):
+        allowed = ", ".join(sorted(TOPIC_FIELDS))
+        where.add(_line(node, key), f"unknown field '{key}' (allowed: {allowed})")
+    for key in TOPIC_REQUIRED:
+        if key not in node:
+            where.add(node.line, f"missing field '{key}'")
+    rule_id = node.get("id")
+    if not isinstance(rule_id, str) or not _ID_PATTERN.match(rule_id):
+        if "id" in node:
+            where.add(_line(node, "id"), "id must be lowercase letters, digits and dashes")
+        rule_id = None
+    elif rule_id != path.stem:
+        where.add(_line(node, "id"), f"id '{rule_id}' must match the file name '{path.stem}'")
+    title = node.get("title")
+    if "title" in node and (not isinstance(title, str) or not title.strip()):
+        where.add(_line(node, "title"), "title must be non-empty text")
+        title = None
+    elif isinstance(title, str) and len(title) > TITLE_LIMIT:
+        where.add(_line(node, "title"), f"title is over {TITLE_LIMIT} characters (it is a button)")
+    scope = node.get("scope", "aftercare")
+    if scope not in SCOPES:
+        where.add(_line(node, "scope"), f"scope must be one of: {', '.join(SCOPES)}")
+    examples = _text_list(node, "examples", where, MIN_EXAMPLES if "examples" in node else 0)
+    keywords = _text_list(node, "keywords", where, 0)
+    answer = None
+    if "answer" in node:
+        answer = _text(node.get("answer"), where, _line(node, "answer"), "answer")
+    by_day = _day_variants(node, where)
+    if len(problems) > before or rule_id is None or answer is None:
+        return None
+    return Rule(
+        id=rule_id,
+        title=str(title).strip(),
+        examples=examples,
+        answer=answer,
+        keywords=keywords,
+        by_day=by_day,
+        scope=str(scope),
+        source=name,
+    )
+
+
+def _load_wording(path: Path, name: str, problems: list[Problem]) -> Wording | None:
+    where = _Collector(name, problems)
+    node = _read_yaml(path, name, problems)
+    if not isinstance(node, _Node):
+        if node is not None:
+            where.add(1, "bot.yaml must be a set of 'key: text' lines")
+        return None
+    before = len(problems)
+    for key in sorted(set(node) - set(WORDING_KEYS), key=str):
+        where.add(_line(node, key), f"unknown key '{key}' (allowed: {', '.join(WORDING_KEYS)})")
+    texts: dict[str, str] = {}
+    for key in WORDING_KEYS:
+        if key not in node:
+            where.add(node.line, f"missing key '{key}'")
+            continue
+        value = node[key]
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        text = _text(value, where, _line(node, key), key)
+        if text is not None:
+            texts[key] = text
+    if len(problems) > before:
+        return None
+    details = {k: texts[k] for k in ("clinic_name", "clinic_phone", "emergency_number")}
+    filled: dict[str, str] = {}
+    for key, text in texts.items():
+        try:
+            filled[key] = text.format(**details)
+        except (KeyError, IndexError, ValueError) as error:
+            allowed = "{clinic_name}, {clinic_phone}, {emergency_number}"
+            where.add(_line(node, key), f"{key}: bad placeholder {error} (use {allowed})")
+    return None if len(problems) > before else Wording(filled)
+
+
+def _load_plan(
+    path: Path, name: str, problems: list[Problem], topic_ids: set[str]
+) -> CheckInPlan | None:
+    where = _Collector(name, problems)
+    node = _read_yaml(path, name, problems)
+    if not isinstance(node, _Node):
+        if node is not None:
+            where.add(1, "checkins.yaml must have 'quiet_hours:' and 'checkins:'")
+        return None
+    before = len(problems)
+    for key in sorted(set(node) - {"quiet_hours", "checkins"}, key=str):
+        where.add(_line(node, key), f"unknown key '{key}' (allowed: quiet_hours, checkins)")
+    quiet_start, quiet_end = time(21, 0), time(8, 0)
+    if "quiet_hours" in node:
+        match = _QUIET_PATTERN.match(str(node["quiet_hours"]))
+        hours = [int(g) for g in match.groups()] if match else []
+        if not match or hours[0] > 23 or hours[2] > 23 or hours[1] > 59 or hours[3] > 59:
+            where.add(_line(node, "quiet_hours"), "quiet_hours must look like 21:00-08:00")
+        else:
+            quiet_start, quiet_end = time(hours[0], hours[1]), time(hours[2], hours[3])
+    entries = node.get("checkins")
+    if not isinstance(entries, list) or not entries:
+        where.add(_line(node, "checkins"), "checkins must be a list with at least one check-in")
+        return None
+    steps: list[CheckInStep] = []
+    seen_days: dict[int, int] = {}
+    for index, entry in enumerate(entries):
+        line = entries.lines[index] if isinstance(entries, _Seq) else node.line
+        step = _load_step(entry, line, where, topic_ids)
+        if step is None:
+            continue
+        if step.day in seen_days:
+            where.add(line, f"day {step.day} is planned twice (also on line {seen_days[step.day]})")
+            continue
+        seen_days[step.day] = line
+        steps.append(step)
+    if len(problems) > before:
+        return None
+    return CheckInPlan(tuple(sorted(steps, key=lambda s: s.day)), quiet_start, quiet_end)
+
+
+def _load_step(
+    entry: Any, line: int, where: _Collector, topic_ids: set[str]
+) -> CheckInStep | None:
+    if not isinstance(entry, _Node):
+        where.add(line, "each check-in needs 'day:' and 'message:'")
+        return None
+    for key in sorted(set(entry) - CHECKIN_FIELDS, key=str):
+        allowed = ", ".join(sorted(CHECKIN_FIELDS))
+        where.add(_line(entry, key), f"unknown field '{key}' (allowed: {allowed})")
+    day = entry.get("day")
+    if isinstance(day, bool) or not isinstance(day, int) or day < 0:
+        where.add(_line(entry, "day"), "day must be a whole number, 0 or more")
+        return None
+    message = _text(entry.get("message"), where, _line(entry, "message"), "message")
+    booking = entry.get("booking", False)
+    if not isinstance(booking, bool):
+        where.add(_line(entry, "booking"), "booking must be true or false")
+    replies: list[CheckInReply] = []
+    raw_replies = entry.get("replies", [])
+    if not isinstance(raw_replies, list):
+        where.add(_line(entry, "replies"), "replies must be a list")
+        raw_replies = []
+    for index, raw in enumerate(raw_replies):
+        reply_line = raw_replies.lines[index] if isinstance(raw_replies, _Seq) else line
+        reply = _load_reply(raw, reply_line, where, topic_ids)
+        if reply is not None:
+            replies.append(reply)
+    if message is None:
+        return None
+    return CheckInStep(day, message, tuple(replies), booking is True)
+
+
+def _load_reply(
+    raw: Any, line: int, where: _Collector, topic_ids: set[str]
+) -> CheckInReply | None:
+    if not isinstance(raw, _Node):
+        where.add(line, "each reply needs 'label:' and one of answer, topic or worrying")
+        return None
+    for key in sorted(set(raw) - REPLY_FIELDS, key=str):
+        allowed = ", ".join(sorted(REPLY_FIELDS))
+        where.add(_line(raw, key), f"unknown field '{key}' in a reply (allowed: {allowed})")
+    label = _text(raw.get("label"), where, _line(raw, "label"), "label")
+    if label is not None and len(label) > TITLE_LIMIT:
+        where.add(_line(raw, "label"), f"label is over {TITLE_LIMIT} characters (it is a button)")
+    actions = [key for key in ("answer", "topic", "worrying") if key in raw]
+    if len(actions) != 1:
+        where.add(line, "a reply needs exactly one of: answer, topic, worrying: true")
+        return None
+    answer = topic = None
+    worrying = False
+    if "answer" in raw:
+        answer = _text(raw["answer"], where, _line(raw, "answer"), "reply answer")
+    elif "topic" in raw:
+        topic = str(raw["topic"])
+        if topic not in topic_ids:
+            where.add(_line(raw, "topic"), f"topic '{topic}' does not exist in topics/")
+            return None
+    elif raw["worrying"] is not True:
+        where.add(_line(raw, "worrying"), "worrying can only be 'true'")
+        return None
+    else:
+        worrying = True
+    if label is None or (answer is None and topic is None and not worrying):
+        return None
+    return CheckInReply(label, answer, topic, worrying)
+
+
+def _load_concepts(path: Path, name: str, problems: list[Problem]) -> dict[str, tuple[str, ...]]:
+    where = _Collector(name, problems)
+    node = _read_yaml(path, name, problems)
+    if node is None:
+        return {}
+    if not isinstance(node, _Node) or set(node) != {"concepts"} or not isinstance(
+        node["concepts"], _Node
+    ):
+        where.add(1, "concepts.yaml must have one key 'concepts:' with 'name: [words]' lines")
+        return {}
+    concepts: dict[str, tuple[str, ...]] = {}
+    owner: dict[str, str] = {}
+    table = node["concepts"]
+    for concept, words in table.items():
+        line = _line(table, concept)
+        if not isinstance(words, list) or not words:
+            where.add(line, f"concept '{concept}' needs a list of words, like [a, b]")
+            continue
+        cleaned: list[str] = []
+        for word in words:
+            text = str(word).strip().lower()
+            if not text:
+                where.add(line, f"concept '{concept}' has an empty word")
+                continue
+            if text in owner and owner[text] != concept:
+                where.add(line, f"'{text}' is in both '{owner[text]}' and '{concept}'")
+                continue
+            owner[text] = str(concept)
+            cleaned.append(text)
+        concepts[str(concept).lower()] = tuple(cleaned)
+    return concepts
+
+
+def _fingerprint(paths: list[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.name.encode())
+        try:
+            digest.update(path.read_bytes())
+        except OSError:
+            digest.update(b"<unreadable>")
+    return digest.hexdigest()[:16]
+
+
+def knowledge_files(directory: Path) -> list[Path]:
+    """Every file that makes up the knowledge, in a stable order."""
+    topics = sorted((directory / "topics").glob("*.yaml"))
+    extras = [directory / n for n in ("bot.yaml", "checkins.yaml", "concepts.yaml")]
+    return topics + [p for p in extras if p.exists()]
+
+
+def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
+    """Load and validate a knowledge folder; raise `KnowledgeError` listing every problem."""
+    root = Path(directory) if directory is not None else DEFAULT_KNOWLEDGE_DIR
+    problems: list[Problem] = []
+    if not (root / "topics").is_dir():
+        raise KnowledgeError([Problem(str(root), 1, "no topics/ folder here")])
+
+    def name(path: Path) -> str:
+        return str(path.relative_to(root.parent)) if root.parent in path.parents else str(path)
+
+    rules: list[Rule] = []
+    seen: dict[str, str] = {}
+    for path in sorted((root / "topics").glob("*.yaml")):
+        rule = _load_topic(path, name(path), problems)
+        if rule is None:
+            continue
+        if rule.id in seen:
+            problems.append(Problem(name(path), 1, f"id '{rule.id}' is also used in {seen[rule.id]}"))
+            continue
+        seen[rule.id] = name(path)
+        rules.append(rule)
+    for path in sorted((root / "topics").iterdir()):
+        if path.is_file() and path.suffix in {".yml", ".txt", ".md"}:
+            problems.append(Problem(name(path), 1, "topic files must end in .yaml"))
+    for missing in sorted(set(REQUIRED_TOPICS) - set(seen)):
+        problems.append(Problem(name(root / "topics"), 1, f"required topic '{missing}' is missing"))
+
+    def required(file: str) -> Path | None:
+        path = root / file
+        if not path.exists():
+            problems.append(Problem(name(path), 1, f"{file} is missing"))
+            return None
+        return path
+
+    wording_path = required("bot.yaml")
+    wording = _load_wording(wording_path, name(wording_path), problems) if wording_path else None
+    plan_path = required("checkins.yaml")
+    plan = _load_plan(plan_path, name(plan_path), problems, set(seen)) if plan_path else None
+    concepts_path = root / "concepts.yaml"
+    concepts = (
+        _load_concepts(concepts_path, name(concepts_path), problems)
+        if concepts_path.exists()
+        else {}
+    )
+    if problems or wording is None or plan is None:
+        raise KnowledgeError(sorted(problems, key=lambda p: (p.file, p.line)))
+    return KnowledgeBase(
+        rules=tuple(rules),
+        wording=wording,
+        plan=plan,
+        concepts=concepts,
+        source_dir=root,
+        fingerprint=_fingerprint(knowledge_files(root)),
+    )

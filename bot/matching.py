@@ -1,0 +1,257 @@
+"""Which topic a patient's message is about: the matcher.
+
+Everything derivable from the knowledge is computed once, when a `Matcher` is built:
+each example phrasing becomes a set of terms (concepts, corrected typos, stems), with an
+inverted index and two weights per term: how rare it is across topics (idf) and how
+strongly it points at each topic. A message is scored against every topic by blending its
+nearest example (weighted cosine) with how much of the message the topic's vocabulary
+explains. Warning signs are checked first, separately, and always win.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+from rapidfuzz import fuzz, process
+
+from bot.knowledge import WARNING_SIGNS, KnowledgeBase, Rule
+from bot.red_flags import RedFlagCheck, check_red_flags
+from bot.text import is_stop_word, stem, words
+
+Decision = Literal["answer", "suggest", "fallback"]
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Where a score becomes an answer or a "did you mean"; tuned by `kb eval`."""
+
+    answer: float = 38.0
+    margin: float = 6.0
+    suggest: float = 22.0
+    example_weight: float = 0.55
+    typo_cutoff: float = 82.0
+
+
+@dataclass(frozen=True)
+class Match:
+    """What the knowledge says about one message."""
+
+    rule: str | None
+    title: str | None
+    score: float
+    decision: Decision
+    red_flag: bool
+    suggestions: tuple[str, ...]
+    answer: str
+    intent: str | None = None
+    sign: str | None = None
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "rule": self.rule,
+            "title": self.title,
+            "score": self.score,
+            "answer": self.answer,
+            "red_flag": self.red_flag,
+            "suggestions": list(self.suggestions),
+            "decision": self.decision,
+            "intent": self.intent,
+            "sign": self.sign,
+        }
+
+
+@dataclass(frozen=True)
+class _Example:
+    rule_index: int
+    terms: frozenset[str]
+    norm: float
+
+
+class Matcher:
+    """Scores messages against one knowledge base; build once, call `match` many times."""
+
+    def __init__(self, knowledge: KnowledgeBase, thresholds: Thresholds | None = None) -> None:
+        self.knowledge = knowledge
+        self.thresholds = thresholds or Thresholds()
+        self._rules: tuple[Rule, ...] = knowledge.rules
+        self._phrases: dict[tuple[str, ...], str] = {}
+        self._concept_of: dict[str, str] = {}
+        for concept, variants in knowledge.concepts.items():
+            token = "c:" + concept.replace(" ", "_")
+            for variant in variants:
+                parts = tuple(words(variant))
+                if len(parts) > 1:
+                    self._phrases[parts] = token
+                elif parts:
+                    self._concept_of[parts[0]] = token
+                    self._concept_of[stem(parts[0])] = token
+        self._longest_phrase = max((len(p) for p in self._phrases), default=1)
+        vocabulary: set[str] = set(self._concept_of)
+        for rule in self._rules:
+            for text in (*rule.examples, *rule.keywords):
+                vocabulary.update(w for w in words(text) if len(w) > 2)
+        self._vocabulary = sorted(vocabulary)
+        self._known = frozenset(vocabulary)
+        self._correct = lru_cache(maxsize=65536)(self._correct_uncached)
+        self._build_index()
+
+    def _build_index(self) -> None:
+        examples: list[_Example] = []
+        per_rule_counts: list[dict[str, int]] = []
+        raw: list[tuple[int, frozenset[str]]] = []
+        for index, rule in enumerate(self._rules):
+            counts: dict[str, int] = defaultdict(int)
+            texts = (*rule.examples, *rule.keywords, rule.title)
+            for text in texts:
+                terms = frozenset(self.terms(text))
+                if not terms:
+                    continue
+                raw.append((index, terms))
+                for term in terms:
+                    counts[term] += 1
+            per_rule_counts.append(counts)
+        rules_with: dict[str, int] = defaultdict(int)
+        for counts in per_rule_counts:
+            for term in counts:
+                rules_with[term] += 1
+        n_rules = max(1, len(self._rules))
+        self._idf = {t: math.log(1 + n_rules / df) for t, df in rules_with.items()}
+        self._unknown_idf = math.log(1 + n_rules)
+        self._points_to: dict[str, list[tuple[int, float]]] = {}
+        for term in rules_with:
+            seen = [(index, counts[term]) for index, counts in enumerate(per_rule_counts) if term in counts]
+            # A word seen once is weak evidence: the +1 keeps it from claiming a topic alone.
+            total = sum(count for _, count in seen) + 1
+            self._points_to[term] = [(index, count / total) for index, count in seen]
+        self._postings: dict[str, list[int]] = defaultdict(list)
+        for rule_index, terms in raw:
+            norm = math.sqrt(sum(self._idf[t] ** 2 for t in terms))
+            examples.append(_Example(rule_index, terms, norm))
+            for term in terms:
+                self._postings[term].append(len(examples) - 1)
+        self._examples = examples
+
+    def _correct_uncached(self, word: str) -> str:
+        if word in self._known or len(word) < 4:
+            return word
+        # One slip in a short word is another word ("latte" is not "late").
+        cutoff = self.thresholds.typo_cutoff if len(word) > 5 else 90.0
+        found = process.extractOne(word, self._vocabulary, scorer=fuzz.ratio, score_cutoff=cutoff)
+        return str(found[0]) if found else word
+
+    def terms(self, text: str) -> list[str]:
+        """The message as matcher terms: concepts, corrected typos and stems, no filler."""
+        plain = words(text)
+        out: list[str] = []
+        i = 0
+        while i < len(plain):
+            for size in range(min(self._longest_phrase, len(plain) - i), 1, -1):
+                token = self._phrases.get(tuple(plain[i : i + size]))
+                if token:
+                    out.append(token)
+                    i += size
+                    break
+            else:
+                term = self._term(plain[i])
+                if term:
+                    out.append(term)
+                i += 1
+        return out
+
+    def _term(self, word: str) -> str | None:
+        if is_stop_word(word) or word.isdigit():
+            return None
+        word = self._correct(word)
+        if is_stop_word(word):
+            return None
+        concept = self._concept_of.get(word)
+        if concept:
+            return concept
+        stemmed = stem(word)
+        return self._concept_of.get(stemmed, stemmed)
+
+    def scores(self, text: str) -> list[tuple[float, Rule]]:
+        """Every topic with a score from 0 to 100, best first."""
+        query = set(self.terms(text))
+        if not query:
+            return []
+        weights = {t: self._idf.get(t, self._unknown_idf) for t in query}
+        query_norm = math.sqrt(sum(w * w for w in weights.values()))
+        total_weight = sum(weights.values())
+        best_example: dict[int, float] = defaultdict(float)
+        dot: dict[int, float] = defaultdict(float)
+        for term in query:
+            for example_index in self._postings.get(term, ()):
+                dot[example_index] += weights[term] ** 2
+        for example_index, value in dot.items():
+            example = self._examples[example_index]
+            cosine = value / (query_norm * example.norm)
+            if cosine > best_example[example.rule_index]:
+                best_example[example.rule_index] = cosine
+        cover: dict[int, float] = defaultdict(float)
+        for term in query:
+            for rule_index, share in self._points_to.get(term, ()):
+                cover[rule_index] += weights[term] * share / total_weight
+        alpha = self.thresholds.example_weight
+        ranked = [
+            (100 * (alpha * best_example[i] + (1 - alpha) * cover[i]), self._rules[i])
+            for i in set(best_example) | set(cover)
+        ]
+        ranked.sort(key=lambda pair: (-pair[0], pair[1].id))
+        return ranked
+
+    def match(self, text: str, day: int | None = None) -> Match:
+        """Decide how to answer `text` from a patient on `day` since treatment."""
+        wording = self.knowledge.wording
+        red = check_red_flags(text)
+        if red.alert:
+            return self._warning(red, 100.0, red_flag=True, answer=wording["red_flag_answer"])
+        ranked = self.scores(text)
+        if red.sign:
+            top = ranked[0][0] if ranked else 0.0
+            rule = self.knowledge.rule(WARNING_SIGNS)
+            return self._warning(red, max(top, 50.0), red_flag=False, answer=rule.answer_for(day))
+        if not ranked:
+            return self._fallback(0.0, ())
+        best_score, best = ranked[0]
+        second = ranked[1][0] if len(ranked) > 1 else 0.0
+        score = round(best_score, 1)
+        t = self.thresholds
+        aftercare = [r for _, r in ranked if r.is_aftercare][:3]
+        suggestions = tuple(r.id for r in aftercare)
+        if not best.is_aftercare:
+            if best_score >= t.suggest:
+                return self._fallback(score, (), intent=best)
+            return self._fallback(score, ())
+        if best_score >= t.answer and best_score - second >= t.margin:
+            return Match(
+                best.id, best.title, score, "answer", False, suggestions, best.answer_for(day)
+            )
+        if best_score >= t.suggest:
+            return Match(
+                best.id, best.title, score, "suggest", False, suggestions, wording["did_you_mean"]
+            )
+        return self._fallback(score, ())
+
+    def _warning(self, red: RedFlagCheck, score: float, *, red_flag: bool, answer: str) -> Match:
+        rule = self.knowledge.rule(WARNING_SIGNS)
+        return Match(
+            rule.id, rule.title, round(score, 1), "answer", red_flag, (), answer, sign=red.sign
+        )
+
+    def _fallback(self, score: float, suggestions: tuple[str, ...], intent: Rule | None = None) -> Match:
+        answer = intent.answer if intent else self.knowledge.wording["fallback"]
+        return Match(
+            None,
+            None,
+            score,
+            "fallback",
+            False,
+            suggestions,
+            answer,
+            intent=intent.id if intent else None,
+        )

@@ -1,0 +1,387 @@
+"""Warning signs: a separate, high-recall check that runs before ordinary matching.
+
+Patients rarely use the clinical word, so each sign is a set of descriptions ("yellow
+crust", "smells funny", "temp 38.4", "pain 8/10", "redness moving down my neck"), not a
+lexicon. A sign found in a general question ("what does an infection look like?") routes
+to the warning-signs topic without alerting staff; a sign the patient describes having
+now alerts. When in doubt it alerts: a false alarm costs a staff glance, a miss can cost
+a patient.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.text import CHAT_SPELLING, fold
+
+
+@dataclass(frozen=True)
+class RedFlagCheck:
+    """`sign` names the warning sign described; `alert` is true when the patient has it now."""
+
+    sign: str | None = None
+    alert: bool = False
+
+
+def _any(*patterns: str) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns))
+
+
+SWELL = r"(?:swell\w*|swoll\w*|puff\w*|inflam\w*|bloat\w*|bigger|fat)"
+RED = r"(?:red\w*|pink\w*|rash\w*|blotch\w*|flush\w*|inflam\w*)"
+WORSE = (
+    r"(?:spread\w*|worse\w*|worsen\w*|getting (?:more|bigger|redder|darker)|bigger|grow\w*|"
+    r"increas\w*|expand\w*|moving|gone (?:down|up|to)|travel\w*|redder|more (?:red|swollen|puffy)|"
+    r"not (?:going down|getting better|improving|settling|calming)|wont (?:go down|settle|calm)|"
+    r"isnt (?:going down|getting better|improving|settling)|keeps? (?:getting|going)|"
+    r"doubled|spread|more (?:each|every) day|more and more|each day more)"
+)
+
+SIGNS: tuple[tuple[str, re.Pattern[str], bool], ...] = (
+    # (sign, pattern, strong): a strong description alerts unless the message is only a
+    # general question; a weak one (the bare clinical word) alerts when the patient
+    # speaks of themselves.
+    (
+        "discharge",
+        _any(
+            r"\bpus+\b",
+            r"\bpus+(?:s|y|ie)\b",
+            r"\bpussy (?:spot|bump|head|blister)",
+            r"\booz\w*",
+            r"\bweep\w*",
+            r"\bseep\w*",
+            r"\bdischarg\w*",
+            r"\bleak\w*",
+            r"\bdrip\w*",
+            r"\b(?:yellow|green|greenish|yellowish|cloudy|clear|white|milky|smelly) ?"
+            r"(?:fluid|liquid|stuff|goo|gunk|crust\w*|scab\w*|gloop|discharge|ooze|juice|mess)",
+            r"\b(?:honey|golden|gold|orange|amber|brown|yellow|yellowy|crusty)"
+            r"(?: ?colou?red| ?looking)? (?:crust\w*|scab\w*|flakes|patches|stuff)",
+            r"\bcrust\w* (?:that (?:is|are|look\w*) |which (?:is|are) )?"
+            r"(?:yellow|golden|honey|orange|wet|weeping|oozing)",
+            r"\b(?:fluid|liquid|stuff|goo) (?:is |keeps )?(?:coming|seeping|leaking|oozing)",
+            r"\bcoming out of (?:the|my) (?:holes|spots|skin|pores|bumps)",
+            r"\bwet (?:and )?(?:crust\w*|scab\w*|patch\w*|sore\w*)",
+            r"\bfull of (?:yellow|white|pus)",
+            r"\binfected (?:spot|bump|looking)",
+        ),
+        True,
+    ),
+    (
+        "bad smell",
+        _any(
+            r"\bsmel+\w*",
+            r"\bstink\w*",
+            r"\bstank\b",
+            r"\bodou?r\w*",
+            r"\bwhiff\w*",
+            r"\bpong\w*",
+            r"\breek\w*",
+            r"\bfoul\b",
+            r"\brotten\b",
+        ),
+        True,
+    ),
+    (
+        "fever or feeling unwell",
+        _any(
+            r"\bfever\w*",
+            r"\bfeverish",
+            r"\bhigh (?:temp|temperature)\b",
+            r"\b(?:temp|temperature|thermometer|fever)\b[^.?!\d]{0,25}\b(?:3[7-9]|4[0-2])"
+            r"(?:[.,]\d+)?",
+            r"\b(?:3[89]|4[0-2])(?:[.,]\d+)? ?(?:°|degrees?|deg\b|c\b|celsius)",
+            r"\b(?:99|10[0-5])(?:[.,]\d+)? ?(?:°|degrees?|deg\b|f\b|fahrenheit)",
+            r"\b(?:temp|temperature) (?:of|is|was|at|reading|went up)",
+            r"\b(?:temp|temperature|thermometer|fever)\b[^.?!]{0,25}\b(?:99|10[0-5])(?:[.,]\d+)?",
+            r"\bchill\w*",
+            r"\bshiver\w*",
+            r"\bshaking\b",
+            r"\bshaky\b",
+            r"\brigou?rs?\b",
+            r"\bhot and cold\b",
+            r"\bcold sweats?\b",
+            r"\bnight sweats?\b",
+            r"\bflu\b",
+            r"\bflu ?like\b",
+            r"\bflu ?ish\b",
+            r"\bfluey\b",
+            r"\bunwell\b",
+            r"\b(?:feel|feels|feeling|felt|am|im|i am) (?:\w+ )?(?:sick|ill|awful|terrible|rough|"
+            r"rubbish|dreadful|faint|dizzy|weak|horrible|crap|poorly|feverish|off|achy|run down)",
+            r"\bnause\w*",
+            r"\bvomit\w*",
+            r"\bthrowing up\b",
+            r"\bthrew up\b",
+            r"\bpuk\w*",
+            r"\baching all over\b",
+            r"\bach\w* (?:all over|everywhere|body)\b",
+            r"\bbody ach\w*",
+            r"\bachy\b",
+            r"\bswollen (?:glands|lymph)",
+            r"\blymph",
+        ),
+        True,
+    ),
+    (
+        "severe or rising pain",
+        _any(
+            r"\b(?:[6-9]|10)(?:[.,]5)? ?(?:/|out of|outta) ?10\b",
+            r"\b(?:pain|hurt\w*|sore\w*|throb\w*|ache|aching|agony)\b[^.?!]{0,25}\b(?:[6-9]|10)"
+            r"(?:[.,]5)?\b(?! ?(?:days?|hours?|hrs?|am|pm|mins?|minutes?|weeks?))",
+            r"\b(?:severe|extreme|unbearable|excruciating|agoni[sz]ing|intense|terrible|horrible|"
+            r"awful|insane|crazy|killing|really bad|so bad|very bad|sharp|stabbing|shooting)"
+            r" (?:\w+ )?(?:pain|ache|hurt\w*|sore\w*|throb\w*|burn\w*|sting\w*)",
+            r"\bagony\b",
+            r"\bexcruciating\b",
+            r"\bunbearabl\w*",
+            r"\bthrob\w*",
+            r"\bkilling me\b",
+            r"\b(?:hurts?|hurting|painful|sore|pain) (?:so|really|a lot|like hell|loads|too) "
+            r"(?:much|bad|badly)",
+            r"\bhurts? like (?:hell|mad|crazy)",
+            r"\b(?:pain|hurt\w*|sore\w*|ache|aching|tender\w*|sting\w*|burn\w*)\b[^.?!]{0,30}"
+            r"(?:worse|worsen\w*|getting more|increas\w*|more and more|not (?:helping|working)|"
+            r"doesnt help|didnt help|arent helping|isnt helping|wont go|keeps (?:getting|"
+            r"coming)|unbearabl)",
+            r"\b(?:more|increasingly) (?:painful|sore|tender)\b",
+            r"\b(?:painkiller\w*|paracetamol|ibuprofen|tylenol|advil|nurofen|panadol|aspirin|"
+            r"codeine|co codamol|meds|medicine|tablets|pills)\b[^.?!]{0,30}(?:not (?:work|help|"
+            r"touch|do)|doesnt (?:work|help|touch|do)|didnt (?:work|help|touch|do)|arent (?:work|"
+            r"help)|isnt (?:work|help)|wont (?:work|help)|no (?:help|use|effect|difference)|"
+            r"nothing)",
+            r"\b(?:cant|cannot|couldnt) (?:sleep|touch|bear|stand|cope)\b[^.?!]{0,30}"
+            r"(?:pain|hurt|sore|throb|it)",
+            r"\bworse (?:pain|soreness)\b",
+            r"\bpain (?:went|is going|has gone) up\b",
+            r"\b(?:from|was) (?:a )?[0-5]\b[^.?!]{0,25}\b(?:to|now|is) (?:a |like )?(?:[6-9]|10)\b",
+            r"\b[1-5] ?(?:->|→|to) ?(?:[6-9]|10)\b",
+        ),
+        True,
+    ),
+    (
+        "spreading redness or swelling",
+        _any(
+            rf"\b{RED}\b[^.?!]{{0,40}}\b{WORSE}",
+            rf"\b{SWELL}\b[^.?!]{{0,40}}\b{WORSE}",
+            rf"\b{WORSE}\b[^.?!]{{0,25}}\b(?:{RED}|{SWELL})",
+            r"\bspread\w*",
+            r"\bredder\b",
+            r"\bmore (?:red|swollen|puffy|inflamed)\b",
+        ),
+        True,
+    ),
+    (
+        "red lines",
+        _any(
+            r"\bred (?:lines?|streaks?|stripes?|tracks?|trails?|marks? (?:going|running|spreading))",
+            r"\bstreak\w*",
+            r"\blines? (?:going|running|spreading|moving|coming) (?:down|up|from|towards|along)",
+        ),
+        True,
+    ),
+    (
+        "hot, hard skin",
+        _any(
+            r"\b(?:hot|warm|burning) (?:to (?:the )?touch)",
+            r"\b(?:hot|warm)\b[^.?!]{0,20}\b(?:hard|firm|lump\w*|solid)",
+            r"\b(?:hard|firm|solid)\b[^.?!]{0,20}\b(?:hot|warm)\b",
+            r"\bhard (?:lump|bump|swelling|knot|patch|area|spot)\w*",
+            r"\b(?:lump|knot)\w* (?:under|in) (?:my|the) (?:skin|cheek|jaw|chin)",
+            r"\babscess\w*",
+            r"\bboil\b",
+            r"\bboils\b",
+        ),
+        True,
+    ),
+    (
+        "blisters or cold sores",
+        _any(
+            r"\bblist\w*",
+            r"\bcold ?sores?\b",
+            r"\bfever ?blisters?\b",
+            r"\bherpes\b",
+            r"\bhsv\b",
+            r"\btingl\w*[^.?!]{0,25}\blip",
+            r"\blip\w*[^.?!]{0,25}\btingl\w*",
+            r"\b(?:water|fluid|liquid) ?(?:filled|bubbles?|bumps?|spots?)",
+            r"\bbubbl\w* (?:on|under|in) (?:my|the) skin",
+            r"\bvesicle\w*",
+        ),
+        True,
+    ),
+    (
+        "hives or allergic reaction",
+        _any(
+            r"\bhives?\b",
+            r"\bwelts?\b",
+            r"\bwheals?\b",
+            r"\burticaria\b",
+            r"\b(?:itchy|raised|red) (?:bumps|lumps|rash|blotches|patches|welts)\b[^.?!]{0,30}"
+            r"(?:all over|everywhere|spreading|neck|chest|arms|body)",
+            r"\b(?:bumps|lumps|rash|blotches)\b[^.?!]{0,20}\ball over\b",
+            r"\brash\w*",
+            r"\banaphyla\w*",
+            r"\bepipen\b",
+        ),
+        True,
+    ),
+    (
+        "allergic reaction",
+        _any(r"\ballerg\w*", r"\breact\w*"),
+        False,
+    ),
+    (
+        "swelling of lips, eyes or throat",
+        _any(
+            rf"\b(?:lips?|eyes?|eyelids?|lids|throat|tongue|mouth)\b[^.?!]{{0,30}}\b"
+            r"(?:swell\w*|swoll\w*|puff\w*|blown up|huge|closing|shut|tight\w*|big|fat|bloat\w*)",
+            rf"\b{SWELL}\b[^.?!]{{0,30}}\b(?:lips?|eyes?|eyelids?|lids|throat|tongue)\b",
+            r"\beyes? (?:wont|cant|can barely|barely) open",
+            r"\bcant (?:open|see out of) (?:my )?eyes?",
+        ),
+        True,
+    ),
+    (
+        "trouble breathing or swallowing",
+        _any(
+            r"\b(?:cant|cannot|couldnt|hard to|harder to|trouble|difficult\w*|struggl\w*|"
+            r"problems?|hard time|unable to|barely)\b[^.?!]{0,20}\b(?:breath\w*|swallow\w*)",
+            r"\bbreath\w*[^.?!]{0,20}\b(?:hard|difficult|trouble|problem|struggl\w*|funny|tight)",
+            r"\bshort(?:ness)? of breath",
+            r"\bout of breath\b",
+            r"\bwheez\w*",
+            r"\bchest\b[^.?!]{0,15}\btight\w*",
+            r"\btight\w*\b[^.?!]{0,15}\bchest\b",
+            r"\bthroat\b[^.?!]{0,20}\b(?:tight\w*|closing|swell\w*|swoll\w*|scratchy|weird|funny)",
+            r"\bgasp\w*",
+            r"\bchok\w*",
+        ),
+        True,
+    ),
+    (
+        "open or bleeding skin after a week",
+        _any(
+            r"\b(?:still|keeps|keep|wont stop|hasnt stopped|not stopped|wont stop|started)\b"
+            r"[^.?!]{0,15}\bbleed\w*",
+            r"\bbleed\w*[^.?!]{0,30}\b(?:week|weeks|day (?:[7-9]|\d\d)|days later|again)\b",
+            r"\b(?:open|raw|weeping|cracked|broken) (?:skin|wounds?|sores?|patch\w*|areas?|bits?)"
+            r"\b[^.?!]{0,40}\b(?:week|weeks|day (?:[7-9]|\d\d))\b",
+            r"\b(?:still|keeps) (?:open|raw|weeping|cracked)\b",
+            r"\b(?:week|weeks|day (?:[7-9]|\d\d))\b[^.?!]{0,40}\b(?:still )?(?:bleed\w*|raw|open "
+            r"(?:wound|sore)s?|weeping)",
+            r"\bopen (?:wound|sore)s?\b",
+            r"\bwounds?\b",
+            r"\bscab\w*[^.?!]{0,20}\b(?:bleed\w*|keeps? (?:opening|coming off))",
+        ),
+        True,
+    ),
+    (
+        "infection or urgent worry",
+        _any(
+            r"\binfect\w*",
+            r"\bcellulitis\b",
+            r"\bimpetigo\b",
+            r"\bseps\w*",
+            r"\bseptic\b",
+            r"\bemergency\b",
+            r"\bambulance\b",
+            r"\ba ?(?:and|&) ?e\b",
+            r"\burgent care\b",
+            r"\bhospital\b",
+            r"\b(?:something|somethings) (?:is |isnt |is not )?(?:wrong|not right)",
+            r"\bnot (?:right|normal)\b[^.?!]{0,20}\b(?:worried|scared|panick\w*)",
+            r"\b(?:really|very|super|so) (?:worried|scared|frightened|panick\w*|concerned)",
+            r"\bpanick\w*",
+        ),
+        False,
+    ),
+)
+
+GENERAL = re.compile(
+    r"^(?:what|how|when|which|why|where|who|are there|is there|should i (?:worry|be worried)|"
+    r"do i need to worry)\b|"
+    r"\b(?:signs? of|symptoms? of|what does (?:an? |the )?\w+ look like|look(?:s)? like if|"
+    r"how (?:do|can|would|will|to) (?:i|you|one)? ?(?:know|tell|spot|recogni[sz]e|treat|prevent|"
+    r"avoid)|how to (?:tell|know|spot|treat|prevent|avoid)|what (?:happens|do i do|should i do|"
+    r"to do|if)|in case|risks?\b|chances?\b|possible to|can (?:microneedling|it|this|you|"
+    r"i|the treatment) (?:cause|give|lead)|how common|how likely|is it common|"
+    r"when (?:should|do|would) i (?:call|worry|ring|contact|see|go)|warning signs?|red flags?|"
+    r"side effects?|hygiene mistake|cosmetic)\b"
+)
+"""A message framed as a general question about signs, not a report of one."""
+
+HYPOTHETICAL = re.compile(
+    r"\b(?:if|in case|incase|should|what if|suppose|say)\b[^.?!,]*|"
+    r"\b(?:before|next) (?:my |the |a )?(?:next )?(?:session|appointment|treatment|one)\b"
+    r"[^.?!]*"
+)
+
+PRESENT = re.compile(
+    r"\b(?:i have|i got|i ve got|ive got|i (?:have|ve) (?:got|had|been|noticed)|"
+    r"i (?:am|m) (?:having|getting|seeing|running|feeling|so|really|now)|"
+    r"im (?:having|getting|seeing|running|feeling|so|really|now)|am i\b|"
+    r"there (?:is|s|are)|theres|i can see|noticed|"
+    r"my (?:\w+ ){0,2}(?:is|are|has|have|feels?|looks?|seems?|keeps?|got|went|started|hurts?|"
+    r"smells?|won t|wont)|(?:it|this|that|they|these) (?:is|s|are|has|have|feels?|looks?|"
+    r"seems?|keeps?|started|got|went|hurts?|smells?)|its (?:now|getting|gone|started|really|so|"
+    r"very|still|spreading|all|a)|"
+    r"right now|currently|at the moment|atm|since (?:yesterday|last|this|the|my|\w+day)|"
+    r"this (?:morning|evening|afternoon)|last night|tonight|today|yesterday|day \d+|"
+    r"\d+ ?(?:days|hours|hrs) (?:ago|later|after|post|since|in)|still|"
+    r"(?:is|are|could|might|does) (?:my|it|this|that|these|i)|do i have|"
+    r"think (?:i|it|its|my|this)|looks? (?:infected|like)|me)\b"
+)
+"""Words of a patient describing themselves now ("my", "theres", "since yesterday")."""
+
+NEGATED = re.compile(r"\b(?:no|not|without|never|isnt|arent|nor|zero|dont have|hasnt)\W+(?:\w+\W+)?$")
+
+SOLO_BEFORE_TREATMENT = re.compile(
+    r"\b(?:have|get|do|book|having|getting|doing)\b[^.?!]{0,25}\b(?:microneedling|treatment|"
+    r"session|appointment|it done)\b[^.?!]{0,15}\b(?:with|if|while|when)\b|"
+    r"\b(?:before|next) (?:my |the |a )?(?:next )?(?:session|appointment|treatment|one)\b|"
+    r"\b(?:cancel|reschedul|postpon)\w*"
+)
+"""A question about having the next session ("can I have it done with a cold sore?")."""
+
+
+def _normalise(text: str) -> str:
+    tokens = re.findall(r"[a-z0-9]+|[./°→>-]", fold(text))
+    spelled = [CHAT_SPELLING.get(t, t) for t in tokens]
+    joined = " ".join(spelled)
+    joined = re.sub(r"(?<=\d) ([./]) (?=\d)", r"\1", joined)
+    joined = re.sub(r" - > ", " -> ", joined)
+    return re.sub(r"\s+", " ", joined).strip()
+
+
+def _found(pattern: re.Pattern[str], text: str) -> bool:
+    for match in pattern.finditer(text):
+        if not NEGATED.search(text[: match.start()]):
+            return True
+    return False
+
+
+def check_red_flags(text: str) -> RedFlagCheck:
+    """Does `text` describe a warning sign, and is the patient reporting it now?"""
+    plain = _normalise(text)
+    if not plain:
+        return RedFlagCheck()
+    general = bool(GENERAL.search(plain))
+    about_next_session = bool(SOLO_BEFORE_TREATMENT.search(plain))
+    factual = HYPOTHETICAL.sub(" ", plain)
+    present = bool(PRESENT.search(factual))
+    first: str | None = None
+    for sign, pattern, strong in SIGNS:
+        if not _found(pattern, plain):
+            continue
+        if about_next_session and sign in {"blisters or cold sores", "infection or urgent worry"}:
+            if not present or not _found(pattern, factual):
+                continue
+        first = first or sign
+        in_fact = _found(pattern, factual)
+        if strong and in_fact and (present or not general):
+            return RedFlagCheck(sign, alert=True)
+        if not strong and in_fact and present:
+            return RedFlagCheck(sign, alert=True)
+    return RedFlagCheck(first, alert=False)

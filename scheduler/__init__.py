@@ -1,0 +1,1 @@
+"""Day-keyed check-ins: when they are due, and sending them once."""
