@@ -20,9 +20,9 @@ def knowledge_dir(option: str | None) -> Path:
     """The folder to read: the option, else AFTERCARE_KNOWLEDGE_DIR (or .env), else built-in."""
     if option:
         return Path(option)
-    from dotenv import dotenv_values
-
     import os
+
+    from dotenv import dotenv_values
 
     configured = os.environ.get("AFTERCARE_KNOWLEDGE_DIR") or dotenv_values(".env").get(
         "AFTERCARE_KNOWLEDGE_DIR"
@@ -125,7 +125,9 @@ def eval_command(file: str, as_json: bool, folder: str | None) -> None:
         click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
         return
     for outcome in report.misses:
-        got = outcome.match.rule or (f"fallback/{outcome.match.intent}" if outcome.match.intent else "fallback")
+        got = outcome.match.rule or (
+            f"fallback/{outcome.match.intent}" if outcome.match.intent else "fallback"
+        )
         flag = ""
         if outcome.match.red_flag != outcome.item.red_flag:
             flag = " MISSED WARNING SIGN" if outcome.item.red_flag else " false alarm"

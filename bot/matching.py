@@ -123,7 +123,11 @@ class Matcher:
         self._unknown_idf = math.log(1 + n_rules)
         self._points_to: dict[str, list[tuple[int, float]]] = {}
         for term in rules_with:
-            seen = [(index, counts[term]) for index, counts in enumerate(per_rule_counts) if term in counts]
+            seen = [
+                (index, counts[term])
+                for index, counts in enumerate(per_rule_counts)
+                if term in counts
+            ]
             # A word seen once is weak evidence: the +1 keeps it from claiming a topic alone.
             total = sum(count for _, count in seen) + 1
             self._points_to[term] = [(index, count / total) for index, count in seen]
@@ -243,7 +247,9 @@ class Matcher:
             rule.id, rule.title, round(score, 1), "answer", red_flag, (), answer, sign=red.sign
         )
 
-    def _fallback(self, score: float, suggestions: tuple[str, ...], intent: Rule | None = None) -> Match:
+    def _fallback(
+        self, score: float, suggestions: tuple[str, ...], intent: Rule | None = None
+    ) -> Match:
         answer = intent.answer if intent else self.knowledge.wording["fallback"]
         return Match(
             None,

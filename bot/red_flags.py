@@ -175,7 +175,8 @@ SIGNS: tuple[tuple[str, re.Pattern[str], bool], ...] = (
     (
         "red lines",
         _any(
-            r"\bred (?:lines?|streaks?|stripes?|tracks?|trails?|marks? (?:going|running|spreading))",
+            r"\bred (?:lines?|streaks?|stripes?|tracks?|trails?|"
+            r"marks? (?:going|running|spreading))",
             r"\bstreak\w*",
             r"\blines? (?:going|running|spreading|moving|coming) (?:down|up|from|towards|along)",
         ),
@@ -235,7 +236,7 @@ SIGNS: tuple[tuple[str, re.Pattern[str], bool], ...] = (
     (
         "swelling of lips, eyes or throat",
         _any(
-            rf"\b(?:lips?|eyes?|eyelids?|lids|throat|tongue|mouth)\b[^.?!]{{0,30}}\b"
+            r"\b(?:lips?|eyes?|eyelids?|lids|throat|tongue|mouth)\b[^.?!]{0,30}\b"
             r"(?:swell\w*|swoll\w*|puff\w*|blown up|huge|closing|shut|tight\w*|big|fat|bloat\w*)",
             rf"\b{SWELL}\b[^.?!]{{0,30}}\b(?:lips?|eyes?|eyelids?|lids|throat|tongue)\b",
             r"\beyes? (?:wont|cant|can barely|barely) open",
@@ -290,7 +291,8 @@ SIGNS: tuple[tuple[str, re.Pattern[str], bool], ...] = (
             r"\ba ?(?:and|&) ?e\b",
             r"\burgent care\b",
             r"\bhospital\b",
-            r"\b(?:something|somethings) (?:is |isnt |is not )?(?:wrong|not right)",
+            r"\bsomething (?:is |s )?(?:wrong|not right) with (?:my|it|me|the)",
+            r"\b(?:feels?|looks?|seems?) (?:wrong|not right)\b",
             r"\bnot (?:right|normal)\b[^.?!]{0,20}\b(?:worried|scared|panick\w*)",
             r"\b(?:really|very|super|so) (?:worried|scared|frightened|panick\w*|concerned)",
             r"\bpanick\w*",
@@ -314,6 +316,7 @@ GENERAL = re.compile(
 
 HYPOTHETICAL = re.compile(
     r"\b(?:if|in case|incase|should|what if|suppose|say)\b[^.?!,]*|"
+    r"\b(?:can|could|should|may|will|would) (?:i|you) (?:still )?(?:have|get|do|book)\b[^.?!]*|"
     r"\b(?:before|next) (?:my |the |a )?(?:next )?(?:session|appointment|treatment|one)\b"
     r"[^.?!]*"
 )
@@ -330,12 +333,15 @@ PRESENT = re.compile(
     r"right now|currently|at the moment|atm|since (?:yesterday|last|this|the|my|\w+day)|"
     r"this (?:morning|evening|afternoon)|last night|tonight|today|yesterday|day \d+|"
     r"\d+ ?(?:days|hours|hrs) (?:ago|later|after|post|since|in)|still|"
-    r"(?:is|are|could|might|does) (?:my|it|this|that|these|i)|do i have|"
-    r"think (?:i|it|its|my|this)|looks? (?:infected|like)|me)\b"
+    r"(?:is|are|could|might|does) (?:my|this|that|these)|(?:could|might) it be|"
+    r"is it (?:infected|an infection)|am i|do i have|"
+    r"think (?:i|it|its|my|this)|looks (?:infected|like)|looking (?:infected|red|swollen)|me)\b"
 )
 """Words of a patient describing themselves now ("my", "theres", "since yesterday")."""
 
-NEGATED = re.compile(r"\b(?:no|not|without|never|isnt|arent|nor|zero|dont have|hasnt)\W+(?:\w+\W+)?$")
+NEGATED = re.compile(
+    r"\b(?:no|not|without|never|isnt|arent|nor|zero|dont have|hasnt)\W+(?:\w+\W+)?$"
+)
 
 SOLO_BEFORE_TREATMENT = re.compile(
     r"\b(?:have|get|do|book|having|getting|doing)\b[^.?!]{0,25}\b(?:microneedling|treatment|"
@@ -356,10 +362,14 @@ def _normalise(text: str) -> str:
 
 
 def _found(pattern: re.Pattern[str], text: str) -> bool:
-    for match in pattern.finditer(text):
-        if not NEGATED.search(text[: match.start()]):
-            return True
-    return False
+    return any(not NEGATED.search(text[: m.start()]) for m in pattern.finditer(text))
+
+
+def _asks_if(text: str) -> bool:
+    """ "can I get an infection from...": asking whether, not reporting."""
+    return bool(
+        re.search(r"\b(?:can|could|will|would|do|does|is|are) (?:i|you|it|there|this)\b", text)
+    )
 
 
 def check_red_flags(text: str) -> RedFlagCheck:
@@ -375,13 +385,17 @@ def check_red_flags(text: str) -> RedFlagCheck:
     for sign, pattern, strong in SIGNS:
         if not _found(pattern, plain):
             continue
-        if about_next_session and sign in {"blisters or cold sores", "infection or urgent worry"}:
-            if not present or not _found(pattern, factual):
-                continue
+        next_session_question = sign in {"blisters or cold sores", "infection or urgent worry"}
+        if (
+            about_next_session
+            and next_session_question
+            and not (present and _found(pattern, factual))
+        ):
+            continue
         first = first or sign
         in_fact = _found(pattern, factual)
         if strong and in_fact and (present or not general):
             return RedFlagCheck(sign, alert=True)
-        if not strong and in_fact and present:
+        if not strong and in_fact and (present or not (general or _asks_if(plain))):
             return RedFlagCheck(sign, alert=True)
     return RedFlagCheck(first, alert=False)

@@ -1,0 +1,55 @@
+"""The accuracy targets, measured on labelled patient questions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.evaluation import Report, evaluate, read_labelled
+from bot.knowledge import DEFAULT_KNOWLEDGE_DIR, load_knowledge
+from bot.matching import Matcher
+
+HERE = Path(__file__).parent
+LABELLED_SETS = {
+    "dev": HERE.parent.parent / "shared" / "eval" / "dev.jsonl",
+    "patients": HERE / "data" / "patients.jsonl",
+}
+
+
+@pytest.fixture(scope="module")
+def matcher() -> Matcher:
+    return Matcher(load_knowledge(DEFAULT_KNOWLEDGE_DIR))
+
+
+def report_for(matcher: Matcher, name: str) -> Report:
+    path = LABELLED_SETS[name]
+    if not path.exists():
+        pytest.fail(f"labelled set {path} is missing")
+    return evaluate(matcher, read_labelled(path))
+
+
+@pytest.mark.parametrize("name", sorted(LABELLED_SETS))
+def test_in_scope_questions_get_the_right_topic_nine_times_in_ten(
+    matcher: Matcher, name: str
+) -> None:
+    assert report_for(matcher, name).top1_accuracy >= 0.90
+
+
+@pytest.mark.parametrize("name", sorted(LABELLED_SETS))
+def test_out_of_scope_questions_fall_back(matcher: Matcher, name: str) -> None:
+    assert report_for(matcher, name).fallback_rate >= 0.85
+
+
+@pytest.mark.parametrize("name", sorted(LABELLED_SETS))
+def test_every_warning_sign_is_caught_with_few_false_alarms(matcher: Matcher, name: str) -> None:
+    report = report_for(matcher, name)
+    assert report.red_flag_recall == 1.0
+    assert report.false_alarm_rate <= 0.03
+
+
+def test_our_labelled_set_is_large_enough_to_mean_something() -> None:
+    questions = read_labelled(LABELLED_SETS["patients"])
+    assert len(questions) >= 150
+    assert sum(q.red_flag for q in questions) >= 40
+    assert sum(not q.expected for q in questions) >= 25

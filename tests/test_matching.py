@@ -1,0 +1,141 @@
+"""The matcher: how patients' own words find the clinic's answer."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.knowledge import DEFAULT_KNOWLEDGE_DIR, load_knowledge
+from bot.matching import Matcher
+
+
+@pytest.fixture(scope="module")
+def matcher() -> Matcher:
+    return Matcher(load_knowledge(DEFAULT_KNOWLEDGE_DIR))
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("can i use moisturiser tonight", "moisturizer-hydration"),
+        ("can i use moisturzer tonight", "moisturizer-hydration"),
+        ("can i use moisturizer tonight", "moisturizer-hydration"),
+        ("can i put sunscren on", "sun-protection"),
+        ("when can i go bak to the excercise", "exercise-sweating"),
+    ],
+)
+def test_typos_still_find_the_topic(matcher: Matcher, question: str, topic: str) -> None:
+    assert matcher.match(question).rule == topic
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("can i wear makeup tmrw", "makeup"),
+        ("gym 2day?? pls", "exercise-sweating"),
+        ("r u allowed 2 go swimmin", "swimming-heat"),
+        ("can u tell me when i can start my retinol again", "actives-to-avoid"),
+    ],
+)
+def test_chat_spelling_is_understood(matcher: Matcher, question: str, topic: str) -> None:
+    assert matcher.match(question).rule == topic
+
+
+def test_word_order_does_not_matter(matcher: Matcher) -> None:
+    first = matcher.match("makeup when can i wear")
+    second = matcher.match("when can i wear makeup")
+    assert first.rule == second.rule == "makeup"
+
+
+def test_emoji_capitals_and_extra_words_are_ignored(matcher: Matcher) -> None:
+    match = matcher.match("OMG 😱😱 SO sorry to bother you again but CAN I WEAR MAKEUP TOMORROW 💄")
+    assert match.rule == "makeup"
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [("sun?", "sun-protection"), ("makeup", "makeup"), ("gym?", "exercise-sweating")],
+)
+def test_very_short_messages_find_their_topic(matcher: Matcher, question: str, topic: str) -> None:
+    assert matcher.match(question).rule == topic
+
+
+@pytest.mark.parametrize("message", ["", "   ", "\n\t", "🙂🙂", "???"])
+def test_empty_or_wordless_messages_fall_back(matcher: Matcher, message: str) -> None:
+    match = matcher.match(message)
+    assert match.decision == "fallback"
+    assert match.rule is None
+    assert match.answer == matcher.knowledge.wording["fallback"]
+
+
+def test_a_five_thousand_character_message_is_answered(matcher: Matcher) -> None:
+    message = "can i wear makeup tomorrow " + "blah " * 1000
+    assert len(message) > 5000
+    match = matcher.match(message)
+    assert match.decision in {"answer", "suggest", "fallback"}
+    assert match.answer
+
+
+def test_a_red_flag_beats_a_confident_makeup_match(matcher: Matcher) -> None:
+    assert matcher.match("can i wear makeup tomorrow").rule == "makeup"
+    match = matcher.match("can i wear makeup tomorrow, theres yellow crust on my chin")
+    assert match.red_flag
+    assert match.rule == "warning-signs"
+    assert match.answer == matcher.knowledge.wording["red_flag_answer"]
+
+
+def test_a_general_question_about_infection_answers_without_alarm(matcher: Matcher) -> None:
+    match = matcher.match("what does an infection look like?")
+    assert match.rule == "warning-signs"
+    assert not match.red_flag
+
+
+def test_the_answer_depends_on_the_day_since_treatment(matcher: Matcher) -> None:
+    rule = matcher.knowledge.rule("makeup")
+    on_day_0 = matcher.match("can i wear foundation", day=0)
+    on_day_3 = matcher.match("can i wear foundation", day=3)
+    assert on_day_0.answer == rule.answer_for(0)
+    assert on_day_3.answer == rule.answer_for(3)
+    assert on_day_0.answer != on_day_3.answer
+
+
+@pytest.mark.parametrize(
+    "question", ["how much does it cost", "do you do payment plans", "tell me a joke"]
+)
+def test_questions_outside_aftercare_get_no_aftercare_answer(
+    matcher: Matcher, question: str
+) -> None:
+    match = matcher.match(question)
+    assert match.decision == "fallback"
+    assert match.rule is None
+
+
+def test_thanks_gets_a_friendly_reply_not_the_fallback(matcher: Matcher) -> None:
+    match = matcher.match("thank you so much!")
+    assert match.intent == "thanks"
+    assert match.answer != matcher.knowledge.wording["fallback"]
+
+
+def test_an_unsure_match_offers_up_to_three_suggestions(tmp_path: Path) -> None:
+    folder = tmp_path / "knowledge"
+    shutil.copytree(DEFAULT_KNOWLEDGE_DIR, folder)
+    for twin in ("cream-a", "cream-b"):
+        (folder / "topics" / f"{twin}.yaml").write_text(
+            f"id: {twin}\ntitle: {twin}\nexamples:\n  - zinc cream\n  - zinc ointment\n"
+            "  - zinc paste\nanswer: about zinc\n"
+        )
+    matcher = Matcher(load_knowledge(folder))
+    match = matcher.match("zinc")
+    assert match.decision == "suggest"
+    assert {"cream-a", "cream-b"} <= set(match.suggestions)
+    assert len(match.suggestions) <= 3
+    assert match.answer == matcher.knowledge.wording["did_you_mean"]
+
+
+def test_staff_concepts_extend_matching(matcher: Matcher) -> None:
+    concepts = matcher.knowledge.concepts
+    assert concepts, "concepts.yaml should define synonym groups"
+    variants = next(iter(concepts.values()))
+    assert matcher.terms(variants[0]) == matcher.terms(variants[-1])
