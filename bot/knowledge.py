@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import time
 from pathlib import Path
 from typing import Any
@@ -67,6 +67,8 @@ WORDING_KEYS = (
 )
 CHECKIN_FIELDS = {"day", "message", "replies", "booking"}
 REPLY_FIELDS = {"label", "answer", "topic", "worrying"}
+PLACEHOLDERS = ("clinic_name", "clinic_phone", "emergency_number")
+_PLACEHOLDER = re.compile(r"\{(\w*)\}")
 _ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _DAYS_PATTERN = re.compile(r"^\s*(\d+)\s*(?:(\+)|-\s*(\d+))?\s*$")
 _QUIET_PATTERN = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
@@ -284,6 +286,11 @@ def _text(value: Any, where: _Collector, line: int, what: str) -> str | None:
     if not isinstance(value, str) or not value.strip():
         where.add(line, f"{what} must be non-empty text")
         return None
+    unknown = [n for n in _PLACEHOLDER.findall(value) if n not in PLACEHOLDERS]
+    if unknown:
+        allowed = ", ".join("{" + p + "}" for p in PLACEHOLDERS)
+        where.add(line, f"{what}: unknown placeholder {{{unknown[0]}}} (use {allowed})")
+        return None
     if len(value) > TELEGRAM_MESSAGE_LIMIT:
         where.add(
             line,
@@ -443,15 +450,36 @@ def _load_wording(path: Path, name: str, problems: list[Problem]) -> Wording | N
             texts[key] = text
     if len(problems) > before:
         return None
-    details = {k: texts[k] for k in ("clinic_name", "clinic_phone", "emergency_number")}
-    filled: dict[str, str] = {}
-    for key, text in texts.items():
-        try:
-            filled[key] = text.format(**details)
-        except (KeyError, IndexError, ValueError) as error:
-            allowed = "{clinic_name}, {clinic_phone}, {emergency_number}"
-            where.add(_line(node, key), f"{key}: bad placeholder {error} (use {allowed})")
-    return None if len(problems) > before else Wording(filled)
+    details = {k: texts[k] for k in PLACEHOLDERS}
+    return Wording({key: fill_placeholders(text, details) for key, text in texts.items()})
+
+
+def fill_placeholders(text: str, details: Mapping[str, str]) -> str:
+    """Put the clinic's details where staff wrote {clinic_phone} and the like."""
+    return _PLACEHOLDER.sub(lambda m: details.get(m[1], m[0]), text)
+
+
+def _with_details(rule: Rule, details: Mapping[str, str]) -> Rule:
+    return replace(
+        rule,
+        answer=fill_placeholders(rule.answer, details),
+        by_day=tuple(replace(v, answer=fill_placeholders(v.answer, details)) for v in rule.by_day),
+    )
+
+
+def _plan_with_details(plan: CheckInPlan, details: Mapping[str, str]) -> CheckInPlan:
+    steps = tuple(
+        replace(
+            step,
+            message=fill_placeholders(step.message, details),
+            replies=tuple(
+                replace(r, answer=fill_placeholders(r.answer, details) if r.answer else None)
+                for r in step.replies
+            ),
+        )
+        for step in plan.steps
+    )
+    return replace(plan, steps=steps)
 
 
 def _load_plan(
@@ -660,10 +688,11 @@ def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
     )
     if problems or wording is None or plan is None:
         raise KnowledgeError(sorted(problems, key=lambda p: (p.file, p.line)))
+    details = {k: wording[k] for k in PLACEHOLDERS}
     return KnowledgeBase(
-        rules=tuple(rules),
+        rules=tuple(_with_details(rule, details) for rule in rules),
         wording=wording,
-        plan=plan,
+        plan=_plan_with_details(plan, details),
         concepts=concepts,
         source_dir=root,
         fingerprint=_fingerprint(knowledge_files(root)),

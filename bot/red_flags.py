@@ -35,7 +35,7 @@ WORSE = (
     r"increas\w*|expand\w*|moving|gone (?:down|up|to)|travel\w*|redder|more (?:red|swollen|puffy)|"
     r"not (?:going down|getting better|improving|settling|calming)|wont (?:go down|settle|calm)|"
     r"isnt (?:going down|getting better|improving|settling)|keeps? (?:getting|going)|"
-    r"doubled|spread|more (?:each|every) day|more and more|each day more)"
+    r"doubled|grew|got bigger|spread|more (?:each|every) day|more and more|each day more)"
 )
 
 SIGNS: tuple[tuple[str, re.Pattern[str], bool], ...] = (
@@ -64,6 +64,7 @@ SIGNS: tuple[tuple[str, re.Pattern[str], bool], ...] = (
             r"\bcoming out of (?:the|my) (?:holes|spots|skin|pores|bumps)",
             r"\bwet (?:and )?(?:crust\w*|scab\w*|patch\w*|sore\w*)",
             r"\bfull of (?:yellow|white|pus)",
+            r"\b(?:goo|gooey|gunk|gunky|gloop|gloopy|slime|slimy|sticky stuff)\b",
             r"\binfected (?:spot|bump|looking)",
         ),
         True,
@@ -88,7 +89,8 @@ SIGNS: tuple[tuple[str, re.Pattern[str], bool], ...] = (
         _any(
             r"\bfever\w*",
             r"\bfeverish",
-            r"\bhigh (?:temp|temperature)\b",
+            r"\b(?:a|high|got|have|running) (?:temp|temperature)\b",
+            r"\b(?:3[89]|4[01])[.,]\d\b",
             r"\b(?:temp|temperature|thermometer|fever)\b[^.?!\d]{0,25}\b(?:3[7-9]|4[0-2])"
             r"(?:[.,]\d+)?",
             r"\b(?:3[89]|4[0-2])(?:[.,]\d+)? ?(?:°|degrees?|deg\b|c\b|celsius)",
@@ -108,8 +110,12 @@ SIGNS: tuple[tuple[str, re.Pattern[str], bool], ...] = (
             r"\bflu ?ish\b",
             r"\bfluey\b",
             r"\bunwell\b",
-            r"\b(?:feel|feels|feeling|felt|am|im|i am) (?:\w+ )?(?:sick|ill|awful|terrible|rough|"
-            r"rubbish|dreadful|faint|dizzy|weak|horrible|crap|poorly|feverish|off|achy|run down)",
+            r"\b(?:i|im|i am|ive been|been) (?:\w+ )?(?:feel|feeling|felt)\b (?:\w+ )?(?:sick|ill|"
+            r"awful|terrible|rough|rubbish|dreadful|faint|dizzy|weak|horrible|crap|poorly|feverish|"
+            r"off|achy|run down|shivery|grim)",
+            r"\b(?:feel|feeling|felt) (?:\w+ )?(?:sick|ill|faint|dizzy|feverish|poorly|run down|"
+            r"shivery|achy|awful|terrible|dreadful|horrible|grim)\b",
+            r"\b(?:am|im|i am) (?:\w+ )?(?:sick|ill|poorly|feverish|shivery|achy)\b",
             r"\bnause\w*",
             r"\bvomit\w*",
             r"\bthrowing up\b",
@@ -146,9 +152,11 @@ SIGNS: tuple[tuple[str, re.Pattern[str], bool], ...] = (
             r"doesnt help|didnt help|arent helping|isnt helping|wont go|keeps (?:getting|"
             r"coming)|unbearabl)",
             r"\b(?:more|increasingly) (?:painful|sore|tender)\b",
+            r"\b(?:painkiller\w*|paracetamol|ibuprofen|tylenol|advil|nurofen|panadol)\b[^.?!]{0,40}"
+            r"\bstill (?:hurts?|kills|killing|painful|sore|throbbing|agony|aching|bad)",
             r"\b(?:painkiller\w*|paracetamol|ibuprofen|tylenol|advil|nurofen|panadol|aspirin|"
             r"codeine|co codamol|meds|medicine|tablets|pills)\b[^.?!]{0,30}(?:not (?:work|help|"
-            r"touch|do)|doesnt (?:work|help|touch|do)|didnt (?:work|help|touch|do)|arent (?:work|"
+            r"touch|do)|dont (?:work|help|touch|do)|doesnt (?:work|help|touch|do)|didnt (?:work|help|touch|do)|arent (?:work|"
             r"help)|isnt (?:work|help)|wont (?:work|help)|no (?:help|use|effect|difference)|"
             r"nothing)",
             r"\b(?:cant|cannot|couldnt) (?:sleep|touch|bear|stand|cope)\b[^.?!]{0,30}"
@@ -187,7 +195,7 @@ SIGNS: tuple[tuple[str, re.Pattern[str], bool], ...] = (
         _any(
             r"\b(?:hot|warm|burning) (?:to (?:the )?touch)",
             r"\b(?:hot|warm)\b[^.?!]{0,20}\b(?:hard|firm|lump\w*|solid)",
-            r"\b(?:hard|firm|solid)\b[^.?!]{0,20}\b(?:hot|warm)\b",
+            r"\b(?:hard|firm|solid)\b[^.?!]{0,40}\b(?:hot|warm)\b",
             r"\bhard (?:lump|bump|swelling|knot|patch|area|spot)\w*",
             r"\b(?:lump|knot)\w* (?:under|in) (?:my|the) (?:skin|cheek|jaw|chin)",
             r"\babscess\w*",
@@ -269,7 +277,11 @@ SIGNS: tuple[tuple[str, re.Pattern[str], bool], ...] = (
             r"\bbleed\w*[^.?!]{0,30}\b(?:week|weeks|day (?:[7-9]|\d\d)|days later|again)\b",
             r"\b(?:open|raw|weeping|cracked|broken) (?:skin|wounds?|sores?|patch\w*|areas?|bits?)"
             r"\b[^.?!]{0,40}\b(?:week|weeks|day (?:[7-9]|\d\d))\b",
-            r"\b(?:still|keeps) (?:open|raw|weeping|cracked)\b",
+            r"\b(?:still|keeps) (?:got |has |have )?(?:open|raw|weeping|cracked)\b",
+            r"\b(?:week|weeks|day (?:[7-9]|\d\d))\b[^.?!]{0,40}\b(?:hasnt|has not|not|havent|wont|"
+            r"isnt) (?:closed|healed|sealed|heal\w*)",
+            r"\b(?:hasnt|has not|not|havent|wont|isnt) (?:closed|healed|sealed)\b[^.?!]{0,40}"
+            r"\b(?:week|weeks|day (?:[7-9]|\d\d))\b",
             r"\b(?:week|weeks|day (?:[7-9]|\d\d))\b[^.?!]{0,40}\b(?:still )?(?:bleed\w*|raw|open "
             r"(?:wound|sore)s?|weeping)",
             r"\bopen (?:wound|sore)s?\b",
@@ -316,10 +328,22 @@ GENERAL = re.compile(
 
 HYPOTHETICAL = re.compile(
     r"\b(?:if|in case|incase|should|what if|suppose|say)\b[^.?!,]*|"
-    r"\b(?:can|could|should|may|will|would) (?:i|you) (?:still )?(?:have|get|do|book)\b[^.?!]*|"
+    r"\b(?:can|could|should|may|will|would) (?:i|you) (?:still )?(?:have|get|do|book)\b[^.?!,]*|"
     r"\b(?:before|next) (?:my |the |a )?(?:next )?(?:session|appointment|treatment|one)\b"
-    r"[^.?!]*"
+    r"[^.?!,]*"
 )
+REAL_IN_CLAUSE = re.compile(
+    r"\b(?:theres|there is|there are|i have|ive got|i got|on my|my \w+ is)\b"
+)
+"""A clause that only looks hypothetical: "can I wear makeup if theres crust on my chin"."""
+
+EMOJI_WORDS = {
+    "🤒": " fever ",
+    "🤢": " nausea ",
+    "🤮": " vomit ",
+    "🥵": " fever ",
+    "🥶": " chills ",
+}
 
 PRESENT = re.compile(
     r"\b(?:i have|i got|i ve got|ive got|i (?:have|ve) (?:got|had|been|noticed)|"
@@ -353,10 +377,12 @@ SOLO_BEFORE_TREATMENT = re.compile(
 
 
 def _normalise(text: str) -> str:
-    tokens = re.findall(r"[a-z0-9]+|[./°→>-]", fold(text))
+    for emoji, word in EMOJI_WORDS.items():
+        text = text.replace(emoji, word)
+    tokens = re.findall(r"[a-z0-9]+|[.,/°→>?!-]", fold(text))
     spelled = [CHAT_SPELLING.get(t, t) for t in tokens]
     joined = " ".join(spelled)
-    joined = re.sub(r"(?<=\d) ([./]) (?=\d)", r"\1", joined)
+    joined = re.sub(r"(?<=\d) ([.,/]) (?=\d)", r"\1", joined)
     joined = re.sub(r" - > ", " -> ", joined)
     return re.sub(r"\s+", " ", joined).strip()
 
@@ -379,7 +405,9 @@ def check_red_flags(text: str) -> RedFlagCheck:
         return RedFlagCheck()
     general = bool(GENERAL.search(plain))
     about_next_session = bool(SOLO_BEFORE_TREATMENT.search(plain))
-    factual = HYPOTHETICAL.sub(" ", plain)
+    factual = HYPOTHETICAL.sub(
+        lambda clause: clause[0] if REAL_IN_CLAUSE.search(clause[0]) else " ", plain
+    )
     present = bool(PRESENT.search(factual))
     first: str | None = None
     for sign, pattern, strong in SIGNS:

@@ -93,7 +93,7 @@ STOP_WORDS = frozenset(
     should so some still such than that the their them then there these they this those
     through to too up very was we were what when where which while who whom why will with
     would you your yours yourself okay ok fine alright allowed safe normal usual want wanted
-    need needs help know tell told wondering wonder question quick hi hey hello thanks
+    need needs help know tell told wondering wonder question quick
     hmm um uh lol ngl tbh like also even yet ever already bit little lot much many thing
     super so quite totally kinda kind of sorta yeah yep yes nope oh ah ahh omg x xx xxx
     things stuff really literally actually basically pretty kind sort go going use using
