@@ -1,0 +1,191 @@
+"""The bot's settings, read once from the environment and an optional `.env` file.
+
+Every variable of the contract (see the README) is parsed and checked here, so a typo
+stops `aftercare` at start-up with one message that names each bad variable, the value it
+had and how to fix it, instead of failing later in front of a patient.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import os
+import re
+import zoneinfo
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import time
+from pathlib import Path
+from typing import Literal, TypeVar
+from zoneinfo import ZoneInfo
+
+from dotenv import dotenv_values
+
+from bot.knowledge import DEFAULT_KNOWLEDGE_DIR
+
+DateOrder = Literal["DMY", "MDY"]
+
+_T = TypeVar("_T")
+_UTC = ZoneInfo("UTC")
+_CLOCK_TIME = re.compile(r"(\d{1,2}):(\d{2})")
+
+
+class ConfigError(Exception):
+    """One or more settings are missing or malformed; the message says how to fix each."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything `aftercare` can be configured with; the defaults are the contract's."""
+
+    telegram_bot_token: str | None = field(default=None, repr=False)
+    telegram_api_base_url: str = "https://api.telegram.org/bot"
+    db_path: Path = Path("aftercare.db")
+    knowledge_dir: Path = DEFAULT_KNOWLEDGE_DIR
+    timezone: ZoneInfo = _UTC
+    checkin_time: time = time(10, 0)
+    dispatch_seconds: float = 60.0
+    staff_ids: frozenset[int] = frozenset()
+    staff_chat_id: int | None = None
+    date_order: DateOrder = "DMY"
+
+    def require_token(self) -> str:
+        """The bot token, or a `ConfigError` that says how to get one."""
+        if not self.telegram_bot_token:
+            raise ConfigError(
+                [
+                    "TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather and put "
+                    "TELEGRAM_BOT_TOKEN=... in the environment or a .env file"
+                ]
+            )
+        return self.telegram_bot_token
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, env_file: Path | None = Path(".env")
+) -> Settings:
+    """Settings from `environ` (default: the process environment) over `env_file`.
+
+    A variable set in the environment wins over the same one in the file, even when it
+    is set to an empty value (which means "use the default"). Raises `ConfigError`
+    listing every malformed variable at once.
+    """
+    values: dict[str, str] = {}
+    if env_file is not None and env_file.is_file():
+        values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+    values.update(os.environ if environ is None else environ)
+    reader = _Reader(values)
+    settings = Settings(
+        telegram_bot_token=reader.read("TELEGRAM_BOT_TOKEN", str, None),
+        telegram_api_base_url=reader.read(
+            "TELEGRAM_API_BASE_URL", _base_url, Settings.telegram_api_base_url
+        ),
+        db_path=reader.read("AFTERCARE_DB", _path, Settings.db_path),
+        knowledge_dir=reader.read("AFTERCARE_KNOWLEDGE_DIR", _path, Settings.knowledge_dir),
+        timezone=reader.read("AFTERCARE_TIMEZONE", parse_timezone, Settings.timezone),
+        checkin_time=reader.read("AFTERCARE_CHECKIN_TIME", parse_clock_time, Settings.checkin_time),
+        dispatch_seconds=reader.read(
+            "AFTERCARE_DISPATCH_SECONDS", _positive_seconds, Settings.dispatch_seconds
+        ),
+        staff_ids=reader.read("AFTERCARE_STAFF_IDS", _user_ids, Settings.staff_ids),
+        staff_chat_id=reader.read("AFTERCARE_STAFF_CHAT_ID", _chat_id, None),
+        date_order=reader.read("AFTERCARE_DATE_ORDER", _date_order, Settings.date_order),
+    )
+    if reader.problems:
+        raise ConfigError(reader.problems)
+    return settings
+
+
+def parse_timezone(name: str) -> ZoneInfo:
+    """An IANA time zone such as "Europe/London"; `ValueError` says how to fix a bad one."""
+    try:
+        return ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        close = difflib.get_close_matches(name, sorted(zoneinfo.available_timezones()), n=1)
+        example = close[0] if close else "Europe/London"
+        raise ValueError(f"is not a time zone; use an IANA name such as {example}") from None
+
+
+def parse_clock_time(text: str) -> time:
+    """A 24-hour "HH:MM" time such as "10:00" or "9:30"; `ValueError` for anything else."""
+    match = _CLOCK_TIME.fullmatch(text)
+    hour, minute = (int(match.group(1)), int(match.group(2))) if match else (-1, -1)
+    if not (0 <= hour <= 23 and 0 <= minute <= 59):
+        raise ValueError("is not a time; use 24-hour HH:MM such as 10:00 or 18:30")
+    return time(hour, minute)
+
+
+class _Reader:
+    """Reads variables one by one, collecting every problem instead of stopping at the first."""
+
+    def __init__(self, values: Mapping[str, str]) -> None:
+        self.values = values
+        self.problems: list[str] = []
+
+    def read(self, name: str, parse: Callable[[str], _T], default: _T) -> _T:
+        raw = self.values.get(name, "").strip()
+        if not raw:
+            return default
+        try:
+            return parse(raw)
+        except ValueError as error:
+            self.problems.append(f'{name}="{raw}" {error}')
+            return default
+
+
+def _base_url(text: str) -> str:
+    if not text.startswith(("http://", "https://")):
+        raise ValueError(
+            "is not a web address; use the Bot API address the token is appended to, "
+            "such as https://api.telegram.org/bot"
+        )
+    return text
+
+
+def _path(text: str) -> Path:
+    return Path(text).expanduser()
+
+
+def _positive_seconds(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = math.nan
+    if not (math.isfinite(seconds) and seconds > 0):
+        raise ValueError("is not a positive number of seconds; use a number such as 60")
+    return seconds
+
+
+def _user_ids(text: str) -> frozenset[int]:
+    items = [item.strip() for item in text.split(",") if item.strip()]
+    bad = [item for item in items if not re.fullmatch(r"\d+", item)]
+    if bad:
+        raise ValueError(
+            f"has {', '.join(repr(item) for item in bad)}, which "
+            f"{'is not a Telegram user id' if len(bad) == 1 else 'are not Telegram user ids'}; "
+            "use numeric ids separated by commas, such as 123456789,987654321 "
+            "(a user can see theirs by messaging @userinfobot)"
+        )
+    return frozenset(int(item) for item in items)
+
+
+def _chat_id(text: str) -> int:
+    if not re.fullmatch(r"-?\d+", text):
+        raise ValueError(
+            "is not a Telegram chat id; use the numeric id of the staff chat, such as "
+            "-1001234567890 for a group"
+        )
+    return int(text)
+
+
+def _date_order(text: str) -> DateOrder:
+    order = text.upper()
+    if order == "DMY":
+        return "DMY"
+    if order == "MDY":
+        return "MDY"
+    raise ValueError("is not a date order; use DMY (20/11 is 20 November) or MDY (11/20)")

@@ -1,0 +1,237 @@
+"""Reading a patient's treatment date from what they type, and counting days since it.
+
+Pure functions: they take the text and `today` (or `now`) and return a date or a number,
+so every decision about dates is testable without a clock. Words ("3 days ago", "last
+friday", "20th of november") are read by `dateparser`; numeric dates (20/11, 20.11.26,
+2026-11-20) are read here, because `dateparser` silently turns an impossible one into a
+different date (31/02 -> nothing, 11/20 -> 2020, 20.11 -> a time of day), and a patient
+whose day count is silently wrong gets the wrong aftercare.
+"""
+
+from __future__ import annotations
+
+import calendar
+import difflib
+import re
+from datetime import date, datetime, time, timedelta
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+import dateparser
+from dateparser.search import search_dates
+
+DateOrder = Literal["DMY", "MDY"]
+
+MAX_DAYS_AGO = 365
+# Nobody writes a date in more than a sentence; a long text is a question, not a date,
+# and sparing dateparser from it keeps a reply fast.
+MAX_DATE_TEXT = 100
+
+MONTHS = tuple(calendar.month_name)[1:]
+WEEKDAYS = tuple(calendar.day_name)
+_MONTH_NUMBERS = {name.lower(): number for number, name in enumerate(MONTHS, start=1)}
+_MONTH_NUMBERS.update({name[:3].lower(): number for number, name in enumerate(MONTHS, 1)})
+_MONTH_NUMBERS["sept"] = 9
+_WEEKDAY_WORDS = {name.lower() for name in WEEKDAYS} | {name[:3].lower() for name in WEEKDAYS}
+# Words that appear in dates and must never be "corrected" into a month or weekday.
+_DATE_WORDS = {
+    "today",
+    "yesterday",
+    "before",
+    "ago",
+    "day",
+    "days",
+    "week",
+    "weeks",
+    "month",
+    "months",
+    "year",
+    "years",
+    "last",
+    "this",
+    "past",
+    "the",
+    "of",
+    "on",
+}
+_SPELLING_CUTOFF = 0.75
+
+_NUMERIC_DATE = re.compile(r"(\d{1,4})([./-])(\d{1,2})(?:\2(\d{2,4}))?")
+_BARE_NUMBER = re.compile(r"\d+")
+_DAY_N = re.compile(r"(?:i'?m |it'?s )?(?:on )?day (\d{1,3})")
+_ORDINAL = r"(\d{1,2})(?:st|nd|rd|th)?"
+_DAY_MONTH = re.compile(rf"\b{_ORDINAL}\s+(?:of\s+)?([a-z]+)\b")
+_MONTH_DAY = re.compile(rf"\b([a-z]+)\.?\s+{_ORDINAL}\b")
+_EDGE_PUNCTUATION = " \t\n.,;:!?\"'()[]"
+
+
+class DateProblem(ValueError):
+    """A treatment date we can't accept; the message is written for the patient."""
+
+    @property
+    def message(self) -> str:
+        return str(self.args[0])
+
+
+def parse_treatment_date(text: str, today: date, order: DateOrder = "DMY") -> date:
+    """The treatment date a patient means by `text`, on the day `today` (their local date).
+
+    Raises `DateProblem` with a friendly message for text that isn't a date, a date that
+    doesn't exist, one in the future, or one more than a year ago.
+    """
+    cleaned = _clean(text)
+    if not cleaned or len(cleaned) > MAX_DATE_TEXT:
+        raise DateProblem(_unreadable_message(order))
+    if _BARE_NUMBER.fullmatch(cleaned) and int(cleaned) <= MAX_DAYS_AGO:
+        raise DateProblem(
+            f'Did you mean {cleaned} days ago? Please write it as "{cleaned} days ago", '
+            f"or as a date like {_numeric_example(order)}."
+        )
+    day_n = _DAY_N.fullmatch(cleaned)
+    if day_n:
+        return _checked(today - timedelta(days=int(day_n.group(1))), today, order)
+    numeric = _NUMERIC_DATE.fullmatch(cleaned)
+    if numeric:
+        return _checked(_numeric_date(numeric, today, order), today, order)
+    words = _correct_spelling(cleaned)
+    _refuse_impossible_day_of_month(words)
+    found = _read_words(words, today, order)
+    if found is None:
+        raise DateProblem(_unreadable_message(order))
+    return _checked(found, today, order)
+
+
+def days_since_treatment(treated_on: date, now: datetime, tz: ZoneInfo) -> int:
+    """Whole days from the treatment date to `now` in the patient's time zone; never negative.
+
+    Day 0 is the treatment day itself. `now` must be time-zone aware, so that the same
+    instant is the right calendar day wherever the patient lives.
+    """
+    if now.tzinfo is None or now.utcoffset() is None:
+        raise ValueError("now must be a time-zone aware datetime")
+    return max(0, (now.astimezone(tz).date() - treated_on).days)
+
+
+def format_treatment_date(d: date, today: date | None = None) -> str:
+    """A date as a patient reads it: "Tuesday 24 November" (with the year if not `today`'s)."""
+    text = f"{WEEKDAYS[d.weekday()]} {d.day} {MONTHS[d.month - 1]}"
+    if today is not None and d.year != today.year:
+        text += f" {d.year}"
+    return text
+
+
+def _clean(text: str) -> str:
+    return " ".join(text.lower().split()).strip(_EDGE_PUNCTUATION)
+
+
+def _numeric_example(order: DateOrder) -> str:
+    return "20/11" if order == "DMY" else "11/20"
+
+
+def _unreadable_message(order: DateOrder) -> str:
+    return (
+        "Sorry, I couldn't read that as a date. You can write, for example: today, "
+        f"yesterday, 3 days ago, last friday, 20 Nov or {_numeric_example(order)}."
+    )
+
+
+def _checked(found: date, today: date, order: DateOrder) -> date:
+    if found > today:
+        raise DateProblem(
+            "That date is in the future — when did you have your treatment? "
+            f"(e.g. today, yesterday, 3 days ago, {_numeric_example(order)})"
+        )
+    if (today - found).days > MAX_DAYS_AGO:
+        raise DateProblem(
+            f"{format_treatment_date(found, today)} is more than a year ago. I'm here to "
+            "help in the weeks after a recent treatment: if you've had one since, tell me "
+            f"its date (e.g. 3 days ago or {_numeric_example(order)}). For anything else, "
+            "the clinic is happy to help."
+        )
+    return found
+
+
+def _numeric_date(match: re.Match[str], today: date, order: DateOrder) -> date:
+    first, _, second, third = match.groups()
+    if len(first) == 4:
+        if third is None:
+            raise DateProblem(_unreadable_message(order))
+        year, month, day = int(first), int(second), int(third)
+        return _existing_date(year, month, day, order)
+    if len(first) > 2:
+        raise DateProblem(_unreadable_message(order))
+    day, month = (int(first), int(second)) if order == "DMY" else (int(second), int(first))
+    if third is not None:
+        if len(third) == 3:
+            raise DateProblem(_unreadable_message(order))
+        year = int(third) + (2000 if len(third) == 2 else 0)
+        return _existing_date(year, month, day, order)
+    # No year: the most recent such date, this year or last.
+    _existing_date(2024, month, day, order)  # a leap year: refuses 31/02, allows 29/02
+    for year in (today.year, today.year - 1):
+        if calendar.monthrange(year, month)[1] >= day and date(year, month, day) <= today:
+            return date(year, month, day)
+    raise DateProblem(
+        f"There was no {day} {MONTHS[month - 1]} this year or last — could you check the date?"
+    )
+
+
+def _existing_date(year: int, month: int, day: int, order: DateOrder) -> date:
+    if not 1 <= month <= 12:
+        first = "day" if order == "DMY" else "month"
+        raise DateProblem(
+            f"There's no month {month} — I read numeric dates {first} first, like "
+            f"{_numeric_example(order)}. Could you check the date?"
+        )
+    if not 1 <= day <= calendar.monthrange(year, month)[1]:
+        raise DateProblem(f"{day} {MONTHS[month - 1]} doesn't exist — could you check the date?")
+    return date(year, month, day)
+
+
+def _correct_spelling(text: str) -> str:
+    """Mend misspelt months, weekdays, "today" and "yesterday" ("novmber", "wensday",
+    "yesterdy"): dateparser only knows the exact spellings."""
+    vocabulary = [name.lower() for name in (*MONTHS, *WEEKDAYS, "today", "yesterday")]
+
+    def mend(match: re.Match[str]) -> str:
+        word = match.group(0)
+        if len(word) < 4 or word in _DATE_WORDS or word in _MONTH_NUMBERS:
+            return word
+        close = difflib.get_close_matches(word, vocabulary, n=1, cutoff=_SPELLING_CUTOFF)
+        return close[0] if close else word
+
+    return re.sub(r"[a-z]+", mend, text)
+
+
+def _read_words(text: str, today: date, order: DateOrder) -> date | None:
+    settings = {
+        "DATE_ORDER": order,
+        "PREFER_DATES_FROM": "past",
+        "RELATIVE_BASE": datetime.combine(today, time(12)),
+        # A month or a year alone ("november", "2025") is not a treatment date; a
+        # weekday is the one date without a day of the month that we accept.
+        "REQUIRE_PARTS": [] if _names_a_weekday(text) else ["day"],
+    }
+    found = dateparser.parse(text, languages=["en"], settings=settings)
+    if found is None:
+        # A date inside a sentence: "I had it 3 days ago", "it was on tuesday".
+        hits = search_dates(text, languages=["en"], settings=settings) or []
+        if len(hits) == 1:
+            found = hits[0][1]
+    return found.date() if found is not None else None
+
+
+def _names_a_weekday(text: str) -> bool:
+    return any(word in _WEEKDAY_WORDS for word in re.findall(r"[a-z]+", text))
+
+
+def _refuse_impossible_day_of_month(text: str) -> None:
+    """Refuse "31 feb" or "february 30th", which dateparser misreads or cannot read."""
+    for pattern, day_group, month_group in ((_DAY_MONTH, 1, 2), (_MONTH_DAY, 2, 1)):
+        for match in pattern.finditer(text):
+            month = _MONTH_NUMBERS.get(match.group(month_group))
+            day = int(match.group(day_group))
+            if month is not None and not 1 <= day <= calendar.monthrange(2024, month)[1]:
+                raise DateProblem(
+                    f"{day} {MONTHS[month - 1]} doesn't exist — could you check the date?"
+                )

@@ -1,0 +1,235 @@
+"""The one owner of the SQLite database: its schema, its file and its connection.
+
+SQLite objects belong to the thread that made them, so `Store` opens the connection on a
+single worker thread of its own and runs every piece of database work there, one at a
+time: `await store.run(fn, ...)` from the bot (the event loop keeps serving other
+patients meanwhile), `store.run_sync(fn, ...)` from CLI commands and tests. Each call of
+`fn(db, ...)` is one transaction. The functions themselves are plain code in
+`bot/patients.py` (and the scheduler's modules) that take a `sqlite_utils.Database`.
+
+The schema is created and evolved only by numbered migrations, applied at start-up: the
+ones below, then the scheduler's (`scheduler/outbox.py`), as listed in `MIGRATION_SETS`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import stat
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlite_utils import Database, Migrations
+
+from scheduler.outbox import migrations as scheduler_migrations
+
+T = TypeVar("T")
+
+OWNER_ONLY = stat.S_IRUSR | stat.S_IWUSR
+_THREAD_NAME = "aftercare-db"
+
+migrations = Migrations("aftercare")
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    """Patients, their treatments and check-ins, and the logs staff read (no message text
+    except the unanswered questions, which are deliberately not linked to anyone)."""
+    db.table("patients").create(
+        {
+            "id": int,  # the Telegram user id
+            "chat_id": int,
+            "first_name": str,
+            "username": str,
+            "timezone": str,
+            "checkin_time": str,  # local "HH:MM"
+            "checkins_enabled": int,
+            "reachable": int,
+            "state": str,  # where the conversation is waiting, or NULL
+            "created_at": str,
+            "last_seen_at": str,
+        },
+        pk="id",
+        not_null=["chat_id", "timezone", "checkin_time", "created_at", "last_seen_at"],
+        defaults={"checkins_enabled": 0, "reachable": 1},
+    )
+    db.table("treatments").create(
+        {"id": int, "patient_id": int, "treated_on": str, "created_at": str},
+        pk="id",
+        not_null=["patient_id", "treated_on", "created_at"],
+        foreign_keys=[("patient_id", "patients", "id")],
+    )
+    db.table("treatments").create_index(["patient_id"])
+    db.table("questions").create(
+        {
+            "id": int,
+            "patient_id": int,
+            "asked_at": str,
+            "decision": str,
+            "rule": str,
+            "red_flag": int,
+        },
+        pk="id",
+        not_null=["patient_id", "asked_at", "decision", "red_flag"],
+        foreign_keys=[("patient_id", "patients", "id")],
+    )
+    db.table("questions").create_index(["asked_at"])
+    db.table("unanswered").create(
+        {
+            "id": int,
+            "text": str,
+            "asked_at": str,
+            "decision": str,
+            "closest_rule": str,
+            "score": float,
+        },
+        pk="id",
+        not_null=["text", "asked_at", "decision"],
+    )
+    db.table("red_flags").create(
+        {
+            "id": int,
+            "patient_id": int,
+            "day": int,
+            "sign": str,
+            "created_at": str,
+            "alerted": int,
+        },
+        pk="id",
+        not_null=["patient_id", "created_at", "alerted"],
+        foreign_keys=[("patient_id", "patients", "id")],
+    )
+    db.table("checkins").create(
+        {
+            "id": int,
+            "patient_id": int,
+            "treatment_id": int,
+            "day": int,
+            "due_at": str,
+            "status": str,  # pending, claimed, sent, skipped, cancelled or failed
+            "claimed_at": str,
+            "sent_at": str,
+            "message_id": int,
+            "attempts": int,
+            "reply": str,
+            "replied_at": str,
+        },
+        pk="id",
+        not_null=["patient_id", "treatment_id", "day", "due_at", "status", "attempts"],
+        defaults={"status": "pending", "attempts": 0},
+        foreign_keys=[("patient_id", "patients", "id"), ("treatment_id", "treatments", "id")],
+    )
+    db.table("checkins").create_index(["treatment_id", "day"], unique=True)
+    db.table("checkins").create_index(["status", "due_at"])
+    db.table("checkins").create_index(["patient_id"])
+
+
+# Every migration set the Store applies, in order: the scheduler's builds on these tables
+# (its own columns on `checkins` and `patients`), so it comes second.
+MIGRATION_SETS: tuple[Migrations, ...] = (migrations, scheduler_migrations)
+
+
+class Store:
+    """The database file and the one thread that may touch its connection."""
+
+    def __init__(self, path: str | Path) -> None:
+        """Open (creating if needed) the database at `path` and bring its schema up to date.
+
+        A new file is created readable by its owner only; `":memory:"` gives a private
+        in-memory database, for tests.
+        """
+        self.path = path if path == ":memory:" else Path(path)
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=_THREAD_NAME)
+        self._thread: threading.Thread | None = None
+        self._db: Database | None = None
+        self._closed = False
+        try:
+            self._executor.submit(self._open).result()
+        except BaseException:
+            self._executor.shutdown(wait=True)
+            raise
+
+    async def run(self, fn: Callable[..., T], *args: Any) -> T:
+        """`fn(db, *args)` in one transaction on the database thread, without blocking
+        the event loop. `fn` must return plain data, not a lazy iterator over rows."""
+        return await asyncio.wrap_future(self._executor.submit(self._transaction, fn, *args))
+
+    def run_sync(self, fn: Callable[..., T], *args: Any) -> T:
+        """`fn(db, *args)` in one transaction on the database thread, waiting for it."""
+        if threading.current_thread() is self._thread:
+            raise RuntimeError("run_sync() called from inside a Store function would deadlock")
+        return self._executor.submit(self._transaction, fn, *args).result()
+
+    def close(self) -> None:
+        """Finish the work already asked for, then close the connection. Safe to repeat."""
+        if self._closed:
+            return
+        self._closed = True
+        self._executor.submit(self._close).result()
+        self._executor.shutdown(wait=True)
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def _open(self) -> None:
+        self._thread = threading.current_thread()
+        if isinstance(self.path, Path):
+            _create_owner_only(self.path)
+            db = Database(self.path)
+            db.enable_wal()
+        else:
+            db = Database(memory=True)
+        db.execute("PRAGMA foreign_keys = ON")
+        for migration_set in MIGRATION_SETS:
+            migration_set.apply(db)
+        if isinstance(self.path, Path):
+            _restrict_companion_files(self.path)
+        self._db = db
+
+    def _transaction(self, fn: Callable[..., T], *args: Any) -> T:
+        if self._db is None:
+            raise RuntimeError("the Store is closed")
+        with self._db.atomic():
+            return fn(self._db, *args)
+
+    def _close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+
+def utc_iso(moment: datetime) -> str:
+    """The one timestamp format in the database: UTC ISO-8601 to the second, so that
+    text order is time order ("2026-11-27T10:00:00+00:00")."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError("timestamps must be time-zone aware")
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def from_utc_iso(text: str) -> datetime:
+    """A timestamp written by `utc_iso`, as an aware datetime in UTC."""
+    return datetime.fromisoformat(text).astimezone(UTC)
+
+
+def _create_owner_only(path: Path) -> None:
+    """Patient data must not be readable by other users of the machine."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    descriptor = os.open(path, os.O_CREAT | os.O_RDWR, OWNER_ONLY)
+    os.close(descriptor)
+    os.chmod(path, OWNER_ONLY)
+
+
+def _restrict_companion_files(path: Path) -> None:
+    # SQLite gives -wal and -shm the database file's mode; this makes sure of it even for
+    # a database first opened by something else.
+    for suffix in ("-wal", "-shm"):
+        companion = path.with_name(path.name + suffix)
+        if companion.exists():
+            os.chmod(companion, OWNER_ONLY)
