@@ -47,7 +47,8 @@ REQUIRED_TOPICS = (
 WARNING_SIGNS = "warning-signs"
 TELEGRAM_MESSAGE_LIMIT = 4096
 TITLE_LIMIT = 40
-MIN_EXAMPLES = 3
+MIN_EXAMPLES = 2
+RECOMMENDED_EXAMPLES = 10
 
 TOPIC_FIELDS = {"id", "title", "scope", "examples", "keywords", "answer", "by_day"}
 TOPIC_REQUIRED = ("id", "title", "examples", "answer")
