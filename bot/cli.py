@@ -4,30 +4,37 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import click
 from tqdm import tqdm
 
+from bot.config import ConfigError, Settings, load_settings
 from bot.evaluation import LabelledFileError, evaluate, read_labelled
-from bot.knowledge import DEFAULT_KNOWLEDGE_DIR, KnowledgeBase, KnowledgeError, load_knowledge
+from bot.inbox import draft_topic, group_questions
+from bot.knowledge import RECOMMENDED_EXAMPLES, KnowledgeBase, KnowledgeError, load_knowledge
+from bot.knowledge_diff import diff_knowledge
 from bot.matching import Match, Matcher
+from bot.patients import UnansweredQuestion, unanswered_questions
+from bot.patients import stats as patient_stats
+from bot.storage import Store
 
 KNOWLEDGE_HELP = "Knowledge folder (default: $AFTERCARE_KNOWLEDGE_DIR or the built-in one)."
 
 
+def settings_or_exit() -> Settings:
+    """The configuration, or a clear message and exit code 2."""
+    try:
+        return load_settings()
+    except ConfigError as error:
+        click.echo(str(error), err=True)
+        sys.exit(2)
+
+
 def knowledge_dir(option: str | None) -> Path:
     """The folder to read: the option, else AFTERCARE_KNOWLEDGE_DIR (or .env), else built-in."""
-    if option:
-        return Path(option)
-    import os
-
-    from dotenv import dotenv_values
-
-    configured = os.environ.get("AFTERCARE_KNOWLEDGE_DIR") or dotenv_values(".env").get(
-        "AFTERCARE_KNOWLEDGE_DIR"
-    )
-    return Path(configured) if configured else DEFAULT_KNOWLEDGE_DIR
+    return Path(option) if option else settings_or_exit().knowledge_dir
 
 
 def load_or_exit(folder: Path) -> KnowledgeBase:
@@ -50,6 +57,31 @@ def main() -> None:
 
     Start with 'aftercare chat' to talk to the bot in this terminal.
     """
+
+
+@main.command()
+def run() -> None:
+    """Run the Telegram bot until you stop it (Ctrl+C).
+
+    It needs the bot's token from @BotFather: put TELEGRAM_BOT_TOKEN=... in the
+    environment or in a .env file in this folder. Messages sent while the bot was
+    stopped are answered when it starts again.
+    """
+    from bot.app import run as run_bot
+
+    sys.exit(run_bot())
+
+
+@main.command()
+def chat() -> None:
+    """Talk to the bot here in the terminal: no token or internet needed.
+
+    Type questions as a patient would; type a button's number to press it, and /quit
+    (or Ctrl+D) to leave. It uses the same database as the bot (AFTERCARE_DB).
+    """
+    from bot.terminal import chat as run_chat
+
+    sys.exit(run_chat())
 
 
 @main.command()
@@ -97,6 +129,13 @@ def check(folder: str | None) -> None:
     root = knowledge_dir(folder)
     knowledge = load_or_exit(root)
     examples = sum(len(r.examples) for r in knowledge.rules)
+    for rule in knowledge.rules:
+        if len(rule.examples) < RECOMMENDED_EXAMPLES:
+            click.echo(
+                f"{rule.source}:1: warning: only {len(rule.examples)} example questions; add "
+                f"more ways patients ask (aim for {RECOMMENDED_EXAMPLES} or more)",
+                err=True,
+            )
     click.echo(
         f"OK: {len(knowledge.rules)} topics, {examples} example questions, "
         f"{len(knowledge.plan.steps)} check-ins in {root}"
@@ -141,3 +180,158 @@ def eval_command(file: str, as_json: bool, folder: str | None) -> None:
         f"out-of-scope fallback {report.fallback_rate:.1%} ({len(report.out_of_scope)}), "
         f"red-flag recall {report.red_flag_recall:.1%}, false alarms {report.false_alarm_rate:.1%}"
     )
+
+
+@kb.command()
+@click.argument("old", type=click.Path(exists=True, file_okay=False))
+@click.argument("new", type=click.Path(exists=True, file_okay=False))
+@click.option(
+    "--questions",
+    "question_files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="A .jsonl of labelled questions to compare on (may be given more than once).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
+def diff(old: str, new: str, question_files: tuple[str, ...], as_json: bool) -> None:
+    """Show which questions get a different answer from NEW than from OLD.
+
+    Replays the questions patients asked that are stored in the database (AFTERCARE_DB)
+    and any labelled files given with --questions. Exits 1 if a labelled question that
+    OLD answered right is answered wrong by NEW, so it can guard a publish step.
+    """
+    old_matcher = Matcher(load_or_exit(Path(old)))
+    new_matcher = Matcher(load_or_exit(Path(new)))
+    labelled = []
+    for file in question_files:
+        try:
+            labelled += read_labelled(Path(file))
+        except LabelledFileError as error:
+            raise click.ClickException(str(error)) from error
+    stored = [q.text for q in _stored_questions(since_days=None)]
+    report = diff_knowledge(old_matcher, new_matcher, stored, labelled)
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "changes": [c.as_json() for c in report.changes],
+                    "regressions": len(report.regressions),
+                    "accuracy_before": report.before.top1_accuracy if report.before else None,
+                    "accuracy_after": report.after.top1_accuracy if report.after else None,
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+    else:
+        for change in report.changes:
+            before, after = change.before, change.after
+            mark = "REGRESSION " if change.regression else ""
+            click.echo(
+                f"{mark}{change.question!r}: {_outcome(before)} ({before.score}) -> "
+                f"{_outcome(after)} ({after.score})"
+            )
+        click.echo(
+            f"{len(report.changes)} question(s) change answer "
+            f"({len(stored)} stored, {len(labelled)} labelled); "
+            f"{len(report.regressions)} regression(s)."
+        )
+        if report.before and report.after:
+            click.echo(
+                f"Labelled accuracy: {report.before.top1_accuracy:.1%} before, "
+                f"{report.after.top1_accuracy:.1%} after."
+            )
+    if report.regressions:
+        sys.exit(1)
+
+
+def _outcome(match: Match) -> str:
+    if match.red_flag:
+        return "WARNING SIGN"
+    if match.decision == "fallback":
+        return f"fallback/{match.intent}" if match.intent else "fallback"
+    return f"{match.rule}{' (did you mean)' if match.decision == 'suggest' else ''}"
+
+
+def _stored_questions(since_days: int | None) -> list[UnansweredQuestion]:
+    """Questions from the database, without creating one where there is none."""
+    path = settings_or_exit().db_path
+    if not path.exists():
+        return []
+    since = datetime.now(UTC) - timedelta(days=since_days) if since_days is not None else None
+    with Store(path) as store:
+        return store.run_sync(unanswered_questions, since)
+
+
+@main.command()
+@click.option("--since", "since_days", type=click.IntRange(min=1), help="Only the last DAYS days.")
+@click.option("--json", "as_json", is_flag=True, help="Print the groups as JSON.")
+@click.option(
+    "--draft",
+    "draft_group",
+    type=click.IntRange(min=1),
+    help="Write a topic file skeleton for group number N (see the list).",
+)
+@click.option(
+    "--to",
+    "draft_folder",
+    type=click.Path(file_okay=False),
+    default="drafts",
+    show_default=True,
+    help="Folder for --draft files.",
+)
+@click.option("--knowledge", "folder", type=click.Path(), help=KNOWLEDGE_HELP)
+def unanswered(
+    since_days: int | None,
+    as_json: bool,
+    draft_group: int | None,
+    draft_folder: str,
+    folder: str | None,
+) -> None:
+    """List the questions the bot could not answer, grouped, most frequent first.
+
+    Each group shows how often it was asked and the closest existing topic. Use
+    --draft N to start a new topic from group N.
+    """
+    knowledge = load_or_exit(knowledge_dir(folder))
+    groups = group_questions(_stored_questions(since_days), Matcher(knowledge))
+    if draft_group is not None:
+        if draft_group > len(groups):
+            raise click.ClickException(f"there are only {len(groups)} group(s)")
+        taken = {rule.id for rule in knowledge.rules}
+        path = draft_topic(groups[draft_group - 1], Path(draft_folder), taken)
+        click.echo(f"Wrote {path}: fill in the answer, then copy it into knowledge/topics/.")
+        return
+    if as_json:
+        click.echo(json.dumps([g.as_json() for g in groups], ensure_ascii=False, indent=2))
+        return
+    if not groups:
+        click.echo("No unanswered questions stored.")
+    for number, group in enumerate(groups, start=1):
+        closest = f"closest: {group.closest_rule} ({group.score})" if group.closest_rule else ""
+        click.echo(f"{number}. [{group.count}x] {group.representative!r} {closest}".rstrip())
+        for variant in group.questions[1:4]:
+            click.echo(f"     also: {variant!r}")
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+def stats(as_json: bool) -> None:
+    """Patients, opt-ins, check-ins, questions and warning signs over 7 and 30 days."""
+    path = settings_or_exit().db_path
+    if not path.exists():
+        raise click.ClickException(f"no database at {path} yet (set AFTERCARE_DB?)")
+    with Store(path) as store:
+        figures = store.run_sync(patient_stats, datetime.now(UTC))
+    if as_json:
+        click.echo(json.dumps(figures, indent=2))
+        return
+    click.echo(
+        f"patients {figures['patients']}, opted in to check-ins {figures['opted_in']}, "
+        f"unreachable {figures['unreachable']}"
+    )
+    for label, key in (("last 7 days", "last_7_days"), ("last 30 days", "last_30_days")):
+        period = figures[key]  # type: ignore[literal-required]
+        click.echo(
+            f"{label}: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in period.items())
+        )

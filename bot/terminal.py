@@ -1,0 +1,151 @@
+"""`aftercare chat`: the same conversation in the terminal, with no token or network.
+
+The terminal is the second thin adapter around `bot.conversation` (Telegram is the
+other): each line typed becomes one event for the engine, and what comes back is printed
+as plain text. Buttons are shown as numbered choices ("[1] Today  [2] Yesterday"); typing
+the number presses the button. The patient is a fixed local user over the same SQLite
+file as the bot (AFTERCARE_DB); staff alerts are printed, not sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+import os
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import TextIO
+
+from bot import patients
+from bot.config import ConfigError, Settings, load_settings
+from bot.conversation import Conversation, KnowledgeHolder
+from bot.knowledge import KnowledgeError
+from bot.replies import (
+    Button,
+    ButtonPress,
+    Command,
+    Incoming,
+    Outgoing,
+    RemoveButtons,
+    Reply,
+    Sender,
+    StaffAlert,
+    plain_text,
+    read_message,
+)
+from bot.storage import Store
+
+LOCAL_USER_ID = 1
+"""The terminal's patient: no Telegram account has id 1."""
+QUIT = ("/quit", "/exit")
+EXIT_CONFIG = 2
+EXIT_KNOWLEDGE = 1
+GREETING = "Chatting with the aftercare bot as {name}. Type /quit to leave, /help for help.\n"
+
+
+class TerminalChat:
+    """Prints the conversation's replies and remembers the buttons on show."""
+
+    def __init__(
+        self,
+        conversation: Conversation,
+        sender: Sender,
+        output: TextIO,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self.conversation = conversation
+        self.sender = sender
+        self.output = output
+        self.clock = clock
+        self.buttons: list[Button] = []
+
+    def event_for(self, line: str) -> Incoming:
+        """A typed line: the number of a button on show presses it; the rest is text."""
+        choice = line.strip()
+        if choice.isdigit() and 1 <= int(choice) <= len(self.buttons):
+            return ButtonPress(self.buttons[int(choice) - 1].data)
+        return read_message(line)
+
+    async def say(self, line: str) -> None:
+        await self.send(self.event_for(line))
+
+    async def send(self, event: Incoming) -> None:
+        for item in await self.conversation.handle(self.sender, event, self.clock()):
+            self.show(item)
+
+    def show(self, item: Outgoing) -> None:
+        if isinstance(item, RemoveButtons):
+            self.buttons = []
+        elif isinstance(item, StaffAlert):
+            self._print(f"[to staff] {plain_text(item.text)}")
+        elif isinstance(item, Reply):
+            text = plain_text(item.text)
+            if item.buttons:
+                self.buttons = []
+                for row in item.buttons:
+                    shown = []
+                    for button in row:
+                        self.buttons.append(button)
+                        shown.append(f"[{len(self.buttons)}] {button.label}")
+                    text += "\n" + "  ".join(shown)
+            self._print(text)
+
+    def _print(self, text: str) -> None:
+        self.output.write(f"bot: {text}\n\n")
+        self.output.flush()
+
+
+async def converse(
+    conversation: Conversation,
+    input_stream: TextIO,
+    output: TextIO,
+    name: str,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+) -> None:
+    """Read lines until end of input or /quit; a new local patient starts with /start."""
+    chat = TerminalChat(conversation, Sender(LOCAL_USER_ID, LOCAL_USER_ID, name), output, clock)
+    output.write(GREETING.format(name=name))
+    known = await conversation.store.run(patients.get_patient, LOCAL_USER_ID)
+    if known is None:
+        await chat.send(Command("start"))
+    interactive = input_stream.isatty()
+    while True:
+        if interactive:
+            output.write("you: ")
+            output.flush()
+        line = await asyncio.to_thread(input_stream.readline)
+        if not line or line.strip().lower() in QUIT:
+            return
+        await chat.say(line.rstrip("\n"))
+
+
+def local_name() -> str:
+    """The terminal's patient is called after the person at the keyboard."""
+    try:
+        return os.environ.get("USER") or getpass.getuser()
+    except (KeyError, OSError):
+        return "you"
+
+
+def chat(input_stream: TextIO | None = None, output: TextIO | None = None) -> int:
+    """`aftercare chat` over standard input and output; returns the exit code."""
+    input_stream = input_stream or sys.stdin
+    output = output or sys.stdout
+    try:
+        settings: Settings = load_settings()
+    except ConfigError as error:
+        print(error, file=sys.stderr)
+        return EXIT_CONFIG
+    try:
+        knowledge = KnowledgeHolder(settings.knowledge_dir)
+    except KnowledgeError as error:
+        print("\n".join(str(problem) for problem in error.problems), file=sys.stderr)
+        return EXIT_KNOWLEDGE
+    with Store(settings.db_path) as store:
+        conversation = Conversation(store, knowledge, settings)
+        try:
+            asyncio.run(converse(conversation, input_stream, output, local_name()))
+        except KeyboardInterrupt:
+            output.write("\n")
+    return 0

@@ -1,0 +1,684 @@
+"""The conversation engine's decisions, without Telegram: what a patient is told, what is
+stored, and what the scheduler and staff hear about."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from conftest import GREETING_ANSWER, MAKEUP_DAY_0_1, MAKEUP_DAY_2_ON, WORDING
+
+from bot import patients
+from bot.config import Settings
+from bot.conversation import CheckInAnswer, Conversation, KnowledgeHolder, NoCheckIns
+from bot.knowledge import DEFAULT_KNOWLEDGE_DIR, load_knowledge
+from bot.matching import Matcher
+from bot.replies import (
+    Button,
+    ButtonPress,
+    Command,
+    NonText,
+    Outgoing,
+    RemoveButtons,
+    Reply,
+    Sender,
+    StaffAlert,
+    Text,
+    day_note,
+    read_message,
+)
+from bot.storage import Store
+
+NOW = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)  # a Friday
+ANNA = Sender(123456, 123456, "Anna", "anna_k")
+STAFF = Sender(42, 42, "Sam", None)
+URGENT = WORDING["red_flag_answer"]
+RED_FLAG_MESSAGE = "theres yellow crust on my chin and it feels hot"
+
+
+class RecordingHooks(NoCheckIns):
+    """Check-in hooks that remember what the scheduler was told."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, int]] = []
+        self.next_due: datetime | None = None
+        self.button_answer = CheckInAnswer()
+
+    async def treatment_changed(self, patient_id: int, now: datetime) -> None:
+        self.calls.append(("treatment_changed", patient_id))
+
+    async def opted_in(self, patient_id: int, now: datetime) -> None:
+        self.calls.append(("opted_in", patient_id))
+
+    async def opted_out(self, patient_id: int, now: datetime) -> None:
+        self.calls.append(("opted_out", patient_id))
+
+    async def schedule_changed(self, patient_id: int, now: datetime) -> None:
+        self.calls.append(("schedule_changed", patient_id))
+
+    async def patient_forgotten(self, patient_id: int) -> None:
+        self.calls.append(("patient_forgotten", patient_id))
+
+    async def next_check_in(self, patient_id: int, now: datetime) -> datetime | None:
+        return self.next_due
+
+    async def check_in_button(self, patient_id: int, data: str, now: datetime) -> CheckInAnswer:
+        self.calls.append((f"button {data}", patient_id))
+        return self.button_answer
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    with Store(tmp_path / "aftercare.db") as opened:
+        yield opened
+
+
+@pytest.fixture
+def settings(tmp_path: Path, small_knowledge: Path) -> Settings:
+    return Settings(
+        db_path=tmp_path / "aftercare.db",
+        knowledge_dir=small_knowledge,
+        staff_ids=frozenset({STAFF.user_id}),
+        staff_chat_id=-100,
+    )
+
+
+@pytest.fixture
+def hooks() -> RecordingHooks:
+    return RecordingHooks()
+
+
+@pytest.fixture
+def engine(store: Store, settings: Settings, hooks: RecordingHooks) -> Conversation:
+    return Conversation(store, KnowledgeHolder(settings.knowledge_dir), settings, hooks)
+
+
+async def say(
+    engine: Conversation, text: str, sender: Sender = ANNA, now: datetime = NOW
+) -> list[Outgoing]:
+    return await engine.handle(sender, read_message(text), now)
+
+
+async def press(
+    engine: Conversation, data: str, sender: Sender = ANNA, now: datetime = NOW
+) -> list[Outgoing]:
+    return await engine.handle(sender, ButtonPress(data), now)
+
+
+async def onboard(engine: Conversation, when: str = "3 days ago", checkins: bool = True) -> None:
+    await say(engine, "/start")
+    await say(engine, when)
+    await press(engine, "checkins:yes" if checkins else "checkins:no")
+
+
+def texts(outgoing: list[Outgoing]) -> list[str]:
+    return [item.text for item in outgoing if isinstance(item, Reply)]
+
+
+def buttons(outgoing: list[Outgoing]) -> list[Button]:
+    return [b for item in outgoing if isinstance(item, Reply) for row in item.buttons for b in row]
+
+
+def patient(store: Store, sender: Sender = ANNA) -> patients.Patient:
+    found = store.run_sync(patients.get_patient, sender.user_id)
+    assert found is not None
+    return found
+
+
+# --- onboarding -------------------------------------------------------------------------
+
+
+async def test_start_welcomes_with_a_disclaimer_and_asks_the_date_with_two_buttons(
+    engine: Conversation,
+) -> None:
+    sent = await say(engine, "/start")
+    assert "aftercare assistant of Test Clinic" in texts(sent)[0]
+    assert "not a doctor" in texts(sent)[0]
+    assert texts(sent)[1] == WORDING["ask_treatment_date"]
+    assert [b.label for b in buttons(sent)] == ["Today", "Yesterday"]
+
+
+async def test_a_date_typed_in_words_gives_the_day_the_note_and_the_check_in_offer(
+    engine: Conversation,
+) -> None:
+    await say(engine, "/start")
+    sent = await say(engine, "3 days ago")
+    assert texts(sent)[0].startswith("Got it: Tuesday 24 November, so today is day 3.")
+    assert "Day 3 note. Some flaking is normal" in texts(sent)[0]
+    assert "How is your skin today?" not in texts(sent)[0]
+    assert [b.data for b in buttons(sent)] == ["checkins:yes", "checkins:no"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "treated_on"),
+    [
+        ("today", date(2026, 11, 27)),
+        ("yesterday", date(2026, 11, 26)),
+        ("3 days ago", date(2026, 11, 24)),
+        ("last friday", date(2026, 11, 20)),
+        ("20 Nov", date(2026, 11, 20)),
+        ("20/11", date(2026, 11, 20)),
+        ("2026-11-20", date(2026, 11, 20)),
+    ],
+)
+async def test_every_date_form_of_the_contract_is_understood(
+    engine: Conversation, store: Store, typed: str, treated_on: date
+) -> None:
+    await say(engine, "/start")
+    await say(engine, typed)
+    assert patient(store).treated_on == treated_on
+
+
+async def test_the_today_button_takes_the_patients_local_date_and_removes_the_buttons(
+    engine: Conversation, store: Store
+) -> None:
+    await say(engine, "/start")
+    await say(engine, "/timezone Pacific/Auckland")
+    friday_noon_in_london = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)  # Saturday in Auckland
+    sent = await press(engine, "date:today", now=friday_noon_in_london)
+    assert isinstance(sent[0], RemoveButtons)
+    assert patient(store).treated_on == date(2026, 11, 28)
+
+
+@pytest.mark.parametrize(
+    ("typed", "explained"),
+    [
+        ("31/02", "doesn't exist"),
+        ("2026-12-01", "in the future"),
+        ("2025-01-01", "more than a year ago"),
+    ],
+)
+async def test_an_impossible_future_or_old_date_is_explained_and_asked_again(
+    engine: Conversation, store: Store, typed: str, explained: str
+) -> None:
+    await say(engine, "/start")
+    sent = await say(engine, typed)
+    assert explained in texts(sent)[0]
+    assert [b.data for b in buttons(sent)] == ["date:today", "date:yesterday"]
+    assert patient(store).treated_on is None
+    assert patient(store).state == patients.AWAITING_DATE
+
+
+async def test_numeric_dates_are_read_month_first_when_configured(
+    store: Store, settings: Settings
+) -> None:
+    american = replace(settings, date_order="MDY")
+    engine = Conversation(store, KnowledgeHolder(settings.knowledge_dir), american)
+    await say(engine, "/start")
+    await say(engine, "11/20")
+    assert patient(store).treated_on == date(2026, 11, 20)
+
+
+async def test_a_real_question_while_the_date_is_awaited_is_answered_then_the_date_asked(
+    engine: Conversation, store: Store
+) -> None:
+    await say(engine, "/start")
+    sent = await say(engine, "can i wear makeup tomorrow")
+    assert texts(sent)[0].startswith("Makeup:")
+    assert "when was your treatment?" in texts(sent)[1]
+    assert patient(store).state == patients.AWAITING_DATE
+
+
+async def test_yes_please_turns_check_ins_on_and_tells_the_scheduler(
+    engine: Conversation, store: Store, hooks: RecordingHooks
+) -> None:
+    await say(engine, "/start")
+    await say(engine, "3 days ago")
+    sent = await press(engine, "checkins:yes")
+    assert isinstance(sent[0], RemoveButtons)
+    assert texts(sent) == [
+        "Done. I'll write at 10:00 your time. /time to change it, /checkins off to stop."
+    ]
+    assert patient(store).checkins_enabled
+    assert hooks.calls == [("treatment_changed", ANNA.user_id), ("opted_in", ANNA.user_id)]
+
+
+async def test_typing_yes_to_the_offer_works_like_the_button(
+    engine: Conversation, store: Store
+) -> None:
+    await say(engine, "/start")
+    await say(engine, "yesterday")
+    await say(engine, "Yes!")
+    assert patient(store).checkins_enabled
+    assert patient(store).state is None
+
+
+async def test_no_thanks_leaves_check_ins_off(
+    engine: Conversation, store: Store, hooks: RecordingHooks
+) -> None:
+    await onboard(engine, checkins=False)
+    assert not patient(store).checkins_enabled
+    assert ("opted_out", ANNA.user_id) in hooks.calls
+
+
+async def test_checkins_on_before_any_date_asks_for_the_date(
+    engine: Conversation, store: Store
+) -> None:
+    sent = await say(engine, "/checkins on")
+    assert patient(store).checkins_enabled
+    assert patient(store).state == patients.AWAITING_DATE
+    assert [b.data for b in buttons(sent)] == ["date:today", "date:yesterday"]
+
+
+async def test_checkins_off_by_command_tells_the_scheduler(
+    engine: Conversation, store: Store, hooks: RecordingHooks
+) -> None:
+    await onboard(engine)
+    await say(engine, "/checkins off")
+    assert not patient(store).checkins_enabled
+    assert hooks.calls[-1] == ("opted_out", ANNA.user_id)
+
+
+async def test_a_new_treatment_date_restarts_the_check_ins_without_asking_again(
+    engine: Conversation, store: Store, hooks: RecordingHooks
+) -> None:
+    await onboard(engine)
+    sent = await say(engine, "/treatment yesterday")
+    assert "so today is day 1" in texts(sent)[0]
+    assert "check-ins now follow this date" in texts(sent)[0]
+    assert not buttons(sent)
+    assert patient(store).treated_on == date(2026, 11, 26)
+    assert hooks.calls[-1] == ("treatment_changed", ANNA.user_id)
+
+
+async def test_treatment_without_a_date_asks_for_one(engine: Conversation, store: Store) -> None:
+    await onboard(engine)
+    await say(engine, "/treatment")
+    await say(engine, "today")
+    assert patient(store).treated_on == NOW.date()
+
+
+# --- questions --------------------------------------------------------------------------
+
+
+async def test_a_confident_answer_depends_on_the_day_since_treatment(
+    engine: Conversation,
+) -> None:
+    await onboard(engine, "today")
+    assert texts(await say(engine, "can i wear makeup tomorrow")) == [MAKEUP_DAY_0_1]
+    later = NOW + timedelta(days=3)
+    assert texts(await say(engine, "can i wear makeup tomorrow", now=later)) == [MAKEUP_DAY_2_ON]
+
+
+async def test_the_reply_is_the_answer_aftercare_ask_gives(engine: Conversation) -> None:
+    await onboard(engine)
+    question = "can i exercise or swim"
+    expected = Matcher(engine.knowledge.current.base).match(question, 3).answer
+    assert texts(await say(engine, question)) == [expected]
+
+
+async def test_an_unsure_match_asks_did_you_mean_with_topic_buttons(
+    engine: Conversation, store: Store
+) -> None:
+    await onboard(engine)
+    sent = await say(engine, "can i exercise or swim")
+    assert texts(sent) == [WORDING["did_you_mean"]]
+    offered = [b.data for b in buttons(sent)]
+    assert 1 <= len(offered) <= 3
+    assert offered[:2] == ["topic:exercise-sweating", "topic:swimming-heat"]
+    kept = store.run_sync(patients.unanswered_questions, None)
+    assert [(q.text, q.decision) for q in kept] == [("can i exercise or swim", "suggest")]
+
+
+async def test_pressing_a_suggested_topic_gives_its_answer_for_the_patients_day(
+    engine: Conversation,
+) -> None:
+    await onboard(engine, "today")
+    assert texts(await press(engine, "topic:makeup")) == [MAKEUP_DAY_0_1]
+
+
+async def test_no_match_gets_the_fallback_and_keeps_the_question_for_staff_without_a_name(
+    engine: Conversation, store: Store
+) -> None:
+    await onboard(engine)
+    sent = await say(engine, "what is the capital of peru")
+    assert texts(sent) == ["Sorry, I'm not sure. Call Test Clinic on 0100 000."]
+    kept = store.run_sync(patients.unanswered_questions, None)
+    assert [(q.text, q.decision) for q in kept] == [("what is the capital of peru", "fallback")]
+    columns = store.run_sync(lambda db: db["unanswered"].columns_dict)
+    assert "patient_id" not in columns
+
+
+async def test_a_greeting_gets_a_friendly_answer_and_is_not_kept_as_unanswered(
+    engine: Conversation, store: Store
+) -> None:
+    await onboard(engine)
+    assert texts(await say(engine, "hello")) == [GREETING_ANSWER]
+    assert store.run_sync(patients.unanswered_questions, None) == []
+
+
+async def test_every_question_is_counted_but_its_text_is_not_linked_to_the_patient(
+    engine: Conversation, store: Store
+) -> None:
+    await onboard(engine)
+    await say(engine, "can i wear makeup tomorrow")
+    rows = store.run_sync(lambda db: list(db["questions"].rows))
+    assert [(r["patient_id"], r["decision"], r["rule"]) for r in rows] == [
+        (ANNA.user_id, "answer", "makeup")
+    ]
+    assert "makeup tomorrow" not in str(rows)
+
+
+async def test_an_empty_message_gets_a_gentle_prompt(engine: Conversation) -> None:
+    sent = await engine.handle(ANNA, Text("   "), NOW)
+    assert texts(sent) == [
+        "That message looks empty. Type your question in your own words, or /help."
+    ]
+
+
+async def test_a_5000_character_message_is_answered_once(engine: Conversation) -> None:
+    await onboard(engine)
+    sent = await say(engine, "can i wear makeup tomorrow " + "x" * 5000)
+    assert len(texts(sent)) == 1
+
+
+async def test_the_day_is_read_from_the_clock_of_each_message(engine: Conversation) -> None:
+    await onboard(engine, "today")
+    a_week_later = NOW + timedelta(days=7)
+    assert "day 7" in texts(await say(engine, "/status", now=a_week_later))[0]
+
+
+# --- warning signs ----------------------------------------------------------------------
+
+
+async def test_a_warning_sign_gets_the_urgent_answer_first_then_the_staff_alert(
+    engine: Conversation, store: Store
+) -> None:
+    await onboard(engine)
+    sent = await say(engine, RED_FLAG_MESSAGE)
+    assert sent[0] == Reply(URGENT)
+    assert sent[1] == StaffAlert(
+        f'Warning sign: Anna (@anna_k, id {ANNA.user_id}), day 3: "{RED_FLAG_MESSAGE}"'
+    )
+    flags = store.run_sync(lambda db: list(db["red_flags"].rows))
+    assert [(f["patient_id"], f["day"], f["alerted"]) for f in flags] == [(ANNA.user_id, 3, 1)]
+
+
+async def test_the_staff_alert_escapes_the_patients_name_and_words(engine: Conversation) -> None:
+    mallory = Sender(777, 777, "<b>Eve</b>", "eve_<x>")
+    sent = await say(engine, "pus <i>everywhere</i> & a fever", sender=mallory)
+    alert = next(item for item in sent if isinstance(item, StaffAlert))
+    assert "&lt;b&gt;Eve&lt;/b&gt;" in alert.text
+    assert "@eve_&lt;x&gt;" in alert.text
+    assert "pus &lt;i&gt;everywhere&lt;/i&gt; &amp; a fever" in alert.text
+    assert "day unknown" in alert.text
+
+
+async def test_a_warning_sign_is_never_taken_for_a_treatment_date(
+    engine: Conversation, store: Store
+) -> None:
+    await say(engine, "/start")
+    sent = await say(engine, "had it 3 days ago and now there is pus")
+    assert sent[0] == Reply(URGENT)
+    assert isinstance(sent[1], StaffAlert)
+    assert patient(store).treated_on is None
+
+
+async def test_a_warning_sign_wins_in_the_middle_of_the_forget_confirmation(
+    engine: Conversation, store: Store
+) -> None:
+    await onboard(engine)
+    await say(engine, "/forget")
+    sent = await say(engine, RED_FLAG_MESSAGE)
+    assert sent[0] == Reply(URGENT)
+    assert patient(store).state is None
+
+
+async def test_without_a_staff_chat_the_red_flag_is_recorded_as_not_alerted(
+    store: Store, settings: Settings
+) -> None:
+    engine = Conversation(
+        store, KnowledgeHolder(settings.knowledge_dir), replace(settings, staff_chat_id=None)
+    )
+    sent = await say(engine, RED_FLAG_MESSAGE)
+    assert sent[0] == Reply(URGENT)
+    flags = store.run_sync(lambda db: list(db["red_flags"].rows))
+    assert [f["alerted"] for f in flags] == [0]
+
+
+async def test_a_general_question_about_infection_is_answered_without_an_alert(
+    engine: Conversation,
+) -> None:
+    await onboard(engine)
+    sent = await say(engine, "what does an infection look like?")
+    assert not any(isinstance(item, StaffAlert) for item in sent)
+
+
+async def test_a_worried_check_in_reply_takes_the_warning_sign_path(
+    engine: Conversation, hooks: RecordingHooks
+) -> None:
+    await onboard(engine)
+    hooks.button_answer = CheckInAnswer(worrying=True, quote="(check-in) I'm worried")
+    sent = await press(engine, "ci:5:2")
+    assert sent[0] == RemoveButtons()
+    assert sent[1] == Reply(URGENT)
+    assert isinstance(sent[2], StaffAlert)
+    assert "day 3" in sent[2].text and "I&#x27;m worried" not in sent[2].text
+    assert hooks.calls[-1] == ("button ci:5:2", ANNA.user_id)
+
+
+async def test_a_check_in_reply_pointing_to_a_topic_gets_its_answer_for_the_day(
+    engine: Conversation, hooks: RecordingHooks
+) -> None:
+    await onboard(engine, "today")
+    hooks.button_answer = CheckInAnswer(replies=(Reply("Thanks."),), topic="makeup")
+    assert texts(await press(engine, "ci:1:1")) == ["Thanks.", MAKEUP_DAY_0_1]
+
+
+# --- commands ---------------------------------------------------------------------------
+
+
+async def test_topics_lists_every_aftercare_topic_as_a_button(engine: Conversation) -> None:
+    sent = await say(engine, "/topics")
+    offered = {b.data for b in buttons(sent)}
+    knowledge = engine.knowledge.current.base
+    assert offered == {f"topic:{r.id}" for r in knowledge.aftercare_rules}
+    assert "topic:greetings" not in offered
+
+
+async def test_help_shows_the_staff_commands_to_staff_only(engine: Conversation) -> None:
+    assert "/stats" not in texts(await say(engine, "/help"))[0]
+    assert "/stats" in texts(await say(engine, "/help", sender=STAFF))[0]
+
+
+async def test_time_is_validated_and_never_set_at_night(
+    engine: Conversation, store: Store, hooks: RecordingHooks
+) -> None:
+    await onboard(engine)
+    assert "24-hour clock" in texts(await say(engine, "/time 25:00"))[0]
+    assert "at night" in texts(await say(engine, "/time 23:30"))[0]
+    assert texts(await say(engine, "/time 9:30")) == [
+        "Done. Check-ins will come at 09:30 your time."
+    ]
+    assert patient(store).checkin_time.strftime("%H:%M") == "09:30"
+    assert hooks.calls[-1] == ("schedule_changed", ANNA.user_id)
+
+
+async def test_timezone_accepts_any_capitalisation_and_explains_a_bad_name(
+    engine: Conversation, store: Store
+) -> None:
+    await onboard(engine)
+    assert "Europe/Berlin" in texts(await say(engine, "/timezone europe/berlin"))[0]
+    assert patient(store).timezone == ZoneInfo("Europe/Berlin")
+    refused = texts(await say(engine, "/timezone Mars/<Base>"))[0]
+    assert "&lt;Base&gt;" in refused and "Europe/London" in refused
+    assert patient(store).timezone == ZoneInfo("Europe/Berlin")
+
+
+async def test_status_shows_the_day_the_check_ins_and_the_next_one(
+    engine: Conversation, hooks: RecordingHooks
+) -> None:
+    await onboard(engine)
+    hooks.next_due = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
+    status = texts(await say(engine, "/status"))[0]
+    assert "Tuesday 24 November, so today is day 3" in status
+    assert "Check-ins: on, at 10:00 (UTC)" in status
+    assert "Next check-in: Saturday 28 November, 10:00" in status
+
+
+async def test_an_unknown_command_is_answered_kindly(engine: Conversation) -> None:
+    assert texts(await say(engine, "/frobnicate")) == [
+        "Sorry, I don't know that command. /help shows what I can do."
+    ]
+
+
+@pytest.mark.parametrize("command", ["/stats", "/unanswered", "/reload"])
+async def test_a_staff_command_from_a_patient_gets_the_unknown_command_answer(
+    engine: Conversation, command: str
+) -> None:
+    assert texts(await say(engine, command)) == texts(await say(engine, "/frobnicate"))
+
+
+async def test_stats_counts_questions_for_staff(engine: Conversation) -> None:
+    await onboard(engine)
+    await say(engine, "can i wear makeup tomorrow")
+    stats = texts(await say(engine, "/stats", sender=STAFF))[0]
+    assert "Questions answered: 1" in stats
+    assert "opted in to check-ins: 1" in stats
+
+
+async def test_unanswered_groups_questions_and_lists_the_most_frequent_first(
+    engine: Conversation,
+) -> None:
+    await onboard(engine)
+    for question in ["how much is it", "what is the capital of peru", "How much is it"]:
+        await say(engine, question)
+    listing = texts(await say(engine, "/unanswered", sender=STAFF))[0].lower()
+    assert listing.index('2× "how much is it"') < listing.index('1× "what is the capital of peru"')
+
+
+async def test_reload_reports_a_broken_edit_by_file_and_line_and_keeps_serving(
+    engine: Conversation, small_knowledge: Path
+) -> None:
+    path = small_knowledge / "topics" / "makeup.yaml"
+    path.write_text(path.read_text().replace("title:", "titel:"))
+    report = texts(await say(engine, "/reload", sender=STAFF))[0]
+    assert "kept the last good version" in report
+    assert "knowledge/topics/makeup.yaml:2: unknown field 'titel'" in report
+    await onboard(engine, "today")
+    assert texts(await say(engine, "can i wear makeup tomorrow")) == [MAKEUP_DAY_0_1]
+
+
+async def test_reload_picks_up_a_good_edit(engine: Conversation, small_knowledge: Path) -> None:
+    path = small_knowledge / "topics" / "sun-protection.yaml"
+    path.write_text(path.read_text().replace("wear SPF 30", "wear SPF 50"))
+    assert "Knowledge reloaded" in texts(await say(engine, "/reload", sender=STAFF))[0]
+    assert texts(await press(engine, "topic:sun-protection")) == ["Sun: wear SPF 50 every day."]
+
+
+# --- forgetting -------------------------------------------------------------------------
+
+
+async def test_forget_asks_first_and_yes_deletes_everything(
+    engine: Conversation, store: Store, hooks: RecordingHooks
+) -> None:
+    await onboard(engine)
+    await say(engine, RED_FLAG_MESSAGE)
+    asked = await say(engine, "/forget")
+    assert [b.data for b in buttons(asked)] == ["forget:yes", "forget:no"]
+    assert store.run_sync(patients.get_patient, ANNA.user_id) is not None
+    done = await say(engine, "yes")
+    assert "deleted everything" in texts(done)[0]
+    assert store.run_sync(patients.get_patient, ANNA.user_id) is None
+    assert hooks.calls[-1] == ("patient_forgotten", ANNA.user_id)
+
+
+async def test_forget_by_button_removes_the_buttons_and_deletes(
+    engine: Conversation, store: Store
+) -> None:
+    await onboard(engine)
+    await say(engine, "/forget")
+    sent = await press(engine, "forget:yes")
+    assert isinstance(sent[0], RemoveButtons)
+    assert store.run_sync(patients.get_patient, ANNA.user_id) is None
+
+
+async def test_anything_but_yes_cancels_forget(engine: Conversation, store: Store) -> None:
+    await onboard(engine)
+    await say(engine, "/forget")
+    assert texts(await say(engine, "no")) == ["OK, I've kept everything."]
+    await say(engine, "yes")
+    assert store.run_sync(patients.get_patient, ANNA.user_id) is not None
+
+
+async def test_another_command_cancels_a_pending_forget(engine: Conversation, store: Store) -> None:
+    await onboard(engine)
+    await say(engine, "/forget")
+    await say(engine, "/topics")
+    await say(engine, "yes")
+    assert store.run_sync(patients.get_patient, ANNA.user_id) is not None
+
+
+async def test_forget_from_a_stranger_stores_nothing(engine: Conversation, store: Store) -> None:
+    assert texts(await say(engine, "/forget")) == ["I don't have anything stored about you."]
+    assert store.run_sync(patients.get_patient, ANNA.user_id) is None
+
+
+# --- other messages ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["photo", "sticker", "voice", "document", "location"])
+async def test_a_non_text_message_gets_the_text_only_reply(engine: Conversation, kind: str) -> None:
+    assert texts(await engine.handle(ANNA, NonText(kind), NOW)) == [WORDING["non_text"]]
+
+
+async def test_a_photo_caption_is_read_for_warning_signs(engine: Conversation) -> None:
+    sent = await engine.handle(ANNA, NonText("photo", caption="pus coming out"), NOW)
+    assert sent[0] == Reply(URGENT)
+    assert isinstance(sent[1], StaffAlert)
+    assert sent[2] == Reply(WORDING["non_text"])
+
+
+def test_a_command_addressed_to_the_bot_by_name_is_read_as_that_command() -> None:
+    assert read_message("/time@aftercare_bot 09:30") == Command("time", ("09:30",))
+    assert read_message("/Start") == Command("start")
+    assert read_message("and/or") == Text("and/or")
+
+
+def test_the_day_note_leaves_out_the_check_in_question() -> None:
+    plan = load_knowledge(DEFAULT_KNOWLEDGE_DIR).plan
+    note = day_note(plan, 4)
+    assert note is not None and "?" not in note
+
+
+# --- the default knowledge --------------------------------------------------------------
+
+
+@pytest.fixture
+def default_engine(store: Store, settings: Settings) -> Conversation:
+    shipped = replace(settings, knowledge_dir=DEFAULT_KNOWLEDGE_DIR)
+    return Conversation(store, KnowledgeHolder(DEFAULT_KNOWLEDGE_DIR), shipped)
+
+
+async def test_the_product_example_conversation_works_with_the_default_knowledge(
+    default_engine: Conversation,
+) -> None:
+    await onboard(default_engine)
+    knowledge = default_engine.knowledge.current.base
+    answer = texts(await say(default_engine, "can i put foundation on yet"))
+    assert answer == [knowledge.rule("makeup").answer_for(3)]
+    urgent = await say(default_engine, RED_FLAG_MESSAGE)
+    assert urgent[0] == Reply(knowledge.wording["red_flag_answer"])
+    assert isinstance(urgent[1], StaffAlert) and "day 3" in urgent[1].text
+
+
+async def test_every_default_topic_button_gives_an_answer(default_engine: Conversation) -> None:
+    for button in buttons(await say(default_engine, "/topics")):
+        assert texts(await press(default_engine, button.data))
+
+
+def test_the_database_holds_no_question_text_column_linked_to_patients(tmp_path: Path) -> None:
+    with Store(tmp_path / "schema.db"):
+        pass
+    connection = sqlite3.connect(tmp_path / "schema.db")
+    tables = [
+        row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
+    ]
+    for table in tables:
+        columns = {row[1] for row in connection.execute(f'PRAGMA table_info("{table}")')}
+        assert not ({"patient_id", "text"} <= columns), table

@@ -1,0 +1,481 @@
+"""The Telegram bot end to end: python-telegram-bot's real `Application`, built by
+`bot.app`, talking to a fake Bot API (`tests/fake_bot_api.py`) with no network."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import MAKEUP_DAY_2_ON, WORDING
+from fake_bot_api import MEDIA_KINDS, FakeBotApi, Json
+from telegram import Update
+
+from bot import patients
+from bot.app import TelegramApplication, build_application
+from bot.config import Settings, load_settings
+from bot.conversation import Conversation, KnowledgeHolder
+from bot.storage import Store
+
+TOKEN = "123456:SECRET-TEST-TOKEN"
+BASE_URL = "http://fake-telegram.invalid/bot"
+ANNA = 918273645
+BEN = 564738291
+STAFF = 42
+STAFF_CHAT = -1001234
+RED_FLAG = "theres yellow crust on my chin and it feels hot"
+AFTERCARE = str(Path(sys.executable).parent / "aftercare")
+UNKNOWN_COMMAND = "Sorry, I don't know that command. /help shows what I can do."
+
+
+@dataclass
+class Bot:
+    """The application under test, the fake Telegram it talks to, and its database."""
+
+    application: TelegramApplication
+    api: FakeBotApi
+    store: Store
+
+    async def receive(self, update: Json) -> list[str]:
+        """Process one update; return the texts the bot sent because of it, to anyone."""
+        before = len(self.api.sent())
+        await self.application.process_update(Update.de_json(update, self.application.bot))
+        return [str(sent["text"]) for sent in self.api.sent()[before:]]
+
+    async def text(self, text: str, user: int = ANNA, **kwargs: Any) -> list[str]:
+        return await self.receive(self.api.text_update(user, text, **kwargs))
+
+    async def press(self, data: str, user: int = ANNA) -> list[str]:
+        return await self.receive(self.api.button_update(user, data))
+
+    async def onboard(self, user: int = ANNA, when: str = "3 days ago") -> None:
+        await self.text("/start", user)
+        await self.text(when, user)
+        await self.press("checkins:yes", user)
+
+    def patient(self, user: int = ANNA) -> patients.Patient | None:
+        return self.store.run_sync(patients.get_patient, user)
+
+
+def settings_for(tmp_path: Path, knowledge: Path, **changes: Any) -> Settings:
+    settings = Settings(
+        telegram_bot_token=TOKEN,
+        telegram_api_base_url=BASE_URL,
+        db_path=tmp_path / "aftercare.db",
+        knowledge_dir=knowledge,
+        staff_ids=frozenset({STAFF}),
+        staff_chat_id=STAFF_CHAT,
+    )
+    return replace(settings, **changes)
+
+
+async def start_bot(settings: Settings, api: FakeBotApi) -> Bot:
+    store = Store(settings.db_path)
+    conversation = Conversation(store, KnowledgeHolder(settings.knowledge_dir), settings)
+    application = build_application(
+        settings, conversation, store, request=api.request(), get_updates_request=api.request()
+    )
+    await application.initialize()
+    return Bot(application, api, store)
+
+
+@pytest.fixture
+def api() -> FakeBotApi:
+    fake = FakeBotApi()
+    fake.chat(STAFF_CHAT, "supergroup", "Clinic staff")
+    return fake
+
+
+@pytest.fixture
+async def bot(tmp_path: Path, small_knowledge: Path, api: FakeBotApi) -> AsyncIterator[Bot]:
+    running = await start_bot(settings_for(tmp_path, small_knowledge), api)
+    yield running
+    await running.application.shutdown()
+    running.store.close()
+
+
+def keyboard(sent: Json) -> list[str]:
+    """The callback data of the buttons under a sent message."""
+    rows = sent.get("reply_markup", {}).get("inline_keyboard", [])
+    return [button["callback_data"] for row in rows for button in row]
+
+
+# --- onboarding -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "typed", ["today", "yesterday", "3 days ago", "last friday", "20 Nov", "20/11", "2026-11-20"]
+)
+async def test_onboarding_accepts_each_date_form_and_offers_check_ins(
+    bot: Bot, api: FakeBotApi, typed: str
+) -> None:
+    welcome = await bot.text("/start")
+    assert "not a doctor" in welcome[0]
+    assert keyboard(api.sent(ANNA)[-1]) == ["date:today", "date:yesterday"]
+    replies = await bot.text(typed)
+    assert replies[0].startswith("Got it: ")
+    assert ", so today is day " in replies[0]
+    assert keyboard(api.sent(ANNA)[-1]) == ["checkins:yes", "checkins:no"]
+    stored = bot.patient()
+    assert stored is not None and stored.treated_on is not None
+
+
+@pytest.mark.parametrize("typed", ["31/02", "2099-01-01"])
+async def test_an_impossible_or_future_date_is_refused_and_asked_again(
+    bot: Bot, api: FakeBotApi, typed: str
+) -> None:
+    await bot.text("/start")
+    replies = await bot.text(typed)
+    assert "doesn't exist" in replies[0] or "in the future" in replies[0]
+    assert keyboard(api.sent(ANNA)[-1]) == ["date:today", "date:yesterday"]
+    stored = bot.patient()
+    assert stored is not None and stored.treated_on is None
+
+
+async def test_opting_in_by_button_confirms_and_takes_the_buttons_away(
+    bot: Bot, api: FakeBotApi
+) -> None:
+    await bot.text("/start")
+    await bot.text("3 days ago")
+    offer_id = api.sent(ANNA)[-1]["message_id"]
+    replies = await bot.press("checkins:yes")
+    assert replies == [
+        "Done. I'll write at 10:00 your time. /time to change it, /checkins off to stop."
+    ]
+    edits = api.calls_to("editMessageReplyMarkup")
+    assert [int(call.params["message_id"]) for call in edits] == [offer_id]
+    assert api.calls_to("answerCallbackQuery")
+    stored = bot.patient()
+    assert stored is not None and stored.checkins_enabled
+
+
+async def test_opting_in_by_command(bot: Bot) -> None:
+    await bot.text("/start")
+    await bot.text("yesterday")
+    await bot.text("/checkins on")
+    stored = bot.patient()
+    assert stored is not None and stored.checkins_enabled
+
+
+# --- questions --------------------------------------------------------------------------
+
+
+async def test_a_question_is_answered_in_html_for_the_patients_day(
+    bot: Bot, api: FakeBotApi
+) -> None:
+    await bot.onboard()
+    assert await bot.text("can i wear makeup tomorrow") == [MAKEUP_DAY_2_ON]
+    assert api.sent(ANNA)[-1]["parse_mode"] == "HTML"
+
+
+async def test_did_you_mean_offers_topic_buttons_and_a_press_answers(
+    bot: Bot, api: FakeBotApi
+) -> None:
+    await bot.onboard()
+    assert await bot.text("can i exercise or swim") == [WORDING["did_you_mean"]]
+    offered = keyboard(api.sent(ANNA)[-1])
+    assert "topic:swimming-heat" in offered and len(offered) <= 3
+    assert await bot.press("topic:swimming-heat") == ["Swimming: wait two weeks."]
+
+
+async def test_a_question_without_an_answer_is_kept_for_staff(bot: Bot) -> None:
+    await bot.onboard()
+    assert await bot.text("what is the capital of peru") == [
+        "Sorry, I'm not sure. Call Test Clinic on 0100 000."
+    ]
+    listing = await bot.text("/unanswered", STAFF)
+    assert '1× "what is the capital of peru"' in listing[0]
+
+
+# --- warning signs ----------------------------------------------------------------------
+
+
+async def test_a_warning_sign_answers_the_patient_first_then_alerts_the_staff_chat(
+    bot: Bot, api: FakeBotApi
+) -> None:
+    await bot.onboard()
+    await bot.text(RED_FLAG, username="anna_k")
+    last_two = api.sent()[-2:]
+    assert int(last_two[0]["chat_id"]) == ANNA
+    assert last_two[0]["text"] == WORDING["red_flag_answer"]
+    assert int(last_two[1]["chat_id"]) == STAFF_CHAT
+    assert last_two[1]["text"] == f'Warning sign: Anna (@anna_k, id {ANNA}), day 3: "{RED_FLAG}"'
+
+
+async def test_without_a_staff_chat_the_patient_still_gets_the_urgent_answer(
+    tmp_path: Path,
+    small_knowledge: Path,
+    api: FakeBotApi,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    bot = await start_bot(settings_for(tmp_path, small_knowledge, staff_chat_id=None), api)
+    try:
+        with caplog.at_level(logging.INFO):
+            assert await bot.text(RED_FLAG) == [WORDING["red_flag_answer"]]
+    finally:
+        await bot.application.shutdown()
+        bot.store.close()
+    assert "AFTERCARE_STAFF_CHAT_ID is not set" in caplog.text
+    assert "crust" not in caplog.text
+
+
+async def test_a_failing_staff_alert_is_logged_and_the_patient_still_answered(
+    bot: Bot, api: FakeBotApi, caplog: pytest.LogCaptureFixture
+) -> None:
+    api.block(STAFF_CHAT)
+    with caplog.at_level(logging.INFO):
+        assert await bot.text(RED_FLAG) == [WORDING["red_flag_answer"]]
+    assert "alert was not delivered: Forbidden" in caplog.text
+    assert "crust" not in caplog.text
+
+
+# --- patient data -----------------------------------------------------------------------
+
+
+async def test_after_forget_no_table_holds_the_patients_id(bot: Bot, tmp_path: Path) -> None:
+    await bot.onboard()
+    await bot.text("can i wear makeup tomorrow")
+    await bot.text("what is the capital of peru")
+    await bot.text(RED_FLAG)
+    await bot.text("/time 09:30")
+    await bot.text("/forget")
+    assert "deleted everything" in (await bot.press("forget:yes"))[0]
+    bot.store.close()
+    database = sqlite3.connect(tmp_path / "aftercare.db")
+    tables = [r[0] for r in database.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+    for table in tables:
+        for column in [r[1] for r in database.execute(f'PRAGMA table_info("{table}")')]:
+            hits = database.execute(
+                f'SELECT count(*) FROM "{table}" WHERE instr(CAST("{column}" AS TEXT), ?) > 0',
+                [str(ANNA)],
+            ).fetchone()[0]
+            assert hits == 0, f"{table}.{column} still holds the patient's id"
+
+
+async def test_a_staff_command_from_a_patient_gets_the_unknown_command_answer(bot: Bot) -> None:
+    assert await bot.text("/stats") == [UNKNOWN_COMMAND]
+    assert await bot.text("/reload") == [UNKNOWN_COMMAND]
+    assert "Questions answered" in (await bot.text("/stats", STAFF))[0]
+
+
+async def test_staff_commands_work_in_the_staff_group(bot: Bot, api: FakeBotApi) -> None:
+    replies = await bot.text("/stats@aftercare_test_bot", STAFF, chat_id=STAFF_CHAT)
+    assert "Questions answered" in replies[0]
+    assert int(api.sent()[-1]["chat_id"]) == STAFF_CHAT
+
+
+async def test_in_a_group_the_bot_points_to_a_private_chat_and_ignores_chatter(
+    bot: Bot, api: FakeBotApi
+) -> None:
+    api.chat(-500, "group", "Friends")
+    assert await bot.text("can i wear makeup tomorrow", BEN, chat_id=-500) == []
+    assert "private chat" in (await bot.text("/start", BEN, chat_id=-500))[0]
+    assert bot.patient(BEN) is None
+
+
+# --- other messages ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", MEDIA_KINDS)
+async def test_a_non_text_message_gets_the_text_only_reply(
+    bot: Bot, api: FakeBotApi, kind: str
+) -> None:
+    assert await bot.receive(api.media_update(ANNA, kind)) == [WORDING["non_text"]]
+
+
+async def test_an_edited_message_is_answered_like_a_new_one(bot: Bot) -> None:
+    await bot.onboard()
+    assert await bot.text(RED_FLAG, edited=True) == [
+        WORDING["red_flag_answer"],
+        f'Warning sign: Anna (id {ANNA}), day 3: "{RED_FLAG}"',
+    ]
+
+
+async def test_a_5000_character_message_gets_one_reply(bot: Bot) -> None:
+    await bot.onboard()
+    assert len(await bot.text("can i wear makeup tomorrow " + "blah " * 1000)) == 1
+
+
+async def test_a_patient_who_blocked_the_bot_is_marked_unreachable(
+    bot: Bot, api: FakeBotApi
+) -> None:
+    await bot.onboard()
+    api.block(ANNA)
+    await bot.text("can i wear makeup tomorrow")
+    stored = bot.patient()
+    assert stored is not None and not stored.reachable
+
+
+async def test_a_warning_sign_from_a_patient_who_blocked_the_bot_still_alerts_staff(
+    bot: Bot, api: FakeBotApi
+) -> None:
+    await bot.onboard()
+    api.block(ANNA)
+    assert await bot.text(RED_FLAG) == [f'Warning sign: Anna (id {ANNA}), day 3: "{RED_FLAG}"']
+    stored = bot.patient()
+    assert stored is not None and not stored.reachable
+
+
+async def test_a_reply_held_back_by_flood_control_is_sent_after_the_wait(
+    bot: Bot, api: FakeBotApi
+) -> None:
+    await bot.onboard()
+    api.rate_limit(ANNA, retry_after=1, times=1)
+    assert await bot.text("can i wear makeup tomorrow") == [MAKEUP_DAY_2_ON]
+
+
+async def test_an_error_in_one_update_is_logged_without_the_text_and_the_bot_goes_on(
+    bot: Bot, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await bot.onboard()
+
+    def broken(text: str, day: int | None = None) -> Any:
+        raise RuntimeError(f"cannot match {text}")
+
+    conversation = _conversation_of(bot)
+    monkeypatch.setattr(conversation.knowledge.current.matcher, "match", broken)
+    with caplog.at_level(logging.ERROR):
+        assert await bot.text("secret words about my skin") == []
+    assert "RuntimeError" in caplog.text
+    assert "secret words" not in caplog.text
+    monkeypatch.undo()
+    assert await bot.text("can i wear makeup tomorrow") == [MAKEUP_DAY_2_ON]
+
+
+def _conversation_of(bot: Bot) -> Conversation:
+    for handlers in bot.application.handlers.values():
+        for handler in handlers:
+            owner = getattr(handler.callback, "__self__", None)
+            if owner is not None and hasattr(owner, "conversation"):
+                found: Conversation = owner.conversation
+                return found
+    raise AssertionError("no handler holds the conversation")
+
+
+# --- running ----------------------------------------------------------------------------
+
+
+async def test_the_command_menu_lists_patient_commands_but_not_staff_ones(
+    bot: Bot, api: FakeBotApi
+) -> None:
+    assert bot.application.post_init is not None
+    await bot.application.post_init(bot.application)
+    published = {command["command"] for command in api.commands}
+    assert {"start", "help", "topics", "treatment", "checkins", "forget"} <= published
+    assert not published & {"stats", "unanswered", "reload"}
+
+
+async def test_the_base_url_from_the_environment_is_used(
+    tmp_path: Path, small_knowledge: Path, api: FakeBotApi
+) -> None:
+    environment = {
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_BASE_URL": "http://127.0.0.1:9/custom-bot",
+        "AFTERCARE_DB": str(tmp_path / "env.db"),
+        "AFTERCARE_KNOWLEDGE_DIR": str(small_knowledge),
+    }
+    bot = await start_bot(load_settings(environment, env_file=None), api)
+    try:
+        await bot.text("/help")
+    finally:
+        await bot.application.shutdown()
+        bot.store.close()
+    assert api.calls
+    assert all(call.url.startswith(f"http://127.0.0.1:9/custom-bot{TOKEN}/") for call in api.calls)
+
+
+async def test_messages_sent_while_the_bot_was_down_are_answered_by_polling(
+    bot: Bot, api: FakeBotApi
+) -> None:
+    api.send_text(ANNA, "/start")
+    api.send_text(BEN, "/start", first_name="Ben")
+    application = bot.application
+    await application.start()
+    assert application.updater is not None
+    await application.updater.start_polling(drop_pending_updates=False, timeout=1)
+    try:
+        await api.wait_for_messages(ANNA, 2)
+        await api.wait_for_messages(BEN, 2)
+    finally:
+        await application.updater.stop()
+        await application.stop()
+    assert api.pending_updates in (0, 2)  # confirmed on the next getUpdates, if any
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
+def test_aftercare_run_answers_and_stops_cleanly_on_a_signal_without_logging_the_token(
+    tmp_path: Path, small_knowledge: Path, api: FakeBotApi, stop: signal.Signals
+) -> None:
+    api.send_text(ANNA, "/start")
+    with api.serve_http() as base_url:
+        environment = {
+            **os.environ,
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_BASE_URL": base_url,
+            "AFTERCARE_DB": str(tmp_path / "run.db"),
+            "AFTERCARE_KNOWLEDGE_DIR": str(small_knowledge),
+        }
+        process = subprocess.Popen(
+            [AFTERCARE, "run"],
+            cwd=tmp_path,
+            env=environment,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        try:
+            deadline = time.monotonic() + 30
+            while len(api.texts(ANNA)) < 2 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert len(api.texts(ANNA)) >= 2
+            process.send_signal(stop)
+            output, _ = process.communicate(timeout=20)
+        finally:
+            if process.poll() is None:
+                process.kill()
+    assert process.returncode == 0, output
+    assert "Traceback" not in output
+    assert TOKEN not in output
+    assert "SECRET" not in output
+    assert {command["command"] for command in api.commands} >= {"start", "forget"}
+
+
+def test_aftercare_run_without_a_token_stops_at_once_with_exit_code_2(tmp_path: Path) -> None:
+    environment = {
+        k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM", "AFTERCARE"))
+    }
+    result = subprocess.run(
+        [AFTERCARE, "run"],
+        cwd=tmp_path,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "TELEGRAM_BOT_TOKEN is not set" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_aftercare_run_with_a_malformed_variable_names_it(tmp_path: Path) -> None:
+    environment = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "AFTERCARE_TIMEZONE": "Mars/Base"}
+    result = subprocess.run(
+        [AFTERCARE, "run"],
+        cwd=tmp_path,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "AFTERCARE_TIMEZONE" in result.stderr
+    assert "Traceback" not in result.stderr
