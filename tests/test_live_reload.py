@@ -1,0 +1,146 @@
+"""Live reload: edits reach patients without a restart, broken ones never do."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.conversation import KnowledgeHolder
+from bot.knowledge import DEFAULT_KNOWLEDGE_DIR
+from bot.live_reload import KnowledgeWatcher, broken_knowledge_message
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    target = tmp_path / "knowledge"
+    shutil.copytree(DEFAULT_KNOWLEDGE_DIR, target)
+    return target
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+def makeup_answer(holder: KnowledgeHolder) -> str:
+    return holder.current.base.rule("makeup").answer
+
+
+def edit_makeup(folder: Path, old: str, new: str) -> None:
+    path = folder / "topics" / "makeup.yaml"
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+
+
+async def settle(watcher: KnowledgeWatcher, clock: FakeClock) -> None:
+    """Poll as the bot's job does: once to notice, then again after the folder is quiet."""
+    await watcher.poll()
+    clock.now += watcher.settle_seconds + 0.1
+
+
+async def test_an_edit_is_picked_up_once_the_folder_has_settled(
+    folder: Path, clock: FakeClock
+) -> None:
+    holder = KnowledgeHolder(folder)
+    watcher = KnowledgeWatcher(holder, clock)
+    edit_makeup(folder, "answer: >", "answer: >\n  EDITED.")
+    assert await watcher.poll() is None
+    assert "EDITED" not in makeup_answer(holder)
+    clock.now += watcher.settle_seconds + 0.1
+    outcome = await watcher.poll()
+    assert outcome is not None and outcome.loaded
+    assert makeup_answer(holder).startswith("EDITED.")
+
+
+async def test_nothing_is_reloaded_when_nothing_changed(folder: Path, clock: FakeClock) -> None:
+    holder = KnowledgeHolder(folder)
+    before = holder.current
+    watcher = KnowledgeWatcher(holder, clock)
+    for _ in range(3):
+        clock.now += 10
+        assert await watcher.poll() is None
+    assert holder.current is before
+
+
+async def test_a_broken_edit_keeps_the_last_good_knowledge_and_alerts_staff_once(
+    folder: Path, clock: FakeClock
+) -> None:
+    holder = KnowledgeHolder(folder)
+    good = makeup_answer(holder)
+    alerts: list[list[str]] = []
+
+    async def tell_staff(problems: list[str]) -> None:
+        alerts.append(problems)
+
+    watcher = KnowledgeWatcher(holder, clock, on_broken=tell_staff)
+    edit_makeup(folder, "title: Makeup", "title: [Makeup")
+    await settle(watcher, clock)
+    outcome = await watcher.poll()
+    assert outcome is not None and not outcome.loaded
+    assert makeup_answer(holder) == good
+    assert len(alerts) == 1
+    assert any(p.startswith("knowledge/topics/makeup.yaml:") for p in alerts[0])
+    # Touching the same broken file again is the same broken version: no second alert.
+    path = folder / "topics" / "makeup.yaml"
+    path.write_text(path.read_text() + "\n")
+    path.write_text(path.read_text()[:-1])
+    await settle(watcher, clock)
+    await watcher.poll()
+    assert len(alerts) == 1
+
+
+async def test_the_fix_of_a_broken_edit_is_picked_up_the_same_way(
+    folder: Path, clock: FakeClock
+) -> None:
+    holder = KnowledgeHolder(folder)
+    watcher = KnowledgeWatcher(holder, clock)
+    edit_makeup(folder, "title: Makeup", "title: [Makeup")
+    await settle(watcher, clock)
+    assert (await watcher.poll()) is not None
+    edit_makeup(folder, "title: [Makeup", "title: Make-up")
+    await settle(watcher, clock)
+    outcome = await watcher.poll()
+    assert outcome is not None and outcome.loaded
+    assert holder.current.base.rule("makeup").title == "Make-up"
+
+
+async def test_a_file_saved_in_two_steps_raises_no_false_alarm(
+    folder: Path, clock: FakeClock
+) -> None:
+    holder = KnowledgeHolder(folder)
+    alerts: list[list[str]] = []
+
+    async def tell_staff(problems: list[str]) -> None:
+        alerts.append(problems)
+
+    watcher = KnowledgeWatcher(holder, clock, on_broken=tell_staff)
+    path = folder / "topics" / "makeup.yaml"
+    full = path.read_text().replace("title: Makeup", "title: Makeup and lipstick")
+    path.write_text(full[: len(full) // 2])  # the editor's first write: half a file
+    await watcher.poll()
+    clock.now += 0.5
+    path.write_text(full)  # the second write, well inside the settle time
+    await watcher.poll()
+    clock.now += watcher.settle_seconds + 0.1
+    outcome = await watcher.poll()
+    assert outcome is not None and outcome.loaded
+    assert alerts == []
+    assert holder.current.base.rule("makeup").title == "Makeup and lipstick"
+
+
+def test_the_staff_message_says_what_is_wrong_and_what_to_do() -> None:
+    message = broken_knowledge_message(["knowledge/topics/a.yaml:3: answer must be <text>"])
+    assert "knowledge/topics/a.yaml:3: answer must be &lt;text&gt;" in message
+    assert "last good version" in message
+    assert "aftercare kb check" in message
