@@ -397,10 +397,14 @@ def _asks_if(text: str) -> bool:
     )
 
 
+ANY_SIGN = re.compile("|".join(f"(?:{pattern.pattern})" for _, pattern, _ in SIGNS))
+"""Every sign in one pattern: most messages describe none, and one pass tells."""
+
+
 def check_red_flags(text: str) -> RedFlagCheck:
     """Does `text` describe a warning sign, and is the patient reporting it now?"""
     plain = _normalise(text)
-    if not plain:
+    if not plain or not ANY_SIGN.search(plain):
         return RedFlagCheck()
     general = bool(GENERAL.search(plain))
     about_next_session = bool(SOLO_BEFORE_TREATMENT.search(plain))

@@ -198,6 +198,32 @@ async def test_a_failing_function_rolls_back_when_run_from_async_code(store: Sto
     assert await store.run(patients.get_patient, ANNA) is None
 
 
+async def test_calls_queued_together_share_a_commit_but_fail_alone(store: Store) -> None:
+    store.run_sync(lambda db: db.execute("CREATE TABLE marks (n INTEGER)"))
+    gate = threading.Event()
+
+    def blocker(db: sqlite_utils.Database) -> None:
+        gate.wait(5)  # holds the thread so the calls below queue up into one batch
+
+    def mark(db: sqlite_utils.Database, n: int) -> int:
+        db.execute("INSERT INTO marks VALUES (?)", [n])
+        if n % 5 == 0:
+            raise ValueError(f"call {n} fails")
+        return n
+
+    first = asyncio.ensure_future(store.run(blocker))
+    await asyncio.sleep(0.05)
+    calls = [asyncio.ensure_future(store.run(mark, n)) for n in range(1, 21)]
+    await asyncio.sleep(0.05)
+    gate.set()
+    await first
+    results = await asyncio.gather(*calls, return_exceptions=True)
+    failed = [n for n, r in zip(range(1, 21), results, strict=True) if isinstance(r, ValueError)]
+    assert failed == [5, 10, 15, 20]
+    stored = store.run_sync(lambda db: [r[0] for r in db.execute("SELECT n FROM marks")])
+    assert sorted(stored) == [n for n in range(1, 21) if n % 5]
+
+
 def test_run_sync_inside_a_store_function_is_refused_instead_of_deadlocking(
     store: Store,
 ) -> None:
