@@ -1,0 +1,55 @@
+"""The README is the operator's manual: every command and variable must be in it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from click import Group
+
+from bot.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+CONTRACT_VARIABLES = (
+    "TELEGRAM_BOT_TOKEN",
+    "TELEGRAM_API_BASE_URL",
+    "AFTERCARE_DB",
+    "AFTERCARE_KNOWLEDGE_DIR",
+    "AFTERCARE_TIMEZONE",
+    "AFTERCARE_CHECKIN_TIME",
+    "AFTERCARE_DISPATCH_SECONDS",
+    "AFTERCARE_STAFF_IDS",
+    "AFTERCARE_STAFF_CHAT_ID",
+    "AFTERCARE_DATE_ORDER",
+)
+
+
+def command_paths(group: Group, prefix: str = "aftercare") -> list[str]:
+    paths: list[str] = []
+    for name, command in group.commands.items():
+        path = f"{prefix} {name}"
+        paths += command_paths(command, path) if isinstance(command, Group) else [path]
+    return paths
+
+
+def test_every_aftercare_command_is_documented_in_the_readme() -> None:
+    paths = command_paths(main)
+    assert "aftercare kb check" in paths
+    for path in paths:
+        assert f"`{path}" in README, path
+
+
+def test_every_environment_variable_the_code_reads_is_documented_in_the_readme() -> None:
+    source = "\n".join(p.read_text() for p in (ROOT / "bot").glob("*.py"))
+    read_by_code = set(re.findall(r"""["']((?:TELEGRAM|AFTERCARE)_[A-Z_]+)["']""", source))
+    assert set(CONTRACT_VARIABLES) <= read_by_code
+    for variable in read_by_code:
+        assert f"`{variable}`" in README, variable
+
+
+def test_the_readme_gives_the_install_and_test_commands_that_ci_runs() -> None:
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "pip install -e '.[test]'" in README and "pip install -e '.[test]'" in ci
+    assert ".venv/bin/pytest" in README and ".venv/bin/pytest" in ci
+    assert "aftercare chat" in README
