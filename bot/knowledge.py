@@ -52,7 +52,7 @@ RECOMMENDED_EXAMPLES = 10
 
 TOPIC_FIELDS = {"id", "title", "scope", "examples", "keywords", "answer", "by_day"}
 TOPIC_REQUIRED = ("id", "title", "examples", "answer")
-SCOPES = ("aftercare", "off-topic")
+SCOPES = ("aftercare", "off-topic", "social")
 WORDING_KEYS = (
     "clinic_name",
     "clinic_phone",
@@ -123,6 +123,11 @@ class Rule:
     @property
     def is_aftercare(self) -> bool:
         return self.scope == "aftercare"
+
+    @property
+    def is_social(self) -> bool:
+        """Greetings, thanks, small talk: polite words that never hide a real question."""
+        return self.scope == "social"
 
     def answer_for(self, day: int | None) -> str:
         """The answer for a patient on `day` since treatment (None: day unknown)."""

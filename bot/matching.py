@@ -128,6 +128,7 @@ class Matcher:
         self._unknown_idf = math.log(1 + n_rules)
         self._points_to: dict[str, list[tuple[int, float]]] = {}
         self._evidence: dict[str, float] = {}
+        self._off_topic_terms: set[str] = set()
         for term in rules_with:
             seen = [
                 (index, counts[term])
@@ -140,6 +141,11 @@ class Matcher:
             smoothing = self.thresholds.smoothing
             self._points_to[term] = [(index, count / (total + smoothing)) for index, count in seen]
             self._evidence[term] = total / (total + smoothing)
+            off_topic = sum(
+                count for index, count in seen if self._rules[index].scope == "off-topic"
+            )
+            if total >= 2 and off_topic >= 0.75 * total:
+                self._off_topic_terms.add(term)
         self._postings: dict[str, list[int]] = defaultdict(list)
         for rule_index, terms in raw:
             norm = math.sqrt(sum(self._idf[t] ** 2 for t in terms))
@@ -152,7 +158,7 @@ class Matcher:
         if word in self._known or len(word) < 4:
             return word
         # One slip in a short word is another word ("latte" is not "late").
-        cutoff = self.thresholds.typo_cutoff if len(word) > 5 else 90.0
+        cutoff = self.thresholds.typo_cutoff if len(word) > 8 else 90.0 if len(word) <= 6 else 85.0
         # Typos keep the first letter; a different first letter is usually another word
         # ("catching" is not "scratching").
         candidates = process.extract(
@@ -239,8 +245,14 @@ class Matcher:
             return self._fallback(0.0, ())
         best_score, best = ranked[0]
         t = self.thresholds
+        if self._off_topic_terms.intersection(self.terms(text)):
+            # "laser hair removal on my legs", "how much is filler": words that only ever
+            # mean a question outside aftercare win over the aftercare words around them.
+            outside = next(((s, r) for s, r in ranked if r.scope == "off-topic"), None)
+            if outside and outside[0] >= t.suggest:
+                return self._fallback(round(outside[0], 1), (), intent=outside[1])
         aftercare_ranked = [(s, r) for s, r in ranked if r.is_aftercare]
-        if not best.is_aftercare and aftercare_ranked:
+        if best.is_social and aftercare_ranked:
             # "hey, ... how careful with the sun?": a greeting or thanks word must not hide
             # an aftercare question that scores nearly as well.
             runner_up = aftercare_ranked[0][0]

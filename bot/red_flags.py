@@ -56,7 +56,7 @@ SIGNS: tuple[tuple[str, re.Pattern[str], bool], ...] = (
             r"\bdrip\w*",
             r"\b(?:yellow|green|greenish|yellowish|cloudy|clear|white|milky|smelly) ?"
             r"(?:fluid|liquid|stuff|goo|gunk|crust\w*|scab\w*|gloop|discharge|ooze|juice|mess)",
-            r"\b(?:honey|golden|gold|orange|amber|brown|yellow|yellowy|crusty)"
+            r"\b(?:honey|golden|gold|orange|amber|yellow|yellowy|crusty)"
             r"(?: ?colou?red| ?looking)? (?:crust\w*|scab\w*|flakes|patches|stuff)",
             r"\bcrust\w* (?:that (?:is|are|look\w*) |which (?:is|are) )?"
             r"(?:yellow|golden|honey|orange|wet|weeping|oozing)",
@@ -87,7 +87,7 @@ SIGNS: tuple[tuple[str, re.Pattern[str], bool], ...] = (
     (
         "fever or feeling unwell",
         _any(
-            r"\bfever\w*",
+            r"\b(?<!hay )fever\w*",
             r"\bfeverish",
             r"\b(?:a|high|got|have|running) (?:temp|temperature)\b",
             r"\b(?:3[89]|4[01])[.,]\d\b",
@@ -172,8 +172,9 @@ SIGNS: tuple[tuple[str, re.Pattern[str], bool], ...] = (
     (
         "spreading redness or swelling",
         _any(
-            rf"\b{RED}\b[^.?!]{{0,40}}\b{WORSE}",
-            rf"\b{SWELL}\b[^.?!]{{0,40}}\b{WORSE}",
+            rf"\b{RED}\b[^.?!]{{0,60}}\b{WORSE}",
+            rf"\b{SWELL}\b[^.?!]{{0,60}}\b{WORSE}",
+            rf"\b(?:{RED}|{SWELL})\b[^.?!]{{0,60}}\b(?:came|come|coming|comes) back\b",
             rf"\b{WORSE}\b[^.?!]{{0,25}}\b(?:{RED}|{SWELL})",
             r"\bspread\w*",
             r"\bredder\b",
@@ -286,6 +287,8 @@ SIGNS: tuple[tuple[str, re.Pattern[str], bool], ...] = (
             r"\b(?:week|weeks|day (?:[7-9]|\d\d))\b[^.?!]{0,40}\b(?:still )?(?:bleed\w*|raw|open "
             r"(?:wound|sore)s?|weeping)",
             r"\bopen (?:wound|sore)s?\b",
+            r"\b(?:[7-9]|[1-3]\d) days?\b[^.?!]{0,60}\b(?:raw|open|bleed\w*|weep\w*)\b",
+            r"\b(?:raw|open|bleed\w*|weep\w*)\b[^.?!]{0,60}\b(?:[7-9]|[1-3]\d) days\b",
             r"\bwounds?\b",
             r"\bscab\w*[^.?!]{0,20}\b(?:bleed\w*|keeps? (?:opening|coming off))",
         ),
@@ -328,12 +331,14 @@ GENERAL = re.compile(
 """A message framed as a general question about signs, not a report of one."""
 
 HYPOTHETICAL = re.compile(
-    r"\b(?:if|in case|incase|should|what if|suppose|say)\b[^.?!,]*|"
+    r"(?<!sure )(?<!dont know )(?<!wondering )(?<!wonder )(?<!checking )"
+    r"\b(?:if|in case|incase|should|what if|suppose|say)\b(?:(?!\bbut\b)[^.?!,])*|"
+    r"\b(?:will|would) (?:it|the|my|this|that)\b(?:(?!\bbut\b)[^.?!,])*|"
     r"\b(?:can|could|should|may|will|would) (?:i|you) (?:still )?(?:have|get|do|book)\b[^.?!,]*|"
     r"\b(?:before|next) (?:my |the |a )?(?:next )?(?:session|appointment|treatment|one)\b"
     r"[^.?!,]*"
 )
-REAL_IN_CLAUSE = re.compile(r"\b(?:theres|there is|there are|ive got|on my|my \w+ is)\b")
+REAL_IN_CLAUSE = re.compile(r"\b(?:theres|there is|there are|ive got)\b")
 """A clause that only looks hypothetical: "can I wear makeup if theres crust on my chin"."""
 
 EMOJI_WORDS = {

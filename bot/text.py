@@ -97,7 +97,7 @@ STOP_WORDS = frozenset(
     hmm um uh lol ngl tbh like also even yet ever already bit little lot much many thing
     super so quite totally kinda kind of sorta yeah yep yes nope oh ah ahh omg x xx xxx
     things stuff really literally actually basically pretty kind sort go going use using
-    put putting apply applying one ones
+    put putting apply applying one ones good best recommend recommendation suggest hour hours
     microneedling microneedle microneedled microneedl micro needling
     derma dermapen induction procedure treatment treatments treated after post following
     since face skin day days
