@@ -1,4 +1,5 @@
-"""The composition root of `aftercare run`: settings, storage, knowledge and Telegram.
+"""The composition root of `aftercare run`: settings, storage, knowledge, check-ins and
+Telegram.
 
 Nothing else builds the python-telegram-bot `Application`. The handlers here are thin:
 each turns an update into one `Incoming` event for the conversation engine
@@ -9,6 +10,9 @@ commands from staff ids (so /stats works in the staff chat) and, to any other co
 that it works in a private chat; other group messages are ignored and nothing about
 group members is stored. An edited message is answered like a new one, so a warning sign
 added by an edit is never missed.
+
+Check-ins: the conversation tells the scheduler what changed (`scheduler.hooks`), and one
+periodic job sends what is due (`scheduler.dispatch`, `scheduler.telegram_adapter`).
 """
 
 from __future__ import annotations
@@ -18,8 +22,9 @@ import logging
 import sys
 import traceback
 from collections import Counter
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from telegram import (
@@ -46,6 +51,7 @@ from telegram.ext import (
     CallbackQueryHandler,
     ContextTypes,
     Defaults,
+    JobQueue,
     MessageHandler,
     filters,
 )
@@ -74,7 +80,9 @@ from bot.replies import (
     read_message,
 )
 from bot.storage import Store
-from scheduler.dispatch import retry_after_seconds
+from scheduler.dispatch import Dispatcher, RateLimiter, retry_after_seconds
+from scheduler.hooks import SchedulerHooks
+from scheduler.telegram_adapter import dispatch_now, schedule_dispatch, telegram_sender
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +109,11 @@ _NON_TEXT_KINDS = (
     "poll",
     "dice",
 )
+
+
+def utc_now() -> datetime:
+    """The real wall clock, read at every decision (never cached at start-up)."""
+    return datetime.now(UTC)
 
 
 class OnePatientAtATime(BaseUpdateProcessor):
@@ -138,9 +151,15 @@ class OnePatientAtATime(BaseUpdateProcessor):
 class TelegramChat:
     """The Telegram side of the conversation: updates in, messages out."""
 
-    def __init__(self, conversation: Conversation, staff_chat_id: int | None) -> None:
+    def __init__(
+        self,
+        conversation: Conversation,
+        staff_chat_id: int | None,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
         self.conversation = conversation
         self.staff_chat_id = staff_chat_id
+        self.clock = clock or utc_now
 
     async def on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A text message or a command in a private chat (new or edited)."""
@@ -183,7 +202,7 @@ class TelegramChat:
         if user is None or chat is None:
             return
         sender = Sender(user.id, chat.id, user.first_name, user.username)
-        outgoing = await self.conversation.handle(sender, event, datetime.now(UTC))
+        outgoing = await self.conversation.handle(sender, event, self.clock())
         await self.deliver(context, sender, outgoing, update.callback_query)
 
     async def deliver(
@@ -292,12 +311,27 @@ def build_application(
     *,
     request: BaseRequest | None = None,
     get_updates_request: BaseRequest | None = None,
+    clock: Callable[[], datetime] = utc_now,
+    limiter: RateLimiter | None = None,
 ) -> TelegramApplication:
-    """The bot, ready for `run_polling()`; `request`s replace the network in tests."""
+    """The bot, ready for `run_polling()`. Tests replace the network (the `request`s) and
+    time: `clock` is the wall clock every decision reads, `limiter` the check-in rate
+    limiter (with a clock and sleep of its own).
+
+    With a `store` the bot also sends check-ins: one `Dispatcher` over the outbox, settled
+    (`recover`) in ``post_init``, then run every `settings.dispatch_seconds` by the job
+    queue. When the conversation's hooks are `SchedulerHooks`, a change that leaves
+    check-ins pending asks it for a tick at once (`dispatch_now`).
+    """
+    dispatcher: Dispatcher | None = None
 
     async def post_init(application: TelegramApplication) -> None:
         menu = [BotCommand(name, description) for name, description in PATIENT_COMMANDS.items()]
         await application.bot.set_my_commands(menu)
+        if dispatcher is not None:
+            # Rows a killed run left claimed are settled before the first tick claims more.
+            await dispatcher.recover()
+            schedule_dispatch(_job_queue(application), dispatcher, settings.dispatch_seconds)
         log.info("aftercare is running as @%s", application.bot.username)
 
     async def post_shutdown(application: TelegramApplication) -> None:
@@ -318,8 +352,26 @@ def build_application(
     if get_updates_request is not None:
         builder = builder.get_updates_request(get_updates_request)
     application = builder.build()
-    register_handlers(application, TelegramChat(conversation, settings.staff_chat_id))
+    if store is not None:
+        knowledge = conversation.knowledge
+        dispatcher = Dispatcher(
+            store,
+            telegram_sender(application.bot),
+            knowledge=lambda: knowledge.current.base,
+            now=clock,
+            limiter=limiter,
+        )
+        if isinstance(conversation.hooks, SchedulerHooks):
+            job_queue = _job_queue(application)
+            conversation.hooks.dispatch_soon = partial(dispatch_now, job_queue, dispatcher)
+    register_handlers(application, TelegramChat(conversation, settings.staff_chat_id, clock))
     return application
+
+
+def _job_queue(application: TelegramApplication) -> JobQueue[Any]:
+    if application.job_queue is None:
+        raise RuntimeError("python-telegram-bot is installed without its job-queue extra")
+    return application.job_queue
 
 
 def configure_logging() -> None:
@@ -347,7 +399,9 @@ def run(hooks: CheckInHooks | None = None) -> int:
         print(f"Fix the knowledge in {settings.knowledge_dir} and start again.", file=sys.stderr)
         return EXIT_KNOWLEDGE
     store = Store(settings.db_path)
-    conversation = Conversation(store, knowledge, settings, hooks)
+    conversation = Conversation(
+        store, knowledge, settings, hooks or SchedulerHooks(store, knowledge)
+    )
     application = build_application(settings, conversation, store)
     log.info("aftercare is connecting to Telegram (it keeps trying while Telegram is out of reach)")
     try:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, time
 
 from bot.inbox import QuestionGroup
-from bot.knowledge import CheckInPlan, KnowledgeBase
+from bot.knowledge import CheckInPlan, CheckInStep, KnowledgeBase
 from bot.patients import Stats
 
 # --- what comes in ----------------------------------------------------------------------
@@ -242,10 +242,24 @@ def suggestion_buttons(kb: KnowledgeBase, rule_ids: tuple[str, ...]) -> Keyboard
 def day_note(plan: CheckInPlan, day: int) -> str | None:
     """What to expect around `day`: the latest planned check-in up to that day, without
     its questions (their reply buttons belong to the check-in itself)."""
+    step = day_note_step(plan, day)
+    return _without_questions(step.message) if step is not None else None
+
+
+def day_note_step(plan: CheckInPlan, day: int) -> CheckInStep | None:
+    """The check-in whose message `day_note` shows on `day`, if it shows one.
+
+    The scheduler does not send that check-in as well (see
+    `scheduler.service.on_treatment_date`): the patient has just read it.
+    """
     steps = [step for step in plan.steps if step.day <= day]
-    if not steps:
+    if not steps or _without_questions(steps[-1].message) is None:
         return None
-    sentences = re.split(r"(?<=[.!?])\s+", " ".join(steps[-1].message.split()))
+    return steps[-1]
+
+
+def _without_questions(message: str) -> str | None:
+    sentences = re.split(r"(?<=[.!?])\s+", " ".join(message.split()))
     return " ".join(s for s in sentences if not s.endswith("?")) or None
 
 

@@ -4,7 +4,8 @@ The terminal is the second thin adapter around `bot.conversation` (Telegram is t
 other): each line typed becomes one event for the engine, and what comes back is printed
 as plain text. Buttons are shown as numbered choices ("[1] Today  [2] Yesterday"); typing
 the number presses the button. The patient is a fixed local user over the same SQLite
-file as the bot (AFTERCARE_DB); staff alerts are printed, not sent.
+file as the bot (AFTERCARE_DB); staff alerts are printed, not sent. Check-ins are planned
+as in the bot (so /status shows the next one) but never sent from here.
 """
 
 from __future__ import annotations
@@ -35,13 +36,18 @@ from bot.replies import (
     read_message,
 )
 from bot.storage import Store
+from scheduler.hooks import SchedulerHooks
 
 LOCAL_USER_ID = 1
 """The terminal's patient: no Telegram account has id 1."""
 QUIT = ("/quit", "/exit")
 EXIT_CONFIG = 2
 EXIT_KNOWLEDGE = 1
-GREETING = "Chatting with the aftercare bot as {name}. Type /quit to leave, /help for help.\n"
+GREETING = (
+    "Chatting with the aftercare bot as {name}. Type /quit to leave, /help for help.\n"
+    "Check-ins are planned here (/status shows the next one), but only the Telegram bot "
+    "(aftercare run) sends them.\n"
+)
 
 
 class TerminalChat:
@@ -143,7 +149,8 @@ def chat(input_stream: TextIO | None = None, output: TextIO | None = None) -> in
         print("\n".join(str(problem) for problem in error.problems), file=sys.stderr)
         return EXIT_KNOWLEDGE
     with Store(settings.db_path) as store:
-        conversation = Conversation(store, knowledge, settings)
+        # Planned like the bot's, so /status is true; sending is the Telegram bot's job.
+        conversation = Conversation(store, knowledge, settings, SchedulerHooks(store, knowledge))
         try:
             asyncio.run(converse(conversation, input_stream, output, local_name()))
         except KeyboardInterrupt:

@@ -11,6 +11,7 @@ A row's life::
        +------release---------+  (never attempted: safe to retry) +--> failed | cancelled
     pending --cancel_pending / replace_plan--> cancelled;   claimed --stale--> skipped
     claimed --defer (late, and now is night for the patient)--> pending, due at quiet end
+    (none) | pending | cancelled --mark_shown (read in the date reply)--> skipped
 
 **Delivery semantics: at most once.** Sending is claim, begin attempt, send, record.
 `begin_attempt` writes `attempted_at` in its own committed transaction *before* Telegram
@@ -352,6 +353,33 @@ def mark_skipped(
 ) -> bool:
     """A claimed check-in that is no longer relevant (the late rule): never sent."""
     return _finish(db, checkin_id, SKIPPED, reason, now)
+
+
+def mark_shown(
+    db: sqlite_utils.Database, patient_id: int, treatment_id: int, day: int, now: datetime
+) -> None:
+    """The patient has already read the check-in of `day` in another message: skip it.
+
+    Works whether or not the day is planned yet (a patient may opt in after reading it),
+    and leaves a row that was sent or is in flight alone. `replace_plan` never revives a
+    skipped row, so the check-in is not sent for this treatment.
+    """
+    with db.atomic():
+        db.execute(
+            "INSERT INTO checkins (patient_id, treatment_id, day, due_at, status, attempts, note) "
+            "VALUES (?, ?, ?, ?, ?, 0, ?) "
+            "ON CONFLICT (treatment_id, day) DO UPDATE SET status = excluded.status, "
+            "note = excluded.note, claimed_at = NULL "
+            "WHERE checkins.status IN ('pending', 'cancelled')",
+            [
+                patient_id,
+                treatment_id,
+                day,
+                to_db(now),
+                SKIPPED,
+                f"shown in the reply to the treatment date ({to_db(now)})",
+            ],
+        )
 
 
 def mark_failed(db: sqlite_utils.Database, checkin_id: int, now: datetime, reason: str) -> bool:

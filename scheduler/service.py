@@ -7,7 +7,7 @@ one `Store.run` call and returns plain data to send. /forget needs nothing here:
 
 | event                                     | call                                   |
 | ----------------------------------------- | -------------------------------------- |
-| treatment date given or changed           | `plan_for_patient`                     |
+| treatment date given or changed           | `on_treatment_date`                    |
 | "Yes please" at onboarding, /checkins on  | `on_opt_in`                            |
 | /checkins off                             | `on_opt_out`                           |
 | /time, /timezone                          | `on_schedule_change`                   |
@@ -26,6 +26,7 @@ import sqlite_utils
 from bot.dates import days_since_treatment
 from bot.knowledge import CheckInPlan, KnowledgeBase
 from bot.patients import get_patient, newest_treatment
+from bot.replies import day_note_step
 from scheduler import outbox
 from scheduler.dispatch import Store
 from scheduler.messages import (
@@ -107,12 +108,44 @@ def replan(db: sqlite_utils.Database, patient_id: int, plan: CheckInPlan, now: d
 
 
 async def plan_for_patient(store: Store, patient_id: int, plan: CheckInPlan, now: datetime) -> int:
-    """A treatment date was given or changed: restart the plan from it (if opted in).
+    """Restart the plan from the newest treatment date (if opted in), skipping nothing.
 
-    When this plans day 0 "right away", run a dispatch tick now rather than waiting for
-    the next periodic one (`scheduler.telegram_adapter.dispatch_now`).
+    The conversation calls `on_treatment_date` instead, which also skips the check-in
+    its reply to the date showed. When this plans something due right away, run a
+    dispatch tick now rather than waiting for the next periodic one
+    (`scheduler.telegram_adapter.dispatch_now`).
     """
     return await store.run(plan_patient, patient_id, plan, now)
+
+
+def treatment_date_given(
+    db: sqlite_utils.Database, patient_id: int, plan: CheckInPlan, now: datetime
+) -> int:
+    """The patient just gave a treatment date; restart the plan from it (if opted in).
+
+    The reply to the date showed what to expect today: the message of the latest
+    check-in up to today, without its questions (`bot.replies.day_note_step`). That
+    check-in is recorded as skipped for the new treatment, never sent, so the patient
+    does not read the same text twice in a row. For "today" it is day 0: the reply to the
+    date *is* the day-0 message, right after onboarding, and the first check-in sent is
+    day 1's. A shown check-in with reply buttons (day 3 for "3 days ago") loses its
+    question; the patient is talking to the bot at that moment anyway. Returns the
+    pending count.
+    """
+    patient = get_patient(db, patient_id)
+    treatment = newest_treatment(db, patient_id)
+    if patient is not None and treatment is not None:
+        day = days_since_treatment(treatment.treated_on, now, patient.timezone)
+        shown = day_note_step(plan, day)
+        if shown is not None:
+            outbox.mark_shown(db, patient_id, treatment.id, shown.day, now)
+    return plan_patient(db, patient_id, plan, now)
+
+
+async def on_treatment_date(store: Store, patient_id: int, plan: CheckInPlan, now: datetime) -> int:
+    """A treatment date was given or changed (see `treatment_date_given`); when check-ins
+    are pending, run a dispatch tick soon after, as for `plan_for_patient`."""
+    return await store.run(treatment_date_given, patient_id, plan, now)
 
 
 async def on_opt_in(store: Store, patient_id: int, plan: CheckInPlan, now: datetime) -> int:

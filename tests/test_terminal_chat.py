@@ -88,6 +88,14 @@ def test_the_chat_keeps_the_patient_in_the_database_file(
     assert patient is not None and patient.checkins_enabled
 
 
+def test_the_chat_plans_check_ins_for_status_but_leaves_sending_to_the_telegram_bot(
+    environment: dict[str, str],
+) -> None:
+    output = chat(environment, "today\n1\n/status\n")
+    assert "only the Telegram bot (aftercare run) sends them" in output
+    assert "Next check-in: " in output
+
+
 def test_an_empty_line_gets_a_gentle_prompt(environment: dict[str, str]) -> None:
     output = chat(environment, "today\n2\n   \n")
     assert "That message looks empty." in output

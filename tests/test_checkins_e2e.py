@@ -1,0 +1,424 @@
+"""Check-ins end to end: the real `Application` built by `bot.app` with the scheduler wired
+in, talking to the fake Bot API, with the clock turned by hand.
+
+Nothing sleeps for real. The bot reads the wall clock of `Clock` (patients in Berlin, an
+hour ahead of UTC in November); the rate limiter spaces sends on its monotonic clock. The
+job queue is not started: a test runs its jobs when it wants them to run, the one-off
+"dispatch now" jobs that a change asks for (`dispatch_now_jobs`) or the periodic one
+(`tick`).
+
+Day 0 is the reply to the treatment date: "today" is answered with day 0's message, and
+the day-0 check-in is then not sent as well (`scheduler.service.treatment_date_given`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from conftest import WORDING
+from fake_bot_api import FakeBotApi, Json
+from telegram import Update
+from telegram.ext import JobQueue
+
+from bot import patients
+from bot.app import TelegramApplication, build_application
+from bot.config import Settings
+from bot.conversation import Conversation, KnowledgeHolder
+from bot.storage import Store
+from scheduler.dispatch import RateLimiter
+from scheduler.hooks import SchedulerHooks
+from scheduler.telegram_adapter import JOB_NAME
+
+TOKEN = "123456:SECRET-TEST-TOKEN"
+BASE_URL = "http://fake-telegram.invalid/bot"
+ANNA = 918273645
+STAFF_CHAT = -1001234
+BERLIN = ZoneInfo("Europe/Berlin")
+DAY_0 = datetime(2026, 11, 27, 9, 0, tzinfo=BERLIN)  # a Friday
+DAY_1 = datetime(2026, 11, 28, 10, 0, tzinfo=BERLIN)
+DAY_3 = datetime(2026, 11, 30, 10, 0, tzinfo=BERLIN)
+DAY_0_NOTE = "Day 0 note. Tonight your skin looks like a mild sunburn."
+DAY_1_CHECK_IN = "Day 1 note. How is your skin today?"
+DAY_3_CHECK_IN = "Day 3 note. Some flaking is normal; don't pick. How is your skin today?"
+DISPATCH_SECONDS = 60.0
+
+
+class Clock:
+    """The bot's wall clock and the rate limiter's monotonic one, moved together by hand."""
+
+    def __init__(self, start: datetime) -> None:
+        self.wall = start
+        self.mono = 0.0
+
+    def now(self) -> datetime:
+        return self.wall
+
+    def monotonic(self) -> float:
+        return self.mono
+
+    def set(self, moment: datetime) -> None:
+        self.mono += max(0.0, (moment - self.wall).total_seconds())
+        self.wall = moment
+
+    async def sleep(self, seconds: float) -> None:
+        self.set(self.wall + timedelta(seconds=seconds))
+        await asyncio.sleep(0)
+
+
+@dataclass
+class Bot:
+    """The application under test with its database, the fake Telegram and the clock."""
+
+    application: TelegramApplication
+    api: FakeBotApi
+    store: Store
+    clock: Clock
+
+    async def receive(self, update: Json) -> list[str]:
+        """Process one update; the texts sent to anyone because of it."""
+        before = len(self.api.sent())
+        await self.application.process_update(Update.de_json(update, self.application.bot))
+        return [str(sent["text"]) for sent in self.api.sent()[before:]]
+
+    async def text(self, text: str) -> list[str]:
+        return await self.receive(self.api.text_update(ANNA, text, username="anna_k"))
+
+    async def press(self, data: str) -> list[str]:
+        return await self.receive(self.api.button_update(ANNA, data, username="anna_k"))
+
+    async def onboard(self, when: str = "today", checkins: bool = True) -> None:
+        await self.text("/start")
+        await self.text(when)
+        await self.press("checkins:yes" if checkins else "checkins:no")
+        await self.dispatch_now_jobs()
+
+    async def dispatch_now_jobs(self) -> list[str]:
+        """Run the one-off dispatches that changes asked for, as the job queue would at
+        once; the texts they sent."""
+        before = len(self.api.sent())
+        for job in self.jobs.jobs():
+            if job.name != JOB_NAME:
+                await job.run(self.application)
+                job.schedule_removal()
+        return [str(sent["text"]) for sent in self.api.sent()[before:]]
+
+    async def tick(self, at: datetime | None = None) -> list[str]:
+        """Run the periodic dispatch job (at `at`, if given); the texts it sent."""
+        if at is not None:
+            self.clock.set(at)
+        before = len(self.api.sent())
+        (periodic,) = self.jobs.get_jobs_by_name(JOB_NAME)
+        await periodic.run(self.application)
+        return [str(sent["text"]) for sent in self.api.sent()[before:]]
+
+    def statuses(self) -> dict[int, str]:
+        """Anna's check-ins: day -> status, for the newest treatment."""
+        return dict(
+            self.store.run_sync(
+                lambda db: db.execute(
+                    "SELECT day, status FROM checkins WHERE patient_id = ? AND treatment_id = "
+                    "(SELECT MAX(id) FROM treatments WHERE patient_id = ?)",
+                    [ANNA, ANNA],
+                ).fetchall()
+            )
+        )
+
+    def pending(self) -> list[int]:
+        return sorted(day for day, status in self.statuses().items() if status == "pending")
+
+    def last_check_in(self) -> Json:
+        sent = self.api.last_message_with_buttons(ANNA)
+        assert sent is not None
+        return sent
+
+    @property
+    def jobs(self) -> JobQueue[Any]:
+        assert self.application.job_queue is not None
+        return self.application.job_queue
+
+    async def stop(self) -> None:
+        await self.application.shutdown()
+        self.store.close()
+
+
+def settings_for(tmp_path: Path, knowledge: Path) -> Settings:
+    return Settings(
+        telegram_bot_token=TOKEN,
+        telegram_api_base_url=BASE_URL,
+        db_path=tmp_path / "aftercare.db",
+        knowledge_dir=knowledge,
+        timezone=BERLIN,
+        dispatch_seconds=DISPATCH_SECONDS,
+        staff_chat_id=STAFF_CHAT,
+    )
+
+
+async def start_bot(settings: Settings, api: FakeBotApi, clock: Clock) -> Bot:
+    """Build the bot as `aftercare run` does, then start it up to its first poll."""
+    store = Store(settings.db_path)
+    knowledge = KnowledgeHolder(settings.knowledge_dir)
+    conversation = Conversation(store, knowledge, settings, SchedulerHooks(store, knowledge))
+    application = build_application(
+        settings,
+        conversation,
+        store,
+        request=api.request(),
+        get_updates_request=api.request(),
+        clock=clock.now,
+        limiter=RateLimiter(clock=clock.monotonic, sleep=clock.sleep),
+    )
+    await application.initialize()
+    assert application.post_init is not None
+    await application.post_init(application)
+    return Bot(application, api, store, clock)
+
+
+@pytest.fixture
+def api() -> FakeBotApi:
+    fake = FakeBotApi()
+    fake.chat(STAFF_CHAT, "supergroup", "Clinic staff")
+    return fake
+
+
+@pytest.fixture
+async def bot(tmp_path: Path, small_knowledge: Path, api: FakeBotApi) -> AsyncIterator[Bot]:
+    running = await start_bot(settings_for(tmp_path, small_knowledge), api, Clock(DAY_0))
+    yield running
+    await running.stop()
+
+
+def buttons(sent: Json) -> list[str]:
+    rows = sent.get("reply_markup", {}).get("inline_keyboard", [])
+    return [button["callback_data"] for row in rows for button in row]
+
+
+def labels(sent: Json) -> list[str]:
+    rows = sent.get("reply_markup", {}).get("inline_keyboard", [])
+    return [button["text"] for row in rows for button in row]
+
+
+# --- wiring -----------------------------------------------------------------------------
+
+
+async def test_start_up_schedules_one_dispatch_job_every_dispatch_seconds(bot: Bot) -> None:
+    (job,) = bot.jobs.get_jobs_by_name(JOB_NAME)
+    assert job.job.trigger.interval == timedelta(seconds=DISPATCH_SECONDS)
+
+
+# --- day 0 ------------------------------------------------------------------------------
+
+
+async def test_onboarding_today_shows_day_0_once_right_away_and_plans_the_rest(
+    bot: Bot, api: FakeBotApi
+) -> None:
+    await bot.text("/start")
+    date_reply = await bot.text("today")
+    assert date_reply[0] == f"Got it: Friday 27 November, so today is day 0.\n{DAY_0_NOTE}"
+    assert await bot.press("checkins:yes") == [
+        "Done. I'll write at 10:00 your time. /time to change it, /checkins off to stop."
+    ]
+    assert await bot.dispatch_now_jobs() == []
+    assert await bot.tick() == []
+    assert sum(DAY_0_NOTE in text for text in api.texts(ANNA)) == 1
+    assert bot.statuses() == {0: "skipped", 1: "pending", 3: "pending", 7: "pending"}
+
+
+async def test_day_0_is_not_sent_again_to_a_patient_who_opts_in_later_that_day(
+    bot: Bot, api: FakeBotApi
+) -> None:
+    await bot.onboard("today", checkins=False)
+    bot.clock.set(DAY_0.replace(hour=12))
+    await bot.text("/checkins on")
+    assert await bot.dispatch_now_jobs() == []
+    assert sum(DAY_0_NOTE in text for text in api.texts(ANNA)) == 1
+
+
+async def test_the_check_in_whose_note_the_date_reply_showed_is_not_sent_again(
+    bot: Bot,
+) -> None:
+    await bot.text("/start")
+    (date_reply, _offer) = await bot.text("3 days ago")
+    assert date_reply.endswith(
+        "so today is day 3.\nDay 3 note. Some flaking is normal; don't pick."
+    )
+    await bot.press("checkins:yes")
+    assert await bot.tick(DAY_0.replace(hour=10)) == []
+    assert bot.statuses() == {3: "skipped", 7: "pending"}
+
+
+async def test_a_due_check_in_goes_out_right_after_check_ins_are_turned_on(
+    bot: Bot, api: FakeBotApi
+) -> None:
+    await bot.onboard("today", checkins=False)
+    bot.clock.set(DAY_1 + timedelta(minutes=30))
+    assert await bot.text("/checkins on") == [
+        "Done. I'll write at 10:00 your time. /time to change it, /checkins off to stop."
+    ]
+    assert await bot.dispatch_now_jobs() == [DAY_1_CHECK_IN]
+    assert await bot.tick() == []
+
+
+# --- day 1 and its buttons --------------------------------------------------------------
+
+
+async def test_day_1_goes_out_once_at_10_local_with_its_replies_and_a_pause_button(
+    bot: Bot, api: FakeBotApi
+) -> None:
+    await bot.onboard()
+    assert await bot.tick(DAY_1 - timedelta(minutes=1)) == []
+    assert await bot.tick(DAY_1) == [DAY_1_CHECK_IN]
+    assert await bot.tick(DAY_1 + timedelta(minutes=1)) == []
+    check_in = bot.last_check_in()
+    assert check_in["parse_mode"] == "HTML"
+    assert labels(check_in) == ["All good", "Red", "I'm worried", "Pause check-ins"]
+    assert buttons(check_in)[-1] == "ci:pause"
+    assert bot.statuses()[1] == "sent"
+
+
+async def test_all_good_is_answered_and_the_check_ins_buttons_are_taken_away(
+    bot: Bot, api: FakeBotApi
+) -> None:
+    await bot.onboard()
+    await bot.tick(DAY_1)
+    check_in = bot.last_check_in()
+    assert await bot.press(buttons(check_in)[0]) == ["Great to hear!"]
+    edits = api.calls_to("editMessageReplyMarkup")
+    assert [int(call.params["message_id"]) for call in edits][-1] == check_in["message_id"]
+    assert await bot.press(buttons(check_in)[0]) == [
+        "You've already answered this check-in, thank you."
+    ]
+
+
+async def test_im_worried_gets_the_urgent_answer_and_alerts_the_staff_chat(
+    bot: Bot, api: FakeBotApi
+) -> None:
+    await bot.onboard()
+    await bot.tick(DAY_1)
+    worried = buttons(bot.last_check_in())[2]
+    assert await bot.press(worried) == [
+        WORDING["red_flag_answer"],
+        f'Warning sign: Anna (@anna_k, id {ANNA}), day 1: "I\'m worried"',
+    ]
+    assert int(api.sent()[-1]["chat_id"]) == STAFF_CHAT
+    flags = bot.store.run_sync(lambda db: list(db["red_flags"].rows))
+    assert [(flag["day"], flag["alerted"]) for flag in flags] == [(1, 1)]
+
+
+async def test_pause_check_ins_stops_the_later_ones(bot: Bot, api: FakeBotApi) -> None:
+    await bot.onboard()
+    await bot.tick(DAY_1)
+    replies = await bot.press("ci:pause")
+    assert replies[0].startswith("Check-ins paused.")
+    assert buttons(api.sent(ANNA)[-1]) == ["ci:resume"]
+    assert bot.pending() == []
+    assert await bot.tick(DAY_3) == []
+    stored = bot.store.run_sync(patients.get_patient, ANNA)
+    assert stored is not None and not stored.checkins_enabled
+
+
+async def test_resume_brings_back_what_is_still_ahead(bot: Bot) -> None:
+    await bot.onboard()
+    await bot.tick(DAY_1)
+    await bot.press("ci:pause")
+    await bot.press("ci:resume")
+    assert bot.pending() == [3, 7]
+    assert await bot.tick(DAY_3) == [DAY_3_CHECK_IN]
+
+
+# --- commands ---------------------------------------------------------------------------
+
+
+async def test_checkins_off_cancels_everything_pending(bot: Bot) -> None:
+    await bot.onboard()
+    await bot.text("/checkins off")
+    assert bot.pending() == []
+    assert await bot.tick(DAY_1) == []
+
+
+async def test_time_moves_the_pending_check_ins_to_the_new_local_time(bot: Bot) -> None:
+    await bot.onboard()
+    assert await bot.text("/time 18:30") == ["Done. Check-ins will come at 18:30 your time."]
+    assert await bot.tick(DAY_1) == []
+    assert await bot.tick(DAY_1.replace(hour=18, minute=30)) == [DAY_1_CHECK_IN]
+
+
+async def test_status_shows_the_next_check_in_in_the_patients_local_time(bot: Bot) -> None:
+    await bot.onboard()
+    (status,) = await bot.text("/status")
+    assert "Check-ins: on, at 10:00 (Europe/Berlin)" in status
+    assert "Next check-in: Saturday 28 November, 10:00." in status  # 09:00 UTC
+    await bot.text("/time 18:30")
+    (status,) = await bot.text("/status")
+    assert "Next check-in: Saturday 28 November, 18:30." in status
+
+
+# --- restarts, blocked patients, forgetting ---------------------------------------------
+
+
+async def test_a_restart_on_the_same_database_sends_nothing_twice(
+    tmp_path: Path, small_knowledge: Path, api: FakeBotApi
+) -> None:
+    settings = settings_for(tmp_path, small_knowledge)
+    clock = Clock(DAY_0)
+    first = await start_bot(settings, api, clock)
+    await first.onboard()
+    assert await first.tick(DAY_1) == [DAY_1_CHECK_IN]
+    await first.stop()
+
+    second = await start_bot(settings, api, clock)
+    try:
+        assert await second.tick(DAY_1 + timedelta(minutes=1)) == []
+        assert await second.tick(DAY_3) == [DAY_3_CHECK_IN]
+        assert await second.tick(DAY_3 + timedelta(minutes=1)) == []
+    finally:
+        await second.stop()
+    assert api.texts(ANNA).count(DAY_1_CHECK_IN) == 1
+    assert api.texts(ANNA).count(DAY_3_CHECK_IN) == 1
+
+
+async def test_a_check_in_due_while_the_bot_was_down_goes_out_once_after_the_restart(
+    tmp_path: Path, small_knowledge: Path, api: FakeBotApi
+) -> None:
+    settings = settings_for(tmp_path, small_knowledge)
+    clock = Clock(DAY_0)
+    first = await start_bot(settings, api, clock)
+    await first.onboard()
+    await first.stop()
+
+    clock.set(DAY_1 + timedelta(hours=3))
+    second = await start_bot(settings, api, clock)
+    try:
+        assert await second.tick() == [DAY_1_CHECK_IN]
+        assert await second.tick() == []
+    finally:
+        await second.stop()
+
+
+async def test_a_patient_who_blocked_the_bot_is_marked_unreachable_and_nothing_is_pending(
+    bot: Bot, api: FakeBotApi
+) -> None:
+    await bot.onboard()
+    api.block(ANNA)
+    assert await bot.tick(DAY_1) == []
+    stored = bot.store.run_sync(patients.get_patient, ANNA)
+    assert stored is not None and not stored.reachable
+    assert bot.statuses() == {0: "skipped", 1: "cancelled", 3: "cancelled", 7: "cancelled"}
+
+
+async def test_forget_leaves_no_check_in_rows(bot: Bot, tmp_path: Path) -> None:
+    await bot.onboard()
+    await bot.tick(DAY_1)
+    await bot.text("/forget")
+    await bot.press("forget:yes")
+    assert await bot.tick(DAY_3) == []
+    bot.store.close()
+    database = sqlite3.connect(tmp_path / "aftercare.db")
+    assert database.execute("SELECT count(*) FROM checkins").fetchone() == (0,)
