@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
+import time
 import traceback
 from collections import Counter
 from collections.abc import Awaitable, Callable
@@ -66,6 +67,7 @@ from bot.conversation import (
     KnowledgeHolder,
 )
 from bot.knowledge import KnowledgeError
+from bot.live_reload import KnowledgeWatcher, broken_knowledge_message
 from bot.replies import (
     ButtonPress,
     Command,
@@ -93,6 +95,9 @@ EXIT_KNOWLEDGE = 1
 EXIT_NETWORK = 1
 MAX_SEND_ATTEMPTS = 3
 MAX_CONCURRENT_UPDATES = 64
+KNOWLEDGE_WATCHER = "knowledge_watcher"
+RELOAD_POLL_SECONDS = 1.0
+"""How often the knowledge folder is looked at; an edit goes live a settle time later."""
 IN_PRIVATE = "I answer patients in a private chat: tap my name, then Start."
 _NON_TEXT_KINDS = (
     "photo",
@@ -313,6 +318,7 @@ def build_application(
     get_updates_request: BaseRequest | None = None,
     clock: Callable[[], datetime] = utc_now,
     limiter: RateLimiter | None = None,
+    watch_knowledge: bool = False,
 ) -> TelegramApplication:
     """The bot, ready for `run_polling()`. Tests replace the network (the `request`s) and
     time: `clock` is the wall clock every decision reads, `limiter` the check-in rate
@@ -324,10 +330,24 @@ def build_application(
     check-ins pending asks it for a tick at once (`dispatch_now`).
     """
     dispatcher: Dispatcher | None = None
+    watcher: KnowledgeWatcher | None = None
 
     async def post_init(application: TelegramApplication) -> None:
         menu = [BotCommand(name, description) for name, description in PATIENT_COMMANDS.items()]
         await application.bot.set_my_commands(menu)
+        if watcher is not None:
+            watching = watcher
+
+            async def poll_knowledge(_context: ContextTypes.DEFAULT_TYPE) -> None:
+                await watching.poll()
+
+            _job_queue(application).run_repeating(
+                poll_knowledge,
+                interval=RELOAD_POLL_SECONDS,
+                first=RELOAD_POLL_SECONDS,
+                name="knowledge-watcher",
+                job_kwargs={"misfire_grace_time": None, "coalesce": True},
+            )
         if dispatcher is not None:
             # Rows a killed run left claimed are settled before the first tick claims more.
             await dispatcher.recover()
@@ -364,8 +384,25 @@ def build_application(
         if isinstance(conversation.hooks, SchedulerHooks):
             job_queue = _job_queue(application)
             conversation.hooks.dispatch_soon = partial(dispatch_now, job_queue, dispatcher)
+    if watch_knowledge:
+        watcher = knowledge_watcher(conversation, application, settings.staff_chat_id)
+        application.bot_data[KNOWLEDGE_WATCHER] = watcher
     register_handlers(application, TelegramChat(conversation, settings.staff_chat_id, clock))
     return application
+
+
+def knowledge_watcher(
+    conversation: Conversation, application: TelegramApplication, staff_chat_id: int | None
+) -> KnowledgeWatcher:
+    """Live reload for the running bot: a broken edit is told to the staff chat once."""
+
+    async def tell_staff(problems: list[str]) -> None:
+        if staff_chat_id is None:
+            log.warning("broken knowledge edit; no AFTERCARE_STAFF_CHAT_ID to tell")
+            return
+        await application.bot.send_message(staff_chat_id, broken_knowledge_message(problems))
+
+    return KnowledgeWatcher(conversation.knowledge, time.monotonic, on_broken=tell_staff)
 
 
 def _job_queue(application: TelegramApplication) -> JobQueue[Any]:
@@ -402,7 +439,7 @@ def run(hooks: CheckInHooks | None = None) -> int:
     conversation = Conversation(
         store, knowledge, settings, hooks or SchedulerHooks(store, knowledge)
     )
-    application = build_application(settings, conversation, store)
+    application = build_application(settings, conversation, store, watch_knowledge=True)
     log.info("aftercare is connecting to Telegram (it keeps trying while Telegram is out of reach)")
     try:
         application.run_polling(

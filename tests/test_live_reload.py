@@ -144,3 +144,76 @@ def test_the_staff_message_says_what_is_wrong_and_what_to_do() -> None:
     assert "knowledge/topics/a.yaml:3: answer must be &lt;text&gt;" in message
     assert "last good version" in message
     assert "aftercare kb check" in message
+
+
+# --- in the running bot ------------------------------------------------------------------
+
+
+async def test_the_running_bot_serves_an_edit_and_tells_staff_once_about_a_broken_one(
+    tmp_path: Path, small_knowledge: Path
+) -> None:
+    from conftest import MAKEUP_DAY_2_ON
+    from fake_bot_api import FakeBotApi
+    from telegram import Update
+
+    from bot.app import KNOWLEDGE_WATCHER, build_application
+    from bot.config import Settings
+    from bot.conversation import Conversation
+    from bot.storage import Store
+
+    staff_chat = -1001
+    api = FakeBotApi()
+    api.chat(staff_chat, "supergroup", "Clinic staff")
+    settings = Settings(
+        telegram_bot_token="1:TOKEN",
+        db_path=tmp_path / "aftercare.db",
+        knowledge_dir=small_knowledge,
+        staff_chat_id=staff_chat,
+    )
+    store = Store(settings.db_path)
+    conversation = Conversation(store, KnowledgeHolder(small_knowledge), settings)
+    application = build_application(
+        settings,
+        conversation,
+        store,
+        request=api.request(),
+        get_updates_request=api.request(),
+        watch_knowledge=True,
+    )
+    await application.initialize()
+    assert application.post_init is not None
+    await application.post_init(application)
+    assert application.job_queue is not None
+    assert [j.name for j in application.job_queue.jobs()].count("knowledge-watcher") == 1
+    watcher = application.bot_data[KNOWLEDGE_WATCHER]
+    watcher.settle_seconds = 0
+
+    async def ask(text: str) -> str:
+        before = len(api.sent())
+        update = Update.de_json(api.text_update(7, text), application.bot)
+        await application.process_update(update)
+        return str(api.sent()[before:][-1]["text"])
+
+    async def poll_twice() -> None:
+        await watcher.poll()
+        await watcher.poll()
+
+    try:
+        await ask("/start")
+        await ask("3 days ago")
+        assert await ask("can i wear makeup") == MAKEUP_DAY_2_ON
+        makeup = small_knowledge / "topics" / "makeup.yaml"
+        makeup.write_text(makeup.read_text().replace(MAKEUP_DAY_2_ON, "Makeup: EDITED."))
+        await poll_twice()
+        assert await ask("can i wear makeup") == "Makeup: EDITED."
+        makeup.write_text(makeup.read_text().replace("title:", "title: [", 1))
+        await poll_twice()
+        assert await ask("can i wear makeup") == "Makeup: EDITED."
+        to_staff = [m for m in api.sent() if m["chat_id"] == staff_chat]
+        assert len(to_staff) == 1
+        assert "makeup.yaml" in str(to_staff[0]["text"])
+        await poll_twice()
+        assert len([m for m in api.sent() if m["chat_id"] == staff_chat]) == 1
+    finally:
+        await application.shutdown()
+        store.close()
