@@ -31,8 +31,6 @@ from typing import Any
 from telegram import (
     BotCommand,
     CallbackQuery,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
     Message,
     Update,
 )
@@ -84,7 +82,12 @@ from bot.replies import (
 from bot.storage import Store
 from scheduler.dispatch import Dispatcher, RateLimiter, retry_after_seconds
 from scheduler.hooks import SchedulerHooks
-from scheduler.telegram_adapter import dispatch_now, schedule_dispatch, telegram_sender
+from scheduler.telegram_adapter import (
+    dispatch_now,
+    keyboard_markup,
+    schedule_dispatch,
+    telegram_sender,
+)
 
 log = logging.getLogger(__name__)
 
@@ -249,7 +252,7 @@ async def _send(
     context: ContextTypes.DEFAULT_TYPE, chat_id: int, text: str, buttons: Keyboard
 ) -> None:
     """One message; when Telegram asks us to slow down, wait as long as it says and retry."""
-    markup = _keyboard(buttons)
+    markup = keyboard_markup(buttons)
     for attempt in range(1, MAX_SEND_ATTEMPTS + 1):
         try:
             await context.bot.send_message(chat_id, text, reply_markup=markup)
@@ -258,14 +261,6 @@ async def _send(
             if attempt == MAX_SEND_ATTEMPTS:
                 raise
             await asyncio.sleep(retry_after_seconds(error))
-
-
-def _keyboard(buttons: Keyboard) -> InlineKeyboardMarkup | None:
-    if not buttons:
-        return None
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row] for row in buttons]
-    )
 
 
 async def _quietly(call: Awaitable[object]) -> None:

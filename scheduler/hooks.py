@@ -17,11 +17,10 @@ from datetime import datetime
 
 from bot.conversation import CheckInAnswer, KnowledgeHolder
 from bot.knowledge import CheckInPlan
-from bot.replies import Button, Keyboard, Reply
+from bot.replies import Reply
 from scheduler import service
 from scheduler.dispatch import Store
 from scheduler.messages import RESUME
-from scheduler.messages import Keyboard as CheckInKeyboard
 
 
 class SchedulerHooks:
@@ -73,7 +72,7 @@ class SchedulerHooks:
             return CheckInAnswer(
                 worrying=True, quote=answer.reply_label or "", remove_buttons=answer.remove_buttons
             )
-        reply = Reply(answer.text, _keyboard(answer.buttons))
+        reply = Reply(answer.text, answer.buttons)
         return CheckInAnswer(replies=(reply,), remove_buttons=answer.remove_buttons)
 
     def _plan(self) -> CheckInPlan:
@@ -82,7 +81,3 @@ class SchedulerHooks:
     def _dispatch_soon(self) -> None:
         if self.dispatch_soon is not None:
             self.dispatch_soon()
-
-
-def _keyboard(buttons: CheckInKeyboard) -> Keyboard:
-    return tuple(tuple(Button(b.text, b.data) for b in row) for row in buttons)

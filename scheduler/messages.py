@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.knowledge import CheckInStep, KnowledgeBase
+from bot.replies import Button, Reply
 
 CALLBACK_PREFIX = "ci:"
 PAUSE = "ci:pause"
@@ -47,23 +48,8 @@ DEFAULT_WORDING = {
 }
 
 
-@dataclass(frozen=True)
-class Button:
-    """An inline button: its label and the callback data it sends back."""
-
-    text: str
-    data: str
-
-
-Keyboard = tuple[tuple[Button, ...], ...]
-
-
-@dataclass(frozen=True)
-class OutgoingMessage:
-    """A message to send: HTML text and rows of inline buttons."""
-
-    text: str
-    buttons: Keyboard = ()
+OutgoingMessage = Reply
+"""A check-in on its way: the same HTML text and button rows as any reply."""
 
 
 @dataclass(frozen=True)

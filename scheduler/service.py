@@ -26,13 +26,12 @@ import sqlite_utils
 from bot.dates import days_since_treatment
 from bot.knowledge import CheckInPlan, KnowledgeBase
 from bot.patients import get_patient, newest_treatment
-from bot.replies import day_note_step
+from bot.replies import Keyboard, day_note_step
 from scheduler import outbox
 from scheduler.dispatch import Store
 from scheduler.messages import (
     PAUSE,
     RESUME,
-    Keyboard,
     ReplyChoice,
     parse_callback,
     paused,

@@ -16,8 +16,8 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes, Job, JobQueue
 
+from bot.replies import Button, Keyboard
 from scheduler.dispatch import Dispatcher, Send
-from scheduler.messages import Button, Keyboard
 
 JOB_NAME = "aftercare-checkins"
 
@@ -27,7 +27,7 @@ def keyboard_markup(buttons: Sequence[Sequence[Button]] | Keyboard) -> InlineKey
     if not buttons:
         return None
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(b.text, callback_data=b.data) for b in row] for row in buttons]
+        [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row] for row in buttons]
     )
 
 

@@ -30,10 +30,11 @@ from bot.knowledge import (
     Wording,
 )
 from bot.patients import add_treatment, forget_patient, get_or_create_patient, get_patient
+from bot.replies import Button
 from bot.storage import Store
 from scheduler import outbox, service
 from scheduler.dispatch import Dispatcher, RateLimiter, TickReport
-from scheduler.messages import PAUSE, RESUME, Button
+from scheduler.messages import PAUSE, RESUME
 
 T = TypeVar("T")
 
@@ -290,7 +291,7 @@ async def test_a_check_in_carries_its_reply_buttons_and_a_pause_button(
         [f"ci:{checkin_id}:2"],
         [PAUSE],
     ]
-    assert buttons[-1][0].text == "Pause check-ins"
+    assert buttons[-1][0].label == "Pause check-ins"
 
 
 async def test_the_booking_check_in_ends_with_the_clinics_contact_answer(
