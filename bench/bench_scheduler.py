@@ -30,13 +30,23 @@ import sqlite_utils
 from telegram import Bot
 from telegram.request import HTTPXRequest
 
-from bot.knowledge import CheckInPlan, CheckInStep, KnowledgeBase, Wording
+from bot.knowledge import (
+    DEFAULT_KNOWLEDGE_DIR,
+    CheckInPlan,
+    CheckInStep,
+    KnowledgeBase,
+    Wording,
+    load_knowledge,
+)
+from bot.replies import Button
 from bot.storage import Store
 from scheduler import outbox
 from scheduler.dispatch import Dispatcher, RateLimiter
-from scheduler.messages import Button
 from scheduler.planning import plan_checkins
 from scheduler.telegram_adapter import telegram_sender
+
+SHIPPED_WORDING = load_knowledge(DEFAULT_KNOWLEDGE_DIR).wording.texts
+"""The bot's sentences as shipped; each test names the few it relies on."""
 
 ROOT = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
@@ -55,7 +65,7 @@ PLAN = CheckInPlan(
 )
 KNOWLEDGE = KnowledgeBase(
     rules=(),
-    wording=Wording({"clinic_name": "Bench", "clinic_phone": "0"}),
+    wording=Wording({**SHIPPED_WORDING, "clinic_name": "Bench", "clinic_phone": "0"}),
     plan=PLAN,
     concepts={},
     source_dir=ROOT,

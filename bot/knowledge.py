@@ -53,19 +53,71 @@ RECOMMENDED_EXAMPLES = 10
 TOPIC_FIELDS = {"id", "title", "scope", "examples", "keywords", "answer", "by_day"}
 TOPIC_REQUIRED = ("id", "title", "examples", "answer")
 SCOPES = ("aftercare", "off-topic", "social")
-WORDING_KEYS = (
-    "clinic_name",
-    "clinic_phone",
-    "emergency_number",
-    "welcome",
-    "disclaimer",
-    "ask_treatment_date",
-    "fallback",
-    "did_you_mean",
-    "red_flag_answer",
-    "non_text",
-    "help",
-)
+WORDING_FIELDS: dict[str, tuple[str, ...]] = {
+    "clinic_name": (),
+    "clinic_phone": (),
+    "emergency_number": (),
+    "welcome": (),
+    "disclaimer": (),
+    "ask_treatment_date": (),
+    "fallback": (),
+    "did_you_mean": (),
+    "red_flag_answer": (),
+    "non_text": (),
+    "help": (),
+    "empty_message": (),
+    "unknown_command": (),
+    "date_today": (),
+    "date_yesterday": (),
+    "date_accepted": ("date", "day"),
+    "date_still_needed": (),
+    "checkin_offer": (),
+    "checkin_yes": (),
+    "checkin_no": (),
+    "checkins_on": ("time",),
+    "checkins_on_need_date": (),
+    "checkins_off": (),
+    "checkins_follow_date": (),
+    "checkins_usage": ("state",),
+    "time_usage": ("time",),
+    "time_bad": (),
+    "time_quiet": ("end", "start"),
+    "time_set": ("time",),
+    "timezone_usage": ("zone",),
+    "timezone_bad": ("example", "name"),
+    "timezone_set": ("clock", "zone"),
+    "status_treatment": ("date", "day"),
+    "status_no_treatment": (),
+    "status_checkins_on": ("time", "zone"),
+    "status_checkins_off": (),
+    "status_next": ("when",),
+    "topics_intro": (),
+    "topic_gone": (),
+    "forget_confirm": (),
+    "forget_yes": (),
+    "forget_no": (),
+    "forget_done": (),
+    "forget_kept": (),
+    "forget_nothing": (),
+    "staff_help": (),
+    "staff_alert": ("day", "quote", "who"),
+    "reload_done": ("checkins", "topics"),
+    "reload_failed": ("problems",),
+    "checkin_pause_button": (),
+    "checkin_keep_going_button": (),
+    "checkin_stop_button": (),
+    "checkin_resume_button": (),
+    "checkin_ask_to_continue": (),
+    "checkin_paused": (),
+    "checkin_resumed": (),
+    "checkin_resumed_nothing_left": (),
+    "checkin_already_answered": (),
+    "checkin_reply_thanks": (),
+    "checkin_booking_contact": (),
+}
+"""Every sentence of the bot's own, in `bot.yaml`, and the {fields} the bot fills into it
+(besides {clinic_name}, {clinic_phone} and {emergency_number}, allowed everywhere)."""
+WORDING_KEYS = tuple(WORDING_FIELDS)
 CHECKIN_FIELDS = {"day", "message", "replies", "booking"}
 REPLY_FIELDS = {"label", "answer", "topic", "worrying"}
 PLACEHOLDERS = ("clinic_name", "clinic_phone", "emergency_number")
@@ -288,13 +340,15 @@ def _line(node: Any, key: str | None = None) -> int:
     return getattr(node, "line", 1)
 
 
-def _text(value: Any, where: _Collector, line: int, what: str) -> str | None:
+def _text(
+    value: Any, where: _Collector, line: int, what: str, fields: tuple[str, ...] = ()
+) -> str | None:
     if not isinstance(value, str) or not value.strip():
         where.add(line, f"{what} must be non-empty text")
         return None
-    unknown = [n for n in _PLACEHOLDER.findall(value) if n not in PLACEHOLDERS]
+    unknown = [n for n in _PLACEHOLDER.findall(value) if n not in (*PLACEHOLDERS, *fields)]
     if unknown:
-        allowed = ", ".join("{" + p + "}" for p in PLACEHOLDERS)
+        allowed = ", ".join("{" + p + "}" for p in (*fields, *PLACEHOLDERS))
         where.add(line, f"{what}: unknown placeholder {{{unknown[0]}}} (use {allowed})")
         return None
     if len(value) > TELEGRAM_MESSAGE_LIMIT:
@@ -451,7 +505,7 @@ def _load_wording(path: Path, name: str, problems: list[Problem]) -> Wording | N
         value = node[key]
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             value = str(value)
-        text = _text(value, where, _line(node, key), key)
+        text = _text(value, where, _line(node, key), key, WORDING_FIELDS[key])
         if text is not None:
             texts[key] = text
     if len(problems) > before:

@@ -115,71 +115,13 @@ Outgoing = Reply | StaffAlert | RemoveButtons
 # The engine's own sentences. Staff may override one by adding its key to the bot's
 # wording in the knowledge files (when the knowledge format allows it); these are the
 # defaults. The welcome, disclaimer, fallback and urgent answer are always staff-written.
-DEFAULT_WORDING = {
-    "empty_message": "That message looks empty. Type your question in your own words, or /help.",
-    "unknown_command": "Sorry, I don't know that command. /help shows what I can do.",
-    "date_today": "Today",
-    "date_yesterday": "Yesterday",
-    "date_accepted": "Got it: {date}, so today is day {day}.",
-    "date_still_needed": "When you have a moment: when was your treatment?",
-    "checkin_offer": "Shall I check in on you on the days that matter?",
-    "checkin_yes": "Yes please",
-    "checkin_no": "No thanks",
-    "checkins_on": (
-        "Done. I'll write at {time} your time. /time to change it, /checkins off to stop."
-    ),
-    "checkins_on_need_date": "I'll start as soon as I know your treatment date.",
-    "checkins_off": (
-        "OK, no check-ins. Ask me anything, any time; /checkins on if you change your mind."
-    ),
-    "checkins_follow_date": "Your check-ins now follow this date.",
-    "checkins_usage": "Check-ins are {state}. Send /checkins on or /checkins off.",
-    "time_usage": "Check-ins come at {time} your time. To change it, send for example /time 09:30.",
-    "time_bad": "I couldn't read that time. Use the 24-hour clock, for example /time 09:30.",
-    "time_quiet": (
-        "I don't write at night ({start}-{end}). Please pick a time between {end} and {start}."
-    ),
-    "time_set": "Done. Check-ins will come at {time} your time.",
-    "timezone_usage": (
-        "Your time zone is {zone}. To change it, send for example /timezone Europe/London."
-    ),
-    "timezone_bad": (
-        'I don\'t know the time zone "{name}". Use a name like {example} '
-        "(region/city, as in /timezone Europe/London)."
-    ),
-    "timezone_set": "Done. Your time zone is {zone}; it's {clock} there now.",
-    "status_treatment": "Treatment: {date}, so today is day {day}.",
-    "status_no_treatment": "I don't know your treatment date yet: send /treatment to set it.",
-    "status_checkins_on": "Check-ins: on, at {time} ({zone}).",
-    "status_checkins_off": "Check-ins: off (/checkins on to start them).",
-    "status_next": "Next check-in: {when}.",
-    "topics_intro": "Tap a topic to read about it:",
-    "topic_gone": "That topic isn't available any more. /topics shows the current list.",
-    "forget_confirm": (
-        "This deletes everything I store about you: your treatment dates, preferences and "
-        "check-ins. Delete it all? (Tap a button or reply yes.)"
-    ),
-    "forget_yes": "Yes, delete everything",
-    "forget_no": "No, keep it",
-    "forget_done": (
-        "Done: I've deleted everything I stored about you. Questions I couldn't answer are "
-        "kept for the clinic without your name. If you write again, I'll start afresh."
-    ),
-    "forget_kept": "OK, I've kept everything.",
-    "forget_nothing": "I don't have anything stored about you.",
-    "staff_help": "Staff: /stats, /unanswered, /reload",
-    "staff_alert": 'Warning sign: {who}, day {day}: "{quote}"',
-    "reload_done": "Knowledge reloaded: {topics} topics, {checkins} check-ins.",
-    "reload_failed": "The knowledge has problems, so I kept the last good version:\n{problems}",
-}
 ALERT_QUOTE_LIMIT = 1000
 _REPORT_LIMIT = 3500
 
 
 def say(kb: KnowledgeBase, key: str, **fields: object) -> str:
-    """One of the bot's sentences: the staff's wording if it has the key, else ours."""
-    template = kb.wording.texts.get(key) or DEFAULT_WORDING[key]
-    return template.format(**fields)
+    """One of the bot's sentences from `bot.yaml`, with its {fields} filled in."""
+    return kb.wording[key].format(**fields)
 
 
 def escape(text: str) -> str:

@@ -8,9 +8,8 @@ Buttons carry callback data the conversation engine hands to
 - ``ci:resume``: keep the check-ins coming (on the "shall I continue?" question);
 - ``ci:<checkin_id>:<reply_index>``: one of the plan's reply buttons.
 
-The few sentences of the check-in machinery itself have defaults here; staff can
-override each by adding the same key to the bot's wording, when the knowledge format
-allows it.
+The few sentences of the check-in machinery itself (the pause button, "shall I go on?")
+are staff's too: the `checkin_*` keys of `bot.yaml`.
 """
 
 from __future__ import annotations
@@ -24,28 +23,6 @@ CALLBACK_PREFIX = "ci:"
 PAUSE = "ci:pause"
 RESUME = "ci:resume"
 CONTACT_TOPIC = "contact-clinic"
-
-DEFAULT_WORDING = {
-    "checkin_pause_button": "Pause check-ins",
-    "checkin_keep_going_button": "Yes, keep them coming",
-    "checkin_stop_button": "No, pause them",
-    "checkin_resume_button": "Resume check-ins",
-    "checkin_ask_to_continue": (
-        "I haven't heard from you after my last few check-ins, so I'll pause them for now. "
-        "Would you like me to keep checking in? You can always ask me anything."
-    ),
-    "checkin_paused": (
-        "Check-ins paused. Send /checkins on whenever you want them back. "
-        "You can still ask me anything, any time."
-    ),
-    "checkin_resumed": "Lovely, check-ins are back on.",
-    "checkin_resumed_nothing_left": (
-        "Check-ins are back on, but there are none left for this treatment."
-    ),
-    "checkin_already_answered": "You've already answered this check-in, thank you.",
-    "checkin_reply_thanks": "Thanks for letting me know.",
-    "checkin_booking_contact": "To book, call {clinic_name} on {clinic_phone}.",
-}
 
 
 OutgoingMessage = Reply
@@ -64,12 +41,8 @@ CallbackAction = ReplyChoice | str
 
 
 def wording(knowledge: KnowledgeBase, key: str) -> str:
-    """A check-in sentence: the staff's version if the wording has it, else the default."""
-    text = knowledge.wording.texts.get(key)
-    if text:
-        return text
-    details = {k: knowledge.wording.texts.get(k, "") for k in ("clinic_name", "clinic_phone")}
-    return DEFAULT_WORDING[key].format(**details)
+    """A check-in sentence, as staff wrote it in `bot.yaml`."""
+    return knowledge.wording[key]
 
 
 def booking_contact(knowledge: KnowledgeBase) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.knowledge import REQUIRED_TOPICS
+from bot.knowledge import DEFAULT_KNOWLEDGE_DIR, REQUIRED_TOPICS
 
 SMALL_TOPICS: dict[str, tuple[str, list[str]]] = {
     "makeup": (
@@ -40,6 +40,8 @@ MAKEUP_DAY_0_1 = "Makeup: not yet, please."
 MAKEUP_DAY_2_ON = "Makeup: yes, light mineral makeup is fine now."
 GREETING_ANSWER = "Hello! Ask me anything about your skin after microneedling."
 WORDING = {
+    # The conversation's own sentences as shipped; the tests pin the ones below.
+    **yaml.safe_load((DEFAULT_KNOWLEDGE_DIR / "bot.yaml").read_text()),
     "clinic_name": "Test Clinic",
     "clinic_phone": "0100 000",
     "emergency_number": "112",

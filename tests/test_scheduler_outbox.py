@@ -21,6 +21,7 @@ import pytest
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.knowledge import (
+    DEFAULT_KNOWLEDGE_DIR,
     CheckInPlan,
     CheckInReply,
     CheckInStep,
@@ -28,6 +29,7 @@ from bot.knowledge import (
     KnowledgeBase,
     Rule,
     Wording,
+    load_knowledge,
 )
 from bot.patients import add_treatment, forget_patient, get_or_create_patient, get_patient
 from bot.replies import Button
@@ -35,6 +37,9 @@ from bot.storage import Store
 from scheduler import outbox, service
 from scheduler.dispatch import Dispatcher, RateLimiter, TickReport
 from scheduler.messages import PAUSE, RESUME
+
+SHIPPED_WORDING = load_knowledge(DEFAULT_KNOWLEDGE_DIR).wording.texts
+"""The bot's sentences as shipped; each test names the few it relies on."""
 
 T = TypeVar("T")
 
@@ -75,6 +80,7 @@ KNOWLEDGE = KnowledgeBase(
     ),
     wording=Wording(
         {
+            **SHIPPED_WORDING,
             "clinic_name": "Bright",
             "clinic_phone": "0123",
             "red_flag_answer": "<b>This needs a look today.</b>",

@@ -16,7 +16,15 @@ import pytest
 from fake_bot_api import FakeBotApi
 from telegram import Bot
 
-from bot.knowledge import CheckInPlan, CheckInReply, CheckInStep, KnowledgeBase, Wording
+from bot.knowledge import (
+    DEFAULT_KNOWLEDGE_DIR,
+    CheckInPlan,
+    CheckInReply,
+    CheckInStep,
+    KnowledgeBase,
+    Wording,
+    load_knowledge,
+)
 from bot.patients import add_treatment, get_or_create_patient, get_patient
 from bot.storage import Store
 from scheduler import service
@@ -24,11 +32,14 @@ from scheduler.dispatch import Dispatcher, RateLimiter
 from scheduler.messages import PAUSE
 from scheduler.telegram_adapter import keyboard_markup, telegram_sender
 
+SHIPPED_WORDING = load_knowledge(DEFAULT_KNOWLEDGE_DIR).wording.texts
+"""The bot's sentences as shipped; each test names the few it relies on."""
+
 ANNA = 1001
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 KNOWLEDGE = KnowledgeBase(
     rules=(),
-    wording=Wording({"clinic_name": "Bright", "clinic_phone": "0123"}),
+    wording=Wording({**SHIPPED_WORDING, "clinic_name": "Bright", "clinic_phone": "0123"}),
     plan=CheckInPlan(
         (
             CheckInStep(0, "<b>Welcome home!</b> Rest & relax."),
