@@ -289,7 +289,6 @@ SIGNS: tuple[tuple[str, re.Pattern[str], bool], ...] = (
             r"\bopen (?:wound|sore)s?\b",
             r"\b(?:[7-9]|[1-3]\d) days?\b[^.?!]{0,60}\b(?:raw|open|bleed\w*|weep\w*)\b",
             r"\b(?:raw|open|bleed\w*|weep\w*)\b[^.?!]{0,60}\b(?:[7-9]|[1-3]\d) days\b",
-            r"\bwounds?\b",
             r"\bscab\w*[^.?!]{0,20}\b(?:bleed\w*|keeps? (?:opening|coming off))",
         ),
         True,
@@ -326,7 +325,8 @@ GENERAL = re.compile(
     r"to do|if)|in case|risks?\b|chances?\b|possible to|can (?:microneedling|it|this|you|"
     r"i|the treatment) (?:cause|give|lead)|how common|how likely|is it common|"
     r"when (?:should|do|would) i (?:call|worry|ring|contact|see|go)|warning signs?|red flags?|"
-    r"side effects?|hygiene mistake|cosmetic)\b"
+    r"side effects?|hygiene mistake|cosmetic|"
+    r"how long (?:does|do|will|would|should|until|till))\b"
 )
 """A message framed as a general question about signs, not a report of one."""
 
@@ -395,11 +395,14 @@ def _found(pattern: re.Pattern[str], text: str) -> bool:
     return any(not NEGATED.search(text[: m.start()]) for m in pattern.finditer(text))
 
 
-def _asks_if(text: str) -> bool:
-    """ "can I get an infection from...": asking whether, not reporting."""
-    return bool(
-        re.search(r"\b(?:can|could|will|would|do|does|is|are) (?:i|you|it|there|this)\b", text)
-    )
+def _personal(text: str) -> bool:
+    """The patient speaks of themselves (or someone close): not a search-engine title."""
+    return bool(PERSONAL.search(text)) and not ASKS_IF.search(text)
+
+
+PERSONAL = re.compile(r"\b(?:i|im|ive|id|me|my|mine|we|our|us|he|she|his|her|hes|shes)\b")
+ASKS_IF = re.compile(r"\b(?:can|could|will|would|do|does|is|are) (?:i|you|it|there|this)\b")
+"""A question whether something can happen ("can I get an infection from..."), not a report."""
 
 
 ANY_SIGN = re.compile("|".join(f"(?:{pattern.pattern})" for _, pattern, _ in SIGNS))
@@ -432,6 +435,6 @@ def check_red_flags(text: str) -> RedFlagCheck:
         in_fact = _found(pattern, factual)
         if strong and in_fact and (present or not general):
             return RedFlagCheck(sign, alert=True)
-        if not strong and in_fact and (present or not (general or _asks_if(plain))):
+        if not strong and in_fact and (present or (_personal(factual) and not general)):
             return RedFlagCheck(sign, alert=True)
     return RedFlagCheck(first, alert=False)

@@ -99,12 +99,20 @@ STOP_WORDS = frozenset(
     things stuff really literally actually basically pretty kind sort go going use using
     put putting apply applying one ones good best recommend recommendation suggest hour hours
     microneedling microneedle microneedled microneedl micro needling
-    derma dermapen induction procedure treatment treatments treated after post following
+    derma dermapen induction procedure treatment treated after post following
     since face skin day days
     """.split()
 )
 """Words that say nothing about which topic is meant: grammar, chat filler, and the words
 every question here shares ("microneedling", "after", "face")."""
+
+TIME_WORDS = frozenset(
+    """
+    today tonight tomorrow yesterday morning mornings evening evenings night nights
+    afternoon weekend later soon earlier now currently week weeks month months
+    """.split()
+)
+"""When, not what: they never make a message about a topic on their own."""
 
 _WORD = re.compile(r"[a-z0-9]+")
 _stemmer = snowballstemmer.stemmer("english")

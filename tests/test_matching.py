@@ -139,3 +139,37 @@ def test_staff_concepts_extend_matching(matcher: Matcher) -> None:
     assert concepts, "concepts.yaml should define synonym groups"
     variants = next(iter(concepts.values()))
     assert matcher.terms(variants[0]) == matcher.terms(variants[-1])
+
+
+@pytest.mark.parametrize("question", ["what is microneedling", "what does a vampire facial do"])
+def test_a_question_about_the_treatment_itself_is_how_it_works(
+    matcher: Matcher, question: str
+) -> None:
+    assert matcher.match(question).rule == "how-it-works"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "do I stop my retinol before the next session",
+        "can i get microneedling if i have a cold sore",
+        "should i shave before my appointment",
+    ],
+)
+def test_anything_about_the_time_before_a_session_is_before_treatment(
+    matcher: Matcher, question: str
+) -> None:
+    assert matcher.match(question).rule == "before-treatment"
+
+
+def test_words_that_only_mean_an_off_topic_question_win_over_aftercare_words(
+    matcher: Matcher,
+) -> None:
+    assert matcher.match("can i get filler a week after microneedling").rule == "other-treatments"
+    match = matcher.match("how much is lip filler")
+    assert (match.decision, match.intent) == ("fallback", "price-payment")
+
+
+def test_a_greeting_does_not_hide_the_question_that_follows(matcher: Matcher) -> None:
+    assert matcher.match("hey!! can i go to the gym tonight").rule == "exercise-sweating"
+    assert matcher.match("hey!!").intent == "greeting"
