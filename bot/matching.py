@@ -235,7 +235,9 @@ class Matcher:
 
     def scores(self, text: str) -> list[tuple[float, Rule]]:
         """Every topic with a score from 0 to 100, best first."""
-        query = set(self.terms(text))
+        return self._rank(set(self.terms(text)))
+
+    def _rank(self, query: set[str]) -> list[tuple[float, Rule]]:
         if not query:
             return []
         weights = {t: self._idf.get(t, self._unknown_idf) for t in query}
@@ -270,7 +272,8 @@ class Matcher:
         red = check_red_flags(text)
         if red.alert:
             return self._warning(red, 100.0, red_flag=True, answer=wording["red_flag_answer"])
-        ranked = self.scores(text)
+        query = set(self.terms(text))
+        ranked = self._rank(query)
         if red.sign:
             top = ranked[0][0] if ranked else 0.0
             rule = self.knowledge.rule(WARNING_SIGNS)
@@ -279,19 +282,23 @@ class Matcher:
             return self._fallback(0.0, ())
         best_score, best = ranked[0]
         t = self.thresholds
-        if self._off_topic_terms.intersection(self.terms(text)):
+        if self._off_topic_terms.intersection(query):
             # "laser hair removal on my legs", "how much is filler": words that only ever
             # mean a question outside aftercare win over the aftercare words around them.
             outside = next(((s, r) for s, r in ranked if r.scope == "off-topic"), None)
             if outside and outside[0] >= t.suggest:
                 return self._fallback(round(outside[0], 1), (), intent=outside[1])
         aftercare_ranked = [(s, r) for s, r in ranked if r.is_aftercare]
-        if best.is_social and aftercare_ranked and aftercare_ranked[0][0] >= t.answer:
-            # "hey, can I go to the gym?": a greeting or thanks word must not hide an
-            # aftercare question; the social reply wins only when that is all there is.
-            if set(self.terms(text)) - self._social_terms - self._time_terms:
-                ranked = aftercare_ranked
-                best_score, best = ranked[0]
+        # "hey, can I go to the gym?": a greeting or thanks word must not hide an aftercare
+        # question; the social reply wins only when that is all there is.
+        if (
+            best.is_social
+            and aftercare_ranked
+            and aftercare_ranked[0][0] >= t.answer
+            and query - self._social_terms - self._time_terms
+        ):
+            ranked = aftercare_ranked
+            best_score, best = ranked[0]
         second = ranked[1][0] if len(ranked) > 1 else 0.0
         score = round(best_score, 1)
         aftercare = [r for _, r in ranked if r.is_aftercare][:3]
