@@ -540,6 +540,7 @@ class Conversation:
             timezone=self.settings.timezone,
             checkin_time=self.settings.checkin_time,
             now=now,
+            channel=sender.channel,
         )
         return await self.store.run(meet, sender.user_id)
 

@@ -24,6 +24,9 @@ from bot.storage import from_utc_iso, utc_iso
 AWAITING_DATE = "awaiting_date"
 AWAITING_CHECKIN_CHOICE = "awaiting_checkin_choice"
 AWAITING_FORGET_CONFIRM = "awaiting_forget_confirm"
+TELEGRAM = "telegram"
+"""The channel of patients who write through Telegram; check-ins go only to them."""
+TERMINAL = "terminal"
 
 UnansweredDecision = Literal["fallback", "suggest"]
 
@@ -106,6 +109,7 @@ def get_or_create_patient(
     timezone: ZoneInfo,
     checkin_time: time,
     now: datetime,
+    channel: str = TELEGRAM,
 ) -> Patient:
     """The patient, created on first contact and refreshed on every later one.
 
@@ -133,6 +137,7 @@ def get_or_create_patient(
                 "state": None,
                 "created_at": seen,
                 "last_seen_at": seen,
+                "channel": channel,
             }
         )
     patient = get_patient(db, patient_id)

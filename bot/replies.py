@@ -28,6 +28,8 @@ class Sender:
     chat_id: int
     first_name: str = ""
     username: str | None = None
+    channel: str = "telegram"
+    """"telegram", or "terminal" for `aftercare chat`."""
 
 
 @dataclass(frozen=True)

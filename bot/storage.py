@@ -140,6 +140,13 @@ def m001_initial(db: Database) -> None:
     db.table("checkins").create_index(["patient_id"])
 
 
+@migrations()
+def m002_patient_channel(db: Database) -> None:
+    """Where a patient talks to us: "telegram", or "terminal" for `aftercare chat` (whose
+    check-ins are planned, for /status, but never sent)."""
+    db.table("patients").add_column("channel", str, not_null_default="telegram")
+
+
 # Every migration set the Store applies, in order: the scheduler's builds on these tables
 # (its own columns on `checkins` and `patients`), so it comes second.
 MIGRATION_SETS: tuple[Migrations, ...] = (migrations, scheduler_migrations)

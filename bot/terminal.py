@@ -110,7 +110,12 @@ async def converse(
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> None:
     """Read lines until end of input or /quit; a new local patient starts with /start."""
-    chat = TerminalChat(conversation, Sender(LOCAL_USER_ID, LOCAL_USER_ID, name), output, clock)
+    chat = TerminalChat(
+        conversation,
+        Sender(LOCAL_USER_ID, LOCAL_USER_ID, name, channel=patients.TERMINAL),
+        output,
+        clock,
+    )
     output.write(GREETING.format(name=name))
     known = await conversation.store.run(patients.get_patient, LOCAL_USER_ID)
     if known is None:

@@ -291,8 +291,8 @@ def begin_attempt(db: sqlite_utils.Database, checkin_id: int, now: datetime) -> 
     with db.atomic():
         found = _rows(
             db,
-            "SELECT c.status, c.patient_id, p.id, p.checkins_enabled, p.reachable, "
-            "p.last_seen_at, p.checkins_resumed_at "
+            "SELECT c.status, c.patient_id, p.id, p.checkins_enabled, "
+            "p.reachable AND p.channel = 'telegram', p.last_seen_at, p.checkins_resumed_at "
             "FROM checkins c LEFT JOIN patients p ON p.id = c.patient_id WHERE c.id = ?",
             [checkin_id],
         )

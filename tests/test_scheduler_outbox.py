@@ -543,6 +543,17 @@ async def test_an_opted_out_patient_gets_nothing(
     assert set(statuses(store, ANNA).values()) == {"cancelled"}
 
 
+async def test_a_terminal_chat_patient_is_planned_for_but_never_sent_anything(
+    store: Store, telegram: FakeTelegram, clock: FakeClock
+) -> None:
+    enrol(store, ANNA)
+    store.run_sync(lambda db: db.execute("UPDATE patients SET channel = 'terminal'"))
+    clock.set(DAY_1)
+    await dispatcher(store, telegram, clock).tick()
+    assert telegram.texts() == []
+    assert "cancelled" in set(statuses(store, ANNA).values())
+
+
 async def test_a_patient_who_never_opted_in_gets_nothing(
     store: Store, telegram: FakeTelegram, clock: FakeClock
 ) -> None:
