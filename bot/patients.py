@@ -208,14 +208,12 @@ def record_question(
     now: datetime,
 ) -> None:
     """Log how a question was handled, for the stats; the question's text is not kept."""
-    db.table("questions").insert(
-        {
-            "patient_id": patient_id,
-            "asked_at": utc_iso(now),
-            "decision": decision,
-            "rule": rule,
-            "red_flag": int(red_flag),
-        }
+    # Plain SQL: this runs for every message, and sqlite-utils' insert reads the table's
+    # schema each time.
+    db.execute(
+        "INSERT INTO questions (patient_id, asked_at, decision, rule, red_flag) "
+        "VALUES (?, ?, ?, ?, ?)",
+        [patient_id, utc_iso(now), decision, rule, int(red_flag)],
     )
 
 
@@ -231,14 +229,10 @@ def record_unanswered(
 
     Deliberately not linked to a patient: see the module docstring.
     """
-    db.table("unanswered").insert(
-        {
-            "text": text,
-            "asked_at": utc_iso(now),
-            "decision": decision,
-            "closest_rule": closest_rule,
-            "score": score,
-        }
+    db.execute(
+        "INSERT INTO unanswered (text, asked_at, decision, closest_rule, score) "
+        "VALUES (?, ?, ?, ?, ?)",
+        [text, utc_iso(now), decision, closest_rule, score],
     )
 
 
