@@ -27,11 +27,17 @@ Decision = Literal["answer", "suggest", "fallback"]
 
 TREATMENT_TERM = "c:microneedling"
 """The concept `microneedling` in concepts.yaml: the treatment's own names."""
+IGNORED_TERM = "c:ignore"
+"""The concept `ignore` in concepts.yaml: words the matcher skips (brand names)."""
+INTERVAL = re.compile(r"\b(?:how long|how many (?:weeks|days|months)|how soon|how often|gap)\b")
+"""How far apart sessions are is `sessions-followup`, not the time before one."""
 BEFORE_SESSION_TERM = "c:before_session"
 BEFORE_SESSION = re.compile(
     r"\b(?:before|ahead of|prior to|leading up to|in preparation for|prepare for|preparing for)"
     r" (?:my |the |a |your |our )?(?:next |first |second |third |upcoming )?"
     r"(?:session|sessions|appointment|appt|treatment|microneedling|procedure|one)\b|"
+    r"\b(?:wear|bring|take|use|do|have|put)\b.{0,30}\b(?:to|for|at) (?:my|the) "
+    r"(?:next|upcoming) (?:session|appointment|appt)\b|"
     r"\b(?:can|could|should|may|do|does) (?:i|you|one|someone|people) (?:still )?"
     r"(?:get|have|do|book|go ahead with) (?:microneedling|the treatment|a treatment|a session|"
     r"my session|it done|it|treatment)\b.{0,40}\b(?:if|with|while|when|whilst|during)\b|"
@@ -146,6 +152,7 @@ class Matcher:
         self._evidence: dict[str, float] = {}
         self._off_topic_terms: set[str] = set()
         self._social_terms: set[str] = set()
+        self._aftercare_terms: set[str] = set()
         self._time_terms = {stem(w) for w in TIME_WORDS} | {
             self._concept_of[w] for w in TIME_WORDS if w in self._concept_of
         }
@@ -169,6 +176,9 @@ class Matcher:
             social = sum(count for index, count in seen if self._rules[index].is_social)
             if social >= 0.4 * total:
                 self._social_terms.add(term)
+            aftercare = sum(count for index, count in seen if self._rules[index].is_aftercare)
+            if aftercare >= 0.75 * total:
+                self._aftercare_terms.add(term)
         self._postings: dict[str, list[int]] = defaultdict(list)
         for rule_index, terms in raw:
             norm = math.sqrt(sum(self._idf[t] ** 2 for t in terms))
@@ -199,19 +209,21 @@ class Matcher:
         """
         plain = words(text)
         out: list[str] = []
-        if BEFORE_SESSION.search(" ".join(plain)):
+        joined = " ".join(plain)
+        if BEFORE_SESSION.search(joined) and not INTERVAL.search(joined):
             out.append(BEFORE_SESSION_TERM)
         i = 0
         while i < len(plain):
             for size in range(min(self._longest_phrase, len(plain) - i), 1, -1):
                 token = self._phrases.get(tuple(plain[i : i + size]))
                 if token:
-                    out.append(token)
+                    if token != IGNORED_TERM:
+                        out.append(token)
                     i += size
                     break
             else:
                 term = self._term(plain[i])
-                if term:
+                if term and term != IGNORED_TERM:
                     out.append(term)
                 i += 1
         content = [t for t in out if t != TREATMENT_TERM]
@@ -294,8 +306,8 @@ class Matcher:
         if (
             best.is_social
             and aftercare_ranked
-            and aftercare_ranked[0][0] >= t.answer
-            and query - self._social_terms - self._time_terms
+            and aftercare_ranked[0][0] >= t.suggest
+            and (query & self._aftercare_terms) - self._social_terms - self._time_terms
         ):
             ranked = aftercare_ranked
             best_score, best = ranked[0]

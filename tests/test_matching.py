@@ -173,3 +173,12 @@ def test_words_that_only_mean_an_off_topic_question_win_over_aftercare_words(
 def test_a_greeting_does_not_hide_the_question_that_follows(matcher: Matcher) -> None:
     assert matcher.match("hey!! can i go to the gym tonight").rule == "exercise-sweating"
     assert matcher.match("hey!!").intent == "greeting"
+
+
+def test_brand_names_are_ignored_so_the_product_type_decides(matcher: Matcher) -> None:
+    assert matcher.match("is my cerave hydrating cleanser ok tonight").rule == "washing-cleansing"
+    assert matcher.match("is cerave moisturising cream ok tonight").rule == "moisturizer-hydration"
+
+
+def test_how_far_apart_sessions_are_is_not_the_time_before_one(matcher: Matcher) -> None:
+    assert matcher.match("how many weeks between sessions").rule == "sessions-followup"
