@@ -52,7 +52,7 @@ class Thresholds:
 
     Chosen with `bench/tune_thresholds.py` on dev.jsonl and tests/data/patients.jsonl (a
     plateau: nearby values score within 1% of these), then checked on the two blind sets
-    in bench/data/, which the search never saw.
+    in tests/data/ (holdout, web_style), which the search never saw.
     """
 
     answer: float = 27.0

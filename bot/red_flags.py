@@ -35,7 +35,8 @@ WORSE = (
     r"increas\w*|expand\w*|moving|gone (?:down|up|to)|travel\w*|redder|more (?:red|swollen|puffy)|"
     r"not (?:going down|getting better|improving|settling|calming)|wont (?:go down|settle|calm)|"
     r"isnt (?:going down|getting better|improving|settling)|keeps? (?:getting|going)|"
-    r"doubled|grew|got bigger|spread|more (?:each|every) day|more and more|each day more)"
+    r"doubled|grew|got bigger|wider|larger|spread|more (?:each|every) day|more and more|"
+    r"each day more)"
 )
 
 SIGNS: tuple[tuple[str, re.Pattern[str], bool], ...] = (
@@ -64,7 +65,13 @@ SIGNS: tuple[tuple[str, re.Pattern[str], bool], ...] = (
             r"\bcoming out of (?:the|my) (?:holes|spots|skin|pores|bumps)",
             r"\bwet (?:and )?(?:crust\w*|scab\w*|patch\w*|sore\w*)",
             r"\bfull of (?:yellow|white|pus)",
-            r"\b(?:goo|gooey|gloop|gloopy|slime|slimy|sticky stuff)\b",
+            r"\b(?:goo|gooey|gloop|gloopy|slime|slimy|sticky stuff|gunky|manky|festering)\b",
+            r"\b(?:making|producing|leaking|secreting|coming out)\b[^.?!]{0,15}"
+            r"\b(?:liquid|fluid|water|goo|stuff|juice)",
+            r"\bwet\b[^.?!]{0,30}\b(?:yellow|green|all the time|constantly|sticky)",
+            r"\bcrust\w*\b[^.?!]{0,25}\b(?:yellow|golden|gold|honey|orange|amber)",
+            r"\b(?:yellow|yellowy|green|greenish)\w* (?:stains?|marks?|patches) on "
+            r"(?:my|the) pillow",
             r"\binfected (?:spot|bump|looking)",
         ),
         True,
@@ -98,6 +105,8 @@ SIGNS: tuple[tuple[str, re.Pattern[str], bool], ...] = (
             r"\b(?:temp|temperature) (?:of|is|was|at|reading|went up)",
             r"\b(?:temp|temperature|thermometer|fever)\b[^.?!]{0,25}\b(?:99|10[0-5])(?:[.,]\d+)?",
             r"\bchill\w*",
+            r"\bburning up\b",
+            r"\b(?:feel|feeling|am|im|is|hes|shes) (?:really |so |very |a bit )?crook\b",
             r"\bshiver\w*",
             r"\bshaking\b",
             r"\bshaky\b",
@@ -147,13 +156,19 @@ SIGNS: tuple[tuple[str, re.Pattern[str], bool], ...] = (
             r"\b(?:hurts?|hurting|painful|sore|pain) (?:so|really|a lot|like hell|loads|too) "
             r"(?:much|bad|badly)",
             r"\bhurts? like (?:hell|mad|crazy)",
-            r"\b(?:pain|hurt\w*|sore\w*|ache|aching|tender\w*|sting\w*|burn\w*)\b[^.?!]{0,30}"
+            r"\b(?:pain|hurt\w*|sore\w*|ache|aching|tender\w*|sting\w*|burn\w*)\b[^.?!]{0,60}"
             r"(?:worse|worsen\w*|getting more|increas\w*|more and more|not (?:helping|working)|"
             r"doesnt help|didnt help|arent helping|isnt helping|wont go|keeps (?:getting|"
             r"coming)|unbearabl)",
             r"\b(?:more|increasingly) (?:painful|sore|tender)\b",
             r"\b(?:painkiller\w*|paracetamol|ibuprofen|tylenol|advil|nurofen|panadol)\b[^.?!]{0,40}"
-            r"\bstill (?:hurts?|kills|killing|painful|sore|throbbing|agony|aching|bad)",
+            r"\bstill (?:really |so |very |quite )?(?:hurts?|kills|killing|painful|sore|throbbing|"
+            r"agony|aching|bad)",
+            r"\b(?:from|was) (?:mild|ok|okay|fine|a little|slight|a bit)\b[^.?!]{0,25}\bto "
+            r"(?:pretty |really |very |quite |so )?(?:bad|awful|terrible|severe|worse|unbearable)",
+            r"\b(?:worse|redder|more swollen|more painful|sorer|puffier) than (?:on )?(?:day \d+|"
+            r"yesterday|before|it was|the first|when)",
+            r"\bcry\w* (?:with|from|in|because of) (?:the )?pain",
             r"\b(?:painkiller\w*|paracetamol|ibuprofen|tylenol|advil|nurofen|panadol|aspirin|"
             r"codeine|co codamol|meds|medicine|tablets|pills)\b[^.?!]{0,30}(?:not (?:work|help|"
             r"touch|do)|dont (?:work|help|touch|do)|doesnt (?:work|help|touch|do)|"
@@ -175,6 +190,7 @@ SIGNS: tuple[tuple[str, re.Pattern[str], bool], ...] = (
             rf"\b{RED}\b[^.?!]{{0,60}}\b{WORSE}",
             rf"\b{SWELL}\b[^.?!]{{0,60}}\b{WORSE}",
             rf"\b(?:{RED}|{SWELL})\b[^.?!]{{0,60}}\b(?:came|come|coming|comes) back\b",
+            rf"\b(?:{RED}|{SWELL})\b[^.?!]{{0,20}}\bagain\b",
             rf"\b{WORSE}\b[^.?!]{{0,25}}\b(?:{RED}|{SWELL})",
             r"\bspread\w*",
             r"\bredder\b",
@@ -197,7 +213,8 @@ SIGNS: tuple[tuple[str, re.Pattern[str], bool], ...] = (
         _any(
             r"\b(?:hot|warm|burning) (?:to (?:the )?touch)",
             r"\b(?:hot|warm)\b[^.?!]{0,20}\b(?:hard|firm|lump\w*|solid)",
-            r"\b(?:hard|firm|solid)\b[^.?!]{0,40}\b(?:hot|warm)\b",
+            r"\b(?:hard|firm|solid)\b[^.?!]{0,40}\b(?:hot|warm|heat)\b",
+            r"\b(?:hot|warm|heat)\b[^.?!]{0,20}\b(?:marble|ball|pea|knot|lump)\b",
             r"\bhard (?:lump|bump|swelling|knot|patch|area|spot)\w*",
             r"\b(?:lump|knot)\w* (?:under|in) (?:my|the) (?:skin|cheek|jaw|chin)",
             r"\babscess\w*",
@@ -216,7 +233,9 @@ SIGNS: tuple[tuple[str, re.Pattern[str], bool], ...] = (
             r"\bhsv\b",
             r"\btingl\w*[^.?!]{0,25}\blip",
             r"\blip\w*[^.?!]{0,25}\btingl\w*",
-            r"\b(?:water|fluid|liquid) ?(?:filled|bubbles?|bumps?|spots?)",
+            r"\b(?:water|watery|fluid|liquid) ?(?:filled|bubbles?|bumps?|spots?|blebs?)",
+            r"\b(?:sacs?|pockets?|bags?|bubbles?) of (?:fluid|liquid|water|pus)",
+            r"\bbubbled\b",
             r"\bbubbl\w* (?:on|under|in) (?:my|the) skin",
             r"\bvesicle\w*",
         ),
@@ -232,6 +251,10 @@ SIGNS: tuple[tuple[str, re.Pattern[str], bool], ...] = (
             r"\b(?:itchy|raised|red) (?:bumps|lumps|rash|blotches|patches|welts)\b[^.?!]{0,30}"
             r"(?:all over|everywhere|spreading|neck|chest|arms|body)",
             r"\b(?:bumps|lumps|rash|blotches)\b[^.?!]{0,20}\ball over\b",
+            r"\b(?:mosquito|insect|bug|nettle|midge) ?(?:bites?|stings?|rash)",
+            r"\b(?:raised|itchy)\b[^.?!]{0,12}\b(?:raised|itchy)\b[^.?!]{0,12}"
+            r"\b(?:bumps|blotches|welts|patches|lumps|spots)",
+            r"\b(?:blotch\w*|bumps|welts|patches)\b[^.?!]{0,30}\bcome and go\b",
             r"\brash\w*",
             r"\banaphyla\w*",
             r"\bepipen\b",
@@ -247,7 +270,8 @@ SIGNS: tuple[tuple[str, re.Pattern[str], bool], ...] = (
         "swelling of lips, eyes or throat",
         _any(
             r"\b(?:lips?|eyes?|eyelids?|lids|throat|tongue|mouth)\b[^.?!]{0,30}\b"
-            r"(?:swell\w*|swoll\w*|puff\w*|blown up|huge|closing|shut|tight\w*|big|fat|bloat\w*)",
+            r"(?:swell\w*|swoll\w*|puff\w*|blown up|huge|closing|shut|tight\w*|big|fat|bloat\w*|"
+            r"(?:twice|double) (?:the|its|their) (?:size|normal)|massive|enormous)",
             rf"\b{SWELL}\b[^.?!]{{0,30}}\b(?:lips?|eyes?|eyelids?|lids|throat|tongue)\b",
             r"\beyes? (?:wont|cant|can barely|barely) open",
             r"\bcant (?:open|see out of) (?:my )?eyes?",
@@ -267,6 +291,8 @@ SIGNS: tuple[tuple[str, re.Pattern[str], bool], ...] = (
             r"\btight\w*\b[^.?!]{0,15}\bchest\b",
             r"\bthroat\b[^.?!]{0,20}\b(?:tight\w*|closing|swell\w*|swoll\w*|scratchy|weird|funny)",
             r"\bgasp\w*",
+            r"\b(?:hurts?|painful|pain|sore) (?:to|when i|when|if i) swallow\w*",
+            r"\bsomething\w* stuck\b",
             r"\bchok\w*",
         ),
         True,
@@ -279,7 +305,9 @@ SIGNS: tuple[tuple[str, re.Pattern[str], bool], ...] = (
             r"\bbleed\w*[^.?!]{0,30}\b(?:week|weeks|day (?:[7-9]|\d\d)|days later|again)\b",
             r"\b(?:open|raw|weeping|cracked|broken) (?:skin|wounds?|sores?|patch\w*|areas?|bits?)"
             r"\b[^.?!]{0,40}\b(?:week|weeks|day (?:[7-9]|\d\d))\b",
-            r"\b(?:still|keeps) (?:got |has |have )?(?:open|raw|weeping|cracked)\b",
+            r"\b(?:still|keeps) (?:got |has |have )?(?:open|raw|weeping|cracked|broken)\b",
+            r"\b(?:[7-9]|[1-3]\d) days?\b[^.?!]{0,60}\b(?:hasnt|has not|not|havent|wont|isnt)"
+            r" (?:closed|healed|sealed|heal\w*)",
             r"\b(?:week|weeks|day (?:[7-9]|\d\d))\b[^.?!]{0,40}\b(?:hasnt|has not|not|havent|wont|"
             r"isnt) (?:closed|healed|sealed|heal\w*)",
             r"\b(?:hasnt|has not|not|havent|wont|isnt) (?:closed|healed|sealed)\b[^.?!]{0,40}"
@@ -287,7 +315,8 @@ SIGNS: tuple[tuple[str, re.Pattern[str], bool], ...] = (
             r"\b(?:week|weeks|day (?:[7-9]|\d\d))\b[^.?!]{0,40}\b(?:still )?(?:bleed\w*|raw|open "
             r"(?:wound|sore)s?|weeping)",
             r"\bopen (?:wound|sore)s?\b",
-            r"\b(?:[7-9]|[1-3]\d) days?\b[^.?!]{0,60}\b(?:raw|open|bleed\w*|weep\w*)\b",
+            r"\b(?:[7-9]|[1-3]\d) days?\b[^.?!]{0,60}\b(?:raw|open|bleed\w*|weep\w*|broken)\b",
+            r"\bday (?:[7-9]|[1-3]\d)\b[^.?!]{0,40}\b(?:raw|open|bleed\w*|weep\w*|broken skin)\b",
             r"\b(?:raw|open|bleed\w*|weep\w*)\b[^.?!]{0,60}\b(?:[7-9]|[1-3]\d) days\b",
             r"\bscab\w*[^.?!]{0,20}\b(?:bleed\w*|keeps? (?:opening|coming off))",
         ),
@@ -326,7 +355,9 @@ GENERAL = re.compile(
     r"i|the treatment) (?:cause|give|lead)|how common|how likely|is it common|"
     r"when (?:should|do|would) i (?:call|worry|ring|contact|see|go)|warning signs?|red flags?|"
     r"side effects?|hygiene mistake|cosmetic|"
-    r"how long (?:does|do|will|would|should|until|till))\b"
+    r"how long (?:does|do|will|would|should|until|till)|"
+    r"(?:something|anything) to worry about|worth worrying|"
+    r"can (?:microneedling|it|this|the treatment) (?:make|trigger|bring on|set off|cause))\b"
 )
 """A message framed as a general question about signs, not a report of one."""
 
@@ -338,7 +369,7 @@ HYPOTHETICAL = re.compile(
     r"\b(?:before|next) (?:my |the |a )?(?:next )?(?:session|appointment|treatment|one)\b"
     r"[^.?!,]*"
 )
-REAL_IN_CLAUSE = re.compile(r"\b(?:theres|there is|there are|ive got)\b")
+REAL_IN_CLAUSE = re.compile(r"\b(?:theres|there is|there are|ive got|(?:is|are) (?:\w+ )?\w+ing)\b")
 """A clause that only looks hypothetical: "can I wear makeup if theres crust on my chin"."""
 
 EMOJI_WORDS = {
@@ -375,7 +406,9 @@ SOLO_BEFORE_TREATMENT = re.compile(
     r"\b(?:have|get|do|book|having|getting|doing)\b[^.?!]{0,25}\b(?:microneedling|treatment|"
     r"session|appointment|it done)\b[^.?!]{0,15}\b(?:with|if|while|when)\b|"
     r"\b(?:before|next) (?:my |the |a )?(?:next )?(?:session|appointment|treatment|one)\b|"
-    r"\b(?:cancel|reschedul|postpon)\w*"
+    r"\b(?:cancel|reschedul|postpon)\w*|"
+    r"\b(?:come|coming|go|going) (?:in |for |to )(?:my |the |a )?(?:next )?"
+    r"(?:session|appointment)\b"
 )
 """A question about having the next session ("can I have it done with a cold sore?")."""
 
@@ -409,13 +442,48 @@ ANY_SIGN = re.compile("|".join(f"(?:{pattern.pattern})" for _, pattern, _ in SIG
 """Every sign in one pattern: most messages describe none, and one pass tells."""
 
 
+PAST = re.compile(
+    r"\b(?:last time|last week|last month|last year|previously|in the past|used to|had an? "
+    r"\w+ (?:last|before))\b"
+)
+"""A sign the patient had before, asked about for the next session."""
+NOT_A_PERSON = re.compile(
+    r"\b(?:dog|dogs|cat|cats|horse|hamster|rabbit|pet|puppy|kitten|parrot|car|milk|fridge|"
+    r"food|bread|sourdough|cheese|plant|plants|tomato|spreadsheet|chart|graph|phone|battery|"
+    r"documentary|film|movie|"
+    r"article|episode)s?\b"
+)
+BODY = re.compile(
+    r"\b(?:my|i|im|me|her|his|she|he|their|face|skin|cheeks?|chin|forehead|nose|lips?|eyes?|"
+    r"jaw|neck|throat)\b"
+)
+"""Whose sign: "my cat's ear smells" is not a patient's."""
+
+
+def _about_someone_else(text: str) -> bool:
+    """A pet, a thing or a film with the sign, and no person or face of ours in sight."""
+    if not NOT_A_PERSON.search(text):
+        return False
+    without = re.sub(r"\b(?:what|how) (?:do|should|can) i (?:do|help)\b", " ", text)
+    without = re.sub(r"\bmy (?:\w+ )?(?:dog|cat|horse|hamster|car)s?\b", " ", without)
+    without = NOT_A_PERSON.sub(" ", without)
+    return not re.search(
+        r"\b(?:face|skin|cheeks?|chin|forehead|nose|lips?|jaw|neck|throat|"
+        r"treatment|microneedling|i|im|ive|me)\b",
+        without,
+    )
+
+
 def check_red_flags(text: str) -> RedFlagCheck:
     """Does `text` describe a warning sign, and is the patient reporting it now?"""
-    plain = _normalise(text)
+    plain = _normalise(text).replace("hay fever", "hayfever")
     if not plain or not ANY_SIGN.search(plain):
         return RedFlagCheck()
     general = bool(GENERAL.search(plain))
     about_next_session = bool(SOLO_BEFORE_TREATMENT.search(plain))
+    had_it_before = about_next_session and bool(PAST.search(plain))
+    if _about_someone_else(plain):
+        return RedFlagCheck()
     factual = HYPOTHETICAL.sub(
         lambda clause: clause[0] if REAL_IN_CLAUSE.search(clause[0]) else " ", plain
     )
@@ -432,6 +500,8 @@ def check_red_flags(text: str) -> RedFlagCheck:
         ):
             continue
         first = first or sign
+        if had_it_before:
+            continue
         in_fact = _found(pattern, factual)
         if strong and in_fact and (present or not general):
             return RedFlagCheck(sign, alert=True)
