@@ -43,8 +43,9 @@ from fake_bot_api import FakeBotApi  # noqa: E402
 
 from bot.app import build_application  # noqa: E402
 from bot.config import Settings  # noqa: E402
-from bot.conversation import Conversation, KnowledgeHolder  # noqa: E402
+from bot.conversation import Conversation  # noqa: E402
 from bot.knowledge import DEFAULT_KNOWLEDGE_DIR  # noqa: E402
+from bot.knowledge_holder import KnowledgeHolder  # noqa: E402
 from bot.replies import Command, Sender, Text  # noqa: E402
 from bot.storage import Store  # noqa: E402
 

@@ -56,15 +56,11 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+from bot.checkin_hooks import CheckInHooks
 from bot.config import ConfigError, Settings, load_settings
-from bot.conversation import (
-    PATIENT_COMMANDS,
-    STAFF_COMMANDS,
-    CheckInHooks,
-    Conversation,
-    KnowledgeHolder,
-)
+from bot.conversation import PATIENT_COMMANDS, STAFF_COMMANDS, Conversation
 from bot.knowledge import KnowledgeError
+from bot.knowledge_holder import KnowledgeHolder
 from bot.live_reload import KnowledgeWatcher, broken_knowledge_message
 from bot.replies import (
     ButtonPress,

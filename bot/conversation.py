@@ -22,21 +22,20 @@ import asyncio
 import logging
 import re
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cache, partial
-from pathlib import Path
-from typing import Protocol
 from zoneinfo import available_timezones
 
 from sqlite_utils import Database
 
 from bot import patients
+from bot.checkin_hooks import CheckInHooks, NoCheckIns
 from bot.config import Settings, parse_clock_time, parse_timezone
 from bot.dates import DateProblem, days_since_treatment, format_treatment_date, parse_treatment_date
 from bot.inbox import group_questions
-from bot.knowledge import WARNING_SIGNS, CheckInPlan, KnowledgeBase, KnowledgeError, load_knowledge
-from bot.matching import Match, Matcher
+from bot.knowledge import WARNING_SIGNS, CheckInPlan
+from bot.knowledge_holder import Knowledge, KnowledgeHolder
+from bot.matching import Match
 from bot.patients import AWAITING_CHECKIN_CHOICE, AWAITING_DATE, AWAITING_FORGET_CONFIRM, Patient
 from bot.replies import (
     ButtonPress,
@@ -84,110 +83,6 @@ _YES = {"yes", "y", "yeah", "yep", "yup", "sure", "ok", "okay", "yes please", "p
 _NO = {"no", "n", "nope", "no thanks", "no thank you", "not now", "nah"}
 _FORGET_YES = {"yes", "y", "yes please", "yes delete", "delete", "yes delete everything"}
 _WORDS = re.compile(r"[a-z]+")
-
-
-@dataclass(frozen=True)
-class Knowledge:
-    """One consistent version of the knowledge and the matcher built from it."""
-
-    base: KnowledgeBase
-    matcher: Matcher
-
-
-class KnowledgeHolder:
-    """The knowledge in use; `reload()` swaps in a fresh copy all at once, or not at all."""
-
-    def __init__(
-        self,
-        directory: Path,
-        build_matcher: Callable[[KnowledgeBase], Matcher] = Matcher,
-    ) -> None:
-        """Load `directory`; a `KnowledgeError` here means there is no good version yet."""
-        self.directory = directory
-        self._build_matcher = build_matcher
-        self.current = self._load()
-
-    def reload(self) -> list[str]:
-        """Load the folder again. On problems keep serving the last good version and return
-        them as `file:line: message`; on success return an empty list."""
-        try:
-            fresh = self._load()
-        except KnowledgeError as error:
-            return [str(problem) for problem in error.problems]
-        self.current = fresh
-        return []
-
-    def _load(self) -> Knowledge:
-        base = load_knowledge(self.directory)
-        return Knowledge(base, self._build_matcher(base))
-
-
-@dataclass(frozen=True)
-class CheckInAnswer:
-    """What a press on a check-in button ("ci:...") means for the conversation.
-
-    The scheduler decides (and records) what was pressed; the engine does the talking:
-    `replies` as they are, then the answer of `topic` for the patient's day, or, when
-    `worrying`, the warning-sign path with a staff alert quoting `quote`.
-    """
-
-    replies: tuple[Reply, ...] = ()
-    topic: str | None = None
-    worrying: bool = False
-    quote: str = ""
-    remove_buttons: bool = True
-
-
-class CheckInHooks(Protocol):
-    """How the conversation tells the scheduler what changed. Each call comes after the
-    change is stored, so the scheduler reads the patient's current row; the names follow
-    `scheduler.service`."""
-
-    async def treatment_changed(self, patient_id: int, now: datetime) -> None:
-        """A treatment date was given or changed: restart the plan from it (if opted in)."""
-
-    async def opted_in(self, patient_id: int, now: datetime) -> None:
-        """Check-ins turned on (the onboarding button, "yes", or /checkins on)."""
-
-    async def opted_out(self, patient_id: int, now: datetime) -> None:
-        """Check-ins turned off (the onboarding button, "no", or /checkins off)."""
-
-    async def schedule_changed(self, patient_id: int, now: datetime) -> None:
-        """/time or /timezone changed when pending check-ins are due."""
-
-    async def patient_forgotten(self, patient_id: int) -> None:
-        """The patient's rows are gone; drop anything kept outside the database."""
-
-    async def next_check_in(self, patient_id: int, now: datetime) -> datetime | None:
-        """When the next check-in is due (aware), for /status; None if none is planned."""
-
-    async def check_in_button(self, patient_id: int, data: str, now: datetime) -> CheckInAnswer:
-        """A press on a button whose callback data starts with "ci:"."""
-
-
-class NoCheckIns:
-    """The hooks when no scheduler is attached: nothing is planned, presses do nothing."""
-
-    async def treatment_changed(self, patient_id: int, now: datetime) -> None:
-        return None
-
-    async def opted_in(self, patient_id: int, now: datetime) -> None:
-        return None
-
-    async def opted_out(self, patient_id: int, now: datetime) -> None:
-        return None
-
-    async def schedule_changed(self, patient_id: int, now: datetime) -> None:
-        return None
-
-    async def patient_forgotten(self, patient_id: int) -> None:
-        return None
-
-    async def next_check_in(self, patient_id: int, now: datetime) -> datetime | None:
-        return None
-
-    async def check_in_button(self, patient_id: int, data: str, now: datetime) -> CheckInAnswer:
-        return CheckInAnswer(remove_buttons=False)
 
 
 class Conversation:

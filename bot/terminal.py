@@ -20,8 +20,9 @@ from typing import TextIO
 
 from bot import patients
 from bot.config import ConfigError, Settings, load_settings
-from bot.conversation import Conversation, KnowledgeHolder
+from bot.conversation import Conversation
 from bot.knowledge import KnowledgeError
+from bot.knowledge_holder import KnowledgeHolder
 from bot.replies import (
     Button,
     ButtonPress,

@@ -15,8 +15,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from bot.conversation import CheckInAnswer, KnowledgeHolder
+from bot.checkin_hooks import CheckInAnswer
 from bot.knowledge import CheckInPlan
+from bot.knowledge_holder import KnowledgeHolder
 from bot.replies import Reply
 from scheduler import service
 from scheduler.dispatch import Store

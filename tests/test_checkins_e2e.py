@@ -31,7 +31,8 @@ from telegram.ext import JobQueue
 from bot import patients
 from bot.app import TelegramApplication, build_application
 from bot.config import Settings
-from bot.conversation import Conversation, KnowledgeHolder
+from bot.conversation import Conversation
+from bot.knowledge_holder import KnowledgeHolder
 from bot.storage import Store
 from scheduler.dispatch import RateLimiter
 from scheduler.hooks import SchedulerHooks

@@ -14,9 +14,11 @@ import pytest
 from conftest import GREETING_ANSWER, MAKEUP_DAY_0_1, MAKEUP_DAY_2_ON, WORDING
 
 from bot import patients
+from bot.checkin_hooks import CheckInAnswer, NoCheckIns
 from bot.config import Settings
-from bot.conversation import CheckInAnswer, Conversation, KnowledgeHolder, NoCheckIns
+from bot.conversation import Conversation
 from bot.knowledge import DEFAULT_KNOWLEDGE_DIR, load_knowledge
+from bot.knowledge_holder import KnowledgeHolder
 from bot.matching import Matcher
 from bot.replies import (
     Button,

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.conversation import KnowledgeHolder
 from bot.knowledge import DEFAULT_KNOWLEDGE_DIR
+from bot.knowledge_holder import KnowledgeHolder
 from bot.live_reload import KnowledgeWatcher, broken_knowledge_message
 
 

@@ -23,7 +23,8 @@ from telegram import Update
 from bot import patients
 from bot.app import TelegramApplication, build_application
 from bot.config import Settings, load_settings
-from bot.conversation import Conversation, KnowledgeHolder
+from bot.conversation import Conversation
+from bot.knowledge_holder import KnowledgeHolder
 from bot.storage import Store
 
 TOKEN = "123456:SECRET-TEST-TOKEN"
