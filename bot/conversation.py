@@ -24,6 +24,7 @@ import re
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime, time, timedelta
 from functools import cache, partial
+from typing import Any
 from zoneinfo import available_timezones
 
 from sqlite_utils import Database
@@ -426,9 +427,13 @@ class Conversation:
         return reload_report(kb.base if problems else self.knowledge.current.base, problems)
 
     async def _meet(self, sender: Sender, now: datetime) -> Patient:
-        """The sender as a patient: created on first contact, refreshed on every later one."""
+        """The sender as a patient: created on first contact, refreshed on every later one.
+
+        A patient who had blocked the bot and writes again is reachable again; if their
+        check-ins are still on, what is still ahead of their plan is planned again.
+        """
         meet = partial(
-            patients.get_or_create_patient,
+            _meet_patient,
             chat_id=sender.chat_id,
             first_name=sender.first_name or None,
             username=sender.username,
@@ -437,7 +442,10 @@ class Conversation:
             now=now,
             channel=sender.channel,
         )
-        return await self.store.run(meet, sender.user_id)
+        patient, returned = await self.store.run(meet, sender.user_id)
+        if returned and patient.checkins_enabled:
+            await self._tell_scheduler(self.hooks.opted_in, patient.id, now)
+        return patient
 
 
 def is_quiet(moment: time, plan: CheckInPlan) -> bool:
@@ -469,6 +477,13 @@ def _zones_by_lower_case() -> dict[str, str]:
 
 
 # --- store functions: each runs as one transaction ----------------------------------------
+
+
+def _meet_patient(db: Database, patient_id: int, **profile: Any) -> tuple[Patient, bool]:
+    """The patient, and whether they were unreachable (had blocked the bot) until now."""
+    before = db.execute("SELECT reachable FROM patients WHERE id = ?", [patient_id]).fetchone()
+    patient = patients.get_or_create_patient(db, patient_id, **profile)
+    return patient, before is not None and not before[0]
 
 
 def _log_question(db: Database, patient_id: int, text: str, match: Match, now: datetime) -> None:

@@ -414,6 +414,20 @@ async def test_a_patient_who_blocked_the_bot_is_marked_unreachable_and_nothing_i
     assert bot.statuses() == {0: "skipped", 1: "cancelled", 3: "cancelled", 7: "cancelled"}
 
 
+async def test_a_patient_who_unblocks_and_writes_again_gets_what_is_still_ahead(
+    bot: Bot, api: FakeBotApi
+) -> None:
+    await bot.onboard()
+    api.block(ANNA)
+    await bot.tick(DAY_1)
+    assert bot.statuses() == {0: "skipped", 1: "cancelled", 3: "cancelled", 7: "cancelled"}
+    api.heal(ANNA)
+    await bot.text("hi again")
+    # Day 1 is still due today, so it is planned again along with what is ahead.
+    assert bot.statuses() == {0: "skipped", 1: "pending", 3: "pending", 7: "pending"}
+    assert await bot.tick() == [DAY_1_CHECK_IN]
+
+
 async def test_forget_leaves_no_check_in_rows(bot: Bot, tmp_path: Path) -> None:
     await bot.onboard()
     await bot.tick(DAY_1)
