@@ -86,7 +86,12 @@ def chat() -> None:
 
 @main.command()
 @click.argument("question", required=False)
-@click.option("--day", type=click.IntRange(min=0), help="Days since the treatment (0 = today).")
+@click.option(
+    "--day",
+    type=click.IntRange(min=0),
+    metavar="N",
+    help="Days since the treatment (0 = the treatment day).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per question.")
 @click.option("--knowledge", "folder", type=click.Path(), help=KNOWLEDGE_HELP)
 def ask(question: str | None, day: int | None, as_json: bool, folder: str | None) -> None:
@@ -264,18 +269,26 @@ def _stored_questions(since_days: int | None) -> list[UnansweredQuestion]:
 
 
 @main.command()
-@click.option("--since", "since_days", type=click.IntRange(min=1), help="Only the last DAYS days.")
+@click.option(
+    "--since",
+    "since_days",
+    type=click.IntRange(min=1),
+    metavar="DAYS",
+    help="Only the questions of the last DAYS days.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the groups as JSON.")
 @click.option(
     "--draft",
     "draft_group",
     type=click.IntRange(min=1),
+    metavar="N",
     help="Write a topic file skeleton for group number N (see the list).",
 )
 @click.option(
     "--to",
     "draft_folder",
     type=click.Path(file_okay=False),
+    metavar="FOLDER",
     default="drafts",
     show_default=True,
     help="Folder for --draft files.",
