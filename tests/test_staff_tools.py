@@ -122,6 +122,18 @@ def test_kb_diff_lists_questions_an_added_topic_now_answers(
     assert dog[0]["before"]["rule"] != "dogs-at-clinic"
 
 
+def diff_with_foundation_question(edited: Path, tmp_path: Path) -> tuple[int, str]:
+    """`kb diff` of the default knowledge against `edited`, with one labelled makeup question."""
+    questions = labelled(
+        tmp_path,
+        [{"question": "can i wear foundation tomorrow", "expected": ["makeup"], "red_flag": False}],
+    )
+    code, out, _ = invoke(
+        "kb", "diff", str(DEFAULT_KNOWLEDGE_DIR), str(edited), "--questions", str(questions)
+    )
+    return code, out
+
+
 def test_kb_diff_exits_1_when_a_right_answer_becomes_wrong(
     database: Path, edited_knowledge: Path, tmp_path: Path
 ) -> None:
@@ -129,18 +141,7 @@ def test_kb_diff_exits_1_when_a_right_answer_becomes_wrong(
         "id: makeup\ntitle: Makeup\nexamples:\n  - lipstick colours\n  - lip liner\n"
         "  - nail varnish\nanswer: Ask the clinic.\n"
     )
-    questions = labelled(
-        tmp_path,
-        [{"question": "can i wear foundation tomorrow", "expected": ["makeup"], "red_flag": False}],
-    )
-    code, out, _ = invoke(
-        "kb",
-        "diff",
-        str(DEFAULT_KNOWLEDGE_DIR),
-        str(edited_knowledge),
-        "--questions",
-        str(questions),
-    )
+    code, out = diff_with_foundation_question(edited_knowledge, tmp_path)
     assert code == 1
     assert "REGRESSION 'can i wear foundation tomorrow'" in out
     assert "Labelled accuracy: 100.0% before, 0.0% after." in out
@@ -151,18 +152,7 @@ def test_kb_diff_of_a_reworded_answer_changes_no_outcome(
 ) -> None:
     path = edited_knowledge / "topics" / "makeup.yaml"
     path.write_text(path.read_text().replace("mineral makeup", "mineral make-up"))
-    questions = labelled(
-        tmp_path,
-        [{"question": "can i wear foundation tomorrow", "expected": ["makeup"], "red_flag": False}],
-    )
-    code, out, _ = invoke(
-        "kb",
-        "diff",
-        str(DEFAULT_KNOWLEDGE_DIR),
-        str(edited_knowledge),
-        "--questions",
-        str(questions),
-    )
+    code, out = diff_with_foundation_question(edited_knowledge, tmp_path)
     assert code == 0
     assert out.startswith("0 question(s) change answer")
 

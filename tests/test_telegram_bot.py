@@ -450,11 +450,9 @@ def test_aftercare_run_answers_and_stops_cleanly_on_a_signal_without_logging_the
     assert {command["command"] for command in api.commands} >= {"start", "forget"}
 
 
-def test_aftercare_run_without_a_token_stops_at_once_with_exit_code_2(tmp_path: Path) -> None:
-    environment = {
-        k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM", "AFTERCARE"))
-    }
-    result = subprocess.run(
+def run_aftercare(tmp_path: Path, environment: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """`aftercare run` as an operator starts it, in an empty folder."""
+    return subprocess.run(
         [AFTERCARE, "run"],
         cwd=tmp_path,
         env=environment,
@@ -462,6 +460,13 @@ def test_aftercare_run_without_a_token_stops_at_once_with_exit_code_2(tmp_path: 
         text=True,
         timeout=60,
     )
+
+
+def test_aftercare_run_without_a_token_stops_at_once_with_exit_code_2(tmp_path: Path) -> None:
+    environment = {
+        k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM", "AFTERCARE"))
+    }
+    result = run_aftercare(tmp_path, environment)
     assert result.returncode == 2
     assert "TELEGRAM_BOT_TOKEN is not set" in result.stderr
     assert "Traceback" not in result.stderr
@@ -469,14 +474,7 @@ def test_aftercare_run_without_a_token_stops_at_once_with_exit_code_2(tmp_path: 
 
 def test_aftercare_run_with_a_malformed_variable_names_it(tmp_path: Path) -> None:
     environment = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "AFTERCARE_TIMEZONE": "Mars/Base"}
-    result = subprocess.run(
-        [AFTERCARE, "run"],
-        cwd=tmp_path,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = run_aftercare(tmp_path, environment)
     assert result.returncode == 2
     assert "AFTERCARE_TIMEZONE" in result.stderr
     assert "Traceback" not in result.stderr
