@@ -35,7 +35,8 @@ WORSE = (
     r"increas\w*|expand\w*|moving|gone (?:down|up|to)|travel\w*|redder|more (?:red|swollen|puffy)|"
     r"not (?:going down|getting better|improving|settling|calming)|wont (?:go down|settle|calm)|"
     r"isnt (?:going down|getting better|improving|settling)|keeps? (?:getting|going)|"
-    r"doubled|grew|got bigger|wider|larger|spread|more (?:each|every) day|more and more|"
+    r"doubled|grew|got bigger|wider|larger|creep\w*|extend\w*|reach\w*|spread|"
+    r"more (?:each|every) day|more and more|"
     r"each day more)"
 )
 
@@ -114,7 +115,7 @@ SIGNS: tuple[tuple[str, re.Pattern[str], bool], ...] = (
             r"\bhot and cold\b",
             r"\bcold sweats?\b",
             r"\bnight sweats?\b",
-            r"\bflu\b",
+            r"\bflu\b(?! (?:jab|jabs|shot|shots|vaccine|vaccination))",
             r"\bflu ?like\b",
             r"\bflu ?ish\b",
             r"\bfluey\b",
@@ -166,9 +167,15 @@ SIGNS: tuple[tuple[str, re.Pattern[str], bool], ...] = (
             r"agony|aching|bad)",
             r"\b(?:from|was) (?:mild|ok|okay|fine|a little|slight|a bit)\b[^.?!]{0,25}\bto "
             r"(?:pretty |really |very |quite |so )?(?:bad|awful|terrible|severe|worse|unbearable)",
-            r"\b(?:worse|redder|more swollen|more painful|sorer|puffier) than (?:on )?(?:day \d+|"
-            r"yesterday|before|it was|the first|when)",
+            r"\b(?:worse|redder|more swollen|more painful|sorer|puffier|bigger|hotter|more red)"
+            r"(?: \w+){0,3} than (?:on )?(?:day \d+|yesterday|before|it was|the first|when|"
+            r"this morning|last night)",
             r"\bcry\w* (?:with|from|in|because of) (?:the )?pain",
+            r"\b(?:getting|gets|got|grown|growing|become|becoming)\b(?: \w+)? (?:stronger|sharper|"
+            r"more intense|more painful|sorer)\b",
+            r"\b(?:scale|out of ten|out of 10)\b[^.?!]{0,60}\b(?:six|seven|eight|nine|ten)\b",
+            r"\b(?:pain|sore\w*|hurt\w*|ache|aching)\b[^.?!]{0,40}\b(?:an? |at )?"
+            r"(?:seven|eight|nine|ten)\b(?! (?:days?|hours?|am|pm|weeks?))",
             r"\b(?:painkiller\w*|paracetamol|ibuprofen|tylenol|advil|nurofen|panadol|aspirin|"
             r"codeine|co codamol|meds|medicine|tablets|pills)\b[^.?!]{0,30}(?:not (?:work|help|"
             r"touch|do)|dont (?:work|help|touch|do)|doesnt (?:work|help|touch|do)|"
@@ -357,6 +364,7 @@ GENERAL = re.compile(
     r"side effects?|hygiene mistake|cosmetic|"
     r"how long (?:does|do|will|would|should|until|till)|"
     r"(?:something|anything) to worry about|worth worrying|"
+    r"(?:look|looking|watch|watching) (?:out )?for|nothing like that|"
     r"can (?:microneedling|it|this|the treatment) (?:make|trigger|bring on|set off|cause))\b"
 )
 """A message framed as a general question about signs, not a report of one."""
@@ -377,7 +385,6 @@ EMOJI_WORDS = {
     "🤢": " nausea ",
     "🤮": " vomit ",
     "🥵": " fever ",
-    "🥶": " chills ",
 }
 
 PRESENT = re.compile(
@@ -416,6 +423,7 @@ SOLO_BEFORE_TREATMENT = re.compile(
 def _normalise(text: str) -> str:
     for emoji, word in EMOJI_WORDS.items():
         text = text.replace(emoji, word)
+    text = re.sub(r"(?<=[A-Za-z])-(?=[A-Za-z])", " ", text)
     tokens = re.findall(r"[a-z0-9]+|[.,/°→>?!-]", fold(text))
     spelled = [CHAT_SPELLING.get(t, t) for t in tokens]
     joined = " ".join(spelled)

@@ -267,3 +267,29 @@ def test_normal_healing_does_not_alert(text: str) -> None:
 def test_every_alert_names_a_sign(text: str) -> None:
     check = check_red_flags(text)
     assert not check.alert or check.sign is not None
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "on a scale of one to ten the soreness is about a nine",
+        "the pain keeps getting stronger every day",
+        "the redness is creeping down towards my collarbone, day 5",
+        "her cheek is puffier today than it was on day 1",
+        "little fluid-filled spots along my lip line",
+    ],
+)
+def test_signs_described_in_words_or_comparisons_alert(message: str) -> None:
+    assert check_red_flags(message).alert
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "can i get my flu jab this week",
+        "ice pack on my cheeks ok? 🥶",
+        "is yellow crust bad? nothing like that yet, just want to know what to watch for",
+    ],
+)
+def test_look_alikes_of_signs_do_not_alert(message: str) -> None:
+    assert not check_red_flags(message).alert
