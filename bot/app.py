@@ -59,8 +59,7 @@ from telegram.request import BaseRequest
 from bot.checkin_hooks import CheckInHooks
 from bot.config import ConfigError, Settings, load_settings
 from bot.conversation import PATIENT_COMMANDS, STAFF_COMMANDS, Conversation
-from bot.knowledge import KnowledgeError
-from bot.knowledge_holder import KnowledgeHolder
+from bot.knowledge_holder import open_knowledge
 from bot.live_reload import KnowledgeWatcher, broken_knowledge_message
 from bot.replies import (
     ButtonPress,
@@ -420,11 +419,8 @@ def run(hooks: CheckInHooks | None = None) -> int:
     except ConfigError as error:
         print(error, file=sys.stderr)
         return EXIT_CONFIG
-    try:
-        knowledge = KnowledgeHolder(settings.knowledge_dir)
-    except KnowledgeError as error:
-        print("\n".join(str(problem) for problem in error.problems), file=sys.stderr)
-        print(f"Fix the knowledge in {settings.knowledge_dir} and start again.", file=sys.stderr)
+    knowledge = open_knowledge(settings.knowledge_dir)
+    if knowledge is None:
         return EXIT_KNOWLEDGE
     store = Store(settings.db_path)
     conversation = Conversation(

@@ -13,7 +13,13 @@ from tqdm import tqdm
 from bot.config import ConfigError, Settings, load_settings
 from bot.evaluation import LabelledFileError, evaluate, read_labelled
 from bot.inbox import draft_topic, group_questions
-from bot.knowledge import RECOMMENDED_EXAMPLES, KnowledgeBase, KnowledgeError, load_knowledge
+from bot.knowledge import (
+    RECOMMENDED_EXAMPLES,
+    KnowledgeBase,
+    KnowledgeError,
+    load_knowledge,
+    problems_report,
+)
 from bot.knowledge_diff import diff_knowledge
 from bot.matching import Match, Matcher
 from bot.patients import UnansweredQuestion, unanswered_questions
@@ -41,13 +47,7 @@ def load_or_exit(folder: Path) -> KnowledgeBase:
     try:
         return load_knowledge(folder)
     except KnowledgeError as error:
-        for problem in error.problems:
-            click.echo(str(problem), err=True)
-        click.echo(
-            f"The knowledge in {folder} has {len(error.problems)} problem(s); fix them and "
-            "run 'aftercare kb check' again.",
-            err=True,
-        )
+        click.echo(problems_report(error, folder), err=True)
         sys.exit(1)
 
 

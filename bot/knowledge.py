@@ -692,6 +692,16 @@ def _fingerprint(paths: list[Path]) -> str:
     return digest.hexdigest()[:16]
 
 
+def problems_report(error: KnowledgeError, directory: Path) -> str:
+    """What staff read when the knowledge cannot be loaded: every problem, then what to do."""
+    lines = [str(problem) for problem in error.problems]
+    lines.append(
+        f"The knowledge in {directory} has {len(error.problems)} problem(s); fix them and "
+        "run 'aftercare kb check' again."
+    )
+    return "\n".join(lines)
+
+
 def knowledge_files(directory: Path) -> list[Path]:
     """Every file that makes up the knowledge, in a stable order."""
     topics = sorted((directory / "topics").glob("*.yaml"))

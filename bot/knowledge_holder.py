@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.knowledge import KnowledgeBase, KnowledgeError, load_knowledge
+from bot.knowledge import KnowledgeBase, KnowledgeError, load_knowledge, problems_report
 from bot.matching import Matcher
 
 
@@ -44,3 +45,12 @@ class KnowledgeHolder:
     def _load(self) -> Knowledge:
         base = load_knowledge(self.directory)
         return Knowledge(base, self._build_matcher(base))
+
+
+def open_knowledge(directory: Path) -> KnowledgeHolder | None:
+    """The knowledge to start with, or None after telling the operator what is wrong."""
+    try:
+        return KnowledgeHolder(directory)
+    except KnowledgeError as error:
+        print(problems_report(error, directory), file=sys.stderr)
+        return None

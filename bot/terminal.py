@@ -21,8 +21,7 @@ from typing import TextIO
 from bot import patients
 from bot.config import ConfigError, Settings, load_settings
 from bot.conversation import Conversation
-from bot.knowledge import KnowledgeError
-from bot.knowledge_holder import KnowledgeHolder
+from bot.knowledge_holder import open_knowledge
 from bot.replies import (
     Button,
     ButtonPress,
@@ -149,10 +148,8 @@ def chat(input_stream: TextIO | None = None, output: TextIO | None = None) -> in
     except ConfigError as error:
         print(error, file=sys.stderr)
         return EXIT_CONFIG
-    try:
-        knowledge = KnowledgeHolder(settings.knowledge_dir)
-    except KnowledgeError as error:
-        print("\n".join(str(problem) for problem in error.problems), file=sys.stderr)
+    knowledge = open_knowledge(settings.knowledge_dir)
+    if knowledge is None:
         return EXIT_KNOWLEDGE
     with Store(settings.db_path) as store:
         # Planned like the bot's, so /status is true; sending is the Telegram bot's job.
