@@ -29,8 +29,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl
 
+from telegram import Update
 from telegram._utils.defaultvalue import DEFAULT_NONE
 from telegram._utils.types import ODVInput
+from telegram.ext import Application
 from telegram.request import BaseRequest, RequestData
 
 BOT_ID = 999_000
@@ -212,6 +214,14 @@ class FakeBotApi:
 
     def calls_to(self, method: str) -> list[ApiCall]:
         return [call for call in self.calls if call.method == method]
+
+    async def deliver(
+        self, application: Application[Any, Any, Any, Any, Any, Any], update: Json
+    ) -> list[str]:
+        """Have `application` process `update`; the texts it sent because of it, to anyone."""
+        before = len(self.sent())
+        await application.process_update(Update.de_json(update, application.bot))
+        return [str(sent["text"]) for sent in self.sent()[before:]]
 
     def sent(self, chat_id: int | None = None) -> list[Json]:
         """Every message delivered (to `chat_id`, if given), oldest first: the sendMessage

@@ -25,7 +25,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from conftest import WORDING
 from fake_bot_api import FakeBotApi, Json
-from telegram import Update
 from telegram.ext import JobQueue
 
 from bot import patients
@@ -85,9 +84,7 @@ class Bot:
 
     async def receive(self, update: Json) -> list[str]:
         """Process one update; the texts sent to anyone because of it."""
-        before = len(self.api.sent())
-        await self.application.process_update(Update.de_json(update, self.application.bot))
-        return [str(sent["text"]) for sent in self.api.sent()[before:]]
+        return await self.api.deliver(self.application, update)
 
     async def text(self, text: str) -> list[str]:
         return await self.receive(self.api.text_update(ANNA, text, username="anna_k"))

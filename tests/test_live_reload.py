@@ -154,7 +154,6 @@ async def test_the_running_bot_serves_an_edit_and_tells_staff_once_about_a_broke
 ) -> None:
     from conftest import MAKEUP_DAY_2_ON
     from fake_bot_api import FakeBotApi
-    from telegram import Update
 
     from bot.app import KNOWLEDGE_WATCHER, build_application
     from bot.config import Settings
@@ -189,10 +188,7 @@ async def test_the_running_bot_serves_an_edit_and_tells_staff_once_about_a_broke
     watcher.settle_seconds = 0
 
     async def ask(text: str) -> str:
-        before = len(api.sent())
-        update = Update.de_json(api.text_update(7, text), application.bot)
-        await application.process_update(update)
-        return str(api.sent()[before:][-1]["text"])
+        return (await api.deliver(application, api.text_update(7, text)))[-1]
 
     async def poll_twice() -> None:
         await watcher.poll()

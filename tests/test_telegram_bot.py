@@ -18,7 +18,6 @@ from typing import Any
 import pytest
 from conftest import MAKEUP_DAY_2_ON, WORDING
 from fake_bot_api import MEDIA_KINDS, FakeBotApi, Json
-from telegram import Update
 
 from bot import patients
 from bot.app import TelegramApplication, build_application
@@ -48,9 +47,7 @@ class Bot:
 
     async def receive(self, update: Json) -> list[str]:
         """Process one update; return the texts the bot sent because of it, to anyone."""
-        before = len(self.api.sent())
-        await self.application.process_update(Update.de_json(update, self.application.bot))
-        return [str(sent["text"]) for sent in self.api.sent()[before:]]
+        return await self.api.deliver(self.application, update)
 
     async def text(self, text: str, user: int = ANNA, **kwargs: Any) -> list[str]:
         return await self.receive(self.api.text_update(user, text, **kwargs))
