@@ -69,7 +69,6 @@ KNOWLEDGE = KnowledgeBase(
     plan=PLAN,
     concepts={},
     source_dir=ROOT,
-    fingerprint="bench",
 )
 
 

@@ -7,7 +7,6 @@ reach a patient. The format is described in `docs/knowledge-guide.md`.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -241,7 +240,6 @@ class KnowledgeBase:
     plan: CheckInPlan
     concepts: Mapping[str, tuple[str, ...]]
     source_dir: Path
-    fingerprint: str
     _by_id: Mapping[str, Rule] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -681,17 +679,6 @@ def _load_concepts(path: Path, name: str, problems: list[Problem]) -> dict[str, 
     return concepts
 
 
-def _fingerprint(paths: list[Path]) -> str:
-    digest = hashlib.sha256()
-    for path in paths:
-        digest.update(path.name.encode())
-        try:
-            digest.update(path.read_bytes())
-        except OSError:
-            digest.update(b"<unreadable>")
-    return digest.hexdigest()[:16]
-
-
 def problems_report(error: KnowledgeError, directory: Path) -> str:
     """What staff read when the knowledge cannot be loaded: every problem, then what to do."""
     lines = [str(problem) for problem in error.problems]
@@ -765,5 +752,4 @@ def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
         plan=_plan_with_details(plan, details),
         concepts=concepts,
         source_dir=root,
-        fingerprint=_fingerprint(knowledge_files(root)),
     )

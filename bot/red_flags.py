@@ -461,11 +461,6 @@ NOT_A_PERSON = re.compile(
     r"documentary|film|movie|"
     r"article|episode)s?\b"
 )
-BODY = re.compile(
-    r"\b(?:my|i|im|me|her|his|she|he|their|face|skin|cheeks?|chin|forehead|nose|lips?|eyes?|"
-    r"jaw|neck|throat)\b"
-)
-"""Whose sign: "my cat's ear smells" is not a patient's."""
 
 
 def _about_someone_else(text: str) -> bool:

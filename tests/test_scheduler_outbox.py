@@ -89,7 +89,6 @@ KNOWLEDGE = KnowledgeBase(
     plan=CheckInPlan(STEPS),
     concepts={},
     source_dir=Path("."),
-    fingerprint="test",
 )
 PLAN = KNOWLEDGE.plan
 TREATED_ON = date(2026, 11, 23)  # a Monday; London is on GMT, so local time = UTC

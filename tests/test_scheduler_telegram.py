@@ -48,7 +48,6 @@ KNOWLEDGE = KnowledgeBase(
     ),
     concepts={},
     source_dir=Path("."),
-    fingerprint="test",
 )
 
 
