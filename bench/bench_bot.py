@@ -44,10 +44,10 @@ from fake_bot_api import FakeBotApi  # noqa: E402
 from bot.app import build_application  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.conversation import Conversation  # noqa: E402
-from bot.knowledge import DEFAULT_KNOWLEDGE_DIR  # noqa: E402
-from bot.knowledge_holder import KnowledgeHolder  # noqa: E402
+from bot.knowledge.holder import KnowledgeHolder  # noqa: E402
+from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR  # noqa: E402
 from bot.replies import Command, Sender, Text  # noqa: E402
-from bot.storage import Store  # noqa: E402
+from bot.storage.store import Store  # noqa: E402
 
 TARGET_P95_MS = 50.0
 FIRST_PATIENT = 700_000_000

@@ -17,8 +17,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from bot.knowledge import DEFAULT_KNOWLEDGE_DIR, load_knowledge
-from bot.matching import Matcher
+from bot.core.matching import Matcher
+from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR, load_knowledge
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTION_FILES = [

@@ -30,19 +30,14 @@ import sqlite_utils
 from telegram import Bot
 from telegram.request import HTTPXRequest
 
-from bot.knowledge import (
-    DEFAULT_KNOWLEDGE_DIR,
-    CheckInPlan,
-    CheckInStep,
-    KnowledgeBase,
-    Wording,
-    load_knowledge,
-)
+from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR, load_knowledge
+from bot.knowledge.model import KnowledgeBase, Wording
 from bot.replies import Button
-from bot.storage import Store
-from scheduler import outbox
+from bot.storage import checkins as outbox
+from bot.storage.store import Store
+from scheduler.clock import utc_iso
 from scheduler.dispatch import Dispatcher, RateLimiter
-from scheduler.planning import plan_checkins
+from scheduler.planning import CheckInPlan, CheckInStep, plan_checkins
 from scheduler.telegram_adapter import telegram_sender
 
 SHIPPED_WORDING = load_knowledge(DEFAULT_KNOWLEDGE_DIR).wording.texts
@@ -79,7 +74,7 @@ def peak_rss_mb() -> float:
 
 
 def stamp(moment: datetime) -> str:
-    return outbox.to_db(moment)
+    return utc_iso(moment)
 
 
 def add_patients(

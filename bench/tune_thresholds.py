@@ -12,9 +12,9 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from bot.evaluation import LabelledQuestion, evaluate, read_labelled
-from bot.knowledge import DEFAULT_KNOWLEDGE_DIR, load_knowledge
-from bot.matching import Matcher, Thresholds
+from bot.core.matching import Matcher, Thresholds
+from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR, load_knowledge
+from bot.tools.evaluation import LabelledQuestion, evaluate, read_labelled
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_FILES = [

@@ -59,8 +59,8 @@ from telegram.request import BaseRequest
 from bot.checkin_hooks import CheckInHooks
 from bot.config import ConfigError, Settings, load_settings
 from bot.conversation import PATIENT_COMMANDS, STAFF_COMMANDS, Conversation
-from bot.knowledge_holder import open_knowledge
-from bot.live_reload import KnowledgeWatcher, broken_knowledge_message
+from bot.knowledge.holder import open_knowledge
+from bot.knowledge.watcher import KnowledgeWatcher, broken_knowledge_message
 from bot.replies import (
     ButtonPress,
     Command,
@@ -74,7 +74,7 @@ from bot.replies import (
     StaffAlert,
     read_message,
 )
-from bot.storage import Store
+from bot.storage.store import Store
 from scheduler.dispatch import Dispatcher, RateLimiter, retry_after_seconds
 from scheduler.hooks import SchedulerHooks
 from scheduler.telegram_adapter import (

@@ -11,20 +11,20 @@ import click
 from tqdm import tqdm
 
 from bot.config import ConfigError, Settings, load_settings
-from bot.evaluation import LabelledFileError, evaluate, read_labelled
-from bot.inbox import draft_topic, group_questions
-from bot.knowledge import (
+from bot.core.matching import Match, Matcher
+from bot.knowledge.loader import (
     RECOMMENDED_EXAMPLES,
     KnowledgeBase,
     KnowledgeError,
     load_knowledge,
     problems_report,
 )
-from bot.knowledge_diff import diff_knowledge
-from bot.matching import Match, Matcher
-from bot.patients import UnansweredQuestion, unanswered_questions
-from bot.patients import stats as patient_stats
-from bot.storage import Store
+from bot.storage.questions import UnansweredQuestion, unanswered_questions
+from bot.storage.stats import stats as patient_stats
+from bot.storage.store import Store
+from bot.tools.evaluation import LabelledFileError, evaluate, read_labelled
+from bot.tools.knowledge_diff import diff_knowledge
+from bot.tools.unanswered import draft_topic, group_questions
 
 KNOWLEDGE_HELP = "Knowledge folder (default: $AFTERCARE_KNOWLEDGE_DIR or the built-in one)."
 

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 from dotenv import dotenv_values
 
-from bot.knowledge import DEFAULT_KNOWLEDGE_DIR
+from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR
 
 DateOrder = Literal["DMY", "MDY"]
 

@@ -22,22 +22,25 @@ import asyncio
 import logging
 import re
 from collections.abc import Awaitable, Callable
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from functools import cache, partial
 from typing import Any
 from zoneinfo import available_timezones
 
 from sqlite_utils import Database
 
-from bot import patients
 from bot.checkin_hooks import CheckInHooks, NoCheckIns
 from bot.config import Settings, parse_clock_time, parse_timezone
-from bot.dates import DateProblem, days_since_treatment, format_treatment_date, parse_treatment_date
-from bot.inbox import group_questions
-from bot.knowledge import WARNING_SIGNS, CheckInPlan
-from bot.knowledge_holder import Knowledge, KnowledgeHolder
-from bot.matching import Match
-from bot.patients import AWAITING_CHECKIN_CHOICE, AWAITING_DATE, AWAITING_FORGET_CONFIRM, Patient
+from bot.core.dates import (
+    DateProblem,
+    days_since_treatment,
+    format_treatment_date,
+    parse_treatment_date,
+)
+from bot.core.matching import Match
+from bot.core.text import MAX_MESSAGE_CHARS
+from bot.knowledge.holder import Knowledge, KnowledgeHolder
+from bot.knowledge.model import WARNING_SIGNS
 from bot.replies import (
     ButtonPress,
     Command,
@@ -61,8 +64,15 @@ from bot.replies import (
     suggestion_buttons,
     topic_buttons,
 )
-from bot.storage import Store
-from bot.text import MAX_MESSAGE_CHARS
+from bot.storage import alerts, patients, questions, stats
+from bot.storage.patients import (
+    AWAITING_CHECKIN_CHOICE,
+    AWAITING_DATE,
+    AWAITING_FORGET_CONFIRM,
+    Patient,
+)
+from bot.storage.store import Store
+from bot.tools.unanswered import group_questions
 
 log = logging.getLogger(__name__)
 
@@ -361,8 +371,8 @@ class Conversation:
         except ValueError:
             return [Reply(say(kb.base, "time_bad"))]
         plan = kb.base.plan
-        if is_quiet(chosen, plan):
-            start, end = clock(plan.quiet_start), clock(plan.quiet_end)
+        if plan.quiet.contains(chosen):
+            start, end = clock(plan.quiet.start), clock(plan.quiet.end)
             return [Reply(say(kb.base, "time_quiet", start=start, end=end))]
         await self.store.run(patients.set_checkin_time, patient.id, chosen)
         await self._tell_scheduler(self.hooks.schedule_changed, patient.id, now)
@@ -417,10 +427,10 @@ class Conversation:
 
     async def _staff_command(self, name: str, now: datetime, kb: Knowledge) -> str:
         if name == "stats":
-            return format_stats(await self.store.run(patients.stats, now))
+            return format_stats(await self.store.run(stats.stats, now))
         if name == "unanswered":
             since = now - timedelta(days=30)
-            asked = await self.store.run(patients.unanswered_questions, since)
+            asked = await self.store.run(questions.unanswered_questions, since)
             return format_unanswered(group_questions(asked, kb.matcher))
         # Building a matcher takes a moment: not on the event loop.
         problems = await asyncio.to_thread(self.knowledge.reload)
@@ -446,14 +456,6 @@ class Conversation:
         if returned and patient.checkins_enabled:
             await self._tell_scheduler(self.hooks.opted_in, patient.id, now)
         return patient
-
-
-def is_quiet(moment: time, plan: CheckInPlan) -> bool:
-    """Whether a local time falls in the plan's quiet hours (which may cross midnight)."""
-    start, end = plan.quiet_start, plan.quiet_end
-    if start <= end:
-        return start <= moment < end
-    return moment >= start or moment < end
 
 
 def _today(patient: Patient, now: datetime) -> date:
@@ -489,19 +491,21 @@ def _meet_patient(db: Database, patient_id: int, **profile: Any) -> tuple[Patien
 def _log_question(db: Database, patient_id: int, text: str, match: Match, now: datetime) -> None:
     """Every question is counted; the unsure and unanswered ones are kept for staff."""
     rule = match.rule or match.intent
-    patients.record_question(db, patient_id, match.decision, rule, False, now)
+    questions.record_question(db, patient_id, match.decision, rule, False, now)
     if match.decision == "answer" or match.intent is not None:
         return
-    decision: patients.UnansweredDecision = "suggest" if match.decision == "suggest" else "fallback"
+    decision: questions.UnansweredDecision = (
+        "suggest" if match.decision == "suggest" else "fallback"
+    )
     closest = match.rule or (match.suggestions[0] if match.suggestions else None)
-    patients.record_unanswered(db, text[:MAX_MESSAGE_CHARS], decision, closest, match.score, now)
+    questions.record_unanswered(db, text[:MAX_MESSAGE_CHARS], decision, closest, match.score, now)
 
 
 def _log_warning_sign(
     db: Database, patient_id: int, day: int | None, sign: str | None, alerted: bool, now: datetime
 ) -> None:
-    patients.record_question(db, patient_id, "answer", WARNING_SIGNS, True, now)
-    patients.record_red_flag(db, patient_id, day, sign or "unspecified", alerted, now)
+    questions.record_question(db, patient_id, "answer", WARNING_SIGNS, True, now)
+    alerts.record_red_flag(db, patient_id, day, sign or "unspecified", alerted, now)
 
 
 def _save_treatment(

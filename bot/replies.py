@@ -13,9 +13,10 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, time
 
-from bot.inbox import QuestionGroup
-from bot.knowledge import CheckInPlan, CheckInStep, KnowledgeBase
-from bot.patients import Stats
+from bot.knowledge.model import KnowledgeBase
+from bot.storage.stats import Stats
+from bot.tools.unanswered import QuestionGroup
+from scheduler.planning import CheckInPlan, CheckInStep
 
 # --- what comes in ----------------------------------------------------------------------
 

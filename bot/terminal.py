@@ -18,10 +18,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TextIO
 
-from bot import patients
 from bot.config import ConfigError, Settings, load_settings
 from bot.conversation import Conversation
-from bot.knowledge_holder import open_knowledge
+from bot.knowledge.holder import open_knowledge
 from bot.replies import (
     Button,
     ButtonPress,
@@ -35,7 +34,8 @@ from bot.replies import (
     plain_text,
     read_message,
 )
-from bot.storage import Store
+from bot.storage import patients
+from bot.storage.store import Store
 from scheduler.hooks import SchedulerHooks
 
 LOCAL_USER_ID = 1

@@ -6,7 +6,7 @@ message_id``, the wall clock through ``now()``, and waiting through ``sleep``, s
 drive time by hand. A tick claims due rows, skips the stale ones (the late rule), puts
 back a late one that would now land in the patient's quiet hours (to the end of them, if
 it is still relevant then), and sends the rest: claim, begin attempt, send, record (see
-`scheduler.outbox` for why that order makes delivery at most once).
+`bot.storage.checkins` for why that order makes delivery at most once).
 
 Telegram's limits (https://core.telegram.org/bots/faq#my-bot-is-hitting-limits-how-do-i-avoid-this):
 about 30 messages a second overall and one a second to the same chat. python-telegram-bot's
@@ -42,11 +42,11 @@ from telegram.error import (
 )
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.knowledge import KnowledgeBase
-from scheduler import outbox
+from bot.knowledge.model import KnowledgeBase
+from bot.storage import checkins as outbox
+from bot.storage.checkins import Attempt, ClaimedCheckIn
 from scheduler.messages import Button, OutgoingMessage, ask_to_continue, compose_checkin
-from scheduler.outbox import Attempt, ClaimedCheckIn
-from scheduler.planning import QuietHours, is_stale, out_of_quiet_hours
+from scheduler.planning import is_stale, out_of_quiet_hours
 
 log = logging.getLogger(__name__)
 
@@ -351,7 +351,7 @@ class Dispatcher:
             zone = ZoneInfo(checkin.timezone)
         except (ValueError, ZoneInfoNotFoundError):
             zone = ZoneInfo("UTC")
-        allowed = out_of_quiet_hours(now, zone, QuietHours.of(knowledge.plan))
+        allowed = out_of_quiet_hours(now, zone, knowledge.plan.quiet)
         if allowed <= now:
             return False
         if is_stale(checkin.due_at, checkin.next_due_at, allowed):

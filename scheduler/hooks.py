@@ -16,12 +16,12 @@ from collections.abc import Callable
 from datetime import datetime
 
 from bot.checkin_hooks import CheckInAnswer
-from bot.knowledge import CheckInPlan
-from bot.knowledge_holder import KnowledgeHolder
+from bot.knowledge.holder import KnowledgeHolder
 from bot.replies import Reply
 from scheduler import service
 from scheduler.dispatch import Store
 from scheduler.messages import RESUME
+from scheduler.planning import CheckInPlan
 
 
 class SchedulerHooks:

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.knowledge import CheckInStep, KnowledgeBase
+from bot.knowledge.model import KnowledgeBase
 from bot.replies import Button, Reply
+from scheduler.planning import CheckInStep
 
 CALLBACK_PREFIX = "ci:"
 PAUSE = "ci:pause"

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.knowledge import CheckInPlan
+from scheduler.clock import utc
 
 LATE_DELIVERY_LIMIT = timedelta(hours=12)
 FATIGUE_STREAK = 3
@@ -52,10 +52,6 @@ class QuietHours:
     start: time = time(21, 0)
     end: time = time(8, 0)
 
-    @classmethod
-    def of(cls, plan: CheckInPlan) -> QuietHours:
-        return cls(plan.quiet_start, plan.quiet_end)
-
     def contains(self, moment: time) -> bool:
         """True when the local wall-clock `moment` falls inside the quiet window."""
         moment = moment.replace(tzinfo=None, fold=0)
@@ -67,18 +63,43 @@ class QuietHours:
 
 
 @dataclass(frozen=True)
+class CheckInReply:
+    """A reply button under a check-in and what pressing it does."""
+
+    label: str
+    answer: str | None = None
+    topic: str | None = None
+    worrying: bool = False
+
+
+@dataclass(frozen=True)
+class CheckInStep:
+    """One planned check-in: sent on `day` since treatment."""
+
+    day: int
+    message: str
+    replies: tuple[CheckInReply, ...] = ()
+    booking: bool = False
+
+
+@dataclass(frozen=True)
+class CheckInPlan:
+    """The days the bot checks in (staff write it in `checkins.yaml`), and the local hours
+    it must stay quiet."""
+
+    steps: tuple[CheckInStep, ...]
+    quiet: QuietHours = QuietHours()
+
+    def step(self, day: int) -> CheckInStep | None:
+        return next((s for s in self.steps if s.day == day), None)
+
+
+@dataclass(frozen=True)
 class SentCheckIn:
     """A check-in that reached the patient, as the fatigue rule sees it."""
 
     sent_at: datetime
     replied: bool
-
-
-def utc(moment: datetime) -> datetime:
-    """`moment` in UTC; refuses naive datetimes, which are a bug anywhere in this package."""
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ValueError(f"naive datetime {moment!r}: pass an aware datetime")
-    return moment.astimezone(UTC)
 
 
 def local_instant(on: date, at: time, zone: ZoneInfo) -> datetime:
@@ -140,7 +161,7 @@ def plan_checkins(
     only what is ahead. `quiet` defaults to the plan's own quiet hours.
     """
     zone = ZoneInfo(zone) if isinstance(zone, str) else zone
-    quiet = quiet if quiet is not None else QuietHours.of(plan)
+    quiet = quiet if quiet is not None else plan.quiet
     now = utc(now)
     today = now.astimezone(zone).date()
     timeline: list[PlannedCheckIn] = []

@@ -3,7 +3,7 @@
 The conversation engine calls these after it has stored what the patient said (the
 treatment date, /time, /timezone with `bot.patients`); each runs its database work as
 one `Store.run` call and returns plain data to send. /forget needs nothing here:
-`bot.patients.forget_patient` deletes the check-in rows with everything else.
+`bot.storage.patients.forget_patient` deletes the check-in rows with everything else.
 
 | event                                     | call                                   |
 | ----------------------------------------- | -------------------------------------- |
@@ -23,11 +23,11 @@ from zoneinfo import ZoneInfo
 
 import sqlite_utils
 
-from bot.dates import days_since_treatment
-from bot.knowledge import CheckInPlan, KnowledgeBase
-from bot.patients import get_patient, newest_treatment
+from bot.core.dates import days_since_treatment
+from bot.knowledge.model import KnowledgeBase
 from bot.replies import Keyboard, day_note_step
-from scheduler import outbox
+from bot.storage import checkins as outbox
+from bot.storage.patients import get_patient, newest_treatment
 from scheduler.dispatch import Store
 from scheduler.messages import (
     PAUSE,
@@ -37,7 +37,7 @@ from scheduler.messages import (
     paused,
     wording,
 )
-from scheduler.planning import PlannedCheckIn, plan_checkins
+from scheduler.planning import CheckInPlan, PlannedCheckIn, plan_checkins
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.knowledge import DEFAULT_KNOWLEDGE_DIR, REQUIRED_TOPICS
+from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR
+from bot.knowledge.model import REQUIRED_TOPICS
 
 SMALL_TOPICS: dict[str, tuple[str, list[str]]] = {
     "makeup": (

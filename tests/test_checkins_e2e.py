@@ -27,12 +27,12 @@ from conftest import WORDING
 from fake_bot_api import FakeBotApi, Json
 from telegram.ext import JobQueue
 
-from bot import patients
 from bot.app import TelegramApplication, build_application
 from bot.config import Settings
 from bot.conversation import Conversation
-from bot.knowledge_holder import KnowledgeHolder
-from bot.storage import Store
+from bot.knowledge.holder import KnowledgeHolder
+from bot.storage import patients
+from bot.storage.store import Store
 from scheduler.dispatch import RateLimiter
 from scheduler.hooks import SchedulerHooks
 from scheduler.telegram_adapter import JOB_NAME

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli import main
-from bot.knowledge import DEFAULT_KNOWLEDGE_DIR
+from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR
 
 JSON_KEYS = {"rule", "title", "score", "answer", "red_flag", "suggestions", "decision"}
 

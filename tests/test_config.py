@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.config import ConfigError, Settings, load_settings
-from bot.knowledge import DEFAULT_KNOWLEDGE_DIR
+from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR
 
 TOKEN = "123456:ABC-secret-token"
 

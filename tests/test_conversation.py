@@ -13,13 +13,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from conftest import GREETING_ANSWER, MAKEUP_DAY_0_1, MAKEUP_DAY_2_ON, WORDING
 
-from bot import patients
 from bot.checkin_hooks import CheckInAnswer, NoCheckIns
 from bot.config import Settings
 from bot.conversation import Conversation
-from bot.knowledge import DEFAULT_KNOWLEDGE_DIR, load_knowledge
-from bot.knowledge_holder import KnowledgeHolder
-from bot.matching import Matcher
+from bot.core.matching import Matcher
+from bot.knowledge.holder import KnowledgeHolder
+from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR, load_knowledge
 from bot.replies import (
     Button,
     ButtonPress,
@@ -34,7 +33,8 @@ from bot.replies import (
     day_note,
     read_message,
 )
-from bot.storage import Store
+from bot.storage import patients, questions
+from bot.storage.store import Store
 
 NOW = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)  # a Friday
 ANNA = Sender(123456, 123456, "Anna", "anna_k")
@@ -323,7 +323,7 @@ async def test_an_unsure_match_asks_did_you_mean_with_topic_buttons(
     offered = [b.data for b in buttons(sent)]
     assert 1 <= len(offered) <= 3
     assert offered[:2] == ["topic:exercise-sweating", "topic:swimming-heat"]
-    kept = store.run_sync(patients.unanswered_questions, None)
+    kept = store.run_sync(questions.unanswered_questions, None)
     assert [(q.text, q.decision) for q in kept] == [("can i exercise or swim", "suggest")]
 
 
@@ -340,7 +340,7 @@ async def test_no_match_gets_the_fallback_and_keeps_the_question_for_staff_witho
     await onboard(engine)
     sent = await say(engine, "what is the capital of peru")
     assert texts(sent) == ["Sorry, I'm not sure. Call Test Clinic on 0100 000."]
-    kept = store.run_sync(patients.unanswered_questions, None)
+    kept = store.run_sync(questions.unanswered_questions, None)
     assert [(q.text, q.decision) for q in kept] == [("what is the capital of peru", "fallback")]
     columns = store.run_sync(lambda db: db["unanswered"].columns_dict)
     assert "patient_id" not in columns
@@ -351,7 +351,7 @@ async def test_a_greeting_gets_a_friendly_answer_and_is_not_kept_as_unanswered(
 ) -> None:
     await onboard(engine)
     assert texts(await say(engine, "hello")) == [GREETING_ANSWER]
-    assert store.run_sync(patients.unanswered_questions, None) == []
+    assert store.run_sync(questions.unanswered_questions, None) == []
 
 
 async def test_every_question_is_counted_but_its_text_is_not_linked_to_the_patient(

@@ -10,7 +10,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.dates import DateProblem, days_since_treatment, format_treatment_date, parse_treatment_date
+from bot.core.dates import (
+    DateProblem,
+    days_since_treatment,
+    format_treatment_date,
+    parse_treatment_date,
+)
 
 TODAY = date(2026, 11, 27)
 

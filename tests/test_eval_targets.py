@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.evaluation import Report, evaluate, read_labelled
-from bot.knowledge import DEFAULT_KNOWLEDGE_DIR, load_knowledge
-from bot.matching import Matcher
+from bot.core.matching import Matcher
+from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR, load_knowledge
+from bot.tools.evaluation import Report, evaluate, read_labelled
 
 HERE = Path(__file__).parent
 LABELLED_SETS = {

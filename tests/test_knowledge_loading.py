@@ -7,13 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.knowledge import (
-    DEFAULT_KNOWLEDGE_DIR,
-    REQUIRED_TOPICS,
-    KnowledgeError,
-    load_knowledge,
-    parse_days,
-)
+from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR, load_knowledge, parse_days
+from bot.knowledge.model import REQUIRED_TOPICS, KnowledgeError
 
 
 @pytest.fixture

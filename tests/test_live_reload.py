@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.knowledge import DEFAULT_KNOWLEDGE_DIR
-from bot.knowledge_holder import KnowledgeHolder
-from bot.live_reload import KnowledgeWatcher, broken_knowledge_message
+from bot.knowledge.holder import KnowledgeHolder
+from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR
+from bot.knowledge.watcher import KnowledgeWatcher, broken_knowledge_message
 
 
 class FakeClock:
@@ -158,7 +158,7 @@ async def test_the_running_bot_serves_an_edit_and_tells_staff_once_about_a_broke
     from bot.app import KNOWLEDGE_WATCHER, build_application
     from bot.config import Settings
     from bot.conversation import Conversation
-    from bot.storage import Store
+    from bot.storage.store import Store
 
     staff_chat = -1001
     api = FakeBotApi()

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.knowledge import DEFAULT_KNOWLEDGE_DIR, load_knowledge
-from bot.matching import Matcher
+from bot.core.matching import Matcher
+from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR, load_knowledge
 
 
 @pytest.fixture(scope="module")

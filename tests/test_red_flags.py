@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.red_flags import check_red_flags
+from bot.core.red_flags import check_red_flags
 
 DESCRIBED_SIGNS: dict[str, list[str]] = {
     "discharge": [

@@ -20,23 +20,17 @@ import httpx
 import pytest
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from bot.knowledge import (
-    DEFAULT_KNOWLEDGE_DIR,
-    CheckInPlan,
-    CheckInReply,
-    CheckInStep,
-    DayVariant,
-    KnowledgeBase,
-    Rule,
-    Wording,
-    load_knowledge,
-)
-from bot.patients import add_treatment, forget_patient, get_or_create_patient, get_patient
+from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR, load_knowledge
+from bot.knowledge.model import DayVariant, KnowledgeBase, Rule, Wording
 from bot.replies import Button
-from bot.storage import Store
-from scheduler import outbox, service
+from bot.storage import checkins as outbox
+from bot.storage.patients import add_treatment, forget_patient, get_or_create_patient, get_patient
+from bot.storage.store import Store
+from scheduler import service
+from scheduler.clock import utc_iso
 from scheduler.dispatch import Dispatcher, RateLimiter, TickReport
 from scheduler.messages import PAUSE, RESUME
+from scheduler.planning import CheckInPlan, CheckInReply, CheckInStep
 
 SHIPPED_WORDING = load_knowledge(DEFAULT_KNOWLEDGE_DIR).wording.texts
 """The bot's sentences as shipped; each test names the few it relies on."""
@@ -231,7 +225,7 @@ def patient_writes(store: Store, patient_id: int, now: datetime) -> None:
     """The patient sends the bot a message (which is what keeps check-ins coming)."""
     store.run_sync(
         lambda db: db.execute(
-            "UPDATE patients SET last_seen_at = ? WHERE id = ?", [outbox.to_db(now), patient_id]
+            "UPDATE patients SET last_seen_at = ? WHERE id = ?", [utc_iso(now), patient_id]
         )
     )
 

@@ -7,8 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.knowledge import CheckInPlan, CheckInStep
 from scheduler.planning import (
+    CheckInPlan,
+    CheckInStep,
     PlannedCheckIn,
     QuietHours,
     SentCheckIn,
@@ -21,8 +22,7 @@ from scheduler.planning import (
 
 PLAN = CheckInPlan(
     tuple(CheckInStep(day, f"Day {day}") for day in (0, 1, 3, 7, 14, 28, 42)),
-    quiet_start=time(21, 0),
-    quiet_end=time(8, 0),
+    QuietHours(time(21, 0), time(8, 0)),
 )
 QUIET = QuietHours(time(21, 0), time(8, 0))
 NO_QUIET = QuietHours(time(0, 0), time(0, 0))
@@ -151,7 +151,7 @@ def test_equal_start_and_end_mean_no_quiet_hours() -> None:
 
 
 def test_the_plan_uses_its_own_quiet_hours() -> None:
-    plan = CheckInPlan(PLAN.steps, quiet_start=time(22, 0), quiet_end=time(9, 0))
+    plan = CheckInPlan(PLAN.steps, QuietHours(time(22, 0), time(9, 0)))
     planned = plan_checkins(
         date(2026, 6, 1), "Europe/London", time(8, 30), plan, now=at("2026-05-31 00:00")
     )

@@ -16,20 +16,14 @@ import pytest
 from fake_bot_api import FakeBotApi
 from telegram import Bot
 
-from bot.knowledge import (
-    DEFAULT_KNOWLEDGE_DIR,
-    CheckInPlan,
-    CheckInReply,
-    CheckInStep,
-    KnowledgeBase,
-    Wording,
-    load_knowledge,
-)
-from bot.patients import add_treatment, get_or_create_patient, get_patient
-from bot.storage import Store
+from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR, load_knowledge
+from bot.knowledge.model import KnowledgeBase, Wording
+from bot.storage.patients import add_treatment, get_or_create_patient, get_patient
+from bot.storage.store import Store
 from scheduler import service
 from scheduler.dispatch import Dispatcher, RateLimiter
 from scheduler.messages import PAUSE
+from scheduler.planning import CheckInPlan, CheckInReply, CheckInStep
 from scheduler.telegram_adapter import keyboard_markup, telegram_sender
 
 SHIPPED_WORDING = load_knowledge(DEFAULT_KNOWLEDGE_DIR).wording.texts

@@ -12,14 +12,11 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli import main
-from bot.knowledge import DEFAULT_KNOWLEDGE_DIR, load_knowledge
-from bot.patients import (
-    get_or_create_patient,
-    record_question,
-    record_red_flag,
-    record_unanswered,
-)
-from bot.storage import Store
+from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR, load_knowledge
+from bot.storage.alerts import record_red_flag
+from bot.storage.patients import get_or_create_patient
+from bot.storage.questions import record_question, record_unanswered
+from bot.storage.store import Store
 
 NOW = datetime.now(UTC)
 
@@ -187,7 +184,7 @@ def test_stats_counts_what_the_database_holds(database: Path) -> None:
 
 
 def test_the_draft_id_does_not_clash_with_an_existing_topic(tmp_path: Path) -> None:
-    from bot.inbox import QuestionGroup, draft_topic
+    from bot.tools.unanswered import QuestionGroup, draft_topic
 
     group = QuestionGroup(("makeup tips?",), 1, "makeup", 50.0, NOW)
     taken = {r.id for r in load_knowledge(DEFAULT_KNOWLEDGE_DIR).rules}

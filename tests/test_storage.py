@@ -15,9 +15,10 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlite_utils
 
-from bot import patients
-from bot.matching import Decision
-from bot.storage import MIGRATION_SETS, Store, from_utc_iso, utc_iso
+from bot.core.matching import Decision
+from bot.storage import alerts, patients, questions, stats
+from bot.storage.store import Store
+from scheduler.clock import from_utc_iso, utc_iso
 
 NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 ANNA = 987654321
@@ -101,10 +102,9 @@ def test_the_initial_migration_creates_every_table(store: Store) -> None:
     assert {"patients", "treatments", "questions", "unanswered", "red_flags", "checkins"} <= tables
 
 
-def test_the_scheduler_migrations_are_applied_too(store: Store) -> None:
+def test_the_check_in_columns_are_migrated_too(store: Store) -> None:
     columns = store.run_sync(lambda db: db.table("checkins").columns_dict)
     assert "attempted_at" in columns
-    assert len(MIGRATION_SETS) == 2
 
 
 def test_opening_the_database_again_applies_no_migration_twice(db_path: Path) -> None:
@@ -165,7 +165,7 @@ async def test_many_concurrent_tasks_each_get_their_write_in(store: Store) -> No
     await store.run(meet)
 
     async def ask(n: int) -> None:
-        await store.run(patients.record_question, ANNA, "answer", f"rule-{n}", False, NOW)
+        await store.run(questions.record_question, ANNA, "answer", f"rule-{n}", False, NOW)
 
     await asyncio.gather(*(ask(n) for n in range(50)))
     assert await store.run(lambda db: db.table("questions").count) == 50
@@ -316,13 +316,13 @@ def test_a_patient_who_blocked_the_bot_is_marked_unreachable(store: Store) -> No
 
 def test_the_question_log_keeps_no_message_text(store: Store) -> None:
     store.run_sync(meet)
-    store.run_sync(patients.record_question, ANNA, "answer", "makeup", False, NOW)
+    store.run_sync(questions.record_question, ANNA, "answer", "makeup", False, NOW)
     row = store.run_sync(lambda db: next(iter(db.table("questions").rows)))
     assert set(row) == {"id", "patient_id", "asked_at", "decision", "rule", "red_flag"}
 
 
 def test_unanswered_questions_are_kept_for_staff_without_a_patient_id(store: Store) -> None:
-    store.run_sync(patients.record_unanswered, "how much is it", "fallback", None, 12.0, NOW)
+    store.run_sync(questions.record_unanswered, "how much is it", "fallback", None, 12.0, NOW)
     columns = store.run_sync(lambda db: db.table("unanswered").columns_dict)
     assert "patient_id" not in columns
 
@@ -330,17 +330,17 @@ def test_unanswered_questions_are_kept_for_staff_without_a_patient_id(store: Sto
 def test_unanswered_questions_are_listed_newest_first_and_filtered_by_date(store: Store) -> None:
     for days_ago, text in ((40, "old one"), (3, "price?"), (1, "parking?")):
         store.run_sync(
-            patients.record_unanswered,
+            questions.record_unanswered,
             text,
             "fallback",
             "contact-clinic",
             41.5,
             NOW - timedelta(days=days_ago),
         )
-    everything = store.run_sync(patients.unanswered_questions, None)
+    everything = store.run_sync(questions.unanswered_questions, None)
     assert [q.text for q in everything] == ["parking?", "price?", "old one"]
-    recent = store.run_sync(patients.unanswered_questions, NOW - timedelta(days=7))
-    assert recent[1] == patients.UnansweredQuestion(
+    recent = store.run_sync(questions.unanswered_questions, NOW - timedelta(days=7))
+    assert recent[1] == questions.UnansweredQuestion(
         text="price?",
         asked_at=NOW - timedelta(days=3),
         decision="fallback",
@@ -356,8 +356,8 @@ def test_forget_patient_leaves_no_row_with_the_patients_id_in_any_table(store: S
             meet(db, patient_id, first_name=f"P{patient_id}", username=f"u{patient_id}")
             treatment = patients.add_treatment(db, patient_id, date(2026, 11, 24), NOW)
             patients.add_treatment(db, patient_id, date(2026, 11, 25), NOW)
-            patients.record_question(db, patient_id, "fallback", None, False, NOW)
-            patients.record_red_flag(db, patient_id, 3, "fever", True, NOW)
+            questions.record_question(db, patient_id, "fallback", None, False, NOW)
+            alerts.record_red_flag(db, patient_id, 3, "fever", True, NOW)
             db.table("checkins").insert(
                 {
                     "patient_id": patient_id,
@@ -367,7 +367,7 @@ def test_forget_patient_leaves_no_row_with_the_patients_id_in_any_table(store: S
                     "status": "sent",
                 }
             )
-        patients.record_unanswered(db, "can i go to a wedding", "fallback", None, 10.0, NOW)
+        questions.record_unanswered(db, "can i go to a wedding", "fallback", None, 10.0, NOW)
 
     store.run_sync(a_full_history)
     deleted = store.run_sync(patients.forget_patient, ANNA)
@@ -376,7 +376,7 @@ def test_forget_patient_leaves_no_row_with_the_patients_id_in_any_table(store: S
     assert store.run_sync(cells_mentioning, {ANNA, str(ANNA), f"P{ANNA}", f"u{ANNA}"}) == []
     assert store.run_sync(patients.get_patient, BEN) is not None
     assert store.run_sync(cells_mentioning, {BEN}) != []
-    assert len(store.run_sync(patients.unanswered_questions, None)) == 1
+    assert len(store.run_sync(questions.unanswered_questions, None)) == 1
 
 
 def test_forget_patient_also_covers_a_table_added_by_a_later_migration(store: Store) -> None:
@@ -405,17 +405,19 @@ def test_stats_count_patients_and_activity_over_7_and_30_days(store: Store) -> N
         patients.set_checkins_enabled(db, BEN, True)
         patients.mark_unreachable(db, ANNA)
         treatment = patients.add_treatment(db, BEN, date(2026, 11, 20), NOW)
-        questions: list[tuple[int, Decision]] = [
+        asked: list[tuple[int, Decision]] = [
             (1, "answer"),
             (2, "answer"),
             (10, "suggest"),
             (20, "fallback"),
         ]
-        for days_ago, decision in questions:
-            patients.record_question(db, BEN, decision, None, False, NOW - timedelta(days=days_ago))
-        patients.record_question(db, ANNA, "answer", None, False, NOW - timedelta(days=35))
-        patients.record_red_flag(db, BEN, 5, "fever", True, NOW - timedelta(days=1))
-        patients.record_red_flag(db, BEN, 5, "pus", False, NOW - timedelta(days=12))
+        for days_ago, decision in asked:
+            questions.record_question(
+                db, BEN, decision, None, False, NOW - timedelta(days=days_ago)
+            )
+        questions.record_question(db, ANNA, "answer", None, False, NOW - timedelta(days=35))
+        alerts.record_red_flag(db, BEN, 5, "fever", True, NOW - timedelta(days=1))
+        alerts.record_red_flag(db, BEN, 5, "pus", False, NOW - timedelta(days=12))
         checkins = [
             (0, "sent", 6, 1),
             (1, "sent", 15, None),
@@ -441,7 +443,7 @@ def test_stats_count_patients_and_activity_over_7_and_30_days(store: Store) -> N
             )
 
     store.run_sync(a_month_of_activity)
-    counts = store.run_sync(patients.stats, NOW)
+    counts = store.run_sync(stats.stats, NOW)
 
     assert (counts["patients"], counts["opted_in"], counts["unreachable"]) == (2, 1, 1)
     assert counts["last_7_days"] == {
@@ -469,6 +471,6 @@ def test_stats_count_patients_and_activity_over_7_and_30_days(store: Store) -> N
 
 
 def test_stats_of_an_empty_database_are_all_zero(store: Store) -> None:
-    counts = store.run_sync(patients.stats, NOW)
+    counts = store.run_sync(stats.stats, NOW)
     assert counts["patients"] == 0
     assert set(counts["last_30_days"].values()) == {0}

@@ -19,12 +19,12 @@ import pytest
 from conftest import MAKEUP_DAY_2_ON, WORDING
 from fake_bot_api import MEDIA_KINDS, FakeBotApi, Json
 
-from bot import patients
 from bot.app import TelegramApplication, build_application
 from bot.config import Settings, load_settings
 from bot.conversation import Conversation
-from bot.knowledge_holder import KnowledgeHolder
-from bot.storage import Store
+from bot.knowledge.holder import KnowledgeHolder
+from bot.storage import patients
+from bot.storage.store import Store
 
 TOKEN = "123456:SECRET-TEST-TOKEN"
 BASE_URL = "http://fake-telegram.invalid/bot"

@@ -11,9 +11,9 @@ import pytest
 from click.testing import CliRunner
 from conftest import WORDING
 
-from bot import patients
 from bot.cli import main
-from bot.storage import Store
+from bot.storage import patients
+from bot.storage.store import Store
 from bot.terminal import LOCAL_USER_ID
 
 AFTERCARE = str(Path(sys.executable).parent / "aftercare")

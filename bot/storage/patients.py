@@ -11,14 +11,13 @@ survive `/forget` without identifying anyone.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from typing import Any, Literal, TypedDict
+from datetime import date, datetime, time
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
 
-from bot.matching import Decision
-from bot.storage import from_utc_iso, utc_iso
+from scheduler.clock import from_utc_iso, utc_iso
 
 # Where a conversation is waiting for the patient's next message.
 AWAITING_DATE = "awaiting_date"
@@ -27,8 +26,6 @@ AWAITING_FORGET_CONFIRM = "awaiting_forget_confirm"
 TELEGRAM = "telegram"
 """The channel of patients who write through Telegram; check-ins go only to them."""
 TERMINAL = "terminal"
-
-UnansweredDecision = Literal["fallback", "suggest"]
 
 
 @dataclass(frozen=True)
@@ -57,37 +54,6 @@ class Treatment:
     patient_id: int
     treated_on: date
     created_at: datetime
-
-
-@dataclass(frozen=True)
-class UnansweredQuestion:
-    """A question the bot fell back on or was unsure about, kept for staff."""
-
-    text: str
-    asked_at: datetime
-    decision: UnansweredDecision
-    closest_rule: str | None
-    score: float | None
-
-
-class PeriodStats(TypedDict):
-    new_patients: int
-    questions_answered: int
-    questions_suggested: int
-    questions_fallen_back: int
-    red_flags: int
-    checkins_sent: int
-    checkins_skipped: int
-    checkins_failed: int
-    checkin_replies: int
-
-
-class Stats(TypedDict):
-    patients: int
-    opted_in: int
-    unreachable: int
-    last_7_days: PeriodStats
-    last_30_days: PeriodStats
 
 
 def get_patient(db: Database, patient_id: int) -> Patient | None:
@@ -199,61 +165,6 @@ def mark_unreachable(db: Database, patient_id: int) -> None:
     _update(db, patient_id, reachable=0)
 
 
-def record_question(
-    db: Database,
-    patient_id: int,
-    decision: Decision,
-    rule: str | None,
-    red_flag: bool,
-    now: datetime,
-) -> None:
-    """Log how a question was handled, for the stats; the question's text is not kept."""
-    # Plain SQL: this runs for every message, and sqlite-utils' insert reads the table's
-    # schema each time.
-    db.execute(
-        "INSERT INTO questions (patient_id, asked_at, decision, rule, red_flag) "
-        "VALUES (?, ?, ?, ?, ?)",
-        [patient_id, utc_iso(now), decision, rule, int(red_flag)],
-    )
-
-
-def record_unanswered(
-    db: Database,
-    text: str,
-    decision: UnansweredDecision,
-    closest_rule: str | None,
-    score: float | None,
-    now: datetime,
-) -> None:
-    """Keep a question the knowledge could not answer confidently, for staff to review.
-
-    Deliberately not linked to a patient: see the module docstring.
-    """
-    db.execute(
-        "INSERT INTO unanswered (text, asked_at, decision, closest_rule, score) "
-        "VALUES (?, ?, ?, ?, ?)",
-        [text, utc_iso(now), decision, closest_rule, score],
-    )
-
-
-def record_red_flag(
-    db: Database, patient_id: int, day: int | None, sign: str, alerted: bool, now: datetime
-) -> int:
-    """Log a warning sign a patient reported (`sign` names it; the message is not kept)."""
-    table = db.table("red_flags")
-    table.insert(
-        {
-            "patient_id": patient_id,
-            "day": day,
-            "sign": sign,
-            "created_at": utc_iso(now),
-            "alerted": int(alerted),
-        }
-    )
-    assert table.last_rowid is not None
-    return table.last_rowid
-
-
 def forget_patient(db: Database, patient_id: int) -> int:
     """Delete everything stored about a patient; returns how many rows went.
 
@@ -271,66 +182,6 @@ def forget_patient(db: Database, patient_id: int) -> int:
             ).rowcount
     deleted += db.execute("DELETE FROM patients WHERE id = ?", [patient_id]).rowcount
     return deleted
-
-
-def stats(db: Database, now: datetime) -> Stats:
-    """Counts for staff: patients now, and activity over the last 7 and 30 days."""
-
-    def count(sql: str, *params: Any) -> int:
-        return int(db.execute(sql, params).fetchone()[0])
-
-    def period(days: int) -> PeriodStats:
-        since = utc_iso(now - timedelta(days=days))
-
-        def questions(decision: str) -> int:
-            return count(
-                "SELECT count(*) FROM questions WHERE decision = ? AND asked_at >= ?",
-                decision,
-                since,
-            )
-
-        def checkins(status: str) -> int:
-            return count(
-                "SELECT count(*) FROM checkins WHERE status = ? AND coalesce(sent_at, due_at) >= ?",
-                status,
-                since,
-            )
-
-        return {
-            "new_patients": count("SELECT count(*) FROM patients WHERE created_at >= ?", since),
-            "questions_answered": questions("answer"),
-            "questions_suggested": questions("suggest"),
-            "questions_fallen_back": questions("fallback"),
-            "red_flags": count("SELECT count(*) FROM red_flags WHERE created_at >= ?", since),
-            "checkins_sent": checkins("sent"),
-            "checkins_skipped": checkins("skipped"),
-            "checkins_failed": checkins("failed"),
-            "checkin_replies": count("SELECT count(*) FROM checkins WHERE replied_at >= ?", since),
-        }
-
-    return {
-        "patients": count("SELECT count(*) FROM patients"),
-        "opted_in": count("SELECT count(*) FROM patients WHERE checkins_enabled = 1"),
-        "unreachable": count("SELECT count(*) FROM patients WHERE reachable = 0"),
-        "last_7_days": period(7),
-        "last_30_days": period(30),
-    }
-
-
-def unanswered_questions(db: Database, since: datetime | None) -> list[UnansweredQuestion]:
-    """The questions kept for staff, newest first; only those asked at or after `since`."""
-    where, params = ("WHERE asked_at >= ?", [utc_iso(since)]) if since else ("", [])
-    rows = db.query(f"SELECT * FROM unanswered {where} ORDER BY asked_at DESC, id DESC", params)
-    return [
-        UnansweredQuestion(
-            text=row["text"],
-            asked_at=from_utc_iso(row["asked_at"]),
-            decision=row["decision"],
-            closest_rule=row["closest_rule"],
-            score=row["score"],
-        )
-        for row in rows
-    ]
 
 
 def _update(db: Database, patient_id: int, **values: Any) -> None:

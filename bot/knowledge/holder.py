@@ -7,8 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.knowledge import KnowledgeBase, KnowledgeError, load_knowledge, problems_report
-from bot.matching import Matcher
+from bot.core.matching import Matcher
+from bot.knowledge.loader import load_knowledge, problems_report
+from bot.knowledge.model import KnowledgeBase, KnowledgeError
 
 
 @dataclass(frozen=True)

@@ -37,16 +37,14 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import Enum
 from typing import Any
 
 import sqlite_utils
-from sqlite_utils import Migrations
 
-from scheduler.planning import PlannedCheckIn, SentCheckIn, should_ask_to_continue, utc
-
-migrations = Migrations("scheduler")
+from scheduler.clock import from_utc_iso, utc_iso
+from scheduler.planning import PlannedCheckIn, SentCheckIn, should_ask_to_continue
 
 PENDING = "pending"
 CLAIMED = "claimed"
@@ -54,38 +52,6 @@ SENT = "sent"
 SKIPPED = "skipped"
 CANCELLED = "cancelled"
 FAILED = "failed"
-
-
-@migrations()
-def m001_checkin_attempts(db: sqlite_utils.Database) -> None:
-    """What the outbox needs beyond the storage's m001.
-
-    `checkins.attempted_at`: set before Telegram is called (see the module docstring);
-    `checkins.note`: why a row ended as it did, for staff (never message text);
-    `patients.checkins_resumed_at`: when check-ins were last turned on, which restarts
-    the fatigue count.
-    """
-    checkins = db.table("checkins")
-    if "attempted_at" not in checkins.columns_dict:
-        checkins.add_column("attempted_at", str)
-    if "note" not in checkins.columns_dict:
-        checkins.add_column("note", str)
-    patients = db.table("patients")
-    if "checkins_resumed_at" not in patients.columns_dict:
-        patients.add_column("checkins_resumed_at", str)
-
-
-def to_db(moment: datetime) -> str:
-    """An aware datetime as the outbox's UTC text."""
-    return utc(moment).replace(microsecond=0).isoformat()
-
-
-def from_db(text: str) -> datetime:
-    """A stored timestamp back as an aware UTC datetime (naive text is read as UTC)."""
-    moment = datetime.fromisoformat(text)
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
 
 
 @dataclass(frozen=True)
@@ -163,7 +129,7 @@ def replace_plan(
         db.execute(
             "UPDATE checkins SET status = ?, note = ? WHERE treatment_id = ? AND status = ? "
             "AND day NOT IN (SELECT value FROM json_each(?))",
-            [CANCELLED, f"no longer planned ({to_db(now)})", treatment_id, PENDING, days],
+            [CANCELLED, f"no longer planned ({utc_iso(now)})", treatment_id, PENDING, days],
         )
         db.conn.executemany(
             "INSERT INTO checkins (patient_id, treatment_id, day, due_at, status, attempts) "
@@ -171,7 +137,7 @@ def replace_plan(
             "ON CONFLICT (treatment_id, day) DO UPDATE SET due_at = excluded.due_at, "
             "status = 'pending', claimed_at = NULL, attempted_at = NULL, note = NULL "
             "WHERE checkins.status IN ('pending', 'cancelled')",
-            [(patient_id, treatment_id, item.day, to_db(item.due_at)) for item in planned],
+            [(patient_id, treatment_id, item.day, utc_iso(item.due_at)) for item in planned],
         )
         (count,) = db.execute(
             "SELECT COUNT(*) FROM checkins WHERE treatment_id = ? AND status = ?",
@@ -187,7 +153,7 @@ def _cancel(
     cursor = db.execute(
         f"UPDATE checkins SET status = ?, note = ? WHERE ({where}) "
         "AND (status = ? OR (status = ? AND attempted_at IS NULL))",
-        [CANCELLED, f"{reason} ({to_db(now)})", *params, PENDING, CLAIMED],
+        [CANCELLED, f"{reason} ({utc_iso(now)})", *params, PENDING, CLAIMED],
     )
     return cursor.rowcount
 
@@ -213,7 +179,7 @@ def replan_pending(
     longer contains is past and irrelevant under the new times and is skipped. Rows in
     flight or already sent are untouched. Returns how many rows were moved.
     """
-    due = {item.day: to_db(item.due_at) for item in planned}
+    due = {item.day: utc_iso(item.due_at) for item in planned}
     moved = 0
     with db.atomic():
         rows = _rows(
@@ -228,7 +194,7 @@ def replan_pending(
             else:
                 db.execute(
                     "UPDATE checkins SET status = ?, note = ? WHERE id = ?",
-                    [SKIPPED, f"past after a change of time ({to_db(now)})", checkin_id],
+                    [SKIPPED, f"past after a change of time ({utc_iso(now)})", checkin_id],
                 )
     return moved
 
@@ -239,7 +205,7 @@ def claim_due(db: sqlite_utils.Database, now: datetime, limit: int) -> list[Clai
     The rows become 'claimed' in one UPDATE over the (status, due_at) index, so two
     claims never return the same row.
     """
-    stamp = to_db(now)
+    stamp = utc_iso(now)
     with db.atomic():
         ids = [
             row[0]
@@ -268,10 +234,10 @@ def claim_due(db: sqlite_utils.Database, now: datetime, limit: int) -> list[Clai
             patient_id=row[1],
             treatment_id=row[2],
             day=row[3],
-            due_at=from_db(row[4]),
+            due_at=from_utc_iso(row[4]),
             chat_id=row[5] if row[5] is not None else row[1],
             timezone=row[7] or "UTC",
-            next_due_at=from_db(row[6]) if row[6] else None,
+            next_due_at=from_utc_iso(row[6]) if row[6] else None,
         )
         for row in rows
     ]
@@ -302,11 +268,11 @@ def begin_attempt(db: sqlite_utils.Database, checkin_id: int, now: datetime) -> 
         if known is None or not enabled or not reachable:
             db.execute(
                 "UPDATE checkins SET status = ?, note = ? WHERE id = ?",
-                [CANCELLED, f"patient opted out or unreachable ({to_db(now)})", checkin_id],
+                [CANCELLED, f"patient opted out or unreachable ({utc_iso(now)})", checkin_id],
             )
             return Attempt.CANCELLED
         recent = [
-            SentCheckIn(from_db(sent_at), reply is not None)
+            SentCheckIn(from_utc_iso(sent_at), reply is not None)
             for sent_at, reply in _rows(
                 db,
                 "SELECT sent_at, reply FROM checkins WHERE patient_id = ? AND status = ? "
@@ -314,14 +280,14 @@ def begin_attempt(db: sqlite_utils.Database, checkin_id: int, now: datetime) -> 
                 [patient_id, SENT],
             )
         ]
-        heard = [from_db(t) for t in (last_seen, resumed) if t]
+        heard = [from_utc_iso(t) for t in (last_seen, resumed) if t]
         if should_ask_to_continue(recent, max(heard) if heard else None):
             pause_checkins(db, patient_id, now, reason="paused after check-ins went unanswered")
             return Attempt.ASK_TO_CONTINUE
         db.execute(
             "UPDATE checkins SET attempted_at = ?, attempts = COALESCE(attempts, 0) + 1 "
             "WHERE id = ?",
-            [to_db(now), checkin_id],
+            [utc_iso(now), checkin_id],
         )
     return Attempt.SEND
 
@@ -332,7 +298,7 @@ def _finish(
     with db.atomic():
         cursor = db.execute(
             "UPDATE checkins SET status = ?, note = ? WHERE id = ? AND status = ?",
-            [status, f"{note} ({to_db(now)})" if note else None, checkin_id, CLAIMED],
+            [status, f"{note} ({utc_iso(now)})" if note else None, checkin_id, CLAIMED],
         )
     return cursor.rowcount == 1
 
@@ -343,7 +309,7 @@ def mark_sent(db: sqlite_utils.Database, checkin_id: int, message_id: int, now: 
         cursor = db.execute(
             "UPDATE checkins SET status = ?, sent_at = ?, message_id = ?, note = NULL "
             "WHERE id = ? AND status = ?",
-            [SENT, to_db(now), message_id, checkin_id, CLAIMED],
+            [SENT, utc_iso(now), message_id, checkin_id, CLAIMED],
         )
     return cursor.rowcount == 1
 
@@ -375,9 +341,9 @@ def mark_shown(
                 patient_id,
                 treatment_id,
                 day,
-                to_db(now),
+                utc_iso(now),
                 SKIPPED,
-                f"shown in the reply to the treatment date ({to_db(now)})",
+                f"shown in the reply to the treatment date ({utc_iso(now)})",
             ],
         )
 
@@ -406,8 +372,8 @@ def defer(db: sqlite_utils.Database, checkin_id: int, until: datetime, now: date
             "note = ? WHERE id = ? AND status = ?",
             [
                 PENDING,
-                to_db(until),
-                f"deferred out of quiet hours ({to_db(now)})",
+                utc_iso(until),
+                f"deferred out of quiet hours ({utc_iso(now)})",
                 checkin_id,
                 CLAIMED,
             ],
@@ -444,7 +410,7 @@ def recover_claimed(db: sqlite_utils.Database, now: datetime) -> Recovery:
             "UPDATE checkins SET status = ?, note = ? WHERE status = ?",
             [
                 FAILED,
-                f"interrupted after the send began; not resent, at most once ({to_db(now)})",
+                f"interrupted after the send began; not resent, at most once ({utc_iso(now)})",
                 CLAIMED,
             ],
         ).rowcount
@@ -457,7 +423,7 @@ def _checkin_row(row: Sequence[Any]) -> CheckInRow:
         patient_id=row[1],
         treatment_id=row[2],
         day=row[3],
-        due_at=from_db(row[4]),
+        due_at=from_utc_iso(row[4]),
         status=row[5],
         reply=row[6],
     )
@@ -494,7 +460,7 @@ def record_reply(
         cursor = db.execute(
             "UPDATE checkins SET reply = ?, replied_at = ? "
             "WHERE id = ? AND patient_id = ? AND reply IS NULL",
-            [reply, to_db(now), checkin_id, patient_id],
+            [reply, utc_iso(now), checkin_id, patient_id],
         )
         if cursor.rowcount != 1:
             return None
@@ -520,5 +486,5 @@ def resume_checkins(db: sqlite_utils.Database, patient_id: int, now: datetime) -
     """
     db.execute(
         "UPDATE patients SET checkins_enabled = 1, checkins_resumed_at = ? WHERE id = ?",
-        [to_db(now), patient_id],
+        [utc_iso(now), patient_id],
     )

@@ -19,8 +19,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.knowledge import knowledge_files
-from bot.knowledge_holder import KnowledgeHolder
+from bot.knowledge.holder import KnowledgeHolder
+from bot.knowledge.loader import knowledge_files
 
 log = logging.getLogger(__name__)
 

@@ -17,9 +17,9 @@ from pathlib import Path
 import yaml
 from rapidfuzz import fuzz, process
 
-from bot.matching import Matcher
-from bot.patients import UnansweredQuestion
-from bot.text import is_stop_word, words
+from bot.core.matching import Matcher
+from bot.core.text import is_stop_word, words
+from bot.storage.questions import UnansweredQuestion
 
 SIMILARITY = 75.0
 """token_set_ratio (0-100) above which two questions are the same gap."""

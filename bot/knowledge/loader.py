@@ -9,41 +9,26 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import time
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-DEFAULT_KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent / "knowledge"
-
-REQUIRED_TOPICS = (
-    "redness-swelling",
-    "pain-discomfort",
-    "washing-cleansing",
-    "moisturizer-hydration",
-    "serums",
-    "actives-to-avoid",
-    "makeup",
-    "sun-protection",
-    "exercise-sweating",
-    "swimming-heat",
-    "peeling-flaking",
-    "breakouts",
-    "results-timeline",
-    "how-it-works",
-    "sessions-followup",
-    "lifestyle-diet",
-    "warning-signs",
-    "scars-pigmentation",
-    "shaving-hair-removal",
-    "touching-hygiene",
-    "other-treatments",
-    "contact-clinic",
-    "before-treatment",
+from bot.knowledge.model import (
+    REQUIRED_TOPICS,
+    DayVariant,
+    KnowledgeBase,
+    KnowledgeError,
+    Problem,
+    Rule,
+    Wording,
 )
-WARNING_SIGNS = "warning-signs"
+from scheduler.planning import CheckInPlan, CheckInReply, CheckInStep, QuietHours
+
+DEFAULT_KNOWLEDGE_DIR = Path(__file__).resolve().parents[2] / "knowledge"
+
 TELEGRAM_MESSAGE_LIMIT = 4096
 TITLE_LIMIT = 40
 MIN_EXAMPLES = 2
@@ -124,136 +109,6 @@ _PLACEHOLDER = re.compile(r"\{(\w*)\}")
 _ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _DAYS_PATTERN = re.compile(r"^\s*(\d+)\s*(?:(\+)|-\s*(\d+))?\s*$")
 _QUIET_PATTERN = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong in the knowledge folder, located for the person who edits it."""
-
-    file: str
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.message}"
-
-
-class KnowledgeError(Exception):
-    """The knowledge folder cannot be used; `problems` says every reason."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
-
-
-@dataclass(frozen=True)
-class DayVariant:
-    """An answer that applies from day `first` to day `last` (None: onwards)."""
-
-    first: int
-    last: int | None
-    answer: str
-
-    def covers(self, day: int) -> bool:
-        return day >= self.first and (self.last is None or day <= self.last)
-
-
-@dataclass(frozen=True)
-class Rule:
-    """One topic: how patients ask about it and what the clinic answers."""
-
-    id: str
-    title: str
-    examples: tuple[str, ...]
-    answer: str
-    keywords: tuple[str, ...] = ()
-    by_day: tuple[DayVariant, ...] = ()
-    scope: str = "aftercare"
-    source: str = ""
-
-    @property
-    def is_aftercare(self) -> bool:
-        return self.scope == "aftercare"
-
-    @property
-    def is_social(self) -> bool:
-        """Greetings, thanks, small talk: polite words that never hide a real question."""
-        return self.scope == "social"
-
-    def answer_for(self, day: int | None) -> str:
-        """The answer for a patient on `day` since treatment (None: day unknown)."""
-        if day is not None:
-            for variant in self.by_day:
-                if variant.covers(day):
-                    return variant.answer
-        return self.answer
-
-
-@dataclass(frozen=True)
-class CheckInReply:
-    """A reply button under a check-in and what pressing it does."""
-
-    label: str
-    answer: str | None = None
-    topic: str | None = None
-    worrying: bool = False
-
-
-@dataclass(frozen=True)
-class CheckInStep:
-    """One planned check-in: sent on `day` since treatment."""
-
-    day: int
-    message: str
-    replies: tuple[CheckInReply, ...] = ()
-    booking: bool = False
-
-
-@dataclass(frozen=True)
-class CheckInPlan:
-    """The days the bot checks in, and the local hours it must stay quiet."""
-
-    steps: tuple[CheckInStep, ...]
-    quiet_start: time = time(21, 0)
-    quiet_end: time = time(8, 0)
-
-    def step(self, day: int) -> CheckInStep | None:
-        return next((s for s in self.steps if s.day == day), None)
-
-
-@dataclass(frozen=True)
-class Wording:
-    """The bot's own sentences, with the clinic's details filled in."""
-
-    texts: Mapping[str, str]
-
-    def __getitem__(self, key: str) -> str:
-        return self.texts[key]
-
-
-@dataclass(frozen=True)
-class KnowledgeBase:
-    """Everything staff wrote, validated and immutable."""
-
-    rules: tuple[Rule, ...]
-    wording: Wording
-    plan: CheckInPlan
-    concepts: Mapping[str, tuple[str, ...]]
-    source_dir: Path
-    _by_id: Mapping[str, Rule] = field(default_factory=dict, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_by_id", {r.id: r for r in self.rules})
-
-    def rule(self, rule_id: str) -> Rule:
-        return self._by_id[rule_id]
-
-    def has_rule(self, rule_id: str) -> bool:
-        return rule_id in self._by_id
-
-    @property
-    def aftercare_rules(self) -> tuple[Rule, ...]:
-        return tuple(r for r in self.rules if r.is_aftercare)
 
 
 class _Node(dict[str, Any]):
@@ -552,14 +407,14 @@ def _load_plan(
     before = len(problems)
     for key in sorted(set(node) - {"quiet_hours", "checkins"}, key=str):
         where.add(_line(node, key), f"unknown key '{key}' (allowed: quiet_hours, checkins)")
-    quiet_start, quiet_end = time(21, 0), time(8, 0)
+    quiet = QuietHours()
     if "quiet_hours" in node:
         match = _QUIET_PATTERN.match(str(node["quiet_hours"]))
         hours = [int(g) for g in match.groups()] if match else []
         if not match or hours[0] > 23 or hours[2] > 23 or hours[1] > 59 or hours[3] > 59:
             where.add(_line(node, "quiet_hours"), "quiet_hours must look like 21:00-08:00")
         else:
-            quiet_start, quiet_end = time(hours[0], hours[1]), time(hours[2], hours[3])
+            quiet = QuietHours(time(hours[0], hours[1]), time(hours[2], hours[3]))
     entries = node.get("checkins")
     if not isinstance(entries, list) or not entries:
         where.add(_line(node, "checkins"), "checkins must be a list with at least one check-in")
@@ -578,7 +433,7 @@ def _load_plan(
         steps.append(step)
     if len(problems) > before:
         return None
-    return CheckInPlan(tuple(sorted(steps, key=lambda s: s.day)), quiet_start, quiet_end)
+    return CheckInPlan(tuple(sorted(steps, key=lambda s: s.day)), quiet)
 
 
 def _load_step(entry: Any, line: int, where: _Collector, topic_ids: set[str]) -> CheckInStep | None:

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from bot.evaluation import LabelledQuestion, Outcome, Report, evaluate
-from bot.matching import Match, Matcher
+from bot.core.matching import Match, Matcher
+from bot.tools.evaluation import LabelledQuestion, Outcome, Report, evaluate
 
 
 @dataclass(frozen=True)

@@ -15,15 +15,13 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
 
 from rapidfuzz import fuzz, process
 
-from bot.knowledge import WARNING_SIGNS, KnowledgeBase, Rule
-from bot.red_flags import RedFlagCheck, check_red_flags
-from bot.text import TIME_WORDS, is_stop_word, stem, words
-
-Decision = Literal["answer", "suggest", "fallback"]
+from bot.core.decision import Decision
+from bot.core.red_flags import RedFlagCheck, check_red_flags
+from bot.core.text import TIME_WORDS, is_stop_word, stem, words
+from bot.knowledge.model import WARNING_SIGNS, KnowledgeBase, Rule
 
 TREATMENT_TERM = "c:microneedling"
 """The concept `microneedling` in concepts.yaml: the treatment's own names."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.text import CHAT_SPELLING, fold
+from bot.core.text import CHAT_SPELLING, fold
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.matching import Match, Matcher
+from bot.core.matching import Match, Matcher
 
 
 @dataclass(frozen=True)

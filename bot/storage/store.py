@@ -27,13 +27,12 @@ import stat
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlite_utils import Database, Migrations
+from sqlite_utils import Database
 
-from scheduler.outbox import migrations as scheduler_migrations
+from bot.storage.migrations import apply_migrations
 
 T = TypeVar("T")
 
@@ -43,113 +42,6 @@ BATCH_LIMIT = 64
 """At most this many queued calls share one commit."""
 
 _Job = tuple[Callable[..., Any], tuple[Any, ...], "Future[Any]"]
-
-migrations = Migrations("aftercare")
-
-
-@migrations()
-def m001_initial(db: Database) -> None:
-    """Patients, their treatments and check-ins, and the logs staff read (no message text
-    except the unanswered questions, which are deliberately not linked to anyone)."""
-    db.table("patients").create(
-        {
-            "id": int,  # the Telegram user id
-            "chat_id": int,
-            "first_name": str,
-            "username": str,
-            "timezone": str,
-            "checkin_time": str,  # local "HH:MM"
-            "checkins_enabled": int,
-            "reachable": int,
-            "state": str,  # where the conversation is waiting, or NULL
-            "created_at": str,
-            "last_seen_at": str,
-        },
-        pk="id",
-        not_null=["chat_id", "timezone", "checkin_time", "created_at", "last_seen_at"],
-        defaults={"checkins_enabled": 0, "reachable": 1},
-    )
-    db.table("treatments").create(
-        {"id": int, "patient_id": int, "treated_on": str, "created_at": str},
-        pk="id",
-        not_null=["patient_id", "treated_on", "created_at"],
-        foreign_keys=[("patient_id", "patients", "id")],
-    )
-    db.table("treatments").create_index(["patient_id"])
-    db.table("questions").create(
-        {
-            "id": int,
-            "patient_id": int,
-            "asked_at": str,
-            "decision": str,
-            "rule": str,
-            "red_flag": int,
-        },
-        pk="id",
-        not_null=["patient_id", "asked_at", "decision", "red_flag"],
-        foreign_keys=[("patient_id", "patients", "id")],
-    )
-    db.table("questions").create_index(["asked_at"])
-    db.table("unanswered").create(
-        {
-            "id": int,
-            "text": str,
-            "asked_at": str,
-            "decision": str,
-            "closest_rule": str,
-            "score": float,
-        },
-        pk="id",
-        not_null=["text", "asked_at", "decision"],
-    )
-    db.table("red_flags").create(
-        {
-            "id": int,
-            "patient_id": int,
-            "day": int,
-            "sign": str,
-            "created_at": str,
-            "alerted": int,
-        },
-        pk="id",
-        not_null=["patient_id", "created_at", "alerted"],
-        foreign_keys=[("patient_id", "patients", "id")],
-    )
-    db.table("checkins").create(
-        {
-            "id": int,
-            "patient_id": int,
-            "treatment_id": int,
-            "day": int,
-            "due_at": str,
-            "status": str,  # pending, claimed, sent, skipped, cancelled or failed
-            "claimed_at": str,
-            "sent_at": str,
-            "message_id": int,
-            "attempts": int,
-            "reply": str,
-            "replied_at": str,
-        },
-        pk="id",
-        not_null=["patient_id", "treatment_id", "day", "due_at", "status", "attempts"],
-        defaults={"status": "pending", "attempts": 0},
-        foreign_keys=[("patient_id", "patients", "id"), ("treatment_id", "treatments", "id")],
-    )
-    db.table("checkins").create_index(["treatment_id", "day"], unique=True)
-    db.table("checkins").create_index(["status", "due_at"])
-    db.table("checkins").create_index(["patient_id"])
-
-
-@migrations()
-def m002_patient_channel(db: Database) -> None:
-    """Where a patient talks to us: "telegram", or "terminal" for `aftercare chat` (whose
-    check-ins are planned, for /status, but never sent)."""
-    db.table("patients").add_column("channel", str, not_null_default="telegram")
-
-
-# Every migration set the Store applies, in order: the scheduler's builds on these tables
-# (its own columns on `checkins` and `patients`), so it comes second.
-MIGRATION_SETS: tuple[Migrations, ...] = (migrations, scheduler_migrations)
 
 
 class Store:
@@ -270,8 +162,7 @@ class Store:
         else:
             db = Database(memory=True)
         db.execute("PRAGMA foreign_keys = ON")
-        for migration_set in MIGRATION_SETS:
-            migration_set.apply(db)
+        apply_migrations(db)
         if isinstance(self.path, Path):
             _restrict_companion_files(self.path)
         self._db = db
@@ -280,19 +171,6 @@ class Store:
         if self._db is not None:
             self._db.close()
             self._db = None
-
-
-def utc_iso(moment: datetime) -> str:
-    """The one timestamp format in the database: UTC ISO-8601 to the second, so that
-    text order is time order ("2026-11-27T10:00:00+00:00")."""
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ValueError("timestamps must be time-zone aware")
-    return moment.astimezone(UTC).isoformat(timespec="seconds")
-
-
-def from_utc_iso(text: str) -> datetime:
-    """A timestamp written by `utc_iso`, as an aware datetime in UTC."""
-    return datetime.fromisoformat(text).astimezone(UTC)
 
 
 def _create_owner_only(path: Path) -> None:

@@ -1,0 +1,138 @@
+"""What staff write, as the bot holds it: topics, the bot's wording and the check-in plan.
+
+Plain immutable values, built by `bot.knowledge.loader` and read everywhere else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from scheduler.planning import CheckInPlan
+
+REQUIRED_TOPICS = (
+    "redness-swelling",
+    "pain-discomfort",
+    "washing-cleansing",
+    "moisturizer-hydration",
+    "serums",
+    "actives-to-avoid",
+    "makeup",
+    "sun-protection",
+    "exercise-sweating",
+    "swimming-heat",
+    "peeling-flaking",
+    "breakouts",
+    "results-timeline",
+    "how-it-works",
+    "sessions-followup",
+    "lifestyle-diet",
+    "warning-signs",
+    "scars-pigmentation",
+    "shaving-hair-removal",
+    "touching-hygiene",
+    "other-treatments",
+    "contact-clinic",
+    "before-treatment",
+)
+"""The topic ids labelled questions refer to: every knowledge folder must have them."""
+WARNING_SIGNS = "warning-signs"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in the knowledge folder, located for the person who edits it."""
+
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+class KnowledgeError(Exception):
+    """The knowledge folder cannot be used; `problems` says every reason."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass(frozen=True)
+class DayVariant:
+    """An answer that applies from day `first` to day `last` (None: onwards)."""
+
+    first: int
+    last: int | None
+    answer: str
+
+    def covers(self, day: int) -> bool:
+        return day >= self.first and (self.last is None or day <= self.last)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One topic: how patients ask about it and what the clinic answers."""
+
+    id: str
+    title: str
+    examples: tuple[str, ...]
+    answer: str
+    keywords: tuple[str, ...] = ()
+    by_day: tuple[DayVariant, ...] = ()
+    scope: str = "aftercare"
+    source: str = ""
+
+    @property
+    def is_aftercare(self) -> bool:
+        return self.scope == "aftercare"
+
+    @property
+    def is_social(self) -> bool:
+        """Greetings, thanks, small talk: polite words that never hide a real question."""
+        return self.scope == "social"
+
+    def answer_for(self, day: int | None) -> str:
+        """The answer for a patient on `day` since treatment (None: day unknown)."""
+        if day is not None:
+            for variant in self.by_day:
+                if variant.covers(day):
+                    return variant.answer
+        return self.answer
+
+
+@dataclass(frozen=True)
+class Wording:
+    """The bot's own sentences, with the clinic's details filled in."""
+
+    texts: Mapping[str, str]
+
+    def __getitem__(self, key: str) -> str:
+        return self.texts[key]
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    """Everything staff wrote, validated and immutable."""
+
+    rules: tuple[Rule, ...]
+    wording: Wording
+    plan: CheckInPlan
+    concepts: Mapping[str, tuple[str, ...]]
+    source_dir: Path
+    _by_id: Mapping[str, Rule] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_id", {r.id: r for r in self.rules})
+
+    def rule(self, rule_id: str) -> Rule:
+        return self._by_id[rule_id]
+
+    def has_rule(self, rule_id: str) -> bool:
+        return rule_id in self._by_id
+
+    @property
+    def aftercare_rules(self) -> tuple[Rule, ...]:
+        return tuple(r for r in self.rules if r.is_aftercare)

@@ -1,0 +1,142 @@
+"""The database schema, built and evolved only by these numbered migrations.
+
+One set for the whole schema, applied in order at start-up by `bot.storage.store.Store`
+(sqlite-utils records each one applied, so each runs once per database).
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+migrations = Migrations("aftercare")
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    """Patients, their treatments and check-ins, and the logs staff read (no message text
+    except the unanswered questions, which are deliberately not linked to anyone)."""
+    db.table("patients").create(
+        {
+            "id": int,  # the Telegram user id
+            "chat_id": int,
+            "first_name": str,
+            "username": str,
+            "timezone": str,
+            "checkin_time": str,  # local "HH:MM"
+            "checkins_enabled": int,
+            "reachable": int,
+            "state": str,  # where the conversation is waiting, or NULL
+            "created_at": str,
+            "last_seen_at": str,
+        },
+        pk="id",
+        not_null=["chat_id", "timezone", "checkin_time", "created_at", "last_seen_at"],
+        defaults={"checkins_enabled": 0, "reachable": 1},
+    )
+    db.table("treatments").create(
+        {"id": int, "patient_id": int, "treated_on": str, "created_at": str},
+        pk="id",
+        not_null=["patient_id", "treated_on", "created_at"],
+        foreign_keys=[("patient_id", "patients", "id")],
+    )
+    db.table("treatments").create_index(["patient_id"])
+    db.table("questions").create(
+        {
+            "id": int,
+            "patient_id": int,
+            "asked_at": str,
+            "decision": str,
+            "rule": str,
+            "red_flag": int,
+        },
+        pk="id",
+        not_null=["patient_id", "asked_at", "decision", "red_flag"],
+        foreign_keys=[("patient_id", "patients", "id")],
+    )
+    db.table("questions").create_index(["asked_at"])
+    db.table("unanswered").create(
+        {
+            "id": int,
+            "text": str,
+            "asked_at": str,
+            "decision": str,
+            "closest_rule": str,
+            "score": float,
+        },
+        pk="id",
+        not_null=["text", "asked_at", "decision"],
+    )
+    db.table("red_flags").create(
+        {
+            "id": int,
+            "patient_id": int,
+            "day": int,
+            "sign": str,
+            "created_at": str,
+            "alerted": int,
+        },
+        pk="id",
+        not_null=["patient_id", "created_at", "alerted"],
+        foreign_keys=[("patient_id", "patients", "id")],
+    )
+    db.table("checkins").create(
+        {
+            "id": int,
+            "patient_id": int,
+            "treatment_id": int,
+            "day": int,
+            "due_at": str,
+            "status": str,  # pending, claimed, sent, skipped, cancelled or failed
+            "claimed_at": str,
+            "sent_at": str,
+            "message_id": int,
+            "attempts": int,
+            "reply": str,
+            "replied_at": str,
+        },
+        pk="id",
+        not_null=["patient_id", "treatment_id", "day", "due_at", "status", "attempts"],
+        defaults={"status": "pending", "attempts": 0},
+        foreign_keys=[("patient_id", "patients", "id"), ("treatment_id", "treatments", "id")],
+    )
+    db.table("checkins").create_index(["treatment_id", "day"], unique=True)
+    db.table("checkins").create_index(["status", "due_at"])
+    db.table("checkins").create_index(["patient_id"])
+
+
+@migrations()
+def m002_patient_channel(db: Database) -> None:
+    """Where a patient talks to us: "telegram", or "terminal" for `aftercare chat` (whose
+    check-ins are planned, for /status, but never sent)."""
+    db.table("patients").add_column("channel", str, not_null_default="telegram")
+
+
+@migrations()
+def m003_checkin_attempts(db: Database) -> None:
+    """What sending check-ins needs beyond m001.
+
+    `checkins.attempted_at`: set before Telegram is called (see `bot.storage.checkins`);
+    `checkins.note`: why a row ended as it did, for staff (never message text);
+    `patients.checkins_resumed_at`: when check-ins were last turned on, which restarts
+    the fatigue count.
+    """
+    db.table("checkins").add_column("attempted_at", str)
+    db.table("checkins").add_column("note", str)
+    db.table("patients").add_column("checkins_resumed_at", str)
+
+
+def apply_migrations(db: Database) -> None:
+    """Bring the schema up to date.
+
+    Databases made before the schema was one set recorded the check-in columns (now
+    m003) under a set of their own, "scheduler"; that record counts as m003's.
+    """
+    migrations.ensure_migrations_table(db)
+    db.execute(
+        "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
+        "SELECT 'aftercare', 'm003_checkin_attempts', applied_at FROM _sqlite_migrations "
+        "WHERE migration_set = 'scheduler' AND name = 'm001_checkin_attempts' AND NOT EXISTS "
+        "(SELECT 1 FROM _sqlite_migrations WHERE migration_set = 'aftercare' "
+        "AND name = 'm003_checkin_attempts')"
+    )
+    migrations.apply(db)

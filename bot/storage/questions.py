@@ -1,0 +1,84 @@
+"""What patients asked, as staff see it: every question counted by decision, and the
+texts the bot could not answer kept for review.
+
+Nothing here links message text to a patient: `questions` holds decisions and rule ids
+only, and `unanswered` holds texts deliberately without a patient id, so staff can
+improve the knowledge from them and they survive `/forget` without identifying anyone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from sqlite_utils import Database
+
+from bot.core.decision import Decision
+from scheduler.clock import from_utc_iso, utc_iso
+
+UnansweredDecision = Literal["fallback", "suggest"]
+
+
+@dataclass(frozen=True)
+class UnansweredQuestion:
+    """A question the bot fell back on or was unsure about, kept for staff."""
+
+    text: str
+    asked_at: datetime
+    decision: UnansweredDecision
+    closest_rule: str | None
+    score: float | None
+
+
+def record_question(
+    db: Database,
+    patient_id: int,
+    decision: Decision,
+    rule: str | None,
+    red_flag: bool,
+    now: datetime,
+) -> None:
+    """Log how a question was handled, for the stats; the question's text is not kept."""
+    # Plain SQL: this runs for every message, and sqlite-utils' insert reads the table's
+    # schema each time.
+    db.execute(
+        "INSERT INTO questions (patient_id, asked_at, decision, rule, red_flag) "
+        "VALUES (?, ?, ?, ?, ?)",
+        [patient_id, utc_iso(now), decision, rule, int(red_flag)],
+    )
+
+
+def record_unanswered(
+    db: Database,
+    text: str,
+    decision: UnansweredDecision,
+    closest_rule: str | None,
+    score: float | None,
+    now: datetime,
+) -> None:
+    """Keep a question the knowledge could not answer confidently, for staff to review.
+
+    Deliberately not linked to a patient: see the module docstring.
+    """
+    db.execute(
+        "INSERT INTO unanswered (text, asked_at, decision, closest_rule, score) "
+        "VALUES (?, ?, ?, ?, ?)",
+        [text, utc_iso(now), decision, closest_rule, score],
+    )
+
+
+def unanswered_questions(db: Database, since: datetime | None) -> list[UnansweredQuestion]:
+    """The questions kept for staff, newest first; only those asked at or after `since`."""
+    where, params = ("WHERE asked_at >= ?", [utc_iso(since)]) if since else ("", [])
+    rows = db.query(f"SELECT * FROM unanswered {where} ORDER BY asked_at DESC, id DESC", params)
+    return [
+        UnansweredQuestion(
+            text=row["text"],
+            asked_at=from_utc_iso(row["asked_at"]),
+            decision=row["decision"],
+            closest_rule=row["closest_rule"],
+            score=row["score"],
+        )
+        for row in rows
+    ]
