@@ -1,0 +1,135 @@
+"""Accuracy figures on labelled sets, as the issues define them.
+
+    python bench/accuracy.py FILE.jsonl [FILE.jsonl ...] [--knowledge FOLDER] [--misses]
+
+For topic questions: answered right at once, right at once or among the "Did you mean"
+buttons, off-topic not answered, answered confidently wrong. For warning signs: reports
+caught (recall), false alarms on look-alikes (lines with a `cause`), false alarms on every
+other calm line, and both by sign or cause. Lines may carry `day` (days since treatment).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bot.core.matching import Match, Matcher
+from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR, load_knowledge
+
+
+@dataclass(frozen=True)
+class Line:
+    question: str
+    expected: tuple[str, ...]
+    red_flag: bool
+    sign: str | None
+    cause: str | None
+    multi: bool
+    day: int | None
+
+
+def read(path: Path) -> list[Line]:
+    lines = []
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        if not raw.strip():
+            continue
+        row = json.loads(raw)
+        lines.append(
+            Line(
+                row["question"],
+                tuple(row.get("expected", [])),
+                bool(row.get("red_flag", False)),
+                row.get("sign"),
+                row.get("cause"),
+                bool(row.get("multi", False)),
+                row.get("day"),
+            )
+        )
+    return lines
+
+
+def share(hits: int, total: int) -> str:
+    return f"{100 * hits / total:5.1f}% ({hits}/{total})" if total else "  none in this file"
+
+
+Outcome = tuple[Line, Match]
+
+
+def right_at_once(line: Line, match: Match) -> bool:
+    return match.decision == "answer" and match.rule in line.expected
+
+
+def in_buttons(line: Line, match: Match) -> bool:
+    return right_at_once(line, match) or (
+        match.decision == "suggest" and bool(set(match.suggestions) & set(line.expected))
+    )
+
+
+def is_miss(line: Line, match: Match) -> bool:
+    if line.red_flag != match.red_flag:
+        return True
+    if line.red_flag:
+        return False
+    return match.rule not in line.expected if line.expected else match.rule is not None
+
+
+def report(path: Path, matcher: Matcher, show_misses: bool) -> None:
+    outcomes: list[Outcome] = [
+        (line, matcher.match(line.question, line.day)) for line in read(path)
+    ]
+    topic = [(line, m) for line, m in outcomes if line.expected and not line.red_flag]
+    off = [(line, m) for line, m in outcomes if not line.expected and not line.red_flag]
+    wrong = [
+        (line, m)
+        for line, m in topic + off
+        if m.decision == "answer" and m.rule not in line.expected and not m.red_flag
+    ]
+    reports = [(line, m) for line, m in outcomes if line.red_flag]
+    lookalikes = [(line, m) for line, m in outcomes if not line.red_flag and line.cause]
+    calm = [(line, m) for line, m in outcomes if not line.red_flag]
+    figures = [
+        ("answered right at once", sum(right_at_once(*o) for o in topic), len(topic)),
+        ("right at once or in the buttons", sum(in_buttons(*o) for o in topic), len(topic)),
+        ("off-topic not answered", sum(m.rule is None for _, m in off), len(off)),
+        ("answered confidently wrong", len(wrong), len(topic) + len(off)),
+        ("warning signs caught", sum(m.red_flag for _, m in reports), len(reports)),
+        ("false alarms on look-alikes", sum(m.red_flag for _, m in lookalikes), len(lookalikes)),
+        ("false alarms on all calm lines", sum(m.red_flag for _, m in calm), len(calm)),
+    ]
+    print(f"== {path} ({len(outcomes)} lines)")
+    for name, hits, total in figures:
+        print(f"  {name:<34}{share(hits, total)}")
+    by_sign = Counter(line.sign for line, m in reports if not m.red_flag)
+    if by_sign:
+        print("  missed by sign: " + ", ".join(f"{s} {n}" for s, n in by_sign.most_common()))
+    by_cause = Counter(line.cause for line, m in lookalikes if m.red_flag)
+    if by_cause:
+        listed = ", ".join(f"{c} {n}" for c, n in by_cause.most_common())
+        print(f"  false alarms by cause: {listed}")
+    if show_misses:
+        for line, m in outcomes:
+            if is_miss(line, m):
+                got = "RED FLAG" if m.red_flag else f"{m.decision}:{m.rule or m.intent}"
+                wanted = f"{list(line.expected)} red={line.red_flag}"
+                print(f"    - {line.question[:140]!r} expected {wanted} got {got}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("files", nargs="+", type=Path)
+    parser.add_argument("--knowledge", type=Path, default=DEFAULT_KNOWLEDGE_DIR)
+    parser.add_argument("--misses", action="store_true", help="list every miss")
+    args = parser.parse_args()
+    matcher = Matcher(load_knowledge(args.knowledge))
+    for path in args.files:
+        report(path, matcher, args.misses)
+
+
+if __name__ == "__main__":
+    main()
