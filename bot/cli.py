@@ -67,7 +67,7 @@ def run() -> None:
     environment or in a .env file in this folder. Messages sent while the bot was
     stopped are answered when it starts again.
     """
-    from bot.app import run as run_bot
+    from bot.telegram.app import run as run_bot
 
     sys.exit(run_bot())
 

@@ -1,11 +1,14 @@
 """`aftercare chat`: the same conversation in the terminal, with no token or network.
 
-The terminal is the second thin adapter around `bot.conversation` (Telegram is the
-other): each line typed becomes one event for the engine, and what comes back is printed
-as plain text. Buttons are shown as numbered choices ("[1] Today  [2] Yesterday"); typing
-the number presses the button. The patient is a fixed local user over the same SQLite
-file as the bot (AFTERCARE_DB); staff alerts are printed, not sent. Check-ins are planned
-as in the bot (so /status shows the next one) but never sent from here.
+The terminal is the second thin front end of `bot.conversation` (Telegram is the other):
+each line typed becomes one event for the engine, run in one transaction like a Telegram
+update, and what comes back is printed as plain text. Buttons are shown as numbered
+choices ("[1] Today  [2] Yesterday"); typing the number presses the button. The patient
+is a fixed local user over the same SQLite file as the bot (AFTERCARE_DB); staff alerts
+are printed, not sent. Check-ins are planned as in the bot (so /status shows the next
+one) but never sent from here.
+
+It reads standard input on the main thread, so Ctrl+C ends it at once.
 """
 
 from __future__ import annotations
@@ -15,13 +18,12 @@ import getpass
 import os
 import sys
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TextIO
 
-from bot.config import ConfigError, Settings, load_settings
-from bot.conversation import Conversation
-from bot.knowledge.holder import open_knowledge
-from bot.replies import (
+from bot.compose import Product, compose, utc_now
+from bot.config import ConfigError, load_settings
+from bot.conversation.events import (
     Button,
     ButtonPress,
     Command,
@@ -31,12 +33,14 @@ from bot.replies import (
     Reply,
     Sender,
     StaffAlert,
-    plain_text,
+    StaffJob,
+    Toast,
     read_message,
 )
+from bot.conversation.staff import run_staff_job
+from bot.conversation.wording import plain_text
+from bot.knowledge.holder import open_knowledge
 from bot.storage import patients
-from bot.storage.store import Store
-from scheduler.hooks import SchedulerHooks
 
 LOCAL_USER_ID = 1
 """The terminal's patient: no Telegram account has id 1."""
@@ -55,12 +59,12 @@ class TerminalChat:
 
     def __init__(
         self,
-        conversation: Conversation,
+        product: Product,
         sender: Sender,
         output: TextIO,
         clock: Callable[[], datetime],
     ) -> None:
-        self.conversation = conversation
+        self.product = product
         self.sender = sender
         self.output = output
         self.clock = clock
@@ -73,11 +77,15 @@ class TerminalChat:
             return ButtonPress(self.buttons[int(choice) - 1].data)
         return read_message(line)
 
-    async def say(self, line: str) -> None:
-        await self.send(self.event_for(line))
+    def say(self, line: str) -> None:
+        self.send(self.event_for(line))
 
-    async def send(self, event: Incoming) -> None:
-        for item in await self.conversation.handle(self.sender, event, self.clock()):
+    def send(self, event: Incoming) -> None:
+        product = self.product
+        outgoing = product.store.run_sync(
+            product.conversation.handle, self.sender, event, self.clock()
+        )
+        for item in outgoing:
             self.show(item)
 
     def show(self, item: Outgoing) -> None:
@@ -85,6 +93,12 @@ class TerminalChat:
             self.buttons = []
         elif isinstance(item, StaffAlert):
             self._print(f"[to staff] {plain_text(item.text)}")
+        elif isinstance(item, Toast):
+            self._print(f"({item.text})")
+        elif isinstance(item, StaffJob):
+            product = self.product
+            job = run_staff_job(item, product.store, product.knowledge, self.clock())
+            self._print(plain_text(asyncio.run(job)))
         elif isinstance(item, Reply):
             text = plain_text(item.text)
             if item.buttons:
@@ -102,33 +116,32 @@ class TerminalChat:
         self.output.flush()
 
 
-async def converse(
-    conversation: Conversation,
+def converse(
+    product: Product,
     input_stream: TextIO,
     output: TextIO,
     name: str,
-    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    clock: Callable[[], datetime] = utc_now,
 ) -> None:
     """Read lines until end of input or /quit; a new local patient starts with /start."""
     chat = TerminalChat(
-        conversation,
+        product,
         Sender(LOCAL_USER_ID, LOCAL_USER_ID, name, channel=patients.TERMINAL),
         output,
         clock,
     )
     output.write(GREETING.format(name=name))
-    known = await conversation.store.run(patients.get_patient, LOCAL_USER_ID)
-    if known is None:
-        await chat.send(Command("start"))
+    if product.store.run_sync(patients.get_patient, LOCAL_USER_ID) is None:
+        chat.send(Command("start"))
     interactive = input_stream.isatty()
     while True:
         if interactive:
             output.write("you: ")
             output.flush()
-        line = await asyncio.to_thread(input_stream.readline)
+        line = input_stream.readline()
         if not line or line.strip().lower() in QUIT:
             return
-        await chat.say(line.rstrip("\n"))
+        chat.say(line.rstrip("\n"))
 
 
 def local_name() -> str:
@@ -144,18 +157,18 @@ def chat(input_stream: TextIO | None = None, output: TextIO | None = None) -> in
     input_stream = input_stream or sys.stdin
     output = output or sys.stdout
     try:
-        settings: Settings = load_settings()
+        settings = load_settings()
     except ConfigError as error:
         print(error, file=sys.stderr)
         return EXIT_CONFIG
     knowledge = open_knowledge(settings.knowledge_dir)
     if knowledge is None:
         return EXIT_KNOWLEDGE
-    with Store(settings.db_path) as store:
-        # Planned like the bot's, so /status is true; sending is the Telegram bot's job.
-        conversation = Conversation(store, knowledge, settings, SchedulerHooks(store, knowledge))
-        try:
-            asyncio.run(converse(conversation, input_stream, output, local_name()))
-        except KeyboardInterrupt:
-            output.write("\n")
+    product = compose(settings, knowledge)
+    try:
+        converse(product, input_stream, output, local_name())
+    except KeyboardInterrupt:
+        output.write("\n")
+    finally:
+        product.close()
     return 0

@@ -1,15 +1,29 @@
-"""Shared fixtures: a small knowledge folder written for tests, so that what the bot says
-in a test does not move when staff improve the real knowledge."""
+"""Shared fixtures: a small knowledge folder written for tests (so that what the bot says in
+a test does not move when staff improve the real knowledge), a store, a clock, the fake
+Bot API and a running bot."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
+from fake_bot_api import FakeBotApi, Json
+from telegram import Update
 
+from bot.compose import Product, compose, utc_now
+from bot.config import Settings
+from bot.knowledge.holder import KnowledgeHolder
 from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR
 from bot.knowledge.model import REQUIRED_TOPICS
+from bot.storage import patients
+from bot.storage.store import Store
+from bot.telegram.app import TelegramApplication, TelegramBot, build_application
+from bot.telegram.delivery import SendLimits
 
 SMALL_TOPICS: dict[str, tuple[str, list[str]]] = {
     "makeup": (
@@ -117,3 +131,150 @@ def _write_yaml(path: Path, content: object) -> None:
 def small_knowledge(tmp_path: Path) -> Path:
     """A small test knowledge folder (see `write_small_knowledge`)."""
     return write_small_knowledge(tmp_path / "knowledge")
+
+
+# --- shared fixtures: a store, a clock, the fake Bot API and a running bot -----------------
+
+TOKEN = "123456:SECRET-TEST-TOKEN"
+BASE_URL = "http://fake-telegram.invalid/bot"
+ANNA = 918273645
+BEN = 564738291
+STAFF = 42
+STAFF_CHAT = -1001234
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    """A fresh database, migrated, in a temporary folder."""
+    with Store(tmp_path / "aftercare.db") as opened:
+        yield opened
+
+
+class Clock:
+    """A wall clock turned by hand (every decision reads it; nothing sleeps for real)."""
+
+    def __init__(self, start: datetime) -> None:
+        self.wall = start
+
+    def now(self) -> datetime:
+        return self.wall
+
+    def set(self, moment: datetime) -> None:
+        self.wall = moment
+
+    def advance(self, **delta: float) -> None:
+        self.wall += timedelta(**delta)
+
+
+def unlimited() -> SendLimits:
+    """Telegram's limits lifted, so tests don't wait a second between two messages."""
+    return SendLimits(overall_per_second=100_000, private_burst=100_000, group_per_minute=100_000)
+
+
+def settings_for(tmp_path: Path, knowledge: Path, **changes: Any) -> Settings:
+    settings = Settings(
+        telegram_bot_token=TOKEN,
+        telegram_api_base_url=BASE_URL,
+        db_path=tmp_path / "aftercare.db",
+        knowledge_dir=knowledge,
+        staff_ids=frozenset({STAFF}),
+        staff_chat_id=STAFF_CHAT,
+    )
+    return replace(settings, **changes)
+
+
+@dataclass
+class RunningBot:
+    """`aftercare run` wired as in production (python-telegram-bot's real Application,
+    the inbox processor, the outbox sender) over the fake Bot API. Updates go in through
+    the inbox as polling stores them; `receive` returns once everything they caused has
+    been sent. The periodic loops (polling, check-in dispatch) are not started: a test
+    runs them when it wants (`tick`), with its own clock."""
+
+    telegram: TelegramBot
+    api: FakeBotApi
+    product: Product
+
+    @property
+    def application(self) -> TelegramApplication:
+        return self.telegram.application
+
+    @property
+    def store(self) -> Store:
+        return self.product.store
+
+    async def receive(self, update: Json) -> list[str]:
+        """Process one update; the texts the bot sent because of it, to anyone."""
+        before = len(self.api.sent())
+        stored = Update.de_json(update, self.application.bot)
+        assert stored is not None
+        await self.telegram.poller.store_batch([stored])
+        await self.settle()
+        return [str(sent["text"]) for sent in self.api.sent()[before:]]
+
+    async def settle(self) -> None:
+        """Wait until every update is processed and every message that can go is sent."""
+        await self.telegram.processor.wait_idle()
+        await self.telegram.delivery.drain()
+
+    async def text(self, text: str, user: int = ANNA, **kwargs: Any) -> list[str]:
+        return await self.receive(self.api.text_update(user, text, **kwargs))
+
+    async def press(self, data: str, user: int = ANNA, **kwargs: Any) -> list[str]:
+        return await self.receive(self.api.button_update(user, data, **kwargs))
+
+    async def onboard(self, user: int = ANNA, when: str = "3 days ago", **kwargs: Any) -> None:
+        await self.text("/start", user, **kwargs)
+        await self.text(when, user, **kwargs)
+        await self.press("checkins:yes", user, **kwargs)
+
+    async def tick(self) -> list[str]:
+        """One look at the due check-ins, as the periodic loop does; the texts it sent."""
+        before = len(self.api.sent())
+        await self.telegram.dispatch_checkins()
+        await self.settle()
+        return [str(sent["text"]) for sent in self.api.sent()[before:]]
+
+    def patient(self, user: int = ANNA) -> patients.Patient | None:
+        return self.store.run_sync(patients.get_patient, user)
+
+    async def stop(self) -> None:
+        await self.telegram.stop()
+        self.product.close()
+
+
+async def start_bot(
+    settings: Settings,
+    api: FakeBotApi,
+    clock: Callable[[], datetime] = utc_now,
+    limits: SendLimits | None = None,
+    watch_knowledge: bool = False,
+) -> RunningBot:
+    """A bot started as `aftercare run` starts it, minus the periodic loops (the
+    knowledge watcher, if asked for, is polled by the test)."""
+    product = compose(settings, KnowledgeHolder(settings.knowledge_dir), clock=clock)
+    application = build_application(
+        TOKEN,
+        settings.telegram_api_base_url,
+        request=api.request(),
+        get_updates_request=api.request(),
+    )
+    telegram = TelegramBot(
+        product, application, limits=limits or unlimited(), watch_knowledge=watch_knowledge
+    )
+    await telegram.start(loops=False)
+    return RunningBot(telegram, api, product)
+
+
+@pytest.fixture
+def api() -> FakeBotApi:
+    fake = FakeBotApi()
+    fake.chat(STAFF_CHAT, "supergroup", "Clinic staff")
+    return fake
+
+
+@pytest.fixture
+async def bot(tmp_path: Path, small_knowledge: Path, api: FakeBotApi) -> AsyncIterator[RunningBot]:
+    running = await start_bot(settings_for(tmp_path, small_knowledge), api)
+    yield running
+    await running.stop()

@@ -1,14 +1,13 @@
-"""Check-ins end to end: the real `Application` built by `bot.app` with the scheduler wired
-in, talking to the fake Bot API, with the clock turned by hand.
+"""Check-ins end to end: `aftercare run`'s wiring (python-telegram-bot's real Application,
+the inbox, the outbox and its sender), talking to the fake Bot API, with the clock turned
+by hand.
 
 Nothing sleeps for real. The bot reads the wall clock of `Clock` (patients in Berlin, an
-hour ahead of UTC in November); the rate limiter spaces sends on its monotonic clock. The
-job queue is not started: a test runs its jobs when it wants them to run, the one-off
-"dispatch now" jobs that a change asks for (`dispatch_now_jobs`) or the periodic one
-(`tick`).
+hour ahead of UTC in November). The periodic loops are not started: a test runs the
+dispatch when it wants it (`tick`), or the one a change asked for (`dispatch_now_jobs`).
 
 Day 0 is the reply to the treatment date: "today" is answered with day 0's message, and
-the day-0 check-in is then not sent as well (`scheduler.service.treatment_date_given`).
+the day-0 check-in is then not sent as well (`checkin_plans.treatment_date_given`).
 """
 
 from __future__ import annotations
@@ -19,28 +18,16 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import WORDING
+from conftest import ANNA, STAFF_CHAT, WORDING, Clock, RunningBot, settings_for, start_bot
 from fake_bot_api import FakeBotApi, Json
-from telegram.ext import JobQueue
 
-from bot.app import TelegramApplication, build_application
 from bot.config import Settings
-from bot.conversation import Conversation
-from bot.knowledge.holder import KnowledgeHolder
 from bot.storage import patients
 from bot.storage.store import Store
-from scheduler.dispatch import RateLimiter
-from scheduler.hooks import SchedulerHooks
-from scheduler.telegram_adapter import JOB_NAME
 
-TOKEN = "123456:SECRET-TEST-TOKEN"
-BASE_URL = "http://fake-telegram.invalid/bot"
-ANNA = 918273645
-STAFF_CHAT = -1001234
 BERLIN = ZoneInfo("Europe/Berlin")
 DAY_0 = datetime(2026, 11, 27, 9, 0, tzinfo=BERLIN)  # a Friday
 DAY_1 = datetime(2026, 11, 28, 10, 0, tzinfo=BERLIN)
@@ -51,46 +38,26 @@ DAY_3_CHECK_IN = "Day 3 note. Some flaking is normal; don't pick. How is your sk
 DISPATCH_SECONDS = 60.0
 
 
-class Clock:
-    """The bot's wall clock and the rate limiter's monotonic one, moved together by hand."""
-
-    def __init__(self, start: datetime) -> None:
-        self.wall = start
-        self.mono = 0.0
-
-    def now(self) -> datetime:
-        return self.wall
-
-    def monotonic(self) -> float:
-        return self.mono
-
-    def set(self, moment: datetime) -> None:
-        self.mono += max(0.0, (moment - self.wall).total_seconds())
-        self.wall = moment
-
-    async def sleep(self, seconds: float) -> None:
-        self.set(self.wall + timedelta(seconds=seconds))
-        await asyncio.sleep(0)
-
-
 @dataclass
 class Bot:
-    """The application under test with its database, the fake Telegram and the clock."""
+    """The running bot, with the clock it reads and Anna's check-ins at hand."""
 
-    application: TelegramApplication
-    api: FakeBotApi
-    store: Store
+    running: RunningBot
     clock: Clock
 
-    async def receive(self, update: Json) -> list[str]:
-        """Process one update; the texts sent to anyone because of it."""
-        return await self.api.deliver(self.application, update)
+    @property
+    def api(self) -> FakeBotApi:
+        return self.running.api
+
+    @property
+    def store(self) -> Store:
+        return self.running.store
 
     async def text(self, text: str) -> list[str]:
-        return await self.receive(self.api.text_update(ANNA, text, username="anna_k"))
+        return await self.running.text(text, username="anna_k")
 
     async def press(self, data: str) -> list[str]:
-        return await self.receive(self.api.button_update(ANNA, data, username="anna_k"))
+        return await self.running.press(data, username="anna_k")
 
     async def onboard(self, when: str = "today", checkins: bool = True) -> None:
         await self.text("/start")
@@ -99,23 +66,19 @@ class Bot:
         await self.dispatch_now_jobs()
 
     async def dispatch_now_jobs(self) -> list[str]:
-        """Run the one-off dispatches that changes asked for, as the job queue would at
-        once; the texts they sent."""
-        before = len(self.api.sent())
-        for job in self.jobs.jobs():
-            if job.name != JOB_NAME:
-                await job.run(self.application)
-                job.schedule_removal()
-        return [str(sent["text"]) for sent in self.api.sent()[before:]]
+        """The dispatch a change asked for (a check-in due right away), as the bot's loop
+        runs it at once; the texts it sent."""
+        due = self.running.telegram.checkins_due
+        if not due.is_set():
+            return []
+        due.clear()
+        return await self.running.tick()
 
     async def tick(self, at: datetime | None = None) -> list[str]:
-        """Run the periodic dispatch job (at `at`, if given); the texts it sent."""
+        """The periodic dispatch (at `at`, if given); the texts it sent."""
         if at is not None:
             self.clock.set(at)
-        before = len(self.api.sent())
-        (periodic,) = self.jobs.get_jobs_by_name(JOB_NAME)
-        await periodic.run(self.application)
-        return [str(sent["text"]) for sent in self.api.sent()[before:]]
+        return await self.running.tick()
 
     def statuses(self) -> dict[int, str]:
         """Anna's check-ins: day -> status, for the newest treatment."""
@@ -137,58 +100,27 @@ class Bot:
         assert sent is not None
         return sent
 
-    @property
-    def jobs(self) -> JobQueue[Any]:
-        assert self.application.job_queue is not None
-        return self.application.job_queue
-
     async def stop(self) -> None:
-        await self.application.shutdown()
-        self.store.close()
+        await self.running.stop()
 
 
-def settings_for(tmp_path: Path, knowledge: Path) -> Settings:
-    return Settings(
-        telegram_bot_token=TOKEN,
-        telegram_api_base_url=BASE_URL,
-        db_path=tmp_path / "aftercare.db",
-        knowledge_dir=knowledge,
+def berlin_settings(tmp_path: Path, knowledge: Path) -> Settings:
+    return settings_for(
+        tmp_path,
+        knowledge,
         timezone=BERLIN,
         dispatch_seconds=DISPATCH_SECONDS,
-        staff_chat_id=STAFF_CHAT,
+        staff_ids=frozenset(),
     )
 
 
-async def start_bot(settings: Settings, api: FakeBotApi, clock: Clock) -> Bot:
-    """Build the bot as `aftercare run` does, then start it up to its first poll."""
-    store = Store(settings.db_path)
-    knowledge = KnowledgeHolder(settings.knowledge_dir)
-    conversation = Conversation(store, knowledge, settings, SchedulerHooks(store, knowledge))
-    application = build_application(
-        settings,
-        conversation,
-        store,
-        request=api.request(),
-        get_updates_request=api.request(),
-        clock=clock.now,
-        limiter=RateLimiter(clock=clock.monotonic, sleep=clock.sleep),
-    )
-    await application.initialize()
-    assert application.post_init is not None
-    await application.post_init(application)
-    return Bot(application, api, store, clock)
-
-
-@pytest.fixture
-def api() -> FakeBotApi:
-    fake = FakeBotApi()
-    fake.chat(STAFF_CHAT, "supergroup", "Clinic staff")
-    return fake
+async def start(settings: Settings, api: FakeBotApi, clock: Clock) -> Bot:
+    return Bot(await start_bot(settings, api, clock=clock.now), clock)
 
 
 @pytest.fixture
 async def bot(tmp_path: Path, small_knowledge: Path, api: FakeBotApi) -> AsyncIterator[Bot]:
-    running = await start_bot(settings_for(tmp_path, small_knowledge), api, Clock(DAY_0))
+    running = await start(berlin_settings(tmp_path, small_knowledge), api, Clock(DAY_0))
     yield running
     await running.stop()
 
@@ -206,9 +138,25 @@ def labels(sent: Json) -> list[str]:
 # --- wiring -----------------------------------------------------------------------------
 
 
-async def test_start_up_schedules_one_dispatch_job_every_dispatch_seconds(bot: Bot) -> None:
-    (job,) = bot.jobs.get_jobs_by_name(JOB_NAME)
-    assert job.job.trigger.interval == timedelta(seconds=DISPATCH_SECONDS)
+async def test_the_running_bot_looks_for_due_check_ins_every_dispatch_seconds(
+    tmp_path: Path, small_knowledge: Path, api: FakeBotApi
+) -> None:
+    clock = Clock(DAY_0)
+    settings = berlin_settings(tmp_path, small_knowledge)
+    bot = await start(settings, api, clock)
+    await bot.onboard()
+    await bot.stop()
+    clock.set(DAY_1)
+    fast = settings_for(tmp_path, small_knowledge, timezone=BERLIN, dispatch_seconds=0.05)
+    running = await start_bot(fast, api, clock=clock.now)
+    running.telegram.poller.poll_timeout = 0
+    loops = asyncio.create_task(running.telegram.dispatch_forever())
+    try:
+        await api.wait_for_messages(ANNA, len(api.texts(ANNA)) + 1)
+    finally:
+        loops.cancel()
+        await running.stop()
+    assert api.texts(ANNA)[-1] == DAY_1_CHECK_IN
 
 
 # --- day 0 ------------------------------------------------------------------------------
@@ -364,14 +312,14 @@ async def test_status_shows_the_next_check_in_in_the_patients_local_time(bot: Bo
 async def test_a_restart_on_the_same_database_sends_nothing_twice(
     tmp_path: Path, small_knowledge: Path, api: FakeBotApi
 ) -> None:
-    settings = settings_for(tmp_path, small_knowledge)
+    settings = berlin_settings(tmp_path, small_knowledge)
     clock = Clock(DAY_0)
-    first = await start_bot(settings, api, clock)
+    first = await start(settings, api, clock)
     await first.onboard()
     assert await first.tick(DAY_1) == [DAY_1_CHECK_IN]
     await first.stop()
 
-    second = await start_bot(settings, api, clock)
+    second = await start(settings, api, clock)
     try:
         assert await second.tick(DAY_1 + timedelta(minutes=1)) == []
         assert await second.tick(DAY_3) == [DAY_3_CHECK_IN]
@@ -385,14 +333,14 @@ async def test_a_restart_on_the_same_database_sends_nothing_twice(
 async def test_a_check_in_due_while_the_bot_was_down_goes_out_once_after_the_restart(
     tmp_path: Path, small_knowledge: Path, api: FakeBotApi
 ) -> None:
-    settings = settings_for(tmp_path, small_knowledge)
+    settings = berlin_settings(tmp_path, small_knowledge)
     clock = Clock(DAY_0)
-    first = await start_bot(settings, api, clock)
+    first = await start(settings, api, clock)
     await first.onboard()
     await first.stop()
 
     clock.set(DAY_1 + timedelta(hours=3))
-    second = await start_bot(settings, api, clock)
+    second = await start(settings, api, clock)
     try:
         assert await second.tick() == [DAY_1_CHECK_IN]
         assert await second.tick() == []

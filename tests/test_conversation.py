@@ -4,35 +4,39 @@ stored, and what the scheduler and staff hear about."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from conftest import GREETING_ANSWER, MAKEUP_DAY_0_1, MAKEUP_DAY_2_ON, WORDING
+from sqlite_utils import Database
 
-from bot.checkin_hooks import CheckInAnswer, NoCheckIns
 from bot.config import Settings
-from bot.conversation import Conversation
-from bot.core.matching import Matcher
-from bot.knowledge.holder import KnowledgeHolder
-from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR, load_knowledge
-from bot.replies import (
+from bot.conversation.checkin_hooks import CheckInAnswer, NoCheckIns
+from bot.conversation.events import (
     Button,
     ButtonPress,
     Command,
+    Incoming,
     NonText,
     Outgoing,
     RemoveButtons,
     Reply,
     Sender,
     StaffAlert,
+    StaffJob,
     Text,
-    day_note,
     read_message,
 )
+from bot.conversation.router import Conversation
+from bot.conversation.staff import run_staff_job
+from bot.conversation.states import State
+from bot.conversation.wording import day_note
+from bot.core.matching import Matcher
+from bot.knowledge.holder import KnowledgeHolder
+from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR, load_knowledge
 from bot.storage import patients, questions
 from bot.storage.store import Store
 
@@ -51,33 +55,34 @@ class RecordingHooks(NoCheckIns):
         self.next_due: datetime | None = None
         self.button_answer = CheckInAnswer()
 
-    async def treatment_changed(self, patient_id: int, now: datetime) -> None:
+    def treatment_changed(
+        self, db: Database, patient_id: int, shown_day: int | None, now: datetime
+    ) -> bool:
         self.calls.append(("treatment_changed", patient_id))
+        return False
 
-    async def opted_in(self, patient_id: int, now: datetime) -> None:
+    def opted_in(self, db: Database, patient_id: int, now: datetime) -> bool:
         self.calls.append(("opted_in", patient_id))
+        return False
 
-    async def opted_out(self, patient_id: int, now: datetime) -> None:
+    def opted_out(self, db: Database, patient_id: int, now: datetime) -> None:
         self.calls.append(("opted_out", patient_id))
 
-    async def schedule_changed(self, patient_id: int, now: datetime) -> None:
+    def schedule_changed(self, db: Database, patient_id: int, now: datetime) -> bool:
         self.calls.append(("schedule_changed", patient_id))
+        return False
 
-    async def patient_forgotten(self, patient_id: int) -> None:
+    def patient_forgotten(self, db: Database, patient_id: int) -> None:
         self.calls.append(("patient_forgotten", patient_id))
 
-    async def next_check_in(self, patient_id: int, now: datetime) -> datetime | None:
+    def next_check_in(self, db: Database, patient_id: int, now: datetime) -> datetime | None:
         return self.next_due
 
-    async def check_in_button(self, patient_id: int, data: str, now: datetime) -> CheckInAnswer:
+    def check_in_button(
+        self, db: Database, patient_id: int, data: str, now: datetime
+    ) -> CheckInAnswer:
         self.calls.append((f"button {data}", patient_id))
         return self.button_answer
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with Store(tmp_path / "aftercare.db") as opened:
-        yield opened
 
 
 @pytest.fixture
@@ -95,24 +100,49 @@ def hooks() -> RecordingHooks:
     return RecordingHooks()
 
 
+@dataclass
+class Engine:
+    """The conversation engine with the database its turns run in, one transaction each."""
+
+    conversation: Conversation
+    store: Store
+
+    @property
+    def knowledge(self) -> KnowledgeHolder:
+        return self.conversation.knowledge
+
+    async def handle(self, sender: Sender, event: Incoming, now: datetime) -> list[Outgoing]:
+        """One turn; a staff command's report is worked out as the front ends do it."""
+        outgoing = await self.store.run(self.conversation.handle, sender, event, now)
+        answered: list[Outgoing] = []
+        for item in outgoing:
+            if isinstance(item, StaffJob):
+                text = await run_staff_job(item, self.store, self.knowledge, now)
+                answered.append(Reply(text))
+            else:
+                answered.append(item)
+        return answered
+
+
 @pytest.fixture
-def engine(store: Store, settings: Settings, hooks: RecordingHooks) -> Conversation:
-    return Conversation(store, KnowledgeHolder(settings.knowledge_dir), settings, hooks)
+def engine(store: Store, settings: Settings, hooks: RecordingHooks) -> Engine:
+    conversation = Conversation(KnowledgeHolder(settings.knowledge_dir), settings, hooks)
+    return Engine(conversation, store)
 
 
 async def say(
-    engine: Conversation, text: str, sender: Sender = ANNA, now: datetime = NOW
+    engine: Engine, text: str, sender: Sender = ANNA, now: datetime = NOW
 ) -> list[Outgoing]:
     return await engine.handle(sender, read_message(text), now)
 
 
 async def press(
-    engine: Conversation, data: str, sender: Sender = ANNA, now: datetime = NOW
+    engine: Engine, data: str, sender: Sender = ANNA, now: datetime = NOW
 ) -> list[Outgoing]:
     return await engine.handle(sender, ButtonPress(data), now)
 
 
-async def onboard(engine: Conversation, when: str = "3 days ago", checkins: bool = True) -> None:
+async def onboard(engine: Engine, when: str = "3 days ago", checkins: bool = True) -> None:
     await say(engine, "/start")
     await say(engine, when)
     await press(engine, "checkins:yes" if checkins else "checkins:no")
@@ -136,7 +166,7 @@ def patient(store: Store, sender: Sender = ANNA) -> patients.Patient:
 
 
 async def test_start_welcomes_with_a_disclaimer_and_asks_the_date_with_two_buttons(
-    engine: Conversation,
+    engine: Engine,
 ) -> None:
     sent = await say(engine, "/start")
     assert "aftercare assistant of Test Clinic" in texts(sent)[0]
@@ -146,7 +176,7 @@ async def test_start_welcomes_with_a_disclaimer_and_asks_the_date_with_two_butto
 
 
 async def test_a_date_typed_in_words_gives_the_day_the_note_and_the_check_in_offer(
-    engine: Conversation,
+    engine: Engine,
 ) -> None:
     await say(engine, "/start")
     sent = await say(engine, "3 days ago")
@@ -169,7 +199,7 @@ async def test_a_date_typed_in_words_gives_the_day_the_note_and_the_check_in_off
     ],
 )
 async def test_every_date_form_of_the_contract_is_understood(
-    engine: Conversation, store: Store, typed: str, treated_on: date
+    engine: Engine, store: Store, typed: str, treated_on: date
 ) -> None:
     await say(engine, "/start")
     await say(engine, typed)
@@ -177,7 +207,7 @@ async def test_every_date_form_of_the_contract_is_understood(
 
 
 async def test_the_today_button_takes_the_patients_local_date_and_removes_the_buttons(
-    engine: Conversation, store: Store
+    engine: Engine, store: Store
 ) -> None:
     await say(engine, "/start")
     await say(engine, "/timezone Pacific/Auckland")
@@ -196,38 +226,38 @@ async def test_the_today_button_takes_the_patients_local_date_and_removes_the_bu
     ],
 )
 async def test_an_impossible_future_or_old_date_is_explained_and_asked_again(
-    engine: Conversation, store: Store, typed: str, explained: str
+    engine: Engine, store: Store, typed: str, explained: str
 ) -> None:
     await say(engine, "/start")
     sent = await say(engine, typed)
     assert explained in texts(sent)[0]
     assert [b.data for b in buttons(sent)] == ["date:today", "date:yesterday"]
     assert patient(store).treated_on is None
-    assert patient(store).state == patients.AWAITING_DATE
+    assert patient(store).state == State.AWAITING_DATE
 
 
 async def test_numeric_dates_are_read_month_first_when_configured(
     store: Store, settings: Settings
 ) -> None:
     american = replace(settings, date_order="MDY")
-    engine = Conversation(store, KnowledgeHolder(settings.knowledge_dir), american)
+    engine = Engine(Conversation(KnowledgeHolder(settings.knowledge_dir), american), store)
     await say(engine, "/start")
     await say(engine, "11/20")
     assert patient(store).treated_on == date(2026, 11, 20)
 
 
 async def test_a_real_question_while_the_date_is_awaited_is_answered_then_the_date_asked(
-    engine: Conversation, store: Store
+    engine: Engine, store: Store
 ) -> None:
     await say(engine, "/start")
     sent = await say(engine, "can i wear makeup tomorrow")
     assert texts(sent)[0].startswith("Makeup:")
     assert "when was your treatment?" in texts(sent)[1]
-    assert patient(store).state == patients.AWAITING_DATE
+    assert patient(store).state == State.AWAITING_DATE
 
 
 async def test_yes_please_turns_check_ins_on_and_tells_the_scheduler(
-    engine: Conversation, store: Store, hooks: RecordingHooks
+    engine: Engine, store: Store, hooks: RecordingHooks
 ) -> None:
     await say(engine, "/start")
     await say(engine, "3 days ago")
@@ -240,9 +270,7 @@ async def test_yes_please_turns_check_ins_on_and_tells_the_scheduler(
     assert hooks.calls == [("treatment_changed", ANNA.user_id), ("opted_in", ANNA.user_id)]
 
 
-async def test_typing_yes_to_the_offer_works_like_the_button(
-    engine: Conversation, store: Store
-) -> None:
+async def test_typing_yes_to_the_offer_works_like_the_button(engine: Engine, store: Store) -> None:
     await say(engine, "/start")
     await say(engine, "yesterday")
     await say(engine, "Yes!")
@@ -251,24 +279,22 @@ async def test_typing_yes_to_the_offer_works_like_the_button(
 
 
 async def test_no_thanks_leaves_check_ins_off(
-    engine: Conversation, store: Store, hooks: RecordingHooks
+    engine: Engine, store: Store, hooks: RecordingHooks
 ) -> None:
     await onboard(engine, checkins=False)
     assert not patient(store).checkins_enabled
     assert ("opted_out", ANNA.user_id) in hooks.calls
 
 
-async def test_checkins_on_before_any_date_asks_for_the_date(
-    engine: Conversation, store: Store
-) -> None:
+async def test_checkins_on_before_any_date_asks_for_the_date(engine: Engine, store: Store) -> None:
     sent = await say(engine, "/checkins on")
     assert patient(store).checkins_enabled
-    assert patient(store).state == patients.AWAITING_DATE
+    assert patient(store).state == State.AWAITING_DATE
     assert [b.data for b in buttons(sent)] == ["date:today", "date:yesterday"]
 
 
 async def test_checkins_off_by_command_tells_the_scheduler(
-    engine: Conversation, store: Store, hooks: RecordingHooks
+    engine: Engine, store: Store, hooks: RecordingHooks
 ) -> None:
     await onboard(engine)
     await say(engine, "/checkins off")
@@ -277,7 +303,7 @@ async def test_checkins_off_by_command_tells_the_scheduler(
 
 
 async def test_a_new_treatment_date_restarts_the_check_ins_without_asking_again(
-    engine: Conversation, store: Store, hooks: RecordingHooks
+    engine: Engine, store: Store, hooks: RecordingHooks
 ) -> None:
     await onboard(engine)
     sent = await say(engine, "/treatment yesterday")
@@ -288,7 +314,7 @@ async def test_a_new_treatment_date_restarts_the_check_ins_without_asking_again(
     assert hooks.calls[-1] == ("treatment_changed", ANNA.user_id)
 
 
-async def test_treatment_without_a_date_asks_for_one(engine: Conversation, store: Store) -> None:
+async def test_treatment_without_a_date_asks_for_one(engine: Engine, store: Store) -> None:
     await onboard(engine)
     await say(engine, "/treatment")
     await say(engine, "today")
@@ -299,7 +325,7 @@ async def test_treatment_without_a_date_asks_for_one(engine: Conversation, store
 
 
 async def test_a_confident_answer_depends_on_the_day_since_treatment(
-    engine: Conversation,
+    engine: Engine,
 ) -> None:
     await onboard(engine, "today")
     assert texts(await say(engine, "can i wear makeup tomorrow")) == [MAKEUP_DAY_0_1]
@@ -307,7 +333,7 @@ async def test_a_confident_answer_depends_on_the_day_since_treatment(
     assert texts(await say(engine, "can i wear makeup tomorrow", now=later)) == [MAKEUP_DAY_2_ON]
 
 
-async def test_the_reply_is_the_answer_aftercare_ask_gives(engine: Conversation) -> None:
+async def test_the_reply_is_the_answer_aftercare_ask_gives(engine: Engine) -> None:
     await onboard(engine)
     question = "can i exercise or swim"
     expected = Matcher(engine.knowledge.current.base).match(question, 3).answer
@@ -315,7 +341,7 @@ async def test_the_reply_is_the_answer_aftercare_ask_gives(engine: Conversation)
 
 
 async def test_an_unsure_match_asks_did_you_mean_with_topic_buttons(
-    engine: Conversation, store: Store
+    engine: Engine, store: Store
 ) -> None:
     await onboard(engine)
     sent = await say(engine, "can i exercise or swim")
@@ -328,14 +354,14 @@ async def test_an_unsure_match_asks_did_you_mean_with_topic_buttons(
 
 
 async def test_pressing_a_suggested_topic_gives_its_answer_for_the_patients_day(
-    engine: Conversation,
+    engine: Engine,
 ) -> None:
     await onboard(engine, "today")
     assert texts(await press(engine, "topic:makeup")) == [MAKEUP_DAY_0_1]
 
 
 async def test_no_match_gets_the_fallback_and_keeps_the_question_for_staff_without_a_name(
-    engine: Conversation, store: Store
+    engine: Engine, store: Store
 ) -> None:
     await onboard(engine)
     sent = await say(engine, "what is the capital of peru")
@@ -347,7 +373,7 @@ async def test_no_match_gets_the_fallback_and_keeps_the_question_for_staff_witho
 
 
 async def test_a_greeting_gets_a_friendly_answer_and_is_not_kept_as_unanswered(
-    engine: Conversation, store: Store
+    engine: Engine, store: Store
 ) -> None:
     await onboard(engine)
     assert texts(await say(engine, "hello")) == [GREETING_ANSWER]
@@ -355,7 +381,7 @@ async def test_a_greeting_gets_a_friendly_answer_and_is_not_kept_as_unanswered(
 
 
 async def test_every_question_is_counted_but_its_text_is_not_linked_to_the_patient(
-    engine: Conversation, store: Store
+    engine: Engine, store: Store
 ) -> None:
     await onboard(engine)
     await say(engine, "can i wear makeup tomorrow")
@@ -366,20 +392,20 @@ async def test_every_question_is_counted_but_its_text_is_not_linked_to_the_patie
     assert "makeup tomorrow" not in str(rows)
 
 
-async def test_an_empty_message_gets_a_gentle_prompt(engine: Conversation) -> None:
+async def test_an_empty_message_gets_a_gentle_prompt(engine: Engine) -> None:
     sent = await engine.handle(ANNA, Text("   "), NOW)
     assert texts(sent) == [
         "That message looks empty. Type your question in your own words, or /help."
     ]
 
 
-async def test_a_5000_character_message_is_answered_once(engine: Conversation) -> None:
+async def test_a_5000_character_message_is_answered_once(engine: Engine) -> None:
     await onboard(engine)
     sent = await say(engine, "can i wear makeup tomorrow " + "x" * 5000)
     assert len(texts(sent)) == 1
 
 
-async def test_the_day_is_read_from_the_clock_of_each_message(engine: Conversation) -> None:
+async def test_the_day_is_read_from_the_clock_of_each_message(engine: Engine) -> None:
     await onboard(engine, "today")
     a_week_later = NOW + timedelta(days=7)
     assert "day 7" in texts(await say(engine, "/status", now=a_week_later))[0]
@@ -389,7 +415,7 @@ async def test_the_day_is_read_from_the_clock_of_each_message(engine: Conversati
 
 
 async def test_a_warning_sign_gets_the_urgent_answer_first_then_the_staff_alert(
-    engine: Conversation, store: Store
+    engine: Engine, store: Store
 ) -> None:
     await onboard(engine)
     sent = await say(engine, RED_FLAG_MESSAGE)
@@ -401,7 +427,7 @@ async def test_a_warning_sign_gets_the_urgent_answer_first_then_the_staff_alert(
     assert [(f["patient_id"], f["day"], f["alerted"]) for f in flags] == [(ANNA.user_id, 3, 1)]
 
 
-async def test_the_staff_alert_escapes_the_patients_name_and_words(engine: Conversation) -> None:
+async def test_the_staff_alert_escapes_the_patients_name_and_words(engine: Engine) -> None:
     mallory = Sender(777, 777, "<b>Eve</b>", "eve_<x>")
     sent = await say(engine, "pus <i>everywhere</i> & a fever", sender=mallory)
     alert = next(item for item in sent if isinstance(item, StaffAlert))
@@ -412,7 +438,7 @@ async def test_the_staff_alert_escapes_the_patients_name_and_words(engine: Conve
 
 
 async def test_a_warning_sign_is_never_taken_for_a_treatment_date(
-    engine: Conversation, store: Store
+    engine: Engine, store: Store
 ) -> None:
     await say(engine, "/start")
     sent = await say(engine, "had it 3 days ago and now there is pus")
@@ -422,7 +448,7 @@ async def test_a_warning_sign_is_never_taken_for_a_treatment_date(
 
 
 async def test_a_warning_sign_wins_in_the_middle_of_the_forget_confirmation(
-    engine: Conversation, store: Store
+    engine: Engine, store: Store
 ) -> None:
     await onboard(engine)
     await say(engine, "/forget")
@@ -434,9 +460,8 @@ async def test_a_warning_sign_wins_in_the_middle_of_the_forget_confirmation(
 async def test_without_a_staff_chat_the_red_flag_is_recorded_as_not_alerted(
     store: Store, settings: Settings
 ) -> None:
-    engine = Conversation(
-        store, KnowledgeHolder(settings.knowledge_dir), replace(settings, staff_chat_id=None)
-    )
+    knowledge = KnowledgeHolder(settings.knowledge_dir)
+    engine = Engine(Conversation(knowledge, replace(settings, staff_chat_id=None)), store)
     sent = await say(engine, RED_FLAG_MESSAGE)
     assert sent[0] == Reply(URGENT)
     flags = store.run_sync(lambda db: list(db["red_flags"].rows))
@@ -444,7 +469,7 @@ async def test_without_a_staff_chat_the_red_flag_is_recorded_as_not_alerted(
 
 
 async def test_a_general_question_about_infection_is_answered_without_an_alert(
-    engine: Conversation,
+    engine: Engine,
 ) -> None:
     await onboard(engine)
     sent = await say(engine, "what does an infection look like?")
@@ -452,7 +477,7 @@ async def test_a_general_question_about_infection_is_answered_without_an_alert(
 
 
 async def test_a_worried_check_in_reply_takes_the_warning_sign_path(
-    engine: Conversation, hooks: RecordingHooks
+    engine: Engine, hooks: RecordingHooks
 ) -> None:
     await onboard(engine)
     hooks.button_answer = CheckInAnswer(worrying=True, quote="(check-in) I'm worried")
@@ -465,7 +490,7 @@ async def test_a_worried_check_in_reply_takes_the_warning_sign_path(
 
 
 async def test_a_check_in_reply_pointing_to_a_topic_gets_its_answer_for_the_day(
-    engine: Conversation, hooks: RecordingHooks
+    engine: Engine, hooks: RecordingHooks
 ) -> None:
     await onboard(engine, "today")
     hooks.button_answer = CheckInAnswer(replies=(Reply("Thanks."),), topic="makeup")
@@ -475,7 +500,7 @@ async def test_a_check_in_reply_pointing_to_a_topic_gets_its_answer_for_the_day(
 # --- commands ---------------------------------------------------------------------------
 
 
-async def test_topics_lists_every_aftercare_topic_as_a_button(engine: Conversation) -> None:
+async def test_topics_lists_every_aftercare_topic_as_a_button(engine: Engine) -> None:
     sent = await say(engine, "/topics")
     offered = {b.data for b in buttons(sent)}
     knowledge = engine.knowledge.current.base
@@ -483,13 +508,13 @@ async def test_topics_lists_every_aftercare_topic_as_a_button(engine: Conversati
     assert "topic:greetings" not in offered
 
 
-async def test_help_shows_the_staff_commands_to_staff_only(engine: Conversation) -> None:
+async def test_help_shows_the_staff_commands_to_staff_only(engine: Engine) -> None:
     assert "/stats" not in texts(await say(engine, "/help"))[0]
     assert "/stats" in texts(await say(engine, "/help", sender=STAFF))[0]
 
 
 async def test_time_is_validated_and_never_set_at_night(
-    engine: Conversation, store: Store, hooks: RecordingHooks
+    engine: Engine, store: Store, hooks: RecordingHooks
 ) -> None:
     await onboard(engine)
     assert "24-hour clock" in texts(await say(engine, "/time 25:00"))[0]
@@ -502,7 +527,7 @@ async def test_time_is_validated_and_never_set_at_night(
 
 
 async def test_timezone_accepts_any_capitalisation_and_explains_a_bad_name(
-    engine: Conversation, store: Store
+    engine: Engine, store: Store
 ) -> None:
     await onboard(engine)
     assert "Europe/Berlin" in texts(await say(engine, "/timezone europe/berlin"))[0]
@@ -513,7 +538,7 @@ async def test_timezone_accepts_any_capitalisation_and_explains_a_bad_name(
 
 
 async def test_status_shows_the_day_the_check_ins_and_the_next_one(
-    engine: Conversation, hooks: RecordingHooks
+    engine: Engine, hooks: RecordingHooks
 ) -> None:
     await onboard(engine)
     hooks.next_due = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
@@ -523,7 +548,7 @@ async def test_status_shows_the_day_the_check_ins_and_the_next_one(
     assert "Next check-in: Saturday 28 November, 10:00" in status
 
 
-async def test_an_unknown_command_is_answered_kindly(engine: Conversation) -> None:
+async def test_an_unknown_command_is_answered_kindly(engine: Engine) -> None:
     assert texts(await say(engine, "/frobnicate")) == [
         "Sorry, I don't know that command. /help shows what I can do."
     ]
@@ -531,12 +556,12 @@ async def test_an_unknown_command_is_answered_kindly(engine: Conversation) -> No
 
 @pytest.mark.parametrize("command", ["/stats", "/unanswered", "/reload"])
 async def test_a_staff_command_from_a_patient_gets_the_unknown_command_answer(
-    engine: Conversation, command: str
+    engine: Engine, command: str
 ) -> None:
     assert texts(await say(engine, command)) == texts(await say(engine, "/frobnicate"))
 
 
-async def test_stats_counts_questions_for_staff(engine: Conversation) -> None:
+async def test_stats_counts_questions_for_staff(engine: Engine) -> None:
     await onboard(engine)
     await say(engine, "can i wear makeup tomorrow")
     stats = texts(await say(engine, "/stats", sender=STAFF))[0]
@@ -545,7 +570,7 @@ async def test_stats_counts_questions_for_staff(engine: Conversation) -> None:
 
 
 async def test_unanswered_groups_questions_and_lists_the_most_frequent_first(
-    engine: Conversation,
+    engine: Engine,
 ) -> None:
     await onboard(engine)
     for question in ["how much is it", "what is the capital of peru", "How much is it"]:
@@ -555,7 +580,7 @@ async def test_unanswered_groups_questions_and_lists_the_most_frequent_first(
 
 
 async def test_reload_reports_a_broken_edit_by_file_and_line_and_keeps_serving(
-    engine: Conversation, small_knowledge: Path
+    engine: Engine, small_knowledge: Path
 ) -> None:
     path = small_knowledge / "topics" / "makeup.yaml"
     path.write_text(path.read_text().replace("title:", "titel:"))
@@ -566,7 +591,7 @@ async def test_reload_reports_a_broken_edit_by_file_and_line_and_keeps_serving(
     assert texts(await say(engine, "can i wear makeup tomorrow")) == [MAKEUP_DAY_0_1]
 
 
-async def test_reload_picks_up_a_good_edit(engine: Conversation, small_knowledge: Path) -> None:
+async def test_reload_picks_up_a_good_edit(engine: Engine, small_knowledge: Path) -> None:
     path = small_knowledge / "topics" / "sun-protection.yaml"
     path.write_text(path.read_text().replace("wear SPF 30", "wear SPF 50"))
     assert "Knowledge reloaded" in texts(await say(engine, "/reload", sender=STAFF))[0]
@@ -577,7 +602,7 @@ async def test_reload_picks_up_a_good_edit(engine: Conversation, small_knowledge
 
 
 async def test_forget_asks_first_and_yes_deletes_everything(
-    engine: Conversation, store: Store, hooks: RecordingHooks
+    engine: Engine, store: Store, hooks: RecordingHooks
 ) -> None:
     await onboard(engine)
     await say(engine, RED_FLAG_MESSAGE)
@@ -591,7 +616,7 @@ async def test_forget_asks_first_and_yes_deletes_everything(
 
 
 async def test_forget_by_button_removes_the_buttons_and_deletes(
-    engine: Conversation, store: Store
+    engine: Engine, store: Store
 ) -> None:
     await onboard(engine)
     await say(engine, "/forget")
@@ -600,7 +625,7 @@ async def test_forget_by_button_removes_the_buttons_and_deletes(
     assert store.run_sync(patients.get_patient, ANNA.user_id) is None
 
 
-async def test_anything_but_yes_cancels_forget(engine: Conversation, store: Store) -> None:
+async def test_anything_but_yes_cancels_forget(engine: Engine, store: Store) -> None:
     await onboard(engine)
     await say(engine, "/forget")
     assert texts(await say(engine, "no")) == ["OK, I've kept everything."]
@@ -608,7 +633,7 @@ async def test_anything_but_yes_cancels_forget(engine: Conversation, store: Stor
     assert store.run_sync(patients.get_patient, ANNA.user_id) is not None
 
 
-async def test_another_command_cancels_a_pending_forget(engine: Conversation, store: Store) -> None:
+async def test_another_command_cancels_a_pending_forget(engine: Engine, store: Store) -> None:
     await onboard(engine)
     await say(engine, "/forget")
     await say(engine, "/topics")
@@ -616,7 +641,7 @@ async def test_another_command_cancels_a_pending_forget(engine: Conversation, st
     assert store.run_sync(patients.get_patient, ANNA.user_id) is not None
 
 
-async def test_forget_from_a_stranger_stores_nothing(engine: Conversation, store: Store) -> None:
+async def test_forget_from_a_stranger_stores_nothing(engine: Engine, store: Store) -> None:
     assert texts(await say(engine, "/forget")) == ["I don't have anything stored about you."]
     assert store.run_sync(patients.get_patient, ANNA.user_id) is None
 
@@ -625,11 +650,11 @@ async def test_forget_from_a_stranger_stores_nothing(engine: Conversation, store
 
 
 @pytest.mark.parametrize("kind", ["photo", "sticker", "voice", "document", "location"])
-async def test_a_non_text_message_gets_the_text_only_reply(engine: Conversation, kind: str) -> None:
+async def test_a_non_text_message_gets_the_text_only_reply(engine: Engine, kind: str) -> None:
     assert texts(await engine.handle(ANNA, NonText(kind), NOW)) == [WORDING["non_text"]]
 
 
-async def test_a_photo_caption_is_read_for_warning_signs(engine: Conversation) -> None:
+async def test_a_photo_caption_is_read_for_warning_signs(engine: Engine) -> None:
     sent = await engine.handle(ANNA, NonText("photo", caption="pus coming out"), NOW)
     assert sent[0] == Reply(URGENT)
     assert isinstance(sent[1], StaffAlert)
@@ -637,7 +662,7 @@ async def test_a_photo_caption_is_read_for_warning_signs(engine: Conversation) -
 
 
 def test_a_command_addressed_to_the_bot_by_name_is_read_as_that_command() -> None:
-    assert read_message("/time@aftercare_bot 09:30") == Command("time", ("09:30",))
+    assert read_message("/time@aftercare_bot 09:30") == Command("time", ("09:30",), "aftercare_bot")
     assert read_message("/Start") == Command("start")
     assert read_message("and/or") == Text("and/or")
 
@@ -652,13 +677,13 @@ def test_the_day_note_leaves_out_the_check_in_question() -> None:
 
 
 @pytest.fixture
-def default_engine(store: Store, settings: Settings) -> Conversation:
+def default_engine(store: Store, settings: Settings) -> Engine:
     shipped = replace(settings, knowledge_dir=DEFAULT_KNOWLEDGE_DIR)
-    return Conversation(store, KnowledgeHolder(DEFAULT_KNOWLEDGE_DIR), shipped)
+    return Engine(Conversation(KnowledgeHolder(DEFAULT_KNOWLEDGE_DIR), shipped), store)
 
 
 async def test_the_product_example_conversation_works_with_the_default_knowledge(
-    default_engine: Conversation,
+    default_engine: Engine,
 ) -> None:
     await onboard(default_engine)
     knowledge = default_engine.knowledge.current.base
@@ -669,7 +694,7 @@ async def test_the_product_example_conversation_works_with_the_default_knowledge
     assert isinstance(urgent[1], StaffAlert) and "day 3" in urgent[1].text
 
 
-async def test_every_default_topic_button_gives_an_answer(default_engine: Conversation) -> None:
+async def test_every_default_topic_button_gives_an_answer(default_engine: Engine) -> None:
     for button in buttons(await say(default_engine, "/topics")):
         assert texts(await press(default_engine, button.data))
 

@@ -6,6 +6,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import MAKEUP_DAY_2_ON, STAFF_CHAT, settings_for, start_bot
+from fake_bot_api import FakeBotApi
 
 from bot.knowledge.holder import KnowledgeHolder
 from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR
@@ -150,49 +152,20 @@ def test_the_staff_message_says_what_is_wrong_and_what_to_do() -> None:
 
 
 async def test_the_running_bot_serves_an_edit_and_tells_staff_once_about_a_broken_one(
-    tmp_path: Path, small_knowledge: Path
+    tmp_path: Path, small_knowledge: Path, api: FakeBotApi
 ) -> None:
-    from conftest import MAKEUP_DAY_2_ON
-    from fake_bot_api import FakeBotApi
-
-    from bot.app import KNOWLEDGE_WATCHER, build_application
-    from bot.config import Settings
-    from bot.conversation import Conversation
-    from bot.storage.store import Store
-
-    staff_chat = -1001
-    api = FakeBotApi()
-    api.chat(staff_chat, "supergroup", "Clinic staff")
-    settings = Settings(
-        telegram_bot_token="1:TOKEN",
-        db_path=tmp_path / "aftercare.db",
-        knowledge_dir=small_knowledge,
-        staff_chat_id=staff_chat,
-    )
-    store = Store(settings.db_path)
-    conversation = Conversation(store, KnowledgeHolder(small_knowledge), settings)
-    application = build_application(
-        settings,
-        conversation,
-        store,
-        request=api.request(),
-        get_updates_request=api.request(),
-        watch_knowledge=True,
-    )
-    await application.initialize()
-    assert application.post_init is not None
-    await application.post_init(application)
-    assert application.job_queue is not None
-    assert [j.name for j in application.job_queue.jobs()].count("knowledge-watcher") == 1
-    watcher = application.bot_data[KNOWLEDGE_WATCHER]
+    bot = await start_bot(settings_for(tmp_path, small_knowledge), api, watch_knowledge=True)
+    watcher = bot.telegram.watcher
+    assert watcher is not None
     watcher.settle_seconds = 0
 
     async def ask(text: str) -> str:
-        return (await api.deliver(application, api.text_update(7, text)))[-1]
+        return (await bot.text(text, 7))[-1]
 
     async def poll_twice() -> None:
         await watcher.poll()
         await watcher.poll()
+        await bot.settle()
 
     try:
         await ask("/start")
@@ -205,11 +178,10 @@ async def test_the_running_bot_serves_an_edit_and_tells_staff_once_about_a_broke
         makeup.write_text(makeup.read_text().replace("title:", "title: [", 1))
         await poll_twice()
         assert await ask("can i wear makeup") == "Makeup: EDITED."
-        to_staff = [m for m in api.sent() if m["chat_id"] == staff_chat]
+        to_staff = api.texts(STAFF_CHAT)
         assert len(to_staff) == 1
-        assert "makeup.yaml" in str(to_staff[0]["text"])
+        assert "makeup.yaml" in to_staff[0]
         await poll_twice()
-        assert len([m for m in api.sent() if m["chat_id"] == staff_chat]) == 1
+        assert len(api.texts(STAFF_CHAT)) == 1
     finally:
-        await application.shutdown()
-        store.close()
+        await bot.stop()

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlite_utils
 
+from bot.conversation.states import State
 from bot.core.matching import Decision
 from bot.storage import alerts, patients, questions, stats
 from bot.storage.store import Store
@@ -261,6 +262,7 @@ def test_a_new_patient_gets_the_clinic_defaults_and_no_check_ins(store: Store) -
         checkins_enabled=False,
         reachable=True,
         state=None,
+        state_since=None,
         created_at=NOW,
         last_seen_at=NOW,
         treated_on=None,
@@ -271,7 +273,7 @@ def test_meeting_a_patient_again_refreshes_their_profile_and_makes_them_reachabl
     store: Store,
 ) -> None:
     store.run_sync(meet)
-    store.run_sync(patients.mark_unreachable, ANNA)
+    store.run_sync(patients.mark_unreachable, ANNA, NOW)
     later = NOW + timedelta(hours=3)
     anna = store.run_sync(lambda db: meet(db, now=later, first_name="Ann", username=None))
     assert (anna.first_name, anna.username, anna.reachable) == ("Ann", None, True)
@@ -293,7 +295,7 @@ def test_the_newest_treatment_entered_is_the_one_that_counts(store: Store) -> No
 def test_preferences_and_conversation_state_are_saved(store: Store) -> None:
     def set_everything(db: sqlite_utils.Database) -> None:
         meet(db)
-        patients.set_state(db, ANNA, patients.AWAITING_DATE)
+        patients.set_state(db, ANNA, State.AWAITING_DATE)
         patients.set_checkins_enabled(db, ANNA, True)
         patients.set_checkin_time(db, ANNA, time(18, 30))
         patients.set_timezone(db, ANNA, ZoneInfo("Asia/Tokyo"))
@@ -310,7 +312,7 @@ def test_preferences_and_conversation_state_are_saved(store: Store) -> None:
 
 def test_a_patient_who_blocked_the_bot_is_marked_unreachable(store: Store) -> None:
     store.run_sync(meet)
-    store.run_sync(patients.mark_unreachable, ANNA)
+    store.run_sync(patients.mark_unreachable, ANNA, NOW)
     assert not known(store, ANNA).reachable
 
 
@@ -403,7 +405,7 @@ def test_stats_count_patients_and_activity_over_7_and_30_days(store: Store) -> N
         meet(db, ANNA, now=NOW - timedelta(days=40))
         meet(db, BEN, now=NOW - timedelta(days=2))
         patients.set_checkins_enabled(db, BEN, True)
-        patients.mark_unreachable(db, ANNA)
+        patients.mark_unreachable(db, ANNA, NOW)
         treatment = patients.add_treatment(db, BEN, date(2026, 11, 20), NOW)
         asked: list[tuple[int, Decision]] = [
             (1, "answer"),

@@ -98,6 +98,10 @@ WORDING_FIELDS: dict[str, tuple[str, ...]] = {
     "checkin_already_answered": (),
     "checkin_reply_thanks": (),
     "checkin_booking_contact": (),
+    "flood_note": (),
+    "processing_failed": (),
+    "in_private": (),
+    "button_expired": (),
 }
 """Every sentence of the bot's own, in `bot.yaml`, and the {fields} the bot fills into it
 (besides {clinic_name}, {clinic_phone} and {emergency_number}, allowed everywhere)."""

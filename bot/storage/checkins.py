@@ -1,35 +1,29 @@
-"""The check-in outbox: planned check-ins as rows, and every state change they go through.
+"""Planned check-ins as rows, and every state change they go through.
 
-Each function takes the `sqlite_utils.Database` first and is meant to run inside
-`Store.run` (one transaction on the database's own thread); each also wraps itself in
-`db.atomic()`, so it is atomic on a bare `Database` too.
+Each function takes the `sqlite_utils.Database` first and runs inside the caller's
+transaction (`Store.run`).
 
 A row's life::
 
-    pending --claim_due--> claimed --begin_attempt--> claimed + attempted_at --> sent
-       ^                      |                                  |
-       +------release---------+  (never attempted: safe to retry) +--> failed | cancelled
-    pending --cancel_pending / replace_plan--> cancelled;   claimed --stale--> skipped
-    claimed --defer (late, and now is night for the patient)--> pending, due at quiet end
+    pending --queue (due now)--> queued --delivered--> sent
+       |                            |--ambiguous send--> unknown   (never resent)
+       |                            |--refused-------> failed
+       |                            |--blocked-------> cancelled
+       |                            +--too late, never attempted--> pending
+       |--stale (the late rule)------------------------------> skipped
+       |--night for the patient (late)--> pending, due at the end of quiet hours
+       +--opt-out, pause, new treatment date, blocked-------> cancelled
     (none) | pending | cancelled --mark_shown (read in the date reply)--> skipped
 
-**Delivery semantics: at most once.** Sending is claim, begin attempt, send, record.
-`begin_attempt` writes `attempted_at` in its own committed transaction *before* Telegram
-is called, and the only moment whose outcome cannot be known is after that write and
-before `mark_sent` commits (the request may or may not have reached Telegram). A check-in
-caught there, by a crash (`recover_claimed` at start-up) or by an error that leaves the
-request's fate unknown (a read timeout, a dropped connection), is marked ``failed`` and
-is never resent. A duplicate "How is your skin today?" would make a medical service look
-broken, and in practice this moment lasts one HTTP round trip, in which the message has
-usually already arrived. A row claimed but never attempted (``attempted_at`` empty) is
-safe to retry: it goes back to ``pending`` and the late rule decides whether it is still
-worth sending. Nothing else is lost: every other crash point leaves a row that the next
-tick or start-up picks up. This holds across power loss too as long as SQLite runs with
-``synchronous=FULL`` (its default, which the Store keeps): with NORMAL in WAL mode a
-committed ``attempted_at`` could vanish, and a delivered check-in would be resent.
+Deciding and queueing happen in one transaction (`bot.conversation.checkins.queue_due`):
+a due check-in becomes `queued` together with its message in the outbox
+(`bot.storage.outbox`), sent there **at most once**. The one moment whose outcome cannot
+be known is after the send was attempted and before Telegram's answer was recorded: a
+check-in caught there (a crash, a timeout) is recorded as `unknown`, never resent. A
+failure that proves the request never reached Telegram is retried by the sender.
 
-Timestamps are stored as UTC ISO-8601 text with seconds (``2026-11-27T10:00:00+00:00``),
-so text order is time order and the ``(status, due_at)`` index serves `claim_due`.
+Timestamps are UTC ISO-8601 text with seconds, so text order is time order and the
+``(status, due_at)`` index serves `due`.
 """
 
 from __future__ import annotations
@@ -38,25 +32,25 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from enum import Enum
 from typing import Any
 
 import sqlite_utils
 
 from scheduler.clock import from_utc_iso, utc_iso
-from scheduler.planning import PlannedCheckIn, SentCheckIn, should_ask_to_continue
+from scheduler.planning import PlannedCheckIn, SentCheckIn
 
 PENDING = "pending"
-CLAIMED = "claimed"
+QUEUED = "queued"
 SENT = "sent"
 SKIPPED = "skipped"
 CANCELLED = "cancelled"
 FAILED = "failed"
+UNKNOWN = "unknown"
 
 
 @dataclass(frozen=True)
-class ClaimedCheckIn:
-    """A due check-in this dispatcher now owns, with what it needs to send it."""
+class DueCheckIn:
+    """A check-in due now, with what deciding about it needs."""
 
     id: int
     patient_id: int
@@ -66,6 +60,8 @@ class ClaimedCheckIn:
     chat_id: int
     timezone: str
     next_due_at: datetime | None
+    sendable: bool
+    """The patient is known, opted in, reachable and on Telegram."""
 
 
 @dataclass(frozen=True)
@@ -79,22 +75,6 @@ class CheckInRow:
     due_at: datetime
     status: str
     reply: str | None
-
-
-class Attempt(Enum):
-    """What `begin_attempt` decided for a claimed check-in."""
-
-    SEND = "send"
-    ASK_TO_CONTINUE = "ask-to-continue"
-    CANCELLED = "cancelled"
-
-
-@dataclass(frozen=True)
-class Recovery:
-    """What `recover_claimed` did with rows a previous process left claimed."""
-
-    released: int
-    failed: int
 
 
 def _rows(db: sqlite_utils.Database, sql: str, params: Sequence[Any] = ()) -> list[Any]:
@@ -135,7 +115,7 @@ def replace_plan(
             "INSERT INTO checkins (patient_id, treatment_id, day, due_at, status, attempts) "
             "VALUES (?, ?, ?, ?, 'pending', 0) "
             "ON CONFLICT (treatment_id, day) DO UPDATE SET due_at = excluded.due_at, "
-            "status = 'pending', claimed_at = NULL, attempted_at = NULL, note = NULL "
+            "status = 'pending', attempted_at = NULL, note = NULL "
             "WHERE checkins.status IN ('pending', 'cancelled')",
             [(patient_id, treatment_id, item.day, utc_iso(item.due_at)) for item in planned],
         )
@@ -149,11 +129,19 @@ def replace_plan(
 def _cancel(
     db: sqlite_utils.Database, where: str, params: list[Any], reason: str, now: datetime
 ) -> int:
-    """Cancel pending rows, and claimed rows no send was attempted for, matching `where`."""
+    """Cancel the pending rows matching `where`, and the queued ones whose message has not
+    left yet (their waiting outbox message is cancelled too)."""
+    db.execute(
+        "UPDATE outbox SET status = 'cancelled', payload = '{}', error = ? "
+        f"WHERE status = 'pending' AND checkin_id IN (SELECT id FROM checkins WHERE ({where}) "
+        "AND status = 'queued')",
+        [reason, *params],
+    )
     cursor = db.execute(
-        f"UPDATE checkins SET status = ?, note = ? WHERE ({where}) "
-        "AND (status = ? OR (status = ? AND attempted_at IS NULL))",
-        [CANCELLED, f"{reason} ({utc_iso(now)})", *params, PENDING, CLAIMED],
+        f"UPDATE checkins SET status = ?, note = ? WHERE ({where}) AND (status = ? OR "
+        "(status = ? AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.checkin_id = checkins.id "
+        "AND o.status = 'sending')))",
+        [CANCELLED, f"{reason} ({utc_iso(now)})", *params, PENDING, QUEUED],
     )
     return cursor.rowcount
 
@@ -161,11 +149,8 @@ def _cancel(
 def cancel_pending(
     db: sqlite_utils.Database, patient_id: int, now: datetime, reason: str = "opted out"
 ) -> int:
-    """Cancel everything not yet sent to the patient (opt-out, pause, unreachable).
-
-    Rows claimed by a running dispatcher but not yet attempted are cancelled too; the
-    dispatcher's `begin_attempt` then finds them gone and sends nothing. Returns the count.
-    """
+    """Cancel everything not yet sent to the patient (opt-out, pause, unreachable),
+    including check-ins queued but not yet on their way. Returns the count."""
     with db.atomic():
         return _cancel(db, "patient_id = ?", [patient_id], reason, now)
 
@@ -199,126 +184,131 @@ def replan_pending(
     return moved
 
 
-def claim_due(db: sqlite_utils.Database, now: datetime, limit: int) -> list[ClaimedCheckIn]:
-    """Atomically take up to `limit` pending check-ins due by `now`, oldest first.
-
-    The rows become 'claimed' in one UPDATE over the (status, due_at) index, so two
-    claims never return the same row.
-    """
-    stamp = utc_iso(now)
-    with db.atomic():
-        ids = [
-            row[0]
-            for row in _rows(
-                db,
-                "UPDATE checkins SET status = 'claimed', claimed_at = ? WHERE id IN ("
-                "SELECT id FROM checkins WHERE status = 'pending' AND due_at <= ? "
-                "ORDER BY due_at LIMIT ?) RETURNING id",
-                [stamp, stamp, limit],
-            )
-        ]
-        if not ids:
-            return []
-        rows = _rows(
-            db,
-            "SELECT c.id, c.patient_id, c.treatment_id, c.day, c.due_at, p.chat_id, "
-            "(SELECT MIN(n.due_at) FROM checkins n WHERE n.treatment_id = c.treatment_id "
-            "AND n.day > c.day AND n.status != 'cancelled') AS next_due_at, p.timezone "
-            "FROM checkins c LEFT JOIN patients p ON p.id = c.patient_id "
-            "WHERE c.id IN (SELECT value FROM json_each(?))",
-            [json.dumps(ids)],
-        )
-    claimed = [
-        ClaimedCheckIn(
+def due(db: sqlite_utils.Database, now: datetime, limit: int) -> list[DueCheckIn]:
+    """Up to `limit` pending check-ins due by `now`, oldest first, over the (status,
+    due_at) index."""
+    rows = _rows(
+        db,
+        "SELECT c.id, c.patient_id, c.treatment_id, c.day, c.due_at, p.chat_id, p.timezone, "
+        "(SELECT MIN(n.due_at) FROM checkins n WHERE n.treatment_id = c.treatment_id "
+        "AND n.day > c.day AND n.status != 'cancelled') AS next_due_at, "
+        "p.id IS NOT NULL AND p.checkins_enabled AND p.reachable AND p.channel = 'telegram' "
+        "FROM checkins c LEFT JOIN patients p ON p.id = c.patient_id "
+        "WHERE c.status = 'pending' AND c.due_at <= ? ORDER BY c.due_at, c.id LIMIT ?",
+        [utc_iso(now), limit],
+    )
+    return [
+        DueCheckIn(
             id=row[0],
             patient_id=row[1],
             treatment_id=row[2],
             day=row[3],
             due_at=from_utc_iso(row[4]),
             chat_id=row[5] if row[5] is not None else row[1],
-            timezone=row[7] or "UTC",
-            next_due_at=from_utc_iso(row[6]) if row[6] else None,
+            timezone=row[6] or "UTC",
+            next_due_at=from_utc_iso(row[7]) if row[7] else None,
+            sendable=bool(row[8]),
         )
         for row in rows
     ]
-    return sorted(claimed, key=lambda c: (c.due_at, c.id))
 
 
-def begin_attempt(db: sqlite_utils.Database, checkin_id: int, now: datetime) -> Attempt:
-    """Decide, and record before Telegram is called, whether a claimed check-in goes out.
-
-    Rechecks in one transaction what may have changed since the claim: the row must
-    still be claimed and the patient still opted in and reachable (otherwise the row is
-    cancelled). If the patient ignored the last check-ins (`should_ask_to_continue`), the
-    patient is paused instead: check-ins off, everything pending cancelled, and the caller
-    asks once whether to continue. Otherwise `attempted_at` is written: from here on the
-    row is never resent (see the module docstring).
-    """
-    with db.atomic():
-        found = _rows(
+def recent_sent(db: sqlite_utils.Database, patient_id: int) -> list[SentCheckIn]:
+    """The patient's last three check-ins that arrived, for the fatigue rule."""
+    return [
+        SentCheckIn(from_utc_iso(sent_at), reply is not None)
+        for sent_at, reply in _rows(
             db,
-            "SELECT c.status, c.patient_id, p.id, p.checkins_enabled, "
-            "p.reachable AND p.channel = 'telegram', p.last_seen_at, p.checkins_resumed_at "
-            "FROM checkins c LEFT JOIN patients p ON p.id = c.patient_id WHERE c.id = ?",
-            [checkin_id],
+            "SELECT sent_at, reply FROM checkins WHERE patient_id = ? AND status = ? "
+            "AND sent_at IS NOT NULL ORDER BY sent_at DESC LIMIT 3",
+            [patient_id, SENT],
         )
-        if not found or found[0][0] != CLAIMED:
-            return Attempt.CANCELLED
-        _, patient_id, known, enabled, reachable, last_seen, resumed = found[0]
-        if known is None or not enabled or not reachable:
-            db.execute(
-                "UPDATE checkins SET status = ?, note = ? WHERE id = ?",
-                [CANCELLED, f"patient opted out or unreachable ({utc_iso(now)})", checkin_id],
-            )
-            return Attempt.CANCELLED
-        recent = [
-            SentCheckIn(from_utc_iso(sent_at), reply is not None)
-            for sent_at, reply in _rows(
-                db,
-                "SELECT sent_at, reply FROM checkins WHERE patient_id = ? AND status = ? "
-                "AND sent_at IS NOT NULL ORDER BY sent_at DESC LIMIT 3",
-                [patient_id, SENT],
-            )
-        ]
-        heard = [from_utc_iso(t) for t in (last_seen, resumed) if t]
-        if should_ask_to_continue(recent, max(heard) if heard else None):
-            pause_checkins(db, patient_id, now, reason="paused after check-ins went unanswered")
-            return Attempt.ASK_TO_CONTINUE
-        db.execute(
-            "UPDATE checkins SET attempted_at = ?, attempts = COALESCE(attempts, 0) + 1 "
-            "WHERE id = ?",
-            [utc_iso(now), checkin_id],
-        )
-    return Attempt.SEND
+    ]
 
 
-def _finish(
-    db: sqlite_utils.Database, checkin_id: int, status: str, note: str | None, now: datetime
+def last_heard_from(db: sqlite_utils.Database, patient_id: int) -> datetime | None:
+    """When the patient last wrote, tapped or turned check-ins back on."""
+    row = db.execute(
+        "SELECT last_seen_at, checkins_resumed_at FROM patients WHERE id = ?", [patient_id]
+    ).fetchone()
+    heard = [from_utc_iso(t) for t in (row or ()) if t]
+    return max(heard) if heard else None
+
+
+def _set(
+    db: sqlite_utils.Database,
+    checkin_id: int,
+    status: str,
+    note: str | None,
+    now: datetime,
+    from_statuses: tuple[str, ...],
 ) -> bool:
-    with db.atomic():
-        cursor = db.execute(
-            "UPDATE checkins SET status = ?, note = ? WHERE id = ? AND status = ?",
-            [status, f"{note} ({utc_iso(now)})" if note else None, checkin_id, CLAIMED],
-        )
+    marks = ",".join("?" * len(from_statuses))
+    cursor = db.execute(
+        f"UPDATE checkins SET status = ?, note = ? WHERE id = ? AND status IN ({marks})",
+        [status, f"{note} ({utc_iso(now)})" if note else None, checkin_id, *from_statuses],
+    )
     return cursor.rowcount == 1
 
 
-def mark_sent(db: sqlite_utils.Database, checkin_id: int, message_id: int, now: datetime) -> bool:
-    """Record that Telegram accepted the check-in as message `message_id`."""
-    with db.atomic():
-        cursor = db.execute(
-            "UPDATE checkins SET status = ?, sent_at = ?, message_id = ?, note = NULL "
-            "WHERE id = ? AND status = ?",
-            [SENT, utc_iso(now), message_id, checkin_id, CLAIMED],
-        )
+def mark_queued(db: sqlite_utils.Database, checkin_id: int, now: datetime) -> bool:
+    """The check-in's message is in the outbox, in the same transaction."""
+    cursor = db.execute(
+        "UPDATE checkins SET status = ?, attempted_at = ?, attempts = attempts + 1, note = NULL "
+        "WHERE id = ? AND status = ?",
+        [QUEUED, utc_iso(now), checkin_id, PENDING],
+    )
     return cursor.rowcount == 1
 
 
 def mark_skipped(
     db: sqlite_utils.Database, checkin_id: int, now: datetime, reason: str = "stale"
 ) -> bool:
-    """A claimed check-in that is no longer relevant (the late rule): never sent."""
-    return _finish(db, checkin_id, SKIPPED, reason, now)
+    """A due check-in no longer worth sending (the late rule): never sent."""
+    return _set(db, checkin_id, SKIPPED, reason, now, (PENDING,))
+
+
+def mark_cancelled(db: sqlite_utils.Database, checkin_id: int, now: datetime, reason: str) -> bool:
+    return _set(db, checkin_id, CANCELLED, reason, now, (PENDING, QUEUED))
+
+
+def defer(db: sqlite_utils.Database, checkin_id: int, until: datetime, now: datetime) -> bool:
+    """Due again at `until` (a late one that would land at night)."""
+    cursor = db.execute(
+        "UPDATE checkins SET due_at = ?, note = ? WHERE id = ? AND status = ?",
+        [utc_iso(until), f"deferred out of quiet hours ({utc_iso(now)})", checkin_id, PENDING],
+    )
+    return cursor.rowcount == 1
+
+
+def mark_sent(db: sqlite_utils.Database, checkin_id: int, message_id: int, now: datetime) -> bool:
+    """Telegram accepted the check-in as message `message_id`."""
+    cursor = db.execute(
+        "UPDATE checkins SET status = ?, sent_at = ?, message_id = ?, note = NULL "
+        "WHERE id = ? AND status = ?",
+        [SENT, utc_iso(now), message_id, checkin_id, QUEUED],
+    )
+    return cursor.rowcount == 1
+
+
+def mark_unknown(db: sqlite_utils.Database, checkin_id: int, now: datetime, reason: str) -> bool:
+    """The send was attempted and its outcome is unknown: never resent (at most once)."""
+    return _set(db, checkin_id, UNKNOWN, reason, now, (QUEUED,))
+
+
+def mark_failed(db: sqlite_utils.Database, checkin_id: int, now: datetime, reason: str) -> bool:
+    """Telegram refused the check-in: never resent."""
+    return _set(db, checkin_id, FAILED, reason, now, (QUEUED,))
+
+
+def hand_back(db: sqlite_utils.Database, checkin_id: int, now: datetime) -> bool:
+    """A queued check-in that could not go out in its window and was never attempted at
+    Telegram: pending again, so the late rule decides (usually: skipped as stale)."""
+    cursor = db.execute(
+        "UPDATE checkins SET status = ?, note = ? WHERE id = ? AND status = ?",
+        [PENDING, f"not sent in its window ({utc_iso(now)})", checkin_id, QUEUED],
+    )
+    return cursor.rowcount == 1
 
 
 def mark_shown(
@@ -335,7 +325,7 @@ def mark_shown(
             "INSERT INTO checkins (patient_id, treatment_id, day, due_at, status, attempts, note) "
             "VALUES (?, ?, ?, ?, ?, 0, ?) "
             "ON CONFLICT (treatment_id, day) DO UPDATE SET status = excluded.status, "
-            "note = excluded.note, claimed_at = NULL "
+            "note = excluded.note "
             "WHERE checkins.status IN ('pending', 'cancelled')",
             [
                 patient_id,
@@ -346,75 +336,6 @@ def mark_shown(
                 f"shown in the reply to the treatment date ({utc_iso(now)})",
             ],
         )
-
-
-def mark_failed(db: sqlite_utils.Database, checkin_id: int, now: datetime, reason: str) -> bool:
-    """A check-in Telegram refused, or whose send has an unknown outcome: never resent."""
-    return _finish(db, checkin_id, FAILED, reason, now)
-
-
-def release(db: sqlite_utils.Database, checkin_id: int) -> bool:
-    """Hand a claimed check-in back for the next tick: Telegram never received it."""
-    with db.atomic():
-        cursor = db.execute(
-            "UPDATE checkins SET status = ?, claimed_at = NULL, attempted_at = NULL "
-            "WHERE id = ? AND status = ?",
-            [PENDING, checkin_id, CLAIMED],
-        )
-    return cursor.rowcount == 1
-
-
-def defer(db: sqlite_utils.Database, checkin_id: int, until: datetime, now: datetime) -> bool:
-    """Put a claimed check-in back, due at `until` (a late one that would land at night)."""
-    with db.atomic():
-        cursor = db.execute(
-            "UPDATE checkins SET status = ?, due_at = ?, claimed_at = NULL, attempted_at = NULL, "
-            "note = ? WHERE id = ? AND status = ?",
-            [
-                PENDING,
-                utc_iso(until),
-                f"deferred out of quiet hours ({utc_iso(now)})",
-                checkin_id,
-                CLAIMED,
-            ],
-        )
-    return cursor.rowcount == 1
-
-
-def mark_unreachable(
-    db: sqlite_utils.Database, patient_id: int, checkin_id: int | None, now: datetime
-) -> int:
-    """The patient blocked the bot (Forbidden): flag them and cancel all they had pending."""
-    with db.atomic():
-        db.execute("UPDATE patients SET reachable = 0 WHERE id = ?", [patient_id])
-        if checkin_id is not None:
-            _finish(db, checkin_id, CANCELLED, "the patient blocked the bot", now)
-        return _cancel(db, "patient_id = ?", [patient_id], "the patient blocked the bot", now)
-
-
-def recover_claimed(db: sqlite_utils.Database, now: datetime) -> Recovery:
-    """At start-up, settle the rows a crashed or killed process left 'claimed'.
-
-    Call it once before the first tick: with one dispatcher per database, every claimed
-    row then belongs to a dead process. Never attempted: back to pending, and the late
-    rule decides at the next tick. Attempted but not recorded: the ambiguous moment,
-    marked failed and not resent (at most once, see the module docstring).
-    """
-    with db.atomic():
-        released = db.execute(
-            "UPDATE checkins SET status = ?, claimed_at = NULL "
-            "WHERE status = ? AND attempted_at IS NULL",
-            [PENDING, CLAIMED],
-        ).rowcount
-        failed = db.execute(
-            "UPDATE checkins SET status = ?, note = ? WHERE status = ?",
-            [
-                FAILED,
-                f"interrupted after the send began; not resent, at most once ({utc_iso(now)})",
-                CLAIMED,
-            ],
-        ).rowcount
-    return Recovery(released, failed)
 
 
 def _checkin_row(row: Sequence[Any]) -> CheckInRow:
@@ -438,7 +359,7 @@ def next_checkin(db: sqlite_utils.Database, patient_id: int) -> CheckInRow | Non
         db,
         f"SELECT {_ROW_COLUMNS} FROM checkins WHERE patient_id = ? AND status IN (?, ?) "
         "ORDER BY due_at, day LIMIT 1",
-        [patient_id, PENDING, CLAIMED],
+        [patient_id, PENDING, QUEUED],
     )
     return _checkin_row(rows[0]) if rows else None
 

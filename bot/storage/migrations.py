@@ -125,6 +125,81 @@ def m003_checkin_attempts(db: Database) -> None:
     db.table("patients").add_column("checkins_resumed_at", str)
 
 
+@migrations()
+def m004_durable_messaging(db: Database) -> None:
+    """The inbox (every update, stored before Telegram is told we have it) and the outbox
+    (every message, queued with the decision that sends it); see `bot.storage.inbox` and
+    `bot.storage.outbox`. `patients.state_since` dates the state, so an old button can be
+    told from a fresh one. Indexes for every lookup by patient and for the stats."""
+    db.table("inbox").create(
+        {
+            "update_id": int,
+            "chat_id": int,
+            "patient_id": int,
+            "received_at": str,
+            "payload": str,
+            "status": str,  # pending, done or failed
+            "attempts": int,
+            "handled_at": str,
+            "error": str,
+        },
+        pk="update_id",
+        not_null=["received_at", "status", "attempts"],
+    )
+    db.table("inbox").create_index(["status", "update_id"])
+    db.table("inbox").create_index(["patient_id"])
+    db.table("outbox").create(
+        {
+            "id": int,
+            "kind": str,
+            "chat_id": int,
+            "patient_id": int,
+            "method": str,
+            "payload": str,
+            "priority": int,
+            "at_most_once": int,
+            "status": str,  # pending, sending, failed, unknown or cancelled
+            "attempts": int,
+            "created_at": str,
+            "next_attempt_at": str,
+            "attempted_at": str,
+            "checkin_id": int,
+            "alert_id": int,
+            "not_after": str,
+            "error": str,
+        },
+        pk="id",
+        not_null=[
+            "kind",
+            "chat_id",
+            "method",
+            "payload",
+            "priority",
+            "at_most_once",
+            "status",
+            "attempts",
+            "created_at",
+            "next_attempt_at",
+        ],
+    )
+    db.table("outbox").create_index(["status", "next_attempt_at"])
+    db.table("outbox").create_index(["chat_id", "status"])
+    db.table("outbox").create_index(["patient_id"])
+    db.table("patients").add_column("state_since", str)
+    db.table("questions").create_index(["patient_id"])
+    db.table("questions").create_index(["decision", "asked_at"])
+    db.table("red_flags").create_index(["patient_id"])
+    db.table("red_flags").create_index(["created_at"])
+    db.table("unanswered").create_index(["asked_at"])
+    db.table("notices").create({"key": str, "text": str, "since": str}, pk="key")
+    # Rows an older version left claimed for sending: never attempted, pending again;
+    # attempted, unknown whether they arrived (never resent).
+    db.execute(
+        "UPDATE checkins SET status = CASE WHEN attempted_at IS NULL THEN 'pending' "
+        "ELSE 'unknown' END WHERE status = 'claimed'"
+    )
+
+
 def apply_migrations(db: Database) -> None:
     """Bring the schema up to date.
 

@@ -17,12 +17,9 @@ from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
 
+from bot.storage import checkins
 from scheduler.clock import from_utc_iso, utc_iso
 
-# Where a conversation is waiting for the patient's next message.
-AWAITING_DATE = "awaiting_date"
-AWAITING_CHECKIN_CHOICE = "awaiting_checkin_choice"
-AWAITING_FORGET_CONFIRM = "awaiting_forget_confirm"
 TELEGRAM = "telegram"
 """The channel of patients who write through Telegram; check-ins go only to them."""
 TERMINAL = "terminal"
@@ -41,6 +38,7 @@ class Patient:
     checkins_enabled: bool
     reachable: bool
     state: str | None
+    state_since: datetime | None
     created_at: datetime
     last_seen_at: datetime
     treated_on: date | None = None
@@ -142,9 +140,12 @@ def newest_treatment(db: Database, patient_id: int) -> Treatment | None:
     )
 
 
-def set_state(db: Database, patient_id: int, state: str | None) -> None:
-    """Where the conversation waits next (`AWAITING_...`), or None for free questions."""
-    _update(db, patient_id, state=state)
+def set_state(
+    db: Database, patient_id: int, state: str | None, now: datetime | None = None
+) -> None:
+    """Where the conversation waits next (`bot.conversation.states.State`), or None for
+    free questions; `now` dates it, so an old button can be told from a fresh one."""
+    _update(db, patient_id, state=state, state_since=utc_iso(now) if now else None)
 
 
 def set_checkins_enabled(db: Database, patient_id: int, enabled: bool) -> None:
@@ -160,9 +161,17 @@ def set_timezone(db: Database, patient_id: int, timezone: ZoneInfo) -> None:
     _update(db, patient_id, timezone=_zone_name(timezone))
 
 
-def mark_unreachable(db: Database, patient_id: int) -> None:
-    """The patient blocked the bot; nothing more is sent until they write again."""
+def mark_unreachable(db: Database, patient_id: int, now: datetime) -> None:
+    """The patient blocked the bot: nothing more is sent until they write again. Their
+    pending check-ins are cancelled (planned again if they come back with check-ins on)
+    and the messages waiting for them dropped."""
     _update(db, patient_id, reachable=0)
+    checkins.cancel_pending(db, patient_id, now, "the patient blocked the bot")
+    db.execute(
+        "UPDATE outbox SET status = 'cancelled', payload = '{}', error = ? "
+        "WHERE patient_id = ? AND status = 'pending'",
+        ["the patient blocked the bot", patient_id],
+    )
 
 
 def forget_patient(db: Database, patient_id: int) -> int:
@@ -200,6 +209,7 @@ def _patient(row: dict[str, Any], treated_on: date | None) -> Patient:
         checkins_enabled=bool(row["checkins_enabled"]),
         reachable=bool(row["reachable"]),
         state=row["state"],
+        state_since=from_utc_iso(row["state_since"]) if row.get("state_since") else None,
         created_at=from_utc_iso(row["created_at"]),
         last_seen_at=from_utc_iso(row["last_seen_at"]),
         treated_on=treated_on,

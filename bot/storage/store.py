@@ -149,6 +149,8 @@ class Store:
                     future.set_exception(error)
             return
         for future, value, failure in outcomes:
+            if future.done():
+                continue  # the caller gave up waiting (it was cancelled); the work is done
             if failure is None:
                 future.set_result(value)
             else:

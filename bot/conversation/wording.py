@@ -1,123 +1,19 @@
-"""What goes into the conversation, what comes out, and how the bot words it.
-
-The conversation engine takes one `Incoming` event from a `Sender` and returns a list of
-`Outgoing` things. The Telegram adapter and the terminal chat turn updates into these
-and these into messages; neither knows what the conversation decides. The functions
-here are pure: they build the bot's sentences and buttons from the knowledge and data.
+"""How the bot words things: its sentences from `bot.yaml` with their fields filled in,
+its buttons, and the staff's reports. Pure functions of the knowledge and plain data.
 """
 
 from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
 from datetime import datetime, time
 
+from bot.conversation.events import Button, Keyboard, Reply, StaffAlert
 from bot.knowledge.model import KnowledgeBase
 from bot.storage.stats import Stats
 from bot.tools.unanswered import QuestionGroup
 from scheduler.planning import CheckInPlan, CheckInStep
 
-# --- what comes in ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Sender:
-    """Who wrote: the Telegram user (or the terminal's local user) and their chat."""
-
-    user_id: int
-    chat_id: int
-    first_name: str = ""
-    username: str | None = None
-    channel: str = "telegram"
-    """"telegram", or "terminal" for `aftercare chat`."""
-
-
-@dataclass(frozen=True)
-class Text:
-    """A text message in the patient's own words."""
-
-    text: str
-
-
-@dataclass(frozen=True)
-class Command:
-    """A slash command such as `/time 09:30`: name without the slash, lower case."""
-
-    name: str
-    args: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class ButtonPress:
-    """A press on one of the bot's buttons; `data` is the button's callback data."""
-
-    data: str
-
-
-@dataclass(frozen=True)
-class NonText:
-    """A photo, sticker, voice note, document, location, ...; a caption is read as text."""
-
-    kind: str
-    caption: str | None = None
-
-
-Incoming = Text | Command | ButtonPress | NonText
-
-_COMMAND = re.compile(r"^/([A-Za-z0-9_]+)(?:@[A-Za-z0-9_]+)?(?:\s+(.*))?$", re.DOTALL)
-
-
-def read_message(text: str) -> Text | Command:
-    """A typed line as the engine sees it: `"/time@aftercare_bot 09:30"` is
-    Command("time", ("09:30",)); anything else is Text."""
-    match = _COMMAND.match(text.strip())
-    if not match:
-        return Text(text)
-    return Command(match.group(1).lower(), tuple((match.group(2) or "").split()))
-
-
-# --- what goes out ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Button:
-    """An inline button: what it says and the callback data it sends back when pressed."""
-
-    label: str
-    data: str
-
-
-Keyboard = tuple[tuple[Button, ...], ...]
-
-
-@dataclass(frozen=True)
-class Reply:
-    """A message to the patient, in Telegram HTML, with optional rows of buttons."""
-
-    text: str
-    buttons: Keyboard = ()
-
-
-@dataclass(frozen=True)
-class StaffAlert:
-    """A message for the clinic's staff chat (AFTERCARE_STAFF_CHAT_ID), in Telegram HTML."""
-
-    text: str
-
-
-@dataclass(frozen=True)
-class RemoveButtons:
-    """Take the buttons off the message whose button was just pressed (no double presses)."""
-
-
-Outgoing = Reply | StaffAlert | RemoveButtons
-
-# --- how the bot says it ----------------------------------------------------------------
-
-# The engine's own sentences. Staff may override one by adding its key to the bot's
-# wording in the knowledge files (when the knowledge format allows it); these are the
-# defaults. The welcome, disclaimer, fallback and urgent answer are always staff-written.
 ALERT_QUOTE_LIMIT = 1000
 _REPORT_LIMIT = 3500
 

@@ -1,0 +1,138 @@
+"""Getting to know a patient: /start, the treatment date (typed, or a button), /treatment,
+and the offer of check-ins that follows the date (also what /checkins on|off do)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from bot.conversation import questions
+from bot.conversation.events import Outgoing, RemoveButtons, Reply
+from bot.conversation.states import State
+from bot.conversation.turn import Turn, plain_words
+from bot.conversation.wording import checkin_offer, clock, date_buttons, day_note, day_note_step
+from bot.core.dates import (
+    DateProblem,
+    days_since_treatment,
+    format_treatment_date,
+    parse_treatment_date,
+)
+from bot.core.matching import Match
+from bot.storage import patients
+from bot.storage.patients import Patient
+
+YES = {"yes", "y", "yeah", "yep", "yup", "sure", "ok", "okay", "yes please", "please"}
+NO = {"no", "n", "nope", "no thanks", "no thank you", "not now", "nah"}
+
+
+def start(turn: Turn) -> list[Outgoing]:
+    """/start: the welcome and disclaimer, then the treatment date question."""
+    patient = turn.meet()
+    wording = turn.knowledge.base.wording
+    welcome = Reply(f"{wording['welcome']}\n\n{wording['disclaimer']}")
+    return [welcome, *ask_date(turn, patient)]
+
+
+def ask_date(turn: Turn, patient: Patient) -> list[Outgoing]:
+    patients.set_state(turn.db, patient.id, State.AWAITING_DATE, turn.now)
+    base = turn.knowledge.base
+    return [Reply(base.wording["ask_treatment_date"], date_buttons(base))]
+
+
+def treatment(turn: Turn, args: tuple[str, ...]) -> list[Outgoing]:
+    """/treatment [DATE]: change the treatment date, asking for it if none is given."""
+    patient = turn.meet()
+    if not args:
+        return ask_date(turn, patient)
+    try:
+        treated_on = parse_treatment_date(
+            " ".join(args), turn.today(patient), turn.settings.date_order
+        )
+    except DateProblem as problem:
+        patients.set_state(turn.db, patient.id, State.AWAITING_DATE, turn.now)
+        return [Reply(problem.message, date_buttons(turn.knowledge.base))]
+    return date_given(turn, patient, treated_on)
+
+
+def date_or_question(turn: Turn, patient: Patient, text: str, match: Match) -> list[Outgoing]:
+    """While we wait for the date, a date is taken and a real question still answered."""
+    try:
+        treated_on = parse_treatment_date(text, turn.today(patient), turn.settings.date_order)
+    except DateProblem as problem:
+        base = turn.knowledge.base
+        if match.decision == "fallback" and match.intent is None:
+            return [Reply(problem.message, date_buttons(base))]
+        answered = questions.answer(turn, patient, text, match)
+        return [*answered, Reply(turn.say("date_still_needed"), date_buttons(base))]
+    return date_given(turn, patient, treated_on)
+
+
+def date_button(turn: Turn, value: str) -> list[Outgoing]:
+    """ "Today" or "Yesterday" under the date question."""
+    patient = turn.meet()
+    if value not in ("today", "yesterday"):
+        return []
+    today = turn.today(patient)
+    treated_on = today if value == "today" else today - timedelta(days=1)
+    return [RemoveButtons(), *date_given(turn, patient, treated_on)]
+
+
+def date_given(turn: Turn, patient: Patient, treated_on: date) -> list[Outgoing]:
+    """Store the new treatment date, say what day it is, and offer check-ins."""
+    base = turn.knowledge.base
+    state = None if patient.checkins_enabled else State.AWAITING_CHECKIN_CHOICE
+    patients.add_treatment(turn.db, patient.id, treated_on, turn.now)
+    patients.set_state(turn.db, patient.id, state, turn.now)
+    day = days_since_treatment(treated_on, turn.now, patient.timezone)
+    when = format_treatment_date(treated_on, turn.today(patient))
+    lines = [turn.say("date_accepted", date=when, day=day)]
+    note = day_note(base.plan, day)
+    if note:
+        lines.append(note)
+    shown = day_note_step(base.plan, day)
+    shown_day = shown.day if shown is not None else None
+    turn.checkins_due |= bool(
+        turn.tell_scheduler(
+            lambda: turn.hooks.treatment_changed(turn.db, patient.id, shown_day, turn.now)
+        )
+    )
+    if not patient.checkins_enabled:
+        return [Reply("\n".join(lines)), checkin_offer(base)]
+    lines.append(turn.say("checkins_follow_date"))
+    return [Reply("\n".join(lines))]
+
+
+def checkin_choice(turn: Turn, patient: Patient, text: str) -> list[Outgoing] | None:
+    """A typed "yes" or "no" to the check-in offer; None when the text is something else
+    (a question), which leaves the offer open."""
+    words = plain_words(text)
+    if words in YES:
+        return checkins_on(turn, patient)
+    if words in NO:
+        return checkins_off(turn, patient)
+    return None
+
+
+def checkins_on(turn: Turn, patient: Patient) -> list[Outgoing]:
+    patients.set_checkins_enabled(turn.db, patient.id, True)
+    patients.set_state(turn.db, patient.id, None, turn.now)
+    pending = turn.tell_scheduler(lambda: turn.hooks.opted_in(turn.db, patient.id, turn.now))
+    turn.checkins_due |= bool(pending)
+    done = Reply(turn.say("checkins_on", time=clock(patient.checkin_time)))
+    if patient.treated_on is not None:
+        return [done]
+    need_date = Reply(turn.say("checkins_on_need_date"))
+    return [done, need_date, *ask_date(turn, patient)]
+
+
+def checkins_off(turn: Turn, patient: Patient) -> list[Outgoing]:
+    patients.set_checkins_enabled(turn.db, patient.id, False)
+    patients.set_state(turn.db, patient.id, None, turn.now)
+    turn.tell_scheduler(lambda: turn.hooks.opted_out(turn.db, patient.id, turn.now))
+    return [Reply(turn.say("checkins_off"))]
+
+
+def checkins_button(turn: Turn, value: str) -> list[Outgoing]:
+    """ "Yes please" or "No thanks" under the check-in offer."""
+    patient = turn.meet()
+    chosen = checkins_on(turn, patient) if value == "yes" else checkins_off(turn, patient)
+    return [RemoveButtons(), *chosen]

@@ -1,0 +1,162 @@
+"""The conversation engine: what the bot says to a patient, whoever carries the message.
+
+Telegram (`bot.telegram`) and the terminal (`bot.terminal`) both turn what a person did
+into one `Incoming` event and run `Conversation.handle(db, sender, event, now)` inside one
+database transaction (`Store.run`); they get back what to deliver. Nothing here knows
+about Telegram, and `now` is always passed in: every date decision reads the clock when
+it is made.
+
+The whole machine is in the tables below: which flow answers each command, each button
+(by the prefix of its callback data) and, for free text, each state the conversation can
+wait in (`bot.conversation.states`). Every free-text message is checked for a warning sign
+first, in every state.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlite_utils import Database
+
+from bot.config import Settings
+from bot.conversation import checkins, forget, onboarding, questions, settings, staff
+from bot.conversation.checkin_hooks import CheckInHooks, NoCheckIns
+from bot.conversation.events import (
+    ButtonPress,
+    CheckInsDue,
+    Command,
+    Incoming,
+    NonText,
+    Outgoing,
+    Reply,
+    Sender,
+)
+from bot.conversation.states import State
+from bot.conversation.turn import Turn
+from bot.knowledge.holder import KnowledgeHolder
+from bot.storage import patients
+from scheduler.clock import utc
+
+log = logging.getLogger(__name__)
+
+Flow = Callable[[Turn, tuple[str, ...]], list[Outgoing]]
+ButtonFlow = Callable[[Turn, str], list[Outgoing]]
+
+PATIENT_COMMANDS: dict[str, str] = {
+    "start": "Start: tell me your treatment date",
+    "help": "What I can do",
+    "topics": "Browse aftercare topics",
+    "treatment": "Set or change your treatment date",
+    "checkins": "Check-ins on or off",
+    "time": "When check-ins arrive (HH:MM)",
+    "timezone": "Your time zone",
+    "status": "What I know about you",
+    "forget": "Delete everything I store about you",
+}
+"""The patient commands and their one-line descriptions, as Telegram's menu shows them."""
+STAFF_COMMANDS = staff.COMMANDS
+
+COMMAND_FLOWS: dict[str, Flow] = {
+    "start": lambda turn, _args: onboarding.start(turn),
+    "treatment": onboarding.treatment,
+    "help": lambda turn, _args: settings.help_text(turn),
+    "topics": lambda turn, _args: settings.topics(turn),
+    "checkins": settings.checkins,
+    "time": settings.checkin_time,
+    "timezone": settings.timezone,
+    "status": lambda turn, _args: settings.status(turn),
+    "forget": lambda turn, _args: forget.ask(turn),
+}
+"""Patient command -> flow (staff commands go to `bot.conversation.staff` for staff only)."""
+
+BUTTON_FLOWS: dict[str, ButtonFlow] = {
+    "forget": forget.button,
+    "date": onboarding.date_button,
+    "checkins": onboarding.checkins_button,
+    "topic": questions.topic_button,
+    "ci": lambda turn, value: checkins.button(turn, f"ci:{value}"),
+}
+"""Callback data prefix (before the first ":") -> flow, given what follows the prefix."""
+
+
+class Conversation:
+    """The one conversation engine shared by Telegram and the terminal."""
+
+    def __init__(
+        self,
+        knowledge: KnowledgeHolder,
+        settings: Settings,
+        hooks: CheckInHooks | None = None,
+    ) -> None:
+        self.knowledge = knowledge
+        self.settings = settings
+        self.hooks: CheckInHooks = hooks or NoCheckIns()
+
+    def handle(
+        self, db: Database, sender: Sender, event: Incoming, now: datetime
+    ) -> list[Outgoing]:
+        """Everything to deliver in answer to `event`, in order. Run it inside one
+        transaction (`Store.run`): what it stores and what it answers go together."""
+        turn = Turn(db, sender, utc(now), self.knowledge.current, self.settings, self.hooks)
+        if isinstance(event, Command):
+            outgoing = self._command(turn, event)
+        elif isinstance(event, ButtonPress):
+            outgoing = self._button(turn, event.data)
+        elif isinstance(event, NonText):
+            caption = event.caption or ""
+            read = self._text(turn, caption) if caption.strip() else []
+            outgoing = questions.non_text(turn, event, read)
+        else:
+            outgoing = self._text(turn, event.text)
+        return [*outgoing, CheckInsDue()] if turn.checkins_due else outgoing
+
+    def is_staff(self, user_id: int) -> bool:
+        return user_id in self.settings.staff_ids
+
+    def _command(self, turn: Turn, command: Command) -> list[Outgoing]:
+        name = command.name
+        if name != "forget":
+            forget.cancel(turn)
+        known = name in PATIENT_COMMANDS or name in STAFF_COMMANDS
+        log.info("user %s: command %s", turn.sender.user_id, name if known else "(unknown)")
+        if name in STAFF_COMMANDS and turn.is_staff:
+            return staff.command(turn, name)
+        flow = COMMAND_FLOWS.get(name)
+        if flow is None:
+            return [Reply(turn.say("unknown_command"))]
+        return flow(turn, command.args)
+
+    def _button(self, turn: Turn, data: str) -> list[Outgoing]:
+        action, _, value = data.partition(":")
+        log.info("user %s: button %s", turn.sender.user_id, action)
+        if action != "forget":
+            forget.cancel(turn)
+        flow = BUTTON_FLOWS.get(action)
+        if flow is None:
+            return []
+        return flow(turn, value)
+
+    def _text(self, turn: Turn, text: str) -> list[Outgoing]:
+        if not text.strip():
+            return [Reply(turn.say("empty_message"))]
+        patient = turn.meet()
+        if patient.state == State.AWAITING_FORGET_CONFIRM:
+            answered = forget.typed(turn, patient, text)
+            if answered is not None:
+                return answered
+            patient = turn.refresh()
+        elif patient.state == State.AWAITING_CHECKIN_CHOICE:
+            answered = onboarding.checkin_choice(turn, patient, text)
+            if answered is not None:
+                return answered
+            patients.set_state(turn.db, patient.id, None, turn.now)
+            patient = turn.refresh()
+        day = turn.day(patient)
+        match = turn.knowledge.matcher.match(text, day)
+        if match.red_flag:
+            return questions.warning_sign(turn, day, text, match.answer, match.sign)
+        if patient.state == State.AWAITING_DATE:
+            return onboarding.date_or_question(turn, patient, text, match)
+        return questions.answer(turn, patient, text, match)

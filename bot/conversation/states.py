@@ -1,0 +1,18 @@
+"""Where a conversation waits for the patient's next message, stored in `patients.state`.
+
+    /start, /treatment -> AWAITING_DATE -> a date -> AWAITING_CHECKIN_CHOICE -> questions
+    /forget -> AWAITING_FORGET_CONFIRM -> "yes" or the button -> everything deleted
+
+No state (NULL) means free questions. The router (`bot.conversation.router`) maps each
+state to the flow that reads the next message.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class State(StrEnum):
+    AWAITING_DATE = "awaiting_date"
+    AWAITING_CHECKIN_CHOICE = "awaiting_checkin_choice"
+    AWAITING_FORGET_CONFIRM = "awaiting_forget_confirm"

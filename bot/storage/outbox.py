@@ -1,0 +1,229 @@
+"""The outbox: every message the bot sends, as a row, until Telegram has it.
+
+A decision and the messages it sends commit in one transaction (`enqueue` inside the
+conversation's `Store.run`), so a crash never leaves an answer decided but not queued,
+nor queued for a decision that did not happen. `bot.telegram.delivery` sends the rows.
+
+A row's life::
+
+    pending --begin--> sending --delivered--> (deleted)
+       ^                  |--retry (backoff)--> pending
+       |                  |--refused / blocked--> failed
+       |                  +--ambiguous, at most once--> unknown
+       +--recover (start-up): sending rows of a killed run, at least once
+    sending, at most once, at start-up --> unknown
+
+**Delivery semantics**, chosen per message when it is queued:
+- *at least once* (patient replies, urgent answers, staff alerts and staff messages): a
+  row goes back to pending after any failure whose outcome is unknown (a timeout, a
+  dropped connection, a crash while sending), so it may arrive twice but never not at
+  all. A duplicate alert costs a glance; a lost one can cost a patient.
+- *at most once* (check-ins and the "shall I go on?" question): `begin` commits
+  `attempted_at` before Telegram is called. A failure that proves the request never
+  reached Telegram (it could not connect) is retried; any other failure after that
+  moment, or a crash, records the row as `unknown`, never resent: a duplicate "How is
+  your skin today?" would make a medical service look broken.
+
+Sent rows are deleted at once: message texts and chat ids stay on disk only while a
+message is on its way. Timestamps are UTC ISO-8601 text (`scheduler.clock.utc_iso`).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import IntEnum
+from typing import Any
+
+from sqlite_utils import Database
+
+from scheduler.clock import from_utc_iso, utc_iso
+
+PENDING = "pending"
+SENDING = "sending"
+FAILED = "failed"
+UNKNOWN = "unknown"
+CANCELLED = "cancelled"
+
+
+class Priority(IntEnum):
+    """Which of a chat's waiting messages goes first (lowest first)."""
+
+    URGENT = 0
+    """Urgent answers and staff alerts."""
+    REPLY = 1
+    REPORT = 2
+    CHECKIN = 3
+
+
+@dataclass(frozen=True)
+class OutgoingMessage:
+    """One Telegram call to make: `method` with `params` (JSON-ready) to `chat_id`."""
+
+    kind: str
+    """What it is, for logs and stats: reply, urgent, alert, staff, checkin, edit..."""
+    chat_id: int
+    method: str
+    params: dict[str, Any]
+    priority: Priority = Priority.REPLY
+    at_most_once: bool = False
+    patient_id: int | None = None
+    """The patient it goes to or is about, so `/forget` removes it while it waits."""
+    checkin_id: int | None = None
+    alert_id: int | None = None
+    not_after: datetime | None = None
+    """At-most-once messages too late after this are handed back unsent."""
+
+
+@dataclass(frozen=True)
+class QueuedMessage:
+    """A row of the outbox, as the sender sees it."""
+
+    id: int
+    message: OutgoingMessage
+    attempts: int
+    created_at: datetime
+
+
+def enqueue(db: Database, message: OutgoingMessage, now: datetime) -> int:
+    """Queue `message`; it is sent after the caller's transaction commits."""
+    cursor = db.execute(
+        "INSERT INTO outbox (kind, chat_id, patient_id, method, payload, priority, at_most_once, "
+        "status, attempts, created_at, next_attempt_at, checkin_id, alert_id, not_after) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?, ?)",
+        [
+            message.kind,
+            message.chat_id,
+            message.patient_id,
+            message.method,
+            json.dumps(message.params, ensure_ascii=False),
+            int(message.priority),
+            int(message.at_most_once),
+            utc_iso(now),
+            utc_iso(now),
+            message.checkin_id,
+            message.alert_id,
+            utc_iso(message.not_after) if message.not_after else None,
+        ],
+    )
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid
+
+
+def ready(
+    db: Database, now: datetime, limit: int, busy_chats: frozenset[int]
+) -> list[QueuedMessage]:
+    """Up to `limit` messages to send now: for each chat, its first waiting message (by
+    priority, then age) if it is due and nothing else of that chat is on its way."""
+    rows = db.execute(
+        "SELECT * FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY chat_id "
+        "ORDER BY status = 'sending' DESC, priority, id) AS place FROM outbox "
+        "WHERE status IN ('pending', 'sending')) "
+        "WHERE place = 1 AND status = 'pending' AND next_attempt_at <= ? "
+        "ORDER BY priority, id LIMIT ?",
+        [utc_iso(now), limit + len(busy_chats)],
+    )
+    columns = [d[0] for d in rows.description]
+    found = [_queued(dict(zip(columns, row, strict=True))) for row in rows.fetchall()]
+    return [q for q in found if q.message.chat_id not in busy_chats][:limit]
+
+
+def next_due(db: Database) -> datetime | None:
+    """When the next waiting message may be tried, or None when nothing waits."""
+    row = db.execute("SELECT MIN(next_attempt_at) FROM outbox WHERE status = 'pending'").fetchone()
+    return from_utc_iso(row[0]) if row and row[0] else None
+
+
+def begin(db: Database, message_id: int, now: datetime) -> bool:
+    """Mark a row as on its way (and, for at-most-once rows, attempted); False if it is no
+    longer pending (cancelled meanwhile, e.g. by /forget)."""
+    cursor = db.execute(
+        "UPDATE outbox SET status = 'sending', attempts = attempts + 1, attempted_at = ? "
+        "WHERE id = ? AND status = 'pending'",
+        [utc_iso(now), message_id],
+    )
+    return cursor.rowcount == 1
+
+
+def delivered(db: Database, message_id: int) -> None:
+    """Telegram has it: the row (its text, its chat) is deleted."""
+    db.execute("DELETE FROM outbox WHERE id = ?", [message_id])
+
+
+def retry(db: Database, message_id: int, at: datetime, error: str) -> None:
+    """Not delivered, and safe to send again: back to pending, tried again at `at`."""
+    db.execute(
+        "UPDATE outbox SET status = 'pending', next_attempt_at = ?, error = ? WHERE id = ?",
+        [utc_iso(at), error, message_id],
+    )
+
+
+def give_up(db: Database, message_id: int, status: str, error: str) -> None:
+    """Refused for good (`failed`), or unknown whether it arrived (`unknown`): the text is
+    dropped, the row kept for the stats."""
+    db.execute(
+        "UPDATE outbox SET status = ?, error = ?, payload = '{}' WHERE id = ?",
+        [status, error, message_id],
+    )
+
+
+def cancel_for_chat(
+    db: Database, chat_id: int, reason: str, keep_kinds: tuple[str, ...] = ()
+) -> int:
+    """Drop every waiting message to a chat (the patient blocked the bot)."""
+    marks = ",".join("?" * len(keep_kinds)) or "''"
+    cursor = db.execute(
+        f"UPDATE outbox SET status = 'cancelled', error = ?, payload = '{{}}' "
+        f"WHERE chat_id = ? AND status = 'pending' AND kind NOT IN ({marks})",
+        [reason, chat_id, *keep_kinds],
+    )
+    return cursor.rowcount
+
+
+def recover(db: Database, now: datetime) -> tuple[int, list[QueuedMessage]]:
+    """At start-up, settle the rows a killed run left `sending`: at-least-once rows go
+    back to pending (sent again); at-most-once rows become `unknown`, returned so the
+    caller can record what they were (a check-in's outcome)."""
+    resent = db.execute(
+        "UPDATE outbox SET status = 'pending', next_attempt_at = ? "
+        "WHERE status = 'sending' AND at_most_once = 0",
+        [utc_iso(now)],
+    ).rowcount
+    rows = db.execute("SELECT * FROM outbox WHERE status = 'sending' AND at_most_once = 1")
+    columns = [d[0] for d in rows.description]
+    unknown = [_queued(dict(zip(columns, row, strict=True))) for row in rows.fetchall()]
+    for queued in unknown:
+        give_up(db, queued.id, UNKNOWN, "interrupted while sending; not resent (at most once)")
+    return resent, unknown
+
+
+def waiting_alerts(db: Database, older_than: datetime) -> list[tuple[int, datetime]]:
+    """Staff alerts still not delivered that were queued before `older_than`."""
+    rows = db.execute(
+        "SELECT id, created_at FROM outbox WHERE kind = 'alert' AND status IN ('pending', "
+        "'sending') AND created_at < ? ORDER BY id",
+        [utc_iso(older_than)],
+    ).fetchall()
+    return [(row[0], from_utc_iso(row[1])) for row in rows]
+
+
+def backoff(attempts: int, cap_seconds: float) -> timedelta:
+    """How long to wait before the next try after `attempts` failed ones."""
+    return timedelta(seconds=min(cap_seconds, 2.0 ** max(0, attempts - 1)))
+
+
+def _queued(row: dict[str, Any]) -> QueuedMessage:
+    message = OutgoingMessage(
+        kind=row["kind"],
+        chat_id=row["chat_id"],
+        method=row["method"],
+        params=json.loads(row["payload"]),
+        priority=Priority(row["priority"]),
+        at_most_once=bool(row["at_most_once"]),
+        patient_id=row["patient_id"],
+        checkin_id=row["checkin_id"],
+        alert_id=row["alert_id"],
+        not_after=from_utc_iso(row["not_after"]) if row["not_after"] else None,
+    )
+    return QueuedMessage(row["id"], message, row["attempts"], from_utc_iso(row["created_at"]))

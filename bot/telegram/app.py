@@ -1,0 +1,371 @@
+"""The composition root of `aftercare run`: python-telegram-bot's `Application` with its
+handlers, and the pieces that keep messages safe around it.
+
+    getUpdates --> inbox (SQLite) --> InboxProcessor --> handlers --> conversation
+                                                                          |
+    Telegram <-- Delivery <-- outbox (SQLite) <---------------------------+
+
+`TelegramBot.start` brings them up in this order: reach Telegram (waiting it out if it is
+down), settle what a killed run left half-sent, process what it left unprocessed, then
+poll. Nothing else builds the `Application`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+import time
+from typing import Any
+
+from telegram import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
+from telegram.constants import ParseMode
+from telegram.error import InvalidToken, NetworkError, TelegramError
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    Defaults,
+    MessageHandler,
+    filters,
+)
+from telegram.request import BaseRequest, HTTPXRequest
+
+from bot.compose import Product, compose
+from bot.config import ConfigError, load_settings
+from bot.conversation import outbound
+from bot.conversation.checkins import queue_due
+from bot.conversation.events import StaffJob
+from bot.conversation.router import PATIENT_COMMANDS
+from bot.conversation.staff import STAFF_COMMAND_MENU, run_staff_job
+from bot.knowledge.holder import open_knowledge
+from bot.knowledge.watcher import KnowledgeWatcher, broken_knowledge_message
+from bot.storage import inbox, notices, outbox
+from bot.telegram.delivery import Delivery, SendLimits
+from bot.telegram.handlers import TelegramChat
+from bot.telegram.pipeline import AfterCommit
+from bot.telegram.polling import Poller, TokenRefused
+from bot.telegram.processing import InboxProcessor
+
+log = logging.getLogger(__name__)
+
+TelegramApplication = Application[Any, Any, Any, Any, Any, Any]
+
+SEND_POOL = 16
+"""HTTP connections for sends: as many as messages on their way at once."""
+RELOAD_POLL_SECONDS = 1.0
+"""How often the knowledge folder is looked at; an edit goes live a settle time later."""
+PRUNE_SECONDS = 3600.0
+CONNECT_BACKOFF_CAP = 60.0
+EXIT_CONFIG = 2
+EXIT_KNOWLEDGE = 1
+
+
+def build_application(
+    settings_token: str,
+    base_url: str,
+    *,
+    request: BaseRequest | None = None,
+    get_updates_request: BaseRequest | None = None,
+) -> TelegramApplication:
+    """python-telegram-bot's Application, without its own poller (ours stores updates
+    first). Sends and getUpdates get HTTP clients of their own, as PTB recommends."""
+    builder = (
+        ApplicationBuilder()
+        .token(settings_token)
+        .base_url(base_url)
+        .defaults(Defaults(parse_mode=ParseMode.HTML))
+        .updater(None)
+        .request(request or HTTPXRequest(connection_pool_size=SEND_POOL))
+        .get_updates_request(get_updates_request or HTTPXRequest(connection_pool_size=1))
+    )
+    return builder.build()
+
+
+def register_handlers(application: TelegramApplication, chat: TelegramChat) -> None:
+    """Every handler, in the order they are tried (order matters: the first match wins)."""
+    private = filters.ChatType.PRIVATE
+    new = filters.UpdateType.MESSAGE
+    edited = filters.UpdateType.EDITED_MESSAGE
+    # 1. Private chats: commands and text (a command is text starting with "/").
+    application.add_handler(MessageHandler(private & new & filters.TEXT, chat.on_message))
+    # 2. Button presses (our inline buttons; presses outside private chats are ignored).
+    application.add_handler(CallbackQueryHandler(chat.on_button))
+    # 3. Anything else a patient sends: photos, stickers, voice, files, locations...
+    not_text = private & new & ~filters.TEXT & ~filters.StatusUpdate.ALL
+    application.add_handler(MessageHandler(not_text, chat.on_non_text))
+    # 4. Edited text is answered as a new message; edited commands are not re-run.
+    edit = private & edited & filters.TEXT & ~filters.COMMAND
+    application.add_handler(MessageHandler(edit, chat.on_message))
+    # 5. Groups: only commands get an answer (see bot.telegram.handlers).
+    application.add_handler(MessageHandler(~private & new & filters.COMMAND, chat.on_group_command))
+    application.add_error_handler(chat.on_error)
+
+
+class TelegramBot:
+    """`aftercare run` wired: the application, the inbox processor, the poller, the
+    sender and the periodic work (check-ins, knowledge reloads, housekeeping)."""
+
+    def __init__(
+        self,
+        product: Product,
+        application: TelegramApplication,
+        *,
+        limits: SendLimits | None = None,
+        poll_timeout: int | None = None,
+        watch_knowledge: bool = True,
+    ) -> None:
+        self.product = product
+        self.application = application
+        settings = product.settings
+        self.delivery = Delivery(
+            product.store,
+            application.bot,
+            staff_chat_id=settings.staff_chat_id,
+            clock=product.clock,
+            limits=limits,
+        )
+        self.processor = InboxProcessor(application, product.store, product.clock)
+        self.poller = Poller(application.bot, product.store, self.processor.submit, product.clock)
+        if poll_timeout is not None:
+            self.poller.poll_timeout = poll_timeout
+        self.chat = TelegramChat(
+            product.conversation,
+            product.store,
+            product.clock,
+            self.after_commit,
+            lambda: application.bot.username,
+        )
+        register_handlers(application, self.chat)
+        self.watcher = (
+            KnowledgeWatcher(product.knowledge, time.monotonic, on_broken=self._tell_staff_broken)
+            if watch_knowledge
+            else None
+        )
+        self.checkins_due = asyncio.Event()
+        self._tasks: list[asyncio.Task[Any]] = []
+        self._background: set[asyncio.Task[Any]] = set()
+
+    async def start(self, loops: bool = True) -> None:
+        """Reach Telegram, settle the last run's leftovers, then start everything.
+        Without `loops` (tests), polling, check-in dispatch and housekeeping don't run."""
+        await self._initialize()
+        await self.application.start()
+        await self._set_command_menus()
+        await self._check_staff_chat()
+        await self.delivery.start()
+        await self.processor.start()
+        if not loops:
+            return
+        self._tasks = [
+            asyncio.create_task(self.poller.run(), name="aftercare-polling"),
+            asyncio.create_task(self.dispatch_forever(), name="aftercare-checkins"),
+            asyncio.create_task(self._housekeeping(), name="aftercare-housekeeping"),
+        ]
+        log.info("aftercare is running as @%s", self.application.bot.username)
+
+    async def run_until(self, stop: asyncio.Event) -> None:
+        """Run until `stop` is set or the token is refused (raises `TokenRefused`)."""
+        await self.start()
+        stopping = asyncio.create_task(stop.wait())
+        try:
+            done, _ = await asyncio.wait(
+                [stopping, *self._tasks], return_when=asyncio.FIRST_COMPLETED
+            )
+            for task in done:
+                if task is not stopping and task.exception() is not None:
+                    raise task.exception()  # type: ignore[misc]
+        finally:
+            stopping.cancel()
+            await self.stop()
+
+    async def stop(self) -> None:
+        for task in [*self._tasks, *self._background]:
+            task.cancel()
+        await asyncio.gather(*self._tasks, *self._background, return_exceptions=True)
+        await self.processor.stop()
+        await self.delivery.stop()
+        if self.application.running:
+            await self.application.stop()
+        await self.application.shutdown()
+
+    async def after_commit(self, after: AfterCommit) -> None:
+        """What an update's transaction left to do: send, dispatch, staff reports."""
+        if after.queued:
+            self.delivery.wake()
+        if after.checkins_due:
+            self.checkins_due.set()
+        for job in after.staff_jobs:
+            task = asyncio.create_task(self._staff_job(job.name, job.chat_id))
+            self._background.add(task)
+            task.add_done_callback(self._background.discard)
+
+    async def dispatch_checkins(self) -> None:
+        """Queue every check-in due now, then have them sent."""
+        product = self.product
+        report = await product.store.run(queue_due, product.knowledge.current.base, product.clock())
+        if report.handled:
+            log.info(
+                "check-ins: %d queued, %d skipped as stale, %d deferred to morning, "
+                "%d cancelled, %d asked to continue",
+                report.queued,
+                report.skipped,
+                report.deferred,
+                report.cancelled,
+                report.asked_to_continue,
+            )
+        if report.queued or report.asked_to_continue:
+            self.delivery.wake()
+
+    async def _staff_job(self, name: str, chat_id: int) -> None:
+        product = self.product
+        text = await run_staff_job(
+            StaffJob(name, chat_id), product.store, product.knowledge, product.clock()
+        )
+        await product.store.run(
+            outbox.enqueue, outbound.staff_message(chat_id, text), product.clock()
+        )
+        self.delivery.wake()
+
+    async def dispatch_forever(self) -> None:
+        seconds = self.product.settings.dispatch_seconds
+        while True:
+            try:
+                await self.dispatch_checkins()
+            except Exception:
+                log.exception("check-in dispatch failed; trying again at the next look")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.checkins_due.wait(), seconds)
+            self.checkins_due.clear()
+
+    async def _housekeeping(self) -> None:
+        elapsed = PRUNE_SECONDS
+        while True:
+            if self.watcher is not None:
+                await self.watcher.poll()
+            if elapsed >= PRUNE_SECONDS:
+                await self.product.store.run(inbox.prune, self.product.clock())
+                elapsed = 0.0
+            await asyncio.sleep(RELOAD_POLL_SECONDS)
+            elapsed += RELOAD_POLL_SECONDS
+
+    async def _tell_staff_broken(self, problems: list[str]) -> None:
+        chat_id = self.product.settings.staff_chat_id
+        if chat_id is None:
+            log.warning("broken knowledge edit; no AFTERCARE_STAFF_CHAT_ID to tell")
+            return
+        message = outbound.staff_message(chat_id, broken_knowledge_message(problems))
+        await self.product.store.run(outbox.enqueue, message, self.product.clock())
+        self.delivery.wake()
+
+    async def _initialize(self) -> None:
+        """Reach Telegram; while it is out of reach, keep trying and say so."""
+        pause = 1.0
+        while True:
+            try:
+                await self.application.initialize()
+                return
+            except InvalidToken as error:
+                raise TokenRefused from error
+            except NetworkError as error:
+                log.warning(
+                    "cannot reach Telegram (%s); trying again in %.0f s",
+                    type(error).__name__,
+                    pause,
+                )
+                await asyncio.sleep(pause)
+                pause = min(CONNECT_BACKOFF_CAP, pause * 2)
+
+    async def _set_command_menus(self) -> None:
+        """Patients see their commands in private chats; staff see theirs in the staff
+        chat and in their own private chats (as python-telegram-bot's rules-bot does)."""
+        bot = self.application.bot
+        settings = self.product.settings
+        patient = [BotCommand(name, text) for name, text in PATIENT_COMMANDS.items()]
+        staff = [BotCommand(name, text) for name, text in STAFF_COMMAND_MENU.items()]
+        with contextlib.suppress(TelegramError):
+            await bot.set_my_commands(patient, scope=BotCommandScopeAllPrivateChats())
+        if settings.staff_chat_id is not None:
+            with contextlib.suppress(TelegramError):
+                await bot.set_my_commands(staff, scope=BotCommandScopeChat(settings.staff_chat_id))
+        for staff_id in sorted(settings.staff_ids):
+            with contextlib.suppress(TelegramError):
+                await bot.set_my_commands(patient + staff, scope=BotCommandScopeChat(staff_id))
+
+    async def _check_staff_chat(self) -> None:
+        """Say at start-up whether warning-sign alerts can reach anyone."""
+        settings = self.product.settings
+        store, clock = self.product.store, self.product.clock
+        if settings.staff_chat_id is None:
+            log.warning(
+                "AFTERCARE_STAFF_CHAT_ID is not set: warning-sign alerts reach nobody, and the "
+                "urgent answer tells patients to call the clinic themselves"
+            )
+            return
+        try:
+            chat = await self.application.bot.get_chat(settings.staff_chat_id)
+        except TelegramError as error:
+            log.error(
+                "cannot reach the staff chat %s (%s): alerts will wait until the bot is "
+                "added to it or AFTERCARE_STAFF_CHAT_ID is corrected",
+                settings.staff_chat_id,
+                error.message,
+            )
+            await store.run(
+                notices.set_notice, notices.STAFF_CHAT_UNREACHABLE, error.message, clock()
+            )
+            return
+        await store.run(notices.clear_notice, notices.STAFF_CHAT_UNREACHABLE)
+        log.info("staff chat reachable: alerts go to %r", chat.title or chat.id)
+
+
+def configure_logging() -> None:
+    logging.basicConfig(
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO
+    )
+    # httpx logs every request URL at INFO, and the URL contains the bot token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+    # Routine job runs are not news.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+
+
+def run() -> int:
+    """`aftercare run`: long polling until SIGINT or SIGTERM; returns the exit code."""
+    configure_logging()
+    try:
+        settings = load_settings()
+        token = settings.require_token()
+    except ConfigError as error:
+        print(error, file=sys.stderr)
+        return EXIT_CONFIG
+    knowledge = open_knowledge(settings.knowledge_dir)
+    if knowledge is None:
+        return EXIT_KNOWLEDGE
+    product = compose(settings, knowledge)
+    application = build_application(token, settings.telegram_api_base_url)
+    bot = TelegramBot(product, application)
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        log.info(
+            "aftercare is connecting to Telegram (it keeps trying while Telegram is out of reach)"
+        )
+        await bot.run_until(stop)
+
+    try:
+        asyncio.run(main())
+    except TokenRefused:
+        print(
+            "Telegram refused TELEGRAM_BOT_TOKEN: copy it again from @BotFather.", file=sys.stderr
+        )
+        return EXIT_CONFIG
+    finally:
+        product.close()
+    log.info("aftercare stopped")
+    return 0

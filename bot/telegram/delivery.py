@@ -1,0 +1,448 @@
+"""The one place the bot sends messages: the outbox's rows, delivered through Telegram's
+errors and within its limits.
+
+Every message the bot sends (replies, urgent answers, staff alerts, check-ins) is first a
+row of the outbox (`bot.storage.outbox`), committed with the decision that sent it.
+`Delivery` sends the rows as soon as they are committed (`wake`), and again whenever a
+retry falls due, across restarts. Per row kind the semantics are the outbox's: at least
+once for replies and alerts, at most once for check-ins.
+
+Limits (https://core.telegram.org/bots/faq#my-bot-is-hitting-limits-how-do-i-avoid-this):
+about 30 messages a second overall, about one a second in a private chat (bursts of
+`PRIVATE_BURST` allowed) and 20 a minute in a group, built on aiolimiter's leaky bucket
+(the limiter python-telegram-bot's own `AIORateLimiter` uses). One chat's backlog never
+holds up another's: a chat has at most one message on its way, and a row is picked per
+chat, urgent first.
+
+Errors:
+- `RetryAfter` (flood control): that chat waits as long as Telegram says; then retried.
+- A network error that proves the request never left (it could not connect): retried
+  with backoff, whatever the row's semantics.
+- A timeout or dropped connection after the request left: retried for at-least-once
+  rows; recorded as `unknown` (never resent) for at-most-once ones.
+- `Forbidden` from a patient's chat: the patient blocked the bot; they are marked
+  unreachable and nothing more is queued for them. From the staff chat: the bot was
+  removed; this is logged at ERROR, recorded for `aftercare stats`, and the alert waits,
+  retried, until someone fixes the chat.
+- `BadRequest` "can't parse entities": the text is sent again as plain text at once, so a
+  broken knowledge edit never costs an alert its delivery.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+import httpx
+from aiolimiter import AsyncLimiter
+from telegram import Bot
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.warnings import PTBDeprecationWarning
+
+from bot.conversation.outbound import REMOVE_BUTTONS, SEND
+from bot.storage import checkins, notices, outbox, patients
+from bot.storage.outbox import FAILED, UNKNOWN, QueuedMessage
+from bot.storage.store import Store
+from bot.telegram.markup import as_plain_text, inline_keyboard
+
+log = logging.getLogger(__name__)
+
+OVERALL_PER_SECOND = 30
+PRIVATE_BURST = 3
+GROUP_PER_MINUTE = 20
+CONCURRENCY = 16
+REPLY_RETRY_CAP = 300.0
+ALERT_RETRY_CAP = 30.0
+GIVE_UP_REPLIES_AFTER = timedelta(hours=24)
+"""A reply Telegram could not take for a day is dropped (logged): it would only confuse."""
+ALERT_LATE_AFTER = timedelta(minutes=5)
+"""An alert not delivered this long after it was raised is logged at ERROR."""
+IDLE_POLL_SECONDS = 5.0
+# Transport errors raised before the request left this machine: resending cannot duplicate.
+_NEVER_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+
+
+def retry_after_seconds(error: RetryAfter) -> float:
+    """Seconds Telegram asked us to wait, whichever type this PTB version returns."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = error.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+def never_reached_telegram(error: NetworkError) -> bool:
+    """True when a network error proves the request was not processed by Telegram.
+
+    Connection failures and pool timeouts happen before the request leaves; an error
+    status (502 and the like) without a transport cause is Telegram's own answer. A read
+    or write timeout, or a connection dropped mid-request, may follow a delivered message.
+    """
+    cause = error.__cause__
+    if isinstance(cause, _NEVER_SENT):
+        return True
+    if isinstance(error, TimedOut):
+        return False
+    return cause is None or isinstance(cause, TelegramError)
+
+
+class SendLimits:
+    """Telegram's limits, per chat and overall, plus the holds flood control asks for."""
+
+    def __init__(
+        self,
+        *,
+        overall_per_second: float = OVERALL_PER_SECOND,
+        private_burst: float = PRIVATE_BURST,
+        group_per_minute: float = GROUP_PER_MINUTE,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.clock = clock
+        self.overall = AsyncLimiter(overall_per_second, 1)
+        self.private_burst = private_burst
+        self.group_per_minute = group_per_minute
+        self._chats: dict[int, AsyncLimiter] = {}
+        self._held_until: dict[int, float] = {}
+
+    async def acquire(self, chat_id: int) -> None:
+        """Wait until `chat_id` may receive its next message."""
+        limiter = self._chats.get(chat_id)
+        if limiter is None:
+            if len(self._chats) > 10_000:
+                self._chats.clear()
+            if chat_id > 0:
+                limiter = AsyncLimiter(self.private_burst, self.private_burst)
+            else:
+                limiter = AsyncLimiter(self.group_per_minute, 60)
+            self._chats[chat_id] = limiter
+        await limiter.acquire()
+        await self.overall.acquire()
+
+    def hold(self, chat_id: int, seconds: float) -> None:
+        """Send nothing to `chat_id` for `seconds` (Telegram's flood control said so)."""
+        self._held_until[chat_id] = max(self._held_until.get(chat_id, 0.0), self.clock() + seconds)
+
+    def held_for(self, chat_id: int) -> float:
+        """Seconds `chat_id` must still wait, 0 when it may be sent to."""
+        until = self._held_until.get(chat_id)
+        if until is None:
+            return 0.0
+        left = until - self.clock()
+        if left <= 0:
+            del self._held_until[chat_id]
+            return 0.0
+        return left
+
+
+@dataclass
+class DeliveryCounts:
+    """What the sender did since start, for logs, tests and benchmarks."""
+
+    delivered: int = 0
+    retried: int = 0
+    failed: int = 0
+    unknown: int = 0
+
+
+class Delivery:
+    """Sends the outbox. `start` settles what a killed run left half-sent and starts the
+    loop; `wake` says new rows are committed; `drain` (tests, benchmarks) waits until
+    nothing is left to send now."""
+
+    def __init__(
+        self,
+        store: Store,
+        bot: Bot,
+        *,
+        staff_chat_id: int | None,
+        clock: Callable[[], datetime],
+        limits: SendLimits | None = None,
+        concurrency: int = CONCURRENCY,
+    ) -> None:
+        self.store = store
+        self.bot = bot
+        self.staff_chat_id = staff_chat_id
+        self.clock = clock
+        self.limits = limits or SendLimits()
+        self.concurrency = concurrency
+        self.counts = DeliveryCounts()
+        self._wakeup = asyncio.Event()
+        self._idle = asyncio.Event()
+        self._in_flight: set[int] = set()
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._loop: asyncio.Task[None] | None = None
+        self._late_alerts_logged: set[int] = set()
+
+    async def start(self) -> None:
+        resent, unknown = await self.store.run(outbox.recover, self.clock())
+        for queued in unknown:
+            if queued.message.checkin_id is not None:
+                await self.store.run(
+                    checkins.mark_unknown,
+                    queued.message.checkin_id,
+                    self.clock(),
+                    "interrupted while sending",
+                )
+        if resent or unknown:
+            log.warning(
+                "messages a stopped run left on their way: %d sent again, %d recorded as "
+                "unknown (at most once)",
+                resent,
+                len(unknown),
+            )
+        self._loop = asyncio.create_task(self._run(), name="aftercare-delivery")
+
+    async def stop(self) -> None:
+        if self._loop is not None:
+            self._loop.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._loop
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    def wake(self) -> None:
+        self._wakeup.set()
+
+    async def drain(self, timeout: float = 10.0, horizon: float = 5.0) -> None:
+        """Wait until no message is on its way and none is due within `horizon` seconds
+        (a retry Telegram asked to wait for is waited out)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self.wake()
+            self._idle.clear()
+            await asyncio.wait_for(self._idle.wait(), max(0.01, deadline - time.monotonic()))
+            soon = self.clock() + timedelta(seconds=horizon)
+            ready = await self.store.run(outbox.ready, soon, 1, frozenset())
+            if not self._in_flight and not ready:
+                return
+            await asyncio.sleep(0.01)
+        raise TimeoutError("the outbox did not drain")
+
+    async def _run(self) -> None:
+        while True:
+            self._wakeup.clear()
+            free = self.concurrency - len(self._in_flight)
+            batch: list[QueuedMessage] = []
+            if free > 0:
+                batch = await self.store.run(
+                    outbox.ready, self.clock(), free, frozenset(self._in_flight)
+                )
+            for queued in batch:
+                self._in_flight.add(queued.message.chat_id)
+                task = asyncio.create_task(self._deliver(queued))
+                self._tasks.add(task)
+                task.add_done_callback(self._tasks.discard)
+            if not batch and not self._in_flight:
+                self._idle.set()
+                await self._check_late_alerts()
+            if not batch:
+                await self._sleep_until_needed()
+
+    async def _sleep_until_needed(self) -> None:
+        wait = IDLE_POLL_SECONDS
+        next_due = await self.store.run(outbox.next_due)
+        if next_due is not None:
+            wait = min(wait, max(0.0, (next_due - self.clock()).total_seconds()))
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wakeup.wait(), timeout=max(wait, 0.005))
+
+    async def _deliver(self, queued: QueuedMessage) -> None:
+        message = queued.message
+        try:
+            held = self.limits.held_for(message.chat_id)
+            if held > 0:
+                at = self.clock() + timedelta(seconds=held)
+                await self.store.run(outbox.retry, queued.id, at, "held by flood control")
+                return
+            now = self.clock()
+            if message.at_most_once and message.not_after is not None and now > message.not_after:
+                await self.store.run(_too_late, queued.id, message.checkin_id, now)
+                return
+            if not await self.store.run(outbox.begin, queued.id, now):
+                return
+            await self.limits.acquire(message.chat_id)
+            await self._attempt(queued)
+        except Exception:
+            log.exception("unexpected error while delivering message %d", queued.id)
+        finally:
+            self._in_flight.discard(message.chat_id)
+            self.wake()
+
+    async def _attempt(self, queued: QueuedMessage) -> None:
+        message = queued.message
+        try:
+            sent = await self._call(message.method, message.chat_id, message.params)
+        except RetryAfter as error:
+            seconds = retry_after_seconds(error)
+            self.limits.hold(message.chat_id, seconds)
+            log.warning("Telegram flood control: holding a chat for %.0f s", seconds)
+            await self._retry(queued, "flood control", timedelta(seconds=seconds))
+        except Forbidden as error:
+            await self._forbidden(queued, error)
+        except BadRequest as error:
+            await self._bad_request(queued, error)
+        except NetworkError as error:
+            name = type(error).__name__
+            if never_reached_telegram(error) or not message.at_most_once:
+                await self._retry(queued, f"{name}: {error.message}")
+            else:
+                await self._unknown(queued, f"unknown whether it arrived: {name}")
+        except TelegramError as error:
+            await self._retry(queued, f"{type(error).__name__}: {error.message}")
+        else:
+            await self.store.run(_delivered, queued, sent, self.clock())
+            self.counts.delivered += 1
+
+    async def _call(self, method: str, chat_id: int, params: dict[str, Any]) -> int | None:
+        """One Bot API call; returns the new message's id when it made one."""
+        if method == REMOVE_BUTTONS:
+            await self.bot.edit_message_reply_markup(
+                chat_id, params["message_id"], reply_markup=None
+            )
+            return None
+        if method != SEND:
+            raise ValueError(f"unknown outbox method {method!r}")
+        plain = params.get("plain", False)
+        sent = await self.bot.send_message(
+            chat_id,
+            as_plain_text(params["text"]) if plain else params["text"],
+            parse_mode=None if plain else ParseMode.HTML,
+            reply_markup=inline_keyboard(params.get("buttons", [])),
+            message_thread_id=params.get("thread_id"),
+        )
+        return sent.message_id
+
+    async def _retry(
+        self, queued: QueuedMessage, reason: str, wait: timedelta | None = None
+    ) -> None:
+        message = queued.message
+        now = self.clock()
+        if message.kind != "alert" and now - queued.created_at > GIVE_UP_REPLIES_AFTER:
+            log.error(
+                "message %d (%s) dropped after a day of failures: %s",
+                queued.id,
+                message.kind,
+                reason,
+            )
+            await self.store.run(outbox.give_up, queued.id, FAILED, f"too old: {reason}")
+            self.counts.failed += 1
+            return
+        cap = ALERT_RETRY_CAP if message.kind == "alert" else REPLY_RETRY_CAP
+        delay = wait if wait is not None else outbox.backoff(queued.attempts + 1, cap)
+        log.warning(
+            "message %d (%s) not delivered, retry in %.0f s: %s",
+            queued.id,
+            message.kind,
+            delay.total_seconds(),
+            reason,
+        )
+        await self.store.run(outbox.retry, queued.id, now + delay, reason)
+        self.counts.retried += 1
+
+    async def _unknown(self, queued: QueuedMessage, reason: str) -> None:
+        log.warning(
+            "message %d (%s): %s; not resent (at most once)", queued.id, queued.message.kind, reason
+        )
+        await self.store.run(_gave_up, queued, UNKNOWN, reason, self.clock())
+        self.counts.unknown += 1
+
+    async def _forbidden(self, queued: QueuedMessage, error: Forbidden) -> None:
+        message = queued.message
+        if message.chat_id > 0 and message.chat_id != self.staff_chat_id:
+            log.info("a patient blocked the bot: marked unreachable")
+            await self.store.run(_blocked, queued, self.clock())
+            self.counts.failed += 1
+            return
+        await self._staff_chat_unreachable(queued, error.message)
+
+    async def _staff_chat_unreachable(self, queued: QueuedMessage, reason: str) -> None:
+        log.error(
+            "the bot cannot write to the staff chat (%s): alerts wait until it is fixed "
+            "(add the bot back to the chat, or correct AFTERCARE_STAFF_CHAT_ID)",
+            reason,
+        )
+        await self.store.run(
+            notices.set_notice, notices.STAFF_CHAT_UNREACHABLE, reason, self.clock()
+        )
+        await self._retry(queued, f"staff chat unreachable: {reason}")
+
+    async def _bad_request(self, queued: QueuedMessage, error: BadRequest) -> None:
+        message = queued.message
+        reason = error.message
+        if "parse entities" in reason.lower() and not message.params.get("plain"):
+            log.error("Telegram refused the HTML of a %s message; sent as plain text", message.kind)
+            plain = QueuedMessage(
+                queued.id,
+                _with_params(message, {**message.params, "plain": True}),
+                queued.attempts,
+                queued.created_at,
+            )
+            await self._attempt(plain)
+            return
+        if message.method == REMOVE_BUTTONS:
+            await self.store.run(outbox.delivered, queued.id)
+            return
+        if message.chat_id == self.staff_chat_id and "chat not found" in reason.lower():
+            await self._staff_chat_unreachable(queued, reason)
+            return
+        log.error("Telegram refused a %s message: %s", message.kind, reason)
+        await self.store.run(
+            _gave_up, queued, FAILED, f"refused by Telegram: {reason}", self.clock()
+        )
+        self.counts.failed += 1
+
+    async def _check_late_alerts(self) -> None:
+        now = self.clock()
+        late = await self.store.run(outbox.waiting_alerts, now - ALERT_LATE_AFTER)
+        for alert_id, created_at in late:
+            if alert_id in self._late_alerts_logged:
+                continue
+            self._late_alerts_logged.add(alert_id)
+            minutes = (now - created_at).total_seconds() / 60
+            log.error(
+                "a warning-sign alert has waited %.0f minutes and is not delivered yet", minutes
+            )
+
+
+def _with_params(message: outbox.OutgoingMessage, params: dict[str, Any]) -> outbox.OutgoingMessage:
+    return replace(message, params=params)
+
+
+def _delivered(db: Any, queued: QueuedMessage, message_id: int | None, now: datetime) -> None:
+    outbox.delivered(db, queued.id)
+    if queued.message.checkin_id is not None and message_id is not None:
+        checkins.mark_sent(db, queued.message.checkin_id, message_id, now)
+    if queued.message.chat_id < 0 or queued.message.kind == "alert":
+        notices.clear_notice(db, notices.STAFF_CHAT_UNREACHABLE)
+
+
+def _gave_up(db: Any, queued: QueuedMessage, status: str, reason: str, now: datetime) -> None:
+    outbox.give_up(db, queued.id, status, reason)
+    checkin_id = queued.message.checkin_id
+    if checkin_id is None:
+        return
+    if status == UNKNOWN:
+        checkins.mark_unknown(db, checkin_id, now, reason)
+    else:
+        checkins.mark_failed(db, checkin_id, now, reason)
+
+
+def _blocked(db: Any, queued: QueuedMessage, now: datetime) -> None:
+    chat_id = queued.message.chat_id
+    outbox.give_up(db, queued.id, FAILED, "the patient blocked the bot")
+    outbox.cancel_for_chat(db, chat_id, "the patient blocked the bot")
+    patients.mark_unreachable(db, queued.message.patient_id or chat_id, now)
+
+
+def _too_late(db: Any, message_id: int, checkin_id: int | None, now: datetime) -> None:
+    outbox.give_up(db, message_id, "cancelled", "not sent in its window")
+    if checkin_id is not None:
+        checkins.hand_back(db, checkin_id, now)

@@ -1,0 +1,190 @@
+"""The Telegram handlers: each turns an update into one `Incoming` event and runs it
+through the pipeline (`bot.telegram.pipeline`) in one transaction. What the bot decides
+lives in `bot.conversation`; what it sends goes through the outbox.
+
+Chats: the bot talks to patients in private chats only. Staff commands work for staff ids
+in a private chat or in the staff chat, and only when addressed to this bot
+(`/stats@another_bot` is someone else's); other group messages are ignored and nothing
+about group members is stored. An edited message is answered like a new one, so a
+warning sign added by an edit is never missed.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import logging
+import traceback
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+
+from sqlite_utils import Database
+from telegram import Message, Update
+from telegram.constants import ChatType
+from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.ext import ContextTypes
+
+from bot.conversation.events import (
+    ButtonPress,
+    Command,
+    Incoming,
+    NonText,
+    Reply,
+    Sender,
+    read_message,
+)
+from bot.conversation.router import STAFF_COMMANDS, Conversation
+from bot.storage import inbox
+from bot.storage.store import Store
+from bot.telegram.pipeline import AfterCommit, UpdateContext, handle_update, queue
+
+log = logging.getLogger(__name__)
+
+MAX_CALLBACK_DATA = 64
+"""Telegram's own limit: longer callback data is forged."""
+NON_TEXT_KINDS = (
+    "photo",
+    "sticker",
+    "voice",
+    "video",
+    "video_note",
+    "animation",
+    "audio",
+    "document",
+    "location",
+    "venue",
+    "contact",
+    "poll",
+    "dice",
+)
+
+processing: contextvars.ContextVar[UpdateContext | None] = contextvars.ContextVar(
+    "processing", default=None
+)
+"""Set by the inbox processor around each update: its flood state."""
+
+
+class TelegramChat:
+    """The Telegram side of the conversation: updates in, queued messages out."""
+
+    def __init__(
+        self,
+        conversation: Conversation,
+        store: Store,
+        clock: Callable[[], datetime],
+        after_commit: Callable[[AfterCommit], Awaitable[None]],
+        bot_username: Callable[[], str],
+    ) -> None:
+        self.conversation = conversation
+        self.store = store
+        self.clock = clock
+        self.after_commit = after_commit
+        self.bot_username = bot_username
+
+    async def on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A text message or a command in a private chat (new or edited)."""
+        message = update.effective_message
+        if message is not None and message.text is not None:
+            await self._converse(update, read_message(message.text))
+
+    async def on_non_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A photo, sticker, voice note, file, location... in a private chat."""
+        message = update.effective_message
+        if message is not None:
+            await self._converse(update, NonText(_kind(message), message.caption))
+
+    async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A press on one of our inline buttons."""
+        query = update.callback_query
+        chat = update.effective_chat
+        if query is None:
+            return
+        data = query.data or ""
+        if chat is None or chat.type != ChatType.PRIVATE or len(data) > MAX_CALLBACK_DATA:
+            await _quietly(query.answer())
+            return
+        await self._converse(update, ButtonPress(data))
+
+    async def on_group_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A command in a group: staff commands for staff in the staff chat, otherwise a
+        pointer to a private chat; commands addressed to another bot are not ours."""
+        message, user, chat = update.effective_message, update.effective_user, update.effective_chat
+        if message is None or message.text is None or user is None or chat is None:
+            return
+        event = read_message(message.text)
+        if not isinstance(event, Command) or event.addressed_to not in (
+            None,
+            self.bot_username().lower(),
+        ):
+            return
+        settings = self.conversation.settings
+        in_staff_chat = chat.id == settings.staff_chat_id
+        if in_staff_chat and event.name in STAFF_COMMANDS and user.id in settings.staff_ids:
+            await self._converse(update, event)
+            return
+        wording = self.conversation.knowledge.current.base.wording
+        await self._say_in_chat(update, wording["in_private"])
+
+    async def _converse(self, update: Update, event: Incoming) -> None:
+        user, chat = update.effective_user, update.effective_chat
+        if user is None or chat is None:
+            return
+        sender = Sender(user.id, chat.id, user.first_name, user.username)
+        query = update.callback_query
+        pressed = query.message.message_id if query is not None and query.message else None
+        state = processing.get()
+        context = UpdateContext(
+            update.update_id,
+            pressed_message_id=pressed,
+            flooding=state.flooding if state else False,
+            warn_flood=state.warn_flood if state else False,
+        )
+        after = await self.store.run(
+            handle_update, self.conversation, context, sender, event, self.clock()
+        )
+        if query is not None:
+            await _quietly(query.answer(text=after.toast))
+        await self.after_commit(after)
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A handler raised. Logged by type and place only (the message text and the
+        exception's own message, which may quote it, stay out of the log); the update is
+        tried again, and set aside after a few failures with an apology to its chat."""
+        error = context.error
+        where = "".join(traceback.format_tb(error.__traceback__)) if error else ""
+        if not isinstance(update, Update):
+            log.error("error outside an update: %s\n%s", type(error).__name__, where)
+            return
+        log.error("update %s failed: %s\n%s", update.update_id, type(error).__name__, where)
+        now = self.clock()
+        set_aside = await self.store.run(
+            inbox.record_failure, update.update_id, type(error).__name__, now
+        )
+        if set_aside:
+            wording = self.conversation.knowledge.current.base.wording
+            await self._say_in_chat(update, wording["processing_failed"])
+
+    async def _say_in_chat(self, update: Update, text: str) -> None:
+        chat, user = update.effective_chat, update.effective_user
+        if chat is None:
+            return
+        sender = Sender(user.id if user else chat.id, chat.id)
+        now = self.clock()
+
+        def unit(db: Database) -> AfterCommit:
+            after = queue(db, [Reply(text)], sender, now, None, None)
+            inbox.mark_done(db, update.update_id, now)
+            return after
+
+        await self.after_commit(await self.store.run(unit))
+
+
+async def _quietly(call: Awaitable[object]) -> None:
+    """Cosmetic calls (a button's spinner) must not fail the update."""
+    try:
+        await call
+    except (BadRequest, Forbidden, TelegramError) as error:
+        log.debug("ignored: %s", type(error).__name__)
+
+
+def _kind(message: Message) -> str:
+    return next((kind for kind in NON_TEXT_KINDS if getattr(message, kind, None)), "other")

@@ -1,0 +1,128 @@
+"""One update's whole effect, in one transaction: the conversation's decision, the
+messages it sends (queued in the outbox) and the update marked processed in the inbox.
+
+`handle_update` runs on the database thread (`Store.run`); what is left to do after the
+commit (waking the sender, answering a pressed button, a slow staff report) comes back
+as `AfterCommit`.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlite_utils import Database
+
+from bot.conversation import outbound
+from bot.conversation.events import (
+    ButtonPress,
+    CheckInsDue,
+    Command,
+    Incoming,
+    Outgoing,
+    RemoveButtons,
+    Reply,
+    Sender,
+    StaffAlert,
+    StaffJob,
+    Toast,
+)
+from bot.conversation.router import Conversation
+from bot.storage import inbox, outbox
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class UpdateContext:
+    """Where an update came from, beyond who sent it."""
+
+    update_id: int
+    pressed_message_id: int | None = None
+    """The message whose button was pressed, for a button press."""
+    flooding: bool = False
+    """The chat sends faster than anyone can read: answer only what is urgent."""
+    warn_flood: bool = False
+    """Tell the patient, once, to slow down."""
+
+
+@dataclass
+class AfterCommit:
+    """What to do once the transaction has committed."""
+
+    toast: str | None = None
+    queued: int = 0
+    checkins_due: bool = False
+    staff_jobs: list[StaffJob] = field(default_factory=list)
+
+
+def handle_update(
+    db: Database,
+    conversation: Conversation,
+    context: UpdateContext,
+    sender: Sender,
+    event: Incoming,
+    now: datetime,
+) -> AfterCommit:
+    """Decide, queue what to send, and mark the update processed: all or nothing."""
+    outgoing = conversation.handle(db, sender, event, now)
+    if context.flooding:
+        outgoing = _urgent_only(outgoing, event)
+        if context.warn_flood:
+            wording = conversation.knowledge.current.base.wording
+            outgoing = [*outgoing, Reply(wording["flood_note"])]
+    after = queue(
+        db, outgoing, sender, now, conversation.settings.staff_chat_id, context.pressed_message_id
+    )
+    inbox.mark_done(db, context.update_id, now)
+    return after
+
+
+def queue(
+    db: Database,
+    outgoing: list[Outgoing],
+    sender: Sender,
+    now: datetime,
+    staff_chat_id: int | None,
+    pressed_message_id: int | None,
+) -> AfterCommit:
+    """Put what the conversation decided into the outbox."""
+    after = AfterCommit()
+    urgent = any(isinstance(item, StaffAlert) for item in outgoing)
+    for item in outgoing:
+        if isinstance(item, Reply):
+            outbox.enqueue(
+                db, outbound.reply(sender.chat_id, sender.user_id, item, urgent=urgent), now
+            )
+            after.queued += 1
+        elif isinstance(item, StaffAlert):
+            if staff_chat_id is None:
+                log.warning("a warning-sign alert was not sent: AFTERCARE_STAFF_CHAT_ID is not set")
+                continue
+            outbox.enqueue(db, outbound.staff_alert(staff_chat_id, item), now)
+            after.queued += 1
+        elif isinstance(item, RemoveButtons):
+            if pressed_message_id is not None:
+                message = outbound.remove_buttons(
+                    sender.chat_id, sender.user_id, pressed_message_id
+                )
+                outbox.enqueue(db, message, now)
+                after.queued += 1
+        elif isinstance(item, Toast):
+            after.toast = item.text
+        elif isinstance(item, StaffJob):
+            after.staff_jobs.append(item)
+        elif isinstance(item, CheckInsDue):
+            after.checkins_due = True
+    return after
+
+
+def _urgent_only(outgoing: list[Outgoing], event: Incoming) -> list[Outgoing]:
+    """In a flood, a warning sign is still answered in full, and so are commands and
+    buttons; answers to ordinary messages are dropped."""
+    if isinstance(event, Command | ButtonPress):
+        return outgoing
+    if any(isinstance(item, StaffAlert) for item in outgoing):
+        return outgoing
+    return [item for item in outgoing if not isinstance(item, Reply)]

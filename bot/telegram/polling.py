@@ -1,0 +1,115 @@
+"""Long polling with a durable inbox: every update is stored before Telegram is told.
+
+Telegram considers an update delivered when the bot asks for updates after it (the
+`offset`). python-telegram-bot's own poller asks again at once, before the handlers have
+run, so a crash then loses the update. Here a batch is written to SQLite (`inbox.add`,
+committed) before the next `getUpdates`, and processed from there; after a restart,
+polling resumes after the newest stored update, and what was stored but not processed is
+processed first (`InboxProcessor.start`).
+
+When Telegram cannot be reached, polling keeps trying with a growing pause, and says so
+in the log each time; a token Telegram refuses stops the bot with a clear message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from telegram import Bot, Update
+from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TelegramError
+
+from bot.storage import inbox
+from bot.storage.inbox import StoredUpdate
+from bot.storage.store import Store
+from bot.telegram.delivery import retry_after_seconds
+
+log = logging.getLogger(__name__)
+
+POLL_TIMEOUT = 25
+"""Seconds Telegram may hold a getUpdates call open while nothing happens."""
+BATCH = 100
+BACKOFF_START = 1.0
+BACKOFF_CAP = 60.0
+
+
+class TokenRefused(Exception):
+    """Telegram refused the bot token: nothing will work until it is fixed."""
+
+
+class Poller:
+    """Fetches updates, stores them, hands them on."""
+
+    def __init__(
+        self,
+        bot: Bot,
+        store: Store,
+        submit: Callable[[list[StoredUpdate]], None],
+        clock: Callable[[], datetime],
+        poll_timeout: int = POLL_TIMEOUT,
+        sleep: Callable[[float], Any] = asyncio.sleep,
+    ) -> None:
+        self.bot = bot
+        self.store = store
+        self.submit = submit
+        self.clock = clock
+        self.poll_timeout = poll_timeout
+        self.sleep = sleep
+        self.offset: int | None = None
+
+    async def run(self) -> None:
+        """Poll until cancelled; raises `TokenRefused` if Telegram refuses the token."""
+        last = await self.store.run(inbox.last_update_id)
+        self.offset = last + 1 if last is not None else None
+        pause = BACKOFF_START
+        while True:
+            try:
+                updates = await self.bot.get_updates(
+                    offset=self.offset,
+                    limit=BATCH,
+                    timeout=self.poll_timeout,
+                    allowed_updates=Update.ALL_TYPES,
+                )
+            except InvalidToken as error:
+                raise TokenRefused from error
+            except RetryAfter as error:
+                await self.sleep(retry_after_seconds(error))
+                continue
+            except (NetworkError, Conflict, TelegramError) as error:
+                log.warning(
+                    "cannot reach Telegram (%s); trying again in %.0f s",
+                    type(error).__name__,
+                    pause,
+                )
+                await self.sleep(pause)
+                pause = min(BACKOFF_CAP, pause * 2)
+                continue
+            if pause > BACKOFF_START:
+                log.info("Telegram is reachable again")
+            pause = BACKOFF_START
+            if updates:
+                await self.store_batch(updates)
+
+    async def store_batch(self, updates: tuple[Update, ...] | list[Update]) -> None:
+        """Write a batch down, then move the offset past it and hand it on."""
+        rows = [
+            (
+                update.update_id,
+                update.effective_chat.id if update.effective_chat else None,
+                update.effective_user.id if update.effective_user else None,
+                update.to_dict(),
+            )
+            for update in updates
+        ]
+        new = set(await self.store.run(inbox.add, rows, self.clock()))
+        self.offset = max(update.update_id for update in updates) + 1
+        self.submit(
+            [
+                StoredUpdate(update_id, chat_id, payload, 0)
+                for update_id, chat_id, _, payload in rows
+                if update_id in new
+            ]
+        )

@@ -1,0 +1,181 @@
+"""Processing the inbox: every stored update, through python-telegram-bot's handlers, one
+chat at a time and chats side by side.
+
+Each chat has a queue of its own. A worker takes the next chat that has work, processes
+one update of it and puts the chat back at the end of the line, so one patient's backlog
+never holds up another patient: a chat waits for its own turn, not inside a shared slot,
+and at most `concurrency` updates are processed at once. A chat's updates are processed
+in the order they came.
+
+A chat that sends much faster than anyone reads (more than `FLOOD_BACKLOG` waiting, or
+`FLOOD_PER_MINUTE` in a minute) is flooding: every one of its messages still goes
+through the warning-sign check, but only urgent answers, commands and buttons are
+answered, and the patient is asked once to slow down.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlite_utils import Database
+from telegram import Update
+from telegram.ext import Application
+
+from bot.storage import inbox
+from bot.storage.inbox import StoredUpdate
+from bot.storage.store import Store
+from bot.telegram.handlers import processing
+from bot.telegram.pipeline import UpdateContext
+
+log = logging.getLogger(__name__)
+
+CONCURRENCY = 8
+FLOOD_BACKLOG = 8
+FLOOD_PER_MINUTE = 30
+FLOOD_CALM_SECONDS = 60.0
+"""A flooding chat is calm again after this long with nothing waiting."""
+
+
+@dataclass
+class _Chat:
+    queue: deque[StoredUpdate] = field(default_factory=deque)
+    recent: deque[float] = field(default_factory=deque)
+    flooding: bool = False
+    warned: bool = False
+    last_seen: float = 0.0
+
+
+class InboxProcessor:
+    """Feeds stored updates to the application, fairly."""
+
+    def __init__(
+        self,
+        application: Application[Any, Any, Any, Any, Any, Any],
+        store: Store,
+        clock: Callable[[], datetime],
+        concurrency: int = CONCURRENCY,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.application = application
+        self.store = store
+        self.clock = clock
+        self.concurrency = concurrency
+        self.monotonic = monotonic
+        self._chats: dict[int, _Chat] = {}
+        self._ready: asyncio.Queue[int] = asyncio.Queue()
+        self._known: set[int] = set()
+        self._in_line: set[int] = set()
+        """Chats waiting in `_ready` or being processed."""
+        self._workers: list[asyncio.Task[None]] = []
+        self._busy = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    async def start(self) -> None:
+        """Take up what a stopped run left unprocessed, then start the workers."""
+        left = await self.store.run(inbox.pending, 100_000)
+        if left:
+            log.info("processing %d update(s) left by the last run", len(left))
+        self.submit(left)
+        self._workers = [
+            asyncio.create_task(self._work(), name=f"aftercare-update-{n}")
+            for n in range(self.concurrency)
+        ]
+
+    async def stop(self) -> None:
+        for worker in self._workers:
+            worker.cancel()
+        await asyncio.gather(*self._workers, return_exceptions=True)
+
+    def submit(self, updates: list[StoredUpdate]) -> None:
+        """Queue stored updates (each once, in order) behind their chat's earlier ones."""
+        for update in updates:
+            if update.update_id in self._known:
+                continue
+            self._known.add(update.update_id)
+            key = update.chat_id if update.chat_id is not None else 0
+            chat = self._chats.get(key)
+            if chat is None:
+                chat = self._chats[key] = _Chat()
+            was_empty = not chat.queue
+            chat.queue.append(update)
+            self._note_arrival(chat)
+            if was_empty and key not in self._in_line:
+                self._in_line.add(key)
+                self._ready.put_nowait(key)
+            self._idle.clear()
+
+    async def wait_idle(self, timeout: float = 10.0) -> None:
+        """Wait until every submitted update is processed (tests, benchmarks)."""
+        await asyncio.wait_for(self._idle.wait(), timeout)
+
+    def _note_arrival(self, chat: _Chat) -> None:
+        now = self.monotonic()
+        chat.recent.append(now)
+        while chat.recent and chat.recent[0] < now - 60:
+            chat.recent.popleft()
+        if len(chat.queue) > FLOOD_BACKLOG or len(chat.recent) > FLOOD_PER_MINUTE:
+            chat.flooding = True
+        chat.last_seen = now
+
+    async def _work(self) -> None:
+        while True:
+            key = await self._ready.get()
+            chat = self._chats[key]
+            update = chat.queue.popleft()
+            self._busy += 1
+            try:
+                await self._process(chat, update)
+            finally:
+                self._busy -= 1
+                self._known.discard(update.update_id)
+                if chat.queue:
+                    self._ready.put_nowait(key)
+                else:
+                    self._in_line.discard(key)
+                    self._calm_down(key, chat)
+                if self._busy == 0 and self._ready.empty():
+                    self._idle.set()
+
+    def _calm_down(self, key: int, chat: _Chat) -> None:
+        if chat.flooding and self.monotonic() - chat.last_seen < FLOOD_CALM_SECONDS:
+            return
+        del self._chats[key]
+
+    async def _process(self, chat: _Chat, stored: StoredUpdate) -> None:
+        warn = chat.flooding and not chat.warned
+        if warn:
+            chat.warned = True
+        token = processing.set(UpdateContext(stored.update_id, None, chat.flooding, warn))
+        try:
+            for attempt in range(stored.attempts, inbox.MAX_ATTEMPTS):
+                update = Update.de_json(stored.payload, self.application.bot)
+                await self.application.process_update(update)
+                if await self.store.run(_settle, stored.update_id, attempt, self.clock()):
+                    return
+            log.error("update %s set aside after %d failures", stored.update_id, inbox.MAX_ATTEMPTS)
+        except Exception:
+            log.exception("update %s could not be processed", stored.update_id)
+        finally:
+            processing.reset(token)
+
+
+def _settle(db: Database, update_id: int, attempts_before: int, now: datetime) -> bool:
+    """After the handlers ran: True when the update is settled (processed, or taken by no
+    handler, or set aside); False when its processing failed and it should run again."""
+    row = db.execute(
+        "SELECT status, attempts FROM inbox WHERE update_id = ?", [update_id]
+    ).fetchone()
+    if row is None or row[0] != "pending":
+        return True
+    if row[1] > attempts_before:
+        return False
+    inbox.mark_done(db, update_id, now)
+    return True
