@@ -9,6 +9,7 @@ nothing of the product, so every layer may use it.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 # --- what comes in ----------------------------------------------------------------------
@@ -65,9 +66,17 @@ MAX_ARGS = 20
 """A command's words beyond this are dropped: no command takes more."""
 
 
+def without_format_characters(text: str) -> str:
+    """The text without invisible Unicode format characters (zero-width spaces, joiners,
+    direction marks), so "y\u200bellow p\u200bus" is read as "yellow pus" by every check."""
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+
+
 def read_message(text: str) -> Text | Command:
     """A typed line as the engine sees it: `"/time@aftercare_bot 09:30"` is
-    Command("time", ("09:30",), "aftercare_bot"); anything else is Text."""
+    Command("time", ("09:30",), "aftercare_bot"); anything else is Text. Invisible format
+    characters are dropped first."""
+    text = without_format_characters(text)
     match = _COMMAND.match(text.strip())
     if not match:
         return Text(text)

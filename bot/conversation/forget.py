@@ -9,8 +9,10 @@ from bot.conversation.events import Outgoing, RemoveButtons, Reply
 from bot.conversation.states import State
 from bot.conversation.turn import Turn, plain_words
 from bot.conversation.wording import forget_confirmation
+from bot.core.pseudonym import pseudonym
 from bot.storage import patients
 from bot.storage.patients import Patient
+from bot.storage.store import truncate_wal_after_commit
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +59,7 @@ def cancel(turn: Turn) -> None:
 def forget(turn: Turn) -> list[Outgoing]:
     patient_id = turn.sender.user_id
     patients.forget_patient(turn.db, patient_id)
-    log.info("patient %s: forgotten", patient_id)
+    truncate_wal_after_commit(turn.db)
+    log.info("patient %s: forgotten", pseudonym(patient_id))
     turn.tell_scheduler(lambda: turn.hooks.patient_forgotten(turn.db, patient_id))
     return [Reply(turn.say("forget_done"))]

@@ -9,6 +9,7 @@ from bot.conversation.events import NonText, Outgoing, Reply
 from bot.conversation.turn import Turn
 from bot.conversation.wording import staff_alert, suggestion_buttons
 from bot.core.matching import Match
+from bot.core.pseudonym import pseudonym
 from bot.core.text import MAX_MESSAGE_CHARS
 from bot.knowledge.model import WARNING_SIGNS
 from bot.storage import alerts, questions
@@ -20,7 +21,7 @@ log = logging.getLogger(__name__)
 def answer(turn: Turn, patient: Patient, text: str, match: Match) -> list[Outgoing]:
     """The knowledge's answer (or "Did you mean", or the fallback), logged for the stats;
     the unsure and unanswered questions are kept for staff."""
-    log.info("patient %s: question, decision %s", patient.id, match.decision)
+    log.info("patient %s: question, decision %s", pseudonym(patient.id), match.decision)
     _log_question(turn, patient.id, text, match)
     if match.decision == "suggest":
         return [Reply(match.answer, suggestion_buttons(turn.knowledge.base, match.suggestions))]
@@ -46,13 +47,15 @@ def topic_button(turn: Turn, rule_id: str) -> list[Outgoing]:
     base = turn.knowledge.base
     if not base.has_rule(rule_id):
         return [Reply(turn.say("topic_gone"))]
-    return [Reply(base.rule(rule_id).answer_for(turn.day(turn.meet())))]
+    patient = turn.known_patient()
+    day = turn.day(patient) if patient is not None else None
+    return [Reply(base.rule(rule_id).answer_for(day))]
 
 
 def non_text(turn: Turn, event: NonText, read: list[Outgoing]) -> list[Outgoing]:
     """A photo, sticker, voice note...: its caption (already read as text, `read`) and a
     note that only text is read."""
-    log.info("user %s: a %s message", turn.sender.user_id, event.kind)
+    log.info("patient %s: a %s message", pseudonym(turn.sender.user_id), event.kind)
     not_read = Reply(turn.knowledge.base.wording["non_text"])
     if read:
         return [*read, not_read]

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlite_utils import Database
 
@@ -30,11 +30,15 @@ from bot.conversation.events import (
     Incoming,
     NonText,
     Outgoing,
+    RemoveButtons,
     Reply,
     Sender,
+    Toast,
 )
 from bot.conversation.states import State
 from bot.conversation.turn import Turn
+from bot.conversation.wording import checkin_offer
+from bot.core.pseudonym import pseudonym
 from bot.knowledge.holder import KnowledgeHolder
 from bot.storage import patients
 from scheduler.clock import utc
@@ -81,6 +85,37 @@ BUTTON_FLOWS: dict[str, ButtonFlow] = {
 """Callback data prefix (before the first ":") -> flow, given what follows the prefix."""
 
 
+BUTTON_STATES: dict[str, tuple[State, ...]] = {
+    "forget": (State.AWAITING_FORGET_CONFIRM,),
+    "date": (State.AWAITING_DATE,),
+    "checkins": (State.AWAITING_CHECKIN_CHOICE, State.CHECKIN_OFFERED_AGAIN),
+}
+"""Buttons that act only while the conversation waits in the state that offered them."""
+FORGET_BUTTON_MINUTES = 10
+"""The "Yes, delete" button acts only this long after /forget asked."""
+
+
+STATELESS_BUTTONS = ("topic",)
+"""Buttons that mean the same whenever they are pressed, by anyone."""
+
+
+def _offered(action: str, patient: patients.Patient | None, turn: Turn) -> bool:
+    """Whether a button still stands for the question it answered."""
+    if action in STATELESS_BUTTONS:
+        return True
+    if patient is None:
+        return False
+    states = BUTTON_STATES.get(action)
+    if states is None:
+        return True
+    if patient.state not in states:
+        return False
+    if action == "forget":
+        since = patient.state_since
+        return since is not None and turn.now - since <= timedelta(minutes=FORGET_BUTTON_MINUTES)
+    return True
+
+
 class Conversation:
     """The one conversation engine shared by Telegram and the terminal."""
 
@@ -120,7 +155,7 @@ class Conversation:
         if name != "forget":
             forget.cancel(turn)
         known = name in PATIENT_COMMANDS or name in STAFF_COMMANDS
-        log.info("user %s: command %s", turn.sender.user_id, name if known else "(unknown)")
+        log.info("patient %s: command %s", pseudonym(turn.sender.user_id), name if known else "?")
         if name in STAFF_COMMANDS and turn.is_staff:
             return staff.command(turn, name)
         flow = COMMAND_FLOWS.get(name)
@@ -130,28 +165,33 @@ class Conversation:
 
     def _button(self, turn: Turn, data: str) -> list[Outgoing]:
         action, _, value = data.partition(":")
-        log.info("user %s: button %s", turn.sender.user_id, action)
+        flow = BUTTON_FLOWS.get(action)
+        log.info("patient %s: button %s", pseudonym(turn.sender.user_id), action if flow else "?")
+        if flow is None or not _offered(action, turn.known_patient(), turn):
+            # An old button, a forged one, or one pressed after /forget: it does nothing,
+            # and never brings a forgotten patient back.
+            return [Toast(turn.say("button_expired")), RemoveButtons()]
         if action != "forget":
             forget.cancel(turn)
-        flow = BUTTON_FLOWS.get(action)
-        if flow is None:
-            return []
         return flow(turn, value)
 
     def _text(self, turn: Turn, text: str) -> list[Outgoing]:
         if not text.strip():
             return [Reply(turn.say("empty_message"))]
         patient = turn.meet()
+        offer_again = False
         if patient.state == State.AWAITING_FORGET_CONFIRM:
             answered = forget.typed(turn, patient, text)
             if answered is not None:
                 return answered
             patient = turn.refresh()
-        elif patient.state == State.AWAITING_CHECKIN_CHOICE:
+        elif patient.state in (State.AWAITING_CHECKIN_CHOICE, State.CHECKIN_OFFERED_AGAIN):
             answered = onboarding.checkin_choice(turn, patient, text)
             if answered is not None:
                 return answered
-            patients.set_state(turn.db, patient.id, None, turn.now)
+            offer_again = patient.state == State.AWAITING_CHECKIN_CHOICE
+            next_state = State.CHECKIN_OFFERED_AGAIN if offer_again else None
+            patients.set_state(turn.db, patient.id, next_state, turn.now)
             patient = turn.refresh()
         day = turn.day(patient)
         match = turn.knowledge.matcher.match(text, day)
@@ -159,4 +199,9 @@ class Conversation:
             return questions.warning_sign(turn, day, text, match.answer, match.sign)
         if patient.state == State.AWAITING_DATE:
             return onboarding.date_or_question(turn, patient, text, match)
-        return questions.answer(turn, patient, text, match)
+        answered = questions.answer(turn, patient, text, match)
+        if offer_again:
+            # The question came before the answer to the offer: it is answered, and the
+            # offer stands.
+            return [*answered, checkin_offer(turn.knowledge.base)]
+        return answered

@@ -132,10 +132,9 @@ def _cancel(
     """Cancel the pending rows matching `where`, and the queued ones whose message has not
     left yet (their waiting outbox message is cancelled too)."""
     db.execute(
-        "UPDATE outbox SET status = 'cancelled', payload = '{}', error = ? "
-        f"WHERE status = 'pending' AND checkin_id IN (SELECT id FROM checkins WHERE ({where}) "
-        "AND status = 'queued')",
-        [reason, *params],
+        "DELETE FROM outbox WHERE status = 'pending' AND checkin_id IN "
+        f"(SELECT id FROM checkins WHERE ({where}) AND status = 'queued')",
+        params,
     )
     cursor = db.execute(
         f"UPDATE checkins SET status = ?, note = ? WHERE ({where}) AND (status = ? OR "

@@ -200,6 +200,12 @@ def m004_durable_messaging(db: Database) -> None:
     )
 
 
+@migrations()
+def m005_settings(db: Database) -> None:
+    """Values of this installation itself (the key of the pseudonyms in the logs)."""
+    db.table("settings").create({"name": str, "value": str}, pk="name")
+
+
 def apply_migrations(db: Database) -> None:
     """Bring the schema up to date.
 

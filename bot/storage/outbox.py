@@ -8,10 +8,9 @@ A row's life::
 
     pending --begin--> sending --delivered--> (deleted)
        ^                  |--retry (backoff)--> pending
-       |                  |--refused / blocked--> failed
-       |                  +--ambiguous, at most once--> unknown
+       |                  |--refused / blocked / ambiguous at most once--> (deleted)
        +--recover (start-up): sending rows of a killed run, at least once
-    sending, at most once, at start-up --> unknown
+    sending, at most once, at start-up --> (deleted; its check-in recorded unknown)
 
 **Delivery semantics**, chosen per message when it is queued:
 - *at least once* (patient replies, urgent answers, staff alerts and staff messages): a
@@ -24,8 +23,10 @@ A row's life::
   moment, or a crash, records the row as `unknown`, never resent: a duplicate "How is
   your skin today?" would make a medical service look broken.
 
-Sent rows are deleted at once: message texts and chat ids stay on disk only while a
-message is on its way. Timestamps are UTC ISO-8601 text (`scheduler.clock.utc_iso`).
+A row is deleted as soon as its fate is settled (delivered, refused, or unknown for an
+at-most-once row): message texts and chat ids stay on disk only while a message is on its
+way. What a settled row meant is recorded where it matters: a check-in's status, the log.
+Timestamps are UTC ISO-8601 text (`scheduler.clock.utc_iso`).
 """
 
 from __future__ import annotations
@@ -44,7 +45,6 @@ PENDING = "pending"
 SENDING = "sending"
 FAILED = "failed"
 UNKNOWN = "unknown"
-CANCELLED = "cancelled"
 
 
 class Priority(IntEnum):
@@ -160,25 +160,17 @@ def retry(db: Database, message_id: int, at: datetime, error: str) -> None:
 
 
 def give_up(db: Database, message_id: int, status: str, error: str) -> None:
-    """Refused for good (`failed`), or unknown whether it arrived (`unknown`): the text is
-    dropped, the row kept for the stats."""
-    db.execute(
-        "UPDATE outbox SET status = ?, error = ?, payload = '{}' WHERE id = ?",
-        [status, error, message_id],
-    )
+    """Refused for good (`failed`), or unknown whether it arrived (`unknown`): the row
+    goes, text, chat and all. What it means is recorded where it matters (a check-in's
+    status, the log); `status` and `error` name it for the caller's record."""
+    db.execute("DELETE FROM outbox WHERE id = ?", [message_id])
 
 
-def cancel_for_chat(
-    db: Database, chat_id: int, reason: str, keep_kinds: tuple[str, ...] = ()
-) -> int:
-    """Drop every waiting message to a chat (the patient blocked the bot)."""
-    marks = ",".join("?" * len(keep_kinds)) or "''"
-    cursor = db.execute(
-        f"UPDATE outbox SET status = 'cancelled', error = ?, payload = '{{}}' "
-        f"WHERE chat_id = ? AND status = 'pending' AND kind NOT IN ({marks})",
-        [reason, chat_id, *keep_kinds],
-    )
-    return cursor.rowcount
+def cancel_for_chat(db: Database, chat_id: int) -> int:
+    """Drop every message waiting for a chat (the patient blocked the bot)."""
+    return db.execute(
+        "DELETE FROM outbox WHERE chat_id = ? AND status = 'pending'", [chat_id]
+    ).rowcount
 
 
 def recover(db: Database, now: datetime) -> tuple[int, list[QueuedMessage]]:

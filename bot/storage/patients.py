@@ -167,11 +167,7 @@ def mark_unreachable(db: Database, patient_id: int, now: datetime) -> None:
     and the messages waiting for them dropped."""
     _update(db, patient_id, reachable=0)
     checkins.cancel_pending(db, patient_id, now, "the patient blocked the bot")
-    db.execute(
-        "UPDATE outbox SET status = 'cancelled', payload = '{}', error = ? "
-        "WHERE patient_id = ? AND status = 'pending'",
-        ["the patient blocked the bot", patient_id],
-    )
+    db.execute("DELETE FROM outbox WHERE patient_id = ? AND status = 'pending'", [patient_id])
 
 
 def forget_patient(db: Database, patient_id: int) -> int:

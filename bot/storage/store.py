@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import os
 import queue
+import secrets
 import stat
 import threading
 from collections.abc import Callable
@@ -32,12 +33,14 @@ from typing import Any, TypeVar
 
 from sqlite_utils import Database
 
+from bot.core.pseudonym import use_key
 from bot.storage.migrations import apply_migrations
 
 T = TypeVar("T")
 
 OWNER_ONLY = stat.S_IRUSR | stat.S_IWUSR
 _THREAD_NAME = "aftercare-db"
+_TRUNCATE_WAL = "_aftercare_truncate_wal"
 BATCH_LIMIT = 64
 """At most this many queued calls share one commit."""
 
@@ -132,6 +135,13 @@ class Store:
     def _run_batch(self, batch: list[_Job]) -> None:
         db = self._db
         assert db is not None  # opened before the first job is taken
+        self._commit_batch(db, batch)
+        if getattr(db, _TRUNCATE_WAL, False):
+            setattr(db, _TRUNCATE_WAL, False)
+            # What was deleted must not live on in the write-ahead log either.
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def _commit_batch(self, db: Database, batch: list[_Job]) -> None:
         outcomes: list[tuple[Future[Any], Any, BaseException | None]] = []
         try:
             with db.atomic():
@@ -164,7 +174,10 @@ class Store:
         else:
             db = Database(memory=True)
         db.execute("PRAGMA foreign_keys = ON")
+        # Deleted rows are overwritten, not left in free pages: /forget leaves nothing.
+        db.execute("PRAGMA secure_delete = ON")
         apply_migrations(db)
+        use_key(installation_key(db))
         if isinstance(self.path, Path):
             _restrict_companion_files(self.path)
         self._db = db
@@ -173,6 +186,23 @@ class Store:
         if self._db is not None:
             self._db.close()
             self._db = None
+
+
+def truncate_wal_after_commit(db: Database) -> None:
+    """Ask for the write-ahead log to be checkpointed and emptied as soon as the current
+    transaction commits (after `/forget`: the deleted rows must not stay on disk there)."""
+    setattr(db, _TRUNCATE_WAL, True)
+
+
+def installation_key(db: Database) -> bytes:
+    """This installation's secret for pseudonyms in the logs, made on first use."""
+    row = db.execute("SELECT value FROM settings WHERE name = 'log_key'").fetchone()
+    if row is None:
+        key = secrets.token_hex(16)
+        with db.atomic():
+            db.execute("INSERT INTO settings (name, value) VALUES ('log_key', ?)", [key])
+        return key.encode()
+    return str(row[0]).encode()
 
 
 def _create_owner_only(path: Path) -> None:

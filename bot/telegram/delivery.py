@@ -438,11 +438,11 @@ def _gave_up(db: Any, queued: QueuedMessage, status: str, reason: str, now: date
 def _blocked(db: Any, queued: QueuedMessage, now: datetime) -> None:
     chat_id = queued.message.chat_id
     outbox.give_up(db, queued.id, FAILED, "the patient blocked the bot")
-    outbox.cancel_for_chat(db, chat_id, "the patient blocked the bot")
+    outbox.cancel_for_chat(db, chat_id)
     patients.mark_unreachable(db, queued.message.patient_id or chat_id, now)
 
 
 def _too_late(db: Any, message_id: int, checkin_id: int | None, now: datetime) -> None:
-    outbox.give_up(db, message_id, "cancelled", "not sent in its window")
+    outbox.give_up(db, message_id, FAILED, "not sent in its window")
     if checkin_id is not None:
         checkins.hand_back(db, checkin_id, now)
