@@ -8,14 +8,13 @@ import os
 import signal
 import sqlite3
 import subprocess
-import sys
-import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import pytest
+from bot_process import AFTERCARE, bot_environment, bot_process
 from conftest import MAKEUP_DAY_2_ON, WORDING
 from fake_bot_api import MEDIA_KINDS, FakeBotApi, Json
 
@@ -33,7 +32,6 @@ BEN = 564738291
 STAFF = 42
 STAFF_CHAT = -1001234
 RED_FLAG = "theres yellow crust on my chin and it feels hot"
-AFTERCARE = str(Path(sys.executable).parent / "aftercare")
 UNKNOWN_COMMAND = "Sorry, I don't know that command. /help shows what I can do."
 
 
@@ -415,32 +413,14 @@ def test_aftercare_run_answers_and_stops_cleanly_on_a_signal_without_logging_the
 ) -> None:
     api.send_text(ANNA, "/start")
     with api.serve_http() as base_url:
-        environment = {
-            **os.environ,
-            "TELEGRAM_BOT_TOKEN": TOKEN,
-            "TELEGRAM_API_BASE_URL": base_url,
-            "AFTERCARE_DB": str(tmp_path / "run.db"),
-            "AFTERCARE_KNOWLEDGE_DIR": str(small_knowledge),
-        }
-        process = subprocess.Popen(
-            [AFTERCARE, "run"],
-            cwd=tmp_path,
-            env=environment,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
+        environment = bot_environment(
+            base_url, tmp_path / "run.db", small_knowledge, TELEGRAM_BOT_TOKEN=TOKEN
         )
-        try:
-            deadline = time.monotonic() + 30
-            while len(api.texts(ANNA)) < 2 and time.monotonic() < deadline:
-                time.sleep(0.05)
-            assert len(api.texts(ANNA)) >= 2
-            process.send_signal(stop)
-            output, _ = process.communicate(timeout=20)
-        finally:
-            if process.poll() is None:
-                process.kill()
-    assert process.returncode == 0, output
+        with bot_process(api, tmp_path, environment) as aftercare:
+            api.wait_for_messages_sync(ANNA, 2, timeout=30)
+            code = aftercare.stop(stop)
+            output = aftercare.output
+    assert code == 0, output
     assert "Traceback" not in output
     assert TOKEN not in output
     assert "SECRET" not in output

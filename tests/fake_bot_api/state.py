@@ -169,10 +169,21 @@ class TelegramState:
         """Wait until the bot has sent `count` messages to `chat_id`; return their texts."""
         deadline = time.monotonic() + timeout
         while len(self.texts(chat_id)) < count:
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"chat {chat_id} got {len(self.texts(chat_id))} of {count}")
+            self._give_up_after(deadline, chat_id, count)
             await asyncio.sleep(0.005)
         return self.texts(chat_id)
+
+    def wait_for_messages_sync(self, chat_id: int, count: int, timeout: float = 5.0) -> list[str]:
+        """`wait_for_messages` for a test without an event loop (a bot in a subprocess)."""
+        deadline = time.monotonic() + timeout
+        while len(self.texts(chat_id)) < count:
+            self._give_up_after(deadline, chat_id, count)
+            time.sleep(0.005)
+        return self.texts(chat_id)
+
+    def _give_up_after(self, deadline: float, chat_id: int, count: int) -> None:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"chat {chat_id} got {len(self.texts(chat_id))} of {count}")
 
     def take_updates(self, offset: int | None, limit: int = 100) -> list[Json]:
         """The updates not yet confirmed, oldest first. An `offset` confirms every update
