@@ -145,6 +145,30 @@ async def test_a_kicked_bot_cannot_even_look_at_the_group(bot: Bot, api: FakeBot
         await bot.get_chat(STAFF_CHAT)
 
 
+@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
+async def test_flood_control_lets_one_message_a_second_into_each_chat(
+    bot: Bot, api: FakeBotApi
+) -> None:
+    api.flood_control()
+    await bot.send_message(ANNA, "one")
+    too_soon = await send_error(bot, ANNA, "two")
+    await bot.send_message(BEN, "one for Ben")
+    assert isinstance(too_soon, RetryAfter) and too_soon.retry_after == 1
+    assert api.texts() == ["one", "one for Ben"]
+
+
+@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
+async def test_flood_control_lets_twenty_messages_a_minute_into_a_group(
+    bot: Bot, api: FakeBotApi
+) -> None:
+    api.flood_control(per_chat_per_second=100)
+    for n in range(20):
+        await bot.send_message(STAFF_CHAT, f"alert {n}")
+    too_many = await send_error(bot, STAFF_CHAT)
+    assert isinstance(too_many, RetryAfter) and too_many.retry_after in range(55, 61)
+    assert str(api.faulted_calls()[0].fault).startswith("429 Too Many Requests")
+
+
 # --- dropped connections -----------------------------------------------------------------
 
 

@@ -86,3 +86,17 @@ def test_a_bot_killed_while_telegram_holds_its_reply_never_hears_back_yet_the_pa
         assert held.reached and len(api.texts(ANNA)) == 1
         aftercare.start()
         assert aftercare.stop() == 0, aftercare.output
+
+
+def test_a_watcher_can_kill_aftercare_run_after_telegram_took_its_reply_and_before_it_knows(
+    tmp_path: Path, small_knowledge: Path, api: FakeBotApi, base_url: str
+) -> None:
+    environment = bot_environment(base_url, tmp_path / "aftercare.db", small_knowledge)
+    with bot_process(api, tmp_path, environment) as aftercare:
+        api.on_call("sendMessage", lambda call: aftercare.kill(), chat_id=ANNA)
+        api.send_text(ANNA, "/start")
+        killed = api.wait_for_call_sync(
+            "sendMessage", lambda call: call.outcome == Outcome.CLIENT_GONE, timeout=20
+        )
+        assert killed.reached and not aftercare.running
+        assert api.calls_to("sendMessage") == [killed]

@@ -23,7 +23,7 @@ records what happened to it (`ApiCall.outcome`, `.reached`, `.fault`).
         ...                                                   # TELEGRAM_API_BASE_URL=base_url
 """
 
-from .api import Exchange, FakeBotApi
+from .api import FakeBotApi
 from .faults import (
     BLOCKED,
     CANT_PARSE_ENTITIES,
@@ -51,7 +51,6 @@ __all__ = [
     "MEDIA_KINDS",
     "ApiCall",
     "Copy",
-    "Exchange",
     "FakeBotApi",
     "FakeRequest",
     "Fault",

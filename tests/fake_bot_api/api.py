@@ -32,15 +32,16 @@ from .faults import (
     patterns,
     status_fault,
 )
+from .flood import FloodControl
 from .inprocess import FakeRequest
 from .methods import BotMethods
 from .over_http import serve
-from .records import ApiCall, Json, Outcome
+from .records import BOT_ID, BOT_USERNAME, ApiCall, Json, Outcome
 from .updates import People
 
 Methods = str | Sequence[str]
 """A Bot API method name, or shell-style patterns ("send*", "*"), or several of them."""
-CallWatcher = Callable[[ApiCall], None]
+CallWatcher = Callable[[ApiCall], object]
 
 
 @dataclass
@@ -61,9 +62,10 @@ class _Watch:
 class FakeBotApi(BotMethods, People):
     """Telegram's side of the conversation, recorded, with faults a test injects."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, bot_id: int = BOT_ID, bot_username: str = BOT_USERNAME) -> None:
+        super().__init__(bot_id, bot_username)
         self._faults = FaultBook()
+        self._flood: FloodControl | None = None
         self._watches: list[_Watch] = []
 
     def request(self, read_timeout: float | None = 5.0) -> FakeRequest:
@@ -163,7 +165,8 @@ class FakeBotApi(BotMethods, People):
     def kick(self, chat_id: int) -> None:
         """From now on, every call about group `chat_id` fails: the bot was removed."""
         with self._lock:
-            group = self._chat(chat_id).type == "group"
+            chat = self._chats.get(chat_id)
+            group = chat is not None and chat.type == "group"
         reason = KICKED_FROM_GROUP if group else KICKED_FROM_SUPERGROUP
         self.fail("*", status=403, description=reason, chat_id=chat_id)
 
@@ -171,9 +174,22 @@ class FakeBotApi(BotMethods, People):
         """The next `times` sends to `chat_id` get 429 Too Many Requests (None: all of them)."""
         self.fail(SENDING, status=429, retry_after=retry_after, chat_id=chat_id, times=times)
 
+    def flood_control(
+        self,
+        *,
+        per_chat_per_second: int = 1,
+        per_group_per_minute: int = 20,
+        overall_per_second: int = 30,
+    ) -> None:
+        """From now on, refuse sends over Telegram's limits with 429 and `retry_after`
+        (see `flood.py`), until `heal()`."""
+        self._flood = FloodControl(per_chat_per_second, per_group_per_minute, overall_per_second)
+
     def heal(self, chat_id: int | None = None, *, method: str | None = None) -> None:
-        """End the faults for `chat_id` and `method` (all of them when neither is given);
-        calls held by an ended hold are answered."""
+        """End the faults for `chat_id` and `method` (all of them, and flood control, when
+        neither is given); calls held by an ended hold are answered."""
+        if chat_id is None and method is None:
+            self._flood = None
         for fault in self._faults.heal(chat_id, method):
             if fault.hold is not None:
                 fault.hold.release()
@@ -244,7 +260,7 @@ class FakeBotApi(BotMethods, People):
         exchange = Exchange(call)
         with self._lock:
             self.calls.append(call)
-            fault = call.fault = self._faults.take(call.method, call.chat_id)
+            fault = call.fault = self._faults.take(call.method, call.chat_id) or self._flooded(call)
             if fault is not None and fault.kind is FaultKind.STATUS:
                 exchange.answer = (fault.status, fault.error_body())
             elif fault is None or fault.delivered:
@@ -285,6 +301,13 @@ class FakeBotApi(BotMethods, People):
     def lose(self, exchange: Exchange, outcome: Outcome) -> None:
         """The bot gets no answer (`outcome` says why)."""
         exchange.call.outcome = outcome
+
+    def _flooded(self, call: ApiCall) -> Fault | None:
+        if self._flood is None or call.chat_id is None:
+            return None
+        chat = self._chats.get(call.chat_id)
+        group = chat.type != "private" if chat else call.chat_id < 0
+        return self._flood.check(call.method, call.chat_id, group)
 
     def _find_call(
         self, method: str, predicate: Callable[[ApiCall], bool] | None, after: int

@@ -210,14 +210,18 @@ class FaultBook:
     def heal(self, chat_id: int | None = None, method: str | None = None) -> list[Fault]:
         """Remove the faults for `chat_id` and `method` (every fault when neither is given;
         `method` picks the faults whose patterns match it); return them."""
+        healed: list[Fault] = []
+        kept: list[_Entry] = []
         with self._lock:
-            healed = [
-                e.fault
-                for e in self._entries
-                if (chat_id is None or e.fault.chat_id == chat_id)
-                and (method is None or e.fault.matches(method, e.fault.chat_id))
-            ]
-            self._entries = [e for e in self._entries if e.fault not in healed]
+            for entry in self._entries:
+                picked = (chat_id is None or entry.fault.chat_id == chat_id) and (
+                    method is None or entry.fault.matches(method, entry.fault.chat_id)
+                )
+                if picked:
+                    healed.append(entry.fault)
+                else:
+                    kept.append(entry)
+            self._entries = kept
         return healed
 
     def active(self) -> list[tuple[Fault, int | None]]:

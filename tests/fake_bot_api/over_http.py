@@ -31,7 +31,8 @@ if TYPE_CHECKING:
     from .api import Exchange, FakeBotApi
 
 TICK = 0.005
-"""How often a waiting server thread looks again (for updates, a release, a hang-up)."""
+"""How often a waiting server thread looks again (for updates, a release, a hang-up, and
+the server for the end of the test)."""
 
 
 @contextmanager
@@ -40,7 +41,9 @@ def serve(api: FakeBotApi) -> Iterator[str]:
     stopping = threading.Event()
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(api, stopping))
     server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, name="fake-bot-api", daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, args=(TICK,), name="fake-bot-api", daemon=True
+    )
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}/bot"
@@ -56,7 +59,8 @@ def _handler_for(api: FakeBotApi, stopping: threading.Event) -> type[BaseHTTPReq
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
             params = {key: _form_value(key, value) for key, value in parse_qsl(body)}
             exchange = api.begin(self.path, params)
-            if not self._wait(exchange):
+            # A watcher may have killed the bot; a wait may have outlasted its patience.
+            if not self._wait(exchange) or self._bot_hung_up():
                 api.lose(exchange, Outcome.CLIENT_GONE)
                 return
             fault = exchange.call.fault
