@@ -13,7 +13,6 @@ from fake_bot_api import (
     BLOCKED,
     CANT_PARSE_ENTITIES,
     KICKED_FROM_GROUP,
-    LONG_POLL_CAP_SECONDS,
     FakeBotApi,
     Outcome,
 )
@@ -353,51 +352,3 @@ async def test_a_file_download_is_recorded(bot: Bot, api: FakeBotApi) -> None:
     file = await bot.get_file(photo["file_id"])
     await file.download_as_bytearray()
     assert [call.method for call in api.calls[-2:]] == ["getFile", "downloadFile"]
-
-
-# --- updates and offsets -------------------------------------------------------------------
-
-
-async def test_an_update_not_confirmed_is_served_again_after_a_restart(api: FakeBotApi) -> None:
-    api.send_text(ANNA, "/start")
-    api.send_text(BEN, "/start")
-    async with bot_for(api) as before_the_crash:
-        fetched = [u.update_id for u in await before_the_crash.get_updates()]
-    async with bot_for(api) as restarted:
-        assert [u.update_id for u in await restarted.get_updates()] == fetched
-        assert await restarted.get_updates(offset=fetched[-1] + 1) == ()
-    assert api.pending_updates == 0
-
-
-async def test_an_offset_confirms_every_update_below_it_and_no_other(
-    bot: Bot, api: FakeBotApi
-) -> None:
-    ids = [api.send_text(ANNA, text)["update_id"] for text in ("one", "two", "three")]
-    served = await bot.get_updates(offset=ids[1])
-    assert [u.update_id for u in served] == ids[1:]
-    assert api.pending_update_ids() == ids[1:]
-
-
-async def test_update_ids_only_grow_even_for_an_update_built_before_another_was_queued(
-    api: FakeBotApi,
-) -> None:
-    built_first = api.text_update(ANNA, "first")
-    queued = api.send_text(BEN, "second")
-    api.queue(built_first)
-    assert built_first["update_id"] > queued["update_id"]
-    assert api.pending_update_ids() == sorted(api.pending_update_ids())
-
-
-async def test_a_long_poll_with_nothing_to_serve_ends_at_the_cap(bot: Bot) -> None:
-    started = time.monotonic()
-    assert await bot.get_updates(timeout=30) == ()
-    assert LONG_POLL_CAP_SECONDS <= time.monotonic() - started < 2
-
-
-async def test_a_long_poll_returns_an_update_that_arrives_while_it_waits(
-    bot: Bot, api: FakeBotApi
-) -> None:
-    polling = asyncio.create_task(bot.get_updates(timeout=30))
-    await asyncio.sleep(0.02)
-    sent = api.send_text(ANNA, "hello?")
-    assert [u.update_id for u in await polling] == [sent["update_id"]]

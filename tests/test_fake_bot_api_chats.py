@@ -1,14 +1,16 @@
 """The fake Bot API's chats, through a real python-telegram-bot `Bot`: what staff talking
 to patients needs (forum topics, copyMessage, replies, buttons in a group, edits, command
-menus per scope) answers as Telegram does, and the updates a test injects read as
-Telegram's."""
+menus per scope) answers as Telegram does; the updates a test injects read as Telegram's,
+and getUpdates serves them as Telegram does (ids that only grow, offsets that confirm)."""
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import AsyncIterator
 
 import pytest
-from fake_bot_api import FakeBotApi, Json
+from fake_bot_api import LONG_POLL_CAP_SECONDS, FakeBotApi, Json
 from telegram import (
     Bot,
     BotCommand,
@@ -21,6 +23,7 @@ from telegram import (
 from telegram.error import BadRequest
 
 ANNA = 1001
+BEN = 1002
 NURSE = 42
 STAFF_GROUP = -100500
 STAFF_FORUM = -100600
@@ -35,9 +38,13 @@ def api() -> FakeBotApi:
     return fake
 
 
+def bot_for(api: FakeBotApi) -> Bot:
+    return Bot("123:TEST", request=api.request(), get_updates_request=api.request())
+
+
 @pytest.fixture
 async def bot(api: FakeBotApi) -> AsyncIterator[Bot]:
-    async with Bot("123:TEST", request=api.request()) as started:
+    async with bot_for(api) as started:
         yield started
 
 
@@ -293,3 +300,51 @@ async def test_command_menus_are_kept_per_scope(bot: Bot, api: FakeBotApi) -> No
     await bot.delete_my_commands(scope=staff_scope)
     assert api.commands_for(staff_scope.to_dict()) == []
     assert [c["command"] for c in api.commands] == ["start"]
+
+
+# --- updates and offsets -------------------------------------------------------------------
+
+
+async def test_an_update_not_confirmed_is_served_again_after_a_restart(api: FakeBotApi) -> None:
+    api.send_text(ANNA, "/start")
+    api.send_text(BEN, "/start")
+    async with bot_for(api) as before_the_crash:
+        fetched = [u.update_id for u in await before_the_crash.get_updates()]
+    async with bot_for(api) as restarted:
+        assert [u.update_id for u in await restarted.get_updates()] == fetched
+        assert await restarted.get_updates(offset=fetched[-1] + 1) == ()
+    assert api.pending_updates == 0
+
+
+async def test_an_offset_confirms_every_update_below_it_and_no_other(
+    bot: Bot, api: FakeBotApi
+) -> None:
+    ids = [api.send_text(ANNA, text)["update_id"] for text in ("one", "two", "three")]
+    served = await bot.get_updates(offset=ids[1])
+    assert [u.update_id for u in served] == ids[1:]
+    assert api.pending_update_ids() == ids[1:]
+
+
+async def test_update_ids_only_grow_even_for_an_update_built_before_another_was_queued(
+    api: FakeBotApi,
+) -> None:
+    built_first = api.text_update(ANNA, "first")
+    queued = api.send_text(BEN, "second")
+    api.queue(built_first)
+    assert built_first["update_id"] > queued["update_id"]
+    assert api.pending_update_ids() == sorted(api.pending_update_ids())
+
+
+async def test_a_long_poll_with_nothing_to_serve_ends_at_the_cap(bot: Bot) -> None:
+    started = time.monotonic()
+    assert await bot.get_updates(timeout=30) == ()
+    assert LONG_POLL_CAP_SECONDS <= time.monotonic() - started < 2
+
+
+async def test_a_long_poll_returns_an_update_that_arrives_while_it_waits(
+    bot: Bot, api: FakeBotApi
+) -> None:
+    polling = asyncio.create_task(bot.get_updates(timeout=30))
+    await asyncio.sleep(0.02)
+    sent = api.send_text(ANNA, "hello?")
+    assert [u.update_id for u in await polling] == [sent["update_id"]]

@@ -9,7 +9,6 @@ import itertools
 import json
 import threading
 import time
-from typing import Any
 
 from .records import (
     BOT_ID,
@@ -216,8 +215,14 @@ class TelegramState:
             message["is_topic_message"] = True
         return message
 
-    def _post(self, chat: Chat, message: Json, by_bot: bool, **origin: Any) -> Json:
-        chat.messages[message["message_id"]] = Posted(message, by_bot, **origin)
+    def _post(
+        self,
+        chat: Chat,
+        message: Json,
+        by_bot: bool,
+        copied_from: tuple[int, int] | None = None,
+    ) -> Json:
+        chat.messages[message["message_id"]] = Posted(message, by_bot, copied_from)
         if by_bot:
             self.delivered_at.setdefault(chat.id, []).append(time.perf_counter())
         return message
