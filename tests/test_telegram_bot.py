@@ -5,18 +5,16 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import os
 import signal
 import sqlite3
 import subprocess
-import sys
-import time
 from pathlib import Path
 from typing import Any
 
 import pytest
+from bot_process import AFTERCARE, bot_environment, bot_process
 from conftest import (
     ANNA,
     BEN,
@@ -35,7 +33,6 @@ from bot.config import load_settings
 
 Bot = RunningBot
 RED_FLAG = "theres yellow crust on my chin and it feels hot"
-AFTERCARE = str(Path(sys.executable).parent / "aftercare")
 UNKNOWN_COMMAND = "Sorry, I don't know that command. /help shows what I can do."
 
 
@@ -290,15 +287,14 @@ async def test_an_error_in_one_update_is_logged_without_the_text_and_the_bot_goe
 # --- running ----------------------------------------------------------------------------
 
 
-async def test_the_command_menu_lists_patient_commands_but_not_staff_ones(
+async def test_patients_see_their_commands_and_staff_theirs_in_the_staff_chat(
     bot: Bot, api: FakeBotApi
 ) -> None:
-    private = [
-        call for call in api.calls_to("setMyCommands") if "all_private_chats" in str(call.params)
-    ]
-    published = {command["command"] for command in _commands(private[-1].params)}
-    assert {"start", "help", "topics", "treatment", "checkins", "forget"} <= published
-    assert not published & {"stats", "unanswered", "reload"}
+    private = {command["command"] for command in api.commands_for({"type": "all_private_chats"})}
+    assert {"start", "help", "topics", "treatment", "checkins", "forget"} <= private
+    assert not private & {"stats", "unanswered", "reload"}
+    staff_chat = api.commands_for({"type": "chat", "chat_id": STAFF_CHAT})
+    assert {command["command"] for command in staff_chat} == {"stats", "unanswered", "reload"}
 
 
 async def test_the_base_url_from_the_environment_is_used(
@@ -340,41 +336,19 @@ def test_aftercare_run_answers_and_stops_cleanly_on_a_signal_without_logging_the
 ) -> None:
     api.send_text(ANNA, "/start")
     with api.serve_http() as base_url:
-        environment = {
-            **os.environ,
-            "TELEGRAM_BOT_TOKEN": TOKEN,
-            "TELEGRAM_API_BASE_URL": base_url,
-            "AFTERCARE_DB": str(tmp_path / "run.db"),
-            "AFTERCARE_KNOWLEDGE_DIR": str(small_knowledge),
-        }
-        process = subprocess.Popen(
-            [AFTERCARE, "run"],
-            cwd=tmp_path,
-            env=environment,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
+        environment = bot_environment(
+            base_url, tmp_path / "run.db", small_knowledge, TELEGRAM_BOT_TOKEN=TOKEN
         )
-        try:
-            deadline = time.monotonic() + 30
-            while len(api.texts(ANNA)) < 2 and time.monotonic() < deadline:
-                time.sleep(0.05)
-            assert len(api.texts(ANNA)) >= 2
-            process.send_signal(stop)
-            output, _ = process.communicate(timeout=20)
-        finally:
-            if process.poll() is None:
-                process.kill()
-    assert process.returncode == 0, output
+        with bot_process(api, tmp_path, environment) as aftercare:
+            api.wait_for_messages_sync(ANNA, 2, timeout=30)
+            code = aftercare.stop(stop)
+            output = aftercare.output
+    assert code == 0, output
     assert "Traceback" not in output
     assert TOKEN not in output
     assert "SECRET" not in output
-    assert {command["command"] for command in api.commands} >= {"start", "forget"}
-
-
-def _commands(params: Json) -> list[Json]:
-    commands = params["commands"]
-    return json.loads(commands) if isinstance(commands, str) else list(commands)
+    private = api.commands_for({"type": "all_private_chats"})
+    assert {command["command"] for command in private} >= {"start", "forget"}
 
 
 def run_aftercare(tmp_path: Path, environment: dict[str, str]) -> subprocess.CompletedProcess[str]:
