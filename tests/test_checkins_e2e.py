@@ -12,7 +12,6 @@ the day-0 check-in is then not sent as well (`checkin_plans.treatment_date_given
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -149,12 +148,10 @@ async def test_the_running_bot_looks_for_due_check_ins_every_dispatch_seconds(
     clock.set(DAY_1)
     fast = settings_for(tmp_path, small_knowledge, timezone=BERLIN, dispatch_seconds=0.05)
     running = await start_bot(fast, api, clock=clock.now)
-    running.telegram.poller.poll_timeout = 0
-    loops = asyncio.create_task(running.telegram.dispatch_forever())
+    await running.telegram.start_jobs()
     try:
         await api.wait_for_messages(ANNA, len(api.texts(ANNA)) + 1)
     finally:
-        loops.cancel()
         await running.stop()
     assert api.texts(ANNA)[-1] == DAY_1_CHECK_IN
 

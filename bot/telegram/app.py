@@ -58,6 +58,9 @@ SEND_POOL = 16
 RELOAD_POLL_SECONDS = 1.0
 """How often the knowledge folder is looked at; an edit goes live a settle time later."""
 PRUNE_SECONDS = 3600.0
+DISPATCH_JOB = "aftercare-checkins"
+WATCHER_JOB = "knowledge-watcher"
+PRUNE_JOB = "inbox-prune"
 CONNECT_BACKOFF_CAP = 60.0
 EXIT_CONFIG = 2
 EXIT_KNOWLEDGE = 1
@@ -152,19 +155,45 @@ class TelegramBot:
         """Reach Telegram, settle the last run's leftovers, then start everything.
         Without `loops` (tests), polling, check-in dispatch and housekeeping don't run."""
         await self._initialize()
-        await self.application.start()
         await self._set_command_menus()
         await self._check_staff_chat()
         await self.delivery.start()
         await self.processor.start()
         if not loops:
             return
+        await self.start_jobs()
         self._tasks = [
             asyncio.create_task(self.poller.run(), name="aftercare-polling"),
-            asyncio.create_task(self.dispatch_forever(), name="aftercare-checkins"),
-            asyncio.create_task(self._housekeeping(), name="aftercare-housekeeping"),
+            asyncio.create_task(self.dispatch_when_due(), name="aftercare-checkins-now"),
         ]
         log.info("aftercare is running as @%s", self.application.bot.username)
+
+    async def start_jobs(self) -> None:
+        """The periodic work, on python-telegram-bot's JobQueue (APScheduler). A late run
+        still runs and piled-up runs coalesce; what is due lives in SQLite, so a missed
+        run delays work and never loses it."""
+        jobs = self.application.job_queue
+        if jobs is None:
+            raise RuntimeError("python-telegram-bot is installed without its job-queue extra")
+        options = {"misfire_grace_time": None, "coalesce": True, "max_instances": 1}
+
+        async def dispatch(_context: object) -> None:
+            await self.dispatch_checkins()
+
+        async def watch_knowledge(_context: object) -> None:
+            if self.watcher is not None:
+                await self.watcher.poll()
+
+        async def prune(_context: object) -> None:
+            await self.product.store.run(inbox.prune, self.product.clock())
+
+        seconds = self.product.settings.dispatch_seconds
+        jobs.run_repeating(dispatch, seconds, first=0, name=DISPATCH_JOB, job_kwargs=options)
+        jobs.run_repeating(
+            watch_knowledge, RELOAD_POLL_SECONDS, name=WATCHER_JOB, job_kwargs=options
+        )
+        jobs.run_repeating(prune, PRUNE_SECONDS, first=0, name=PRUNE_JOB, job_kwargs=options)
+        await jobs.start()
 
     async def run_until(self, stop: asyncio.Event) -> None:
         """Run until `stop` is set or the token is refused (raises `TokenRefused`)."""
@@ -185,10 +214,11 @@ class TelegramBot:
         for task in [*self._tasks, *self._background]:
             task.cancel()
         await asyncio.gather(*self._tasks, *self._background, return_exceptions=True)
+        jobs = self.application.job_queue
+        if jobs is not None and jobs.scheduler.running:
+            await jobs.stop(wait=False)
         await self.processor.stop()
         await self.delivery.stop()
-        if self.application.running:
-            await self.application.stop()
         await self.application.shutdown()
 
     async def after_commit(self, after: AfterCommit) -> None:
@@ -229,27 +259,16 @@ class TelegramBot:
         )
         self.delivery.wake()
 
-    async def dispatch_forever(self) -> None:
-        seconds = self.product.settings.dispatch_seconds
+    async def dispatch_when_due(self) -> None:
+        """A change that left a check-in due right away (a treatment date, opting in)
+        has it sent now, not at the next periodic look."""
         while True:
+            await self.checkins_due.wait()
+            self.checkins_due.clear()
             try:
                 await self.dispatch_checkins()
             except Exception:
                 log.exception("check-in dispatch failed; trying again at the next look")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.checkins_due.wait(), seconds)
-            self.checkins_due.clear()
-
-    async def _housekeeping(self) -> None:
-        elapsed = PRUNE_SECONDS
-        while True:
-            if self.watcher is not None:
-                await self.watcher.poll()
-            if elapsed >= PRUNE_SECONDS:
-                await self.product.store.run(inbox.prune, self.product.clock())
-                elapsed = 0.0
-            await asyncio.sleep(RELOAD_POLL_SECONDS)
-            elapsed += RELOAD_POLL_SECONDS
 
     async def _tell_staff_broken(self, problems: list[str]) -> None:
         chat_id = self.product.settings.staff_chat_id

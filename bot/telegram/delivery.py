@@ -218,7 +218,8 @@ class Delivery:
         while time.monotonic() < deadline:
             self.wake()
             self._idle.clear()
-            await asyncio.wait_for(self._idle.wait(), max(0.01, deadline - time.monotonic()))
+            async with asyncio.timeout(max(0.01, deadline - time.monotonic())):
+                await self._idle.wait()
             soon = self.clock() + timedelta(seconds=horizon)
             ready = await self.store.run(outbox.ready, soon, 1, frozenset())
             if not self._in_flight and not ready:
@@ -251,8 +252,11 @@ class Delivery:
         next_due = await self.store.run(outbox.next_due)
         if next_due is not None:
             wait = min(wait, max(0.0, (next_due - self.clock()).total_seconds()))
+        # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a cancellation
+        # that arrives as the event is set, and then stop() would wait forever.
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wakeup.wait(), timeout=max(wait, 0.005))
+            async with asyncio.timeout(max(wait, 0.005)):
+                await self._wakeup.wait()
 
     async def _deliver(self, queued: QueuedMessage) -> None:
         message = queued.message

@@ -114,7 +114,8 @@ class InboxProcessor:
 
     async def wait_idle(self, timeout: float = 10.0) -> None:
         """Wait until every submitted update is processed (tests, benchmarks)."""
-        await asyncio.wait_for(self._idle.wait(), timeout)
+        async with asyncio.timeout(timeout):
+            await self._idle.wait()
 
     def _note_arrival(self, chat: _Chat) -> None:
         now = self.monotonic()
