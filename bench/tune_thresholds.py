@@ -1,7 +1,7 @@
 """Grid search of the matcher's thresholds on labelled questions; prints the best settings.
 
 Run: .venv/bin/python bench/tune_thresholds.py [FILE.jsonl ...]
-(default: tests/data/patients.jsonl and ../shared/eval/dev.jsonl). The chosen values go
+(default: tests/data/patients.jsonl and tests/data/dev.jsonl). The chosen values go
 into `bot.matching.Thresholds` by hand, with the figures in the README.
 """
 
@@ -19,7 +19,7 @@ from bot.tools.evaluation import LabelledQuestion, evaluate, read_labelled
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_FILES = [
     ROOT / "tests" / "data" / "patients.jsonl",
-    ROOT.parent / "shared" / "eval" / "dev.jsonl",
+    ROOT / "tests" / "data" / "dev.jsonl",
 ]
 
 

@@ -53,3 +53,11 @@ def test_the_readme_gives_the_install_and_test_commands_that_ci_runs() -> None:
     assert "pip install -e '.[test]'" in README and "pip install -e '.[test]'" in ci
     assert ".venv/bin/pytest" in README and ".venv/bin/pytest" in ci
     assert "aftercare chat" in README
+
+
+def test_ci_runs_the_suite_in_a_fresh_clone_with_nothing_beside_it() -> None:
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "mktemp -d" in ci and "git clone" in ci
+    clone_at = ci.index("git clone")
+    assert ci.index(".venv/bin/pip install -e '.[test]'") > clone_at
+    assert ci.index(".venv/bin/pytest") > clone_at
