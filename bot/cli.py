@@ -141,6 +141,8 @@ def check(folder: str | None) -> None:
                 f"more ways patients ask (aim for {RECOMMENDED_EXAMPLES} or more)",
                 err=True,
             )
+    for warning in knowledge.warnings:
+        click.echo(str(warning), err=True)
     click.echo(
         f"OK: {len(knowledge.rules)} topics, {examples} example questions, "
         f"{len(knowledge.plan.steps)} check-ins in {root}"
