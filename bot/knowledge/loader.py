@@ -26,6 +26,7 @@ from bot.knowledge.model import (
     Wording,
 )
 from bot.knowledge.telegram_html import ends_mid_sentence, html_problems
+from bot.knowledge.yaml_errors import explain_yaml_error
 from scheduler.planning import CheckInPlan, CheckInReply, CheckInStep, QuietHours
 
 DEFAULT_KNOWLEDGE_DIR = Path(__file__).resolve().parents[2] / "knowledge"
@@ -225,18 +226,20 @@ class _Collector:
 def _read_yaml(path: Path, name: str, problems: list[Problem]) -> Any:
     try:
         text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        problems.append(Problem(name, 1, f"cannot read the file: {error}"))
+    except PermissionError:
+        problems.append(Problem(name, 1, "cannot read the file: permission denied"))
+        return None
+    except UnicodeDecodeError:
+        problems.append(Problem(name, 1, "the file is not plain text: save it again as UTF-8 text"))
+        return None
+    except OSError as error:
+        problems.append(Problem(name, 1, f"cannot read the file: {error.strerror or error}"))
         return None
     try:
         return yaml.load(text, Loader=_LineLoader)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else 1
-        what = error.problem or "not valid YAML"
-        problems.append(Problem(name, line, f"{what} (check indentation, colons and quotes)"))
     except yaml.YAMLError as error:
-        problems.append(Problem(name, 1, f"not valid YAML: {error}"))
+        mistake = explain_yaml_error(error, text)
+        problems.append(Problem(name, mistake.line, mistake.message))
     return None
 
 
