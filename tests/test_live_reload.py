@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.knowledge import watcher as watcher_module
 from bot.knowledge.holder import KnowledgeHolder
 from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR
 from bot.knowledge.watcher import KnowledgeWatcher, broken_knowledge_message
@@ -137,6 +138,111 @@ async def test_a_file_saved_in_two_steps_raises_no_false_alarm(
     assert outcome is not None and outcome.loaded
     assert alerts == []
     assert holder.current.base.rule("makeup").title == "Makeup and lipstick"
+
+
+async def test_a_good_edit_tells_staff_what_changed_in_one_sentence(
+    folder: Path, clock: FakeClock
+) -> None:
+    holder = KnowledgeHolder(folder)
+    news: list[str] = []
+
+    async def tell_staff(summary: str) -> None:
+        news.append(summary)
+
+    watcher = KnowledgeWatcher(holder, clock, on_reloaded=tell_staff)
+    edit_makeup(folder, "answer: >", "answer: >\n  EDITED.")
+    price = folder / "topics" / "price-payment.yaml"
+    parking = price.read_text().replace("id: price-payment", "id: parking", 1)
+    (folder / "topics" / "parking.yaml").write_text(parking)
+    price.unlink()
+    await settle(watcher, clock)
+    outcome = await watcher.poll()
+    assert outcome is not None and outcome.loaded
+    assert news == [
+        "reloaded: makeup answer changed; topic parking added; topic price-payment removed"
+    ]
+
+
+async def test_an_edit_nobody_would_notice_is_not_announced(folder: Path, clock: FakeClock) -> None:
+    holder = KnowledgeHolder(folder)
+    news: list[str] = []
+
+    async def tell_staff(summary: str) -> None:
+        news.append(summary)
+
+    watcher = KnowledgeWatcher(holder, clock, on_reloaded=tell_staff)
+    path = folder / "topics" / "makeup.yaml"
+    path.write_text(path.read_text() + "\n# a comment\n")
+    await settle(watcher, clock)
+    outcome = await watcher.poll()
+    assert outcome is not None and outcome.loaded
+    assert news == []
+
+
+async def test_an_answer_cut_off_mid_sentence_goes_live_with_a_warning_to_staff(
+    folder: Path, clock: FakeClock
+) -> None:
+    holder = KnowledgeHolder(folder)
+    news: list[str] = []
+
+    async def tell_staff(summary: str) -> None:
+        news.append(summary)
+
+    watcher = KnowledgeWatcher(holder, clock, on_reloaded=tell_staff)
+    path = folder / "topics" / "makeup.yaml"
+    text = path.read_text()
+    start = text.index("answer: >")
+    path.write_text(text[:start] + "answer: >\n  Wait 48 hours because the tiny\n")
+    await settle(watcher, clock)
+    await watcher.poll()
+    (summary,) = news
+    assert summary.startswith("reloaded: makeup answer changed\n")
+    assert "knowledge/topics/makeup.yaml:" in summary and "stop mid-sentence" in summary
+
+
+async def test_an_unreadable_folder_is_one_message_once_not_an_error_at_every_poll(
+    folder: Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    holder = KnowledgeHolder(folder)
+    alerts: list[list[str]] = []
+
+    async def tell_staff(problems: list[str]) -> None:
+        alerts.append(problems)
+
+    watcher = KnowledgeWatcher(holder, clock, on_broken=tell_staff)
+
+    def unreadable(directory: Path) -> object:
+        raise PermissionError(13, "Permission denied", str(directory))
+
+    monkeypatch.setattr(watcher_module, "folder_state", unreadable)
+    for _ in range(5):
+        clock.now += 1
+        await watcher.poll()
+    assert alerts == [
+        [
+            f"{folder}: cannot read the knowledge folder (Permission denied); check that it "
+            "is there and that the bot's user may read it"
+        ]
+    ]
+    assert holder.current.base.has_rule("makeup")
+
+
+async def test_a_deleted_folder_is_one_message_once_and_the_last_version_keeps_serving(
+    folder: Path, clock: FakeClock
+) -> None:
+    holder = KnowledgeHolder(folder)
+    alerts: list[list[str]] = []
+
+    async def tell_staff(problems: list[str]) -> None:
+        alerts.append(problems)
+
+    watcher = KnowledgeWatcher(holder, clock, on_broken=tell_staff)
+    shutil.rmtree(folder)
+    for _ in range(5):
+        await settle(watcher, clock)
+    assert len(alerts) == 1
+    assert "the knowledge folder is not there (moved or deleted?)" in alerts[0][0]
+    assert holder.current.base.has_rule("makeup")
 
 
 def test_the_staff_message_says_what_is_wrong_and_what_to_do() -> None:

@@ -122,6 +122,10 @@ BUTTON_WORDING = frozenset(
 CHECKIN_FIELDS = {"day", "message", "replies", "booking"}
 REPLY_FIELDS = {"label", "answer", "topic", "worrying"}
 PLACEHOLDERS = ("clinic_name", "clinic_phone", "emergency_number")
+MISSING_FOLDER = (
+    "the knowledge folder is not there (moved or deleted?): put it back, or set "
+    "AFTERCARE_KNOWLEDGE_DIR to where it is now"
+)
 _PLACEHOLDER = re.compile(r"\{(\w*)\}")
 _ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _DAYS_PATTERN = re.compile(r"^\s*(\d+)\s*(?:(\+)|-\s*(\d+))?\s*$")
@@ -648,6 +652,8 @@ def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
     root = Path(directory) if directory is not None else DEFAULT_KNOWLEDGE_DIR
     problems: list[Problem] = []
     warnings: list[Problem] = []
+    if not root.is_dir():
+        raise KnowledgeError([Problem(str(root), 1, MISSING_FOLDER)])
     if not (root / "topics").is_dir():
         raise KnowledgeError([Problem(str(root), 1, "no topics/ folder here")])
 
