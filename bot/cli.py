@@ -23,7 +23,7 @@ from bot.storage.questions import UnansweredQuestion, unanswered_questions
 from bot.storage.stats import stats as patient_stats
 from bot.storage.store import Store
 from bot.tools.evaluation import LabelledFileError, evaluate, read_labelled
-from bot.tools.knowledge_diff import diff_knowledge
+from bot.tools.knowledge_diff import describe_diff, diff_knowledge
 from bot.tools.unanswered import draft_topic, group_questions
 
 KNOWLEDGE_HELP = "Knowledge folder (default: $AFTERCARE_KNOWLEDGE_DIR or the built-in one)."
@@ -190,22 +190,25 @@ def eval_command(file: str, as_json: bool, folder: str | None) -> None:
 
 
 @kb.command()
-@click.argument("old", type=click.Path(exists=True, file_okay=False))
-@click.argument("new", type=click.Path(exists=True, file_okay=False))
+@click.argument("old", type=click.Path(exists=True, file_okay=False), metavar="OLD_FOLDER")
+@click.argument("new", type=click.Path(exists=True, file_okay=False), metavar="NEW_FOLDER")
 @click.option(
     "--questions",
     "question_files",
     multiple=True,
     type=click.Path(exists=True, dir_okay=False),
-    help="A .jsonl of labelled questions to compare on (may be given more than once).",
+    metavar="FILE.jsonl",
+    help="A file of labelled questions to compare on too (may be given more than once).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
 def diff(old: str, new: str, question_files: tuple[str, ...], as_json: bool) -> None:
-    """Show which questions get a different answer from NEW than from OLD.
+    """Show what patients would be told differently by NEW_FOLDER than by OLD_FOLDER.
 
-    Replays the questions patients asked that are stored in the database (AFTERCARE_DB)
-    and any labelled files given with --questions. Exits 1 if a labelled question that
-    OLD answered right is answered wrong by NEW, so it can guard a publish step.
+    Replays the questions the bot could not answer (kept in the database, AFTERCARE_DB)
+    and the labelled questions of --questions against both folders. Lists every question
+    that gets another topic, and every answer whose words change, on any day of recovery:
+    [-removed words-] [+added words+]. Exits 1 if a labelled question that OLD_FOLDER
+    answered right is answered wrong by NEW_FOLDER, so it can guard a publish step.
     """
     old_matcher = Matcher(load_or_exit(Path(old)))
     new_matcher = Matcher(load_or_exit(Path(new)))
@@ -215,7 +218,7 @@ def diff(old: str, new: str, question_files: tuple[str, ...], as_json: bool) -> 
             labelled += read_labelled(Path(file))
         except LabelledFileError as error:
             raise click.ClickException(str(error)) from error
-    stored = [q.text for q in _stored_questions(since_days=None)]
+    stored, source = _stored_for_diff()
     report = diff_knowledge(old_matcher, new_matcher, stored, labelled)
     if as_json:
         click.echo(
@@ -225,21 +228,20 @@ def diff(old: str, new: str, question_files: tuple[str, ...], as_json: bool) -> 
                     "regressions": len(report.regressions),
                     "accuracy_before": report.before.top1_accuracy if report.before else None,
                     "accuracy_after": report.after.top1_accuracy if report.after else None,
+                    "stored_questions": len(stored),
+                    "stored_from": source,
                 },
                 ensure_ascii=False,
                 indent=2,
             )
         )
     else:
-        for change in report.changes:
-            before, after = change.before, change.after
-            mark = "REGRESSION " if change.regression else ""
-            click.echo(
-                f"{mark}{change.question!r}: {_outcome(before)} ({before.score}) -> "
-                f"{_outcome(after)} ({after.score})"
-            )
+        for line in describe_diff(report):
+            click.echo(line)
+        click.echo(source)
         click.echo(
-            f"{len(report.changes)} question(s) change answer "
+            f"{sum(c.outcome_changed for c in report.changes)} question(s) change topic or "
+            f"decision, {sum(bool(c.rewordings) for c in report.changes)} get other words "
             f"({len(stored)} stored, {len(labelled)} labelled); "
             f"{len(report.regressions)} regression(s)."
         )
@@ -252,12 +254,18 @@ def diff(old: str, new: str, question_files: tuple[str, ...], as_json: bool) -> 
         sys.exit(1)
 
 
-def _outcome(match: Match) -> str:
-    if match.red_flag:
-        return "WARNING SIGN"
-    if match.decision == "fallback":
-        return f"fallback/{match.intent}" if match.intent else "fallback"
-    return f"{match.rule}{' (did you mean)' if match.decision == 'suggest' else ''}"
+def _stored_for_diff() -> tuple[list[str], str]:
+    """The stored questions to replay, and a sentence saying where they came from."""
+    path = settings_or_exit().db_path
+    if not path.exists():
+        return [], (
+            f"Stored questions: none, there is no database at {path.resolve()} "
+            "(set AFTERCARE_DB to the bot's database to replay what patients asked)."
+        )
+    stored = [q.text for q in _stored_questions(since_days=None)]
+    if not stored:
+        return [], f"Stored questions: none yet in {path.resolve()}."
+    return stored, f"Stored questions: {len(stored)} from {path.resolve()}."
 
 
 def _stored_questions(since_days: int | None) -> list[UnansweredQuestion]:
