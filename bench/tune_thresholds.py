@@ -15,6 +15,7 @@ from pathlib import Path
 from bot.core.matching import Matcher, Thresholds
 from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR, load_knowledge
 from bot.tools.evaluation import LabelledQuestion, evaluate, read_labelled
+from bot.tools.evaluation_report import percent
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_FILES = [
@@ -38,8 +39,8 @@ def objective(matcher: Matcher, questions: list[LabelledQuestion]) -> tuple[floa
         elif match.decision == "suggest":
             value += 0.6 if set(match.suggestions) & set(expected) else 0.0
     summary = (
-        f"top1 {report.top1_accuracy:.3f} answered {report.answered_accuracy:.3f} "
-        f"fallback {report.fallback_rate:.3f}"
+        f"top1 {percent(report.top1_accuracy)} answered {percent(report.answered_accuracy)} "
+        f"fallback {percent(report.fallback_rate)}"
     )
     return value / len(questions), summary
 

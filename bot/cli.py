@@ -22,7 +22,8 @@ from bot.knowledge.loader import (
 from bot.storage.questions import UnansweredQuestion, unanswered_questions
 from bot.storage.stats import stats as patient_stats
 from bot.storage.store import Store
-from bot.tools.evaluation import LabelledFileError, evaluate, read_labelled
+from bot.tools.evaluation import LabelledFileError, evaluate, read_labelled, unknown_topics
+from bot.tools.evaluation_report import describe_evaluation, percent
 from bot.tools.knowledge_diff import describe_diff, diff_knowledge
 from bot.tools.unanswered import draft_topic, group_questions
 
@@ -150,43 +151,39 @@ def check(folder: str | None) -> None:
 
 
 @kb.command("eval")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False), metavar="FILE.jsonl")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
 @click.option("--knowledge", "folder", type=click.Path(), help=KNOWLEDGE_HELP)
 def eval_command(file: str, as_json: bool, folder: str | None) -> None:
-    """Measure accuracy on FILE, a .jsonl of labelled questions, and list the misses.
+    """Measure how well the knowledge answers FILE.jsonl, a file of labelled questions.
 
-    Each line: {"question": "...", "expected": ["topic-id"], "red_flag": false}.
+    Each line: {"question": "...", "expected": ["topic-id"], "red_flag": false}; an empty
+    expected list means the bot should not give an aftercare answer. A line may add
+    "day" (days since treatment), "sign" (which warning sign it reports) and "cause" (why
+    a look-alike is not one). Lists every miss, missed warning signs by sign and false
+    alarms by cause. A topic id that is not in the knowledge is an error (exit 1).
     """
-    matcher = Matcher(load_or_exit(knowledge_dir(folder)))
+    knowledge = load_or_exit(knowledge_dir(folder))
     try:
         questions = read_labelled(Path(file))
     except LabelledFileError as error:
         raise click.ClickException(str(error)) from error
+    unknown = unknown_topics(questions, knowledge, Path(file))
+    if unknown:
+        for line in unknown:
+            click.echo(line, err=True)
+        sys.exit(1)
     show_bar = len(questions) >= 500 and not as_json and sys.stderr.isatty()
     report = evaluate(
-        matcher, questions, progress=lambda items: tqdm(items, disable=not show_bar, unit="q")
+        Matcher(knowledge),
+        questions,
+        progress=lambda items: tqdm(items, disable=not show_bar, unit="q"),
     )
     if as_json:
         click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
         return
-    for outcome in report.misses:
-        got = outcome.match.rule or (
-            f"fallback/{outcome.match.intent}" if outcome.match.intent else "fallback"
-        )
-        flag = ""
-        if outcome.match.red_flag != outcome.item.red_flag:
-            flag = " MISSED WARNING SIGN" if outcome.item.red_flag else " false alarm"
-        click.echo(
-            f"miss: {outcome.item.question!r} expected {list(outcome.item.expected) or 'fallback'}"
-            f" got {got} ({outcome.match.decision}, {outcome.match.score}){flag}"
-        )
-    click.echo(
-        f"{len(report.outcomes)} questions: in-scope top-1 {report.top1_accuracy:.1%} "
-        f"({len(report.in_scope)}), answered right away {report.answered_accuracy:.1%}, "
-        f"out-of-scope fallback {report.fallback_rate:.1%} ({len(report.out_of_scope)}), "
-        f"red-flag recall {report.red_flag_recall:.1%}, false alarms {report.false_alarm_rate:.1%}"
-    )
+    for line in describe_evaluation(report):
+        click.echo(line)
 
 
 @kb.command()
@@ -247,8 +244,8 @@ def diff(old: str, new: str, question_files: tuple[str, ...], as_json: bool) -> 
         )
         if report.before and report.after:
             click.echo(
-                f"Labelled accuracy: {report.before.top1_accuracy:.1%} before, "
-                f"{report.after.top1_accuracy:.1%} after."
+                f"Labelled accuracy: {percent(report.before.top1_accuracy)} before, "
+                f"{percent(report.after.top1_accuracy)} after."
             )
     if report.regressions:
         sys.exit(1)

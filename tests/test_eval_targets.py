@@ -35,6 +35,12 @@ def matcher() -> Matcher:
     return Matcher(load_knowledge(DEFAULT_KNOWLEDGE_DIR))
 
 
+def measured(figure: float | None) -> float:
+    """A figure the set must have questions for (None: the set has none of that kind)."""
+    assert figure is not None, "the labelled set has no question of this kind"
+    return figure
+
+
 def report_for(matcher: Matcher, name: str) -> Report:
     path = {**LABELLED_SETS, **BLIND_SETS}[name]
     if not path.exists():
@@ -46,19 +52,19 @@ def report_for(matcher: Matcher, name: str) -> Report:
 def test_in_scope_questions_get_the_right_topic_nine_times_in_ten(
     matcher: Matcher, name: str
 ) -> None:
-    assert report_for(matcher, name).top1_accuracy >= 0.90
+    assert measured(report_for(matcher, name).top1_accuracy) >= 0.90
 
 
 @pytest.mark.parametrize("name", sorted(LABELLED_SETS))
 def test_out_of_scope_questions_fall_back(matcher: Matcher, name: str) -> None:
-    assert report_for(matcher, name).fallback_rate >= 0.85
+    assert measured(report_for(matcher, name).fallback_rate) >= 0.85
 
 
 @pytest.mark.parametrize("name", sorted(LABELLED_SETS))
 def test_every_warning_sign_is_caught_with_few_false_alarms(matcher: Matcher, name: str) -> None:
     report = report_for(matcher, name)
     assert report.red_flag_recall == 1.0
-    assert report.false_alarm_rate <= 0.03
+    assert measured(report.false_alarm_rate) <= 0.03
 
 
 def test_our_labelled_set_is_large_enough_to_mean_something() -> None:
@@ -73,11 +79,11 @@ def test_every_warning_sign_in_the_blind_sets_is_caught(matcher: Matcher, name: 
     report = report_for(matcher, name)
     assert report.red_flag_recall == 1.0
     # red_flags_blind holds deliberately scary-sounding normal healing and look-alikes.
-    assert report.false_alarm_rate <= 0.05
+    assert measured(report.false_alarm_rate) <= 0.05
 
 
 @pytest.mark.parametrize("name", ["holdout", "web_style"])
 def test_in_scope_questions_of_the_blind_sets_get_the_right_topic(
     matcher: Matcher, name: str
 ) -> None:
-    assert report_for(matcher, name).top1_accuracy >= 0.90
+    assert measured(report_for(matcher, name).top1_accuracy) >= 0.90
