@@ -53,6 +53,9 @@ def load_or_exit(folder: Path) -> KnowledgeBase:
 
 
 @click.group()
+@click.version_option(
+    package_name="aftercare", prog_name="aftercare", message="%(prog)s %(version)s"
+)
 def main() -> None:
     """aftercare: the microneedling aftercare bot.
 
@@ -340,8 +343,13 @@ def stats(as_json: bool) -> None:
     """Patients, opt-ins, check-ins, questions and warning signs over 7 and 30 days."""
     path = settings_or_exit().db_path
     if not path.exists():
-        raise click.ClickException(f"no database at {path} yet (set AFTERCARE_DB?)")
-    with Store(path) as store:
+        # A new install: nothing has happened yet, and looking must not create the file.
+        click.echo(
+            f"No database at {path.resolve()} yet, so everything is zero (set AFTERCARE_DB "
+            "if the bot keeps it elsewhere).",
+            err=True,
+        )
+    with Store(path if path.exists() else ":memory:") as store:
         figures = store.run_sync(patient_stats, datetime.now(UTC))
     if as_json:
         click.echo(json.dumps(figures, indent=2))

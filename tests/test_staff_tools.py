@@ -229,6 +229,29 @@ def test_stats_counts_what_the_database_holds(database: Path) -> None:
     assert figures["last_7_days"]["red_flags"] == 1
 
 
+def test_stats_on_a_new_install_prints_zeros_without_creating_the_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "aftercare.db"
+    monkeypatch.setenv("AFTERCARE_DB", str(path))
+    monkeypatch.chdir(tmp_path)
+    code, out, err = invoke("stats", "--json")
+    assert code == 0
+    figures = json.loads(out)
+    assert figures["patients"] == 0
+    assert set(figures["last_30_days"].values()) == {0}
+    assert f"No database at {path} yet" in err
+    assert not path.exists()
+
+
+def test_version_prints_the_installed_package_version() -> None:
+    from importlib.metadata import version
+
+    code, out, _ = invoke("--version")
+    assert code == 0
+    assert out == f"aftercare {version('aftercare')}\n"
+
+
 def test_the_draft_id_does_not_clash_with_an_existing_topic(tmp_path: Path) -> None:
     from bot.tools.unanswered import QuestionGroup, draft_topic
 
