@@ -27,7 +27,11 @@ from bot.tools.evaluation_report import describe_evaluation, percent
 from bot.tools.knowledge_diff import describe_diff, diff_knowledge
 from bot.tools.unanswered import draft_topic, group_questions
 
-KNOWLEDGE_HELP = "Knowledge folder (default: $AFTERCARE_KNOWLEDGE_DIR or the built-in one)."
+KNOWLEDGE_HELP = (
+    "The knowledge folder to use, for example a copy you are editing (normally the one "
+    "named by AFTERCARE_KNOWLEDGE_DIR, else the built-in one)."
+)
+JSON_HELP = "Print the result as JSON, for scripts and other programs."
 
 
 def settings_or_exit() -> Settings:
@@ -59,13 +63,15 @@ def load_or_exit(folder: Path) -> KnowledgeBase:
 def main() -> None:
     """aftercare: the microneedling aftercare bot.
 
-    Start with 'aftercare chat' to talk to the bot in this terminal.
+    Start with 'aftercare chat' to talk to the bot in this terminal. Staff who edit the
+    knowledge files check them with 'aftercare kb check'. Type 'aftercare COMMAND --help'
+    to read about one command.
     """
 
 
 @main.command()
 def run() -> None:
-    """Run the Telegram bot until you stop it (Ctrl+C).
+    """Run the Telegram bot until you stop it (Ctrl+C, or SIGTERM from a service manager).
 
     It needs the bot's token from @BotFather: put TELEGRAM_BOT_TOKEN=... in the
     environment or in a .env file in this folder. Messages sent while the bot was
@@ -80,8 +86,9 @@ def run() -> None:
 def chat() -> None:
     """Talk to the bot here in the terminal: no token or internet needed.
 
-    Type questions as a patient would; type a button's number to press it, and /quit
-    (or Ctrl+D) to leave. It uses the same database as the bot (AFTERCARE_DB).
+    Type questions as a patient would; buttons show as numbers you type, and /quit (or
+    Ctrl+D) leaves. It uses the same database as the bot (AFTERCARE_DB). Check-ins are
+    planned (see /status), but only 'aftercare run' sends them.
     """
     from bot.terminal import chat as run_chat
 
@@ -96,13 +103,22 @@ def chat() -> None:
     metavar="N",
     help="Days since the treatment (0 = the treatment day).",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per question.")
-@click.option("--knowledge", "folder", type=click.Path(), help=KNOWLEDGE_HELP)
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help=(
+        "Print one JSON object per question, for scripts: rule, title, score, answer, "
+        "red_flag, suggestions, decision (plus intent for off-topic replies and sign for "
+        "warning signs)."
+    ),
+)
+@click.option("--knowledge", "folder", type=click.Path(), metavar="FOLDER", help=KNOWLEDGE_HELP)
 def ask(question: str | None, day: int | None, as_json: bool, folder: str | None) -> None:
-    """Show how the knowledge answers QUESTION.
+    """Show what the bot would answer to QUESTION, and why (which topic, how sure).
 
-    Without QUESTION, reads one question a line from standard input and prints one answer
-    (one JSON object with --json) a line.
+    Put the question in quotes: aftercare ask "can I wear makeup tomorrow". Without
+    QUESTION, it reads one question a line (from a file or a pipe) and answers each.
     """
     matcher = Matcher(load_or_exit(knowledge_dir(folder)))
     questions = [question] if question is not None else (line.rstrip("\n") for line in sys.stdin)
@@ -128,13 +144,18 @@ def _describe(match: Match) -> str:
 
 @main.group()
 def kb() -> None:
-    """Check and measure the knowledge files."""
+    """Check the knowledge files, and measure or compare what they answer."""
 
 
 @kb.command()
-@click.option("--knowledge", "folder", type=click.Path(), help=KNOWLEDGE_HELP)
+@click.option("--knowledge", "folder", type=click.Path(), metavar="FOLDER", help=KNOWLEDGE_HELP)
 def check(folder: str | None) -> None:
-    """Validate the knowledge files; list every problem as file:line: message."""
+    """Check the knowledge files before patients see them.
+
+    Every problem is one line, file:line: what to fix, and the exit code is 1. When all
+    is well it prints one OK line. Warnings (a topic with few example questions, an
+    answer that seems cut off) are shown but do not stop the files from being used.
+    """
     root = knowledge_dir(folder)
     knowledge = load_or_exit(root)
     examples = sum(len(r.examples) for r in knowledge.rules)
@@ -155,8 +176,8 @@ def check(folder: str | None) -> None:
 
 @kb.command("eval")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False), metavar="FILE.jsonl")
-@click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
-@click.option("--knowledge", "folder", type=click.Path(), help=KNOWLEDGE_HELP)
+@click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
+@click.option("--knowledge", "folder", type=click.Path(), metavar="FOLDER", help=KNOWLEDGE_HELP)
 def eval_command(file: str, as_json: bool, folder: str | None) -> None:
     """Measure how well the knowledge answers FILE.jsonl, a file of labelled questions.
 
@@ -200,7 +221,7 @@ def eval_command(file: str, as_json: bool, folder: str | None) -> None:
     metavar="FILE.jsonl",
     help="A file of labelled questions to compare on too (may be given more than once).",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
+@click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
 def diff(old: str, new: str, question_files: tuple[str, ...], as_json: bool) -> None:
     """Show what patients would be told differently by NEW_FOLDER than by OLD_FOLDER.
 
@@ -286,13 +307,13 @@ def _stored_questions(since_days: int | None) -> list[UnansweredQuestion]:
     metavar="DAYS",
     help="Only the questions of the last DAYS days.",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the groups as JSON.")
+@click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
 @click.option(
     "--draft",
     "draft_group",
     type=click.IntRange(min=1),
     metavar="N",
-    help="Write a topic file skeleton for group number N (see the list).",
+    help="Start a new topic file from group number N of the list, to fill in.",
 )
 @click.option(
     "--to",
@@ -301,9 +322,9 @@ def _stored_questions(since_days: int | None) -> list[UnansweredQuestion]:
     metavar="FOLDER",
     default="drafts",
     show_default=True,
-    help="Folder for --draft files.",
+    help="Where --draft writes the new topic file.",
 )
-@click.option("--knowledge", "folder", type=click.Path(), help=KNOWLEDGE_HELP)
+@click.option("--knowledge", "folder", type=click.Path(), metavar="FOLDER", help=KNOWLEDGE_HELP)
 def unanswered(
     since_days: int | None,
     as_json: bool,
@@ -338,9 +359,13 @@ def unanswered(
 
 
 @main.command()
-@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
 def stats(as_json: bool) -> None:
-    """Patients, opt-ins, check-ins, questions and warning signs over 7 and 30 days."""
+    """Show how many patients, check-ins, questions and warning signs there were.
+
+    Counts patients now (and how many want check-ins), and what happened in the last 7
+    and 30 days. On a new install, before the bot has run, everything is zero.
+    """
     path = settings_or_exit().db_path
     if not path.exists():
         # A new install: nothing has happened yet, and looking must not create the file.

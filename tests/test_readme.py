@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 from click import Group
@@ -61,3 +63,24 @@ def test_ci_runs_the_suite_in_a_fresh_clone_with_nothing_beside_it() -> None:
     clone_at = ci.index("git clone")
     assert ci.index(".venv/bin/pip install -e '.[test]'") > clone_at
     assert ci.index(".venv/bin/pytest") > clone_at
+
+
+def test_the_generated_command_reference_says_what_the_commands_help_says() -> None:
+    # The same check as CI's `cog --check`: regenerate with `.venv/bin/cog -r README.md
+    # docs/cli.md` after changing a command.
+    result = subprocess.run(
+        [sys.executable, "-m", "cogapp", "--check", "README.md", "docs/cli.md"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_command_table_shows_every_command_with_its_options() -> None:
+    from bot.tools.cli_reference import command_table
+
+    table = command_table()
+    assert "| `aftercare --version` | Show the version and exit. |" in table
+    assert "`aftercare kb diff OLD_FOLDER NEW_FOLDER [--questions FILE.jsonl] [--json]`" in table
+    assert table in README
