@@ -192,3 +192,27 @@ async def test_the_fixed_folder_goes_live_and_staff_hear_it_is_fine_again(
     assert start.holder.current.base.rule("makeup").answer == "Makeup: fixed and rewritten."
     assert news == ["reloaded, the knowledge is fine again: makeup answer changed"]
     assert len(kept.versions()) == 2
+
+
+async def test_touching_the_broken_folder_after_a_start_from_a_kept_version_is_not_told_twice(
+    folder: Path, kept: KnowledgeSnapshots
+) -> None:
+    KnowledgeHolder(folder, snapshots=kept)
+    break_makeup(folder)
+    start = start_knowledge(folder, kept)
+    assert start.holder is not None
+    alerts: list[list[str]] = []
+
+    async def tell_staff(problems: list[str]) -> None:
+        alerts.append(problems)
+
+    now = [0.0]
+    watcher = KnowledgeWatcher(start.holder, lambda: now[0], on_broken=tell_staff)
+    path = folder / "topics" / "makeup.yaml"
+    path.write_text(path.read_text() + "\n")
+    path.write_text(path.read_text()[:-1])
+    await watcher.poll()
+    now[0] += watcher.settle_seconds + 0.1
+    outcome = await watcher.poll()
+    assert outcome is not None and not outcome.loaded
+    assert alerts == []

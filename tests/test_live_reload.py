@@ -227,6 +227,30 @@ async def test_an_unreadable_folder_is_one_message_once_not_an_error_at_every_po
     assert holder.current.base.has_rule("makeup")
 
 
+async def test_a_folder_readable_again_goes_live_and_staff_hear_it_is_fine(
+    folder: Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    holder = KnowledgeHolder(folder)
+    news: list[str] = []
+
+    async def tell_staff(summary: str) -> None:
+        news.append(summary)
+
+    watcher = KnowledgeWatcher(holder, clock, on_reloaded=tell_staff)
+    readable = watcher_module.folder_state
+
+    def unreadable(directory: Path) -> object:
+        raise PermissionError(13, "Permission denied", str(directory))
+
+    monkeypatch.setattr(watcher_module, "folder_state", unreadable)
+    await settle(watcher, clock)
+    monkeypatch.setattr(watcher_module, "folder_state", readable)
+    await settle(watcher, clock)
+    outcome = await watcher.poll()
+    assert outcome is not None and outcome.loaded
+    assert news == ["reloaded, the knowledge is fine again: nothing patients see has changed"]
+
+
 async def test_a_deleted_folder_is_one_message_once_and_the_last_version_keeps_serving(
     folder: Path, clock: FakeClock
 ) -> None:

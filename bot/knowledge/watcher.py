@@ -29,6 +29,8 @@ from bot.knowledge.model import KnowledgeBase
 log = logging.getLogger(__name__)
 
 FolderState = tuple[tuple[str, int, int], ...]
+UNREADABLE = "<unreadable folder>"
+"""Stands for the version 'folder unreadable' among the broken versions told to staff."""
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,10 @@ class KnowledgeWatcher:
         self._pending: FolderState | None = None
         self._pending_since = 0.0
         self._reported: set[str] = set()
+        if holder.serving_snapshot is not None:
+            # Started on a kept version: the start-up report already told staff about the
+            # folder as it is now, so touching it without a fix does not tell them again.
+            self._reported.add(content_digest(holder.directory))
 
     async def poll(self) -> ReloadOutcome | None:
         """Check the folder once; returns what happened when a version was loaded or refused."""
@@ -159,6 +165,7 @@ class KnowledgeWatcher:
             return None
         self._unreadable = True
         self._seen = self._pending = None
+        self._reported.add(UNREADABLE)
         reason = error.strerror or type(error).__name__
         problem = (
             f"{self.holder.directory}: cannot read the knowledge folder ({reason}); check that "
