@@ -34,6 +34,13 @@ KNOWLEDGE_HELP = (
 JSON_HELP = "Print the result as JSON, for scripts and other programs."
 
 
+def at_least(value: int | None, minimum: int) -> int | None:
+    """A whole number option checked in words ('must be 1 or more'), not as 'x>=1'."""
+    if value is not None and value < minimum:
+        raise click.BadParameter(f"must be {minimum} or more")
+    return value
+
+
 def settings_or_exit() -> Settings:
     """The configuration, or a clear message and exit code 2."""
     try:
@@ -99,7 +106,8 @@ def chat() -> None:
 @click.argument("question", required=False)
 @click.option(
     "--day",
-    type=click.IntRange(min=0),
+    type=int,
+    callback=lambda _ctx, _param, value: at_least(value, 0),
     metavar="N",
     help="Days since the treatment (0 = the treatment day).",
 )
@@ -303,7 +311,8 @@ def _stored_questions(since_days: int | None) -> list[UnansweredQuestion]:
 @click.option(
     "--since",
     "since_days",
-    type=click.IntRange(min=1),
+    type=int,
+    callback=lambda _ctx, _param, value: at_least(value, 1),
     metavar="DAYS",
     help="Only the questions of the last DAYS days.",
 )
@@ -311,7 +320,8 @@ def _stored_questions(since_days: int | None) -> list[UnansweredQuestion]:
 @click.option(
     "--draft",
     "draft_group",
-    type=click.IntRange(min=1),
+    type=int,
+    callback=lambda _ctx, _param, value: at_least(value, 1),
     metavar="N",
     help="Start a new topic file from group number N of the list, to fill in.",
 )

@@ -84,3 +84,12 @@ def test_the_command_table_shows_every_command_with_its_options() -> None:
     assert "| `aftercare --version` | Show the version and exit. |" in table
     assert "`aftercare kb diff OLD_FOLDER NEW_FOLDER [--questions FILE.jsonl] [--json]`" in table
     assert table in README
+
+
+def test_no_command_help_shows_programmers_notation() -> None:
+    from bot.tools.cli_reference import commands
+
+    for context, command in commands():
+        text = command.get_help(context)
+        for notation in ("x>=", "TEXT", "PATH", "INTEGER"):
+            assert notation not in text, (context.command_path, notation)
