@@ -343,3 +343,15 @@ async def test_the_running_bot_serves_an_edit_and_tells_staff_once_about_a_broke
     finally:
         await application.shutdown()
         store.close()
+
+
+def test_staff_notes_quoting_html_problems_are_themselves_valid_telegram_html() -> None:
+    from bot.knowledge.telegram_html import html_problems
+    from bot.knowledge.watcher import reloaded_message
+
+    problem = (
+        "knowledge/topics/makeup.yaml:8: answer: '<24-48 hours>' is not a tag Telegram "
+        "knows: write &lt; and &gt; for the brackets & more"
+    )
+    assert html_problems(broken_knowledge_message([problem])) == []
+    assert html_problems(reloaded_message(f"reloaded: makeup answer changed\n{problem}")) == []
