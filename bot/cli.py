@@ -115,11 +115,7 @@ def chat() -> None:
     "--json",
     "as_json",
     is_flag=True,
-    help=(
-        "Print one JSON object per question, for scripts: rule, title, score, answer, "
-        "red_flag, suggestions, decision (plus intent for off-topic replies and sign for "
-        "warning signs)."
-    ),
+    help="Print one JSON object per question, for scripts (its fields are listed above).",
 )
 @click.option("--knowledge", "folder", type=click.Path(), metavar="FOLDER", help=KNOWLEDGE_HELP)
 def ask(question: str | None, day: int | None, as_json: bool, folder: str | None) -> None:
@@ -127,6 +123,9 @@ def ask(question: str | None, day: int | None, as_json: bool, folder: str | None
 
     Put the question in quotes: aftercare ask "can I wear makeup tomorrow". Without
     QUESTION, it reads one question a line (from a file or a pipe) and answers each.
+    With --json each answer is one JSON object with rule, title, score, answer, red_flag,
+    suggestions and decision (plus intent for off-topic replies and sign for warning
+    signs).
     """
     matcher = Matcher(load_or_exit(knowledge_dir(folder)))
     questions = [question] if question is not None else (line.rstrip("\n") for line in sys.stdin)
