@@ -23,7 +23,7 @@ from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR, load_knowledge
 ROOT = Path(__file__).resolve().parent.parent
 QUESTION_FILES = [
     ROOT / "tests" / "data" / "patients.jsonl",
-    ROOT.parent / "shared" / "eval" / "dev.jsonl",
+    ROOT / "tests" / "data" / "dev.jsonl",
 ]
 
 

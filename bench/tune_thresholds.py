@@ -1,7 +1,7 @@
 """Grid search of the matcher's thresholds on labelled questions; prints the best settings.
 
 Run: .venv/bin/python bench/tune_thresholds.py [FILE.jsonl ...]
-(default: tests/data/patients.jsonl and ../shared/eval/dev.jsonl). The chosen values go
+(default: tests/data/patients.jsonl and tests/data/dev.jsonl). The chosen values go
 into `bot.matching.Thresholds` by hand, with the figures in the README.
 """
 
@@ -15,11 +15,12 @@ from pathlib import Path
 from bot.core.matching import Matcher, Thresholds
 from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR, load_knowledge
 from bot.tools.evaluation import LabelledQuestion, evaluate, read_labelled
+from bot.tools.evaluation_report import percent
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_FILES = [
     ROOT / "tests" / "data" / "patients.jsonl",
-    ROOT.parent / "shared" / "eval" / "dev.jsonl",
+    ROOT / "tests" / "data" / "dev.jsonl",
 ]
 
 
@@ -38,8 +39,8 @@ def objective(matcher: Matcher, questions: list[LabelledQuestion]) -> tuple[floa
         elif match.decision == "suggest":
             value += 0.6 if set(match.suggestions) & set(expected) else 0.0
     summary = (
-        f"top1 {report.top1_accuracy:.3f} answered {report.answered_accuracy:.3f} "
-        f"fallback {report.fallback_rate:.3f}"
+        f"top1 {percent(report.top1_accuracy)} answered {percent(report.answered_accuracy)} "
+        f"fallback {percent(report.fallback_rate)}"
     )
     return value / len(questions), summary
 

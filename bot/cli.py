@@ -22,11 +22,23 @@ from bot.knowledge.loader import (
 from bot.storage.questions import UnansweredQuestion, unanswered_questions
 from bot.storage.stats import stats as patient_stats
 from bot.storage.store import Store
-from bot.tools.evaluation import LabelledFileError, evaluate, read_labelled
-from bot.tools.knowledge_diff import diff_knowledge
+from bot.tools.evaluation import LabelledFileError, evaluate, read_labelled, unknown_topics
+from bot.tools.evaluation_report import describe_evaluation, percent
+from bot.tools.knowledge_diff import describe_diff, diff_knowledge
 from bot.tools.unanswered import draft_topic, group_questions
 
-KNOWLEDGE_HELP = "Knowledge folder (default: $AFTERCARE_KNOWLEDGE_DIR or the built-in one)."
+KNOWLEDGE_HELP = (
+    "The knowledge folder to use, for example a copy you are editing (normally the one "
+    "named by AFTERCARE_KNOWLEDGE_DIR, else the built-in one)."
+)
+JSON_HELP = "Print the result as JSON, for scripts and other programs."
+
+
+def at_least(value: int | None, minimum: int) -> int | None:
+    """A whole number option checked in words ('must be 1 or more'), not as 'x>=1'."""
+    if value is not None and value < minimum:
+        raise click.BadParameter(f"must be {minimum} or more")
+    return value
 
 
 def settings_or_exit() -> Settings:
@@ -52,16 +64,21 @@ def load_or_exit(folder: Path) -> KnowledgeBase:
 
 
 @click.group()
+@click.version_option(
+    package_name="aftercare", prog_name="aftercare", message="%(prog)s %(version)s"
+)
 def main() -> None:
     """aftercare: the microneedling aftercare bot.
 
-    Start with 'aftercare chat' to talk to the bot in this terminal.
+    Start with 'aftercare chat' to talk to the bot in this terminal. Staff who edit the
+    knowledge files check them with 'aftercare kb check'. Type 'aftercare COMMAND --help'
+    to read about one command.
     """
 
 
 @main.command()
 def run() -> None:
-    """Run the Telegram bot until you stop it (Ctrl+C).
+    """Run the Telegram bot until you stop it (Ctrl+C, or SIGTERM from a service manager).
 
     It needs the bot's token from @BotFather: put TELEGRAM_BOT_TOKEN=... in the
     environment or in a .env file in this folder. Messages sent while the bot was
@@ -76,8 +93,9 @@ def run() -> None:
 def chat() -> None:
     """Talk to the bot here in the terminal: no token or internet needed.
 
-    Type questions as a patient would; type a button's number to press it, and /quit
-    (or Ctrl+D) to leave. It uses the same database as the bot (AFTERCARE_DB).
+    Type questions as a patient would; buttons show as numbers you type, and /quit (or
+    Ctrl+D) leaves. It uses the same database as the bot (AFTERCARE_DB). Check-ins are
+    planned (see /status), but only 'aftercare run' sends them.
     """
     from bot.terminal import chat as run_chat
 
@@ -88,17 +106,26 @@ def chat() -> None:
 @click.argument("question", required=False)
 @click.option(
     "--day",
-    type=click.IntRange(min=0),
+    type=int,
+    callback=lambda _ctx, _param, value: at_least(value, 0),
     metavar="N",
     help="Days since the treatment (0 = the treatment day).",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per question.")
-@click.option("--knowledge", "folder", type=click.Path(), help=KNOWLEDGE_HELP)
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print one JSON object per question, for scripts (its fields are listed above).",
+)
+@click.option("--knowledge", "folder", type=click.Path(), metavar="FOLDER", help=KNOWLEDGE_HELP)
 def ask(question: str | None, day: int | None, as_json: bool, folder: str | None) -> None:
-    """Show how the knowledge answers QUESTION.
+    """Show what the bot would answer to QUESTION, and why (which topic, how sure).
 
-    Without QUESTION, reads one question a line from standard input and prints one answer
-    (one JSON object with --json) a line.
+    Put the question in quotes: aftercare ask "can I wear makeup tomorrow". Without
+    QUESTION, it reads one question a line (from a file or a pipe) and answers each.
+    With --json each answer is one JSON object with rule, title, score, answer, red_flag,
+    suggestions and decision (plus intent for off-topic replies and sign for warning
+    signs).
     """
     matcher = Matcher(load_or_exit(knowledge_dir(folder)))
     questions = [question] if question is not None else (line.rstrip("\n") for line in sys.stdin)
@@ -124,13 +151,18 @@ def _describe(match: Match) -> str:
 
 @main.group()
 def kb() -> None:
-    """Check and measure the knowledge files."""
+    """Check the knowledge files, and measure or compare what they answer."""
 
 
 @kb.command()
-@click.option("--knowledge", "folder", type=click.Path(), help=KNOWLEDGE_HELP)
+@click.option("--knowledge", "folder", type=click.Path(), metavar="FOLDER", help=KNOWLEDGE_HELP)
 def check(folder: str | None) -> None:
-    """Validate the knowledge files; list every problem as file:line: message."""
+    """Check the knowledge files before patients see them.
+
+    Every problem is one line, file:line: what to fix, and the exit code is 1. When all
+    is well it prints one OK line. Warnings (a topic with few example questions, an
+    answer that seems cut off) are shown but do not stop the files from being used.
+    """
     root = knowledge_dir(folder)
     knowledge = load_or_exit(root)
     examples = sum(len(r.examples) for r in knowledge.rules)
@@ -141,6 +173,8 @@ def check(folder: str | None) -> None:
                 f"more ways patients ask (aim for {RECOMMENDED_EXAMPLES} or more)",
                 err=True,
             )
+    for warning in knowledge.warnings:
+        click.echo(str(warning), err=True)
     click.echo(
         f"OK: {len(knowledge.rules)} topics, {examples} example questions, "
         f"{len(knowledge.plan.steps)} check-ins in {root}"
@@ -148,62 +182,61 @@ def check(folder: str | None) -> None:
 
 
 @kb.command("eval")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
-@click.option("--knowledge", "folder", type=click.Path(), help=KNOWLEDGE_HELP)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False), metavar="FILE.jsonl")
+@click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
+@click.option("--knowledge", "folder", type=click.Path(), metavar="FOLDER", help=KNOWLEDGE_HELP)
 def eval_command(file: str, as_json: bool, folder: str | None) -> None:
-    """Measure accuracy on FILE, a .jsonl of labelled questions, and list the misses.
+    """Measure how well the knowledge answers FILE.jsonl, a file of labelled questions.
 
-    Each line: {"question": "...", "expected": ["topic-id"], "red_flag": false}.
+    Each line: {"question": "...", "expected": ["topic-id"], "red_flag": false}; an empty
+    expected list means the bot should not give an aftercare answer. A line may add
+    "day" (days since treatment), "sign" (which warning sign it reports) and "cause" (why
+    a look-alike is not one). Lists every miss, missed warning signs by sign and false
+    alarms by cause. A topic id that is not in the knowledge is an error (exit 1).
     """
-    matcher = Matcher(load_or_exit(knowledge_dir(folder)))
+    knowledge = load_or_exit(knowledge_dir(folder))
     try:
         questions = read_labelled(Path(file))
     except LabelledFileError as error:
         raise click.ClickException(str(error)) from error
+    unknown = unknown_topics(questions, knowledge, Path(file))
+    if unknown:
+        for line in unknown:
+            click.echo(line, err=True)
+        sys.exit(1)
     show_bar = len(questions) >= 500 and not as_json and sys.stderr.isatty()
     report = evaluate(
-        matcher, questions, progress=lambda items: tqdm(items, disable=not show_bar, unit="q")
+        Matcher(knowledge),
+        questions,
+        progress=lambda items: tqdm(items, disable=not show_bar, unit="q"),
     )
     if as_json:
         click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
         return
-    for outcome in report.misses:
-        got = outcome.match.rule or (
-            f"fallback/{outcome.match.intent}" if outcome.match.intent else "fallback"
-        )
-        flag = ""
-        if outcome.match.red_flag != outcome.item.red_flag:
-            flag = " MISSED WARNING SIGN" if outcome.item.red_flag else " false alarm"
-        click.echo(
-            f"miss: {outcome.item.question!r} expected {list(outcome.item.expected) or 'fallback'}"
-            f" got {got} ({outcome.match.decision}, {outcome.match.score}){flag}"
-        )
-    click.echo(
-        f"{len(report.outcomes)} questions: in-scope top-1 {report.top1_accuracy:.1%} "
-        f"({len(report.in_scope)}), answered right away {report.answered_accuracy:.1%}, "
-        f"out-of-scope fallback {report.fallback_rate:.1%} ({len(report.out_of_scope)}), "
-        f"red-flag recall {report.red_flag_recall:.1%}, false alarms {report.false_alarm_rate:.1%}"
-    )
+    for line in describe_evaluation(report):
+        click.echo(line)
 
 
 @kb.command()
-@click.argument("old", type=click.Path(exists=True, file_okay=False))
-@click.argument("new", type=click.Path(exists=True, file_okay=False))
+@click.argument("old", type=click.Path(exists=True, file_okay=False), metavar="OLD_FOLDER")
+@click.argument("new", type=click.Path(exists=True, file_okay=False), metavar="NEW_FOLDER")
 @click.option(
     "--questions",
     "question_files",
     multiple=True,
     type=click.Path(exists=True, dir_okay=False),
-    help="A .jsonl of labelled questions to compare on (may be given more than once).",
+    metavar="FILE.jsonl",
+    help="A file of labelled questions to compare on too (may be given more than once).",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
+@click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
 def diff(old: str, new: str, question_files: tuple[str, ...], as_json: bool) -> None:
-    """Show which questions get a different answer from NEW than from OLD.
+    """Show what patients would be told differently by NEW_FOLDER than by OLD_FOLDER.
 
-    Replays the questions patients asked that are stored in the database (AFTERCARE_DB)
-    and any labelled files given with --questions. Exits 1 if a labelled question that
-    OLD answered right is answered wrong by NEW, so it can guard a publish step.
+    Replays the questions the bot could not answer (kept in the database, AFTERCARE_DB)
+    and the labelled questions of --questions against both folders. Lists every question
+    that gets another topic, and every answer whose words change, on any day of recovery:
+    [-removed words-] [+added words+]. Exits 1 if a labelled question that OLD_FOLDER
+    answered right is answered wrong by NEW_FOLDER, so it can guard a publish step.
     """
     old_matcher = Matcher(load_or_exit(Path(old)))
     new_matcher = Matcher(load_or_exit(Path(new)))
@@ -213,7 +246,7 @@ def diff(old: str, new: str, question_files: tuple[str, ...], as_json: bool) -> 
             labelled += read_labelled(Path(file))
         except LabelledFileError as error:
             raise click.ClickException(str(error)) from error
-    stored = [q.text for q in _stored_questions(since_days=None)]
+    stored, source = _stored_for_diff()
     report = diff_knowledge(old_matcher, new_matcher, stored, labelled)
     if as_json:
         click.echo(
@@ -223,39 +256,44 @@ def diff(old: str, new: str, question_files: tuple[str, ...], as_json: bool) -> 
                     "regressions": len(report.regressions),
                     "accuracy_before": report.before.top1_accuracy if report.before else None,
                     "accuracy_after": report.after.top1_accuracy if report.after else None,
+                    "stored_questions": len(stored),
+                    "stored_from": source,
                 },
                 ensure_ascii=False,
                 indent=2,
             )
         )
     else:
-        for change in report.changes:
-            before, after = change.before, change.after
-            mark = "REGRESSION " if change.regression else ""
-            click.echo(
-                f"{mark}{change.question!r}: {_outcome(before)} ({before.score}) -> "
-                f"{_outcome(after)} ({after.score})"
-            )
+        for line in describe_diff(report):
+            click.echo(line)
+        click.echo(source)
         click.echo(
-            f"{len(report.changes)} question(s) change answer "
+            f"{sum(c.outcome_changed for c in report.changes)} question(s) change topic or "
+            f"decision, {sum(bool(c.rewordings) for c in report.changes)} get other words "
             f"({len(stored)} stored, {len(labelled)} labelled); "
             f"{len(report.regressions)} regression(s)."
         )
         if report.before and report.after:
             click.echo(
-                f"Labelled accuracy: {report.before.top1_accuracy:.1%} before, "
-                f"{report.after.top1_accuracy:.1%} after."
+                f"Labelled accuracy: {percent(report.before.top1_accuracy)} before, "
+                f"{percent(report.after.top1_accuracy)} after."
             )
     if report.regressions:
         sys.exit(1)
 
 
-def _outcome(match: Match) -> str:
-    if match.red_flag:
-        return "WARNING SIGN"
-    if match.decision == "fallback":
-        return f"fallback/{match.intent}" if match.intent else "fallback"
-    return f"{match.rule}{' (did you mean)' if match.decision == 'suggest' else ''}"
+def _stored_for_diff() -> tuple[list[str], str]:
+    """The stored questions to replay, and a sentence saying where they came from."""
+    path = settings_or_exit().db_path
+    if not path.exists():
+        return [], (
+            f"Stored questions: none, there is no database at {path.resolve()} "
+            "(set AFTERCARE_DB to the bot's database to replay what patients asked)."
+        )
+    stored = [q.text for q in _stored_questions(since_days=None)]
+    if not stored:
+        return [], f"Stored questions: none yet in {path.resolve()}."
+    return stored, f"Stored questions: {len(stored)} from {path.resolve()}."
 
 
 def _stored_questions(since_days: int | None) -> list[UnansweredQuestion]:
@@ -272,17 +310,19 @@ def _stored_questions(since_days: int | None) -> list[UnansweredQuestion]:
 @click.option(
     "--since",
     "since_days",
-    type=click.IntRange(min=1),
+    type=int,
+    callback=lambda _ctx, _param, value: at_least(value, 1),
     metavar="DAYS",
     help="Only the questions of the last DAYS days.",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the groups as JSON.")
+@click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
 @click.option(
     "--draft",
     "draft_group",
-    type=click.IntRange(min=1),
+    type=int,
+    callback=lambda _ctx, _param, value: at_least(value, 1),
     metavar="N",
-    help="Write a topic file skeleton for group number N (see the list).",
+    help="Start a new topic file from group number N of the list, to fill in.",
 )
 @click.option(
     "--to",
@@ -291,9 +331,9 @@ def _stored_questions(since_days: int | None) -> list[UnansweredQuestion]:
     metavar="FOLDER",
     default="drafts",
     show_default=True,
-    help="Folder for --draft files.",
+    help="Where --draft writes the new topic file.",
 )
-@click.option("--knowledge", "folder", type=click.Path(), help=KNOWLEDGE_HELP)
+@click.option("--knowledge", "folder", type=click.Path(), metavar="FOLDER", help=KNOWLEDGE_HELP)
 def unanswered(
     since_days: int | None,
     as_json: bool,
@@ -328,13 +368,22 @@ def unanswered(
 
 
 @main.command()
-@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
 def stats(as_json: bool) -> None:
-    """Patients, opt-ins, check-ins, questions and warning signs over 7 and 30 days."""
+    """Show how many patients, check-ins, questions and warning signs there were.
+
+    Counts patients now (and how many want check-ins), and what happened in the last 7
+    and 30 days. On a new install, before the bot has run, everything is zero.
+    """
     path = settings_or_exit().db_path
     if not path.exists():
-        raise click.ClickException(f"no database at {path} yet (set AFTERCARE_DB?)")
-    with Store(path) as store:
+        # A new install: nothing has happened yet, and looking must not create the file.
+        click.echo(
+            f"No database at {path.resolve()} yet, so everything is zero (set AFTERCARE_DB "
+            "if the bot keeps it elsewhere).",
+            err=True,
+        )
+    with Store(path if path.exists() else ":memory:") as store:
         figures = store.run_sync(patient_stats, datetime.now(UTC))
     if as_json:
         click.echo(json.dumps(figures, indent=2))

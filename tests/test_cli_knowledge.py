@@ -100,3 +100,68 @@ def test_the_installed_console_script_answers_a_question() -> None:
         [str(script), "ask", "--json", "sun?"], capture_output=True, text=True, check=True
     )
     assert json.loads(result.stdout)["rule"] == "sun-protection"
+
+
+def test_kb_eval_says_none_in_this_file_for_a_category_the_file_lacks(tmp_path: Path) -> None:
+    labelled = tmp_path / "labelled.jsonl"
+    labelled.write_text(
+        json.dumps({"question": "can i wear makeup tomorrow", "expected": ["makeup"]}) + "\n"
+    )
+    code, out, _ = run("kb", "eval", str(labelled))
+    assert code == 0
+    assert "out-of-scope fallback none in this file (0)" in out
+    assert "red-flag recall none in this file (0)" in out
+    assert "100.0% (0)" not in out
+    _, as_json, _ = run("kb", "eval", str(labelled), "--json")
+    figures = json.loads(as_json)
+    assert figures["fallback_rate"] is None and figures["red_flag_recall"] is None
+
+
+def test_kb_eval_rejects_a_topic_id_the_knowledge_does_not_have(tmp_path: Path) -> None:
+    labelled = tmp_path / "labelled.jsonl"
+    rows = [
+        {"question": "can i wear makeup tomorrow", "expected": ["makeup"]},
+        {"question": "can i wear foundation", "expected": ["make-up"]},
+    ]
+    labelled.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    code, out, err = run("kb", "eval", str(labelled))
+    assert code == 1
+    assert f"{labelled}:2: topic 'make-up' does not exist in the knowledge" in err
+    assert out == ""
+
+
+def test_kb_eval_groups_missed_warning_signs_by_sign_and_false_alarms_by_cause(
+    tmp_path: Path,
+) -> None:
+    labelled = tmp_path / "labelled.jsonl"
+    rows = [
+        # Deliberately mislabelled lines, so that the check surely disagrees with them.
+        {
+            "question": "can i wear makeup tomorrow",
+            "expected": ["warning-signs"],
+            "red_flag": True,
+            "sign": "fever-unwell",
+        },
+        {
+            "question": "my face is oozing pus",
+            "expected": [],
+            "red_flag": False,
+            "cause": "denied",
+        },
+    ]
+    labelled.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    code, out, _ = run("kb", "eval", str(labelled))
+    assert code == 0
+    lines = out.splitlines()
+    missed = lines.index("Missed warning signs, by sign:")
+    assert lines[missed + 1 : missed + 3] == [
+        "  fever-unwell: 1 of 1 missed",
+        "    'can i wear makeup tomorrow' got makeup",
+    ]
+    alarms = lines.index("False alarms, by cause:")
+    assert lines[alarms + 1] == "  denied: 1 of 1 alerted"
+    assert lines[alarms + 2].startswith("    'my face is oozing pus' got WARNING SIGN")
+    _, as_json, _ = run("kb", "eval", str(labelled), "--json")
+    figures = json.loads(as_json)
+    assert figures["missed_signs_by_sign"]["fever-unwell"]["wrong"] == 1
+    assert figures["false_alarms_by_cause"]["denied"]["questions"][0]["found_sign"]

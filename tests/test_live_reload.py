@@ -9,6 +9,7 @@ import pytest
 from conftest import MAKEUP_DAY_2_ON, STAFF_CHAT, settings_for, start_bot
 from fake_bot_api import FakeBotApi
 
+from bot.knowledge import watcher as watcher_module
 from bot.knowledge.holder import KnowledgeHolder
 from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR
 from bot.knowledge.watcher import KnowledgeWatcher, broken_knowledge_message
@@ -141,6 +142,135 @@ async def test_a_file_saved_in_two_steps_raises_no_false_alarm(
     assert holder.current.base.rule("makeup").title == "Makeup and lipstick"
 
 
+async def test_a_good_edit_tells_staff_what_changed_in_one_sentence(
+    folder: Path, clock: FakeClock
+) -> None:
+    holder = KnowledgeHolder(folder)
+    news: list[str] = []
+
+    async def tell_staff(summary: str) -> None:
+        news.append(summary)
+
+    watcher = KnowledgeWatcher(holder, clock, on_reloaded=tell_staff)
+    edit_makeup(folder, "answer: >", "answer: >\n  EDITED.")
+    price = folder / "topics" / "price-payment.yaml"
+    parking = price.read_text().replace("id: price-payment", "id: parking", 1)
+    (folder / "topics" / "parking.yaml").write_text(parking)
+    price.unlink()
+    await settle(watcher, clock)
+    outcome = await watcher.poll()
+    assert outcome is not None and outcome.loaded
+    assert news == [
+        "reloaded: makeup answer changed; topic parking added; topic price-payment removed"
+    ]
+
+
+async def test_an_edit_nobody_would_notice_is_not_announced(folder: Path, clock: FakeClock) -> None:
+    holder = KnowledgeHolder(folder)
+    news: list[str] = []
+
+    async def tell_staff(summary: str) -> None:
+        news.append(summary)
+
+    watcher = KnowledgeWatcher(holder, clock, on_reloaded=tell_staff)
+    path = folder / "topics" / "makeup.yaml"
+    path.write_text(path.read_text() + "\n# a comment\n")
+    await settle(watcher, clock)
+    outcome = await watcher.poll()
+    assert outcome is not None and outcome.loaded
+    assert news == []
+
+
+async def test_an_answer_cut_off_mid_sentence_goes_live_with_a_warning_to_staff(
+    folder: Path, clock: FakeClock
+) -> None:
+    holder = KnowledgeHolder(folder)
+    news: list[str] = []
+
+    async def tell_staff(summary: str) -> None:
+        news.append(summary)
+
+    watcher = KnowledgeWatcher(holder, clock, on_reloaded=tell_staff)
+    path = folder / "topics" / "makeup.yaml"
+    text = path.read_text()
+    start = text.index("answer: >")
+    path.write_text(text[:start] + "answer: >\n  Wait 48 hours because the tiny\n")
+    await settle(watcher, clock)
+    await watcher.poll()
+    (summary,) = news
+    assert summary.startswith("reloaded: makeup answer changed\n")
+    assert "knowledge/topics/makeup.yaml:" in summary and "stop mid-sentence" in summary
+
+
+async def test_an_unreadable_folder_is_one_message_once_not_an_error_at_every_poll(
+    folder: Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    holder = KnowledgeHolder(folder)
+    alerts: list[list[str]] = []
+
+    async def tell_staff(problems: list[str]) -> None:
+        alerts.append(problems)
+
+    watcher = KnowledgeWatcher(holder, clock, on_broken=tell_staff)
+
+    def unreadable(directory: Path) -> object:
+        raise PermissionError(13, "Permission denied", str(directory))
+
+    monkeypatch.setattr(watcher_module, "folder_state", unreadable)
+    for _ in range(5):
+        clock.now += 1
+        await watcher.poll()
+    assert alerts == [
+        [
+            f"{folder}: cannot read the knowledge folder (Permission denied); check that it "
+            "is there and that the bot's user may read it"
+        ]
+    ]
+    assert holder.current.base.has_rule("makeup")
+
+
+async def test_a_folder_readable_again_goes_live_and_staff_hear_it_is_fine(
+    folder: Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    holder = KnowledgeHolder(folder)
+    news: list[str] = []
+
+    async def tell_staff(summary: str) -> None:
+        news.append(summary)
+
+    watcher = KnowledgeWatcher(holder, clock, on_reloaded=tell_staff)
+    readable = watcher_module.folder_state
+
+    def unreadable(directory: Path) -> object:
+        raise PermissionError(13, "Permission denied", str(directory))
+
+    monkeypatch.setattr(watcher_module, "folder_state", unreadable)
+    await settle(watcher, clock)
+    monkeypatch.setattr(watcher_module, "folder_state", readable)
+    await settle(watcher, clock)
+    outcome = await watcher.poll()
+    assert outcome is not None and outcome.loaded
+    assert news == ["reloaded, the knowledge is fine again: nothing patients see has changed"]
+
+
+async def test_a_deleted_folder_is_one_message_once_and_the_last_version_keeps_serving(
+    folder: Path, clock: FakeClock
+) -> None:
+    holder = KnowledgeHolder(folder)
+    alerts: list[list[str]] = []
+
+    async def tell_staff(problems: list[str]) -> None:
+        alerts.append(problems)
+
+    watcher = KnowledgeWatcher(holder, clock, on_broken=tell_staff)
+    shutil.rmtree(folder)
+    for _ in range(5):
+        await settle(watcher, clock)
+    assert len(alerts) == 1
+    assert "the knowledge folder is not there (moved or deleted?)" in alerts[0][0]
+    assert holder.current.base.has_rule("makeup")
+
+
 def test_the_staff_message_says_what_is_wrong_and_what_to_do() -> None:
     message = broken_knowledge_message(["knowledge/topics/a.yaml:3: answer must be <text>"])
     assert "knowledge/topics/a.yaml:3: answer must be &lt;text&gt;" in message
@@ -185,3 +315,15 @@ async def test_the_running_bot_serves_an_edit_and_tells_staff_once_about_a_broke
         assert len(api.texts(STAFF_CHAT)) == 1
     finally:
         await bot.stop()
+
+
+def test_staff_notes_quoting_html_problems_are_themselves_valid_telegram_html() -> None:
+    from bot.knowledge.telegram_html import html_problems
+    from bot.knowledge.watcher import reloaded_message
+
+    problem = (
+        "knowledge/topics/makeup.yaml:8: answer: '<24-48 hours>' is not a tag Telegram "
+        "knows: write &lt; and &gt; for the brackets & more"
+    )
+    assert html_problems(broken_knowledge_message([problem])) == []
+    assert html_problems(reloaded_message(f"reloaded: makeup answer changed\n{problem}")) == []

@@ -144,14 +144,60 @@ def test_kb_diff_exits_1_when_a_right_answer_becomes_wrong(
     assert "Labelled accuracy: 100.0% before, 0.0% after." in out
 
 
-def test_kb_diff_of_a_reworded_answer_changes_no_outcome(
+def test_kb_diff_lists_a_reworded_answer_with_the_words_that_changed(
     database: Path, edited_knowledge: Path, tmp_path: Path
 ) -> None:
     path = edited_knowledge / "topics" / "makeup.yaml"
     path.write_text(path.read_text().replace("mineral makeup", "mineral make-up"))
     code, out = diff_with_foundation_question(edited_knowledge, tmp_path)
     assert code == 0
-    assert out.startswith("0 question(s) change answer")
+    assert "makeup answer reworded, for 'can i wear foundation tomorrow':" in out
+    assert "light mineral [-makeup-] [+make-up+] is fine now. Use ... (days 2-6)" in out
+    assert "0 question(s) change topic or decision, 1 get other words" in out
+
+
+def test_kb_diff_shows_an_edit_made_only_in_one_day_variant(
+    database: Path, edited_knowledge: Path, tmp_path: Path
+) -> None:
+    path = edited_knowledge / "topics" / "makeup.yaml"
+    text = path.read_text()
+    assert text.count("Yes, light mineral makeup is fine now.") == 1
+    path.write_text(text.replace("Yes, light mineral makeup is fine now.", "Yes, go ahead."))
+    _, out = diff_with_foundation_question(edited_knowledge, tmp_path)
+    changed = [line.strip() for line in out.splitlines() if line.startswith("  ")]
+    assert changed == [
+        "Yes, [-light mineral makeup is fine now.-] [+go ahead.+] Use freshly washed brushes "
+        "... (days 2-6)"
+    ]
+
+
+def test_kb_diff_says_where_the_stored_questions_came_from(
+    database: Path, edited_knowledge: Path
+) -> None:
+    code, out, _ = invoke("kb", "diff", str(DEFAULT_KNOWLEDGE_DIR), str(edited_knowledge))
+    assert code == 0
+    assert f"Stored questions: 9 from {database.resolve()}." in out
+
+
+def test_kb_diff_says_when_there_is_no_database_to_replay(
+    tmp_path: Path, edited_knowledge: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("AFTERCARE_DB", raising=False)
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = invoke("kb", "diff", str(DEFAULT_KNOWLEDGE_DIR), str(edited_knowledge))
+    assert code == 0
+    assert f"Stored questions: none, there is no database at {tmp_path / 'aftercare.db'}" in out
+    assert not (tmp_path / "aftercare.db").exists()
+
+
+def test_a_word_diff_shows_the_changed_words_with_a_few_around_them() -> None:
+    from bot.tools.knowledge_diff import word_diff
+
+    before = "Give your skin 48 hours to settle before you put any makeup on at all."
+    after = "Give your skin two days to settle before you put any makeup on at all."
+    assert word_diff(before, after) == (
+        "Give your skin [-48 hours-] [+two days+] to settle before you ..."
+    )
 
 
 def test_stats_counts_what_the_database_holds(database: Path) -> None:
@@ -181,6 +227,29 @@ def test_stats_counts_what_the_database_holds(database: Path) -> None:
     assert figures["last_7_days"]["questions_fallen_back"] == 0
     assert figures["last_30_days"]["questions_fallen_back"] == 1
     assert figures["last_7_days"]["red_flags"] == 1
+
+
+def test_stats_on_a_new_install_prints_zeros_without_creating_the_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "aftercare.db"
+    monkeypatch.setenv("AFTERCARE_DB", str(path))
+    monkeypatch.chdir(tmp_path)
+    code, out, err = invoke("stats", "--json")
+    assert code == 0
+    figures = json.loads(out)
+    assert figures["patients"] == 0
+    assert set(figures["last_30_days"].values()) == {0}
+    assert f"No database at {path} yet" in err
+    assert not path.exists()
+
+
+def test_version_prints_the_installed_package_version() -> None:
+    from importlib.metadata import version
+
+    code, out, _ = invoke("--version")
+    assert code == 0
+    assert out == f"aftercare {version('aftercare')}\n"
 
 
 def test_the_draft_id_does_not_clash_with_an_existing_topic(tmp_path: Path) -> None:

@@ -1,7 +1,13 @@
-"""The knowledge in use by the running bot, swapped whole on a reload."""
+"""The knowledge in use by the running bot, swapped whole on a reload.
+
+With `KnowledgeSnapshots` (a folder beside the database) every good version is also
+kept, so a start over a broken folder can serve the last good version instead of not
+starting: `start_knowledge` says which happened, with the folder's `file:line` problems.
+"""
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -9,7 +15,15 @@ from pathlib import Path
 
 from bot.core.matching import Matcher
 from bot.knowledge.loader import load_knowledge, problems_report
-from bot.knowledge.model import KnowledgeBase, KnowledgeError
+from bot.knowledge.model import KnowledgeBase, KnowledgeError, Problem
+from bot.knowledge.snapshots import (
+    KnowledgeSnapshots,
+    SavedVersion,
+    folder_digest,
+    snapshot_folder,
+)
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -27,11 +41,22 @@ class KnowledgeHolder:
         self,
         directory: Path,
         build_matcher: Callable[[KnowledgeBase], Matcher] = Matcher,
+        snapshots: KnowledgeSnapshots | None = None,
+        *,
+        serving: tuple[SavedVersion, Knowledge] | None = None,
     ) -> None:
-        """Load `directory`; a `KnowledgeError` here means there is no good version yet."""
+        """Load `directory`; a `KnowledgeError` here means there is no good version yet.
+
+        `serving` starts from a kept version instead (see `start_knowledge`): the folder
+        is still the one `reload()` reads, and its first good version replaces it."""
         self.directory = directory
         self._build_matcher = build_matcher
-        self.current = self._load()
+        self.snapshots = snapshots
+        self.serving_snapshot: SavedVersion | None = None
+        if serving is not None:
+            self.serving_snapshot, self.current = serving
+        else:
+            self.current = self._load()
 
     def reload(self) -> list[str]:
         """Load the folder again. On problems keep serving the last good version and return
@@ -41,17 +66,96 @@ class KnowledgeHolder:
         except KnowledgeError as error:
             return [str(problem) for problem in error.problems]
         self.current = fresh
+        self.serving_snapshot = None
         return []
 
     def _load(self) -> Knowledge:
-        base = load_knowledge(self.directory)
-        return Knowledge(base, self._build_matcher(base))
+        try:
+            digest = folder_digest(self.directory) if self.snapshots else ""
+            base = load_knowledge(self.directory)
+        except OSError as error:
+            # The folder vanished or became unreadable halfway through: a problem like any
+            # other, so the last good version keeps serving.
+            reason = error.strerror or type(error).__name__
+            raise KnowledgeError(
+                [Problem(str(self.directory), 1, f"cannot read the knowledge folder: {reason}")]
+            ) from error
+        knowledge = Knowledge(base, self._build_matcher(base))
+        if self.snapshots is not None:
+            self._keep(self.snapshots, digest)
+        return knowledge
+
+    def _keep(self, snapshots: KnowledgeSnapshots, digest: str) -> None:
+        try:
+            kept = snapshots.keep(self.directory, digest)
+        except OSError as error:
+            log.warning(
+                "could not keep a copy of the good knowledge in %s: %s",
+                snapshots.folder,
+                error.strerror or type(error).__name__,
+            )
+            return
+        if kept is not None:
+            log.info("kept a copy of the good knowledge in %s", kept.path)
 
 
-def open_knowledge(directory: Path) -> KnowledgeHolder | None:
-    """The knowledge to start with, or None after telling the operator what is wrong."""
+@dataclass(frozen=True)
+class KnowledgeStart:
+    """How the knowledge started: from its folder, from the last good version kept beside
+    the database (the folder has `problems`), or not at all (`holder` is None)."""
+
+    holder: KnowledgeHolder | None
+    problems: tuple[Problem, ...] = ()
+    snapshot: SavedVersion | None = None
+
+    def report(self) -> str:
+        """What the operator reads when the folder could not be used as it is."""
+        if not self.problems:
+            return ""
+        lines = [str(problem) for problem in self.problems]
+        directory = self.holder.directory if self.holder else None
+        if self.snapshot is not None:
+            lines.append(
+                f"The knowledge in {directory} has {len(self.problems)} problem(s), so the bot "
+                f"is serving the last good version: {self.snapshot.describe()}. Fix the "
+                "problems and save: the bot picks up the fixed folder by itself."
+            )
+        else:
+            lines.append(
+                "There is no good version of the knowledge to serve: fix the problems above "
+                "and run 'aftercare kb check' again."
+            )
+        return "\n".join(lines)
+
+
+def start_knowledge(
+    directory: Path,
+    snapshots: KnowledgeSnapshots | None = None,
+    build_matcher: Callable[[KnowledgeBase], Matcher] = Matcher,
+) -> KnowledgeStart:
+    """Load `directory`; when it has problems, fall back to the newest kept version."""
     try:
-        return KnowledgeHolder(directory)
+        return KnowledgeStart(KnowledgeHolder(directory, build_matcher, snapshots))
     except KnowledgeError as error:
-        print(problems_report(error, directory), file=sys.stderr)
-        return None
+        problems = tuple(error.problems)
+    kept = snapshots.newest_loadable() if snapshots is not None else None
+    if kept is None:
+        return KnowledgeStart(None, problems)
+    version, base = kept
+    serving = (version, Knowledge(base, build_matcher(base)))
+    holder = KnowledgeHolder(directory, build_matcher, snapshots, serving=serving)
+    return KnowledgeStart(holder, problems, version)
+
+
+def open_knowledge(directory: Path, db_path: Path | None = None) -> KnowledgeHolder | None:
+    """The knowledge to start with, or None after telling the operator what is wrong.
+
+    With `db_path`, good versions are kept beside the database and a broken folder falls
+    back to the last of them (said loudly on standard error)."""
+    snapshots = KnowledgeSnapshots(snapshot_folder(db_path)) if db_path is not None else None
+    start = start_knowledge(directory, snapshots)
+    if start.holder is None and snapshots is None:
+        print(problems_report(KnowledgeError(list(start.problems)), directory), file=sys.stderr)
+    elif start.problems:
+        print(start.report(), file=sys.stderr)
+    return start.holder

@@ -25,6 +25,8 @@ from bot.knowledge.model import (
     Rule,
     Wording,
 )
+from bot.knowledge.telegram_html import ends_mid_sentence, html_problems
+from bot.knowledge.yaml_errors import explain_yaml_error
 from scheduler.planning import CheckInPlan, CheckInReply, CheckInStep, QuietHours
 
 DEFAULT_KNOWLEDGE_DIR = Path(__file__).resolve().parents[2] / "knowledge"
@@ -106,9 +108,28 @@ WORDING_FIELDS: dict[str, tuple[str, ...]] = {
 """Every sentence of the bot's own, in `bot.yaml`, and the {fields} the bot fills into it
 (besides {clinic_name}, {clinic_phone} and {emergency_number}, allowed everywhere)."""
 WORDING_KEYS = tuple(WORDING_FIELDS)
+BUTTON_WORDING = frozenset(
+    {
+        "date_today",
+        "date_yesterday",
+        "checkin_yes",
+        "checkin_no",
+        "forget_yes",
+        "forget_no",
+        "checkin_pause_button",
+        "checkin_keep_going_button",
+        "checkin_stop_button",
+        "checkin_resume_button",
+    }
+)
+"""Wording shown on buttons: plain text, so Telegram HTML does not apply to it."""
 CHECKIN_FIELDS = {"day", "message", "replies", "booking"}
 REPLY_FIELDS = {"label", "answer", "topic", "worrying"}
 PLACEHOLDERS = ("clinic_name", "clinic_phone", "emergency_number")
+MISSING_FOLDER = (
+    "the knowledge folder is not there (moved or deleted?): put it back, or set "
+    "AFTERCARE_KNOWLEDGE_DIR to where it is now"
+)
 _PLACEHOLDER = re.compile(r"\{(\w*)\}")
 _ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _DAYS_PATTERN = re.compile(r"^\s*(\d+)\s*(?:(\+)|-\s*(\d+))?\s*$")
@@ -163,31 +184,70 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _co
 
 
 class _Collector:
-    """Gathers problems for one file so every check can report and move on."""
+    """Gathers problems (and warnings) for one file so every check can report and move on."""
 
-    def __init__(self, name: str, problems: list[Problem]) -> None:
+    def __init__(
+        self,
+        name: str,
+        problems: list[Problem],
+        path: Path | None = None,
+        warnings: list[Problem] | None = None,
+    ) -> None:
         self.name = name
         self.problems = problems
+        self.path = path
+        self.warnings = warnings
+        self._source: list[str] | None = None
 
     def add(self, line: int, message: str) -> None:
         self.problems.append(Problem(self.name, line, message))
+
+    def warn(self, line: int, message: str) -> None:
+        if self.warnings is not None:
+            self.warnings.append(Problem(self.name, line, f"warning: {message}"))
+
+    def locate(self, line: int, text: str, offset: int) -> int:
+        """The file line of `text[offset]`, a value that starts at `line` or just below it.
+
+        A folded or quoted value may be joined from several file lines, so the words
+        around the place are looked for in the file, from the longest piece down."""
+        if self.path is None:
+            return line
+        if self._source is None:
+            try:
+                self._source = self.path.read_text(encoding="utf-8").splitlines()
+            except (OSError, UnicodeDecodeError):
+                self._source = []
+        start = text.rfind("\n", 0, offset) + 1
+        end = text.find("\n", offset)
+        end = len(text) if end < 0 else end
+        for before in (20, 8, 0):
+            piece = text[max(start, offset - before) : min(end, offset + 12)].strip()
+            if not piece:
+                continue
+            for number in range(line, min(len(self._source), line + 300) + 1):
+                if piece in self._source[number - 1]:
+                    return number
+        return line
 
 
 def _read_yaml(path: Path, name: str, problems: list[Problem]) -> Any:
     try:
         text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        problems.append(Problem(name, 1, f"cannot read the file: {error}"))
+    except PermissionError:
+        problems.append(Problem(name, 1, "cannot read the file: permission denied"))
+        return None
+    except UnicodeDecodeError:
+        problems.append(Problem(name, 1, "the file is not plain text: save it again as UTF-8 text"))
+        return None
+    except OSError as error:
+        problems.append(Problem(name, 1, f"cannot read the file: {error.strerror or error}"))
         return None
     try:
         return yaml.load(text, Loader=_LineLoader)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else 1
-        what = error.problem or "not valid YAML"
-        problems.append(Problem(name, line, f"{what} (check indentation, colons and quotes)"))
     except yaml.YAMLError as error:
-        problems.append(Problem(name, 1, f"not valid YAML: {error}"))
+        mistake = explain_yaml_error(error, text)
+        problems.append(Problem(name, mistake.line, mistake.message))
     return None
 
 
@@ -198,8 +258,17 @@ def _line(node: Any, key: str | None = None) -> int:
 
 
 def _text(
-    value: Any, where: _Collector, line: int, what: str, fields: tuple[str, ...] = ()
+    value: Any,
+    where: _Collector,
+    line: int,
+    what: str,
+    fields: tuple[str, ...] = (),
+    *,
+    html: bool = True,
+    sentence: bool = False,
 ) -> str | None:
+    """Checked text: non-empty, known placeholders, Telegram-sized and (unless `html` is
+    False, for button labels) valid Telegram HTML; a `sentence` warns when cut short."""
     if not isinstance(value, str) or not value.strip():
         where.add(line, f"{what} must be non-empty text")
         return None
@@ -214,7 +283,24 @@ def _text(
             f"{what} is {len(value)} characters; Telegram allows {TELEGRAM_MESSAGE_LIMIT}",
         )
         return None
+    if html and not _telegram_html_ok(value, where, line, what):
+        return None
+    if sentence and ends_mid_sentence(value.strip()):
+        tail = " ".join(value.split()[-4:])
+        where.warn(
+            where.locate(line, value, len(value.rstrip()) - 1),
+            f"{what} seems to stop mid-sentence ('...{tail}'): finish the sentence, or end "
+            "it with a full stop",
+        )
     return value.strip()
+
+
+def _telegram_html_ok(value: str, where: _Collector, line: int, what: str) -> bool:
+    """Report every piece of `value` that Telegram would refuse; True when there is none."""
+    problems = html_problems(value)
+    for problem in problems:
+        where.add(where.locate(line, value, problem.offset), f"{what}: {problem.message}")
+    return not problems
 
 
 def _text_list(node: Any, key: str, where: _Collector, minimum: int) -> tuple[str, ...]:
@@ -274,7 +360,9 @@ def _day_variants(node: _Node, where: _Collector) -> tuple[DayVariant, ...]:
                 f"days '{entry.get('days', '')}' is not N, N-M or N+ (for example 0-1 or 3+)",
             )
             continue
-        answer = _text(entry.get("answer"), where, _line(entry, "answer"), "by_day answer")
+        answer = _text(
+            entry.get("answer"), where, _line(entry, "answer"), "by_day answer", sentence=True
+        )
         if answer is None:
             continue
         variant = DayVariant(days[0], days[1], answer)
@@ -291,8 +379,10 @@ def _overlap(a: DayVariant, b: DayVariant) -> bool:
     return a.first <= b_last and b.first <= a_last
 
 
-def _load_topic(path: Path, name: str, problems: list[Problem]) -> Rule | None:
-    where = _Collector(name, problems)
+def _load_topic(
+    path: Path, name: str, problems: list[Problem], warnings: list[Problem] | None = None
+) -> Rule | None:
+    where = _Collector(name, problems, path, warnings)
     before = len(problems)
     node = _read_yaml(path, name, problems)
     if node is None:
@@ -328,7 +418,7 @@ def _load_topic(path: Path, name: str, problems: list[Problem]) -> Rule | None:
     keywords = _text_list(node, "keywords", where, 0)
     answer = None
     if "answer" in node:
-        answer = _text(node.get("answer"), where, _line(node, "answer"), "answer")
+        answer = _text(node.get("answer"), where, _line(node, "answer"), "answer", sentence=True)
     by_day = _day_variants(node, where)
     if len(problems) > before or rule_id is None or answer is None:
         return None
@@ -345,7 +435,7 @@ def _load_topic(path: Path, name: str, problems: list[Problem]) -> Rule | None:
 
 
 def _load_wording(path: Path, name: str, problems: list[Problem]) -> Wording | None:
-    where = _Collector(name, problems)
+    where = _Collector(name, problems, path)
     node = _read_yaml(path, name, problems)
     if not isinstance(node, _Node):
         if node is not None:
@@ -362,7 +452,9 @@ def _load_wording(path: Path, name: str, problems: list[Problem]) -> Wording | N
         value = node[key]
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             value = str(value)
-        text = _text(value, where, _line(node, key), key, WORDING_FIELDS[key])
+        text = _text(
+            value, where, _line(node, key), key, WORDING_FIELDS[key], html=key not in BUTTON_WORDING
+        )
         if text is not None:
             texts[key] = text
     if len(problems) > before:
@@ -400,9 +492,13 @@ def _plan_with_details(plan: CheckInPlan, details: Mapping[str, str]) -> CheckIn
 
 
 def _load_plan(
-    path: Path, name: str, problems: list[Problem], topic_ids: set[str]
+    path: Path,
+    name: str,
+    problems: list[Problem],
+    topic_ids: set[str],
+    warnings: list[Problem] | None = None,
 ) -> CheckInPlan | None:
-    where = _Collector(name, problems)
+    where = _Collector(name, problems, path, warnings)
     node = _read_yaml(path, name, problems)
     if not isinstance(node, _Node):
         if node is not None:
@@ -451,7 +547,7 @@ def _load_step(entry: Any, line: int, where: _Collector, topic_ids: set[str]) ->
     if isinstance(day, bool) or not isinstance(day, int) or day < 0:
         where.add(_line(entry, "day"), "day must be a whole number, 0 or more")
         return None
-    message = _text(entry.get("message"), where, _line(entry, "message"), "message")
+    message = _text(entry.get("message"), where, _line(entry, "message"), "message", sentence=True)
     booking = entry.get("booking", False)
     if not isinstance(booking, bool):
         where.add(_line(entry, "booking"), "booking must be true or false")
@@ -477,7 +573,7 @@ def _load_reply(raw: Any, line: int, where: _Collector, topic_ids: set[str]) -> 
     for key in sorted(set(raw) - REPLY_FIELDS, key=str):
         allowed = ", ".join(sorted(REPLY_FIELDS))
         where.add(_line(raw, key), f"unknown field '{key}' in a reply (allowed: {allowed})")
-    label = _text(raw.get("label"), where, _line(raw, "label"), "label")
+    label = _text(raw.get("label"), where, _line(raw, "label"), "label", html=False)
     if label is not None and len(label) > TITLE_LIMIT:
         where.add(_line(raw, "label"), f"label is over {TITLE_LIMIT} characters (it is a button)")
     actions = [key for key in ("answer", "topic", "worrying") if key in raw]
@@ -487,7 +583,7 @@ def _load_reply(raw: Any, line: int, where: _Collector, topic_ids: set[str]) -> 
     answer = topic = None
     worrying = False
     if "answer" in raw:
-        answer = _text(raw["answer"], where, _line(raw, "answer"), "reply answer")
+        answer = _text(raw["answer"], where, _line(raw, "answer"), "reply answer", sentence=True)
     elif "topic" in raw:
         topic = str(raw["topic"])
         if topic not in topic_ids:
@@ -504,7 +600,7 @@ def _load_reply(raw: Any, line: int, where: _Collector, topic_ids: set[str]) -> 
 
 
 def _load_concepts(path: Path, name: str, problems: list[Problem]) -> dict[str, tuple[str, ...]]:
-    where = _Collector(name, problems)
+    where = _Collector(name, problems, path)
     node = _read_yaml(path, name, problems)
     if node is None:
         return {}
@@ -559,6 +655,9 @@ def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
     """Load and validate a knowledge folder; raise `KnowledgeError` listing every problem."""
     root = Path(directory) if directory is not None else DEFAULT_KNOWLEDGE_DIR
     problems: list[Problem] = []
+    warnings: list[Problem] = []
+    if not root.is_dir():
+        raise KnowledgeError([Problem(str(root), 1, MISSING_FOLDER)])
     if not (root / "topics").is_dir():
         raise KnowledgeError([Problem(str(root), 1, "no topics/ folder here")])
 
@@ -568,7 +667,7 @@ def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
     rules: list[Rule] = []
     seen: dict[str, str] = {}
     for path in sorted((root / "topics").glob("*.yaml")):
-        rule = _load_topic(path, name(path), problems)
+        rule = _load_topic(path, name(path), problems, warnings)
         if rule is None:
             continue
         if rule.id in seen:
@@ -595,7 +694,9 @@ def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
     wording_path = required("bot.yaml")
     wording = _load_wording(wording_path, name(wording_path), problems) if wording_path else None
     plan_path = required("checkins.yaml")
-    plan = _load_plan(plan_path, name(plan_path), problems, set(seen)) if plan_path else None
+    plan = (
+        _load_plan(plan_path, name(plan_path), problems, set(seen), warnings) if plan_path else None
+    )
     concepts_path = root / "concepts.yaml"
     concepts = (
         _load_concepts(concepts_path, name(concepts_path), problems)
@@ -611,4 +712,5 @@ def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
         plan=_plan_with_details(plan, details),
         concepts=concepts,
         source_dir=root,
+        warnings=tuple(sorted(warnings, key=lambda p: (p.file, p.line))),
     )

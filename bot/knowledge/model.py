@@ -122,6 +122,9 @@ class KnowledgeBase:
     plan: CheckInPlan
     concepts: Mapping[str, tuple[str, ...]]
     source_dir: Path
+    warnings: tuple[Problem, ...] = field(default=(), compare=False)
+    """Things that load but look wrong (an answer cut off mid-sentence): `kb check` shows
+    them, nothing refuses them."""
     _by_id: Mapping[str, Rule] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:

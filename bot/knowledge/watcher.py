@@ -6,7 +6,9 @@ and then stayed the same for `settle_seconds` does it load the folder. That wait
 keeps an editor that saves in two steps from raising a false alarm. A broken version is
 never served: the holder keeps the last good knowledge, the problems are logged as
 `file:line: message`, and staff are told once per broken version (by content), not at
-every poll.
+every poll. A good version is announced to staff in one sentence saying what changed.
+A folder that cannot be read at all (deleted, permissions) is one message, once, until
+it can be read again.
 """
 
 from __future__ import annotations
@@ -19,28 +21,38 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.knowledge.holder import KnowledgeHolder
+from bot.knowledge.changes import knowledge_changes, reload_summary
+from bot.knowledge.holder import KnowledgeHolder, KnowledgeStart
 from bot.knowledge.loader import knowledge_files
+from bot.knowledge.model import KnowledgeBase
 
 log = logging.getLogger(__name__)
 
-Snapshot = tuple[tuple[str, int, int], ...]
+FolderState = tuple[tuple[str, int, int], ...]
+UNREADABLE = "<unreadable folder>"
+"""Stands for the version 'folder unreadable' among the broken versions told to staff."""
 
 
 @dataclass(frozen=True)
 class ReloadOutcome:
-    """What a poll did: `problems` is empty when a new version went live."""
+    """What a poll did: `problems` is empty when a new version went live, and then
+    `summary` says what changed ('reloaded: makeup answer changed')."""
 
     problems: tuple[str, ...]
     reported: bool = False
+    summary: str = ""
 
     @property
     def loaded(self) -> bool:
         return not self.problems
 
 
-def snapshot(directory: Path) -> Snapshot:
-    """Names, sizes and modification times of every knowledge file."""
+def folder_state(directory: Path) -> FolderState:
+    """Names, sizes and modification times of every knowledge file; raises `OSError`
+    when the folder itself cannot be read."""
+    if directory.exists():
+        # Listing it is what fails on a folder the bot may not read.
+        next(directory.iterdir(), None)
     entries: list[tuple[str, int, int]] = []
     for path in knowledge_files(directory):
         try:
@@ -72,19 +84,37 @@ class KnowledgeWatcher:
         clock: Callable[[], float],
         on_broken: Callable[[list[str]], Awaitable[None]] | None = None,
         settle_seconds: float = 2.0,
+        on_reloaded: Callable[[str], Awaitable[None]] | None = None,
     ) -> None:
+        """`on_broken` gets the problems of a refused version (once per version);
+        `on_reloaded` gets the staff sentence of a version that went live with changes."""
         self.holder = holder
         self.clock = clock
         self.on_broken = on_broken
+        self.on_reloaded = on_reloaded
         self.settle_seconds = settle_seconds
-        self._seen = snapshot(holder.directory)
-        self._pending: Snapshot | None = None
+        self._unreadable = False
+        try:
+            self._seen: FolderState | None = folder_state(holder.directory)
+        except OSError:
+            self._seen = None
+        self._pending: FolderState | None = None
         self._pending_since = 0.0
         self._reported: set[str] = set()
+        if holder.serving_snapshot is not None:
+            # Started on a kept version: the start-up report already told staff about the
+            # folder as it is now, so touching it without a fix does not tell them again.
+            self._reported.add(content_digest(holder.directory))
 
     async def poll(self) -> ReloadOutcome | None:
         """Check the folder once; returns what happened when a version was loaded or refused."""
-        current = await asyncio.to_thread(snapshot, self.holder.directory)
+        try:
+            current = await asyncio.to_thread(folder_state, self.holder.directory)
+        except OSError as error:
+            return await self._cannot_read(error)
+        if self._unreadable:
+            self._unreadable = False
+            log.warning("the knowledge folder %s can be read again", self.holder.directory)
         if current == self._seen:
             self._pending = None
             return None
@@ -98,22 +128,60 @@ class KnowledgeWatcher:
 
     async def load(self) -> ReloadOutcome:
         """Load the folder now (also what `/reload` means) and report a broken version once."""
+        before = self.holder.current.base
+        recovering = bool(self._reported) or self.holder.serving_snapshot is not None
         problems = await asyncio.to_thread(self.holder.reload)
         if not problems:
-            log.info("knowledge reloaded from %s", self.holder.directory)
-            return ReloadOutcome(())
+            return await self._went_live(before, recovering)
         for problem in problems:
             log.error("knowledge not reloaded: %s", problem)
         version = await asyncio.to_thread(content_digest, self.holder.directory)
         if version in self._reported:
             return ReloadOutcome(tuple(problems))
         self._reported.add(version)
-        if self.on_broken is not None:
-            try:
-                await self.on_broken(problems)
-            except Exception as error:  # a failed staff message must not stop the watcher
-                log.warning("could not tell staff about the broken knowledge: %s", type(error))
+        await self._tell_broken(problems)
         return ReloadOutcome(tuple(problems), reported=True)
+
+    async def _went_live(self, before: KnowledgeBase, recovering: bool) -> ReloadOutcome:
+        after = self.holder.current.base
+        summary = reload_summary(before, after)
+        if recovering:
+            summary = summary.replace("reloaded:", "reloaded, the knowledge is fine again:", 1)
+        warnings = [str(warning) for warning in after.warnings]
+        log.info("knowledge %s (from %s)", summary, self.holder.directory)
+        for warning in warnings:
+            log.warning("knowledge %s", warning)
+        self._reported.clear()
+        changed = bool(knowledge_changes(before, after))
+        if self.on_reloaded is not None and (changed or recovering):
+            try:
+                await self.on_reloaded("\n".join([summary, *warnings]))
+            except Exception as error:  # a failed staff message must not stop the watcher
+                log.warning("could not tell staff about the reload: %s", type(error))
+        return ReloadOutcome((), summary=summary)
+
+    async def _cannot_read(self, error: OSError) -> ReloadOutcome | None:
+        if self._unreadable:
+            return None
+        self._unreadable = True
+        self._seen = self._pending = None
+        self._reported.add(UNREADABLE)
+        reason = error.strerror or type(error).__name__
+        problem = (
+            f"{self.holder.directory}: cannot read the knowledge folder ({reason}); check that "
+            "it is there and that the bot's user may read it"
+        )
+        log.error("knowledge folder unreadable: %s", problem)
+        await self._tell_broken([problem])
+        return ReloadOutcome((problem,), reported=True)
+
+    async def _tell_broken(self, problems: list[str]) -> None:
+        if self.on_broken is None:
+            return
+        try:
+            await self.on_broken(problems)
+        except Exception as error:  # a failed staff message must not stop the watcher
+            log.warning("could not tell staff about the broken knowledge: %s", type(error))
 
 
 def broken_knowledge_message(problems: list[str], limit: int = 15) -> str:
@@ -121,8 +189,26 @@ def broken_knowledge_message(problems: list[str], limit: int = 15) -> str:
     shown = "\n".join(html.escape(p) for p in problems[:limit])
     more = f"\n... and {len(problems) - limit} more" if len(problems) > limit else ""
     return (
-        "The knowledge files were edited, but the new version has problems, so patients "
-        "still get the last good version.\n"
+        "The knowledge files have problems, so patients still get the last good version.\n"
         f"{shown}{more}\n"
         "Fix these lines and save again; run 'aftercare kb check' to check first."
+    )
+
+
+def reloaded_message(summary: str) -> str:
+    """The staff chat's note about a version that went live (what `on_reloaded` gets)."""
+    return html.escape(summary, quote=False)
+
+
+def started_from_snapshot_message(start: KnowledgeStart, limit: int = 15) -> str:
+    """The staff chat's note when the bot started on the last good version because the
+    knowledge folder had problems."""
+    problems = [str(problem) for problem in start.problems]
+    served = start.snapshot.describe() if start.snapshot else "the last good version"
+    shown = "\n".join(html.escape(p) for p in problems[:limit])
+    more = f"\n... and {len(problems) - limit} more" if len(problems) > limit else ""
+    return (
+        "The bot restarted, but the knowledge files have problems, so patients get "
+        f"{html.escape(served)}.\n{shown}{more}\n"
+        "Fix these lines and save: the bot picks up the fixed files by itself."
     )

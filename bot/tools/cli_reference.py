@@ -1,0 +1,82 @@
+"""The command reference in the README and docs/cli.md, generated from the commands.
+
+The README's command table and docs/cli.md are written by cog (cogapp) from these
+functions, so they say exactly what `--help` says: after changing a command, run
+`.venv/bin/cog -r README.md docs/cli.md`. CI runs `cog --check` and fails when the
+pages and the commands disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import click
+
+from bot.cli import main
+
+PROGRAM = "aftercare"
+HELP_WIDTH = 88
+"""A fixed width, so the generated pages do not depend on the terminal of whoever runs cog."""
+
+
+def commands(
+    group: click.Group = main, parent: click.Context | None = None
+) -> Iterator[tuple[click.Context, click.Command]]:
+    """Every command, with a context that knows its full name ('aftercare kb check')."""
+    context = parent or click.Context(group, info_name=PROGRAM, terminal_width=HELP_WIDTH)
+    for name, command in sorted(group.commands.items(), key=lambda item: _order(item[0])):
+        child = click.Context(command, info_name=name, parent=context)
+        if isinstance(command, click.Group):
+            yield from commands(command, child)
+        else:
+            yield child, command
+
+
+def _order(name: str) -> tuple[int, str]:
+    """Patients' and operators' commands first, as people meet them; then the staff's."""
+    first = ("run", "chat", "ask", "kb", "unanswered", "stats")
+    return (first.index(name) if name in first else len(first), name)
+
+
+def usage(context: click.Context, command: click.Command) -> str:
+    """'aftercare ask [QUESTION] [--day N] [--json] [--knowledge FOLDER]'."""
+    pieces = [context.command_path]
+    for param in command.params:
+        if isinstance(param, click.Argument):
+            name = param.metavar or (param.name or "").upper()
+            pieces.append(name if param.required else f"[{name}]")
+        elif isinstance(param, click.Option) and not param.hidden:
+            flag = max(param.opts, key=len)
+            shown = flag if param.is_flag else f"{flag} {param.metavar or param.type.name.upper()}"
+            pieces.append(f"[{shown}]")
+    return " ".join(pieces)
+
+
+def description(command: click.Command) -> str:
+    """The command's help text on one line."""
+    return " ".join((command.help or "").split())
+
+
+def command_table() -> str:
+    """The README's table: each command's usage and what it does."""
+    rows = ["| command | what it does |", "| --- | --- |"]
+    for option in main.params:
+        if isinstance(option, click.Option) and option.help:
+            rows.append(f"| `{PROGRAM} {max(option.opts, key=len)}` | {option.help} |")
+    for context, command in commands():
+        cell = description(command).replace("|", "\\|")
+        rows.append(f"| `{usage(context, command)}` | {cell} |")
+    return "\n".join(rows) + "\n"
+
+
+def help_pages() -> str:
+    """docs/cli.md: the full `--help` of `aftercare` and of every command."""
+    top = click.Context(main, info_name=PROGRAM, terminal_width=HELP_WIDTH)
+    sections = [_section(top, main)]
+    sections += [_section(context, command) for context, command in commands()]
+    return "\n".join(sections)
+
+
+def _section(context: click.Context, command: click.Command) -> str:
+    help_text = command.get_help(context)
+    return f"## {context.command_path}\n\n```\n{help_text}\n```\n"
