@@ -161,7 +161,7 @@ def chat(input_stream: TextIO | None = None, output: TextIO | None = None) -> in
     except ConfigError as error:
         print(error, file=sys.stderr)
         return EXIT_CONFIG
-    knowledge = open_knowledge(settings.knowledge_dir)
+    knowledge = open_knowledge(settings.knowledge_dir, settings.db_path)
     if knowledge is None:
         return EXIT_KNOWLEDGE
     product = compose(settings, knowledge)

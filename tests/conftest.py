@@ -194,6 +194,7 @@ class RunningBot:
     telegram: TelegramBot
     api: FakeBotApi
     product: Product
+    stopped: bool = False
 
     @property
     def application(self) -> TelegramApplication:
@@ -239,6 +240,10 @@ class RunningBot:
         return self.store.run_sync(patients.get_patient, user)
 
     async def stop(self) -> None:
+        """Stop it as SIGTERM does (safe to call twice)."""
+        if self.stopped:
+            return
+        self.stopped = True
         await self.telegram.stop()
         self.product.close()
 
@@ -249,6 +254,7 @@ async def start_bot(
     clock: Callable[[], datetime] = utc_now,
     limits: SendLimits | None = None,
     watch_knowledge: bool = False,
+    read_timeout: float = 5.0,
 ) -> RunningBot:
     """A bot started as `aftercare run` starts it, minus the periodic loops (the
     knowledge watcher, if asked for, is polled by the test)."""
@@ -256,7 +262,7 @@ async def start_bot(
     application = build_application(
         TOKEN,
         settings.telegram_api_base_url,
-        request=api.request(),
+        request=api.request(read_timeout),
         get_updates_request=api.request(),
     )
     telegram = TelegramBot(

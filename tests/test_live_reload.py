@@ -309,10 +309,11 @@ async def test_the_running_bot_serves_an_edit_and_tells_staff_once_about_a_broke
         await poll_twice()
         assert await ask("can i wear makeup") == "Makeup: EDITED."
         to_staff = api.texts(STAFF_CHAT)
-        assert len(to_staff) == 1
-        assert "makeup.yaml" in to_staff[0]
+        assert to_staff[0] == "reloaded: makeup answer changed"
+        assert len(to_staff) == 2
+        assert "makeup.yaml" in to_staff[1]
         await poll_twice()
-        assert len(api.texts(STAFF_CHAT)) == 1
+        assert len(api.texts(STAFF_CHAT)) == 2
     finally:
         await bot.stop()
 

@@ -15,7 +15,7 @@ from sqlite_utils import Database
 
 from bot.conversation import outbound
 from bot.conversation.checkin_hooks import CheckInAnswer
-from bot.conversation.events import Button, Outgoing, RemoveButtons, Reply
+from bot.conversation.events import Button, Outgoing, RemoveButtons, Reply, Toast
 from bot.conversation.questions import warning_sign
 from bot.conversation.turn import Turn
 from bot.knowledge.model import KnowledgeBase
@@ -70,6 +70,8 @@ def _booking_contact(knowledge: KnowledgeBase) -> str:
 def button(turn: Turn, data: str) -> list[Outgoing]:
     """A reply, pause or resume button under a check-in: the scheduler records it, and
     the conversation answers (a worrying reply takes the warning-sign path)."""
+    if parse_callback(data) is None:
+        return [Toast(turn.say("button_expired"))]
     patient = turn.meet()
     answer = turn.hooks.check_in_button(turn.db, patient.id, data, turn.now)
     sent: list[Outgoing] = [RemoveButtons()] if answer.remove_buttons else []

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from bot.conversation import questions
-from bot.conversation.events import Outgoing, RemoveButtons, Reply
+from bot.conversation.events import Outgoing, RemoveButtons, Reply, Toast
 from bot.conversation.states import State
 from bot.conversation.turn import Turn, plain_words
 from bot.conversation.wording import checkin_offer, clock, date_buttons, day_note, day_note_step
@@ -70,7 +70,7 @@ def date_button(turn: Turn, value: str) -> list[Outgoing]:
     """ "Today" or "Yesterday" under the date question."""
     patient = turn.meet()
     if value not in ("today", "yesterday"):
-        return []
+        return [Toast(turn.say("button_expired"))]
     today = turn.today(patient)
     treated_on = today if value == "today" else today - timedelta(days=1)
     return [RemoveButtons(), *date_given(turn, patient, treated_on)]

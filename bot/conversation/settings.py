@@ -10,7 +10,7 @@ from bot.config import parse_clock_time, parse_timezone
 from bot.conversation.events import Outgoing, Reply
 from bot.conversation.onboarding import checkins_off, checkins_on
 from bot.conversation.turn import Turn
-from bot.conversation.wording import clock, escape, topic_buttons
+from bot.conversation.wording import clock, escape, shorten, topic_buttons
 from bot.core.dates import format_treatment_date
 from bot.storage import patients
 from bot.storage.patients import Patient
@@ -55,7 +55,8 @@ def timezone(turn: Turn, args: tuple[str, ...]) -> list[Outgoing]:
         zone = parse_timezone(_zone_spelling(name))
     except ValueError as error:
         example = str(error).rsplit(" ", 1)[-1]
-        bad = turn.say("timezone_bad", name=escape(name), example=escape(example))
+        shown = escape(shorten(name, 40))
+        bad = turn.say("timezone_bad", name=shown, example=escape(example))
         return [Reply(bad)]
     patients.set_timezone(turn.db, patient.id, zone)
     _schedule_changed(turn, patient)

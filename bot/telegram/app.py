@@ -40,8 +40,14 @@ from bot.conversation.checkins import queue_due
 from bot.conversation.events import StaffJob
 from bot.conversation.router import PATIENT_COMMANDS
 from bot.conversation.staff import STAFF_COMMAND_MENU, run_staff_job
-from bot.knowledge.holder import open_knowledge
-from bot.knowledge.watcher import KnowledgeWatcher, broken_knowledge_message
+from bot.knowledge.holder import start_knowledge
+from bot.knowledge.snapshots import KnowledgeSnapshots, snapshot_folder
+from bot.knowledge.watcher import (
+    KnowledgeWatcher,
+    broken_knowledge_message,
+    reloaded_message,
+    started_from_snapshot_message,
+)
 from bot.storage import inbox, notices, outbox
 from bot.telegram.delivery import Delivery, SendLimits
 from bot.telegram.handlers import TelegramChat
@@ -58,6 +64,8 @@ SEND_POOL = 16
 RELOAD_POLL_SECONDS = 1.0
 """How often the knowledge folder is looked at; an edit goes live a settle time later."""
 PRUNE_SECONDS = 3600.0
+FIRST_RUN = 0.1
+"""Seconds after start-up the check-in and housekeeping jobs first run."""
 DISPATCH_JOB = "aftercare-checkins"
 WATCHER_JOB = "knowledge-watcher"
 PRUNE_JOB = "inbox-prune"
@@ -143,7 +151,12 @@ class TelegramBot:
         )
         register_handlers(application, self.chat)
         self.watcher = (
-            KnowledgeWatcher(product.knowledge, time.monotonic, on_broken=self._tell_staff_broken)
+            KnowledgeWatcher(
+                product.knowledge,
+                time.monotonic,
+                on_broken=self._tell_staff_broken,
+                on_reloaded=self._tell_staff_reloaded,
+            )
             if watch_knowledge
             else None
         )
@@ -187,13 +200,19 @@ class TelegramBot:
         async def prune(_context: object) -> None:
             await self.product.store.run(inbox.prune, self.product.clock())
 
+        # Started first, and first runs a moment ahead: APScheduler treats a start time
+        # already past as missed and waits a whole interval.
+        await jobs.start()
         seconds = self.product.settings.dispatch_seconds
-        jobs.run_repeating(dispatch, seconds, first=0, name=DISPATCH_JOB, job_kwargs=options)
+        jobs.run_repeating(
+            dispatch, seconds, first=FIRST_RUN, name=DISPATCH_JOB, job_kwargs=options
+        )
         jobs.run_repeating(
             watch_knowledge, RELOAD_POLL_SECONDS, name=WATCHER_JOB, job_kwargs=options
         )
-        jobs.run_repeating(prune, PRUNE_SECONDS, first=0, name=PRUNE_JOB, job_kwargs=options)
-        await jobs.start()
+        jobs.run_repeating(
+            prune, PRUNE_SECONDS, first=FIRST_RUN, name=PRUNE_JOB, job_kwargs=options
+        )
 
     async def run_until(self, stop: asyncio.Event) -> None:
         """Run until `stop` is set or the token is refused (raises `TokenRefused`)."""
@@ -271,11 +290,19 @@ class TelegramBot:
                 log.exception("check-in dispatch failed; trying again at the next look")
 
     async def _tell_staff_broken(self, problems: list[str]) -> None:
+        await self.tell_staff(broken_knowledge_message(problems))
+
+    async def _tell_staff_reloaded(self, summary: str) -> None:
+        await self.tell_staff(reloaded_message(summary))
+
+    async def tell_staff(self, text: str) -> None:
+        """A note for the staff chat (knowledge reloaded or refused, a start from the
+        last good knowledge); logged instead when there is no staff chat."""
         chat_id = self.product.settings.staff_chat_id
         if chat_id is None:
-            log.warning("broken knowledge edit; no AFTERCARE_STAFF_CHAT_ID to tell")
+            log.warning("a note for staff was not sent: AFTERCARE_STAFF_CHAT_ID is not set")
             return
-        message = outbound.staff_message(chat_id, broken_knowledge_message(problems))
+        message = outbound.staff_message(chat_id, text)
         await self.product.store.run(outbox.enqueue, message, self.product.clock())
         self.delivery.wake()
 
@@ -360,10 +387,16 @@ def run() -> int:
     except ConfigError as error:
         print(error, file=sys.stderr)
         return EXIT_CONFIG
-    knowledge = open_knowledge(settings.knowledge_dir)
-    if knowledge is None:
+    start = start_knowledge(
+        settings.knowledge_dir, KnowledgeSnapshots(snapshot_folder(settings.db_path))
+    )
+    if start.holder is None:
+        print(start.report(), file=sys.stderr)
         return EXIT_KNOWLEDGE
-    product = compose(settings, knowledge)
+    if start.problems:
+        # A broken folder at start-up: the clinic still gets a bot, and everyone hears.
+        log.error("%s", start.report())
+    product = compose(settings, start.holder)
     application = build_application(token, settings.telegram_api_base_url)
     bot = TelegramBot(product, application)
 
@@ -375,6 +408,8 @@ def run() -> int:
         log.info(
             "aftercare is connecting to Telegram (it keeps trying while Telegram is out of reach)"
         )
+        if start.snapshot is not None:
+            await bot.tell_staff(started_from_snapshot_message(start))
         await bot.run_until(stop)
 
     try:

@@ -99,8 +99,12 @@ class TelegramChat:
         if query is None:
             return
         data = query.data or ""
-        if chat is None or chat.type != ChatType.PRIVATE or len(data) > MAX_CALLBACK_DATA:
+        if chat is None or chat.type != ChatType.PRIVATE:
             await _quietly(query.answer())
+            return
+        if len(data) > MAX_CALLBACK_DATA:
+            expired = self.conversation.knowledge.current.base.wording["button_expired"]
+            await _quietly(query.answer(text=expired))
             return
         await self._converse(update, ButtonPress(data))
 

@@ -1,0 +1,202 @@
+"""Messaging that survives Telegram's faults: each fault injected into the fake Bot API
+while the real Application, inbox and outbox run (one test per row of the issue's table
+of faults that used to lose alerts and replies)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+from conftest import ANNA, BEN, STAFF_CHAT, WORDING, RunningBot, settings_for, start_bot
+from fake_bot_api import FakeBotApi
+from sqlite_utils import Database
+from telegram import Update
+
+from bot.storage import notices
+from bot.telegram.delivery import SendLimits
+from scheduler.clock import utc_iso
+
+RED_FLAG = "theres yellow crust on my chin and it feels hot"
+ALERT = f'Warning sign: Anna (id {ANNA}), day 3: "{RED_FLAG}"'
+MAKEUP = "Makeup: yes, light mineral makeup is fine now."
+
+
+@pytest.fixture
+async def bot(tmp_path: Path, small_knowledge: Path, api: FakeBotApi) -> AsyncIterator[RunningBot]:
+    # A short read timeout, so a hung request fails in a tenth of a second, not five.
+    running = await start_bot(settings_for(tmp_path, small_knowledge), api, read_timeout=0.1)
+    yield running
+    await running.stop()
+
+
+async def alert_after_one_fault(bot: RunningBot, api: FakeBotApi) -> None:
+    await bot.onboard()
+    await bot.text(RED_FLAG)
+
+
+async def test_a_staff_alert_that_fails_once_with_a_500_is_sent_again(
+    bot: RunningBot, api: FakeBotApi
+) -> None:
+    api.fail("sendMessage", chat_id=STAFF_CHAT, status=500, times=1)
+    await alert_after_one_fault(bot, api)
+    assert api.texts(STAFF_CHAT) == [ALERT]
+    assert api.texts(ANNA)[-1] == WORDING["red_flag_answer"]
+
+
+async def test_a_staff_alert_that_fails_once_with_a_502_is_sent_again(
+    bot: RunningBot, api: FakeBotApi
+) -> None:
+    api.fail("sendMessage", chat_id=STAFF_CHAT, status=502, times=1)
+    await alert_after_one_fault(bot, api)
+    assert api.texts(STAFF_CHAT) == [ALERT]
+
+
+async def test_a_staff_alert_whose_request_timed_out_is_sent_again(
+    bot: RunningBot, api: FakeBotApi
+) -> None:
+    api.hang("sendMessage", seconds=5, chat_id=STAFF_CHAT, times=1)
+    await alert_after_one_fault(bot, api)
+    assert api.texts(STAFF_CHAT) == [ALERT]
+
+
+async def test_a_staff_alert_whose_connection_dropped_is_sent_again(
+    bot: RunningBot, api: FakeBotApi
+) -> None:
+    api.drop("sendMessage", chat_id=STAFF_CHAT, error=httpx.RemoteProtocolError, times=1)
+    await alert_after_one_fault(bot, api)
+    assert api.texts(STAFF_CHAT) == [ALERT]
+
+
+async def test_an_alert_that_arrived_but_whose_answer_was_lost_may_arrive_twice_never_zero(
+    bot: RunningBot, api: FakeBotApi
+) -> None:
+    api.drop("sendMessage", chat_id=STAFF_CHAT, delivered=True, times=1)
+    await alert_after_one_fault(bot, api)
+    assert api.texts(STAFF_CHAT) == [ALERT, ALERT]
+
+
+async def test_an_alert_held_back_by_flood_control_three_times_is_still_sent(
+    bot: RunningBot, api: FakeBotApi
+) -> None:
+    api.fail("sendMessage", chat_id=STAFF_CHAT, status=429, retry_after=1, times=3)
+    await bot.onboard()
+    await bot.text(RED_FLAG)
+    await bot.telegram.delivery.drain(timeout=15)
+    assert api.texts(STAFF_CHAT) == [ALERT]
+
+
+async def test_a_bot_removed_from_the_staff_chat_is_said_loudly_and_alerts_wait_for_the_fix(
+    bot: RunningBot, api: FakeBotApi, caplog: pytest.LogCaptureFixture
+) -> None:
+    api.kick(STAFF_CHAT)
+    await bot.onboard()
+    with caplog.at_level(logging.ERROR):
+        await bot.text(RED_FLAG)
+    assert "cannot write to the staff chat" in caplog.text
+    standing = bot.store.run_sync(notices.current_notices)
+    assert notices.STAFF_CHAT_UNREACHABLE in standing
+    assert api.texts(STAFF_CHAT) == []
+    api.heal(STAFF_CHAT)
+    bot.telegram.delivery.wake()
+    await bot.telegram.delivery.drain(timeout=15, horizon=30)
+    assert api.texts(STAFF_CHAT) == [ALERT]
+    assert bot.store.run_sync(notices.current_notices) == {}
+
+
+async def test_a_patient_reply_that_fails_once_is_sent_again(
+    bot: RunningBot, api: FakeBotApi
+) -> None:
+    await bot.onboard()
+    api.fail("sendMessage", chat_id=ANNA, status=502, times=1)
+    assert await bot.text("can i wear makeup tomorrow") == [MAKEUP]
+
+
+async def test_in_a_partial_outage_every_reply_arrives_once_sending_works_again(
+    bot: RunningBot, api: FakeBotApi
+) -> None:
+    await bot.onboard()
+    await bot.onboard(BEN)
+    api.fail("sendMessage", status=502, times=None)
+    for user in (ANNA, BEN, ANNA):
+        await bot.telegram.poller.store_batch([_update(bot, api, user, "can i wear makeup")])
+    await bot.telegram.processor.wait_idle()
+    assert api.texts(ANNA)[-1] != MAKEUP
+    api.heal()
+    bot.telegram.delivery.wake()
+    await bot.telegram.delivery.drain(timeout=20, horizon=120)
+    assert api.texts(ANNA)[-2:] == [MAKEUP, MAKEUP]
+    assert api.texts(BEN)[-1] == MAKEUP
+
+
+async def test_check_ins_whose_requests_all_hang_are_recorded_unknown_not_failed(
+    tmp_path: Path, small_knowledge: Path, api: FakeBotApi
+) -> None:
+    bot = await start_bot(settings_for(tmp_path, small_knowledge), api, read_timeout=0.1)
+    try:
+        await bot.text("/start")
+        await bot.text("today")
+        await bot.press("checkins:yes")
+        api.hang("sendMessage", seconds=150, delivered=True, times=None)
+        due = bot.store.run_sync(_make_the_next_check_in_due)
+        await bot.tick()
+        statuses = bot.store.run_sync(_statuses)
+    finally:
+        api.heal()
+        await bot.stop()
+    assert due == 1
+    assert statuses[1] == "unknown"
+    assert "failed" not in statuses.values()
+
+
+async def test_a_check_in_that_could_not_connect_is_sent_once_the_network_is_back(
+    bot: RunningBot, api: FakeBotApi
+) -> None:
+    await bot.text("/start")
+    await bot.text("today")
+    await bot.press("checkins:yes")
+    api.drop("sendMessage", error=httpx.ConnectError, times=1)
+    bot.store.run_sync(_make_the_next_check_in_due)
+    await bot.tick()
+    assert bot.store.run_sync(_statuses)[1] == "sent"
+    assert api.texts(ANNA)[-1].startswith("Day 1 note.")
+
+
+async def test_replies_to_one_chat_are_spaced_to_about_one_a_second_after_a_short_burst(
+    tmp_path: Path, small_knowledge: Path, api: FakeBotApi
+) -> None:
+    bot = await start_bot(settings_for(tmp_path, small_knowledge), api, limits=SendLimits())
+    try:
+        await bot.onboard()
+        first = len(api.texts(ANNA))
+        for _ in range(5):
+            await bot.telegram.poller.store_batch([_update(bot, api, ANNA, "can i wear makeup")])
+        await bot.settle()
+    finally:
+        await bot.stop()
+    times = api.delivered_at[ANNA][first:]
+    assert len(times) == 5
+    assert times[-1] - times[0] >= 1.5
+
+
+def _update(bot: RunningBot, api: FakeBotApi, user: int, text: str) -> Update:
+    update = Update.de_json(api.text_update(user, text), bot.application.bot)
+    assert update is not None
+    return update
+
+
+def _make_the_next_check_in_due(db: Database) -> int:
+    """Day 1's check-in due a minute ago (the clock is real in these tests)."""
+    a_minute_ago = utc_iso(datetime.now(UTC) - timedelta(minutes=1))
+    return db.execute(
+        "UPDATE checkins SET due_at = ? WHERE id = (SELECT id FROM checkins "
+        "WHERE status = 'pending' ORDER BY due_at LIMIT 1)",
+        [a_minute_ago],
+    ).rowcount
+
+
+def _statuses(db: Database) -> dict[int, str]:
+    return {row[0]: row[1] for row in db.execute("SELECT day, status FROM checkins")}
