@@ -3,6 +3,7 @@ in a test does not move when staff improve the real knowledge."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -106,6 +107,8 @@ def write_small_knowledge(root: Path) -> Path:
     _write_yaml(topics / "greetings.yaml", greetings)
     _write_yaml(root / "bot.yaml", WORDING)
     (root / "checkins.yaml").write_text(CHECKINS)
+    # The warning signs are the shipped ones: the tests of the sign check read them.
+    shutil.copytree(DEFAULT_KNOWLEDGE_DIR / "warning-signs", root / "warning-signs")
     return root
 
 

@@ -25,6 +25,13 @@ from bot.knowledge.model import (
     Rule,
     Wording,
 )
+from bot.knowledge.signs_loader import load_warning_signs, warning_sign_files
+from bot.knowledge.yaml_lines import Collector as _Collector
+from bot.knowledge.yaml_lines import Node as _Node
+from bot.knowledge.yaml_lines import Seq as _Seq
+from bot.knowledge.yaml_lines import line_of as _line
+from bot.knowledge.yaml_lines import parse_days
+from bot.knowledge.yaml_lines import read_yaml as _read_yaml
 from scheduler.planning import CheckInPlan, CheckInReply, CheckInStep, QuietHours
 
 DEFAULT_KNOWLEDGE_DIR = Path(__file__).resolve().parents[2] / "knowledge"
@@ -47,6 +54,7 @@ WORDING_FIELDS: dict[str, tuple[str, ...]] = {
     "fallback": (),
     "did_you_mean": (),
     "red_flag_answer": (),
+    "unreadable_answer": (),
     "non_text": (),
     "help": (),
     "empty_message": (),
@@ -107,90 +115,7 @@ REPLY_FIELDS = {"label", "answer", "topic", "worrying"}
 PLACEHOLDERS = ("clinic_name", "clinic_phone", "emergency_number")
 _PLACEHOLDER = re.compile(r"\{(\w*)\}")
 _ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_DAYS_PATTERN = re.compile(r"^\s*(\d+)\s*(?:(\+)|-\s*(\d+))?\s*$")
 _QUIET_PATTERN = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
-
-
-class _Node(dict[str, Any]):
-    """A YAML mapping that remembers the line of each key."""
-
-    line: int
-    lines: dict[str, int]
-
-
-class _Seq(list[Any]):
-    """A YAML sequence that remembers the line of each item."""
-
-    line: int
-    lines: list[int]
-
-
-class _LineLoader(yaml.SafeLoader):
-    """A safe YAML loader that keeps line numbers for error messages."""
-
-
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _Node:
-    loader.flatten_mapping(node)
-    mapping = _Node()
-    mapping.line = node.start_mark.line + 1
-    mapping.lines = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        line = key_node.start_mark.line + 1
-        if key in mapping:
-            raise yaml.MarkedYAMLError(
-                problem=f'"{key}" appears twice (first on line {mapping.lines[key]})',
-                problem_mark=key_node.start_mark,
-            )
-        mapping[key] = loader.construct_object(value_node, deep=True)
-        mapping.lines[key] = line
-    return mapping
-
-
-def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> _Seq:
-    seq = _Seq(loader.construct_object(child, deep=True) for child in node.value)
-    seq.line = node.start_mark.line + 1
-    seq.lines = [child.start_mark.line + 1 for child in node.value]
-    return seq
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
-
-
-class _Collector:
-    """Gathers problems for one file so every check can report and move on."""
-
-    def __init__(self, name: str, problems: list[Problem]) -> None:
-        self.name = name
-        self.problems = problems
-
-    def add(self, line: int, message: str) -> None:
-        self.problems.append(Problem(self.name, line, message))
-
-
-def _read_yaml(path: Path, name: str, problems: list[Problem]) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        problems.append(Problem(name, 1, f"cannot read the file: {error}"))
-        return None
-    try:
-        return yaml.load(text, Loader=_LineLoader)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else 1
-        what = error.problem or "not valid YAML"
-        problems.append(Problem(name, line, f"{what} (check indentation, colons and quotes)"))
-    except yaml.YAMLError as error:
-        problems.append(Problem(name, 1, f"not valid YAML: {error}"))
-    return None
-
-
-def _line(node: Any, key: str | None = None) -> int:
-    if isinstance(node, _Node) and key is not None and key in node.lines:
-        return node.lines[key]
-    return getattr(node, "line", 1)
 
 
 def _text(
@@ -233,18 +158,6 @@ def _text_list(node: Any, key: str, where: _Collector, minimum: int) -> tuple[st
     if len(items) < minimum:
         where.add(line, f"{key} needs at least {minimum} entries, found {len(items)}")
     return tuple(items)
-
-
-def parse_days(text: str) -> tuple[int, int | None] | None:
-    """`"3"` -> (3, 3), `"0-1"` -> (0, 1), `"2+"` -> (2, None); None when malformed."""
-    match = _DAYS_PATTERN.match(text)
-    if not match:
-        return None
-    first = int(match.group(1))
-    if match.group(2):
-        return first, None
-    last = int(match.group(3)) if match.group(3) else first
-    return (first, last) if last >= first else None
 
 
 def _day_variants(node: _Node, where: _Collector) -> tuple[DayVariant, ...]:
@@ -548,7 +461,8 @@ def knowledge_files(directory: Path) -> list[Path]:
     """Every file that makes up the knowledge, in a stable order."""
     topics = sorted((directory / "topics").glob("*.yaml"))
     extras = [directory / n for n in ("bot.yaml", "checkins.yaml", "concepts.yaml")]
-    return topics + [p for p in extras if p.exists()]
+    signs = [p for p in warning_sign_files(directory) if p.exists()]
+    return topics + [p for p in extras if p.exists()] + signs
 
 
 def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
@@ -598,7 +512,11 @@ def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
         if concepts_path.exists()
         else {}
     )
-    if problems or wording is None or plan is None:
+    vocabulary = [
+        text for rule in rules for text in (*rule.examples, *rule.keywords, rule.answer)
+    ] + list(wording.texts.values() if wording else ())
+    signs = load_warning_signs(root, name, problems, vocabulary)
+    if problems or wording is None or plan is None or signs is None:
         raise KnowledgeError(sorted(problems, key=lambda p: (p.file, p.line)))
     details = {k: wording[k] for k in PLACEHOLDERS}
     return KnowledgeBase(
@@ -607,4 +525,5 @@ def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
         plan=_plan_with_details(plan, details),
         concepts=concepts,
         source_dir=root,
+        signs=signs,
     )

@@ -1,4 +1,4 @@
-"""What staff write, as the bot holds it: topics, the bot's wording and the check-in plan.
+"""What staff write, as the bot holds it: topics, wording, check-in plan and warning signs.
 
 Plain immutable values, built by `bot.knowledge.loader` and read everywhere else.
 """
@@ -8,7 +8,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
+from bot.core.classifier import LinearModel
+from bot.core.context import Direction
 from scheduler.planning import CheckInPlan
 
 REQUIRED_TOPICS = (
@@ -114,6 +117,62 @@ class Wording:
 
 
 @dataclass(frozen=True)
+class Sign:
+    """One warning sign: how patients describe it (phrases, see `bot.core.phrases`)."""
+
+    id: str
+    name: str
+    phrases: tuple[str, ...]
+    whole_body: bool = False
+    from_day: int | None = None
+
+
+@dataclass(frozen=True)
+class NormalHealing:
+    """Descriptions the knowledge calls normal from day `first` to day `last` (None: on)."""
+
+    first: int
+    last: int | None
+    phrases: tuple[str, ...]
+
+    def covers(self, day: int) -> bool:
+        return day >= self.first and (self.last is None or day <= self.last)
+
+
+@dataclass(frozen=True)
+class ContextTerm:
+    """A ConText trigger: `category` (negated, historical...) looking `direction`; with
+    `direction` "ends", a word that ends the scope of this category only."""
+
+    category: str
+    direction: Direction | Literal["ends"]
+    phrase: str
+
+
+@dataclass(frozen=True)
+class WarningSigns:
+    """The warning signs, the words that put them in context, and the trained classifier.
+
+    `sign_words` names the likeliest sign when only the classifier finds one: per word,
+    the log-likelihood of each sign (a small naive Bayes over the labelled reports).
+    """
+
+    signs: tuple[Sign, ...]
+    word_lists: Mapping[str, tuple[str, ...]]
+    context: tuple[ContextTerm, ...]
+    pseudo_triggers: tuple[str, ...]
+    clause_ends: tuple[str, ...]
+    category_ends: tuple[ContextTerm, ...]
+    treated_skin: tuple[str, ...]
+    other_senses: tuple[str, ...]
+    normal_healing: tuple[NormalHealing, ...]
+    classifier: LinearModel
+    alert_probability: float
+    sign_words: Mapping[str, Mapping[str, float]]
+    vocabulary: frozenset[str]
+
+
+@dataclass(frozen=True)
 class KnowledgeBase:
     """Everything staff wrote, validated and immutable."""
 
@@ -122,6 +181,8 @@ class KnowledgeBase:
     plan: CheckInPlan
     concepts: Mapping[str, tuple[str, ...]]
     source_dir: Path
+    signs: WarningSigns | None = None
+    """None only in knowledge built by hand for tests that never read a message."""
     _by_id: Mapping[str, Rule] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
