@@ -18,13 +18,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bot.core.classifier import train
 from bot.core.signs import SignChecker
 from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR, load_knowledge
 from bot.knowledge.model import Problem
 from bot.knowledge.signs_loader import read_examples
-from bot.knowledge.training import CALM, REPORT, sign_words
-from bot.core.classifier import train
-from bot.knowledge.training import REGULARISATION
+from bot.knowledge.training import CALM, REGULARISATION, REPORT, sign_words
 
 
 def share(hits: int, total: int) -> str:

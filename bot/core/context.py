@@ -8,13 +8,15 @@ as `ConTextComponent`. We do not use medspacy: it needs spaCy and a language pip
 
 The algorithm, as here:
 1. Trigger terms mark a context category ("no" negates, "last year" is historical,
-   "what if" is hypothetical, "my friend ... had" is someone else's story, "knee" is
-   another body part). Each acts forwards (on what follows), backwards (on what comes
-   before: "is gone") or both ways.
+   "what if" is hypothetical, "before my next session" asks about the next session,
+   "my friend ... had" is someone else's story, "knee" is another body part). Each acts
+   forwards (on what follows), backwards (on what comes before: "is gone"), both ways,
+   or on the whole message.
 2. Pseudo-triggers look like triggers but are not ("no change", "not sure"): a trigger
    inside one does nothing.
 3. A trigger's scope is its clause: it ends at a sentence end or a clause-ending term
-   ("but", "however", a comma) and reaches at most MAX_SCOPE words.
+   ("but", "however", a comma; a category may add its own, "and" ends a negation) and
+   reaches at most MAX_SCOPE words.
 4. A mention inside a trigger's scope gets the trigger's category.
 The phrases themselves are knowledge (knowledge/warning-signs/signs.yaml); this module
 only knows the algorithm.
@@ -24,7 +26,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
 
 from bot.core.phrases import SENTENCE_ENDS, Hit, Phrase, PhraseIndex
 
@@ -32,12 +33,12 @@ MAX_SCOPE = 10
 """Words between a trigger and a mention beyond which the trigger no longer applies: a
 run-on message without commas must not let one early "no" deny everything after it."""
 
-Direction = Literal["before", "after", "both", "anywhere"]
+DIRECTIONS = ("before", "after", "both", "anywhere")
 """Where a trigger looks: at what follows it ("before" the mention), precedes it
 ("after" the mention, like "is gone"), both, or the whole message ("anywhere": "could
 that happen to me?" makes every sign in the message someone else's story)."""
 
-CATEGORIES = ("negated", "historical", "hypothetical", "someone_else", "elsewhere")
+CATEGORIES = ("negated", "historical", "hypothetical", "next_session", "someone_else", "elsewhere")
 """The context categories, in the words of signs.yaml."""
 
 
@@ -46,7 +47,8 @@ class Trigger:
     """What a trigger phrase does: its category and the direction it looks."""
 
     category: str
-    direction: Direction
+    direction: str
+    """One of DIRECTIONS."""
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,6 @@ from bot.core.signs import UNREADABLE, SignCheck, SignChecker
 from bot.core.text import TIME_WORDS, is_stop_word, stem, words
 from bot.knowledge.model import WARNING_SIGNS, KnowledgeBase, Rule
 
-BEFORE_TREATMENT = "before-treatment"
 TREATMENT_TERM = "c:microneedling"
 """The concept `microneedling` in concepts.yaml: the treatment's own names."""
 IGNORED_TERM = "c:ignore"
@@ -292,9 +291,7 @@ class Matcher:
             key = "unreadable_answer" if red.sign == UNREADABLE else "red_flag_answer"
             return self._warning(red, 100.0, red_flag=True, answer=wording[key])
         topic = self._match_topic(text, day)
-        # Anything about the time before a session is before-treatment, even "can I have
-        # it done with a cold sore?"; any other question about a sign gets the signs' answer.
-        if red.asked_about and not (topic.decision == "answer" and topic.rule == BEFORE_TREATMENT):
+        if red.asked_about:
             answer = self.knowledge.rule(WARNING_SIGNS).answer_for(day)
             return self._warning(red, max(topic.score, 50.0), red_flag=False, answer=answer)
         # A mention the context step set aside is shown to staff testing with `ask --json`.

@@ -81,8 +81,10 @@ class _Atom:
             return token == self.word
         if self.prefix is not None:
             return token.startswith(self.prefix) and token[0].isalpha()
-        return is_number(token) and self.low is not None and self.low <= float(token) <= (
-            self.high if self.high is not None else self.low
+        return (
+            is_number(token)
+            and self.low is not None
+            and self.low <= float(token) <= (self.high if self.high is not None else self.low)
         )
 
 

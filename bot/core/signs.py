@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from bot.core.classifier import features
 from bot.core.context import ConText, Trigger
-from bot.core.language import Identify, LanguageGate
+from bot.core.language import COMMON_WORDS, Identify, LanguageGate
 from bot.core.phrases import Hit, PhraseIndex, compile_phrase, is_number, tokens
 from bot.knowledge.model import NormalHealing, Sign, WarningSigns
 
@@ -107,7 +107,10 @@ class SignChecker:
         )
         if kept:
             words = tuple(dict.fromkeys(f"{m.hit.value.id}: {m.hit.words(found)}" for m in kept))
-            return SignCheck(kept[0].hit.value.id, True, words, ruled_out)
+            # The longest description is the most telling: "lumps like nettle stings" is
+            # an allergic reaction more than a lump.
+            named = max(kept, key=lambda m: (m.hit.end - m.hit.start, -m.hit.start))
+            return SignCheck(named.hit.value.id, True, words, ruled_out)
         if mentions:
             asked = any(
                 all(reason.startswith("hypothetical") for reason in m.reasons) for m in mentions
@@ -168,7 +171,9 @@ class SignChecker:
     def _telling_words(self, found: set[str]) -> list[str]:
         weights = self.knowledge.classifier.weights
         scored = [
-            (sum(w for _, w in weights.get(f, ())), f[2:]) for f in found if f.startswith("w:")
+            (sum(w for _, w in weights.get(f, ())), f[2:])
+            for f in found
+            if f.startswith("w:") and f[2:] not in COMMON_WORDS
         ]
         return [word for weight, word in sorted(scored, reverse=True)[:3] if weight > 0]
 
@@ -177,9 +182,7 @@ def _longest(hits: list[Hit[Sign]]) -> list[Hit[Sign]]:
     """One mention per stretch of words: a hit inside a longer one of the same sign goes."""
     kept: list[Hit[Sign]] = []
     for hit in sorted(hits, key=lambda h: (h.start, -(h.end - h.start))):
-        if any(
-            k.value is hit.value and k.start <= hit.start and hit.end <= k.end for k in kept
-        ):
+        if any(k.value is hit.value and k.start <= hit.start and hit.end <= k.end for k in kept):
             continue
         kept.append(hit)
     return kept
@@ -205,4 +208,3 @@ def day_in_text(found: Sequence[str]) -> int | None:
         elif token in ("morning", "day") and before == "the" and after == "after":
             days.append(1)
     return max(days) if days else None
-

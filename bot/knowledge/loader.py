@@ -14,8 +14,6 @@ from datetime import time
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from bot.knowledge.model import (
     REQUIRED_TOPICS,
     DayVariant,

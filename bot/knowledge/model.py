@@ -8,10 +8,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
 
 from bot.core.classifier import LinearModel
-from bot.core.context import Direction
 from scheduler.planning import CheckInPlan
 
 REQUIRED_TOPICS = (
@@ -145,7 +143,7 @@ class ContextTerm:
     `direction` "ends", a word that ends the scope of this category only."""
 
     category: str
-    direction: Direction | Literal["ends"]
+    direction: str
     phrase: str
 
 
