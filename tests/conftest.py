@@ -3,7 +3,9 @@ in a test does not move when staff improve the real knowledge."""
 
 from __future__ import annotations
 
+import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -114,6 +116,19 @@ def write_small_knowledge(root: Path) -> Path:
 
 def _write_yaml(path: Path, content: object) -> None:
     path.write_text(yaml.safe_dump(content, sort_keys=False, allow_unicode=True))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The trained warning-sign classifier is cached here, not in the tester's home."""
+    folder = tmp_path_factory.mktemp("cache")
+    before = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(folder)
+    yield folder
+    if before is None:
+        del os.environ["XDG_CACHE_HOME"]
+    else:
+        os.environ["XDG_CACHE_HOME"] = before
 
 
 @pytest.fixture
