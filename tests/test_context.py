@@ -7,7 +7,7 @@ knowledge/warning-signs/signs.yaml and tested through the whole check.
 from __future__ import annotations
 
 from bot.core.context import ConText, Trigger
-from bot.core.phrases import PhraseIndex, compile_phrase, tokens
+from bot.core.phrases import Line, PhraseIndex, compile_phrase, tokens
 
 TRIGGERS = [
     ("no", "negated", "before"),
@@ -29,11 +29,11 @@ def context() -> ConText:
 
 
 def categories(message: str, mention: str = "pus") -> list[str]:
-    words = tokens(message)
+    line = Line.of(tokens(message))
     index: PhraseIndex[None] = PhraseIndex()
     index.add(compile_phrase(mention), None)
-    hit = index.find(words)[0]
-    reading = context().read(words)
+    hit = index.find(line)[0]
+    reading = context().read(line)
     return [m.category for m in reading.modifiers(hit.start, hit.end, hit.skipped)]
 
 

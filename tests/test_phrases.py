@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.phrases import PhraseError, PhraseIndex, compile_phrase, tokens
+from bot.core.phrases import Line, PhraseError, PhraseIndex, compile_phrase, tokens
 
 LISTS = {"redness": ["red", "pink*", "blotchy"], "worse": ["spread*", "getting bigger"]}
 
@@ -13,7 +13,7 @@ def found(phrase: str, message: str) -> list[str]:
     index: PhraseIndex[str] = PhraseIndex()
     index.add(compile_phrase(phrase, LISTS), phrase)
     words = tokens(message)
-    return [hit.words(words) for hit in index.find(words)]
+    return [hit.words(words) for hit in index.find(Line.of(words))]
 
 
 def test_a_message_is_read_without_case_accents_or_apostrophes() -> None:

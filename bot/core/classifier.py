@@ -20,6 +20,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 CHAR_NGRAMS = (3, 4, 5)
@@ -27,13 +28,16 @@ PRUNE_BELOW = 0.01
 """Weights smaller than this (in absolute value) are dropped after training: they change
 no decision and would cost a look-up each."""
 _WORD = re.compile(r"[a-z0-9]+")
+_COMBINING = re.compile(r"[\u0300-\u036f]")
+_APOSTROPHE = re.compile(r"[’'`´]")
 
 
 def normalise(text: str) -> str:
     """Lower case, accents gone, apostrophes joined ("don't" -> "dont")."""
-    text = unicodedata.normalize("NFKD", text).lower()
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return re.sub(r"[’'`´]", "", text)
+    text = text.lower()
+    if not text.isascii():
+        text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
+    return _APOSTROPHE.sub("", text)
 
 
 def features(text: str) -> set[str]:
@@ -41,14 +45,22 @@ def features(text: str) -> set[str]:
     words = _WORD.findall(normalise(text))
     found: set[str] = set()
     for index, word in enumerate(words):
-        found.add("w:" + word)
         if index:
             found.add(f"b:{words[index - 1]} {word}")
-        padded = f"<{word}>"
-        for size in CHAR_NGRAMS:
-            for start in range(len(padded) - size + 1):
-                found.add("c:" + padded[start : start + size])
+        found.update(_word_features(word))
     return found
+
+
+@lru_cache(maxsize=65536)
+def _word_features(word: str) -> frozenset[str]:
+    """A word's own features, computed once: a long message repeats most of its words."""
+    padded = f"<{word}>"
+    grams = {
+        "c:" + padded[start : start + size]
+        for size in CHAR_NGRAMS
+        for start in range(len(padded) - size + 1)
+    }
+    return frozenset({"w:" + word, *grams})
 
 
 @dataclass(frozen=True)

@@ -24,10 +24,11 @@ only knows the algorithm.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from bot.core.phrases import SENTENCE_ENDS, Hit, Phrase, PhraseIndex
+from bot.core.phrases import SENTENCE_ENDS, Hit, Line, Phrase, PhraseIndex
 
 MAX_SCOPE = 10
 """Words between a trigger and a mention beyond which the trigger no longer applies: a
@@ -38,6 +39,7 @@ DIRECTIONS = ("before", "after", "both", "anywhere")
 ("after" the mention, like "is gone"), both, or the whole message ("anywhere": "could
 that happen to me?" makes every sign in the message someone else's story)."""
 
+_TRIGGER, _PSEUDO, _END = "trigger", "pseudo", "end"
 CATEGORIES = ("negated", "historical", "hypothetical", "next_session", "someone_else", "elsewhere")
 """The context categories, in the words of signs.yaml."""
 
@@ -76,65 +78,111 @@ class ConText:
         pseudo: Sequence[Phrase],
         clause_ends: Sequence[Phrase],
         category_ends: Sequence[tuple[Phrase, str]] = (),
+        extra: Mapping[str, Sequence[Phrase]] | None = None,
     ) -> None:
-        self._triggers: PhraseIndex[Trigger] = PhraseIndex()
+        """`extra` are other phrases the caller wants found near its mentions, by name:
+        they share one pass over the message with the triggers."""
+        # One index for everything read near a mention: one pass over the message.
+        self._near: PhraseIndex[tuple[str, object]] = PhraseIndex()
+        self._anywhere: PhraseIndex[Trigger] = PhraseIndex()
         for phrase, trigger in triggers:
-            self._triggers.add(phrase, trigger)
-        self._pseudo: PhraseIndex[None] = PhraseIndex()
+            if trigger.direction == "anywhere":
+                self._anywhere.add(phrase, trigger)
+            else:
+                self._near.add(phrase, (_TRIGGER, trigger))
         for phrase in pseudo:
-            self._pseudo.add(phrase, None)
-        self._clause_ends: PhraseIndex[str | None] = PhraseIndex()
+            self._near.add(phrase, (_PSEUDO, None))
         for phrase in clause_ends:
-            self._clause_ends.add(phrase, None)
+            self._near.add(phrase, (_END, None))
         for phrase, category in category_ends:
-            self._clause_ends.add(phrase, category)
+            self._near.add(phrase, (_END, category))
+        for name, phrases in (extra or {}).items():
+            for phrase in phrases:
+                self._near.add(phrase, (name, None))
 
-    def read(self, found: Sequence[str]) -> Reading:
-        """Find the triggers and clause boundaries of one tokenised message."""
-        pseudo = [_Span(h.start, h.end) for h in self._pseudo.find(found)]
+    def read(self, line: Line, near: Sequence[tuple[int, int]] | None = None) -> Reading:
+        """Find the triggers and clause boundaries of one tokenised message; only within
+        the token ranges `near` (around the mentions) when given, except the triggers
+        that act on the whole message."""
+        found = line.tokens
+        by_kind: dict[str, list[Hit[tuple[str, object]]]] = {}
+        for hit in self._near.find(line, near):
+            by_kind.setdefault(hit.value[0], []).append(hit)
+        pseudo = [_Span(h.start, h.end) for h in by_kind.get(_PSEUDO, ())]
+        triggers = [
+            Hit(h.start, h.end, h.phrase, h.value[1], h.skipped)
+            for h in by_kind.get(_TRIGGER, ())
+            if isinstance(h.value[1], Trigger)
+        ]
+        triggers += self._anywhere.find(line)
         triggers = [
             hit
-            for hit in self._triggers.find(found)
+            for hit in triggers
             if not any(p.start <= hit.start and hit.end <= p.end for p in pseudo)
         ]
         bounds = [_Span(i, i + 1) for i, token in enumerate(found) if token in SENTENCE_ENDS]
-        bounds += [_Span(h.start, h.end, h.value) for h in self._clause_ends.find(found)]
-        return Reading(found, triggers, sorted(bounds, key=lambda b: b.start))
+        bounds += [
+            _Span(h.start, h.end, h.value[1] if isinstance(h.value[1], str) else None)
+            for h in by_kind.get(_END, ())
+        ]
+        extra = {
+            kind: [(h.start, h.end) for h in hits]
+            for kind, hits in by_kind.items()
+            if kind not in (_TRIGGER, _PSEUDO, _END)
+        }
+        return Reading(found, triggers, sorted(bounds, key=lambda b: b.start), extra)
 
 
 class Reading:
     """One message as ConText sees it: ask it about each mention."""
 
     def __init__(
-        self, found: Sequence[str], triggers: list[Hit[Trigger]], bounds: list[_Span]
+        self,
+        found: Sequence[str],
+        triggers: list[Hit[Trigger]],
+        bounds: list[_Span],
+        extra: Mapping[str, list[tuple[int, int]]] | None = None,
     ) -> None:
         self.found = found
-        self._triggers = triggers
-        self._bounds = bounds
+        self.extra = extra or {}
+        """Where each of the caller's `extra` phrases was found: (start, end) tokens."""
+        self._anywhere = [t for t in triggers if t.value.direction == "anywhere"]
+        self._near = sorted(
+            (t for t in triggers if t.value.direction != "anywhere"), key=lambda t: t.start
+        )
+        self._near_starts = [t.start for t in self._near]
+        self._longest = max((t.end - t.start for t in self._near), default=0)
+        categories = {b.only_for for b in bounds} | {None}
+        self._starts: dict[str | None, list[int]] = {}
+        self._ends: dict[str | None, list[int]] = {}
+        for category in categories:
+            mine = [b for b in bounds if b.only_for in (None, category)]
+            self._starts[category] = sorted(b.start for b in mine)
+            self._ends[category] = sorted(b.end for b in mine)
 
     def clause(self, start: int, end: int, category: str | None = None) -> tuple[int, int]:
         """Where the clause around tokens `start`..`end` begins and ends (for `category`)."""
-        first, last = 0, len(self.found)
-        for bound in self._bounds:
-            if bound.only_for is not None and bound.only_for != category:
-                continue
-            if bound.end <= start:
-                first = max(first, bound.end)
-            elif bound.start >= end:
-                last = min(last, bound.start)
-                break
+        starts = self._starts.get(category, self._starts[None])
+        ends = self._ends.get(category, self._ends[None])
+        before = bisect_right(ends, start)
+        after = bisect_left(starts, end)
+        first = ends[before - 1] if before else 0
+        last = starts[after] if after < len(starts) else len(self.found)
         return first, last
 
     def modifiers(self, start: int, end: int, skipped: Sequence[int] = ()) -> list[Modifier]:
         """Every context that applies to the mention at tokens `start`..`end`, whose
         phrase skipped the tokens `skipped` with `...`."""
-        applied: list[Modifier] = []
-        for hit in self._triggers:
+        applied = [Modifier(t.value.category, t.words(self.found)) for t in self._anywhere]
+        low = bisect_left(self._near_starts, start - MAX_SCOPE - self._longest)
+        high = bisect_right(self._near_starts, end + MAX_SCOPE)
+        clauses: dict[str, tuple[int, int]] = {}
+        for hit in self._near[low:high]:
             category, direction = hit.value.category, hit.value.direction
-            first, last = self.clause(start, end, category)
-            if direction == "anywhere":
-                applies = True
-            elif hit.start < start:
+            if category not in clauses:
+                clauses[category] = self.clause(start, end, category)
+            first, last = clauses[category]
+            if hit.start < start:
                 # A trigger may end with the word that starts the clause ("so I don't").
                 applies = direction in ("before", "both") and hit.end > first
                 applies = applies and start - hit.end <= MAX_SCOPE

@@ -17,12 +17,13 @@ imported on first use: most patients never pay for it.
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 
 from bot.core.phrases import tokens
 
+SAMPLE = 150
+"""Tokens of a message the gate reads."""
 MIN_WORDS = 3
 """Fewer Latin-script words than this are chat ("ok ty", "danke"), never a language."""
 KNOWN_SHARE = 0.5
@@ -47,6 +48,10 @@ COMMON_WORDS = frozenset(
 )
 """Grammar words every English message shares, whatever the knowledge says."""
 
+_LETTER = re.compile(r"[^\W\d_]")
+_OTHER_ALPHABET = re.compile(r"[^\W\d_a-zA-Z\u00c0-\u024f\u1e00-\u1eff]")
+"""Letters outside the Latin alphabet (accented Latin letters such as é, ł, ş are in it)."""
+
 Identify = Callable[[str], tuple[str, float]]
 """A language identifier: text -> (ISO 639 code, probability)."""
 
@@ -58,30 +63,26 @@ class LanguageGate:
         self._known = frozenset(vocabulary) | COMMON_WORDS
         self._identify = identify
 
-    def unreadable(self, text: str) -> str | None:
-        """The language of `text` when it is not English, or None when it is (or may be)."""
-        letters = [ch for ch in text if ch.isalpha()]
-        if not letters:
+    def unreadable(self, text: str, found: Sequence[str] | None = None) -> str | None:
+        """The language of `text` when it is not English, or None when it is (or may be).
+        `found` are its tokens (`bot.core.phrases.tokens`) when the caller has them."""
+        if not text.isascii() and _OTHER_ALPHABET.search(text):
+            letters = len(_LETTER.findall(text))
+            if letters and len(_OTHER_ALPHABET.findall(text)) > letters / 2:
+                language, _ = (self._identify or _py3langid)(text)
+                return language if language != "en" else "unknown"
+        # The first words tell the language of a long message as well as all of them.
+        sample = (found or tokens(text))[:SAMPLE]
+        words = [t for t in sample if t.isalpha() and len(t) > 1 and t.isascii()]
+        if len(words) < MIN_WORDS:
             return None
-        latin = sum(1 for ch in letters if _is_latin(ch))
-        if latin < len(letters) / 2:
-            language, _ = (self._identify or _py3langid)(text)
-            return language if language != "en" else "unknown"
-        found = [t for t in tokens(text) if t.isalpha() and len(t) > 1 and t.isascii()]
-        if len(found) < MIN_WORDS:
-            return None
-        known = sum(1 for word in found if word in self._known)
-        if known > KNOWN_SHARE * len(found):
+        known = sum(1 for word in words if word in self._known)
+        if known > KNOWN_SHARE * len(words):
             return None
         language, probability = (self._identify or _py3langid)(text)
         if language == "en" or probability < CONFIDENT:
             return None
         return language
-
-
-@cache
-def _is_latin(letter: str) -> bool:
-    return unicodedata.name(letter, "").startswith("LATIN")
 
 
 @cache

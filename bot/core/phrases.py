@@ -21,23 +21,38 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
 from typing import Generic, TypeVar
 
 from bot.core.text import CHAT_SPELLING
 
+CACHED_TOKENS = 50_000
+"""Distinct tokens whose candidate phrases an index remembers (a few MB at most)."""
 GAP_WORDS = 6
 """How many words `...` may skip: enough for "redness on my left cheek is spreading"."""
 SENTENCE_ENDS = frozenset({".", "!", "?", ";"})
 GAP_STOPS = SENTENCE_ENDS | {","}
 """`...` never reaches past these: "day 10, no raw bits" is two statements, not one."""
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)?|[a-z]+|[^\W\d_]+|[.!?;,/:()]|[^\w\s]")
-_CHAT_WORD = re.compile(r"\b[a-z0-9]+\b")
+_COMBINING = re.compile(r"[\u0300-\u036f]")
+"""The accents NFKD splits off Latin letters ("é" -> "e" + U+0301)."""
+_APOSTROPHE = re.compile(r"[’'`´]")
+_NEWLINE = re.compile(r"\s*\n\s*")
 _NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
 _RANGE = re.compile(r"^(\d+(?:\.\d+)?)-(\d+(?:\.\d+)?)$")
-_CHAT = {word: spelled for word, spelled in CHAT_SPELLING.items() if word not in {"im", "ive"}}
-"""Chat spelling spelled out, except "im"/"ive": "i am"/"i have" matter to context."""
+_SPELLED = {
+    **{word: tuple(spelled.split()) for word, spelled in CHAT_SPELLING.items()},
+    "im": ("i", "am"),
+    "ive": ("i", "have"),
+}
+"""Chat spelling spelled out; "im" and "ive" keep their verb, which context reads."""
+_DIGIT_CHAT = {word: spelled for word, spelled in CHAT_SPELLING.items() if not word.isalpha()}
+_DIGIT_CHAT_WORD = re.compile(r"\b(?:" + "|".join(map(re.escape, _DIGIT_CHAT)) + r")\b")
+"""Chat words with digits ("2nite", "b4"), spelled out before numbers are split off."""
+_KEPT_MARKS = frozenset(".!?;,/:()>")
+"""Punctuation that ends sentences and clauses, or stands in "8/10" and "3 -> 7"."""
 
 
 class PhraseError(ValueError):
@@ -46,20 +61,23 @@ class PhraseError(ValueError):
 
 def tokens(text: str) -> list[str]:
     """The message as tokens: lower case, accents and apostrophes gone, chat spelled out."""
-    text = unicodedata.normalize("NFKD", text).lower()
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = re.sub(r"[’'`´]", "", text)
-    text = re.sub(r"\bim\b", "i am", text)
-    text = re.sub(r"\bive\b", "i have", text)
-    text = re.sub(r"\s*\n\s*", " . ", text)
-    text = _CHAT_WORD.sub(lambda m: _CHAT.get(m[0], m[0]), text)
-    found = []
+    text = text.lower()
+    if not text.isascii():
+        text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
+    text = _APOSTROPHE.sub("", text)
+    text = _NEWLINE.sub(" . ", text)
+    text = _DIGIT_CHAT_WORD.sub(lambda m: _DIGIT_CHAT[m[0]], text)
+    found: list[str] = []
     for token in _TOKEN.findall(text):
-        if token[0].isdigit():
-            token = token.replace(",", ".")
-        elif unicodedata.category(token[0])[0] in "PZC" and token not in ".!?;,/:()":
-            continue
-        found.append(token)
+        first = token[0]
+        if first.isdigit():
+            found.append(token.replace(",", "."))
+        elif first.isalpha():
+            found.extend(_SPELLED.get(token, (token,)))
+        elif token in _KEPT_MARKS or (
+            not first.isascii() and unicodedata.category(first)[0] not in "PZC"
+        ):
+            found.append(token)
     return found
 
 
@@ -105,44 +123,100 @@ _Element = _Atom | _Choice | _Gap
 
 @dataclass(frozen=True)
 class Phrase:
-    """A phrase as staff wrote it, ready to match."""
+    """A phrase as staff wrote it, ready to match.
+
+    It is matched as one regular expression over the message's tokens joined by spaces,
+    each token followed by one space: Python's regex engine walks the choices and gaps
+    far faster than Python code would.
+    """
 
     text: str
     elements: tuple[_Element, ...]
+    pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
+    plain: str = field(init=False, repr=False, compare=False)
+    """The pattern without its named groups, to join with others into one quick test."""
+    numbers: tuple[tuple[str, _Atom], ...] = field(init=False, repr=False, compare=False)
+    gaps: tuple[str, ...] = field(init=False, repr=False, compare=False)
 
-    def ends(self, found: Sequence[str], start: int) -> Iterator[tuple[int, tuple[int, ...]]]:
-        """Every way this phrase, started at `start`, can match: where it ends (exclusive)
-        and which tokens its `...` skipped."""
-        return _ends(self.elements, 0, found, start, ())
+    def __post_init__(self) -> None:
+        groups: list[tuple[str, _Atom | _Gap]] = []
+        object.__setattr__(self, "pattern", re.compile(_regex(self.elements, groups)))
+        object.__setattr__(self, "plain", _regex(self.elements, [], named=False))
+        numbers = tuple((name, g) for name, g in groups if isinstance(g, _Atom))
+        object.__setattr__(self, "numbers", numbers)
+        object.__setattr__(self, "gaps", tuple(n for n, g in groups if isinstance(g, _Gap)))
 
     def first_atoms(self) -> list[_Atom]:
         return _first_atoms(self.elements[0])
 
+    def match(self, line: Line, start: int) -> tuple[int, tuple[int, ...]] | None:
+        """Where this phrase, started at token `start`, ends (exclusive) and which tokens
+        its `...` skipped; None when it does not match there."""
+        found = self.pattern.match(line.text, line.offsets[start])
+        if found is None:
+            return None
+        for group, atom in self.numbers:
+            value = found.group(group)
+            if value is not None and not atom.fits(value):
+                return None
+        skipped: list[int] = []
+        for gap in self.gaps:
+            if found.start(gap) >= 0:
+                skipped += range(line.token_at[found.start(gap)], line.token_at[found.end(gap)])
+        return line.token_at[found.end()], tuple(skipped)
 
-def _ends(
-    elements: Sequence[_Element],
-    index: int,
-    found: Sequence[str],
-    at: int,
-    skipped: tuple[int, ...],
-) -> Iterator[tuple[int, tuple[int, ...]]]:
-    if index == len(elements):
-        yield at, skipped
-        return
-    element = elements[index]
-    if isinstance(element, _Gap):
-        for skip in range(GAP_WORDS + 1):
-            if skip and (at + skip - 1 >= len(found) or found[at + skip - 1] in GAP_STOPS):
-                return
-            gap = tuple(range(at, at + skip))
-            yield from _ends(elements, index + 1, found, at + skip, skipped + gap)
-    elif isinstance(element, _Atom):
-        if at < len(found) and element.fits(found[at]):
-            yield from _ends(elements, index + 1, found, at + 1, skipped)
-    else:
-        for option in element.options:
-            for end, inner in _ends(option, 0, found, at, skipped):
-                yield from _ends(elements, index + 1, found, end, inner)
+
+_GAP = f"(?:(?![.!?;,] )[^ ]+ ){{0,{GAP_WORDS}}}"
+
+
+def _regex(
+    elements: Sequence[_Element], groups: list[tuple[str, _Atom | _Gap]], *, named: bool = True
+) -> str:
+    parts: list[str] = []
+    for element in elements:
+        if isinstance(element, _Gap):
+            gap = f"g{len(groups)}"
+            groups.append((gap, element))
+            parts.append(f"(?P<{gap}>{_GAP})" if named else f"(?:{_GAP})")
+        elif isinstance(element, _Atom):
+            parts.append(_atom_regex(element, groups, named))
+        else:
+            # Longer options first: "getting bigger" before "getting".
+            options = sorted(element.options, key=len, reverse=True)
+            parts.append("(?:" + "|".join(_regex(o, groups, named=named) for o in options) + ")")
+    return "".join(parts)
+
+
+def _atom_regex(atom: _Atom, groups: list[tuple[str, _Atom | _Gap]], named: bool) -> str:
+    if atom.word is not None:
+        return re.escape(atom.word) + " "
+    if atom.prefix is not None:
+        return re.escape(atom.prefix) + "[^ ]* "
+    if not named:
+        return r"\d+(?:\.\d+)? "
+    name = f"n{len(groups)}"
+    groups.append((name, atom))
+    return rf"(?P<{name}>\d+(?:\.\d+)?) "
+
+
+@dataclass(frozen=True)
+class Line:
+    """A tokenised message, joined as the phrases' regular expressions read it: build it
+    once per message with `Line.of(tokens)` and give it to every index."""
+
+    tokens: tuple[str, ...]
+    text: str
+    offsets: tuple[int, ...]
+    token_at: dict[int, int]
+
+    @classmethod
+    def of(cls, found: Sequence[str]) -> Line:
+        ends = list(accumulate(len(token) + 1 for token in found))
+        offsets = (0, *ends[:-1]) if ends else ()
+        token_at = dict(zip(offsets, range(len(found)), strict=True))
+        token_at[ends[-1] if ends else 0] = len(found)
+        text = " ".join(found) + " " if found else ""
+        return cls(tuple(found), text, offsets, token_at)
 
 
 def _first_atoms(element: _Element) -> list[_Atom]:
@@ -245,8 +319,14 @@ class PhraseIndex(Generic[T]):
     by_prefix: dict[str, list[tuple[Phrase, T]]] = field(default_factory=dict)
     by_number: list[tuple[Phrase, T]] = field(default_factory=list)
     prefix_sizes: set[int] = field(default_factory=set)
+    _candidates: dict[str, tuple[re.Pattern[str] | None, list[tuple[Phrase, T]]]] = field(
+        default_factory=dict, repr=False
+    )
+    _quick: dict[tuple[int, ...], re.Pattern[str]] = field(default_factory=dict, repr=False)
 
     def add(self, phrase: Phrase, value: T) -> None:
+        self._candidates.clear()
+        self._quick.clear()
         for atom in phrase.first_atoms():
             if atom.word is not None:
                 self.by_word.setdefault(atom.word, []).append((phrase, value))
@@ -256,22 +336,45 @@ class PhraseIndex(Generic[T]):
             elif (phrase, value) not in self.by_number:
                 self.by_number.append((phrase, value))
 
-    def find(self, found: Sequence[str]) -> list[Hit[T]]:
-        """Every phrase in `found`, longest first at each start position."""
+    def find(self, line: Line, near: Sequence[tuple[int, int]] | None = None) -> list[Hit[T]]:
+        """Every phrase in the message `line`, at every position where it starts; only
+        starts inside the token ranges `near` when given (what context can reach)."""
         hits: list[Hit[T]] = []
-        for start, token in enumerate(found):
-            candidates = list(self.by_word.get(token, ()))
-            for size in self.prefix_sizes:
-                if size <= len(token):
-                    candidates.extend(self.by_prefix.get(token[:size], ()))
-            if token[0].isdigit():
-                candidates.extend(self.by_number)
-            seen: set[int] = set()
+        starts = range(len(line.tokens)) if near is None else _positions(near)
+        for start in starts:
+            quick, candidates = self._starting_with(line.tokens[start])
+            # One regular expression tells whether any candidate matches here: most
+            # positions have none, and then no phrase is tried one by one.
+            if quick is None or not quick.match(line.text, line.offsets[start]):
+                continue
             for phrase, value in candidates:
-                if id(phrase) in seen:
-                    continue
-                seen.add(id(phrase))
-                longest = max(phrase.ends(found, start), default=None, key=lambda m: m[0])
-                if longest is not None:
-                    hits.append(Hit(start, longest[0], phrase, value, longest[1]))
+                matched = phrase.match(line, start)
+                if matched is not None:
+                    hits.append(Hit(start, matched[0], phrase, value, matched[1]))
         return hits
+
+    def _starting_with(self, token: str) -> tuple[re.Pattern[str] | None, list[tuple[Phrase, T]]]:
+        cached = self._candidates.get(token)
+        if cached is not None:
+            return cached
+        candidates = list(self.by_word.get(token, ()))
+        for size in self.prefix_sizes:
+            if size <= len(token):
+                candidates.extend(self.by_prefix.get(token[:size], ()))
+        if token[0].isdigit():
+            candidates.extend(self.by_number)
+        unique = list({id(phrase): (phrase, value) for phrase, value in candidates}.values())
+        key = tuple(id(phrase) for phrase, _ in unique)
+        quick = self._quick.get(key)
+        if quick is None and unique:
+            quick = re.compile("|".join(f"(?:{phrase.plain})" for phrase, _ in unique))
+            self._quick[key] = quick
+        if len(self._candidates) > CACHED_TOKENS:
+            self._candidates.clear()
+        self._candidates[token] = (quick, unique)
+        return quick, unique
+
+
+def _positions(ranges: Sequence[tuple[int, int]]) -> list[int]:
+    """The token positions inside any of `ranges`, each once, in order."""
+    return sorted({i for low, high in ranges for i in range(low, high)})

@@ -23,16 +23,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.core.classifier import features
-from bot.core.context import ConText, Trigger
+from bot.core.context import MAX_SCOPE, ConText, Trigger
 from bot.core.language import COMMON_WORDS, Identify, LanguageGate
-from bot.core.phrases import Hit, PhraseIndex, compile_phrase, is_number, tokens
-from bot.knowledge.model import NormalHealing, Sign, WarningSigns
+from bot.core.phrases import Hit, Line, PhraseIndex, compile_phrase, is_number, tokens
+from bot.knowledge.model import Sign, WarningSigns
 
 UNREADABLE = "unreadable"
 """The sign of a message in a language the bot cannot read."""
 MESSAGE_LIMIT = 4096
 """Telegram's longest message: every character of it is read."""
+_IDIOM, _SKIN = "other sense", "treated skin"
 _DAY_WORDS = {"today": 0, "tonight": 0, "yesterday": 1}
+_DAY_TOKENS = frozenset({"day", "days", "week", "morning", *_DAY_WORDS})
+_TREATED = frozenset({"done", "treatment", "session", "treated", "needling", "microneedling"})
 _AFTER = re.compile(r"^(?:since|after|ago|later|post|out|in|on)$")
 
 
@@ -69,16 +72,9 @@ class SignChecker:
         for sign in knowledge.signs:
             for text in sign.phrases:
                 self._signs.add(compile_phrase(text, lists), sign)
-        self._idioms: PhraseIndex[None] = PhraseIndex()
-        for text in knowledge.other_senses:
-            self._idioms.add(compile_phrase(text, lists), None)
-        self._skin: PhraseIndex[None] = PhraseIndex()
-        for text in knowledge.treated_skin:
-            self._skin.add(compile_phrase(text, lists), None)
-        self._normal: PhraseIndex[NormalHealing] = PhraseIndex()
-        for normal in knowledge.normal_healing:
-            for text in normal.phrases:
-                self._normal.add(compile_phrase(text, lists), normal)
+        self._normal = {
+            f"normal {index}": normal for index, normal in enumerate(knowledge.normal_healing)
+        }
         self._context = ConText(
             [
                 (compile_phrase(term.phrase, lists), Trigger(term.category, term.direction))
@@ -87,6 +83,14 @@ class SignChecker:
             [compile_phrase(text, lists) for text in knowledge.pseudo_triggers],
             [compile_phrase(text, lists) for text in knowledge.clause_ends],
             [(compile_phrase(t.phrase, lists), t.category) for t in knowledge.category_ends],
+            extra={
+                _IDIOM: [compile_phrase(text, lists) for text in knowledge.other_senses],
+                _SKIN: [compile_phrase(text, lists) for text in knowledge.treated_skin],
+                **{
+                    name: [compile_phrase(text, lists) for text in normal.phrases]
+                    for name, normal in self._normal.items()
+                },
+            },
         )
         self._language = LanguageGate(knowledge.vocabulary, identify)
 
@@ -94,11 +98,11 @@ class SignChecker:
         """Does `text`, from a patient on `day` since treatment (None: unknown), report a
         warning sign now?"""
         text = text[:MESSAGE_LIMIT]
-        language = self._language.unreadable(text)
+        found = tokens(text)
+        language = self._language.unreadable(text, found)
         if language is not None:
             return SignCheck(UNREADABLE, alert=True, triggers=(f"language: {language}",))
-        found = tokens(text)
-        mentions = self._mentions(found, day if day is not None else day_in_text(found))
+        mentions = self._mentions(Line.of(found), day if day is not None else day_in_text(found))
         kept = [m for m in mentions if not m.reasons]
         ruled_out = tuple(
             f"{m.hit.value.id}: '{m.hit.words(found)}' {'; '.join(m.reasons)}"
@@ -127,14 +131,23 @@ class SignChecker:
             probability=probability,
         )
 
-    def _mentions(self, found: Sequence[str], day: int | None) -> list[_Mention]:
-        hits = _longest(self._signs.find(found))
+    def _mentions(self, line: Line, day: int | None) -> list[_Mention]:
+        hits = _longest(self._signs.find(line))
         if not hits:
             return []
-        idioms = self._idioms.find(found)
-        normal = [h for h in self._normal.find(found) if day is not None and h.value.covers(day)]
-        reading = self._context.read(found)
-        skin = [h.start for h in self._skin.find(found)]
+        found = line.tokens
+        # Context reaches MAX_SCOPE words from a mention, plus the length of a trigger.
+        reach = MAX_SCOPE + 8
+        near = [(max(0, h.start - reach), min(len(found), h.end + reach)) for h in hits]
+        reading = self._context.read(line, near)
+        idioms = reading.extra.get(_IDIOM, [])
+        skin = [start for start, _ in reading.extra.get(_SKIN, [])]
+        normal = [
+            span
+            for name, normal in self._normal.items()
+            if day is not None and normal.covers(day)
+            for span in reading.extra.get(name, [])
+        ]
         mentions = []
         for hit in hits:
             first, last = reading.clause(hit.start, hit.end)
@@ -145,16 +158,16 @@ class SignChecker:
                 if not (m.category == "elsewhere" and on_the_skin)
             ]
             reasons += [
-                f"other sense: '{i.words(found)}'"
-                for i in idioms
-                if i.start < hit.end and hit.start < i.end
+                f"other sense: '{' '.join(found[start:end])}'"
+                for start, end in idioms
+                if start < hit.end and hit.start < end
             ]
             if hit.value.from_day is not None and day is not None and day < hit.value.from_day:
                 reasons.append(f"normal healing on day {day}")
             reasons += [
-                f"normal healing on day {day}: '{n.words(found)}'"
-                for n in normal
-                if n.start <= hit.start and hit.end <= n.end
+                f"normal healing on day {day}: '{' '.join(found[start:end])}'"
+                for start, end in normal
+                if start <= hit.start and hit.end <= end
             ]
             mentions.append(_Mention(hit, tuple(reasons)))
         return mentions
@@ -192,6 +205,8 @@ def day_in_text(found: Sequence[str]) -> int | None:
     """The latest day since treatment the message names ("day 8", "10 days after")."""
     days: list[int] = []
     for index, token in enumerate(found):
+        if token not in _DAY_TOKENS and not token[0].isdigit():
+            continue
         before = found[index - 1] if index else ""
         after = found[index + 1] if index + 1 < len(found) else ""
         if token in ("day", "days") and is_number(after):
@@ -203,7 +218,7 @@ def day_in_text(found: Sequence[str]) -> int | None:
             days.append(7 * int(float(token)))
         elif token == "week" and is_number(after):
             days.append(7 * (int(float(after)) - 1))
-        elif token in _DAY_WORDS and before in ("done", "treatment", "session", "treated"):
+        elif token in _DAY_WORDS and _TREATED.intersection(found[max(0, index - 2) : index]):
             days.append(_DAY_WORDS[token])
         elif token in ("morning", "day") and before == "the" and after == "after":
             days.append(1)
