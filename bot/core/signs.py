@@ -30,6 +30,8 @@ from bot.knowledge.model import Sign, WarningSigns
 
 UNREADABLE = "unreadable"
 """The sign of a message in a language the bot cannot read."""
+IMPROVING = Sign("improving", "A symptom getting better", ())
+"""What an `improving` phrase mentions: never an alert, never left for the classifier."""
 MESSAGE_LIMIT = 4096
 """Telegram's longest message: every character of it is read."""
 _IDIOM, _SKIN = "other sense", "treated skin"
@@ -72,6 +74,11 @@ class SignChecker:
         for sign in knowledge.signs:
             for text in sign.phrases:
                 self._signs.add(compile_phrase(text, lists), sign)
+        for text in knowledge.improving:
+            self._signs.add(compile_phrase(text, lists), IMPROVING)
+        self._relapse: PhraseIndex[None] = PhraseIndex()
+        for text in knowledge.relapse:
+            self._relapse.add(compile_phrase(text, lists), None)
         self._normal = {
             f"normal {index}": normal for index, normal in enumerate(knowledge.normal_healing)
         }
@@ -119,7 +126,8 @@ class SignChecker:
             asked = any(
                 all(reason.startswith("hypothetical") for reason in m.reasons) for m in mentions
             )
-            return SignCheck(mentions[0].hit.value.id, False, (), ruled_out, asked_about=asked)
+            signs = [m.hit.value.id for m in mentions if m.hit.value is not IMPROVING]
+            return SignCheck(signs[0] if signs else None, False, (), ruled_out, asked_about=asked)
         found_features = features(text)
         probability = self.knowledge.classifier.probabilities_of(found_features)["report"]
         if probability < self.knowledge.alert_probability:
@@ -133,6 +141,14 @@ class SignChecker:
 
     def _mentions(self, line: Line, day: int | None) -> list[_Mention]:
         hits = _longest(self._signs.find(line))
+        if any(hit.value is IMPROVING for hit in hits):
+            # "went down, but today it came back worse": not getting better after all.
+            relapses = [r.start for r in self._relapse.find(line)]
+            hits = [
+                hit
+                for hit in hits
+                if hit.value is not IMPROVING or not any(at >= hit.end for at in relapses)
+            ]
         if not hits:
             return []
         found = line.tokens
@@ -162,6 +178,8 @@ class SignChecker:
                 for start, end in idioms
                 if start < hit.end and hit.start < end
             ]
+            if hit.value is IMPROVING:
+                reasons.append("getting better")
             if hit.value.from_day is not None and day is not None and day < hit.value.from_day:
                 reasons.append(f"normal healing on day {day}")
             reasons += [

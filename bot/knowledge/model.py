@@ -163,6 +163,8 @@ class WarningSigns:
     category_ends: tuple[ContextTerm, ...]
     treated_skin: tuple[str, ...]
     other_senses: tuple[str, ...]
+    improving: tuple[str, ...]
+    relapse: tuple[str, ...]
     normal_healing: tuple[NormalHealing, ...]
     classifier: LinearModel
     alert_probability: float

@@ -23,7 +23,15 @@ from bot.knowledge.yaml_lines import Collector, Node, Seq, line_of, parse_days, 
 
 FOLDER = "warning-signs"
 SIGN_FIELDS = {"id", "name", "phrases", "whole_body", "from_day"}
-TOP_FIELDS = {"word_lists", "signs", "normal_healing", "other_senses", "context", "classifier"}
+TOP_FIELDS = {
+    "word_lists",
+    "signs",
+    "normal_healing",
+    "improving",
+    "other_senses",
+    "context",
+    "classifier",
+}
 CONTEXT_LISTS = {"pseudo_triggers", "clause_ends", "treated_skin"}
 DIRECTIONS = ("before", "after", "both", "anywhere", "ends")
 CAUSES = (
@@ -73,6 +81,7 @@ def load_warning_signs(
     signs = _signs(node, where, lists)
     normal = _normal_healing(node, where, lists)
     senses = _phrases(node, "other_senses", where, lists)
+    improving, relapse = _improving(node, where, lists)
     terms, pseudo, clause_ends, treated_skin = _context(node, where, lists)
     context, category_ends = _split_ends(terms)
     threshold = _threshold(node, where)
@@ -92,6 +101,8 @@ def load_warning_signs(
         category_ends=category_ends,
         treated_skin=treated_skin,
         other_senses=senses,
+        improving=improving,
+        relapse=relapse,
         normal_healing=normal,
         classifier=classifier,
         alert_probability=threshold,
@@ -176,6 +187,18 @@ def _signs(node: Node, where: Collector, lists: dict[str, tuple[str, ...]]) -> t
     if not signs:
         where.add(line_of(node, "signs"), "signs needs at least one sign")
     return tuple(signs)
+
+
+def _improving(
+    node: Node, where: Collector, lists: dict[str, tuple[str, ...]]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    table = node.get("improving")
+    if table is None:
+        return (), ()
+    if not isinstance(table, Node) or not set(table) <= {"phrases", "unless"}:
+        where.add(line_of(node, "improving"), "improving has 'phrases:' and 'unless:'")
+        return (), ()
+    return _phrases(table, "phrases", where, lists), _phrases(table, "unless", where, lists)
 
 
 def _normal_healing(
