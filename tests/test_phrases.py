@@ -72,3 +72,11 @@ def test_a_gap_skips_at_most_six_words() -> None:
 def test_a_phrase_that_cannot_be_read_says_why(phrase: str, problem: str) -> None:
     with pytest.raises(PhraseError, match=problem.replace("{", r"\{")):
         compile_phrase(phrase, LISTS)
+
+
+def test_a_number_in_any_range_of_a_word_list_matches() -> None:
+    lists = {"fever": ["{37.8-42.5}", "{100-107}"]}
+    index: PhraseIndex[str] = PhraseIndex()
+    index.add(compile_phrase("temp {fever}", lists), "fever")
+    for message, found in (("temp 100.4", 1), ("temp 38.2", 1), ("temp 60", 0)):
+        assert len(index.find(Line.of(tokens(message)))) == found

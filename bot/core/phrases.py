@@ -135,14 +135,14 @@ class Phrase:
     pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
     plain: str = field(init=False, repr=False, compare=False)
     """The pattern without its named groups, to join with others into one quick test."""
-    numbers: tuple[tuple[str, _Atom], ...] = field(init=False, repr=False, compare=False)
+    numbers: tuple[tuple[str, _Ranges], ...] = field(init=False, repr=False, compare=False)
     gaps: tuple[str, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        groups: list[tuple[str, _Atom | _Gap]] = []
+        groups: list[tuple[str, _Ranges | _Gap]] = []
         object.__setattr__(self, "pattern", re.compile(_regex(self.elements, groups)))
         object.__setattr__(self, "plain", _regex(self.elements, [], named=False))
-        numbers = tuple((name, g) for name, g in groups if isinstance(g, _Atom))
+        numbers = tuple((name, g) for name, g in groups if isinstance(g, _Ranges))
         object.__setattr__(self, "numbers", numbers)
         object.__setattr__(self, "gaps", tuple(n for n, g in groups if isinstance(g, _Gap)))
 
@@ -170,7 +170,7 @@ _GAP = f"(?:(?![.!?;,] )[^ ]+ ){{0,{GAP_WORDS}}}"
 
 
 def _regex(
-    elements: Sequence[_Element], groups: list[tuple[str, _Atom | _Gap]], *, named: bool = True
+    elements: Sequence[_Element], groups: list[tuple[str, _Ranges | _Gap]], *, named: bool = True
 ) -> str:
     parts: list[str] = []
     for element in elements:
@@ -181,22 +181,50 @@ def _regex(
         elif isinstance(element, _Atom):
             parts.append(_atom_regex(element, groups, named))
         else:
+            # Numbers are one group checked against every range: "100.4" must not stop at
+            # a first range 37.8-42.5 when another option allows 100-107.
+            ranges = [o[0] for o in element.options if len(o) == 1 and _is_range(o[0])]
+            rest = [o for o in element.options if not (len(o) == 1 and _is_range(o[0]))]
             # Longer options first: "getting bigger" before "getting".
-            options = sorted(element.options, key=len, reverse=True)
-            parts.append("(?:" + "|".join(_regex(o, groups, named=named) for o in options) + ")")
+            choices = [_regex(o, groups, named=named) for o in sorted(rest, key=len, reverse=True)]
+            if ranges:
+                choices.append(
+                    _numbers_regex(tuple(a for a in ranges if isinstance(a, _Atom)), groups, named)
+                )
+            parts.append("(?:" + "|".join(choices) + ")")
     return "".join(parts)
 
 
-def _atom_regex(atom: _Atom, groups: list[tuple[str, _Atom | _Gap]], named: bool) -> str:
+def _is_range(element: _Element) -> bool:
+    return isinstance(element, _Atom) and element.low is not None
+
+
+def _atom_regex(atom: _Atom, groups: list[tuple[str, _Ranges | _Gap]], named: bool) -> str:
     if atom.word is not None:
         return re.escape(atom.word) + " "
     if atom.prefix is not None:
         return re.escape(atom.prefix) + "[^ ]* "
+    return _numbers_regex((atom,), groups, named)
+
+
+def _numbers_regex(
+    atoms: tuple[_Atom, ...], groups: list[tuple[str, _Ranges | _Gap]], named: bool
+) -> str:
     if not named:
         return r"\d+(?:\.\d+)? "
     name = f"n{len(groups)}"
-    groups.append((name, atom))
+    groups.append((name, _Ranges(atoms)))
     return rf"(?P<{name}>\d+(?:\.\d+)?) "
+
+
+@dataclass(frozen=True)
+class _Ranges:
+    """The number ranges one matched number must fall in (any of them)."""
+
+    atoms: tuple[_Atom, ...]
+
+    def fits(self, token: str) -> bool:
+        return any(atom.fits(token) for atom in self.atoms)
 
 
 @dataclass(frozen=True)
