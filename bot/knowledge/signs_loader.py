@@ -16,7 +16,6 @@ from typing import Any
 
 from bot.core.context import CATEGORIES
 from bot.core.phrases import PhraseError, compile_phrase
-from bot.core.text import fold
 from bot.knowledge.model import ContextTerm, NormalHealing, Problem, Sign, WarningSigns
 from bot.knowledge.training import Example, train_signs
 from bot.knowledge.yaml_lines import Collector, Node, Seq, line_of, parse_days, read_yaml
@@ -48,6 +47,7 @@ CAUSES = (
 """Why a look-alike is not a report: the false-alarm causes of docs/warning-signs.md."""
 DEFAULT_ALERT_PROBABILITY = 0.8
 _WORD = re.compile(r"[a-z]+")
+_APOSTROPHE = re.compile(r"[’'`´]")
 
 
 def warning_sign_files(root: Path) -> list[Path]:
@@ -90,7 +90,7 @@ def load_warning_signs(
         return None
     texts = [example.text for example in examples]
     phrases = [p for s in signs for p in s.phrases]
-    words = {w for text in (*texts, *vocabulary, *phrases) for w in _WORD.findall(fold(text))}
+    words = {w for text in (*texts, *vocabulary, *phrases) for w in _WORD.findall(text.lower())}
     classifier, sign_words = train_signs(examples)
     return WarningSigns(
         signs=signs,
@@ -283,7 +283,7 @@ def read_examples(
                         where.add(line, f"{label}: each example must be a message")
                         continue
                     report = part == "reports"
-                    key = " ".join(_WORD.findall(fold(text)))
+                    key = " ".join(_WORD.findall(_APOSTROPHE.sub("", text.lower())))
                     if key in seen and seen[key][0] != part:
                         where.add(line, f"this message is also a {seen[key][0]} in {seen[key][1]}")
                     seen.setdefault(key, (part, f"{where.name}:{line}"))
