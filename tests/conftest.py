@@ -4,6 +4,8 @@ Bot API and a running bot."""
 
 from __future__ import annotations
 
+import os
+import shutil
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -120,11 +122,26 @@ def write_small_knowledge(root: Path) -> Path:
     _write_yaml(topics / "greetings.yaml", greetings)
     _write_yaml(root / "bot.yaml", WORDING)
     (root / "checkins.yaml").write_text(CHECKINS)
+    # The warning signs are the shipped ones: the tests of the sign check read them.
+    shutil.copytree(DEFAULT_KNOWLEDGE_DIR / "warning-signs", root / "warning-signs")
     return root
 
 
 def _write_yaml(path: Path, content: object) -> None:
     path.write_text(yaml.safe_dump(content, sort_keys=False, allow_unicode=True))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The trained warning-sign classifier is cached here, not in the tester's home."""
+    folder = tmp_path_factory.mktemp("cache")
+    before = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(folder)
+    yield folder
+    if before is None:
+        del os.environ["XDG_CACHE_HOME"]
+    else:
+        os.environ["XDG_CACHE_HOME"] = before
 
 
 @pytest.fixture

@@ -13,13 +13,13 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
 from bot.core.decision import Decision
-from bot.core.red_flags import RedFlagCheck, check_red_flags
+from bot.core.signs import UNREADABLE, SignCheck, SignChecker
 from bot.core.text import TIME_WORDS, is_stop_word, stem, words
 from bot.knowledge.model import WARNING_SIGNS, KnowledgeBase, Rule
 
@@ -74,6 +74,8 @@ class Match:
     answer: str
     intent: str | None = None
     sign: str | None = None
+    triggers: tuple[str, ...] = ()
+    ruled_out: tuple[str, ...] = ()
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -86,6 +88,8 @@ class Match:
             "decision": self.decision,
             "intent": self.intent,
             "sign": self.sign,
+            "triggers": list(self.triggers),
+            "ruled_out": list(self.ruled_out),
         }
 
 
@@ -102,6 +106,9 @@ class Matcher:
     def __init__(self, knowledge: KnowledgeBase, thresholds: Thresholds | None = None) -> None:
         self.knowledge = knowledge
         self.thresholds = thresholds or Thresholds()
+        if knowledge.signs is None:
+            raise ValueError("a matcher needs the warning signs: load the knowledge folder")
+        self.signs = SignChecker(knowledge.signs)
         self._rules: tuple[Rule, ...] = knowledge.rules
         self._phrases: dict[tuple[str, ...], str] = {}
         self._concept_of: dict[str, str] = {}
@@ -279,15 +286,21 @@ class Matcher:
     def match(self, text: str, day: int | None = None) -> Match:
         """Decide how to answer `text` from a patient on `day` since treatment."""
         wording = self.knowledge.wording
-        red = check_red_flags(text)
+        red = self.signs.check(text, day)
         if red.alert:
-            return self._warning(red, 100.0, red_flag=True, answer=wording["red_flag_answer"])
+            key = "unreadable_answer" if red.sign == UNREADABLE else "red_flag_answer"
+            return self._warning(red, 100.0, red_flag=True, answer=wording[key])
+        topic = self._match_topic(text, day)
+        if red.asked_about:
+            answer = self.knowledge.rule(WARNING_SIGNS).answer_for(day)
+            return self._warning(red, max(topic.score, 50.0), red_flag=False, answer=answer)
+        # A mention the context step set aside is shown to staff testing with `ask --json`.
+        return replace(topic, sign=red.sign, ruled_out=red.ruled_out) if red.ruled_out else topic
+
+    def _match_topic(self, text: str, day: int | None) -> Match:
+        wording = self.knowledge.wording
         query = set(self.terms(text))
         ranked = self._rank(query)
-        if red.sign:
-            top = ranked[0][0] if ranked else 0.0
-            rule = self.knowledge.rule(WARNING_SIGNS)
-            return self._warning(red, max(top, 50.0), red_flag=False, answer=rule.answer_for(day))
         if not ranked:
             return self._fallback(0.0, ())
         best_score, best = ranked[0]
@@ -327,10 +340,19 @@ class Matcher:
             )
         return self._fallback(score, ())
 
-    def _warning(self, red: RedFlagCheck, score: float, *, red_flag: bool, answer: str) -> Match:
+    def _warning(self, red: SignCheck, score: float, *, red_flag: bool, answer: str) -> Match:
         rule = self.knowledge.rule(WARNING_SIGNS)
         return Match(
-            rule.id, rule.title, round(score, 1), "answer", red_flag, (), answer, sign=red.sign
+            rule.id,
+            rule.title,
+            round(score, 1),
+            "answer",
+            red_flag,
+            (),
+            answer,
+            sign=red.sign,
+            triggers=red.triggers,
+            ruled_out=red.ruled_out,
         )
 
     def _fallback(

@@ -14,8 +14,6 @@ from datetime import time
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from bot.knowledge.model import (
     REQUIRED_TOPICS,
     DayVariant,
@@ -25,8 +23,14 @@ from bot.knowledge.model import (
     Rule,
     Wording,
 )
+from bot.knowledge.signs_loader import load_warning_signs, warning_sign_files
 from bot.knowledge.telegram_html import ends_mid_sentence, html_problems
-from bot.knowledge.yaml_errors import explain_yaml_error
+from bot.knowledge.yaml_lines import Collector as _Collector
+from bot.knowledge.yaml_lines import Node as _Node
+from bot.knowledge.yaml_lines import Seq as _Seq
+from bot.knowledge.yaml_lines import line_of as _line
+from bot.knowledge.yaml_lines import parse_days
+from bot.knowledge.yaml_lines import read_yaml as _read_yaml
 from scheduler.planning import CheckInPlan, CheckInReply, CheckInStep, QuietHours
 
 DEFAULT_KNOWLEDGE_DIR = Path(__file__).resolve().parents[2] / "knowledge"
@@ -49,6 +53,7 @@ WORDING_FIELDS: dict[str, tuple[str, ...]] = {
     "fallback": (),
     "did_you_mean": (),
     "red_flag_answer": (),
+    "unreadable_answer": (),
     "non_text": (),
     "help": (),
     "empty_message": (),
@@ -132,129 +137,7 @@ MISSING_FOLDER = (
 )
 _PLACEHOLDER = re.compile(r"\{(\w*)\}")
 _ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_DAYS_PATTERN = re.compile(r"^\s*(\d+)\s*(?:(\+)|-\s*(\d+))?\s*$")
 _QUIET_PATTERN = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
-
-
-class _Node(dict[str, Any]):
-    """A YAML mapping that remembers the line of each key."""
-
-    line: int
-    lines: dict[str, int]
-
-
-class _Seq(list[Any]):
-    """A YAML sequence that remembers the line of each item."""
-
-    line: int
-    lines: list[int]
-
-
-class _LineLoader(yaml.SafeLoader):
-    """A safe YAML loader that keeps line numbers for error messages."""
-
-
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _Node:
-    loader.flatten_mapping(node)
-    mapping = _Node()
-    mapping.line = node.start_mark.line + 1
-    mapping.lines = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        line = key_node.start_mark.line + 1
-        if key in mapping:
-            raise yaml.MarkedYAMLError(
-                problem=f'"{key}" appears twice (first on line {mapping.lines[key]})',
-                problem_mark=key_node.start_mark,
-            )
-        mapping[key] = loader.construct_object(value_node, deep=True)
-        mapping.lines[key] = line
-    return mapping
-
-
-def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> _Seq:
-    seq = _Seq(loader.construct_object(child, deep=True) for child in node.value)
-    seq.line = node.start_mark.line + 1
-    seq.lines = [child.start_mark.line + 1 for child in node.value]
-    return seq
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
-
-
-class _Collector:
-    """Gathers problems (and warnings) for one file so every check can report and move on."""
-
-    def __init__(
-        self,
-        name: str,
-        problems: list[Problem],
-        path: Path | None = None,
-        warnings: list[Problem] | None = None,
-    ) -> None:
-        self.name = name
-        self.problems = problems
-        self.path = path
-        self.warnings = warnings
-        self._source: list[str] | None = None
-
-    def add(self, line: int, message: str) -> None:
-        self.problems.append(Problem(self.name, line, message))
-
-    def warn(self, line: int, message: str) -> None:
-        if self.warnings is not None:
-            self.warnings.append(Problem(self.name, line, f"warning: {message}"))
-
-    def locate(self, line: int, text: str, offset: int) -> int:
-        """The file line of `text[offset]`, a value that starts at `line` or just below it.
-
-        A folded or quoted value may be joined from several file lines, so the words
-        around the place are looked for in the file, from the longest piece down."""
-        if self.path is None:
-            return line
-        if self._source is None:
-            try:
-                self._source = self.path.read_text(encoding="utf-8").splitlines()
-            except (OSError, UnicodeDecodeError):
-                self._source = []
-        start = text.rfind("\n", 0, offset) + 1
-        end = text.find("\n", offset)
-        end = len(text) if end < 0 else end
-        for before in (20, 8, 0):
-            piece = text[max(start, offset - before) : min(end, offset + 12)].strip()
-            if not piece:
-                continue
-            for number in range(line, min(len(self._source), line + 300) + 1):
-                if piece in self._source[number - 1]:
-                    return number
-        return line
-
-
-def _read_yaml(path: Path, name: str, problems: list[Problem]) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except PermissionError:
-        problems.append(Problem(name, 1, "cannot read the file: permission denied"))
-        return None
-    except UnicodeDecodeError:
-        problems.append(Problem(name, 1, "the file is not plain text: save it again as UTF-8 text"))
-        return None
-    except OSError as error:
-        problems.append(Problem(name, 1, f"cannot read the file: {error.strerror or error}"))
-        return None
-    try:
-        return yaml.load(text, Loader=_LineLoader)
-    except yaml.YAMLError as error:
-        mistake = explain_yaml_error(error, text)
-        problems.append(Problem(name, mistake.line, mistake.message))
-    return None
-
-
-def _line(node: Any, key: str | None = None) -> int:
-    if isinstance(node, _Node) and key is not None and key in node.lines:
-        return node.lines[key]
-    return getattr(node, "line", 1)
 
 
 def _text(
@@ -323,18 +206,6 @@ def _text_list(node: Any, key: str, where: _Collector, minimum: int) -> tuple[st
     if len(items) < minimum:
         where.add(line, f"{key} needs at least {minimum} entries, found {len(items)}")
     return tuple(items)
-
-
-def parse_days(text: str) -> tuple[int, int | None] | None:
-    """`"3"` -> (3, 3), `"0-1"` -> (0, 1), `"2+"` -> (2, None); None when malformed."""
-    match = _DAYS_PATTERN.match(text)
-    if not match:
-        return None
-    first = int(match.group(1))
-    if match.group(2):
-        return first, None
-    last = int(match.group(3)) if match.group(3) else first
-    return (first, last) if last >= first else None
 
 
 def _day_variants(node: _Node, where: _Collector) -> tuple[DayVariant, ...]:
@@ -648,7 +519,8 @@ def knowledge_files(directory: Path) -> list[Path]:
     """Every file that makes up the knowledge, in a stable order."""
     topics = sorted((directory / "topics").glob("*.yaml"))
     extras = [directory / n for n in ("bot.yaml", "checkins.yaml", "concepts.yaml")]
-    return topics + [p for p in extras if p.exists()]
+    signs = [p for p in warning_sign_files(directory) if p.exists()]
+    return topics + [p for p in extras if p.exists()] + signs
 
 
 def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
@@ -703,7 +575,11 @@ def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
         if concepts_path.exists()
         else {}
     )
-    if problems or wording is None or plan is None:
+    vocabulary = [
+        text for rule in rules for text in (*rule.examples, *rule.keywords, rule.answer)
+    ] + list(wording.texts.values() if wording else ())
+    signs = load_warning_signs(root, name, problems, vocabulary)
+    if problems or wording is None or plan is None or signs is None:
         raise KnowledgeError(sorted(problems, key=lambda p: (p.file, p.line)))
     details = {k: wording[k] for k in PLACEHOLDERS}
     return KnowledgeBase(
@@ -713,4 +589,5 @@ def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
         concepts=concepts,
         source_dir=root,
         warnings=tuple(sorted(warnings, key=lambda p: (p.file, p.line))),
+        signs=signs,
     )

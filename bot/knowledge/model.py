@@ -1,4 +1,4 @@
-"""What staff write, as the bot holds it: topics, the bot's wording and the check-in plan.
+"""What staff write, as the bot holds it: topics, wording, check-in plan and warning signs.
 
 Plain immutable values, built by `bot.knowledge.loader` and read everywhere else.
 """
@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.core.classifier import LinearModel
 from scheduler.planning import CheckInPlan
 
 REQUIRED_TOPICS = (
@@ -114,6 +115,64 @@ class Wording:
 
 
 @dataclass(frozen=True)
+class Sign:
+    """One warning sign: how patients describe it (phrases, see `bot.core.phrases`)."""
+
+    id: str
+    name: str
+    phrases: tuple[str, ...]
+    whole_body: bool = False
+    from_day: int | None = None
+
+
+@dataclass(frozen=True)
+class NormalHealing:
+    """Descriptions the knowledge calls normal from day `first` to day `last` (None: on)."""
+
+    first: int
+    last: int | None
+    phrases: tuple[str, ...]
+
+    def covers(self, day: int) -> bool:
+        return day >= self.first and (self.last is None or day <= self.last)
+
+
+@dataclass(frozen=True)
+class ContextTerm:
+    """A ConText trigger: `category` (negated, historical...) looking `direction`; with
+    `direction` "ends", a word that ends the scope of this category only."""
+
+    category: str
+    direction: str
+    phrase: str
+
+
+@dataclass(frozen=True)
+class WarningSigns:
+    """The warning signs, the words that put them in context, and the trained classifier.
+
+    `sign_words` names the likeliest sign when only the classifier finds one: per word,
+    the log-likelihood of each sign (a small naive Bayes over the labelled reports).
+    """
+
+    signs: tuple[Sign, ...]
+    word_lists: Mapping[str, tuple[str, ...]]
+    context: tuple[ContextTerm, ...]
+    pseudo_triggers: tuple[str, ...]
+    clause_ends: tuple[str, ...]
+    category_ends: tuple[ContextTerm, ...]
+    treated_skin: tuple[str, ...]
+    other_senses: tuple[str, ...]
+    improving: tuple[str, ...]
+    relapse: tuple[str, ...]
+    normal_healing: tuple[NormalHealing, ...]
+    classifier: LinearModel
+    alert_probability: float
+    sign_words: Mapping[str, Mapping[str, float]]
+    vocabulary: frozenset[str]
+
+
+@dataclass(frozen=True)
 class KnowledgeBase:
     """Everything staff wrote, validated and immutable."""
 
@@ -125,6 +184,8 @@ class KnowledgeBase:
     warnings: tuple[Problem, ...] = field(default=(), compare=False)
     """Things that load but look wrong (an answer cut off mid-sentence): `kb check` shows
     them, nothing refuses them."""
+    signs: WarningSigns | None = None
+    """None only in knowledge built by hand for tests that never read a message."""
     _by_id: Mapping[str, Rule] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:

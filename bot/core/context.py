@@ -1,0 +1,202 @@
+"""ConText: does a mention of a sign describe something the patient has now?
+
+Our own small implementation of the ConText algorithm from clinical text processing
+(Harkema et al., "ConText: an algorithm for determining negation, experiencer, and
+temporal status from clinical reports", J Biomed Inform 2009), the one medspacy ships
+as `ConTextComponent`. We do not use medspacy: it needs spaCy and a language pipeline
+(hundreds of megabytes and seconds of start-up) for what is a few loops over tokens.
+
+The algorithm, as here:
+1. Trigger terms mark a context category ("no" negates, "last year" is historical,
+   "what if" is hypothetical, "before my next session" asks about the next session,
+   "my friend ... had" is someone else's story, "knee" is another body part). Each acts
+   forwards (on what follows), backwards (on what comes before: "is gone"), both ways,
+   or on the whole message.
+2. Pseudo-triggers look like triggers but are not ("no change", "not sure"): a trigger
+   inside one does nothing.
+3. A trigger's scope is its clause: it ends at a sentence end or a clause-ending term
+   ("but", "however", a comma; a category may add its own, "and" ends a negation) and
+   reaches at most MAX_SCOPE words.
+4. A mention inside a trigger's scope gets the trigger's category.
+The phrases themselves are knowledge (knowledge/warning-signs/signs.yaml); this module
+only knows the algorithm.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from bot.core.phrases import SENTENCE_ENDS, Hit, Line, Phrase, PhraseIndex
+
+MAX_SCOPE = 10
+"""Words between a trigger and a mention beyond which the trigger no longer applies: a
+run-on message without commas must not let one early "no" deny everything after it."""
+
+DIRECTIONS = ("before", "after", "both", "anywhere")
+"""Where a trigger looks: at what follows it ("before" the mention), precedes it
+("after" the mention, like "is gone"), both, or the whole message ("anywhere": "could
+that happen to me?" makes every sign in the message someone else's story)."""
+
+_TRIGGER, _PSEUDO, _END = "trigger", "pseudo", "end"
+CATEGORIES = ("negated", "historical", "hypothetical", "next_session", "someone_else", "elsewhere")
+"""The context categories, in the words of signs.yaml."""
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """What a trigger phrase does: its category and the direction it looks."""
+
+    category: str
+    direction: str
+    """One of DIRECTIONS."""
+
+
+@dataclass(frozen=True)
+class Modifier:
+    """A context that applies to a mention: its category and the trigger words found."""
+
+    category: str
+    words: str
+
+
+@dataclass(frozen=True)
+class _Span:
+    start: int
+    end: int
+    only_for: str | None = None
+    """A clause end that stops one category only ("and" ends a negation's scope)."""
+
+
+class ConText:
+    """The context rules of one knowledge version; `read` applies them to a message."""
+
+    def __init__(
+        self,
+        triggers: Sequence[tuple[Phrase, Trigger]],
+        pseudo: Sequence[Phrase],
+        clause_ends: Sequence[Phrase],
+        category_ends: Sequence[tuple[Phrase, str]] = (),
+        extra: Mapping[str, Sequence[Phrase]] | None = None,
+    ) -> None:
+        """`extra` are other phrases the caller wants found near its mentions, by name:
+        they share one pass over the message with the triggers."""
+        # One index for everything read near a mention: one pass over the message.
+        self._near: PhraseIndex[tuple[str, object]] = PhraseIndex()
+        self._anywhere: PhraseIndex[Trigger] = PhraseIndex()
+        for phrase, trigger in triggers:
+            if trigger.direction == "anywhere":
+                self._anywhere.add(phrase, trigger)
+            else:
+                self._near.add(phrase, (_TRIGGER, trigger))
+        for phrase in pseudo:
+            self._near.add(phrase, (_PSEUDO, None))
+        for phrase in clause_ends:
+            self._near.add(phrase, (_END, None))
+        for phrase, category in category_ends:
+            self._near.add(phrase, (_END, category))
+        for name, phrases in (extra or {}).items():
+            for phrase in phrases:
+                self._near.add(phrase, (name, None))
+
+    def read(self, line: Line, near: Sequence[tuple[int, int]] | None = None) -> Reading:
+        """Find the triggers and clause boundaries of one tokenised message; only within
+        the token ranges `near` (around the mentions) when given, except the triggers
+        that act on the whole message."""
+        found = line.tokens
+        by_kind: dict[str, list[Hit[tuple[str, object]]]] = {}
+        for hit in self._near.find(line, near):
+            by_kind.setdefault(hit.value[0], []).append(hit)
+        pseudo = [_Span(h.start, h.end) for h in by_kind.get(_PSEUDO, ())]
+        triggers = [
+            Hit(h.start, h.end, h.phrase, h.value[1], h.skipped)
+            for h in by_kind.get(_TRIGGER, ())
+            if isinstance(h.value[1], Trigger)
+        ]
+        triggers += self._anywhere.find(line)
+        triggers = [
+            hit
+            for hit in triggers
+            if not any(p.start <= hit.start and hit.end <= p.end for p in pseudo)
+        ]
+        bounds = [_Span(i, i + 1) for i, token in enumerate(found) if token in SENTENCE_ENDS]
+        bounds += [
+            _Span(h.start, h.end, h.value[1] if isinstance(h.value[1], str) else None)
+            for h in by_kind.get(_END, ())
+        ]
+        extra = {
+            kind: [(h.start, h.end) for h in hits]
+            for kind, hits in by_kind.items()
+            if kind not in (_TRIGGER, _PSEUDO, _END)
+        }
+        return Reading(found, triggers, sorted(bounds, key=lambda b: b.start), extra)
+
+
+class Reading:
+    """One message as ConText sees it: ask it about each mention."""
+
+    def __init__(
+        self,
+        found: Sequence[str],
+        triggers: list[Hit[Trigger]],
+        bounds: list[_Span],
+        extra: Mapping[str, list[tuple[int, int]]] | None = None,
+    ) -> None:
+        self.found = found
+        self.extra = extra or {}
+        """Where each of the caller's `extra` phrases was found: (start, end) tokens."""
+        self._anywhere = [t for t in triggers if t.value.direction == "anywhere"]
+        self._near = sorted(
+            (t for t in triggers if t.value.direction != "anywhere"), key=lambda t: t.start
+        )
+        self._near_starts = [t.start for t in self._near]
+        self._longest = max((t.end - t.start for t in self._near), default=0)
+        categories = {b.only_for for b in bounds} | {None}
+        self._starts: dict[str | None, list[int]] = {}
+        self._ends: dict[str | None, list[int]] = {}
+        for category in categories:
+            mine = [b for b in bounds if b.only_for in (None, category)]
+            self._starts[category] = sorted(b.start for b in mine)
+            self._ends[category] = sorted(b.end for b in mine)
+
+    def clause(self, start: int, end: int, category: str | None = None) -> tuple[int, int]:
+        """Where the clause around tokens `start`..`end` begins and ends (for `category`)."""
+        starts = self._starts.get(category, self._starts[None])
+        ends = self._ends.get(category, self._ends[None])
+        before = bisect_right(ends, start)
+        after = bisect_left(starts, end)
+        first = ends[before - 1] if before else 0
+        last = starts[after] if after < len(starts) else len(self.found)
+        return first, last
+
+    def modifiers(self, start: int, end: int, skipped: Sequence[int] = ()) -> list[Modifier]:
+        """Every context that applies to the mention at tokens `start`..`end`, whose
+        phrase skipped the tokens `skipped` with `...`."""
+        applied = [Modifier(t.value.category, t.words(self.found)) for t in self._anywhere]
+        low = bisect_left(self._near_starts, start - MAX_SCOPE - self._longest)
+        high = bisect_right(self._near_starts, end + MAX_SCOPE)
+        clauses: dict[str, tuple[int, int]] = {}
+        for hit in self._near[low:high]:
+            category, direction = hit.value.category, hit.value.direction
+            if category not in clauses:
+                clauses[category] = self.clause(start, end, category)
+            first, last = clauses[category]
+            if hit.start < start:
+                # A trigger may end with the word that starts the clause ("so I don't").
+                applies = direction in ("before", "both") and hit.end > first
+                applies = applies and start - hit.end <= MAX_SCOPE
+            elif hit.end > end:
+                # A trigger may begin with the word that ends the clause ("but it healed").
+                applies = direction in ("after", "both") and hit.start <= last
+                applies = applies and hit.start - end <= MAX_SCOPE
+            else:
+                # Inside the mention: its own words ("not healing") do nothing, but a
+                # trigger in what `...` skipped acts on the words after it ("eyes aren't
+                # watering"; not "vision has gone blurry").
+                applies = direction in ("before", "both") and all(
+                    i in skipped for i in range(hit.start, hit.end)
+                )
+            if applies:
+                applied.append(Modifier(category, hit.words(self.found)))
+        return applied

@@ -1,0 +1,103 @@
+"""Is a message written in a language the bot cannot read?
+
+The bot reads English only. A message in another language must reach staff rather than
+get a cheerful fallback, yet short English chat ("k", "ty", "lol", "CeraVe?") must never
+be taken for another language. So a cheap gate runs first, on every message:
+
+- letters mostly outside the Latin alphabet (Cyrillic, Greek, Arabic, CJK...): the bot
+  cannot read it, whatever the language;
+- Latin letters: at least three words, and fewer than half of them known (an English
+  word the knowledge itself uses, or a common English word).
+
+Only a message that passes the gate is given to py3langid, a maintained language
+identifier. It needs NumPy and takes about a second to load its model, so it is
+imported on first use: most patients never pay for it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from functools import cache
+
+from bot.core.phrases import tokens
+
+SAMPLE = 150
+"""Tokens of a message the gate reads."""
+MIN_WORDS = 3
+"""Fewer Latin-script words than this are chat ("ok ty", "danke"), never a language."""
+KNOWN_SHARE = 0.5
+"""A message with more than this share of known words is English."""
+CONFIDENT = 0.5
+"""py3langid's probability (among LANGUAGES) above which its language is believed: foreign
+messages score 0.56 and more, three-word English slang ("innit bruv peng") up to 0.44."""
+LANGUAGES = (
+    "en es de fr it pt nl pl ru uk ro tr ar zh hi ur bn pa fa vi th tl ja ko el hu cs sk sv da "
+    "no fi lt lv bg sr hr sq so sw he ms id"
+).split()
+"""The languages py3langid chooses from: those a clinic's patients write in, not its 97,
+so slang and brand names are not taken for Breton or Latin."""
+COMMON_WORDS = frozenset(
+    """
+    a about after again all also am an and any are as at be because been before being but
+    by can cant could did didnt do does doesnt dont down for from get got had has have he
+    her here him his how i if in into is it its just like me more my no not now of off on
+    one or our out over so some still than that the their them then there these they this
+    to too up was we were what when where which who why will with would yes you your
+    """.split()
+)
+"""Grammar words every English message shares, whatever the knowledge says."""
+
+_LETTER = re.compile(r"[^\W\d_]")
+_OTHER_ALPHABET = re.compile(r"[^\W\d_a-zA-Z\u00c0-\u024f\u1e00-\u1eff]")
+"""Letters outside the Latin alphabet (accented Latin letters such as é, ł, ş are in it)."""
+
+Identify = Callable[[str], tuple[str, float]]
+"""A language identifier: text -> (ISO 639 code, probability)."""
+
+
+class LanguageGate:
+    """Says which language a message is in when the bot cannot read it (else None)."""
+
+    def __init__(self, vocabulary: Iterable[str], identify: Identify | None = None) -> None:
+        self._known = frozenset(vocabulary) | COMMON_WORDS
+        self._identify = identify
+
+    def unreadable(self, text: str, found: Sequence[str] | None = None) -> str | None:
+        """The language of `text` when it is not English, or None when it is (or may be).
+        `found` are its tokens (`bot.core.phrases.tokens`) when the caller has them."""
+        if not text.isascii() and _OTHER_ALPHABET.search(text):
+            letters = len(_LETTER.findall(text))
+            if letters and len(_OTHER_ALPHABET.findall(text)) > letters / 2:
+                language, _ = (self._identify or _py3langid)(text)
+                return language if language != "en" else "unknown"
+        # The first words tell the language of a long message as well as all of them.
+        sample = (found or tokens(text))[:SAMPLE]
+        words = [t for t in sample if t.isalpha() and len(t) > 1 and t.isascii()]
+        if len(words) < MIN_WORDS:
+            return None
+        known = sum(1 for word in words if word in self._known)
+        if known > KNOWN_SHARE * len(words):
+            return None
+        language, probability = (self._identify or _py3langid)(text)
+        if language == "en" or probability < CONFIDENT:
+            return None
+        return language
+
+
+@cache
+def _identifier() -> Identify:
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    model = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    model.set_languages(LANGUAGES)
+
+    def identify(text: str) -> tuple[str, float]:
+        language, probability = model.classify(re.sub(r"\s+", " ", text))
+        return str(language), float(probability)
+
+    return identify
+
+
+def _py3langid(text: str) -> tuple[str, float]:
+    return _identifier()(text)

@@ -1,0 +1,408 @@
+"""Phrases that staff write, and finding them in a patient's message.
+
+The warning-sign file describes signs and the words around them as short phrases a nurse
+can read, not regular expressions:
+
+- a plain word matches itself, whatever its case or accents (`dont` matches "Don't");
+- `swell*` matches any word that starts with "swell";
+- `hot|warm` matches either word;
+- `{redness}` matches any entry of the word list named `redness`;
+- `{6-10}` matches a number from 6 to 10, decimals included (8.5);
+- `{redness}|{swelling}` or `{0-3}|yesterday`: a choice may name lists and ranges too;
+- `...` lets up to six other words come between, within the same sentence.
+
+A message is read once into tokens: words, numbers, a few punctuation marks (sentence and
+clause ends, "/") and emoji. Every phrase is indexed by the words it can start with, so
+finding all phrases in a 4,000-character message costs one look-up per word, not one
+pass per phrase.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import accumulate
+from typing import Generic, TypeVar
+
+from bot.core.text import CHAT_SPELLING
+
+CACHED_TOKENS = 50_000
+"""Distinct tokens whose candidate phrases an index remembers (a few MB at most)."""
+GAP_WORDS = 6
+"""How many words `...` may skip: enough for "redness on my left cheek is spreading"."""
+SENTENCE_ENDS = frozenset({".", "!", "?", ";"})
+GAP_STOPS = SENTENCE_ENDS | {","}
+"""`...` never reaches past these: "day 10, no raw bits" is two statements, not one."""
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)?|[a-z]+|[^\W\d_]+|[.!?;,/:()]|[^\w\s]")
+_COMBINING = re.compile(r"[\u0300-\u036f]")
+"""The accents NFKD splits off Latin letters ("é" -> "e" + U+0301)."""
+_APOSTROPHE = re.compile(r"[’'`´]")
+_NEWLINE = re.compile(r"\s*\n\s*")
+_NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
+_RANGE = re.compile(r"^(\d+(?:\.\d+)?)-(\d+(?:\.\d+)?)$")
+_SPELLED = {
+    **{word: tuple(spelled.split()) for word, spelled in CHAT_SPELLING.items()},
+    "im": ("i", "am"),
+    "ive": ("i", "have"),
+}
+"""Chat spelling spelled out; "im" and "ive" keep their verb, which context reads."""
+_DIGIT_CHAT = {word: spelled for word, spelled in CHAT_SPELLING.items() if not word.isalpha()}
+_DIGIT_CHAT_WORD = re.compile(r"\b(?:" + "|".join(map(re.escape, _DIGIT_CHAT)) + r")\b")
+"""Chat words with digits ("2nite", "b4"), spelled out before numbers are split off."""
+_KEPT_MARKS = frozenset(".!?;,/:()>")
+"""Punctuation that ends sentences and clauses, or stands in "8/10" and "3 -> 7"."""
+
+
+class PhraseError(ValueError):
+    """A phrase staff wrote cannot be read; the message says why, for `file:line`."""
+
+
+def tokens(text: str) -> list[str]:
+    """The message as tokens: lower case, accents and apostrophes gone, chat spelled out."""
+    text = text.lower()
+    if not text.isascii():
+        text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
+    text = _APOSTROPHE.sub("", text)
+    text = _NEWLINE.sub(" . ", text)
+    text = _DIGIT_CHAT_WORD.sub(lambda m: _DIGIT_CHAT[m[0]], text)
+    found: list[str] = []
+    for token in _TOKEN.findall(text):
+        first = token[0]
+        if first.isdigit():
+            found.append(token.replace(",", "."))
+        elif first.isalpha():
+            found.extend(_SPELLED.get(token, (token,)))
+        elif token in _KEPT_MARKS or (
+            not first.isascii() and unicodedata.category(first)[0] not in "PZC"
+        ):
+            found.append(token)
+    return found
+
+
+def is_number(token: str) -> bool:
+    return bool(_NUMBER.match(token))
+
+
+@dataclass(frozen=True)
+class _Atom:
+    """One token test: a word, a word start (`swell*`) or a number range."""
+
+    word: str | None = None
+    prefix: str | None = None
+    low: float | None = None
+    high: float | None = None
+
+    def fits(self, token: str) -> bool:
+        if self.word is not None:
+            return token == self.word
+        if self.prefix is not None:
+            return token.startswith(self.prefix) and token[0].isalpha()
+        return (
+            is_number(token)
+            and self.low is not None
+            and self.low <= float(token) <= (self.high if self.high is not None else self.low)
+        )
+
+
+@dataclass(frozen=True)
+class _Choice:
+    """Any of several sequences: `hot|warm`, or the entries of a `{word list}`."""
+
+    options: tuple[tuple[_Element, ...], ...]
+
+
+@dataclass(frozen=True)
+class _Gap:
+    """`...`: up to GAP_WORDS tokens, never past the end of a sentence."""
+
+
+_Element = _Atom | _Choice | _Gap
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A phrase as staff wrote it, ready to match.
+
+    It is matched as one regular expression over the message's tokens joined by spaces,
+    each token followed by one space: Python's regex engine walks the choices and gaps
+    far faster than Python code would.
+    """
+
+    text: str
+    elements: tuple[_Element, ...]
+    pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
+    plain: str = field(init=False, repr=False, compare=False)
+    """The pattern without its named groups, to join with others into one quick test."""
+    numbers: tuple[tuple[str, _Ranges], ...] = field(init=False, repr=False, compare=False)
+    gaps: tuple[str, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        groups: list[tuple[str, _Ranges | _Gap]] = []
+        object.__setattr__(self, "pattern", re.compile(_regex(self.elements, groups)))
+        object.__setattr__(self, "plain", _regex(self.elements, [], named=False))
+        numbers = tuple((name, g) for name, g in groups if isinstance(g, _Ranges))
+        object.__setattr__(self, "numbers", numbers)
+        object.__setattr__(self, "gaps", tuple(n for n, g in groups if isinstance(g, _Gap)))
+
+    def first_atoms(self) -> list[_Atom]:
+        return _first_atoms(self.elements[0])
+
+    def match(self, line: Line, start: int) -> tuple[int, tuple[int, ...]] | None:
+        """Where this phrase, started at token `start`, ends (exclusive) and which tokens
+        its `...` skipped; None when it does not match there."""
+        found = self.pattern.match(line.text, line.offsets[start])
+        if found is None:
+            return None
+        for group, atom in self.numbers:
+            value = found.group(group)
+            if value is not None and not atom.fits(value):
+                return None
+        skipped: list[int] = []
+        for gap in self.gaps:
+            if found.start(gap) >= 0:
+                skipped += range(line.token_at[found.start(gap)], line.token_at[found.end(gap)])
+        return line.token_at[found.end()], tuple(skipped)
+
+
+_GAP = f"(?:(?![.!?;,] )[^ ]+ ){{0,{GAP_WORDS}}}"
+
+
+def _regex(
+    elements: Sequence[_Element], groups: list[tuple[str, _Ranges | _Gap]], *, named: bool = True
+) -> str:
+    parts: list[str] = []
+    for element in elements:
+        if isinstance(element, _Gap):
+            gap = f"g{len(groups)}"
+            groups.append((gap, element))
+            parts.append(f"(?P<{gap}>{_GAP})" if named else f"(?:{_GAP})")
+        elif isinstance(element, _Atom):
+            parts.append(_atom_regex(element, groups, named))
+        else:
+            # Numbers are one group checked against every range: "100.4" must not stop at
+            # a first range 37.8-42.5 when another option allows 100-107.
+            ranges = [o[0] for o in element.options if len(o) == 1 and _is_range(o[0])]
+            rest = [o for o in element.options if not (len(o) == 1 and _is_range(o[0]))]
+            # Longer options first: "getting bigger" before "getting".
+            choices = [_regex(o, groups, named=named) for o in sorted(rest, key=len, reverse=True)]
+            if ranges:
+                choices.append(
+                    _numbers_regex(tuple(a for a in ranges if isinstance(a, _Atom)), groups, named)
+                )
+            parts.append("(?:" + "|".join(choices) + ")")
+    return "".join(parts)
+
+
+def _is_range(element: _Element) -> bool:
+    return isinstance(element, _Atom) and element.low is not None
+
+
+def _atom_regex(atom: _Atom, groups: list[tuple[str, _Ranges | _Gap]], named: bool) -> str:
+    if atom.word is not None:
+        return re.escape(atom.word) + " "
+    if atom.prefix is not None:
+        return re.escape(atom.prefix) + "[^ ]* "
+    return _numbers_regex((atom,), groups, named)
+
+
+def _numbers_regex(
+    atoms: tuple[_Atom, ...], groups: list[tuple[str, _Ranges | _Gap]], named: bool
+) -> str:
+    if not named:
+        return r"\d+(?:\.\d+)? "
+    name = f"n{len(groups)}"
+    groups.append((name, _Ranges(atoms)))
+    return rf"(?P<{name}>\d+(?:\.\d+)?) "
+
+
+@dataclass(frozen=True)
+class _Ranges:
+    """The number ranges one matched number must fall in (any of them)."""
+
+    atoms: tuple[_Atom, ...]
+
+    def fits(self, token: str) -> bool:
+        return any(atom.fits(token) for atom in self.atoms)
+
+
+@dataclass(frozen=True)
+class Line:
+    """A tokenised message, joined as the phrases' regular expressions read it: build it
+    once per message with `Line.of(tokens)` and give it to every index."""
+
+    tokens: tuple[str, ...]
+    text: str
+    offsets: tuple[int, ...]
+    token_at: dict[int, int]
+
+    @classmethod
+    def of(cls, found: Sequence[str]) -> Line:
+        ends = list(accumulate(len(token) + 1 for token in found))
+        offsets = (0, *ends[:-1]) if ends else ()
+        token_at = dict(zip(offsets, range(len(found)), strict=True))
+        token_at[ends[-1] if ends else 0] = len(found)
+        text = " ".join(found) + " " if found else ""
+        return cls(tuple(found), text, offsets, token_at)
+
+
+def _first_atoms(element: _Element) -> list[_Atom]:
+    if isinstance(element, _Atom):
+        return [element]
+    if isinstance(element, _Choice):
+        return [atom for option in element.options for atom in _first_atoms(option[0])]
+    raise PhraseError("a phrase cannot start with ...")
+
+
+def compile_phrase(
+    text: str, word_lists: Mapping[str, Sequence[str]] | None = None, *, nested: bool = False
+) -> Phrase:
+    """Read `text` (see the module docstring); raise `PhraseError` saying what is wrong."""
+    if '"' in text:
+        raise PhraseError(f"'{text}': put quotes around the whole phrase, not inside it")
+    elements: list[_Element] = []
+    for part in text.split():
+        if part == "...":
+            elements.append(_Gap())
+        elif "|" in part:
+            options = [_option(option, part, word_lists, nested) for option in part.split("|")]
+            elements.append(_Choice(tuple((element,) for element in options)))
+        elif part.startswith("{") and part.endswith("}"):
+            elements.append(_braces(part[1:-1].strip(), word_lists or {}, nested))
+        else:
+            elements.extend(_word_atoms(part))
+    if not elements:
+        raise PhraseError("the phrase is empty")
+    if isinstance(elements[0], _Gap) or isinstance(elements[-1], _Gap):
+        raise PhraseError(f"'{text}': ... must stand between words, not at either end")
+    return Phrase(text, tuple(elements))
+
+
+def _braces(inside: str, word_lists: Mapping[str, Sequence[str]], nested: bool) -> _Element:
+    numbers = _RANGE.match(inside)
+    if numbers:
+        low, high = float(numbers[1]), float(numbers[2])
+        if low > high:
+            raise PhraseError(f"{{{inside}}}: the first number must be the smaller")
+        return _Atom(low=low, high=high)
+    if nested:
+        raise PhraseError(f"{{{inside}}}: a word list cannot name another word list")
+    if inside not in word_lists:
+        known = ", ".join(sorted(word_lists)) or "none"
+        raise PhraseError(f"{{{inside}}} is not a word list (word lists: {known})")
+    options = tuple(
+        compile_phrase(entry, word_lists, nested=True).elements for entry in word_lists[inside]
+    )
+    return _Choice(options)
+
+
+def _option(
+    text: str, whole: str, word_lists: Mapping[str, Sequence[str]] | None, nested: bool
+) -> _Element:
+    if text.startswith("{") and text.endswith("}"):
+        return _braces(text[1:-1].strip(), word_lists or {}, nested)
+    atoms = _word_atoms(text) if text else []
+    if len(atoms) != 1:
+        raise PhraseError(f"'{whole}': each choice around | must be one word or one {{list}}")
+    return atoms[0]
+
+
+def _word_atoms(text: str) -> list[_Atom]:
+    prefix = text.endswith("*")
+    found = tokens(text.rstrip("*"))
+    if not found:
+        raise PhraseError(f"'{text}' has no word in it")
+    atoms = [_Atom(word=token) for token in found]
+    if prefix:
+        if not found[-1].isalpha() or len(found[-1]) < 2:
+            raise PhraseError(f"'{text}': put * after at least two letters")
+        atoms[-1] = _Atom(prefix=found[-1])
+    return atoms
+
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Hit(Generic[T]):
+    """One phrase found in a message: tokens `start` to `end` (exclusive)."""
+
+    start: int
+    end: int
+    phrase: Phrase
+    value: T
+    skipped: tuple[int, ...] = ()
+    """The tokens that `...` stepped over: not the phrase's own words."""
+
+    def words(self, found: Sequence[str]) -> str:
+        return " ".join(found[self.start : self.end])
+
+
+@dataclass
+class PhraseIndex(Generic[T]):
+    """Many phrases, each with a value, indexed by the tokens they can start with."""
+
+    by_word: dict[str, list[tuple[Phrase, T]]] = field(default_factory=dict)
+    by_prefix: dict[str, list[tuple[Phrase, T]]] = field(default_factory=dict)
+    by_number: list[tuple[Phrase, T]] = field(default_factory=list)
+    prefix_sizes: set[int] = field(default_factory=set)
+    _candidates: dict[str, tuple[re.Pattern[str] | None, list[tuple[Phrase, T]]]] = field(
+        default_factory=dict, repr=False
+    )
+    _quick: dict[tuple[int, ...], re.Pattern[str]] = field(default_factory=dict, repr=False)
+
+    def add(self, phrase: Phrase, value: T) -> None:
+        self._candidates.clear()
+        self._quick.clear()
+        for atom in phrase.first_atoms():
+            if atom.word is not None:
+                self.by_word.setdefault(atom.word, []).append((phrase, value))
+            elif atom.prefix is not None:
+                self.by_prefix.setdefault(atom.prefix, []).append((phrase, value))
+                self.prefix_sizes.add(len(atom.prefix))
+            elif (phrase, value) not in self.by_number:
+                self.by_number.append((phrase, value))
+
+    def find(self, line: Line, near: Sequence[tuple[int, int]] | None = None) -> list[Hit[T]]:
+        """Every phrase in the message `line`, at every position where it starts; only
+        starts inside the token ranges `near` when given (what context can reach)."""
+        hits: list[Hit[T]] = []
+        starts = range(len(line.tokens)) if near is None else _positions(near)
+        for start in starts:
+            quick, candidates = self._starting_with(line.tokens[start])
+            # One regular expression tells whether any candidate matches here: most
+            # positions have none, and then no phrase is tried one by one.
+            if quick is None or not quick.match(line.text, line.offsets[start]):
+                continue
+            for phrase, value in candidates:
+                matched = phrase.match(line, start)
+                if matched is not None:
+                    hits.append(Hit(start, matched[0], phrase, value, matched[1]))
+        return hits
+
+    def _starting_with(self, token: str) -> tuple[re.Pattern[str] | None, list[tuple[Phrase, T]]]:
+        cached = self._candidates.get(token)
+        if cached is not None:
+            return cached
+        candidates = list(self.by_word.get(token, ()))
+        for size in self.prefix_sizes:
+            if size <= len(token):
+                candidates.extend(self.by_prefix.get(token[:size], ()))
+        if token[0].isdigit():
+            candidates.extend(self.by_number)
+        unique = list({id(phrase): (phrase, value) for phrase, value in candidates}.values())
+        key = tuple(id(phrase) for phrase, _ in unique)
+        quick = self._quick.get(key)
+        if quick is None and unique:
+            quick = re.compile("|".join(f"(?:{phrase.plain})" for phrase, _ in unique))
+            self._quick[key] = quick
+        if len(self._candidates) > CACHED_TOKENS:
+            self._candidates.clear()
+        self._candidates[token] = (quick, unique)
+        return quick, unique
+
+
+def _positions(ranges: Sequence[tuple[int, int]]) -> list[int]:
+    """The token positions inside any of `ranges`, each once, in order."""
+    return sorted({i for low, high in ranges for i in range(low, high)})

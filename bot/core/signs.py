@@ -1,0 +1,243 @@
+"""Warning signs: does a message report one that the patient (or someone they speak for)
+has now?
+
+Four steps, all driven by knowledge/warning-signs/ (this module holds no medical words):
+1. Mentions: every phrase of every sign found in the whole message.
+2. Context: each mention is ruled out when ConText (`bot.core.context`) finds it denied,
+   past, hypothetical, someone else's or on another body part or thing; when it is an
+   idiom ("a burning question"); or when it is healing the knowledge calls normal on the
+   patient's day.
+3. A learned second opinion: a linear classifier trained on labelled reports and
+   look-alikes gives the probability that the message reports a sign.
+4. Decision: alert when a mention survives the context step, or when the classifier is
+   confident, unless the context step ruled out every mention. When unsure, alert: a
+   false alarm costs a staff glance, a miss can cost a patient.
+
+A message in a language the bot cannot read alerts too, as the sign "unreadable".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.core.classifier import features
+from bot.core.context import MAX_SCOPE, ConText, Trigger
+from bot.core.language import COMMON_WORDS, Identify, LanguageGate
+from bot.core.phrases import Hit, Line, PhraseIndex, compile_phrase, is_number, tokens
+from bot.knowledge.model import Sign, WarningSigns
+
+UNREADABLE = "unreadable"
+"""The sign of a message in a language the bot cannot read."""
+IMPROVING = Sign("improving", "A symptom getting better", ())
+"""What an `improving` phrase mentions: never an alert, never left for the classifier."""
+MESSAGE_LIMIT = 4096
+"""Telegram's longest message: every character of it is read."""
+_IDIOM, _SKIN = "other sense", "treated skin"
+_DAY_WORDS = {"today": 0, "tonight": 0, "yesterday": 1}
+_DAY_TOKENS = frozenset({"day", "days", "week", "morning", *_DAY_WORDS})
+_TREATED = frozenset({"done", "treatment", "session", "treated", "needling", "microneedling"})
+_AFTER = re.compile(r"^(?:since|after|ago|later|post|out|in|on)$")
+
+
+@dataclass(frozen=True)
+class SignCheck:
+    """What the check found: the sign, whether to alert, and why.
+
+    `triggers` are the words that made it alert; `ruled_out` says which mentions the
+    context step set aside and why ("fever: negated by 'no'"). `asked_about` is true for
+    a question about warning signs in general: it gets the warning-signs answer, no alert.
+    """
+
+    sign: str | None = None
+    alert: bool = False
+    triggers: tuple[str, ...] = ()
+    ruled_out: tuple[str, ...] = ()
+    asked_about: bool = False
+    probability: float | None = None
+
+
+@dataclass(frozen=True)
+class _Mention:
+    hit: Hit[Sign]
+    reasons: tuple[str, ...]
+
+
+class SignChecker:
+    """The warning-sign check of one knowledge version; build once, `check` many times."""
+
+    def __init__(self, knowledge: WarningSigns, identify: Identify | None = None) -> None:
+        self.knowledge = knowledge
+        lists = knowledge.word_lists
+        self._signs: PhraseIndex[Sign] = PhraseIndex()
+        for sign in knowledge.signs:
+            for text in sign.phrases:
+                self._signs.add(compile_phrase(text, lists), sign)
+        for text in knowledge.improving:
+            self._signs.add(compile_phrase(text, lists), IMPROVING)
+        self._relapse: PhraseIndex[None] = PhraseIndex()
+        for text in knowledge.relapse:
+            self._relapse.add(compile_phrase(text, lists), None)
+        self._normal = {
+            f"normal {index}": normal for index, normal in enumerate(knowledge.normal_healing)
+        }
+        self._context = ConText(
+            [
+                (compile_phrase(term.phrase, lists), Trigger(term.category, term.direction))
+                for term in knowledge.context
+            ],
+            [compile_phrase(text, lists) for text in knowledge.pseudo_triggers],
+            [compile_phrase(text, lists) for text in knowledge.clause_ends],
+            [(compile_phrase(t.phrase, lists), t.category) for t in knowledge.category_ends],
+            extra={
+                _IDIOM: [compile_phrase(text, lists) for text in knowledge.other_senses],
+                _SKIN: [compile_phrase(text, lists) for text in knowledge.treated_skin],
+                **{
+                    name: [compile_phrase(text, lists) for text in normal.phrases]
+                    for name, normal in self._normal.items()
+                },
+            },
+        )
+        self._language = LanguageGate(knowledge.vocabulary, identify)
+
+    def check(self, text: str, day: int | None = None) -> SignCheck:
+        """Does `text`, from a patient on `day` since treatment (None: unknown), report a
+        warning sign now?"""
+        text = text[:MESSAGE_LIMIT]
+        found = tokens(text)
+        language = self._language.unreadable(text, found)
+        if language is not None:
+            return SignCheck(UNREADABLE, alert=True, triggers=(f"language: {language}",))
+        mentions = self._mentions(Line.of(found), day if day is not None else day_in_text(found))
+        kept = [m for m in mentions if not m.reasons]
+        ruled_out = tuple(
+            f"{m.hit.value.id}: '{m.hit.words(found)}' {'; '.join(m.reasons)}"
+            for m in mentions
+            if m.reasons
+        )
+        if kept:
+            words = tuple(dict.fromkeys(f"{m.hit.value.id}: {m.hit.words(found)}" for m in kept))
+            # The longest description is the most telling: "lumps like nettle stings" is
+            # an allergic reaction more than a lump.
+            named = max(kept, key=lambda m: (m.hit.end - m.hit.start, -m.hit.start))
+            return SignCheck(named.hit.value.id, True, words, ruled_out)
+        if mentions:
+            asked = any(
+                all(reason.startswith("hypothetical") for reason in m.reasons) for m in mentions
+            )
+            signs = [m.hit.value.id for m in mentions if m.hit.value is not IMPROVING]
+            return SignCheck(signs[0] if signs else None, False, (), ruled_out, asked_about=asked)
+        found_features = features(text)
+        probability = self.knowledge.classifier.probabilities_of(found_features)["report"]
+        if probability < self.knowledge.alert_probability:
+            return SignCheck(probability=probability)
+        return SignCheck(
+            self._likeliest_sign(found),
+            True,
+            (f"classifier {probability:.2f}: {', '.join(self._telling_words(found_features))}",),
+            probability=probability,
+        )
+
+    def _mentions(self, line: Line, day: int | None) -> list[_Mention]:
+        hits = _longest(self._signs.find(line))
+        if any(hit.value is IMPROVING for hit in hits):
+            # "went down, but today it came back worse": not getting better after all.
+            relapses = [r.start for r in self._relapse.find(line)]
+            hits = [
+                hit
+                for hit in hits
+                if hit.value is not IMPROVING or not any(at >= hit.end for at in relapses)
+            ]
+        if not hits:
+            return []
+        found = line.tokens
+        # Context reaches MAX_SCOPE words from a mention, plus the length of a trigger.
+        reach = MAX_SCOPE + 8
+        near = [(max(0, h.start - reach), min(len(found), h.end + reach)) for h in hits]
+        reading = self._context.read(line, near)
+        idioms = reading.extra.get(_IDIOM, [])
+        skin = [start for start, _ in reading.extra.get(_SKIN, [])]
+        normal = [
+            span
+            for name, normal in self._normal.items()
+            if day is not None and normal.covers(day)
+            for span in reading.extra.get(name, [])
+        ]
+        mentions = []
+        for hit in hits:
+            first, last = reading.clause(hit.start, hit.end)
+            on_the_skin = hit.value.whole_body or any(first <= at < last for at in skin)
+            reasons = [
+                f"{m.category} by '{m.words}'"
+                for m in reading.modifiers(hit.start, hit.end, hit.skipped)
+                if not (m.category == "elsewhere" and on_the_skin)
+            ]
+            reasons += [
+                f"other sense: '{' '.join(found[start:end])}'"
+                for start, end in idioms
+                if start < hit.end and hit.start < end
+            ]
+            if hit.value is IMPROVING:
+                reasons.append("getting better")
+            if hit.value.from_day is not None and day is not None and day < hit.value.from_day:
+                reasons.append(f"normal healing on day {day}")
+            reasons += [
+                f"normal healing on day {day}: '{' '.join(found[start:end])}'"
+                for start, end in normal
+                if start <= hit.start and hit.end <= end
+            ]
+            mentions.append(_Mention(hit, tuple(reasons)))
+        return mentions
+
+    def _likeliest_sign(self, found: Sequence[str]) -> str:
+        totals: dict[str, float] = {}
+        for word in set(found):
+            for sign, weight in self.knowledge.sign_words.get(word, {}).items():
+                totals[sign] = totals.get(sign, 0.0) + weight
+        if not totals:
+            return self.knowledge.signs[0].id
+        return max(totals, key=lambda sign: (totals[sign], sign))
+
+    def _telling_words(self, found: set[str]) -> list[str]:
+        weights = self.knowledge.classifier.weights
+        scored = [
+            (sum(w for _, w in weights.get(f, ())), f[2:])
+            for f in found
+            if f.startswith("w:") and f[2:] not in COMMON_WORDS
+        ]
+        return [word for weight, word in sorted(scored, reverse=True)[:3] if weight > 0]
+
+
+def _longest(hits: list[Hit[Sign]]) -> list[Hit[Sign]]:
+    """One mention per stretch of words: a hit inside a longer one of the same sign goes."""
+    kept: list[Hit[Sign]] = []
+    for hit in sorted(hits, key=lambda h: (h.start, -(h.end - h.start))):
+        if any(k.value is hit.value and k.start <= hit.start and hit.end <= k.end for k in kept):
+            continue
+        kept.append(hit)
+    return kept
+
+
+def day_in_text(found: Sequence[str]) -> int | None:
+    """The latest day since treatment the message names ("day 8", "10 days after")."""
+    days: list[int] = []
+    for index, token in enumerate(found):
+        if token not in _DAY_TOKENS and not token[0].isdigit():
+            continue
+        before = found[index - 1] if index else ""
+        after = found[index + 1] if index + 1 < len(found) else ""
+        if token in ("day", "days") and is_number(after):
+            days.append(int(float(after)))
+        elif is_number(token) and after in ("days", "day") and index + 2 < len(found):
+            if _AFTER.match(found[index + 2]):
+                days.append(int(float(token)))
+        elif is_number(token) and after in ("weeks", "week", "wks"):
+            days.append(7 * int(float(token)))
+        elif token == "week" and is_number(after):
+            days.append(7 * (int(float(after)) - 1))
+        elif token in _DAY_WORDS and _TREATED.intersection(found[max(0, index - 2) : index]):
+            days.append(_DAY_WORDS[token])
+        elif token in ("morning", "day") and before == "the" and after == "after":
+            days.append(1)
+    return max(days) if days else None

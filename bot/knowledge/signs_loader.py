@@ -1,0 +1,293 @@
+"""The warning signs as staff write them: knowledge/warning-signs/, loaded and validated.
+
+`signs.yaml` holds the signs, the words that describe them, the words that put a mention
+in context and the healing the knowledge calls normal; `examples/*.yaml` hold labelled
+reports and look-alikes, on which the classifier is trained at load (see
+`bot.knowledge.training`). Every problem is reported as `file:line: message`, like every
+other knowledge file; the format is described in docs/warning-signs.md.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from bot.core.context import CATEGORIES
+from bot.core.phrases import PhraseError, compile_phrase
+from bot.knowledge.model import ContextTerm, NormalHealing, Problem, Sign, WarningSigns
+from bot.knowledge.training import Example, train_signs
+from bot.knowledge.yaml_lines import Collector, Node, Seq, line_of, parse_days, read_yaml
+
+FOLDER = "warning-signs"
+SIGN_FIELDS = {"id", "name", "phrases", "whole_body", "from_day"}
+TOP_FIELDS = {
+    "word_lists",
+    "signs",
+    "normal_healing",
+    "improving",
+    "other_senses",
+    "context",
+    "classifier",
+}
+CONTEXT_LISTS = {"pseudo_triggers", "clause_ends", "treated_skin"}
+DIRECTIONS = ("before", "after", "both", "anywhere", "ends")
+CAUSES = (
+    "denied",
+    "past",
+    "hypothetical",
+    "general-question",
+    "other-person",
+    "other-body-part-or-object",
+    "other-sense",
+    "normal-healing",
+    "everyday",
+)
+"""Why a look-alike is not a report: the false-alarm causes of docs/warning-signs.md."""
+DEFAULT_ALERT_PROBABILITY = 0.8
+_WORD = re.compile(r"[a-z]+")
+_APOSTROPHE = re.compile(r"[’'`´]")
+
+
+def warning_sign_files(root: Path) -> list[Path]:
+    """signs.yaml and every examples file, in a stable order."""
+    folder = root / FOLDER
+    return [folder / "signs.yaml", *sorted((folder / "examples").glob("*.yaml"))]
+
+
+def load_warning_signs(
+    root: Path,
+    name: Callable[[Path], str],
+    problems: list[Problem],
+    vocabulary: Iterable[str],
+) -> WarningSigns | None:
+    """Load `root`/warning-signs; `vocabulary` is every other text of the knowledge (the
+    words the language gate knows as English)."""
+    path = root / FOLDER / "signs.yaml"
+    if not path.exists():
+        problems.append(Problem(name(path), 1, f"{FOLDER}/signs.yaml is missing"))
+        return None
+    before = len(problems)
+    where = Collector(name(path), problems)
+    node = read_yaml(path, where.name, problems)
+    if not isinstance(node, Node):
+        if node is not None:
+            where.add(1, "signs.yaml must be a set of 'field: value' lines")
+        return None
+    for key in sorted(set(node) - TOP_FIELDS, key=str):
+        where.add(line_of(node, key), f"unknown field '{key}' (allowed: {', '.join(TOP_FIELDS)})")
+    lists = _word_lists(node, where)
+    signs = _signs(node, where, lists)
+    normal = _normal_healing(node, where, lists)
+    senses = _phrases(node, "other_senses", where, lists)
+    improving, relapse = _improving(node, where, lists)
+    terms, pseudo, clause_ends, treated_skin = _context(node, where, lists)
+    context, category_ends = _split_ends(terms)
+    threshold = _threshold(node, where)
+    examples = read_examples(root, name, problems, {sign.id for sign in signs})
+    if len(problems) > before:
+        return None
+    texts = [example.text for example in examples]
+    phrases = [p for s in signs for p in s.phrases]
+    words = {w for text in (*texts, *vocabulary, *phrases) for w in _WORD.findall(text.lower())}
+    classifier, sign_words = train_signs(examples)
+    return WarningSigns(
+        signs=signs,
+        word_lists=lists,
+        context=context,
+        pseudo_triggers=pseudo,
+        clause_ends=clause_ends,
+        category_ends=category_ends,
+        treated_skin=treated_skin,
+        other_senses=senses,
+        improving=improving,
+        relapse=relapse,
+        normal_healing=normal,
+        classifier=classifier,
+        alert_probability=threshold,
+        sign_words=sign_words,
+        vocabulary=frozenset(words),
+    )
+
+
+def _items(node: Node, key: str, where: Collector) -> list[tuple[int, Any]]:
+    value = node.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        where.add(line_of(node, key), f"{key} must be a list (one '- ' line per entry)")
+        return []
+    lines = value.lines if isinstance(value, Seq) else [line_of(node, key)] * len(value)
+    return list(zip(lines, value, strict=True))
+
+
+def _phrases(
+    node: Node, key: str, where: Collector, lists: dict[str, tuple[str, ...]]
+) -> tuple[str, ...]:
+    phrases = []
+    for line, item in _items(node, key, where):
+        if isinstance(item, (int, float)) and not isinstance(item, bool):
+            item = str(item)
+        if not isinstance(item, str) or not item.strip():
+            where.add(line, f"{key}: each entry must be a phrase")
+            continue
+        try:
+            compile_phrase(item, lists)
+        except PhraseError as error:
+            where.add(line, f"{key}: {error}")
+            continue
+        phrases.append(item.strip())
+    return tuple(phrases)
+
+
+def _word_lists(node: Node, where: Collector) -> dict[str, tuple[str, ...]]:
+    table = node.get("word_lists", {})
+    if not isinstance(table, Node):
+        where.add(line_of(node, "word_lists"), "word_lists must be 'name: [words]' lines")
+        return {}
+    lists: dict[str, tuple[str, ...]] = {}
+    for key in table:
+        entries = _phrases(table, key, where, {})
+        if not entries:
+            where.add(line_of(table, key), f"word list '{key}' needs at least one entry")
+        lists[str(key)] = entries
+    return lists
+
+
+def _signs(node: Node, where: Collector, lists: dict[str, tuple[str, ...]]) -> tuple[Sign, ...]:
+    signs: list[Sign] = []
+    for line, entry in _items(node, "signs", where):
+        if not isinstance(entry, Node):
+            where.add(line, "each sign needs 'id:', 'name:' and 'phrases:'")
+            continue
+        for key in sorted(set(entry) - SIGN_FIELDS, key=str):
+            where.add(line_of(entry, key), f"unknown field '{key}' in a sign")
+        sign_id, label = entry.get("id"), entry.get("name")
+        if not isinstance(sign_id, str) or not sign_id.strip():
+            where.add(line, "a sign needs an id")
+            continue
+        if any(sign.id == sign_id for sign in signs):
+            where.add(line_of(entry, "id"), f"sign '{sign_id}' is defined twice")
+        if sign_id == "unreadable":
+            where.add(line_of(entry, "id"), "'unreadable' is kept for messages the bot cannot read")
+        if not isinstance(label, str) or not label.strip():
+            where.add(line, f"sign '{sign_id}' needs a name")
+        phrases = _phrases(entry, "phrases", where, lists)
+        if not phrases:
+            where.add(line, f"sign '{sign_id}' needs at least one phrase")
+        whole_body = entry.get("whole_body", False)
+        if not isinstance(whole_body, bool):
+            where.add(line_of(entry, "whole_body"), "whole_body must be true or false")
+        from_day = entry.get("from_day")
+        if from_day is not None and (isinstance(from_day, bool) or not isinstance(from_day, int)):
+            where.add(line_of(entry, "from_day"), "from_day must be a whole number of days")
+            from_day = None
+        signs.append(Sign(sign_id, str(label), phrases, whole_body is True, from_day))
+    if not signs:
+        where.add(line_of(node, "signs"), "signs needs at least one sign")
+    return tuple(signs)
+
+
+def _improving(
+    node: Node, where: Collector, lists: dict[str, tuple[str, ...]]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    table = node.get("improving")
+    if table is None:
+        return (), ()
+    if not isinstance(table, Node) or not set(table) <= {"phrases", "unless"}:
+        where.add(line_of(node, "improving"), "improving has 'phrases:' and 'unless:'")
+        return (), ()
+    return _phrases(table, "phrases", where, lists), _phrases(table, "unless", where, lists)
+
+
+def _normal_healing(
+    node: Node, where: Collector, lists: dict[str, tuple[str, ...]]
+) -> tuple[NormalHealing, ...]:
+    normal = []
+    for line, entry in _items(node, "normal_healing", where):
+        days = parse_days(str(entry.get("days", ""))) if isinstance(entry, Node) else None
+        if not isinstance(entry, Node) or days is None:
+            where.add(line, "each normal_healing entry needs 'days:' (like 0-2) and 'phrases:'")
+            continue
+        normal.append(NormalHealing(days[0], days[1], _phrases(entry, "phrases", where, lists)))
+    return tuple(normal)
+
+
+def _context(
+    node: Node, where: Collector, lists: dict[str, tuple[str, ...]]
+) -> tuple[tuple[ContextTerm, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    table = node.get("context")
+    if not isinstance(table, Node):
+        where.add(line_of(node, "context"), "context must have the categories and clause_ends")
+        return (), (), (), ()
+    allowed = {*CATEGORIES, *CONTEXT_LISTS}
+    for key in sorted(set(table) - allowed, key=str):
+        where.add(line_of(table, key), f"unknown context '{key}' (allowed: {', '.join(allowed)})")
+    terms: list[ContextTerm] = []
+    for category in CATEGORIES:
+        group = table.get(category)
+        if not isinstance(group, Node):
+            where.add(line_of(table, category), f"context '{category}' needs before/after/both")
+            continue
+        for key in sorted(set(group) - set(DIRECTIONS), key=str):
+            where.add(line_of(group, key), f"'{key}' is not one of {', '.join(DIRECTIONS)}")
+        for direction in DIRECTIONS:
+            terms += [
+                ContextTerm(category, direction, phrase)
+                for phrase in _phrases(group, direction, where, lists)
+            ]
+    pseudo = _phrases(table, "pseudo_triggers", where, lists)
+    ends = _phrases(table, "clause_ends", where, lists)
+    return tuple(terms), pseudo, ends, _phrases(table, "treated_skin", where, lists)
+
+
+def _split_ends(terms: tuple[ContextTerm, ...]) -> tuple[tuple[ContextTerm, ...], ...]:
+    """The triggers, and the clause ends that belong to one category."""
+    return (
+        tuple(t for t in terms if t.direction != "ends"),
+        tuple(t for t in terms if t.direction == "ends"),
+    )
+
+
+def _threshold(node: Node, where: Collector) -> float:
+    table = node.get("classifier", {})
+    value = table.get("alert_probability", DEFAULT_ALERT_PROBABILITY) if table else None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < 1:
+        where.add(line_of(node, "classifier"), "classifier: alert_probability must be 0-1")
+        return DEFAULT_ALERT_PROBABILITY
+    return float(value)
+
+
+def read_examples(
+    root: Path, name: Callable[[Path], str], problems: list[Problem], sign_ids: set[str]
+) -> list[Example]:
+    examples: list[Example] = []
+    seen: dict[str, tuple[str, str]] = {}
+    for path in warning_sign_files(root)[1:]:
+        where = Collector(name(path), problems)
+        node = read_yaml(path, where.name, problems)
+        if not isinstance(node, Node) or not set(node) <= {"reports", "look_alikes"}:
+            if node is not None:
+                where.add(1, "an examples file has 'reports:' and 'look_alikes:', nothing else")
+            continue
+        for part, allowed in (("reports", sign_ids), ("look_alikes", set(CAUSES))):
+            table = node.get(part) or Node()
+            for label in table:
+                if label not in allowed:
+                    known = ", ".join(sorted(allowed))
+                    where.add(line_of(table, label), f"'{label}' is not one of: {known}")
+                    continue
+                for line, text in _items(table, label, where):
+                    if not isinstance(text, str) or not text.strip():
+                        where.add(line, f"{label}: each example must be a message")
+                        continue
+                    report = part == "reports"
+                    key = " ".join(_WORD.findall(_APOSTROPHE.sub("", text.lower())))
+                    if key in seen and seen[key][0] != part:
+                        where.add(line, f"this message is also a {seen[key][0]} in {seen[key][1]}")
+                    seen.setdefault(key, (part, f"{where.name}:{line}"))
+                    examples.append(Example(text.strip(), report, str(label), path.stem))
+    if not any(e.report for e in examples) or all(e.report for e in examples):
+        problems.append(Problem(name(root / FOLDER), 1, "examples need reports and look-alikes"))
+    return examples

@@ -1,0 +1,82 @@
+"""The phrase language staff write warning signs in (bot.core.phrases)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.phrases import Line, PhraseError, PhraseIndex, compile_phrase, tokens
+
+LISTS = {"redness": ["red", "pink*", "blotchy"], "worse": ["spread*", "getting bigger"]}
+
+
+def found(phrase: str, message: str) -> list[str]:
+    index: PhraseIndex[str] = PhraseIndex()
+    index.add(compile_phrase(phrase, LISTS), phrase)
+    words = tokens(message)
+    return [hit.words(words) for hit in index.find(Line.of(words))]
+
+
+def test_a_message_is_read_without_case_accents_or_apostrophes() -> None:
+    assert tokens("Don't TOUCH the Crème") == ["dont", "touch", "the", "creme"]
+
+
+def test_chat_spelling_is_spelled_out_but_im_keeps_its_verb() -> None:
+    assert tokens("im sore 2nite") == ["i", "am", "sore", "tonight"]
+
+
+def test_decimal_numbers_stay_whole_and_a_comma_decimal_becomes_a_point() -> None:
+    assert tokens("temp 38,5 and 8/10") == ["temp", "38.5", "and", "8", "/", "10"]
+
+
+def test_a_star_matches_any_ending() -> None:
+    assert found("swell*", "my cheek is swelling") == ["swelling"]
+
+
+def test_a_bar_matches_either_word() -> None:
+    assert found("hot|warm ... hard", "its warm and hard") == ["warm and hard"]
+
+
+def test_braces_match_any_entry_of_a_word_list_even_several_words() -> None:
+    assert found("{redness} ... {worse}", "the pinkness is getting bigger") == [
+        "pinkness is getting bigger"
+    ]
+
+
+def test_a_number_range_matches_decimals_inside_it_only() -> None:
+    assert found("{6-10} / 10", "pain 8.5/10") == ["8.5 / 10"]
+    assert found("{6-10} / 10", "pain 4/10") == []
+
+
+def test_a_gap_stops_at_the_end_of_a_sentence_and_at_a_comma() -> None:
+    assert found("red ... spreading", "it is red. nothing is spreading") == []
+    assert found("red ... spreading", "it is red, nothing spreading") == []
+    assert found("red ... spreading", "the red bit on my cheek is spreading") != []
+
+
+def test_a_gap_skips_at_most_six_words() -> None:
+    assert found("red ... spreading", "red a b c d e f spreading") != []
+    assert found("red ... spreading", "red a b c d e f g spreading") == []
+
+
+@pytest.mark.parametrize(
+    ("phrase", "problem"),
+    [
+        ("... pus", "must stand between words"),
+        ("{nosuchlist}", "is not a word list"),
+        ("{10-6}", "the first number must be the smaller"),
+        ("s*", "at least two letters"),
+        ("hot|38c", "one word or one {list}"),
+        ('feel "{redness}"', "quotes around the whole phrase"),
+    ],
+)
+def test_a_phrase_that_cannot_be_read_says_why(phrase: str, problem: str) -> None:
+    with pytest.raises(PhraseError, match=problem.replace("{", r"\{")):
+        compile_phrase(phrase, LISTS)
+
+
+def test_a_number_in_any_range_of_a_word_list_matches() -> None:
+    lists = {"fever": ["{37.8-42.5}", "{100-107}"]}
+    index: PhraseIndex[str] = PhraseIndex()
+    index.add(compile_phrase("temp {fever}", lists), "fever")
+    for message, found in (("temp 100.4", 1), ("temp 38.2", 1), ("temp 60", 0)):
+        assert len(index.find(Line.of(tokens(message)))) == found

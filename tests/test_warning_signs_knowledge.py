@@ -1,0 +1,140 @@
+"""The warning signs are knowledge: staff extend them, and a broken edit is reported with
+file and line while the last good version keeps serving."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bot.cli import main
+from bot.knowledge.holder import KnowledgeHolder
+from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR, load_knowledge
+from bot.knowledge.model import KnowledgeError
+from bot.knowledge.training import Example, train_signs
+
+SIGNS = Path("warning-signs") / "signs.yaml"
+STAFF_SIGN = """
+  - id: numb-patch
+    name: A patch that has gone numb
+    phrases:
+      - numb|dead ... patch|spot|bit
+"""
+
+
+@pytest.fixture
+def knowledge_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "knowledge"
+    shutil.copytree(DEFAULT_KNOWLEDGE_DIR, target)
+    return target
+
+
+def add_sign(folder: Path, text: str) -> None:
+    signs = folder / SIGNS
+    signs.write_text(signs.read_text().replace("\nsigns:\n", "\nsigns:\n" + text, 1))
+
+
+def problems_of(folder: Path) -> list[str]:
+    with pytest.raises(KnowledgeError) as caught:
+        load_knowledge(folder)
+    return [str(problem) for problem in caught.value.problems]
+
+
+def test_a_sign_staff_add_is_found_after_a_reload(knowledge_copy: Path) -> None:
+    holder = KnowledgeHolder(knowledge_copy)
+    message = "there's a numb patch on my cheek"
+    assert holder.current.matcher.match(message).sign != "numb-patch"
+    add_sign(knowledge_copy, STAFF_SIGN)
+    assert holder.reload() == []
+    match = holder.current.matcher.match(message)
+    assert (match.red_flag, match.sign) == (True, "numb-patch")
+
+
+def test_a_broken_signs_file_is_reported_and_the_last_good_signs_keep_serving(
+    knowledge_copy: Path,
+) -> None:
+    holder = KnowledgeHolder(knowledge_copy)
+    signs = knowledge_copy / SIGNS
+    signs.write_text(signs.read_text() + "\n  oops: [unclosed\n")
+    problems = holder.reload()
+    assert problems and problems[0].startswith("knowledge/warning-signs/signs.yaml:")
+    assert holder.current.matcher.match("theres pus on my chin").red_flag
+
+
+def test_a_phrase_naming_an_unknown_word_list_is_reported_on_its_line(
+    knowledge_copy: Path,
+) -> None:
+    add_sign(
+        knowledge_copy, STAFF_SIGN.replace("numb|dead ... patch|spot|bit", '"{numbness} ... patch"')
+    )
+    lines = (knowledge_copy / SIGNS).read_text().splitlines()
+    line = next(i for i, text in enumerate(lines, 1) if "{numbness}" in text)
+    assert any(
+        p.startswith(f"knowledge/warning-signs/signs.yaml:{line}:") and "{numbness}" in p
+        for p in problems_of(knowledge_copy)
+    )
+
+
+def test_an_example_of_an_unknown_sign_is_reported_on_its_line(knowledge_copy: Path) -> None:
+    examples = knowledge_copy / "warning-signs" / "examples" / "staff.yaml"
+    examples.write_text("reports:\n  pus-and-more:\n    - my chin is all gunky\n")
+    assert any(
+        p.startswith("knowledge/warning-signs/examples/staff.yaml:2:") and "pus-and-more" in p
+        for p in problems_of(knowledge_copy)
+    )
+
+
+def test_a_message_both_a_report_and_a_look_alike_is_reported(knowledge_copy: Path) -> None:
+    examples = knowledge_copy / "warning-signs" / "examples" / "staff.yaml"
+    examples.write_text(
+        "reports:\n  discharge:\n    - theres pus on my chin\n"
+        "look_alikes:\n  denied:\n    - THERE'S PUS ON MY CHIN\n"
+    )
+    assert any("also a reports" in p for p in problems_of(knowledge_copy))
+
+
+def test_a_knowledge_folder_without_warning_signs_does_not_load(knowledge_copy: Path) -> None:
+    shutil.rmtree(knowledge_copy / "warning-signs")
+    assert "knowledge/warning-signs/signs.yaml:1: warning-signs/signs.yaml is missing" in (
+        problems_of(knowledge_copy)
+    )
+
+
+def test_a_report_staff_add_to_the_examples_teaches_the_classifier(knowledge_copy: Path) -> None:
+    message = "my skin is quandling"
+    before = load_knowledge(knowledge_copy).signs
+    assert before is not None
+    assert before.classifier.probabilities(message)["report"] < 0.5
+    examples = knowledge_copy / "warning-signs" / "examples" / "staff.yaml"
+    examples.write_text(f"reports:\n  discharge:\n    - {message}\n")
+    signs = load_knowledge(knowledge_copy).signs
+    assert signs is not None
+    assert signs.classifier.probabilities(message)["report"] > 0.5
+
+
+def test_a_trained_classifier_is_read_back_from_the_cache(model_cache: Path) -> None:
+    examples = [
+        Example("pus on my chin", True, "discharge", "test"),
+        Example("can i wear makeup", False, "everyday", "test"),
+    ]
+    first, _ = train_signs(examples)
+    assert list(model_cache.glob("aftercare/signs-*.json"))
+    again, _ = train_signs(examples)
+    assert again is first
+
+
+def test_ask_json_names_the_sign_and_the_words_that_triggered_it() -> None:
+    result = CliRunner().invoke(main, ["ask", "theres yellow crust on my chin", "--json"])
+    answer = json.loads(result.stdout)
+    assert answer["sign"] == "discharge"
+    assert answer["triggers"] == ["discharge: yellow crust"]
+
+
+def test_ask_json_shows_the_context_that_ruled_a_mention_out() -> None:
+    result = CliRunner().invoke(main, ["ask", "no pus, just pink, day 2", "--json"])
+    answer = json.loads(result.stdout)
+    assert answer["red_flag"] is False
+    assert answer["ruled_out"] == ["discharge: 'pus' negated by 'no'"]
