@@ -8,13 +8,15 @@ import os
 import shutil
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
 from fake_bot_api import FakeBotApi, Json
+from sqlite_utils import Database
 from telegram import Update
 
 from bot.compose import Product, compose, utc_now
@@ -22,10 +24,11 @@ from bot.config import Settings
 from bot.knowledge.holder import KnowledgeHolder
 from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR
 from bot.knowledge.model import REQUIRED_TOPICS
-from bot.storage import patients
+from bot.storage import checkin_plans, patients
 from bot.storage.store import Store
 from bot.telegram.app import TelegramApplication, TelegramBot, build_application
 from bot.telegram.delivery import SendLimits
+from scheduler.planning import CheckInPlan
 
 SMALL_TOPICS: dict[str, tuple[str, list[str]]] = {
     "makeup": (
@@ -165,6 +168,37 @@ def store(tmp_path: Path) -> Iterator[Store]:
     """A fresh database, migrated, in a temporary folder."""
     with Store(tmp_path / "aftercare.db") as opened:
         yield opened
+
+
+def enrol_patient(
+    store: Store,
+    patient_id: int,
+    treated_on: date,
+    now: datetime,
+    plan: CheckInPlan | None,
+    *,
+    zone: str = "Europe/London",
+    at: time = time(10, 0),
+) -> None:
+    """A Telegram patient met at `now` who gave `treated_on` as their treatment date and,
+    unless `plan` is None, said yes to check-ins from `plan`, stored as onboarding does."""
+
+    def enrol(db: Database) -> None:
+        patients.get_or_create_patient(
+            db,
+            patient_id,
+            chat_id=patient_id,
+            first_name=None,
+            username=None,
+            timezone=ZoneInfo(zone),
+            checkin_time=at,
+            now=now,
+        )
+        patients.add_treatment(db, patient_id, treated_on, now)
+        if plan is not None:
+            checkin_plans.opt_in(db, patient_id, plan, now)
+
+    store.run_sync(enrol)
 
 
 class Clock:

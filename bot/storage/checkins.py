@@ -130,7 +130,11 @@ def _cancel(
     db: sqlite_utils.Database, where: str, params: list[Any], reason: str, now: datetime
 ) -> int:
     """Cancel the pending rows matching `where`, and the queued ones whose message has not
-    left yet (their waiting outbox message is cancelled too)."""
+    left yet (their waiting outbox message is cancelled too).
+
+    A message on its way (`sending`) or that may have arrived (`unknown`: a killed run's
+    send, settled at start-up before the check-in is) has left: its check-in is not
+    cancelled, or opting back in would plan it, and send it, again."""
     db.execute(
         "DELETE FROM outbox WHERE status = 'pending' AND checkin_id IN "
         f"(SELECT id FROM checkins WHERE ({where}) AND status = 'queued')",
@@ -139,7 +143,7 @@ def _cancel(
     cursor = db.execute(
         f"UPDATE checkins SET status = ?, note = ? WHERE ({where}) AND (status = ? OR "
         "(status = ? AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.checkin_id = checkins.id "
-        "AND o.status = 'sending')))",
+        "AND o.status IN ('sending', 'unknown'))))",
         [CANCELLED, f"{reason} ({utc_iso(now)})", *params, PENDING, QUEUED],
     )
     return cursor.rowcount
