@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from bot.core.classifier import LinearModel, features, train
+from bot.core.classifier import LinearModel, features, scaled, train
 
 MAKEUP = ["can i wear makeup", "is foundation ok", "when can i put concealer on", "mascara?"]
 SUN = ["do i need sunscreen", "can i sunbathe", "which spf", "is the sun bad for me"]
@@ -19,11 +19,15 @@ def topics() -> LinearModel:
 
 def test_features_hold_words_word_pairs_and_character_ngrams() -> None:
     found = features("Can't sunbathe")
-    assert {"w:cant", "w:sunbathe", "b:cant sunbathe", "c:<su", "c:the>"} <= found
+    assert {"w:cant", "w:sunbathe", "b:cant sunbathe", "c:<su", "c:the>"} <= set(found)
+
+
+def test_a_feature_that_occurs_twice_counts_twice() -> None:
+    assert features("peel peel")["w:peel"] == 2
 
 
 def test_a_typo_still_shares_most_features_with_the_right_spelling() -> None:
-    right, typo = features("foundation"), features("foundaton")
+    right, typo = set(features("foundation")), set(features("foundaton"))
     assert len(right & typo) / len(right) > 0.5
 
 
@@ -44,18 +48,24 @@ def test_three_labels_get_a_score_each() -> None:
 
 def test_reading_without_scikit_learn_gives_what_scikit_learn_gives(topics: LinearModel) -> None:
     from sklearn.feature_extraction import DictVectorizer
-    from sklearn.linear_model import LogisticRegression
+    from sklearn.svm import LinearSVC
 
-    rows = [dict.fromkeys(features(t), 1 / len(features(t)) ** 0.5) for t in MAKEUP + SUN]
     vectoriser = DictVectorizer()
-    reference = LogisticRegression(C=10.0, max_iter=2000, class_weight="balanced")
-    reference.fit(vectoriser.fit_transform(rows), [0] * 4 + [1] * 4)
+    matrix = vectoriser.fit_transform([scaled(features(t)) for t in MAKEUP + SUN])
+    matrix.indices = matrix.indices.astype("int32")
+    matrix.indptr = matrix.indptr.astype("int32")
+    reference = LinearSVC(C=1.0, class_weight="balanced").fit(matrix, [0] * 4 + [1] * 4)
     text = "when is makeup ok again"
-    found = features(text)
-    row = vectoriser.transform([dict.fromkeys(found, 1 / len(found) ** 0.5)])
-    expected = reference.predict_proba(row)[0][1]
-    # Unknown features still count in the vector's length, as they do here.
-    assert topics.probabilities(text)["sun"] == pytest.approx(expected, abs=0.02)
+    expected = reference.decision_function(vectoriser.transform([scaled(features(text))]))[0]
+    # Unknown features still count in the scaling, as they do here; pruning moves little.
+    assert topics.scores(text)[0] == pytest.approx(expected, abs=0.02)
+
+
+def test_sharper_probabilities_favour_the_best_label_more() -> None:
+    texts, labels = MAKEUP + SUN, ["makeup"] * 4 + ["sun"] * 4
+    mild = train(texts, labels, sharpness=1.0).probabilities("foundation tomorrow?")
+    sharp = train(texts, labels, sharpness=4.0).probabilities("foundation tomorrow?")
+    assert sharp["makeup"] > mild["makeup"] > 0.5
 
 
 def test_a_model_survives_a_round_trip_through_json(topics: LinearModel) -> None:
