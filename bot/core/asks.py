@@ -1,0 +1,83 @@
+"""The parts of a patient's message that ask something.
+
+Patients write stories: "ok so day 2 and honestly feeling a bit self conscious, back at
+work tomorrow, can i put concealer on". The matcher weighs the sentences that ask more
+than the story, feelings and small talk around them, and a message that asks two things
+("can i use my vitamin c and go for a run today?") is split into its two questions so
+that each can be answered. Pure text functions: no knowledge, no scores.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.core.text import fold
+
+_SENTENCE_END = re.compile(r"(?<=[.!?;:\n])\s*|\s+-\s+|\s*\n\s*")
+_NUMBERED = re.compile(r"(?:^|\s)(?:\(?\d[).]|[a-c]\))\s+")
+_QUESTION_START = (
+    r"(?:can|could|cn|should|shall|may|might|must|is|isnt|are|arent|am|do|dont|does|doesnt|"
+    r"did|will|would|wud|how|what|whats|when|whens|where|which|who|why|any|anything|"
+    r"ok|okay|alright|safe|normal|fine|also|and|or|plus|then|still)"
+)
+_ASKING_WORDS = re.compile(
+    rf"^(?:(?:so|ok|okay|oh|and|but|also|plus|um|hmm|hi|hey|sorry|quick question|"
+    rf"question|q|one more thing|btw|just|ps|oh and|well|right|anyway|yes|no),?\s+)*"
+    rf"{_QUESTION_START}\b"
+)
+_ASKING_PHRASES = re.compile(
+    r"\b(?:can i|can you|could i|should i|do i|am i|is it|is that|is this|are they|"
+    r"will it|will i|would it|when can|how long|how soon|how do|how can|what (?:do|should|can)|"
+    r"wondering|wonder if|want to know|wanted to know|need to know|tell me|any tips|any advice|"
+    r"ok to|okay to|alright to|safe to|fine to|allowed to|advice|advise|help me|"
+    r"let me know|not sure if|unsure if|is there|are there|do you|does it|normal)\b"
+)
+_ACTIVITY = (
+    r"(?:go|do|use|wear|put|have|get|take|start|shave|wax|wash|swim|fly|travel|drink|eat|"
+    r"smoke|vape|sleep|apply|book|play|dye|colour|color|exercise|work out|run|lift)"
+)
+"""Verbs that start a second activity after "and" ("use my vitamin c and go for a run")."""
+_SPLIT_QUESTIONS = re.compile(
+    rf"(?:,|\band\b|\balso\b|\bplus\b|&|\+|\bor\b|\bthen\b)\s+"
+    rf"(?:(?:also|secondly|second|thirdly|third|lastly|finally)\s*,?\s+)?"
+    rf"(?=(?:i\s+)?(?:{_QUESTION_START}|whether)\s+(?!about\b))|"
+    rf"\b(?:secondly|thirdly|lastly)\b,?\s+|"
+    rf"\band\s+(?=(?:also\s+)?{_ACTIVITY}\s)"
+)
+_MIN_PART_WORDS = 2
+
+
+def sentences(text: str) -> list[str]:
+    """The message cut into sentences (and numbered or dashed items), in order."""
+    parts: list[str] = []
+    for piece in _SENTENCE_END.split(text):
+        parts.extend(p for p in _NUMBERED.split(piece) if p)
+    return [" ".join(p.split()) for p in parts if _has_words(p)]
+
+
+def asks_something(sentence: str) -> bool:
+    """Whether a sentence asks: a question mark, a question word first, or a request."""
+    if "?" in sentence:
+        return True
+    folded = fold(sentence).strip()
+    return bool(_ASKING_WORDS.match(folded) or _ASKING_PHRASES.search(folded))
+
+
+def questions(text: str) -> list[str]:
+    """The sentences of `text` that ask something, in order (none: it asks nothing)."""
+    return [s for s in sentences(text) if asks_something(s)]
+
+
+def split_questions(text: str) -> list[str]:
+    """Each separate question of `text`, in the order asked: its asking sentences, each
+    cut where a new question starts ("... and can i ...", "..., also when ...")."""
+    found: list[str] = []
+    for sentence in questions(text) or sentences(text):
+        pieces = [p.strip(" ,") for p in _SPLIT_QUESTIONS.split(fold(sentence))]
+        kept = [p for p in pieces if len(p.split()) >= _MIN_PART_WORDS]
+        found.extend(kept or [sentence])
+    return found
+
+
+def _has_words(text: str) -> bool:
+    return any(ch.isalnum() for ch in text)

@@ -1,0 +1,284 @@
+"""The lexical half of the matcher: which topic a message's words point to.
+
+Everything derivable from the knowledge is computed once, when a `TermIndex` is built:
+each example phrasing becomes a set of terms (concepts, corrected typos, stems), with an
+inverted index and two weights per term: how rare it is across topics (idf) and how
+strongly it points at each topic. A message is scored against every topic by blending its
+nearest example (weighted cosine) with how much of the message the topic's vocabulary
+explains.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import fuzz, process
+
+from bot.core.text import TIME_WORDS, is_stop_word, stem, words
+from bot.knowledge.model import KnowledgeBase, Rule
+
+TREATMENT_TERM = "c:microneedling"
+"""The concept `microneedling` in concepts.yaml: the treatment's own names."""
+IGNORED_TERM = "c:ignore"
+"""The concept `ignore` in concepts.yaml: words the matcher skips (brand names)."""
+OTHER_PROCEDURE_TERMS = frozenset(
+    {
+        "c:another_procedure",
+        "c:botox",
+        "c:filler",
+        "c:laser",
+        "c:facial",
+        "c:chemical_peel",
+        "c:other_surgery",
+        "c:selftan",
+    }
+)
+"""Concepts in concepts.yaml that name a procedure other than microneedling."""
+AFTER_WORDS = frozenset({"after", "post", "following"})
+AFTER_FILLER = frozenset(
+    {"a", "an", "the", "my", "your", "her", "his", "our", "getting", "having", "doing", "this"}
+)
+
+INTERVAL = re.compile(r"\b(?:how long|how many (?:weeks|days|months)|how soon|how often|gap)\b")
+"""How far apart sessions are is `sessions-followup`, not the time before one."""
+BEFORE_SESSION_TERM = "c:before_session"
+BEFORE_SESSION = re.compile(
+    r"\b(?:before|ahead of|prior to|leading up to|in preparation for|prepare for|preparing for)"
+    r" (?:my |the |a |your |our )?(?:next |first |second |third |upcoming )?"
+    r"(?:session|sessions|appointment|appt|treatment|microneedling|procedure|one)\b|"
+    r"\b(?:wear|bring|take|use|do|have|put)\b.{0,30}\b(?:to|for|at) (?:my|the) "
+    r"(?:next|upcoming) (?:session|appointment|appt)\b|"
+    r"\b(?:can|could|should|may|do|does) (?:i|you|one|someone|people) (?:still )?"
+    r"(?:get|have|do|book|go ahead with) (?:microneedling|the treatment|a treatment|a session|"
+    r"my session|it done|it|treatment)\b.{0,40}\b(?:if|with|while|when|whilst|during)\b|"
+    r"\bwho (?:should|shouldnt|cant|cannot|can not|should not|is not|isnt)\b"
+)
+"""A question about the time before a session: preparing, stopping things, who may have it."""
+
+
+@dataclass(frozen=True)
+class _Example:
+    rule_index: int
+    terms: frozenset[str]
+    norm: float
+
+
+@dataclass(frozen=True)
+class LexicalSettings:
+    """How the lexical scores are computed (tuned with `bench/tune_thresholds.py`)."""
+
+    example_weight: float = 0.45
+    """The nearest example's share of a score; term coverage has the rest."""
+    typo_cutoff: float = 82.0
+    """How close (rapidfuzz ratio) an unknown long word must be to a known one to be read as it."""
+    smoothing: float = 1.0
+    """Keeps a word seen once or twice in the knowledge from claiming a topic alone."""
+
+
+class TermIndex:
+    """The knowledge's example phrasings as weighted terms; build once, score many times."""
+
+    def __init__(self, knowledge: KnowledgeBase, settings: LexicalSettings | None = None) -> None:
+        self.settings = settings or LexicalSettings()
+        self._rules: tuple[Rule, ...] = knowledge.rules
+        self._phrases: dict[tuple[str, ...], str] = {}
+        self._concept_of: dict[str, str] = {}
+        for concept, variants in knowledge.concepts.items():
+            token = "c:" + concept.replace(" ", "_")
+            for variant in variants:
+                parts = tuple(words(variant))
+                if len(parts) > 1:
+                    self._phrases[parts] = token
+                elif parts:
+                    self._concept_of[parts[0]] = token
+                    self._concept_of[stem(parts[0])] = token
+        self._longest_phrase = max((len(p) for p in self._phrases), default=1)
+        vocabulary: set[str] = set(self._concept_of)
+        for rule in self._rules:
+            for text in (*rule.examples, *rule.keywords):
+                vocabulary.update(w for w in words(text) if len(w) > 2)
+        self._vocabulary = sorted(vocabulary)
+        self._known = frozenset(vocabulary)
+        self._correct = lru_cache(maxsize=65536)(self._correct_uncached)
+        self._build_index()
+
+    def _build_index(self) -> None:
+        examples: list[_Example] = []
+        per_rule_counts: list[dict[str, int]] = []
+        raw: list[tuple[int, frozenset[str]]] = []
+        for index, rule in enumerate(self._rules):
+            counts: dict[str, int] = defaultdict(int)
+            texts = (*rule.examples, *rule.keywords, rule.title)
+            for text in texts:
+                terms = frozenset(self.terms(text))
+                if not terms:
+                    continue
+                raw.append((index, terms))
+                for term in terms:
+                    counts[term] += 1
+            per_rule_counts.append(counts)
+        rules_with: dict[str, int] = defaultdict(int)
+        for counts in per_rule_counts:
+            for term in counts:
+                rules_with[term] += 1
+        n_rules = max(1, len(self._rules))
+        self._idf = {t: math.log(1 + n_rules / df) for t, df in rules_with.items()}
+        self._unknown_idf = math.log(1 + n_rules)
+        self._points_to: dict[str, list[tuple[int, float]]] = {}
+        self._evidence: dict[str, float] = {}
+        self.off_topic_terms: set[str] = set()
+        self.social_terms: set[str] = set()
+        self.aftercare_terms: set[str] = set()
+        self.time_terms = {stem(w) for w in TIME_WORDS} | {
+            self._concept_of[w] for w in TIME_WORDS if w in self._concept_of
+        }
+        for term in rules_with:
+            seen = [
+                (index, counts[term])
+                for index, counts in enumerate(per_rule_counts)
+                if term in counts
+            ]
+            total = sum(count for _, count in seen)
+            # A word seen once or twice is weak evidence: smoothing keeps it from claiming a
+            # topic alone, and its evidence weight grows with how often staff used it.
+            smoothing = self.settings.smoothing
+            self._points_to[term] = [(index, count / (total + smoothing)) for index, count in seen]
+            self._evidence[term] = total / (total + smoothing)
+            off_topic = sum(
+                count for index, count in seen if self._rules[index].scope == "off-topic"
+            )
+            if total >= 2 and off_topic >= 0.75 * total:
+                self.off_topic_terms.add(term)
+            social = sum(count for index, count in seen if self._rules[index].is_social)
+            if social >= 0.4 * total:
+                self.social_terms.add(term)
+            aftercare = sum(count for index, count in seen if self._rules[index].is_aftercare)
+            if aftercare >= 0.75 * total:
+                self.aftercare_terms.add(term)
+        self._postings: dict[str, list[int]] = defaultdict(list)
+        for rule_index, terms in raw:
+            norm = math.sqrt(sum(self._idf[t] ** 2 for t in terms))
+            examples.append(_Example(rule_index, terms, norm))
+            for term in terms:
+                self._postings[term].append(len(examples) - 1)
+        self._examples = examples
+
+    def _correct_uncached(self, word: str) -> str:
+        if word in self._known or len(word) < 4:
+            return word
+        # One slip in a short word is another word ("latte" is not "late").
+        cutoff = self.settings.typo_cutoff if len(word) > 8 else 90.0 if len(word) <= 6 else 85.0
+        # Typos keep the first letter; a different first letter is usually another word
+        # ("catching" is not "scratching").
+        candidates = process.extract(
+            word, self._vocabulary, scorer=fuzz.ratio, score_cutoff=cutoff, limit=5
+        )
+        return next((str(c[0]) for c in candidates if str(c[0])[0] == word[0]), word)
+
+    def terms(self, text: str) -> list[str]:
+        """The message as matcher terms: concepts, corrected typos and stems, no filler.
+
+        The treatment's own names ("microneedling", "vampire facial", "dermapen") say
+        nothing about the topic, so they count only when nothing else is left: then the
+        question is about the treatment itself ("what is microneedling?"). Anything about
+        the time before a session adds `c:before_session`, the spec's first boundary rule.
+        """
+        plain = words(text)
+        out: list[str] = []
+        joined = " ".join(plain)
+        if BEFORE_SESSION.search(joined) and not INTERVAL.search(joined):
+            out.append(BEFORE_SESSION_TERM)
+        out.extend(token for _, token in self._tokens(plain) if token)
+        content = [t for t in out if t != TREATMENT_TERM]
+        return content or out[:1]
+
+    def after_another_procedure(self, text: str) -> bool:
+        """Whether `text` asks about the time after another procedure ("can I wear makeup
+        after a chemical peel?") and never names microneedling: that procedure's aftercare,
+        not this one's, even with aftercare words in it."""
+        tokens = self._tokens(words(text))
+        if any(token == TREATMENT_TERM for _, token in tokens):
+            return False
+        at = dict(tokens)
+        plain = words(text)
+        for index, word in enumerate(plain):
+            if word not in AFTER_WORDS:
+                continue
+            start = index + 1
+            while start < len(plain) and start - index <= 2 and plain[start] in AFTER_FILLER:
+                start += 1
+            # "laser hair removal" is read as hair removal, but names a laser all the same.
+            if at.get(start) in OTHER_PROCEDURE_TERMS or plain[start : start + 1] == ["laser"]:
+                return True
+        return False
+
+    def _tokens(self, plain: list[str]) -> list[tuple[int, str | None]]:
+        """Each concept phrase or word of `plain` as (position, term); None for filler."""
+        found: list[tuple[int, str | None]] = []
+        i = 0
+        while i < len(plain):
+            for size in range(min(self._longest_phrase, len(plain) - i), 1, -1):
+                token = self._phrases.get(tuple(plain[i : i + size]))
+                if token:
+                    found.append((i, None if token == IGNORED_TERM else token))
+                    i += size
+                    break
+            else:
+                term = self._term(plain[i])
+                found.append((i, None if term == IGNORED_TERM else term))
+                i += 1
+        return found
+
+    def _term(self, word: str) -> str | None:
+        if self._concept_of.get(word) == TREATMENT_TERM:
+            return TREATMENT_TERM
+        if is_stop_word(word) or word.isdigit():
+            return None
+        word = self._correct(word)
+        if is_stop_word(word):
+            return None
+        concept = self._concept_of.get(word)
+        if concept:
+            return concept
+        stemmed = stem(word)
+        if is_stop_word(stemmed):
+            return None
+        return self._concept_of.get(stemmed, stemmed)
+
+    def scores(self, text: str) -> list[tuple[float, Rule]]:
+        """Every topic with a score from 0 to 100, best first."""
+        return self.rank(set(self.terms(text)))
+
+    def rank(self, query: set[str]) -> list[tuple[float, Rule]]:
+        """Every topic the terms `query` point to, with a score from 0 to 100, best first."""
+        if not query:
+            return []
+        weights = {t: self._idf.get(t, self._unknown_idf) for t in query}
+        query_norm = math.sqrt(sum(w * w for w in weights.values()))
+        best_example: dict[int, float] = defaultdict(float)
+        dot: dict[int, float] = defaultdict(float)
+        for term in query:
+            for example_index in self._postings.get(term, ()):
+                dot[example_index] += weights[term] ** 2
+        for example_index, value in dot.items():
+            example = self._examples[example_index]
+            cosine = value / (query_norm * example.norm)
+            if cosine > best_example[example.rule_index]:
+                best_example[example.rule_index] = cosine
+        evidence = {t: self._evidence.get(t, 1.0) for t in query}
+        total_evidence = sum(evidence.values())
+        cover: dict[int, float] = defaultdict(float)
+        for term in query:
+            for rule_index, share in self._points_to.get(term, ()):
+                cover[rule_index] += evidence[term] * share / total_evidence
+        alpha = self.settings.example_weight
+        ranked = [
+            (100 * (alpha * best_example[i] + (1 - alpha) * cover[i]), self._rules[i])
+            for i in set(best_example) | set(cover)
+        ]
+        ranked.sort(key=lambda pair: (-pair[0], pair[1].id))
+        return ranked
