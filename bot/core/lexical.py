@@ -38,10 +38,32 @@ OTHER_PROCEDURE_TERMS = frozenset(
     }
 )
 """Concepts in concepts.yaml that name a procedure other than microneedling."""
-AFTER_WORDS = frozenset({"after", "post", "following"})
-AFTER_FILLER = frozenset(
+AROUND_WORDS = frozenset({"after", "post", "following", "before"})
+PROCEDURE_FILLER = frozenset(
     {"a", "an", "the", "my", "your", "her", "his", "our", "getting", "having", "doing", "this"}
 )
+GENERAL_OPENERS = tuple(
+    tuple(opener.split())
+    for opener in (
+        "what is",
+        "what are",
+        "whats",
+        "how long does",
+        "how long do",
+        "how often",
+        "how does",
+        "does",
+        "do",
+        "is",
+        "are",
+    )
+)
+"""How a general question about something starts ("what is botox", "does filler hurt")."""
+AFTERCARE_CUES = frozenset(
+    {"after", "post", "since", "yet", "ok", "okay", "safe", "allowed", "fine", "when", "can"}
+)
+"""Words that make "is botox ok", "is filler safe yet" a question about the patient's own
+timing after microneedling rather than about the other procedure."""
 
 INTERVAL = re.compile(r"\b(?:how long|how many (?:weeks|days|months)|how soon|how often|gap)\b")
 """How far apart sessions are is `sessions-followup`, not the time before one."""
@@ -104,6 +126,7 @@ class TermIndex:
         self._vocabulary = sorted(vocabulary)
         self._known = frozenset(vocabulary)
         self._correct = lru_cache(maxsize=65536)(self._correct_uncached)
+        self._cached_terms = lru_cache(maxsize=4096)(self._terms_uncached)
         self._build_index()
 
     def _build_index(self) -> None:
@@ -187,6 +210,9 @@ class TermIndex:
         question is about the treatment itself ("what is microneedling?"). Anything about
         the time before a session adds `c:before_session`, the spec's first boundary rule.
         """
+        return list(self._cached_terms(text))
+
+    def _terms_uncached(self, text: str) -> tuple[str, ...]:
         plain = words(text)
         out: list[str] = []
         joined = " ".join(plain)
@@ -194,27 +220,33 @@ class TermIndex:
             out.append(BEFORE_SESSION_TERM)
         out.extend(token for _, token in self._tokens(plain) if token)
         content = [t for t in out if t != TREATMENT_TERM]
-        return content or out[:1]
+        return tuple(content or out[:1])
 
-    def after_another_procedure(self, text: str) -> bool:
-        """Whether `text` asks about the time after another procedure ("can I wear makeup
-        after a chemical peel?") and never names microneedling: that procedure's aftercare,
-        not this one's, even with aftercare words in it."""
-        tokens = self._tokens(words(text))
+    def about_another_procedure(self, text: str) -> bool:
+        """Whether `text` is about another procedure rather than this treatment: the time
+        before or after it ("can I wear makeup after a chemical peel?"), or what it is
+        ("what is botox?", "how long does filler last?"), with no word of microneedling.
+        That is the other procedure's business, even with aftercare words in it."""
+        plain = words(text)
+        tokens = self._tokens(plain)
         if any(token == TREATMENT_TERM for _, token in tokens):
             return False
         at = dict(tokens)
-        plain = words(text)
-        for index, word in enumerate(plain):
-            if word not in AFTER_WORDS:
-                continue
-            start = index + 1
-            while start < len(plain) and start - index <= 2 and plain[start] in AFTER_FILLER:
+
+        def names_procedure(start: int) -> bool:
+            while start < len(plain) and plain[start] in PROCEDURE_FILLER:
                 start += 1
             # "laser hair removal" is read as hair removal, but names a laser all the same.
-            if at.get(start) in OTHER_PROCEDURE_TERMS or plain[start : start + 1] == ["laser"]:
-                return True
-        return False
+            return at.get(start) in OTHER_PROCEDURE_TERMS or plain[start : start + 1] == ["laser"]
+
+        if any(w in AROUND_WORDS and names_procedure(i + 1) for i, w in enumerate(plain)):
+            return True
+        opener = next((o for o in GENERAL_OPENERS if plain[: len(o)] == list(o)), None)
+        return (
+            opener is not None
+            and names_procedure(len(opener))
+            and not AFTERCARE_CUES.intersection(plain)
+        )
 
     def _tokens(self, plain: list[str]) -> list[tuple[int, str | None]]:
         """Each concept phrase or word of `plain` as (position, term); None for filler."""

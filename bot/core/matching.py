@@ -150,10 +150,9 @@ class Matcher:
 
     def _rank(self, text: str, query: set[str]) -> list[Candidate]:
         scores = self._blend(text, query)
-        asking = questions(text)
-        if asking and len(asking) < len(sentences(text)):
+        asked = _focus(text)
+        if asked is not None:
             # The story around a question must not dilute it below the answer threshold.
-            asked = " ".join(asking)
             focused = self._blend(asked, set(self.terms(asked)))
             weight = self.thresholds.question_weight
             scores = {t: weight * focused[t] + (1 - weight) * s for t, s in scores.items()}
@@ -198,8 +197,13 @@ class Matcher:
         return [self.ranking(part) for part in parts] if len(parts) > 1 else []
 
     def _with_rules(self, text: str, query: set[str], ranked: list[Candidate]) -> list[Candidate]:
-        """The rules on top of the scores, applied by reordering the ranking."""
+        """The rules on top of the scores, applied by reordering the ranking. In a message
+        with a story, the rules read its questions only: "my GP says I should quit, can I
+        smoke?" is about smoking."""
         index = self.index
+        asked = _focus(text)
+        if asked is not None:
+            text, query = asked, set(self.terms(asked))
         outside = next((c for c in ranked if self._rules[c.topic].scope == "off-topic"), None)
         # "how much is filler", "my knee hurts": words that only ever mean a question
         # outside aftercare win over the aftercare words around them, unless the off-topic
@@ -209,7 +213,7 @@ class Matcher:
                 index.off_topic_terms.intersection(query)
                 and outside.score >= self.thresholds.off_topic_share * ranked[0].score
             )
-            or index.after_another_procedure(text)
+            or index.about_another_procedure(text)
         ):
             ranked = _promoted(ranked, outside.topic)
         elif BEFORE_SESSION_TERM in query:
@@ -272,6 +276,14 @@ class Matcher:
             answer,
             intent=intent.id if intent else None,
         )
+
+
+def _focus(text: str) -> str | None:
+    """The sentences of `text` that ask something, when there is more around them."""
+    asking = questions(text)
+    if asking and len(asking) < len(sentences(text)):
+        return " ".join(asking)
+    return None
 
 
 def _promoted(ranked: Sequence[Candidate], topic: str) -> list[Candidate]:
