@@ -45,13 +45,14 @@ def normalise(text: str) -> str:
     return re.sub(r"[’'`´]", "", text)
 
 
-def word_features(word: str) -> list[str]:
+@lru_cache(maxsize=65536)
+def word_features(word: str) -> tuple[str, ...]:
     """The features of one word on its own: the word and its character n-grams."""
     found = ["w:" + word]
     padded = f"<{word}>"
     for size in CHAR_NGRAMS:
         found.extend("c:" + padded[start : start + size] for start in range(len(padded) - size + 1))
-    return found
+    return tuple(found)
 
 
 def features(text: str) -> Counter[str]:
@@ -184,23 +185,36 @@ def train(
         raise ValueError("a classifier needs at least two different labels")
     # Imported here: scikit-learn takes a second or more to import, and only training
     # needs it.
-    from sklearn.feature_extraction import DictVectorizer
+    import numpy
+    from scipy.sparse import csr_matrix
     from sklearn.svm import LinearSVC
 
-    vectoriser = DictVectorizer()
-    matrix = vectoriser.fit_transform([scaled(features(text)) for text in texts])
-    # liblinear takes 32-bit indices only; the vectoriser may build 64-bit ones.
-    matrix.indices = matrix.indices.astype("int32")
-    matrix.indptr = matrix.indptr.astype("int32")
+    columns: dict[str, int] = {}
+    values: list[float] = []
+    indices: list[int] = []
+    indptr = [0]
+    for text in texts:
+        for feature, value in scaled(features(text)).items():
+            indices.append(columns.setdefault(feature, len(columns)))
+            values.append(value)
+        indptr.append(len(indices))
+    # liblinear takes 32-bit indices only.
+    matrix = csr_matrix(
+        (
+            numpy.asarray(values),
+            numpy.asarray(indices, dtype=numpy.int32),
+            numpy.asarray(indptr, dtype=numpy.int32),
+        ),
+        shape=(len(texts), len(columns)),
+    )
     model = LinearSVC(C=regularisation, class_weight="balanced")
     model.fit(matrix, [names.index(label) for label in labels])
-    coefficients = model.coef_
+    names_by_column = list(columns)
     weights: dict[str, list[tuple[int, float]]] = {}
-    for feature, column in vectoriser.vocabulary_.items():
-        for label_index in range(coefficients.shape[0]):
-            weight = float(coefficients[label_index, column])
-            if abs(weight) >= PRUNE_BELOW:
-                weights.setdefault(feature, []).append((label_index, weight))
+    for label_index, row in enumerate(model.coef_):
+        kept = numpy.flatnonzero(numpy.abs(row) >= PRUNE_BELOW)
+        for column, weight in zip(kept.tolist(), row[kept].tolist(), strict=True):
+            weights.setdefault(names_by_column[column], []).append((label_index, weight))
     return LinearModel(
         names,
         tuple(float(b) for b in model.intercept_),

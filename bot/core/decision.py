@@ -43,11 +43,11 @@ class DecisionThresholds:
     """The least score answered at once..."""
     margin: float = 16.0
     """...when it leads the runner-up by at least this much."""
-    suggest: float = 14.0
+    suggest: float = 16.0
     """The least score worth a "Did you mean"; below it, the fallback."""
-    part_answer: float = 64.0
+    part_answer: float = 60.0
     """The least score of one part of a several-question message to answer that part."""
-    part_support: float = 0.5
+    part_support: float = 0.3
     """...whose topic must also score at least this share of the whole message's best."""
 
 
@@ -103,10 +103,7 @@ def decide_parts(
     whole = decide(ranking, thresholds)
     if whole.decision == "fallback" and whole.intent is not None:
         return whole
-    best = ranking[0].score if ranking else 0.0
-    supported = {
-        c.topic for c in ranking[:MAX_SUGGESTIONS] if c.score >= thresholds.part_support * best
-    }
+    supported = _supported(ranking, thresholds)
     topics: list[str] = []
     for part in parts:
         if not part:
@@ -126,6 +123,17 @@ def decide_parts(
     return Verdict(
         "answer", tuple(topics[:MAX_ANSWERS]), suggestions=suggestions, score=whole.score
     )
+
+
+def several_possible(ranking: Sequence[Candidate], thresholds: DecisionThresholds) -> bool:
+    """Whether `decide_parts` could answer several topics for a message ranked `ranking`:
+    when it could not, the parts need not be ranked at all."""
+    return len(_supported(ranking, thresholds)) > 1
+
+
+def _supported(ranking: Sequence[Candidate], thresholds: DecisionThresholds) -> set[str]:
+    best = ranking[0].score if ranking else 0.0
+    return {c.topic for c in ranking[:MAX_SUGGESTIONS] if c.score >= thresholds.part_support * best}
 
 
 def _suggestions(ranking: Sequence[Candidate]) -> tuple[str, ...]:

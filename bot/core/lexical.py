@@ -189,6 +189,9 @@ class TermIndex:
             for term in terms:
                 self._postings[term].append(len(examples) - 1)
         self._examples = examples
+        self._inverse_norms = [1.0 / e.norm if e.norm else 0.0 for e in examples]
+        self._rule_of_example = [e.rule_index for e in examples]
+        self._by_id = {rule.id: rule for rule in self._rules}
 
     def _correct_uncached(self, word: str) -> str:
         if word in self._known or len(word) < 4:
@@ -228,6 +231,10 @@ class TermIndex:
         ("what is botox?", "how long does filler last?"), with no word of microneedling.
         That is the other procedure's business, even with aftercare words in it."""
         plain = words(text)
+        if not AROUND_WORDS.intersection(plain) and not any(
+            plain[: len(opener)] == list(opener) for opener in GENERAL_OPENERS
+        ):
+            return False
         tokens = self._tokens(plain)
         if any(token == TREATMENT_TERM for _, token in tokens):
             return False
@@ -287,30 +294,40 @@ class TermIndex:
 
     def rank(self, query: set[str]) -> list[tuple[float, Rule]]:
         """Every topic the terms `query` point to, with a score from 0 to 100, best first."""
-        if not query:
-            return []
-        weights = {t: self._idf.get(t, self._unknown_idf) for t in query}
-        query_norm = math.sqrt(sum(w * w for w in weights.values()))
-        best_example: dict[int, float] = defaultdict(float)
-        dot: dict[int, float] = defaultdict(float)
-        for term in query:
-            for example_index in self._postings.get(term, ()):
-                dot[example_index] += weights[term] ** 2
-        for example_index, value in dot.items():
-            example = self._examples[example_index]
-            cosine = value / (query_norm * example.norm)
-            if cosine > best_example[example.rule_index]:
-                best_example[example.rule_index] = cosine
-        evidence = {t: self._evidence.get(t, 1.0) for t in query}
-        total_evidence = sum(evidence.values())
-        cover: dict[int, float] = defaultdict(float)
-        for term in query:
-            for rule_index, share in self._points_to.get(term, ()):
-                cover[rule_index] += evidence[term] * share / total_evidence
-        alpha = self.settings.example_weight
-        ranked = [
-            (100 * (alpha * best_example[i] + (1 - alpha) * cover[i]), self._rules[i])
-            for i in set(best_example) | set(cover)
-        ]
+        ranked = [(score, self._by_id[topic]) for topic, score in self.topic_scores(query).items()]
         ranked.sort(key=lambda pair: (-pair[0], pair[1].id))
         return ranked
+
+    def topic_scores(self, query: set[str]) -> dict[str, float]:
+        """The score from 0 to 100 of every topic the terms `query` point to."""
+        if not query:
+            return {}
+        idf, unknown = self._idf, self._unknown_idf
+        squares = {t: idf.get(t, unknown) ** 2 for t in query}
+        query_norm = math.sqrt(sum(squares.values()))
+        dot: dict[int, float] = {}
+        add = dot.get
+        for term, square in squares.items():
+            for example_index in self._postings.get(term, ()):
+                dot[example_index] = add(example_index, 0.0) + square
+        best_example: dict[int, float] = {}
+        best = best_example.get
+        inverse_norms, rule_of = self._inverse_norms, self._rule_of_example
+        for example_index, value in dot.items():
+            cosine = value * inverse_norms[example_index]
+            rule_index = rule_of[example_index]
+            if cosine > best(rule_index, 0.0):
+                best_example[rule_index] = cosine
+        evidence = {t: self._evidence.get(t, 1.0) for t in query}
+        total_evidence = sum(evidence.values())
+        cover: dict[int, float] = {}
+        for term, weight in evidence.items():
+            for rule_index, share in self._points_to.get(term, ()):
+                cover[rule_index] = cover.get(rule_index, 0.0) + weight * share
+        alpha = self.settings.example_weight
+        near = 100 * alpha / query_norm
+        explained = 100 * (1 - alpha) / total_evidence
+        return {
+            self._rules[i].id: near * best_example.get(i, 0.0) + explained * cover.get(i, 0.0)
+            for i in best_example.keys() | cover.keys()
+        }

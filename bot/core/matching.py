@@ -13,8 +13,10 @@ a greeting never hides a question, and anything about the time before a session 
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from bot.core.asks import questions, sentences, split_questions
 from bot.core.classifier import LinearModel, train
@@ -25,12 +27,15 @@ from bot.core.decision import (
     Verdict,
     decide,
     decide_parts,
+    several_possible,
 )
 from bot.core.lexical import BEFORE_SESSION_TERM, LexicalSettings, TermIndex
 from bot.core.red_flags import RedFlagCheck, check_red_flags
 from bot.knowledge.model import WARNING_SIGNS, KnowledgeBase, Rule
 
 BEFORE_TREATMENT = "before-treatment"
+RANKED = 12
+"""How many leading topics a ranking keeps: suggestions and rules look no further."""
 
 
 @dataclass(frozen=True)
@@ -53,7 +58,7 @@ class Thresholds:
     """In a message with a story around its questions, the questions' share of the score."""
     agreement: float = 8.0
     """Added to a topic both opinions put first: they rarely agree on a wrong topic."""
-    off_topic_share: float = 0.5
+    off_topic_share: float = 0.6
     """A word that only means an off-topic question wins when the off-topic topic scores at
     least this share of the best score."""
     """Added to a topic both opinions put first: they rarely agree on a wrong topic."""
@@ -125,6 +130,8 @@ class Matcher:
         self.index = TermIndex(knowledge, self.thresholds.lexical)
         self.classifier = classifier or train_topics(knowledge, self.thresholds)
         self._rules = {rule.id: rule for rule in knowledge.rules}
+        self._aftercare = {rule.id: rule.is_aftercare for rule in knowledge.rules}
+        self._learned = lru_cache(maxsize=4096)(self.classifier.probabilities)
 
     def terms(self, text: str) -> list[str]:
         """The message as lexical terms (see `TermIndex.terms`)."""
@@ -135,8 +142,8 @@ class Matcher:
         return [(c.score, self._rules[c.topic]) for c in self._rank(text, set(self.terms(text)))]
 
     def _blend(self, text: str, query: set[str]) -> dict[str, float]:
-        lexical = {rule.id: score for score, rule in self.index.rank(query)}
-        learned = self.classifier.probabilities(text)
+        lexical = self.index.topic_scores(query)
+        learned = self._learned(text)
         weight = self.thresholds.learned_weight
         blended = {
             topic: (1 - weight) * lexical.get(topic, 0.0) + weight * 100 * learned.get(topic, 0.0)
@@ -159,11 +166,9 @@ class Matcher:
         return self._ranked(scores)
 
     def _ranked(self, scores: dict[str, float]) -> list[Candidate]:
-        ranked = sorted(scores.items(), key=lambda pair: (-pair[1], pair[0]))
-        return [
-            Candidate(topic, round(score, 1), self._rules[topic].is_aftercare)
-            for topic, score in ranked
-        ]
+        # The leading topics are all any decision looks at; building the rest costs time.
+        ranked = heapq.nsmallest(RANKED, scores.items(), key=lambda pair: (-pair[1], pair[0]))
+        return [Candidate(topic, score, self._aftercare[topic]) for topic, score in ranked]
 
     def match(self, text: str, day: int | None = None) -> Match:
         """Decide how to answer `text` from a patient on `day` since treatment."""
@@ -183,7 +188,7 @@ class Matcher:
     def _verdict(self, text: str, query: set[str], ranked: list[Candidate]) -> Verdict:
         limits = self.thresholds.decision
         ranked = self._with_rules(text, query, ranked)
-        parts = self.part_rankings(text)
+        parts = self.part_rankings(text) if several_possible(ranked, limits) else []
         return decide_parts(ranked, parts, limits) if parts else decide(ranked, limits)
 
     def ranking(self, text: str) -> list[Candidate]:
@@ -219,8 +224,14 @@ class Matcher:
         elif BEFORE_SESSION_TERM in query:
             ranked = _promoted(ranked, BEFORE_TREATMENT)
         # "hey, can I go to the gym?": a greeting or thanks word must not hide an aftercare
-        # question; the social reply wins only when that is all there is.
-        if (query & index.aftercare_terms) - index.social_terms - index.time_terms:
+        # question; the social reply wins only when that is all there is ("no worries" is
+        # all there is, though "worries" is an aftercare word).
+        learned = self._learned(text)
+        if (
+            query & index.aftercare_terms
+        ) - index.social_terms - index.time_terms and not self._rules[
+            max(learned, key=learned.__getitem__)
+        ].is_social:
             ranked = [c for c in ranked if not self._rules[c.topic].is_social]
         return ranked
 
@@ -236,7 +247,7 @@ class Matcher:
             return Match(
                 first.id,
                 first.title,
-                verdict.score,
+                round(verdict.score, 1),
                 "answer",
                 False,
                 verdict.suggestions,
@@ -247,14 +258,14 @@ class Matcher:
             return Match(
                 None,
                 None,
-                verdict.score,
+                round(verdict.score, 1),
                 "suggest",
                 False,
                 verdict.suggestions,
                 wording["did_you_mean"],
             )
         intent = self._rules[verdict.intent] if verdict.intent else None
-        return self._fallback(verdict.score, (), intent=intent)
+        return self._fallback(round(verdict.score, 1), (), intent=intent)
 
     def _warning(self, red: RedFlagCheck, score: float, *, red_flag: bool, answer: str) -> Match:
         rule = self.knowledge.rule(WARNING_SIGNS)
@@ -278,6 +289,7 @@ class Matcher:
         )
 
 
+@lru_cache(maxsize=4096)
 def _focus(text: str) -> str | None:
     """The sentences of `text` that ask something, when there is more around them."""
     asking = questions(text)
