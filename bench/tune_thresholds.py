@@ -61,12 +61,18 @@ class Figures:
     off_ok: int = 0
     off_lines: int = 0
     wrong: int = 0
+    all_answered: int = 0
+    several: int = 0
 
     @property
     def value(self) -> float:
         lines = self.topic_lines + self.off_lines
         return (
-            self.at_once + 0.3 * self.in_buttons + self.off_ok - WRONG_COST * self.wrong
+            self.at_once
+            + 0.3 * self.in_buttons
+            + self.off_ok
+            + 0.5 * self.all_answered
+            - WRONG_COST * self.wrong
         ) / lines
 
     def __str__(self) -> str:
@@ -77,7 +83,8 @@ class Figures:
         return (
             f"at once {pct(self.at_once, self.topic_lines)}, buttons "
             f"{pct(self.in_buttons, self.topic_lines)}, off-topic "
-            f"{pct(self.off_ok, self.off_lines)}, wrong {pct(self.wrong, lines)}"
+            f"{pct(self.off_ok, self.off_lines)}, wrong {pct(self.wrong, lines)}, "
+            f"several all answered {pct(self.all_answered, self.several)}"
         )
 
 
@@ -98,6 +105,9 @@ def score(ranked: list[Ranked], limits: DecisionThresholds) -> Figures:
             figures.off_ok += not answered
             continue
         figures.topic_lines += 1
+        if item.line.multi:
+            figures.several += 1
+            figures.all_answered += set(expected) <= set(answered)
         first = expected[0] in answered if item.line.multi else verdict.topic in expected
         right = bool(answered) and first
         figures.at_once += right

@@ -17,8 +17,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?;:\n])\s*|\s+-\s+|\s*\n\s*")
 _NUMBERED = re.compile(r"(?:^|\s)(?:\(?\d[).]|[a-c]\))\s+")
 _QUESTION_START = (
     r"(?:can|could|cn|should|shall|may|might|must|is|isnt|are|arent|am|do|dont|does|doesnt|"
-    r"did|will|would|wud|how|what|whats|when|whens|where|which|who|why|any|anything|"
-    r"ok|okay|alright|safe|normal|fine|also|and|or|plus|then|still)"
+    r"did|will|would|wud|how|what|whats|when|whens|where|which|who|why|any|anything)"
 )
 _ASKING_WORDS = re.compile(
     rf"^(?:(?:so|ok|okay|oh|and|but|also|plus|um|hmm|hi|hey|sorry|quick question|"
@@ -33,8 +32,9 @@ _ASKING_PHRASES = re.compile(
     r"let me know|not sure if|unsure if|is there|are there|do you|does it|normal)\b"
 )
 _ACTIVITY = (
-    r"(?:go|do|use|wear|put|have|get|take|start|shave|wax|wash|swim|fly|travel|drink|eat|"
-    r"smoke|vape|sleep|apply|book|play|dye|colour|color|exercise|work out|run|lift)"
+    r"(?:go|going|do|use|using|wear|wearing|put|have|get|take|start|shave|shaving|wax|waxing|"
+    r"wash|washing|swim|swimming|fly|flying|travel|drink|drinking|eat|smoke|smoking|vape|"
+    r"sleep|apply|book|play|dye|colour|color|exercise|exercising|work out|run|running|lift)"
 )
 """Verbs that start a second activity after "and" ("use my vitamin c and go for a run")."""
 _SPLIT_QUESTIONS = re.compile(
@@ -45,6 +45,8 @@ _SPLIT_QUESTIONS = re.compile(
     rf"\band\s+(?=(?:also\s+)?{_ACTIVITY}\s)"
 )
 _MIN_PART_WORDS = 2
+_HEADING_WORDS = 4
+"""A sentence this short that asks nothing names a topic rather than tells a story."""
 
 
 def sentences(text: str) -> list[str]:
@@ -68,15 +70,46 @@ def questions(text: str) -> list[str]:
     return [s for s in sentences(text) if asks_something(s)]
 
 
+def focus(text: str) -> str | None:
+    """The part of `text` that asks, when there is a story around it: its asking sentences
+    and the short ones that name what they ask about ("Tretinoin - how long do I wait?");
+    None when the whole message asks, or nothing does."""
+    every = sentences(text)
+    kept = [s for s in every if asks_something(s) or len(s.split()) <= _HEADING_WORDS]
+    if len(kept) == len(every) or not any(asks_something(s) for s in kept):
+        return None
+    return " ".join(kept)
+
+
 def split_questions(text: str) -> list[str]:
     """Each separate question of `text`, in the order asked: its asking sentences, each
-    cut where a new question starts ("... and can i ...", "..., also when ...")."""
+    cut where a new question starts ("... and can i ...", "..., also when ..."). What a
+    cut leaves that asks nothing ("my skin is peeling, can i pick it?") stays with the
+    question it introduces."""
     found: list[str] = []
     for sentence in questions(text) or sentences(text):
         pieces = [p.strip(" ,") for p in _SPLIT_QUESTIONS.split(fold(sentence))]
         kept = [p for p in pieces if len(p.split()) >= _MIN_PART_WORDS]
-        found.extend(kept or [sentence])
+        found.extend(_with_context(kept) or [sentence])
     return found
+
+
+def _with_context(pieces: list[str]) -> list[str]:
+    joined: list[str] = []
+    pending = ""
+    for piece in pieces:
+        piece = f"{pending}, {piece}" if pending else piece
+        if asks_something(piece):
+            joined.append(piece)
+            pending = ""
+        else:
+            pending = piece
+    if pending:
+        if joined:
+            joined[-1] = f"{joined[-1]}, {pending}"
+        else:
+            joined.append(pending)
+    return joined
 
 
 def _has_words(text: str) -> bool:

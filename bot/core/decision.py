@@ -39,15 +39,15 @@ class Candidate:
 class DecisionThresholds:
     """Where a score becomes an answer or a "Did you mean" (see `bench/tune_thresholds.py`)."""
 
-    answer: float = 52.0
+    answer: float = 56.0
     """The least score answered at once..."""
     margin: float = 16.0
     """...when it leads the runner-up by at least this much."""
     suggest: float = 16.0
     """The least score worth a "Did you mean"; below it, the fallback."""
-    part_answer: float = 60.0
+    part_answer: float = 64.0
     """The least score of one part of a several-question message to answer that part."""
-    part_support: float = 0.3
+    part_support: float = 0.2
     """...whose topic must also score at least this share of the whole message's best."""
 
 

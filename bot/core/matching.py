@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from bot.core.asks import questions, sentences, split_questions
+from bot.core.asks import focus, split_questions
 from bot.core.classifier import LinearModel, train
 from bot.core.decision import (
     Candidate,
@@ -48,7 +48,7 @@ class Thresholds:
 
     decision: DecisionThresholds = field(default_factory=DecisionThresholds)
     lexical: LexicalSettings = field(default_factory=LexicalSettings)
-    learned_weight: float = 0.4
+    learned_weight: float = 0.35
     """The classifier's share of a topic's score; the lexical score has the rest."""
     sharpness: float = 5.0
     """How peaked the classifier's probabilities are (see `LinearModel.sharpness`)."""
@@ -56,7 +56,7 @@ class Thresholds:
     """The classifier's C: larger fits the example phrasings more closely."""
     question_weight: float = 0.8
     """In a message with a story around its questions, the questions' share of the score."""
-    agreement: float = 8.0
+    agreement: float = 24.0
     """Added to a topic both opinions put first: they rarely agree on a wrong topic."""
     off_topic_share: float = 0.6
     """A word that only means an off-topic question wins when the off-topic topic scores at
@@ -291,11 +291,7 @@ class Matcher:
 
 @lru_cache(maxsize=4096)
 def _focus(text: str) -> str | None:
-    """The sentences of `text` that ask something, when there is more around them."""
-    asking = questions(text)
-    if asking and len(asking) < len(sentences(text)):
-        return " ".join(asking)
-    return None
+    return focus(text)
 
 
 def _promoted(ranked: Sequence[Candidate], topic: str) -> list[Candidate]:
