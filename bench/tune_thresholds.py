@@ -92,7 +92,7 @@ def score(ranked: list[Ranked], limits: DecisionThresholds) -> Figures:
     figures = Figures()
     for item in ranked:
         verdict = (
-            decide_parts(item.whole, item.parts, limits)
+            decide_parts(item.whole, item.parts, limits, len(item.parts))
             if item.parts
             else decide(item.whole, limits)
         )

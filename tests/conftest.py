@@ -3,6 +3,7 @@ in a test does not move when staff improve the real knowledge."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -117,3 +118,9 @@ def _write_yaml(path: Path, content: object) -> None:
 def small_knowledge(tmp_path: Path) -> Path:
     """A small test knowledge folder (see `write_small_knowledge`)."""
     return write_small_knowledge(tmp_path / "knowledge")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def trained_models_in_a_temporary_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Trained classifiers are cached under XDG_CACHE_HOME: never the tester's own."""
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from bot.core.decision import (
     Candidate,
     DecisionThresholds,
@@ -64,37 +66,50 @@ def test_buttons_offer_aftercare_topics_only() -> None:
 def test_two_confident_parts_are_both_answered_in_the_order_asked() -> None:
     whole = ranking(("exercise-sweating", 60.0), ("serums", 55.0))
     parts = [ranking(("serums", 90.0), ("makeup", 5.0)), ranking(("exercise-sweating", 85.0))]
-    verdict = decide_parts(whole, parts, LIMITS)
+    verdict = decide_parts(whole, parts, LIMITS, len(parts))
     assert (verdict.decision, verdict.topics) == ("answer", ("serums", "exercise-sweating"))
 
 
 def test_a_part_that_is_not_confident_is_left_out_and_the_whole_decides() -> None:
     whole = ranking(("serums", 70.0), ("makeup", 40.0))
     parts = [ranking(("serums", 90.0)), ranking(("makeup", 40.0), ("sun-protection", 35.0))]
-    verdict = decide_parts(whole, parts, LIMITS)
+    verdict = decide_parts(whole, parts, LIMITS, len(parts))
     assert (verdict.decision, verdict.topics) == ("answer", ("serums",))
 
 
 def test_a_fragment_cannot_bring_a_topic_the_whole_message_does_not_support() -> None:
     whole = ranking(("pain-discomfort", 80.0), ("redness-swelling", 30.0), ("makeup", 5.0))
     parts = [ranking(("pain-discomfort", 85.0)), ranking(("sessions-followup", 70.0))]
-    verdict = decide_parts(whole, parts, LIMITS)
+    verdict = decide_parts(whole, parts, LIMITS, len(parts))
     assert verdict.topics == ("pain-discomfort",)
 
 
 def test_the_same_topic_asked_twice_is_answered_once() -> None:
     whole = ranking(("makeup", 80.0), ("serums", 10.0))
     parts = [ranking(("makeup", 90.0)), ranking(("makeup", 88.0))]
-    assert decide_parts(whole, parts, LIMITS).topics == ("makeup",)
+    assert decide_parts(whole, parts, LIMITS, len(parts)).topics == ("makeup",)
 
 
 def test_an_off_topic_message_is_not_answered_part_by_part() -> None:
     whole = [Candidate("price-payment", 90.0, aftercare=False), Candidate("makeup", 60.0)]
     parts = [ranking(("makeup", 90.0)), ranking(("serums", 90.0))]
-    verdict = decide_parts(whole, parts, LIMITS)
+    verdict = decide_parts(whole, parts, LIMITS, len(parts))
     assert (verdict.decision, verdict.intent) == ("fallback", "price-payment")
 
 
 def test_several_answers_are_possible_only_with_two_supported_topics() -> None:
     assert several_possible(ranking(("makeup", 80.0), ("serums", 60.0)), LIMITS)
     assert not several_possible(ranking(("makeup", 80.0), ("serums", 5.0)), LIMITS)
+
+
+def test_parts_are_not_ranked_once_two_answers_are_out_of_reach() -> None:
+    whole = ranking(("makeup", 80.0), ("serums", 60.0))
+    ranked: list[str] = []
+
+    def lazily(*topics: str) -> Iterator[list[Candidate]]:
+        for topic in topics:
+            ranked.append(topic)
+            yield ranking((topic, 30.0))
+
+    decide_parts(whole, lazily("makeup", "serums"), LIMITS, 2)
+    assert ranked == ["makeup"]

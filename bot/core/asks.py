@@ -10,6 +10,7 @@ that each can be answered. Pure text functions: no knowledge, no scores.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from bot.core.text import fold
 
@@ -46,17 +47,29 @@ _SPLIT_QUESTIONS = re.compile(
 )
 _MIN_PART_WORDS = 2
 _HEADING_WORDS = 4
-"""A sentence this short that asks nothing names a topic rather than tells a story."""
+"""A sentence this short that asks nothing names a topic rather than tells a story..."""
+_SMALL_TALK = frozenset(
+    """hi hey hello hiya heya morning evening afternoon good thanks thank you ok okay so um
+    lol sorry hun love quick question again me here just its it is day update""".split()
+)
+"""...unless it is only greetings and chat like these."""
+_WORDS = re.compile(r"[a-z0-9]+")
 
 
 def sentences(text: str) -> list[str]:
     """The message cut into sentences (and numbered or dashed items), in order."""
+    return list(_sentences(text))
+
+
+@lru_cache(maxsize=64)
+def _sentences(text: str) -> tuple[str, ...]:
     parts: list[str] = []
     for piece in _SENTENCE_END.split(text):
         parts.extend(p for p in _NUMBERED.split(piece) if p)
-    return [" ".join(p.split()) for p in parts if _has_words(p)]
+    return tuple(" ".join(p.split()) for p in parts if _has_words(p))
 
 
+@lru_cache(maxsize=1024)
 def asks_something(sentence: str) -> bool:
     """Whether a sentence asks: a question mark, a question word first, or a request."""
     if "?" in sentence:
@@ -75,7 +88,7 @@ def focus(text: str) -> str | None:
     and the short ones that name what they ask about ("Tretinoin - how long do I wait?");
     None when the whole message asks, or nothing does."""
     every = sentences(text)
-    kept = [s for s in every if asks_something(s) or len(s.split()) <= _HEADING_WORDS]
+    kept = [s for s in every if asks_something(s) or _names_a_topic(s)]
     if len(kept) == len(every) or not any(asks_something(s) for s in kept):
         return None
     return " ".join(kept)
@@ -110,6 +123,12 @@ def _with_context(pieces: list[str]) -> list[str]:
         else:
             joined.append(pending)
     return joined
+
+
+def _names_a_topic(sentence: str) -> bool:
+    """A short sentence that names something ("Tretinoin -"), not small talk ("hey!!")."""
+    found = _WORDS.findall(fold(sentence))
+    return 0 < len(found) <= _HEADING_WORDS and not set(found) <= _SMALL_TALK
 
 
 def _has_words(text: str) -> bool:

@@ -2,9 +2,9 @@
 
 Training uses scikit-learn's linear support vector classifier (liblinear, one label
 against the rest), imported only when a model is trained: at knowledge load, a fraction
-of a second for a few thousand examples. Reading a message needs no library at all: the
-trained weights are kept as plain dicts, pruned of the near-zero ones, so `aftercare ask`
-reads messages without NumPy.
+of a second for a few thousand examples. Reading a message needs no scikit-learn: the
+trained weights are kept as plain dicts, pruned of the near-zero ones, and summed with
+NumPy, so a model read back from JSON works without scikit-learn installed.
 
 Features, the same at training and reading time: each word, each pair of neighbouring
 words, and the character 3- to 5-grams of each word (padded as "<word>", so prefixes and
@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+import numpy
+
 CHAR_NGRAMS = (3, 4, 5)
 PRUNE_BELOW = 0.01
 """Weights smaller than this (in absolute value) are dropped after training: they change
@@ -34,15 +36,17 @@ MAX_TEXT_CHARS = 1000
 """Longer texts are cut, as the matcher cuts them."""
 _WORD = re.compile(r"[a-z0-9]+")
 
-WordVector = tuple[tuple[float, ...], int]
+WordVector = tuple[numpy.ndarray, int]
 """A word's summed weights per scored label, and how many features it has."""
 
 
 def normalise(text: str) -> str:
     """Lower case, accents gone, apostrophes joined ("don't" -> "dont")."""
-    text = unicodedata.normalize("NFKD", text[:MAX_TEXT_CHARS]).lower()
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return re.sub(r"[’'`´]", "", text)
+    text = text[:MAX_TEXT_CHARS]
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return re.sub(r"[’'`´]", "", text.lower())
 
 
 @lru_cache(maxsize=65536)
@@ -73,9 +77,11 @@ def scaled(found: Counter[str]) -> dict[str, float]:
     return {feature: count * scale for feature, count in found.items()}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class LinearModel:
-    """A trained classifier: per feature, the (label index, weight) pairs that are not ~0.
+    """A trained classifier: per feature, the (label index, weight) pairs that are not ~0,
+    kept as flat arrays (feature `features[i]` owns entries `offsets[i]` to
+    `offsets[i + 1]` of `label_index` and `weights`), which store and load quickly.
 
     With two labels the model scores the second one only (the binary form): the second
     label's probability is the sigmoid of that score. `sharpness` turns the linear scores
@@ -84,78 +90,104 @@ class LinearModel:
 
     labels: tuple[str, ...]
     bias: tuple[float, ...]
-    weights: Mapping[str, tuple[tuple[int, float], ...]]
+    features: tuple[str, ...]
+    offsets: numpy.ndarray
+    label_index: numpy.ndarray
+    weights: numpy.ndarray
     sharpness: float = 1.0
-    _words: Any = field(init=False, repr=False, compare=False)
+    _rows: Any = field(init=False, repr=False)
+    _words: Any = field(init=False, repr=False)
+    _pairs: Any = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "_rows", {f: i for i, f in enumerate(self.features)})
         object.__setattr__(self, "_words", lru_cache(maxsize=65536)(self._word_vector))
+        object.__setattr__(self, "_pairs", lru_cache(maxsize=65536)(self._pair_vector))
 
     @property
     def binary(self) -> bool:
         return len(self.labels) == 2
 
+    def _add_feature(self, totals: numpy.ndarray, feature: str) -> bool:
+        row = self._rows.get(feature)
+        if row is None:
+            return False
+        start, end = self.offsets[row], self.offsets[row + 1]
+        totals[self.label_index[start:end]] += self.weights[start:end]
+        return True
+
     def _word_vector(self, word: str) -> WordVector:
-        totals = [0.0] * len(self.bias)
+        totals = numpy.zeros(len(self.bias))
         found = word_features(word)
         for feature in found:
-            for label_index, weight in self.weights.get(feature, ()):
-                totals[label_index] += weight
-        return tuple(totals), len(found)
+            self._add_feature(totals, feature)
+        return totals, len(found)
+
+    def _pair_vector(self, feature: str) -> numpy.ndarray | None:
+        totals = numpy.zeros(len(self.bias))
+        return totals if self._add_feature(totals, feature) else None
 
     def scores(self, text: str) -> list[float]:
         """The linear score of each scored label (one score when binary)."""
-        words = _WORD.findall(normalise(text))
-        totals = [0.0] * len(self.bias)
+        return [float(score) for score in self._scores(text)]
+
+    def _scores(self, text: str) -> numpy.ndarray:
+        totals = numpy.zeros(len(self.bias))
         count = 0
         previous = None
-        for word in words:
+        for word in _WORD.findall(normalise(text)):
             vector, size = self._words(word)
-            totals = [a + b for a, b in zip(totals, vector, strict=True)]
+            totals += vector
             count += size
             if previous is not None:
                 count += 1
-                for label_index, weight in self.weights.get(f"b:{previous} {word}", ()):
-                    totals[label_index] += weight
+                pair = self._pairs(f"b:{previous} {word}")
+                if pair is not None:
+                    totals += pair
             previous = word
         scale = 1.0 / math.sqrt(count) if count else 0.0
-        return [bias + total * scale for bias, total in zip(self.bias, totals, strict=True)]
+        return numpy.asarray(self.bias) + totals * scale
 
     def probabilities(self, text: str) -> dict[str, float]:
         """How likely each label is for `text`; the values add up to 1."""
-        scores = [score * self.sharpness for score in self.scores(text)]
+        return dict(zip(self.labels, self.probability_array(text).tolist(), strict=True))
+
+    def probability_array(self, text: str) -> numpy.ndarray:
+        """`probabilities` as an array in the order of `labels`."""
+        scores = self._scores(text) * self.sharpness
         if self.binary:
-            positive = _sigmoid(scores[0])
-            return {self.labels[0]: 1.0 - positive, self.labels[1]: positive}
-        top = max(scores)
-        exps = [math.exp(score - top) for score in scores]
-        total = sum(exps)
-        return {label: value / total for label, value in zip(self.labels, exps, strict=True)}
+            positive = _sigmoid(float(scores[0]))
+            return numpy.asarray([1.0 - positive, positive])
+        exps = numpy.exp(scores - scores.max())
+        return exps / exps.sum()
 
     def ranked(self, text: str) -> list[tuple[str, float]]:
         """Every label with its probability, most likely first."""
         return sorted(self.probabilities(text).items(), key=lambda pair: (-pair[1], pair[0]))
 
-    def as_json(self) -> dict[str, Any]:
-        """A plain-JSON form of the model, for storing a trained model."""
+    def as_arrays(self) -> dict[str, numpy.ndarray]:
+        """The model as plain arrays (no Python objects), for `numpy.savez`."""
         return {
-            "labels": list(self.labels),
-            "bias": list(self.bias),
-            "sharpness": self.sharpness,
-            "weights": {f: [[i, w] for i, w in pairs] for f, pairs in self.weights.items()},
+            "labels": numpy.asarray(self.labels, dtype=str),
+            "bias": numpy.asarray(self.bias),
+            "features": numpy.asarray(self.features, dtype=str),
+            "offsets": self.offsets,
+            "label_index": self.label_index,
+            "weights": self.weights,
+            "sharpness": numpy.asarray(self.sharpness),
         }
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> LinearModel:
-        weights = {
-            str(feature): tuple((int(i), float(w)) for i, w in pairs)
-            for feature, pairs in data["weights"].items()
-        }
+    def from_arrays(cls, arrays: Mapping[str, numpy.ndarray]) -> LinearModel:
+        """The model `as_arrays` gave (read with `numpy.load(..., allow_pickle=False)`)."""
         return cls(
-            tuple(data["labels"]),
-            tuple(float(b) for b in data["bias"]),
-            weights,
-            float(data.get("sharpness", 1.0)),
+            tuple(str(label) for label in arrays["labels"].tolist()),
+            tuple(float(b) for b in arrays["bias"].tolist()),
+            tuple(arrays["features"].tolist()),
+            numpy.asarray(arrays["offsets"], dtype=numpy.intp),
+            numpy.asarray(arrays["label_index"], dtype=numpy.intp),
+            numpy.asarray(arrays["weights"], dtype=float),
+            float(arrays["sharpness"]),
         )
 
 
@@ -185,7 +217,6 @@ def train(
         raise ValueError("a classifier needs at least two different labels")
     # Imported here: scikit-learn takes a second or more to import, and only training
     # needs it.
-    import numpy
     from scipy.sparse import csr_matrix
     from sklearn.svm import LinearSVC
 
@@ -209,15 +240,19 @@ def train(
     )
     model = LinearSVC(C=regularisation, class_weight="balanced")
     model.fit(matrix, [names.index(label) for label in labels])
-    names_by_column = list(columns)
-    weights: dict[str, list[tuple[int, float]]] = {}
-    for label_index, row in enumerate(model.coef_):
-        kept = numpy.flatnonzero(numpy.abs(row) >= PRUNE_BELOW)
-        for column, weight in zip(kept.tolist(), row[kept].tolist(), strict=True):
-            weights.setdefault(names_by_column[column], []).append((label_index, weight))
+    by_feature = model.coef_.T
+    kept = numpy.abs(by_feature) >= PRUNE_BELOW
+    used = kept.any(axis=1)
+    kept = kept[used]
+    _, label_index = numpy.nonzero(kept)
+    offsets = numpy.concatenate(([0], numpy.cumsum(kept.sum(axis=1))))
+    names_by_column = numpy.asarray(list(columns), dtype=object)[used]
     return LinearModel(
         names,
         tuple(float(b) for b in model.intercept_),
-        {feature: tuple(pairs) for feature, pairs in weights.items()},
+        tuple(str(name) for name in names_by_column),
+        offsets.astype(numpy.intp),
+        label_index.astype(numpy.intp),
+        by_feature[used][kept],
         sharpness,
     )

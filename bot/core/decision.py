@@ -12,7 +12,7 @@ confidence adds its topic, in the order asked.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -39,13 +39,13 @@ class Candidate:
 class DecisionThresholds:
     """Where a score becomes an answer or a "Did you mean" (see `bench/tune_thresholds.py`)."""
 
-    answer: float = 56.0
+    answer: float = 60.0
     """The least score answered at once..."""
     margin: float = 16.0
     """...when it leads the runner-up by at least this much."""
     suggest: float = 16.0
     """The least score worth a "Did you mean"; below it, the fallback."""
-    part_answer: float = 64.0
+    part_answer: float = 68.0
     """The least score of one part of a several-question message to answer that part."""
     part_support: float = 0.2
     """...whose topic must also score at least this share of the whole message's best."""
@@ -88,24 +88,30 @@ def decide(ranking: Sequence[Candidate], thresholds: DecisionThresholds) -> Verd
 
 def decide_parts(
     ranking: Sequence[Candidate],
-    parts: Sequence[Sequence[Candidate]],
+    parts: Iterable[Sequence[Candidate]],
     thresholds: DecisionThresholds,
+    count: int,
 ) -> Verdict:
     """The decision for a message that asks several things: `ranking` is the whole
-    message's, `parts` the ranking of each of its questions in the order asked.
+    message's, `parts` the ranking of each of its `count` questions in the order asked.
 
     A part is answered when its best topic is aftercare, clearly confident, and also among
     the whole message's leading topics (a fragment such as "how often?" leans on the
     question before it and must not bring a topic of its own). When two or more topics
     come out, they are answered together in the order asked; otherwise the whole message
-    is decided as one.
+    is decided as one. `parts` is read lazily and no further than needed: once too few
+    parts are left to make two answers, the rest are not ranked at all.
     """
     whole = decide(ranking, thresholds)
     if whole.decision == "fallback" and whole.intent is not None:
         return whole
     supported = _supported(ranking, thresholds)
     topics: list[str] = []
-    for part in parts:
+    pending = iter(parts)
+    for seen in range(count):
+        if len(topics) + count - seen < 2:
+            break
+        part = next(pending, None)
         if not part:
             continue
         lead = part[0]

@@ -16,6 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy
 from rapidfuzz import fuzz, process
 
 from bot.core.text import TIME_WORDS, is_stop_word, stem, words
@@ -38,6 +39,9 @@ OTHER_PROCEDURE_TERMS = frozenset(
     }
 )
 """Concepts in concepts.yaml that name a procedure other than microneedling."""
+MESSAGE_CACHE = 16
+"""Texts whose terms are kept: the message, its questions and its parts, not more, so
+that every new message is read afresh."""
 AROUND_WORDS = frozenset({"after", "post", "following", "before"})
 PROCEDURE_FILLER = frozenset(
     {"a", "an", "the", "my", "your", "her", "his", "our", "getting", "having", "doing", "this"}
@@ -126,7 +130,9 @@ class TermIndex:
         self._vocabulary = sorted(vocabulary)
         self._known = frozenset(vocabulary)
         self._correct = lru_cache(maxsize=65536)(self._correct_uncached)
-        self._cached_terms = lru_cache(maxsize=4096)(self._terms_uncached)
+        # Sized for one message: its terms are needed by several steps of one match.
+        self._cached_terms = lru_cache(maxsize=MESSAGE_CACHE)(self._terms_uncached)
+        self._term = lru_cache(maxsize=65536)(self._term_uncached)
         self._build_index()
 
     def _build_index(self) -> None:
@@ -189,9 +195,28 @@ class TermIndex:
             for term in terms:
                 self._postings[term].append(len(examples) - 1)
         self._examples = examples
-        self._inverse_norms = [1.0 / e.norm if e.norm else 0.0 for e in examples]
-        self._rule_of_example = [e.rule_index for e in examples]
         self._by_id = {rule.id: rule for rule in self._rules}
+        # Scoring reads these arrays: NumPy does per message what would otherwise be a
+        # Python loop over every example sharing a word with it.
+        self._example_postings = {
+            term: numpy.asarray(found, dtype=numpy.intp) for term, found in self._postings.items()
+        }
+        self._inverse_norms = numpy.asarray([1.0 / e.norm if e.norm else 0.0 for e in examples])
+        rule_of = [e.rule_index for e in examples]
+        self._segment_starts = numpy.asarray(
+            [i for i, rule in enumerate(rule_of) if i == 0 or rule != rule_of[i - 1]],
+            dtype=numpy.intp,
+        )
+        self._segment_rules = numpy.asarray(
+            [rule_of[i] for i in self._segment_starts], dtype=numpy.intp
+        )
+        self._rule_postings = {
+            term: (
+                numpy.asarray([i for i, _ in pairs], dtype=numpy.intp),
+                numpy.asarray([share for _, share in pairs]),
+            )
+            for term, pairs in self._points_to.items()
+        }
 
     def _correct_uncached(self, word: str) -> str:
         if word in self._known or len(word) < 4:
@@ -272,7 +297,7 @@ class TermIndex:
                 i += 1
         return found
 
-    def _term(self, word: str) -> str | None:
+    def _term_uncached(self, word: str) -> str | None:
         if self._concept_of.get(word) == TREATMENT_TERM:
             return TREATMENT_TERM
         if is_stop_word(word) or word.isdigit():
@@ -300,34 +325,32 @@ class TermIndex:
 
     def topic_scores(self, query: set[str]) -> dict[str, float]:
         """The score from 0 to 100 of every topic the terms `query` point to."""
-        if not query:
-            return {}
+        scores = self.topic_array(query)
+        return {self._rules[i].id: float(scores[i]) for i in numpy.flatnonzero(scores).tolist()}
+
+    def topic_array(self, query: set[str]) -> numpy.ndarray:
+        """`topic_scores` for every topic, in the knowledge's order (0: not pointed to)."""
+        if not query or not self._examples:
+            return numpy.zeros(len(self._rules))
         idf, unknown = self._idf, self._unknown_idf
         squares = {t: idf.get(t, unknown) ** 2 for t in query}
         query_norm = math.sqrt(sum(squares.values()))
-        dot: dict[int, float] = {}
-        add = dot.get
+        dot = numpy.zeros(len(self._examples))
         for term, square in squares.items():
-            for example_index in self._postings.get(term, ()):
-                dot[example_index] = add(example_index, 0.0) + square
-        best_example: dict[int, float] = {}
-        best = best_example.get
-        inverse_norms, rule_of = self._inverse_norms, self._rule_of_example
-        for example_index, value in dot.items():
-            cosine = value * inverse_norms[example_index]
-            rule_index = rule_of[example_index]
-            if cosine > best(rule_index, 0.0):
-                best_example[rule_index] = cosine
+            found = self._example_postings.get(term)
+            if found is not None:
+                dot[found] += square
+        best_example = numpy.zeros(len(self._rules))
+        best_example[self._segment_rules] = numpy.maximum.reduceat(
+            dot * self._inverse_norms, self._segment_starts
+        )
         evidence = {t: self._evidence.get(t, 1.0) for t in query}
-        total_evidence = sum(evidence.values())
-        cover: dict[int, float] = {}
+        cover = numpy.zeros(len(self._rules))
         for term, weight in evidence.items():
-            for rule_index, share in self._points_to.get(term, ()):
-                cover[rule_index] = cover.get(rule_index, 0.0) + weight * share
+            pointed = self._rule_postings.get(term)
+            if pointed is not None:
+                cover[pointed[0]] += weight * pointed[1]
         alpha = self.settings.example_weight
         near = 100 * alpha / query_norm
-        explained = 100 * (1 - alpha) / total_evidence
-        return {
-            self._rules[i].id: near * best_example.get(i, 0.0) + explained * cover.get(i, 0.0)
-            for i in best_example.keys() | cover.keys()
-        }
+        explained = 100 * (1 - alpha) / sum(evidence.values())
+        return near * best_example + explained * cover

@@ -13,10 +13,11 @@ a greeting never hides a question, and anything about the time before a session 
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+
+import numpy
 
 from bot.core.asks import focus, split_questions
 from bot.core.classifier import LinearModel, train
@@ -29,7 +30,7 @@ from bot.core.decision import (
     decide_parts,
     several_possible,
 )
-from bot.core.lexical import BEFORE_SESSION_TERM, LexicalSettings, TermIndex
+from bot.core.lexical import BEFORE_SESSION_TERM, MESSAGE_CACHE, LexicalSettings, TermIndex
 from bot.core.red_flags import RedFlagCheck, check_red_flags
 from bot.knowledge.model import WARNING_SIGNS, KnowledgeBase, Rule
 
@@ -102,14 +103,20 @@ class Match:
         }
 
 
-def train_topics(knowledge: KnowledgeBase, thresholds: Thresholds) -> LinearModel:
-    """The classifier for `knowledge`, trained on every topic's examples and keywords."""
+def training_data(knowledge: KnowledgeBase) -> tuple[list[str], list[str]]:
+    """What the classifier learns from: every topic's examples, keywords and title."""
     texts: list[str] = []
     labels: list[str] = []
     for rule in knowledge.rules:
         for text in (*rule.examples, *rule.keywords, rule.title):
             texts.append(text)
             labels.append(rule.id)
+    return texts, labels
+
+
+def train_topics(knowledge: KnowledgeBase, thresholds: Thresholds) -> LinearModel:
+    """The classifier for `knowledge`, trained on `training_data`."""
+    texts, labels = training_data(knowledge)
     return train(
         texts, labels, regularisation=thresholds.regularisation, sharpness=thresholds.sharpness
     )
@@ -130,8 +137,20 @@ class Matcher:
         self.index = TermIndex(knowledge, self.thresholds.lexical)
         self.classifier = classifier or train_topics(knowledge, self.thresholds)
         self._rules = {rule.id: rule for rule in knowledge.rules}
-        self._aftercare = {rule.id: rule.is_aftercare for rule in knowledge.rules}
-        self._learned = lru_cache(maxsize=4096)(self.classifier.probabilities)
+        self._ids = [rule.id for rule in knowledge.rules]
+        self._aftercare = [rule.is_aftercare for rule in knowledge.rules]
+        # Where each topic's probability sits among the classifier's labels; a topic the
+        # classifier does not know reads the extra zero at the end.
+        position = {label: i for i, label in enumerate(self.classifier.labels)}
+        self._learned_order = numpy.asarray(
+            [position.get(topic, len(position)) for topic in self._ids], dtype=numpy.intp
+        )
+        self._learned = lru_cache(maxsize=MESSAGE_CACHE)(self._learned_uncached)
+
+    def _learned_uncached(self, text: str) -> numpy.ndarray:
+        """The classifier's probability of every topic, in the knowledge's order."""
+        probabilities = numpy.append(self.classifier.probability_array(text), 0.0)
+        return probabilities[self._learned_order]
 
     def terms(self, text: str) -> list[str]:
         """The message as lexical terms (see `TermIndex.terms`)."""
@@ -141,18 +160,15 @@ class Matcher:
         """Every topic with its blended score from 0 to 100, best first."""
         return [(c.score, self._rules[c.topic]) for c in self._rank(text, set(self.terms(text)))]
 
-    def _blend(self, text: str, query: set[str]) -> dict[str, float]:
-        lexical = self.index.topic_scores(query)
+    def _blend(self, text: str, query: set[str]) -> numpy.ndarray:
+        """Every topic's score, in the knowledge's order."""
+        lexical = self.index.topic_array(query)
         learned = self._learned(text)
         weight = self.thresholds.learned_weight
-        blended = {
-            topic: (1 - weight) * lexical.get(topic, 0.0) + weight * 100 * learned.get(topic, 0.0)
-            for topic in self._rules
-        }
-        if lexical:
-            agreed = max(lexical, key=lexical.__getitem__)
-            if agreed == max(learned, key=learned.__getitem__):
-                blended[agreed] += self.thresholds.agreement
+        blended = (1 - weight) * lexical + (weight * 100) * learned
+        agreed = int(lexical.argmax())
+        if lexical[agreed] > 0 and agreed == int(learned.argmax()):
+            blended[agreed] += self.thresholds.agreement
         return blended
 
     def _rank(self, text: str, query: set[str]) -> list[Candidate]:
@@ -162,13 +178,17 @@ class Matcher:
             # The story around a question must not dilute it below the answer threshold.
             focused = self._blend(asked, set(self.terms(asked)))
             weight = self.thresholds.question_weight
-            scores = {t: weight * focused[t] + (1 - weight) * s for t, s in scores.items()}
+            scores = weight * focused + (1 - weight) * scores
         return self._ranked(scores)
 
-    def _ranked(self, scores: dict[str, float]) -> list[Candidate]:
+    def _ranked(self, scores: numpy.ndarray) -> list[Candidate]:
         # The leading topics are all any decision looks at; building the rest costs time.
-        ranked = heapq.nsmallest(RANKED, scores.items(), key=lambda pair: (-pair[1], pair[0]))
-        return [Candidate(topic, score, self._aftercare[topic]) for topic, score in ranked]
+        leading = numpy.argsort(-scores, kind="stable")[:RANKED].tolist()
+        values = scores[leading].tolist()
+        return [
+            Candidate(self._ids[i], score, self._aftercare[i])
+            for i, score in zip(leading, values, strict=True)
+        ]
 
     def match(self, text: str, day: int | None = None) -> Match:
         """Decide how to answer `text` from a patient on `day` since treatment."""
@@ -188,8 +208,10 @@ class Matcher:
     def _verdict(self, text: str, query: set[str], ranked: list[Candidate]) -> Verdict:
         limits = self.thresholds.decision
         ranked = self._with_rules(text, query, ranked)
-        parts = self.part_rankings(text) if several_possible(ranked, limits) else []
-        return decide_parts(ranked, parts, limits) if parts else decide(ranked, limits)
+        parts = split_questions(text) if several_possible(ranked, limits) else []
+        if len(parts) < 2:
+            return decide(ranked, limits)
+        return decide_parts(ranked, map(self._part_ranking, parts), limits, len(parts))
 
     def ranking(self, text: str) -> list[Candidate]:
         """Every topic for `text`, best first, with the rules applied (see `_with_rules`)."""
@@ -199,7 +221,11 @@ class Matcher:
     def part_rankings(self, text: str) -> list[list[Candidate]]:
         """The ranking of each separate question in `text`, if it asks more than one."""
         parts = split_questions(text)
-        return [self.ranking(part) for part in parts] if len(parts) > 1 else []
+        return [self._part_ranking(part) for part in parts] if len(parts) > 1 else []
+
+    def _part_ranking(self, part: str) -> list[Candidate]:
+        # A part is one question already, and the rules have been applied to the whole.
+        return self._ranked(self._blend(part, set(self.terms(part))))
 
     def _with_rules(self, text: str, query: set[str], ranked: list[Candidate]) -> list[Candidate]:
         """The rules on top of the scores, applied by reordering the ranking. In a message
@@ -226,12 +252,9 @@ class Matcher:
         # "hey, can I go to the gym?": a greeting or thanks word must not hide an aftercare
         # question; the social reply wins only when that is all there is ("no worries" is
         # all there is, though "worries" is an aftercare word).
-        learned = self._learned(text)
-        if (
-            query & index.aftercare_terms
-        ) - index.social_terms - index.time_terms and not self._rules[
-            max(learned, key=learned.__getitem__)
-        ].is_social:
+        aftercare_words = (query & index.aftercare_terms) - index.social_terms - index.time_terms
+        learned_best = self._rules[self._ids[int(self._learned(text).argmax())]]
+        if aftercare_words and not learned_best.is_social:
             ranked = [c for c in ranked if not self._rules[c.topic].is_social]
         return ranked
 
@@ -289,7 +312,7 @@ class Matcher:
         )
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=MESSAGE_CACHE)
 def _focus(text: str) -> str | None:
     return focus(text)
 

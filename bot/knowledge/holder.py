@@ -10,6 +10,7 @@ from pathlib import Path
 from bot.core.matching import Matcher
 from bot.knowledge.loader import load_knowledge, problems_report
 from bot.knowledge.model import KnowledgeBase, KnowledgeError
+from bot.knowledge.trained import matcher_for
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,7 @@ class KnowledgeHolder:
     def __init__(
         self,
         directory: Path,
-        build_matcher: Callable[[KnowledgeBase], Matcher] = Matcher,
+        build_matcher: Callable[[KnowledgeBase], Matcher] = matcher_for,
     ) -> None:
         """Load `directory`; a `KnowledgeError` here means there is no good version yet."""
         self.directory = directory
