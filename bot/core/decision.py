@@ -43,7 +43,7 @@ class DecisionThresholds:
     """The least score answered at once..."""
     margin: float = 16.0
     """...when it leads the runner-up by at least this much."""
-    suggest: float = 16.0
+    suggest: float = 12.0
     """The least score worth a "Did you mean"; below it, the fallback."""
     part_answer: float = 68.0
     """The least score of one part of a several-question message to answer that part."""

@@ -53,7 +53,7 @@ class Thresholds:
     """The classifier's share of a topic's score; the lexical score has the rest."""
     sharpness: float = 5.0
     """How peaked the classifier's probabilities are (see `LinearModel.sharpness`)."""
-    regularisation: float = 1.0
+    regularisation: float = 2.0
     """The classifier's C: larger fits the example phrasings more closely."""
     question_weight: float = 0.8
     """In a message with a story around its questions, the questions' share of the score."""
