@@ -89,7 +89,6 @@ BEFORE_SESSION = re.compile(
 @dataclass(frozen=True)
 class _Example:
     rule_index: int
-    terms: frozenset[str]
     norm: float
 
 
@@ -191,11 +190,10 @@ class TermIndex:
         self._postings: dict[str, list[int]] = defaultdict(list)
         for rule_index, terms in raw:
             norm = math.sqrt(sum(self._idf[t] ** 2 for t in terms))
-            examples.append(_Example(rule_index, terms, norm))
+            examples.append(_Example(rule_index, norm))
             for term in terms:
                 self._postings[term].append(len(examples) - 1)
         self._examples = examples
-        self._by_id = {rule.id: rule for rule in self._rules}
         # Scoring reads these arrays: NumPy does per message what would otherwise be a
         # Python loop over every example sharing a word with it.
         self._example_postings = {
@@ -313,23 +311,9 @@ class TermIndex:
             return None
         return self._concept_of.get(stemmed, stemmed)
 
-    def scores(self, text: str) -> list[tuple[float, Rule]]:
-        """Every topic with a score from 0 to 100, best first."""
-        return self.rank(set(self.terms(text)))
-
-    def rank(self, query: set[str]) -> list[tuple[float, Rule]]:
-        """Every topic the terms `query` point to, with a score from 0 to 100, best first."""
-        ranked = [(score, self._by_id[topic]) for topic, score in self.topic_scores(query).items()]
-        ranked.sort(key=lambda pair: (-pair[0], pair[1].id))
-        return ranked
-
-    def topic_scores(self, query: set[str]) -> dict[str, float]:
-        """The score from 0 to 100 of every topic the terms `query` point to."""
-        scores = self.topic_array(query)
-        return {self._rules[i].id: float(scores[i]) for i in numpy.flatnonzero(scores).tolist()}
-
     def topic_array(self, query: set[str]) -> numpy.ndarray:
-        """`topic_scores` for every topic, in the knowledge's order (0: not pointed to)."""
+        """The score from 0 to 100 of every topic for the terms `query`, in the knowledge's
+        order (0: the terms do not point to it)."""
         if not query or not self._examples:
             return numpy.zeros(len(self._rules))
         idf, unknown = self._idf, self._unknown_idf
