@@ -3,7 +3,10 @@
     python bench/accuracy.py FILE.jsonl [FILE.jsonl ...] [--knowledge FOLDER] [--misses]
 
 For topic questions: answered right at once, right at once or among the "Did you mean"
-buttons, off-topic not answered, answered confidently wrong. For warning signs: reports
+buttons, off-topic not answered, answered confidently wrong, and for lines asking several
+things (`"multi": true`, topics in the order asked) how many got every answer. A multi
+line is right at once when its first topic is answered; any answered topic a line does
+not expect makes it confidently wrong. For warning signs: reports
 caught (recall), false alarms on look-alikes (lines with a `cause`), false alarms on every
 other calm line, and both by sign or cause. Lines may carry `day` (days since treatment).
 """
@@ -61,8 +64,25 @@ def share(hits: int, total: int) -> str:
 Outcome = tuple[Line, Match]
 
 
+def answered(match: Match) -> tuple[str, ...]:
+    """The topics a reply answers (one, or several for a message asking several things)."""
+    return match.rules if match.decision == "answer" else ()
+
+
 def right_at_once(line: Line, match: Match) -> bool:
+    """A two-question line counts when the first topic asked is answered."""
+    if line.multi:
+        return bool(line.expected) and line.expected[0] in answered(match)
     return match.decision == "answer" and match.rule in line.expected
+
+
+def confidently_wrong(line: Line, match: Match) -> bool:
+    """An answer with any topic the line does not expect (a red flag is judged apart)."""
+    return not match.red_flag and any(t not in line.expected for t in answered(match))
+
+
+def all_answered(line: Line, match: Match) -> bool:
+    return set(line.expected) <= set(answered(match))
 
 
 def in_buttons(line: Line, match: Match) -> bool:
@@ -76,6 +96,8 @@ def is_miss(line: Line, match: Match) -> bool:
         return True
     if line.red_flag:
         return False
+    if line.multi:
+        return not all_answered(line, match)
     return match.rule not in line.expected if line.expected else match.rule is not None
 
 
@@ -85,11 +107,8 @@ def report(path: Path, matcher: Matcher, show_misses: bool) -> None:
     ]
     topic = [(line, m) for line, m in outcomes if line.expected and not line.red_flag]
     off = [(line, m) for line, m in outcomes if not line.expected and not line.red_flag]
-    wrong = [
-        (line, m)
-        for line, m in topic + off
-        if m.decision == "answer" and m.rule not in line.expected and not m.red_flag
-    ]
+    wrong = [(line, m) for line, m in topic + off if confidently_wrong(line, m)]
+    multi = [(line, m) for line, m in topic if line.multi]
     reports = [(line, m) for line, m in outcomes if line.red_flag]
     lookalikes = [(line, m) for line, m in outcomes if not line.red_flag and line.cause]
     calm = [(line, m) for line, m in outcomes if not line.red_flag]
@@ -98,6 +117,7 @@ def report(path: Path, matcher: Matcher, show_misses: bool) -> None:
         ("right at once or in the buttons", sum(in_buttons(*o) for o in topic), len(topic)),
         ("off-topic not answered", sum(m.rule is None for _, m in off), len(off)),
         ("answered confidently wrong", len(wrong), len(topic) + len(off)),
+        ("several questions, all answered", sum(all_answered(*o) for o in multi), len(multi)),
         ("warning signs caught", sum(m.red_flag for _, m in reports), len(reports)),
         ("false alarms on look-alikes", sum(m.red_flag for _, m in lookalikes), len(lookalikes)),
         ("false alarms on all calm lines", sum(m.red_flag for _, m in calm), len(calm)),
@@ -115,7 +135,8 @@ def report(path: Path, matcher: Matcher, show_misses: bool) -> None:
     if show_misses:
         for line, m in outcomes:
             if is_miss(line, m):
-                got = "RED FLAG" if m.red_flag else f"{m.decision}:{m.rule or m.intent}"
+                topics = "+".join(m.rules) or m.intent
+                got = "RED FLAG" if m.red_flag else f"{m.decision}:{topics}"
                 wanted = f"{list(line.expected)} red={line.red_flag}"
                 print(f"    - {line.question[:140]!r} expected {wanted} got {got}")
 

@@ -7,11 +7,9 @@ had and how to fix it, instead of failing later in front of a patient.
 
 from __future__ import annotations
 
-import difflib
 import math
 import os
 import re
-import zoneinfo
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import time
@@ -21,13 +19,13 @@ from zoneinfo import ZoneInfo
 
 from dotenv import dotenv_values
 
+from bot.core.clock_input import parse_clock_time, parse_timezone
 from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR
 
 DateOrder = Literal["DMY", "MDY"]
 
 _T = TypeVar("_T")
 _UTC = ZoneInfo("UTC")
-_CLOCK_TIME = re.compile(r"(\d{1,2}):(\d{2})")
 
 
 class ConfigError(Exception):
@@ -98,25 +96,6 @@ def load_settings(
     if reader.problems:
         raise ConfigError(reader.problems)
     return settings
-
-
-def parse_timezone(name: str) -> ZoneInfo:
-    """An IANA time zone such as "Europe/London"; `ValueError` says how to fix a bad one."""
-    try:
-        return ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
-        close = difflib.get_close_matches(name, sorted(zoneinfo.available_timezones()), n=1)
-        example = close[0] if close else "Europe/London"
-        raise ValueError(f"is not a time zone; use an IANA name such as {example}") from None
-
-
-def parse_clock_time(text: str) -> time:
-    """A 24-hour "HH:MM" time such as "10:00" or "9:30"; `ValueError` for anything else."""
-    match = _CLOCK_TIME.fullmatch(text)
-    hour, minute = (int(match.group(1)), int(match.group(2))) if match else (-1, -1)
-    if not (0 <= hour <= 23 and 0 <= minute <= 59):
-        raise ValueError("is not a time; use 24-hour HH:MM such as 10:00 or 18:30")
-    return time(hour, minute)
 
 
 class _Reader:

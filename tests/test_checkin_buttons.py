@@ -34,6 +34,7 @@ from bot.conversation.events import (
     Reply,
     Sender,
     StaffAlert,
+    Toast,
 )
 from bot.conversation.router import Conversation
 from bot.knowledge.holder import KnowledgeHolder
@@ -254,8 +255,8 @@ def test_a_worrying_reply_pressed_twice_alerts_staff_once(check_ins: CheckIns) -
     assert again == [RemoveButtons(), Reply(check_ins.wording["checkin_already_answered"])]
 
 
-def test_a_press_of_forged_check_in_data_gets_no_answer_and_stores_nothing(
+def test_a_press_of_forged_check_in_data_gets_the_expired_note_and_stores_nothing(
     check_ins: CheckIns,
 ) -> None:
-    assert check_ins.press("ci:²:0") == []
+    assert check_ins.press("ci:²:0") == [Toast(check_ins.wording["button_expired"])]
     assert check_ins.stored_reply() is None

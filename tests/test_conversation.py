@@ -335,7 +335,7 @@ async def test_a_confident_answer_depends_on_the_day_since_treatment(
 
 async def test_the_reply_is_the_answer_aftercare_ask_gives(engine: Engine) -> None:
     await onboard(engine)
-    question = "can i exercise or swim"
+    question = "gym or swim"
     expected = Matcher(engine.knowledge.current.base).match(question, 3).answer
     assert texts(await say(engine, question)) == [expected]
 
@@ -344,13 +344,13 @@ async def test_an_unsure_match_asks_did_you_mean_with_topic_buttons(
     engine: Engine, store: Store
 ) -> None:
     await onboard(engine)
-    sent = await say(engine, "can i exercise or swim")
+    sent = await say(engine, "gym or swim")
     assert texts(sent) == [WORDING["did_you_mean"]]
     offered = [b.data for b in buttons(sent)]
     assert 1 <= len(offered) <= 3
-    assert offered[:2] == ["topic:exercise-sweating", "topic:swimming-heat"]
+    assert set(offered[:2]) == {"topic:exercise-sweating", "topic:swimming-heat"}
     kept = store.run_sync(questions.unanswered_questions, None)
-    assert [(q.text, q.decision) for q in kept] == [("can i exercise or swim", "suggest")]
+    assert [(q.text, q.decision) for q in kept] == [("gym or swim", "suggest")]
 
 
 async def test_pressing_a_suggested_topic_gives_its_answer_for_the_patients_day(

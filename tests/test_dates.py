@@ -12,9 +12,11 @@ import pytest
 
 from bot.core.dates import (
     DateProblem,
+    UpcomingTreatment,
     days_since_treatment,
     format_treatment_date,
     parse_treatment_date,
+    read_treatment_date,
 )
 
 TODAY = date(2026, 11, 27)
@@ -125,11 +127,54 @@ def test_the_future_date_message_gives_a_month_first_example_in_mdy_order() -> N
         parse_treatment_date("tomorrow", TODAY, order="MDY")
 
 
-@pytest.mark.parametrize(("text", "expected"), [("20 dec", 2025), ("28/11", 2025), ("27/11", 2026)])
-def test_a_date_without_a_year_is_the_most_recent_one_not_in_the_future(
+@pytest.mark.parametrize(
+    ("text", "expected"), [("20 mar", 2026), ("27/11", 2026), ("28/1", 2026), ("5/2", 2026)]
+)
+def test_a_date_without_a_year_months_ahead_is_the_most_recent_one(
     text: str, expected: int
 ) -> None:
     assert parse_treatment_date(text, TODAY).year == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("28/11", date(2026, 11, 28)),
+        ("dec 5", date(2026, 12, 5)),
+        ("5th of December", date(2026, 12, 5)),
+        ("tomorrow", date(2026, 11, 28)),
+        ("next monday", date(2026, 11, 30)),
+        ("in 3 days", date(2026, 11, 30)),
+        ("2026-12-01", date(2026, 12, 1)),
+    ],
+)
+def test_a_date_still_ahead_is_an_upcoming_treatment_not_last_year(
+    text: str, expected: date
+) -> None:
+    found = read_treatment_date(text, TODAY)
+    assert isinstance(found, UpcomingTreatment)
+    assert found.on == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["I haven't had it yet", "not yet", "havent had it done", "it's booked for next week"]
+)
+def test_not_having_had_it_yet_is_an_upcoming_treatment(text: str) -> None:
+    assert isinstance(read_treatment_date(text, TODAY), UpcomingTreatment)
+
+
+def test_an_upcoming_treatment_asks_to_message_again_after_it_on_its_date() -> None:
+    upcoming = read_treatment_date("dec 5", TODAY)
+    assert isinstance(upcoming, UpcomingTreatment)
+    assert "Saturday 5 December" in upcoming.message
+    assert "Message me after" in upcoming.message
+
+
+def test_an_upcoming_treatment_without_a_date_still_asks_to_message_after_it() -> None:
+    upcoming = read_treatment_date("not yet", TODAY)
+    assert isinstance(upcoming, UpcomingTreatment)
+    assert upcoming.on is None
+    assert "Message me after" in upcoming.message
 
 
 def test_a_date_exactly_a_year_ago_is_accepted() -> None:

@@ -182,3 +182,113 @@ def test_brand_names_are_ignored_so_the_product_type_decides(matcher: Matcher) -
 
 def test_how_far_apart_sessions_are_is_not_the_time_before_one(matcher: Matcher) -> None:
     assert matcher.match("how many weeks between sessions").rule == "sessions-followup"
+
+
+def test_two_questions_get_both_answers_in_the_order_asked(matcher: Matcher) -> None:
+    match = matcher.match("can i use my vitamin c serum and go for a run today?", day=1)
+    assert match.decision == "answer"
+    assert match.rules == ("serums", "exercise-sweating")
+    assert match.rule == "serums"
+    serums = matcher.knowledge.rule("serums").answer_for(1)
+    exercise = matcher.knowledge.rule("exercise-sweating").answer_for(1)
+    assert match.answer.index(serums) < match.answer.index(exercise)
+
+
+def test_the_list_of_answered_topics_is_in_the_json_for_staff(matcher: Matcher) -> None:
+    shown = matcher.match("can i wear makeup tomorrow and when can i go to the gym?").as_json()
+    assert shown["rules"] == ["makeup", "exercise-sweating"]
+    assert shown["rule"] == "makeup"
+
+
+def test_one_question_has_one_topic_in_its_list(matcher: Matcher) -> None:
+    assert matcher.match("can i wear makeup tomorrow").rules == ("makeup",)
+
+
+def test_a_story_around_a_clear_question_does_not_dilute_it(matcher: Matcher) -> None:
+    story = (
+        "ok so day 2 and honestly feeling a bit self conscious, my sister's birthday meal "
+        "is on saturday and i've been stressing all week. can i put concealer on?"
+    )
+    match = matcher.match(story)
+    assert (match.decision, match.rule) == ("answer", "makeup")
+
+
+@pytest.mark.parametrize("message", ["ok", "lol ok", "danke", "k", "merci", "ta", "ok cool"])
+def test_a_short_acknowledgement_gets_a_friendly_reply_not_the_fallback(
+    matcher: Matcher, message: str
+) -> None:
+    match = matcher.match(message)
+    assert match.intent is not None and matcher.knowledge.rule(match.intent).is_social
+    assert match.answer != matcher.knowledge.wording["fallback"]
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("can i fly tomorrow", "travel-flying"),
+        ("can i go back to work on monday", "work-going-out"),
+        ("when can i dye my hair", "hair-dye"),
+        ("can i use my led mask tonight", "home-devices"),
+        ("is coconut oil ok", "home-remedies"),
+        ("can i wear my contact lenses", "contact-lenses"),
+    ],
+)
+def test_everyday_questions_have_topics_of_their_own(
+    matcher: Matcher, question: str, topic: str
+) -> None:
+    assert matcher.match(question).rule == topic
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("what's the downtime", "results-timeline"),
+        ("can i use hair spray", "touching-hygiene"),
+        ("is bb cream ok", "makeup"),
+        ("when can i get laser hair removal on my face", "shaving-hair-removal"),
+    ],
+)
+def test_the_required_topics_keep_their_meaning(
+    matcher: Matcher, question: str, topic: str
+) -> None:
+    assert matcher.match(question).rule == topic
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["can i wear makeup after a chemical peel", "what is botox", "does microneedling hurt"],
+)
+def test_another_procedure_or_the_session_itself_gets_no_aftercare_answer(
+    matcher: Matcher, question: str
+) -> None:
+    match = matcher.match(question)
+    assert match.rule is None
+    assert match.decision != "answer"
+
+
+def test_picking_the_peeling_skin_is_not_answered_with_totally_normal(matcher: Matcher) -> None:
+    match = matcher.match("i picked a bit of the peeling skin oops, is that bad", day=3)
+    assert match.rule == "peeling-flaking"
+    assert "Totally normal" not in match.answer
+    assert "already" in match.answer
+
+
+def test_coconut_oil_is_not_answered_yes_please_moisturise(matcher: Matcher) -> None:
+    match = matcher.match("is coconut oil ok", day=2)
+    assert match.rule == "home-remedies"
+    assert "coconut oil" in match.answer.lower()
+
+
+@pytest.mark.parametrize("day", [0, 1, 3, 10, None])
+def test_an_itchy_face_is_answered_about_itching_whatever_the_day(
+    matcher: Matcher, day: int | None
+) -> None:
+    match = matcher.match("my face is sooo itchy", day=day)
+    assert match.rule == "peeling-flaking"
+    assert "itch" in match.answer.lower()
+
+
+def test_washing_on_day_2_is_not_told_to_wait_until_tonight(matcher: Matcher) -> None:
+    match = matcher.match("can i wash my face", day=2)
+    assert match.rule == "washing-cleansing"
+    assert "tonight" not in match.answer

@@ -114,7 +114,7 @@ async def test_did_you_mean_offers_topic_buttons_and_a_press_answers(
     bot: Bot, api: FakeBotApi
 ) -> None:
     await bot.onboard()
-    assert await bot.text("can i exercise or swim") == [WORDING["did_you_mean"]]
+    assert await bot.text("gym or swim") == [WORDING["did_you_mean"]]
     offered = keyboard(api.sent(ANNA)[-1])
     assert "topic:swimming-heat" in offered and len(offered) <= 3
     assert await bot.press("topic:swimming-heat") == ["Swimming: wait two weeks."]

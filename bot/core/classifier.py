@@ -154,7 +154,7 @@ def train(
         raise ValueError("a classifier needs at least two different labels")
     # Imported here: scikit-learn takes most of a second to import, and only training
     # needs it.
-    from scipy.sparse import csr_matrix  # type: ignore[import-untyped]
+    from scipy.sparse import csr_matrix
     from sklearn.linear_model import LogisticRegression
 
     # The sparse matrix is built directly, each present feature 1/sqrt(count) as in

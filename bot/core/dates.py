@@ -1,7 +1,9 @@
 """Reading a patient's treatment date from what they type, and counting days since it.
 
 Pure functions: they take the text and `today` (or `now`) and return a date or a number,
-so every decision about dates is testable without a clock. Words ("3 days ago", "last
+so every decision about dates is testable without a clock. A date that is still ahead
+("tomorrow", "next monday", "30/11" on 28 November, "I haven't had it yet") is an
+`UpcomingTreatment`, never last year's date. Words ("3 days ago", "last
 friday", "20th of november") are read by `dateparser`; numeric dates (20/11, 20.11.26,
 2026-11-20) are read here, because `dateparser` silently turns an impossible one into a
 different date (31/02 -> nothing, 11/20 -> 2020, 20.11 -> a time of day), and a patient
@@ -13,6 +15,7 @@ from __future__ import annotations
 import calendar
 import difflib
 import re
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -23,6 +26,9 @@ from dateparser.search import search_dates
 DateOrder = Literal["DMY", "MDY"]
 
 MAX_DAYS_AGO = 365
+UPCOMING_DAYS = 60
+"""A date without a year up to this many days ahead is an upcoming treatment ("5 dec" on
+28 November); further ahead, it is the same date last year."""
 # Nobody writes a date in more than a sentence; a long text is a question, not a date,
 # and sparing dateparser from it keeps a reply fast.
 MAX_DATE_TEXT = 100
@@ -63,6 +69,12 @@ _ORDINAL = r"(\d{1,2})(?:st|nd|rd|th)?"
 _DAY_MONTH = re.compile(rf"\b{_ORDINAL}\s+(?:of\s+)?([a-z]+)\b")
 _MONTH_DAY = re.compile(rf"\b([a-z]+)\.?\s+{_ORDINAL}\b")
 _EDGE_PUNCTUATION = " \t\n.,;:!?\"'()[]"
+_NOT_YET = re.compile(
+    r"\b(?:not yet|havent had|haven'?t had|have not had|not had it|havent done|haven'?t done|"
+    r"not done it|yet to have|hasn'?t happened|not happened|still to come|"
+    r"(?:it'?s|its|i'?m|im) booked|booked (?:for|in|on)|coming up|upcoming)\b"
+)
+_EXPLICIT_YEAR = re.compile(r"\b(?:19|20)\d{2}\b|'\d{2}\b")
 
 
 class DateProblem(ValueError):
@@ -73,15 +85,43 @@ class DateProblem(ValueError):
         return str(self.args[0])
 
 
+@dataclass(frozen=True)
+class UpcomingTreatment:
+    """The patient hasn't had the treatment yet; `on` is its date when they gave one."""
+
+    on: date | None
+    message: str
+    """What to tell the patient: message again after the treatment."""
+
+
 def parse_treatment_date(text: str, today: date, order: DateOrder = "DMY") -> date:
     """The treatment date a patient means by `text`, on the day `today` (their local date).
 
     Raises `DateProblem` with a friendly message for text that isn't a date, a date that
-    doesn't exist, one in the future, or one more than a year ago.
+    doesn't exist, one still ahead, or one more than a year ago (see `read_treatment_date`
+    for a reading that tells an upcoming treatment apart).
+    """
+    found = read_treatment_date(text, today, order)
+    if isinstance(found, UpcomingTreatment):
+        raise DateProblem(_future_message(order))
+    return found
+
+
+def read_treatment_date(
+    text: str, today: date, order: DateOrder = "DMY"
+) -> date | UpcomingTreatment:
+    """The treatment date a patient means by `text` on the day `today` (their local date),
+    or an `UpcomingTreatment` when it is still ahead.
+
+    Raises `DateProblem` with a friendly message for text that isn't a date, a date that
+    doesn't exist, or one more than a year ago.
     """
     cleaned = _clean(text)
     if not cleaned or len(cleaned) > MAX_DATE_TEXT:
         raise DateProblem(_unreadable_message(order))
+    if _NOT_YET.search(cleaned):
+        ahead = _read_words(_correct_spelling(cleaned), today, order, prefer="future")
+        return _upcoming(ahead if ahead is not None and ahead > today else None, today)
     if _BARE_NUMBER.fullmatch(cleaned) and int(cleaned) <= MAX_DAYS_AGO:
         raise DateProblem(
             f'Did you mean {cleaned} days ago? Please write it as "{cleaned} days ago", '
@@ -98,6 +138,8 @@ def parse_treatment_date(text: str, today: date, order: DateOrder = "DMY") -> da
     found = _read_words(words, today, order)
     if found is None:
         raise DateProblem(_unreadable_message(order))
+    if not _EXPLICIT_YEAR.search(words) and found <= today:
+        found = _nearest_of_years(found, today)
     return _checked(found, today, order)
 
 
@@ -135,12 +177,36 @@ def _unreadable_message(order: DateOrder) -> str:
     )
 
 
-def _checked(found: date, today: date, order: DateOrder) -> date:
+def _future_message(order: DateOrder) -> str:
+    return (
+        "That date is in the future — when did you have your treatment? "
+        f"(e.g. today, yesterday, 3 days ago, {_numeric_example(order)})"
+    )
+
+
+def _upcoming(on: date | None, today: date) -> UpcomingTreatment:
+    when = f" on {format_treatment_date(on, today)}" if on is not None else ""
+    return UpcomingTreatment(
+        on,
+        f"Good luck with your treatment{when}! Message me after it, or send /treatment "
+        "then, and I'll help you through the days that follow. You can ask me anything "
+        "before then too.",
+    )
+
+
+def _nearest_of_years(found: date, today: date) -> date:
+    """`found`, a date without a year read as the latest one not ahead, or the same day
+    next year when that is only days or weeks ahead ("5 dec" on 28 November)."""
+    try:
+        ahead = found.replace(year=found.year + 1)
+    except ValueError:  # 29 February
+        return found
+    return ahead if 0 < (ahead - today).days <= UPCOMING_DAYS else found
+
+
+def _checked(found: date, today: date, order: DateOrder) -> date | UpcomingTreatment:
     if found > today:
-        raise DateProblem(
-            "That date is in the future — when did you have your treatment? "
-            f"(e.g. today, yesterday, 3 days ago, {_numeric_example(order)})"
-        )
+        return _upcoming(found, today)
     if (today - found).days > MAX_DAYS_AGO:
         raise DateProblem(
             f"{format_treatment_date(found, today)} is more than a year ago. I'm here to "
@@ -166,11 +232,11 @@ def _numeric_date(match: re.Match[str], today: date, order: DateOrder) -> date:
             raise DateProblem(_unreadable_message(order))
         year = int(third) + (2000 if len(third) == 2 else 0)
         return _existing_date(year, month, day, order)
-    # No year: the most recent such date, this year or last.
+    # No year: the most recent such date, this year or last, unless it is coming up soon.
     _existing_date(2024, month, day, order)  # a leap year: refuses 31/02, allows 29/02
     for year in (today.year, today.year - 1):
         if calendar.monthrange(year, month)[1] >= day and date(year, month, day) <= today:
-            return date(year, month, day)
+            return _nearest_of_years(date(year, month, day), today)
     raise DateProblem(
         f"There was no {day} {MONTHS[month - 1]} this year or last — could you check the date?"
     )
@@ -203,10 +269,12 @@ def _correct_spelling(text: str) -> str:
     return re.sub(r"[a-z]+", mend, text)
 
 
-def _read_words(text: str, today: date, order: DateOrder) -> date | None:
+def _read_words(
+    text: str, today: date, order: DateOrder, prefer: Literal["past", "future"] = "past"
+) -> date | None:
     settings = {
         "DATE_ORDER": order,
-        "PREFER_DATES_FROM": "past",
+        "PREFER_DATES_FROM": prefer,
         "RELATIVE_BASE": datetime.combine(today, time(12)),
         # A month or a year alone ("november", "2025") is not a treatment date; a
         # weekday is the one date without a day of the month that we accept.

@@ -1,8 +1,146 @@
-"""How the bot answers a message, once the knowledge has scored it."""
+"""How the bot answers a message, once the knowledge has scored it.
+
+A pure step with scores in and a decision out, tested by feeding it rankings (as Rasa's
+FallbackClassifier is): a confident, clear winner is answered; a close call or a middling
+score is a "Did you mean" with the top three topics as buttons; anything weaker is the
+kind fallback. A topic outside aftercare (price, other procedures) or a social one
+(greetings, thanks) that wins gets its own reply, never an aftercare answer.
+
+A message with several questions is decided part by part: every part answered with
+confidence adds its topic, in the order asked.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Literal
 
 Decision = Literal["answer", "suggest", "fallback"]
 """A confident answer, a "Did you mean" with topic buttons, or the kind fallback."""
+
+MAX_SUGGESTIONS = 3
+MAX_ANSWERS = 3
+"""A message rarely asks more than three things; more answers would not fit a phone."""
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One topic's score for a message, from 0 to 100."""
+
+    topic: str
+    score: float
+    aftercare: bool = True
+    """False for a topic with a reply of its own that is not an aftercare answer
+    (off-topic or social)."""
+
+
+@dataclass(frozen=True)
+class DecisionThresholds:
+    """Where a score becomes an answer or a "Did you mean" (see `bench/tune_thresholds.py`)."""
+
+    answer: float = 60.0
+    """The least score answered at once..."""
+    margin: float = 16.0
+    """...when it leads the runner-up by at least this much."""
+    suggest: float = 12.0
+    """The least score worth a "Did you mean"; below it, the fallback."""
+    part_answer: float = 68.0
+    """The least score of one part of a several-question message to answer that part."""
+    part_support: float = 0.2
+    """...whose topic must also score at least this share of the whole message's best."""
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What to do with a message: the decision, the topics answered, the buttons offered."""
+
+    decision: Decision
+    topics: tuple[str, ...] = ()
+    """The aftercare topics answered, in the order asked (empty unless answering)."""
+    intent: str | None = None
+    """The off-topic or social topic whose own reply is given (with a fallback decision)."""
+    suggestions: tuple[str, ...] = ()
+    score: float = 0.0
+
+    @property
+    def topic(self) -> str | None:
+        """The first topic answered, if any."""
+        return self.topics[0] if self.topics else None
+
+
+def decide(ranking: Sequence[Candidate], thresholds: DecisionThresholds) -> Verdict:
+    """The decision for one ranking, best candidate first."""
+    if not ranking:
+        return Verdict("fallback")
+    best = ranking[0]
+    suggestions = _suggestions(ranking)
+    if not best.aftercare:
+        intent = best.topic if best.score >= thresholds.suggest else None
+        return Verdict("fallback", intent=intent, score=best.score)
+    runner_up = ranking[1].score if len(ranking) > 1 else 0.0
+    if best.score >= thresholds.answer and best.score - runner_up >= thresholds.margin:
+        return Verdict("answer", (best.topic,), suggestions=suggestions, score=best.score)
+    if best.score >= thresholds.suggest:
+        return Verdict("suggest", suggestions=suggestions, score=best.score)
+    return Verdict("fallback", score=best.score)
+
+
+def decide_parts(
+    ranking: Sequence[Candidate],
+    parts: Iterable[Sequence[Candidate]],
+    thresholds: DecisionThresholds,
+    count: int,
+) -> Verdict:
+    """The decision for a message that asks several things: `ranking` is the whole
+    message's, `parts` the ranking of each of its `count` questions in the order asked.
+
+    A part is answered when its best topic is aftercare, clearly confident, and also among
+    the whole message's leading topics (a fragment such as "how often?" leans on the
+    question before it and must not bring a topic of its own). When two or more topics
+    come out, they are answered together in the order asked; otherwise the whole message
+    is decided as one. `parts` is read lazily and no further than needed: once too few
+    parts are left to make two answers, the rest are not ranked at all.
+    """
+    whole = decide(ranking, thresholds)
+    if whole.decision == "fallback" and whole.intent is not None:
+        return whole
+    supported = _supported(ranking, thresholds)
+    topics: list[str] = []
+    pending = iter(parts)
+    for seen in range(count):
+        if len(topics) + count - seen < 2:
+            break
+        part = next(pending, None)
+        if not part:
+            continue
+        lead = part[0]
+        runner_up = part[1].score if len(part) > 1 else 0.0
+        confident = (
+            lead.aftercare
+            and lead.score >= thresholds.part_answer
+            and lead.score - runner_up >= thresholds.margin
+        )
+        if confident and lead.topic in supported and lead.topic not in topics:
+            topics.append(lead.topic)
+    if len(topics) < 2:
+        return whole
+    suggestions = whole.suggestions or tuple(topics[:MAX_SUGGESTIONS])
+    return Verdict(
+        "answer", tuple(topics[:MAX_ANSWERS]), suggestions=suggestions, score=whole.score
+    )
+
+
+def several_possible(ranking: Sequence[Candidate], thresholds: DecisionThresholds) -> bool:
+    """Whether `decide_parts` could answer several topics for a message ranked `ranking`:
+    when it could not, the parts need not be ranked at all."""
+    return len(_supported(ranking, thresholds)) > 1
+
+
+def _supported(ranking: Sequence[Candidate], thresholds: DecisionThresholds) -> set[str]:
+    best = ranking[0].score if ranking else 0.0
+    return {c.topic for c in ranking[:MAX_SUGGESTIONS] if c.score >= thresholds.part_support * best}
+
+
+def _suggestions(ranking: Sequence[Candidate]) -> tuple[str, ...]:
+    return tuple(c.topic for c in ranking if c.aftercare)[:MAX_SUGGESTIONS]

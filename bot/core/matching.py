@@ -1,69 +1,78 @@
 """Which topic a patient's message is about: the matcher.
 
-Everything derivable from the knowledge is computed once, when a `Matcher` is built:
-each example phrasing becomes a set of terms (concepts, corrected typos, stems), with an
-inverted index and two weights per term: how rare it is across topics (idf) and how
-strongly it points at each topic. A message is scored against every topic by blending its
-nearest example (weighted cosine) with how much of the message the topic's vocabulary
-explains. Warning signs are checked first, separately, and always win.
+Two opinions are blended for every topic: the lexical score (`bot.core.lexical`: the
+nearest example phrasing and how much of the message the topic's words explain) and a
+learned one (`bot.core.classifier`: a linear classifier over word and character n-grams,
+trained on the same example phrasings when the matcher is built, so staff examples
+train it). In a long message the sentences that ask something weigh more than the story
+around them (`bot.core.asks`); a message asking two things is answered twice. A few
+rules stay on top of the scores: words that only ever mean an off-topic question win,
+a greeting never hides a question, and anything about the time before a session is
+`before-treatment`. Warning signs are checked first, separately, and always win.
 """
 
 from __future__ import annotations
 
-import math
-import re
-from collections import defaultdict
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from rapidfuzz import fuzz, process
+import numpy
 
-from bot.core.decision import Decision
+from bot.core.asks import focus, split_questions
+from bot.core.decision import (
+    Candidate,
+    Decision,
+    DecisionThresholds,
+    Verdict,
+    decide,
+    decide_parts,
+    several_possible,
+)
+from bot.core.lexical import BEFORE_SESSION_TERM, MESSAGE_CACHE, LexicalSettings, TermIndex
 from bot.core.signs import UNREADABLE, SignCheck, SignChecker
-from bot.core.text import TIME_WORDS, is_stop_word, stem, words
+from bot.core.topic_classifier import LinearModel, train
 from bot.knowledge.model import WARNING_SIGNS, KnowledgeBase, Rule
 
-TREATMENT_TERM = "c:microneedling"
-"""The concept `microneedling` in concepts.yaml: the treatment's own names."""
-IGNORED_TERM = "c:ignore"
-"""The concept `ignore` in concepts.yaml: words the matcher skips (brand names)."""
-INTERVAL = re.compile(r"\b(?:how long|how many (?:weeks|days|months)|how soon|how often|gap)\b")
-"""How far apart sessions are is `sessions-followup`, not the time before one."""
-BEFORE_SESSION_TERM = "c:before_session"
-BEFORE_SESSION = re.compile(
-    r"\b(?:before|ahead of|prior to|leading up to|in preparation for|prepare for|preparing for)"
-    r" (?:my |the |a |your |our )?(?:next |first |second |third |upcoming )?"
-    r"(?:session|sessions|appointment|appt|treatment|microneedling|procedure|one)\b|"
-    r"\b(?:wear|bring|take|use|do|have|put)\b.{0,30}\b(?:to|for|at) (?:my|the) "
-    r"(?:next|upcoming) (?:session|appointment|appt)\b|"
-    r"\b(?:can|could|should|may|do|does) (?:i|you|one|someone|people) (?:still )?"
-    r"(?:get|have|do|book|go ahead with) (?:microneedling|the treatment|a treatment|a session|"
-    r"my session|it done|it|treatment)\b.{0,40}\b(?:if|with|while|when|whilst|during)\b|"
-    r"\bwho (?:should|shouldnt|cant|cannot|can not|should not|is not|isnt)\b"
-)
-"""A question about the time before a session: preparing, stopping things, who may have it."""
+BEFORE_TREATMENT = "before-treatment"
+OTHER_PROCEDURES = "other-procedures"
+RANKED = 12
+"""How many leading topics a ranking keeps: suggestions and rules look no further."""
 
 
 @dataclass(frozen=True)
 class Thresholds:
-    """Where a score becomes an answer or a "did you mean".
+    """How the two opinions are blended and where a score becomes an answer.
 
-    Chosen with `bench/tune_thresholds.py` on dev.jsonl and tests/data/patients.jsonl (a
-    plateau: nearby values score within 1% of these), then checked on the two blind sets
-    in tests/data/ (holdout, web_style), which the search never saw.
+    Chosen with `bench/tune_thresholds.py` on the tuning sets (tests/data/tuning, dev.jsonl
+    and tests/data/patients.jsonl); see the README for the figures.
     """
 
-    answer: float = 27.0
-    margin: float = 9.0
-    suggest: float = 19.0
-    example_weight: float = 0.45
-    typo_cutoff: float = 82.0
-    smoothing: float = 1.0
+    decision: DecisionThresholds = field(default_factory=DecisionThresholds)
+    lexical: LexicalSettings = field(default_factory=LexicalSettings)
+    learned_weight: float = 0.35
+    """The classifier's share of a topic's score; the lexical score has the rest."""
+    sharpness: float = 5.0
+    """How peaked the classifier's probabilities are (see `LinearModel.sharpness`)."""
+    regularisation: float = 2.0
+    """The classifier's C: larger fits the example phrasings more closely."""
+    question_weight: float = 0.8
+    """In a message with a story around its questions, the questions' share of the score."""
+    agreement: float = 24.0
+    """Added to a topic both opinions put first: they rarely agree on a wrong topic."""
+    off_topic_share: float = 0.6
+    """A word that only means an off-topic question wins when the off-topic topic scores at
+    least this share of the best score."""
+    """Added to a topic both opinions put first: they rarely agree on a wrong topic."""
 
 
 @dataclass(frozen=True)
 class Match:
-    """What the knowledge says about one message."""
+    """What the knowledge says about one message.
+
+    `rule` is the first topic answered (or the warning-signs topic); `rules` lists every
+    topic answered, in the order asked, and `answer` is their answers together.
+    """
 
     rule: str | None
     title: str | None
@@ -74,12 +83,20 @@ class Match:
     answer: str
     intent: str | None = None
     sign: str | None = None
+    rules: tuple[str, ...] = ()
     triggers: tuple[str, ...] = ()
+    """The words that named the warning sign."""
     ruled_out: tuple[str, ...] = ()
+    """The context that set a mention of a sign aside (denied, past, someone else...)."""
+
+    def __post_init__(self) -> None:
+        if not self.rules and self.rule is not None and self.decision == "answer":
+            object.__setattr__(self, "rules", (self.rule,))
 
     def as_json(self) -> dict[str, object]:
         return {
             "rule": self.rule,
+            "rules": list(self.rules),
             "title": self.title,
             "score": self.score,
             "answer": self.answer,
@@ -93,195 +110,95 @@ class Match:
         }
 
 
-@dataclass(frozen=True)
-class _Example:
-    rule_index: int
-    terms: frozenset[str]
-    norm: float
+def training_data(knowledge: KnowledgeBase) -> tuple[list[str], list[str]]:
+    """What the classifier learns from: every topic's examples, keywords and title."""
+    texts: list[str] = []
+    labels: list[str] = []
+    for rule in knowledge.rules:
+        for text in (*rule.examples, *rule.keywords, rule.title):
+            texts.append(text)
+            labels.append(rule.id)
+    return texts, labels
+
+
+def train_topics(knowledge: KnowledgeBase, thresholds: Thresholds) -> LinearModel:
+    """The classifier for `knowledge`, trained on `training_data`."""
+    texts, labels = training_data(knowledge)
+    return train(
+        texts, labels, regularisation=thresholds.regularisation, sharpness=thresholds.sharpness
+    )
 
 
 class Matcher:
     """Scores messages against one knowledge base; build once, call `match` many times."""
 
-    def __init__(self, knowledge: KnowledgeBase, thresholds: Thresholds | None = None) -> None:
-        self.knowledge = knowledge
-        self.thresholds = thresholds or Thresholds()
+    def __init__(
+        self,
+        knowledge: KnowledgeBase,
+        thresholds: Thresholds | None = None,
+        classifier: LinearModel | None = None,
+    ) -> None:
+        """Index and train on `knowledge`; pass `classifier` to reuse one already trained."""
         if knowledge.signs is None:
             raise ValueError("a matcher needs the warning signs: load the knowledge folder")
         self.signs = SignChecker(knowledge.signs)
-        self._rules: tuple[Rule, ...] = knowledge.rules
-        self._phrases: dict[tuple[str, ...], str] = {}
-        self._concept_of: dict[str, str] = {}
-        for concept, variants in knowledge.concepts.items():
-            token = "c:" + concept.replace(" ", "_")
-            for variant in variants:
-                parts = tuple(words(variant))
-                if len(parts) > 1:
-                    self._phrases[parts] = token
-                elif parts:
-                    self._concept_of[parts[0]] = token
-                    self._concept_of[stem(parts[0])] = token
-        self._longest_phrase = max((len(p) for p in self._phrases), default=1)
-        vocabulary: set[str] = set(self._concept_of)
-        for rule in self._rules:
-            for text in (*rule.examples, *rule.keywords):
-                vocabulary.update(w for w in words(text) if len(w) > 2)
-        self._vocabulary = sorted(vocabulary)
-        self._known = frozenset(vocabulary)
-        self._correct = lru_cache(maxsize=65536)(self._correct_uncached)
-        self._build_index()
-
-    def _build_index(self) -> None:
-        examples: list[_Example] = []
-        per_rule_counts: list[dict[str, int]] = []
-        raw: list[tuple[int, frozenset[str]]] = []
-        for index, rule in enumerate(self._rules):
-            counts: dict[str, int] = defaultdict(int)
-            texts = (*rule.examples, *rule.keywords, rule.title)
-            for text in texts:
-                terms = frozenset(self.terms(text))
-                if not terms:
-                    continue
-                raw.append((index, terms))
-                for term in terms:
-                    counts[term] += 1
-            per_rule_counts.append(counts)
-        rules_with: dict[str, int] = defaultdict(int)
-        for counts in per_rule_counts:
-            for term in counts:
-                rules_with[term] += 1
-        n_rules = max(1, len(self._rules))
-        self._idf = {t: math.log(1 + n_rules / df) for t, df in rules_with.items()}
-        self._unknown_idf = math.log(1 + n_rules)
-        self._points_to: dict[str, list[tuple[int, float]]] = {}
-        self._evidence: dict[str, float] = {}
-        self._off_topic_terms: set[str] = set()
-        self._social_terms: set[str] = set()
-        self._aftercare_terms: set[str] = set()
-        self._time_terms = {stem(w) for w in TIME_WORDS} | {
-            self._concept_of[w] for w in TIME_WORDS if w in self._concept_of
-        }
-        for term in rules_with:
-            seen = [
-                (index, counts[term])
-                for index, counts in enumerate(per_rule_counts)
-                if term in counts
-            ]
-            total = sum(count for _, count in seen)
-            # A word seen once or twice is weak evidence: smoothing keeps it from claiming a
-            # topic alone, and its evidence weight grows with how often staff used it.
-            smoothing = self.thresholds.smoothing
-            self._points_to[term] = [(index, count / (total + smoothing)) for index, count in seen]
-            self._evidence[term] = total / (total + smoothing)
-            off_topic = sum(
-                count for index, count in seen if self._rules[index].scope == "off-topic"
-            )
-            if total >= 2 and off_topic >= 0.75 * total:
-                self._off_topic_terms.add(term)
-            social = sum(count for index, count in seen if self._rules[index].is_social)
-            if social >= 0.4 * total:
-                self._social_terms.add(term)
-            aftercare = sum(count for index, count in seen if self._rules[index].is_aftercare)
-            if aftercare >= 0.75 * total:
-                self._aftercare_terms.add(term)
-        self._postings: dict[str, list[int]] = defaultdict(list)
-        for rule_index, terms in raw:
-            norm = math.sqrt(sum(self._idf[t] ** 2 for t in terms))
-            examples.append(_Example(rule_index, terms, norm))
-            for term in terms:
-                self._postings[term].append(len(examples) - 1)
-        self._examples = examples
-
-    def _correct_uncached(self, word: str) -> str:
-        if word in self._known or len(word) < 4:
-            return word
-        # One slip in a short word is another word ("latte" is not "late").
-        cutoff = self.thresholds.typo_cutoff if len(word) > 8 else 90.0 if len(word) <= 6 else 85.0
-        # Typos keep the first letter; a different first letter is usually another word
-        # ("catching" is not "scratching").
-        candidates = process.extract(
-            word, self._vocabulary, scorer=fuzz.ratio, score_cutoff=cutoff, limit=5
+        self.knowledge = knowledge
+        self.thresholds = thresholds or Thresholds()
+        self.index = TermIndex(knowledge, self.thresholds.lexical)
+        self.classifier = classifier or train_topics(knowledge, self.thresholds)
+        self._rules = {rule.id: rule for rule in knowledge.rules}
+        self._ids = [rule.id for rule in knowledge.rules]
+        self._aftercare = [rule.is_aftercare for rule in knowledge.rules]
+        # Where each topic's probability sits among the classifier's labels; a topic the
+        # classifier does not know reads the extra zero at the end.
+        position = {label: i for i, label in enumerate(self.classifier.labels)}
+        self._learned_order = numpy.asarray(
+            [position.get(topic, len(position)) for topic in self._ids], dtype=numpy.intp
         )
-        return next((str(c[0]) for c in candidates if str(c[0])[0] == word[0]), word)
+        self._learned = lru_cache(maxsize=MESSAGE_CACHE)(self._learned_uncached)
+
+    def _learned_uncached(self, text: str) -> numpy.ndarray:
+        """The classifier's probability of every topic, in the knowledge's order."""
+        probabilities = numpy.append(self.classifier.probability_array(text), 0.0)
+        return probabilities[self._learned_order]
 
     def terms(self, text: str) -> list[str]:
-        """The message as matcher terms: concepts, corrected typos and stems, no filler.
-
-        The treatment's own names ("microneedling", "vampire facial", "dermapen") say
-        nothing about the topic, so they count only when nothing else is left: then the
-        question is about the treatment itself ("what is microneedling?"). Anything about
-        the time before a session adds `c:before_session`, the spec's first boundary rule.
-        """
-        plain = words(text)
-        out: list[str] = []
-        joined = " ".join(plain)
-        if BEFORE_SESSION.search(joined) and not INTERVAL.search(joined):
-            out.append(BEFORE_SESSION_TERM)
-        i = 0
-        while i < len(plain):
-            for size in range(min(self._longest_phrase, len(plain) - i), 1, -1):
-                token = self._phrases.get(tuple(plain[i : i + size]))
-                if token:
-                    if token != IGNORED_TERM:
-                        out.append(token)
-                    i += size
-                    break
-            else:
-                term = self._term(plain[i])
-                if term and term != IGNORED_TERM:
-                    out.append(term)
-                i += 1
-        content = [t for t in out if t != TREATMENT_TERM]
-        return content or out[:1]
-
-    def _term(self, word: str) -> str | None:
-        if self._concept_of.get(word) == TREATMENT_TERM:
-            return TREATMENT_TERM
-        if is_stop_word(word) or word.isdigit():
-            return None
-        word = self._correct(word)
-        if is_stop_word(word):
-            return None
-        concept = self._concept_of.get(word)
-        if concept:
-            return concept
-        stemmed = stem(word)
-        if is_stop_word(stemmed):
-            return None
-        return self._concept_of.get(stemmed, stemmed)
+        """The message as lexical terms (see `TermIndex.terms`)."""
+        return self.index.terms(text)
 
     def scores(self, text: str) -> list[tuple[float, Rule]]:
-        """Every topic with a score from 0 to 100, best first."""
-        return self._rank(set(self.terms(text)))
+        """Every topic with its blended score from 0 to 100, best first."""
+        return [(c.score, self._rules[c.topic]) for c in self._rank(text, set(self.terms(text)))]
 
-    def _rank(self, query: set[str]) -> list[tuple[float, Rule]]:
-        if not query:
-            return []
-        weights = {t: self._idf.get(t, self._unknown_idf) for t in query}
-        query_norm = math.sqrt(sum(w * w for w in weights.values()))
-        best_example: dict[int, float] = defaultdict(float)
-        dot: dict[int, float] = defaultdict(float)
-        for term in query:
-            for example_index in self._postings.get(term, ()):
-                dot[example_index] += weights[term] ** 2
-        for example_index, value in dot.items():
-            example = self._examples[example_index]
-            cosine = value / (query_norm * example.norm)
-            if cosine > best_example[example.rule_index]:
-                best_example[example.rule_index] = cosine
-        evidence = {t: self._evidence.get(t, 1.0) for t in query}
-        total_evidence = sum(evidence.values())
-        cover: dict[int, float] = defaultdict(float)
-        for term in query:
-            for rule_index, share in self._points_to.get(term, ()):
-                cover[rule_index] += evidence[term] * share / total_evidence
-        alpha = self.thresholds.example_weight
-        ranked = [
-            (100 * (alpha * best_example[i] + (1 - alpha) * cover[i]), self._rules[i])
-            for i in set(best_example) | set(cover)
+    def _blend(self, text: str, query: set[str]) -> numpy.ndarray:
+        """Every topic's score, in the knowledge's order."""
+        lexical = self.index.topic_array(query)
+        learned = self._learned(text)
+        weight = self.thresholds.learned_weight
+        blended = (1 - weight) * lexical + (weight * 100) * learned
+        agreed = int(lexical.argmax())
+        if lexical[agreed] > 0 and agreed == int(learned.argmax()):
+            blended[agreed] += self.thresholds.agreement
+        return blended
+
+    def _rank(self, text: str, query: set[str]) -> list[Candidate]:
+        scores = self._blend(text, query)
+        asked = _focus(text)
+        if asked is not None:
+            # The story around a question must not dilute it below the answer threshold.
+            focused = self._blend(asked, set(self.terms(asked)))
+            weight = self.thresholds.question_weight
+            scores = weight * focused + (1 - weight) * scores
+        return self._ranked(scores)
+
+    def _ranked(self, scores: numpy.ndarray) -> list[Candidate]:
+        # The leading topics are all any decision looks at; building the rest costs time.
+        leading = numpy.argsort(-scores, kind="stable")[:RANKED].tolist()
+        values = scores[leading].tolist()
+        return [
+            Candidate(self._ids[i], score, self._aftercare[i])
+            for i, score in zip(leading, values, strict=True)
         ]
-        ranked.sort(key=lambda pair: (-pair[0], pair[1].id))
-        return ranked
 
     def match(self, text: str, day: int | None = None) -> Match:
         """Decide how to answer `text` from a patient on `day` since treatment."""
@@ -290,55 +207,103 @@ class Matcher:
         if red.alert:
             key = "unreadable_answer" if red.sign == UNREADABLE else "red_flag_answer"
             return self._warning(red, 100.0, red_flag=True, answer=wording[key])
-        topic = self._match_topic(text, day)
-        if red.asked_about:
-            answer = self.knowledge.rule(WARNING_SIGNS).answer_for(day)
-            return self._warning(red, max(topic.score, 50.0), red_flag=False, answer=answer)
+        query = set(self.terms(text))
+        ranked = self._rank(text, query)
+        verdict = self._verdict(text, query, ranked)
+        # A general question about warning signs gets their topic, unless it is about
+        # another procedure altogether ("signs of an infected piercing").
+        if red.asked_about and verdict.intent != OTHER_PROCEDURES:
+            top = ranked[0].score if ranked else 0.0
+            rule = self.knowledge.rule(WARNING_SIGNS)
+            return self._warning(red, max(top, 50.0), red_flag=False, answer=rule.answer_for(day))
+        topic = self._reply(verdict, day)
         # A mention the context step set aside is shown to staff testing with `ask --json`.
         return replace(topic, sign=red.sign, ruled_out=red.ruled_out) if red.ruled_out else topic
 
-    def _match_topic(self, text: str, day: int | None) -> Match:
-        wording = self.knowledge.wording
+    def _verdict(self, text: str, query: set[str], ranked: list[Candidate]) -> Verdict:
+        limits = self.thresholds.decision
+        ranked = self._with_rules(text, query, ranked)
+        parts = split_questions(text) if several_possible(ranked, limits) else []
+        if len(parts) < 2:
+            return decide(ranked, limits)
+        return decide_parts(ranked, map(self._part_ranking, parts), limits, len(parts))
+
+    def ranking(self, text: str) -> list[Candidate]:
+        """Every topic for `text`, best first, with the rules applied (see `_with_rules`)."""
         query = set(self.terms(text))
-        ranked = self._rank(query)
-        if not ranked:
-            return self._fallback(0.0, ())
-        best_score, best = ranked[0]
-        t = self.thresholds
-        if self._off_topic_terms.intersection(query):
-            # "laser hair removal on my legs", "how much is filler": words that only ever
-            # mean a question outside aftercare win over the aftercare words around them.
-            outside = next(((s, r) for s, r in ranked if r.scope == "off-topic"), None)
-            if outside and outside[0] >= t.suggest:
-                return self._fallback(round(outside[0], 1), (), intent=outside[1])
-        aftercare_ranked = [(s, r) for s, r in ranked if r.is_aftercare]
-        # "hey, can I go to the gym?": a greeting or thanks word must not hide an aftercare
-        # question; the social reply wins only when that is all there is.
-        if (
-            best.is_social
-            and aftercare_ranked
-            and aftercare_ranked[0][0] >= t.suggest
-            and (query & self._aftercare_terms) - self._social_terms - self._time_terms
+        return self._with_rules(text, query, self._rank(text, query))
+
+    def part_rankings(self, text: str) -> list[list[Candidate]]:
+        """The ranking of each separate question in `text`, if it asks more than one."""
+        parts = split_questions(text)
+        return [self._part_ranking(part) for part in parts] if len(parts) > 1 else []
+
+    def _part_ranking(self, part: str) -> list[Candidate]:
+        # A part is one question already, and the rules have been applied to the whole.
+        return self._ranked(self._blend(part, set(self.terms(part))))
+
+    def _with_rules(self, text: str, query: set[str], ranked: list[Candidate]) -> list[Candidate]:
+        """The rules on top of the scores, applied by reordering the ranking. In a message
+        with a story, the rules read its questions only: "my GP says I should quit, can I
+        smoke?" is about smoking."""
+        index = self.index
+        asked = _focus(text)
+        if asked is not None:
+            text, query = asked, set(self.terms(asked))
+        outside = next((c for c in ranked if self._rules[c.topic].scope == "off-topic"), None)
+        # "how much is filler", "my knee hurts": words that only ever mean a question
+        # outside aftercare win over the aftercare words around them, unless the off-topic
+        # reading is far behind; "makeup after a chemical peel" is the peel's aftercare.
+        if outside is not None and (
+            (
+                index.off_topic_terms.intersection(query)
+                and outside.score >= self.thresholds.off_topic_share * ranked[0].score
+            )
+            or index.about_another_procedure(text)
         ):
-            ranked = aftercare_ranked
-            best_score, best = ranked[0]
-        second = ranked[1][0] if len(ranked) > 1 else 0.0
-        score = round(best_score, 1)
-        aftercare = [r for _, r in ranked if r.is_aftercare][:3]
-        suggestions = tuple(r.id for r in aftercare)
-        if not best.is_aftercare:
-            if best_score >= t.suggest:
-                return self._fallback(score, (), intent=best)
-            return self._fallback(score, ())
-        if best_score >= t.answer and best_score - second >= t.margin:
+            ranked = _promoted(ranked, outside.topic)
+        elif BEFORE_SESSION_TERM in query:
+            ranked = _promoted(ranked, BEFORE_TREATMENT)
+        # "hey, can I go to the gym?": a greeting or thanks word must not hide an aftercare
+        # question; the social reply wins only when that is all there is ("no worries" is
+        # all there is, though "worries" is an aftercare word).
+        aftercare_words = (query & index.aftercare_terms) - index.social_terms - index.time_terms
+        learned_best = self._rules[self._ids[int(self._learned(text).argmax())]]
+        if aftercare_words and not learned_best.is_social:
+            ranked = [c for c in ranked if not self._rules[c.topic].is_social]
+        return ranked
+
+    def _reply(self, verdict: Verdict, day: int | None) -> Match:
+        wording = self.knowledge.wording
+        if verdict.decision == "answer":
+            rules = [self._rules[topic] for topic in verdict.topics]
+            if len(rules) == 1:
+                answer = rules[0].answer_for(day)
+            else:
+                answer = "\n\n".join(f"<b>{r.title}</b>\n{r.answer_for(day)}" for r in rules)
+            first = rules[0]
             return Match(
-                best.id, best.title, score, "answer", False, suggestions, best.answer_for(day)
+                first.id,
+                first.title,
+                round(verdict.score, 1),
+                "answer",
+                False,
+                verdict.suggestions,
+                answer,
+                rules=verdict.topics,
             )
-        if best_score >= t.suggest:
+        if verdict.decision == "suggest":
             return Match(
-                best.id, best.title, score, "suggest", False, suggestions, wording["did_you_mean"]
+                None,
+                None,
+                round(verdict.score, 1),
+                "suggest",
+                False,
+                verdict.suggestions,
+                wording["did_you_mean"],
             )
-        return self._fallback(score, ())
+        intent = self._rules[verdict.intent] if verdict.intent else None
+        return self._fallback(round(verdict.score, 1), (), intent=intent)
 
     def _warning(self, red: SignCheck, score: float, *, red_flag: bool, answer: str) -> Match:
         rule = self.knowledge.rule(WARNING_SIGNS)
@@ -369,3 +334,17 @@ class Matcher:
             answer,
             intent=intent.id if intent else None,
         )
+
+
+@lru_cache(maxsize=MESSAGE_CACHE)
+def _focus(text: str) -> str | None:
+    return focus(text)
+
+
+def _promoted(ranked: Sequence[Candidate], topic: str) -> list[Candidate]:
+    """`ranked` with `topic` first, taking the best score: the rest keep their order."""
+    chosen = next((c for c in ranked if c.topic == topic), None)
+    if chosen is None or ranked[0].topic == topic:
+        return list(ranked)
+    rest = [c for c in ranked if c.topic != topic]
+    return [Candidate(topic, ranked[0].score, chosen.aftercare), *rest]

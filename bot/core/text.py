@@ -115,22 +115,31 @@ TIME_WORDS = frozenset(
 """When, not what: they never make a message about a topic on their own."""
 
 _WORD = re.compile(r"[a-z0-9]+")
+_APOSTROPHES = re.compile(r"[’'`´]")
 _stemmer = snowballstemmer.stemmer("english")
 
 
+@lru_cache(maxsize=64)
 def fold(text: str) -> str:
     """Lower case, accents and emoji gone, apostrophes joined ("don't" -> "dont")."""
-    text = unicodedata.normalize("NFKD", text[:MAX_MESSAGE_CHARS]).lower()
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return re.sub(r"[’'`´]", "", text)
+    text = text[:MAX_MESSAGE_CHARS]
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return _APOSTROPHES.sub("", text.lower())
 
 
 def words(text: str) -> list[str]:
     """The message as plain words, with chat spelling spelled out."""
+    return list(_words(text))
+
+
+@lru_cache(maxsize=64)
+def _words(text: str) -> tuple[str, ...]:
     out: list[str] = []
     for word in _WORD.findall(fold(text)):
         out.extend(CHAT_SPELLING.get(word, word).split())
-    return out
+    return tuple(out)
 
 
 @lru_cache(maxsize=65536)

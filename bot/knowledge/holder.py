@@ -22,6 +22,7 @@ from bot.knowledge.snapshots import (
     folder_digest,
     snapshot_folder,
 )
+from bot.knowledge.trained import matcher_for
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +41,7 @@ class KnowledgeHolder:
     def __init__(
         self,
         directory: Path,
-        build_matcher: Callable[[KnowledgeBase], Matcher] = Matcher,
+        build_matcher: Callable[[KnowledgeBase], Matcher] = matcher_for,
         snapshots: KnowledgeSnapshots | None = None,
         *,
         serving: tuple[SavedVersion, Knowledge] | None = None,
@@ -131,7 +132,7 @@ class KnowledgeStart:
 def start_knowledge(
     directory: Path,
     snapshots: KnowledgeSnapshots | None = None,
-    build_matcher: Callable[[KnowledgeBase], Matcher] = Matcher,
+    build_matcher: Callable[[KnowledgeBase], Matcher] = matcher_for,
 ) -> KnowledgeStart:
     """Load `directory`; when it has problems, fall back to the newest kept version."""
     try:

@@ -129,22 +129,24 @@ def replace_plan(
 def _cancel(
     db: sqlite_utils.Database, where: str, params: list[Any], reason: str, now: datetime
 ) -> int:
-    """Cancel the pending rows matching `where`, and the queued ones whose message has not
-    left yet (their waiting outbox message is cancelled too).
-
-    A message on its way (`sending`) or that may have arrived (`unknown`: a killed run's
-    send, settled at start-up before the check-in is) has left: its check-in is not
-    cancelled, or opting back in would plan it, and send it, again."""
-    db.execute(
-        "DELETE FROM outbox WHERE status = 'pending' AND checkin_id IN "
-        f"(SELECT id FROM checkins WHERE ({where}) AND status = 'queued')",
-        params,
+    """Cancel the pending rows matching `where`, and the queued ones whose message still
+    waits in the outbox (that message goes too). A queued check-in whose message is on its
+    way, or was settled (sent, refused, unknown), has left: it is not cancelled, or opting
+    back in would plan it, and send it, again."""
+    waiting = (
+        "SELECT o.checkin_id FROM outbox o WHERE o.status = 'pending' AND o.checkin_id IN "
+        f"(SELECT id FROM checkins WHERE ({where}) AND status = 'queued')"
     )
+    note = f"{reason} ({utc_iso(now)})"
     cursor = db.execute(
         f"UPDATE checkins SET status = ?, note = ? WHERE ({where}) AND (status = ? OR "
-        "(status = ? AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.checkin_id = checkins.id "
-        "AND o.status IN ('sending', 'unknown'))))",
-        [CANCELLED, f"{reason} ({utc_iso(now)})", *params, PENDING, QUEUED],
+        f"(status = ? AND id IN ({waiting})))",
+        [CANCELLED, note, *params, PENDING, QUEUED, *params],
+    )
+    db.execute(
+        "DELETE FROM outbox WHERE status = 'pending' AND checkin_id IN "
+        f"(SELECT id FROM checkins WHERE ({where}) AND status = 'cancelled')",
+        params,
     )
     return cursor.rowcount
 

@@ -39,6 +39,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from bot.storage import checkins
 from scheduler.clock import from_utc_iso, utc_iso
 
 PENDING = "pending"
@@ -175,8 +176,10 @@ def cancel_for_chat(db: Database, chat_id: int) -> int:
 
 def recover(db: Database, now: datetime) -> tuple[int, list[QueuedMessage]]:
     """At start-up, settle the rows a killed run left `sending`: at-least-once rows go
-    back to pending (sent again); at-most-once rows become `unknown`, returned so the
-    caller can record what they were (a check-in's outcome)."""
+    back to pending (sent again); at-most-once rows are settled as `unknown` and their
+    check-ins recorded so, in the same transaction (a check-in left `queued` without its
+    message could otherwise be planned, and sent, again). Returns the count sent again and
+    the rows settled."""
     resent = db.execute(
         "UPDATE outbox SET status = 'pending', next_attempt_at = ? "
         "WHERE status = 'sending' AND at_most_once = 0",
@@ -185,8 +188,11 @@ def recover(db: Database, now: datetime) -> tuple[int, list[QueuedMessage]]:
     rows = db.execute("SELECT * FROM outbox WHERE status = 'sending' AND at_most_once = 1")
     columns = [d[0] for d in rows.description]
     unknown = [_queued(dict(zip(columns, row, strict=True))) for row in rows.fetchall()]
+    reason = "interrupted while sending; not resent (at most once)"
     for queued in unknown:
-        give_up(db, queued.id, UNKNOWN, "interrupted while sending; not resent (at most once)")
+        give_up(db, queued.id, UNKNOWN, reason)
+        if queued.message.checkin_id is not None:
+            checkins.mark_unknown(db, queued.message.checkin_id, now, reason)
     return resent, unknown
 
 

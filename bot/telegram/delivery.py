@@ -182,14 +182,6 @@ class Delivery:
 
     async def start(self) -> None:
         resent, unknown = await self.store.run(outbox.recover, self.clock())
-        for queued in unknown:
-            if queued.message.checkin_id is not None:
-                await self.store.run(
-                    checkins.mark_unknown,
-                    queued.message.checkin_id,
-                    self.clock(),
-                    "interrupted while sending",
-                )
         if resent or unknown:
             log.warning(
                 "messages a stopped run left on their way: %d sent again, %d recorded as "
@@ -441,6 +433,8 @@ def _gave_up(db: Any, queued: QueuedMessage, status: str, reason: str, now: date
 
 def _blocked(db: Any, queued: QueuedMessage, now: datetime) -> None:
     chat_id = queued.message.chat_id
+    if queued.message.checkin_id is not None:
+        checkins.mark_cancelled(db, queued.message.checkin_id, now, "the patient blocked the bot")
     outbox.give_up(db, queued.id, FAILED, "the patient blocked the bot")
     outbox.cancel_for_chat(db, chat_id)
     patients.mark_unreachable(db, queued.message.patient_id or chat_id, now)

@@ -1,0 +1,135 @@
+"""The parts of a patient's message that ask something.
+
+Patients write stories: "ok so day 2 and honestly feeling a bit self conscious, back at
+work tomorrow, can i put concealer on". The matcher weighs the sentences that ask more
+than the story, feelings and small talk around them, and a message that asks two things
+("can i use my vitamin c and go for a run today?") is split into its two questions so
+that each can be answered. Pure text functions: no knowledge, no scores.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from bot.core.text import fold
+
+_SENTENCE_END = re.compile(r"(?<=[.!?;:\n])\s*|\s+-\s+|\s*\n\s*")
+_NUMBERED = re.compile(r"(?:^|\s)(?:\(?\d[).]|[a-c]\))\s+")
+_QUESTION_START = (
+    r"(?:can|could|cn|should|shall|may|might|must|is|isnt|are|arent|am|do|dont|does|doesnt|"
+    r"did|will|would|wud|how|what|whats|when|whens|where|which|who|why|any|anything)"
+)
+_ASKING_WORDS = re.compile(
+    rf"^(?:(?:so|ok|okay|oh|and|but|also|plus|um|hmm|hi|hey|sorry|quick question|"
+    rf"question|q|one more thing|btw|just|ps|oh and|well|right|anyway|yes|no),?\s+)*"
+    rf"{_QUESTION_START}\b"
+)
+_ASKING_PHRASES = re.compile(
+    r"\b(?:can i|can you|could i|should i|do i|am i|is it|is that|is this|are they|"
+    r"will it|will i|would it|when can|how long|how soon|how do|how can|what (?:do|should|can)|"
+    r"wondering|wonder if|want to know|wanted to know|need to know|tell me|any tips|any advice|"
+    r"ok to|okay to|alright to|safe to|fine to|allowed to|advice|advise|help me|"
+    r"let me know|not sure if|unsure if|is there|are there|do you|does it|normal)\b"
+)
+_ACTIVITY = (
+    r"(?:go|going|do|use|using|wear|wearing|put|have|get|take|start|shave|shaving|wax|waxing|"
+    r"wash|washing|swim|swimming|fly|flying|travel|drink|drinking|eat|smoke|smoking|vape|"
+    r"sleep|apply|book|play|dye|colour|color|exercise|exercising|work out|run|running|lift)"
+)
+"""Verbs that start a second activity after "and" ("use my vitamin c and go for a run")."""
+_SPLIT_QUESTIONS = re.compile(
+    rf"(?:,|\band\b|\balso\b|\bplus\b|&|\+|\bor\b|\bthen\b)\s+"
+    rf"(?:(?:also|secondly|second|thirdly|third|lastly|finally)\s*,?\s+)?"
+    rf"(?=(?:i\s+)?(?:{_QUESTION_START}|whether)\s+(?!about\b))|"
+    rf"\b(?:secondly|thirdly|lastly)\b,?\s+|"
+    rf"\band\s+(?=(?:also\s+)?{_ACTIVITY}\s)"
+)
+_MIN_PART_WORDS = 2
+_HEADING_WORDS = 4
+"""A sentence this short that asks nothing names a topic rather than tells a story..."""
+_SMALL_TALK = frozenset(
+    """hi hey hello hiya heya morning evening afternoon good thanks thank you ok okay so um
+    lol sorry hun love quick question again me here just its it is day update""".split()
+)
+"""...unless it is only greetings and chat like these."""
+_WORDS = re.compile(r"[a-z0-9]+")
+
+
+def sentences(text: str) -> list[str]:
+    """The message cut into sentences (and numbered or dashed items), in order."""
+    return list(_sentences(text))
+
+
+@lru_cache(maxsize=64)
+def _sentences(text: str) -> tuple[str, ...]:
+    parts: list[str] = []
+    for piece in _SENTENCE_END.split(text):
+        parts.extend(p for p in _NUMBERED.split(piece) if p)
+    return tuple(" ".join(p.split()) for p in parts if _has_words(p))
+
+
+@lru_cache(maxsize=1024)
+def asks_something(sentence: str) -> bool:
+    """Whether a sentence asks: a question mark, a question word first, or a request."""
+    if "?" in sentence:
+        return True
+    folded = fold(sentence).strip()
+    return bool(_ASKING_WORDS.match(folded) or _ASKING_PHRASES.search(folded))
+
+
+def questions(text: str) -> list[str]:
+    """The sentences of `text` that ask something, in order (none: it asks nothing)."""
+    return [s for s in sentences(text) if asks_something(s)]
+
+
+def focus(text: str) -> str | None:
+    """The part of `text` that asks, when there is a story around it: its asking sentences
+    and the short ones that name what they ask about ("Tretinoin - how long do I wait?");
+    None when the whole message asks, or nothing does."""
+    every = sentences(text)
+    kept = [s for s in every if asks_something(s) or _names_a_topic(s)]
+    if len(kept) == len(every) or not any(asks_something(s) for s in kept):
+        return None
+    return " ".join(kept)
+
+
+def split_questions(text: str) -> list[str]:
+    """Each separate question of `text`, in the order asked: its asking sentences, each
+    cut where a new question starts ("... and can i ...", "..., also when ..."). What a
+    cut leaves that asks nothing ("my skin is peeling, can i pick it?") stays with the
+    question it introduces."""
+    found: list[str] = []
+    for sentence in questions(text) or sentences(text):
+        pieces = [p.strip(" ,") for p in _SPLIT_QUESTIONS.split(fold(sentence))]
+        kept = [p for p in pieces if len(p.split()) >= _MIN_PART_WORDS]
+        found.extend(_with_context(kept) or [sentence])
+    return found
+
+
+def _with_context(pieces: list[str]) -> list[str]:
+    joined: list[str] = []
+    pending = ""
+    for piece in pieces:
+        piece = f"{pending}, {piece}" if pending else piece
+        if asks_something(piece):
+            joined.append(piece)
+            pending = ""
+        else:
+            pending = piece
+    if pending:
+        if joined:
+            joined[-1] = f"{joined[-1]}, {pending}"
+        else:
+            joined.append(pending)
+    return joined
+
+
+def _names_a_topic(sentence: str) -> bool:
+    """A short sentence that names something ("Tretinoin -"), not small talk ("hey!!")."""
+    found = _WORDS.findall(fold(sentence))
+    return 0 < len(found) <= _HEADING_WORDS and not set(found) <= _SMALL_TALK
+
+
+def _has_words(text: str) -> bool:
+    return any(ch.isalnum() for ch in text)

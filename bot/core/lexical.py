@@ -1,0 +1,340 @@
+"""The lexical half of the matcher: which topic a message's words point to.
+
+Everything derivable from the knowledge is computed once, when a `TermIndex` is built:
+each example phrasing becomes a set of terms (concepts, corrected typos, stems), with an
+inverted index and two weights per term: how rare it is across topics (idf) and how
+strongly it points at each topic. A message is scored against every topic by blending its
+nearest example (weighted cosine) with how much of the message the topic's vocabulary
+explains.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy
+from rapidfuzz import fuzz, process
+
+from bot.core.text import TIME_WORDS, is_stop_word, stem, words
+from bot.knowledge.model import KnowledgeBase, Rule
+
+TREATMENT_TERM = "c:microneedling"
+"""The concept `microneedling` in concepts.yaml: the treatment's own names."""
+IGNORED_TERM = "c:ignore"
+"""The concept `ignore` in concepts.yaml: words the matcher skips (brand names)."""
+OTHER_PROCEDURE_TERMS = frozenset(
+    {
+        "c:another_procedure",
+        "c:botox",
+        "c:filler",
+        "c:laser",
+        "c:facial",
+        "c:chemical_peel",
+        "c:other_surgery",
+        "c:selftan",
+    }
+)
+"""Concepts in concepts.yaml that name a procedure other than microneedling."""
+MESSAGE_CACHE = 16
+"""Texts whose terms are kept: the message, its questions and its parts, not more, so
+that every new message is read afresh."""
+AROUND_WORDS = frozenset({"after", "post", "following", "before"})
+PROCEDURE_FILLER = frozenset(
+    {"a", "an", "the", "my", "your", "her", "his", "our", "getting", "having", "doing", "this"}
+)
+GENERAL_OPENERS = tuple(
+    tuple(opener.split())
+    for opener in (
+        "what is",
+        "what are",
+        "whats",
+        "how long does",
+        "how long do",
+        "how often",
+        "how does",
+        "does",
+        "do",
+        "is",
+        "are",
+    )
+)
+"""How a general question about something starts ("what is botox", "does filler hurt")."""
+AFTERCARE_CUES = frozenset(
+    {"after", "post", "since", "yet", "ok", "okay", "safe", "allowed", "fine", "when", "can"}
+)
+"""Words that make "is botox ok", "is filler safe yet" a question about the patient's own
+timing after microneedling rather than about the other procedure."""
+
+INTERVAL = re.compile(r"\b(?:how long|how many (?:weeks|days|months)|how soon|how often|gap)\b")
+"""How far apart sessions are is `sessions-followup`, not the time before one."""
+BEFORE_SESSION_TERM = "c:before_session"
+BEFORE_SESSION = re.compile(
+    r"\b(?:before|ahead of|prior to|leading up to|in preparation for|prepare for|preparing for)"
+    r" (?:my |the |a |your |our )?(?:next |first |second |third |upcoming )?"
+    r"(?:session|sessions|appointment|appt|treatment|microneedling|procedure|one)\b|"
+    r"\b(?:wear|bring|take|use|do|have|put)\b.{0,30}\b(?:to|for|at) (?:my|the) "
+    r"(?:next|upcoming) (?:session|appointment|appt)\b|"
+    r"\b(?:can|could|should|may|do|does) (?:i|you|one|someone|people) (?:still )?"
+    r"(?:get|have|do|book|go ahead with) (?:microneedling|the treatment|a treatment|a session|"
+    r"my session|it done|it|treatment)\b.{0,40}\b(?:if|with|while|when|whilst|during)\b|"
+    r"\bwho (?:should|shouldnt|cant|cannot|can not|should not|is not|isnt)\b"
+)
+"""A question about the time before a session: preparing, stopping things, who may have it."""
+
+
+@dataclass(frozen=True)
+class _Example:
+    rule_index: int
+    norm: float
+
+
+@dataclass(frozen=True)
+class LexicalSettings:
+    """How the lexical scores are computed (tuned with `bench/tune_thresholds.py`)."""
+
+    example_weight: float = 0.45
+    """The nearest example's share of a score; term coverage has the rest."""
+    typo_cutoff: float = 82.0
+    """How close (rapidfuzz ratio) an unknown long word must be to a known one to be read as it."""
+    smoothing: float = 1.0
+    """Keeps a word seen once or twice in the knowledge from claiming a topic alone."""
+
+
+class TermIndex:
+    """The knowledge's example phrasings as weighted terms; build once, score many times."""
+
+    def __init__(self, knowledge: KnowledgeBase, settings: LexicalSettings | None = None) -> None:
+        self.settings = settings or LexicalSettings()
+        self._rules: tuple[Rule, ...] = knowledge.rules
+        self._phrases: dict[tuple[str, ...], str] = {}
+        self._concept_of: dict[str, str] = {}
+        for concept, variants in knowledge.concepts.items():
+            token = "c:" + concept.replace(" ", "_")
+            for variant in variants:
+                parts = tuple(words(variant))
+                if len(parts) > 1:
+                    self._phrases[parts] = token
+                elif parts:
+                    self._concept_of[parts[0]] = token
+                    self._concept_of[stem(parts[0])] = token
+        self._longest_phrase = max((len(p) for p in self._phrases), default=1)
+        vocabulary: set[str] = set(self._concept_of)
+        for rule in self._rules:
+            for text in (*rule.examples, *rule.keywords):
+                vocabulary.update(w for w in words(text) if len(w) > 2)
+        self._vocabulary = sorted(vocabulary)
+        self._known = frozenset(vocabulary)
+        self._correct = lru_cache(maxsize=65536)(self._correct_uncached)
+        # Sized for one message: its terms are needed by several steps of one match.
+        self._cached_terms = lru_cache(maxsize=MESSAGE_CACHE)(self._terms_uncached)
+        self._term = lru_cache(maxsize=65536)(self._term_uncached)
+        self._build_index()
+
+    def _build_index(self) -> None:
+        examples: list[_Example] = []
+        per_rule_counts: list[dict[str, int]] = []
+        raw: list[tuple[int, frozenset[str]]] = []
+        for index, rule in enumerate(self._rules):
+            counts: dict[str, int] = defaultdict(int)
+            texts = (*rule.examples, *rule.keywords, rule.title)
+            for text in texts:
+                terms = frozenset(self.terms(text))
+                if not terms:
+                    continue
+                raw.append((index, terms))
+                for term in terms:
+                    counts[term] += 1
+            per_rule_counts.append(counts)
+        rules_with: dict[str, int] = defaultdict(int)
+        for counts in per_rule_counts:
+            for term in counts:
+                rules_with[term] += 1
+        n_rules = max(1, len(self._rules))
+        self._idf = {t: math.log(1 + n_rules / df) for t, df in rules_with.items()}
+        self._unknown_idf = math.log(1 + n_rules)
+        self._points_to: dict[str, list[tuple[int, float]]] = {}
+        self._evidence: dict[str, float] = {}
+        self.off_topic_terms: set[str] = set()
+        self.social_terms: set[str] = set()
+        self.aftercare_terms: set[str] = set()
+        self.time_terms = {stem(w) for w in TIME_WORDS} | {
+            self._concept_of[w] for w in TIME_WORDS if w in self._concept_of
+        }
+        for term in rules_with:
+            seen = [
+                (index, counts[term])
+                for index, counts in enumerate(per_rule_counts)
+                if term in counts
+            ]
+            total = sum(count for _, count in seen)
+            # A word seen once or twice is weak evidence: smoothing keeps it from claiming a
+            # topic alone, and its evidence weight grows with how often staff used it.
+            smoothing = self.settings.smoothing
+            self._points_to[term] = [(index, count / (total + smoothing)) for index, count in seen]
+            self._evidence[term] = total / (total + smoothing)
+            off_topic = sum(
+                count for index, count in seen if self._rules[index].scope == "off-topic"
+            )
+            if total >= 2 and off_topic >= 0.75 * total:
+                self.off_topic_terms.add(term)
+            social = sum(count for index, count in seen if self._rules[index].is_social)
+            if social >= 0.4 * total:
+                self.social_terms.add(term)
+            aftercare = sum(count for index, count in seen if self._rules[index].is_aftercare)
+            if aftercare >= 0.75 * total:
+                self.aftercare_terms.add(term)
+        self._postings: dict[str, list[int]] = defaultdict(list)
+        for rule_index, terms in raw:
+            norm = math.sqrt(sum(self._idf[t] ** 2 for t in terms))
+            examples.append(_Example(rule_index, norm))
+            for term in terms:
+                self._postings[term].append(len(examples) - 1)
+        self._examples = examples
+        # Scoring reads these arrays: NumPy does per message what would otherwise be a
+        # Python loop over every example sharing a word with it.
+        self._example_postings = {
+            term: numpy.asarray(found, dtype=numpy.intp) for term, found in self._postings.items()
+        }
+        self._inverse_norms = numpy.asarray([1.0 / e.norm if e.norm else 0.0 for e in examples])
+        rule_of = [e.rule_index for e in examples]
+        self._segment_starts = numpy.asarray(
+            [i for i, rule in enumerate(rule_of) if i == 0 or rule != rule_of[i - 1]],
+            dtype=numpy.intp,
+        )
+        self._segment_rules = numpy.asarray(
+            [rule_of[i] for i in self._segment_starts], dtype=numpy.intp
+        )
+        self._rule_postings = {
+            term: (
+                numpy.asarray([i for i, _ in pairs], dtype=numpy.intp),
+                numpy.asarray([share for _, share in pairs]),
+            )
+            for term, pairs in self._points_to.items()
+        }
+
+    def _correct_uncached(self, word: str) -> str:
+        if word in self._known or len(word) < 4:
+            return word
+        # One slip in a short word is another word ("latte" is not "late").
+        cutoff = self.settings.typo_cutoff if len(word) > 8 else 90.0 if len(word) <= 6 else 85.0
+        # Typos keep the first letter; a different first letter is usually another word
+        # ("catching" is not "scratching").
+        candidates = process.extract(
+            word, self._vocabulary, scorer=fuzz.ratio, score_cutoff=cutoff, limit=5
+        )
+        return next((str(c[0]) for c in candidates if str(c[0])[0] == word[0]), word)
+
+    def terms(self, text: str) -> list[str]:
+        """The message as matcher terms: concepts, corrected typos and stems, no filler.
+
+        The treatment's own names ("microneedling", "vampire facial", "dermapen") say
+        nothing about the topic, so they count only when nothing else is left: then the
+        question is about the treatment itself ("what is microneedling?"). Anything about
+        the time before a session adds `c:before_session`, the spec's first boundary rule.
+        """
+        return list(self._cached_terms(text))
+
+    def _terms_uncached(self, text: str) -> tuple[str, ...]:
+        plain = words(text)
+        out: list[str] = []
+        joined = " ".join(plain)
+        if BEFORE_SESSION.search(joined) and not INTERVAL.search(joined):
+            out.append(BEFORE_SESSION_TERM)
+        out.extend(token for _, token in self._tokens(plain) if token)
+        content = [t for t in out if t != TREATMENT_TERM]
+        return tuple(content or out[:1])
+
+    def about_another_procedure(self, text: str) -> bool:
+        """Whether `text` is about another procedure rather than this treatment: the time
+        before or after it ("can I wear makeup after a chemical peel?"), or what it is
+        ("what is botox?", "how long does filler last?"), with no word of microneedling.
+        That is the other procedure's business, even with aftercare words in it."""
+        plain = words(text)
+        if not AROUND_WORDS.intersection(plain) and not any(
+            plain[: len(opener)] == list(opener) for opener in GENERAL_OPENERS
+        ):
+            return False
+        tokens = self._tokens(plain)
+        if any(token == TREATMENT_TERM for _, token in tokens):
+            return False
+        at = dict(tokens)
+
+        def names_procedure(start: int) -> bool:
+            while start < len(plain) and plain[start] in PROCEDURE_FILLER:
+                start += 1
+            # "laser hair removal" is read as hair removal, but names a laser all the same.
+            return at.get(start) in OTHER_PROCEDURE_TERMS or plain[start : start + 1] == ["laser"]
+
+        if any(w in AROUND_WORDS and names_procedure(i + 1) for i, w in enumerate(plain)):
+            return True
+        opener = next((o for o in GENERAL_OPENERS if plain[: len(o)] == list(o)), None)
+        return (
+            opener is not None
+            and names_procedure(len(opener))
+            and not AFTERCARE_CUES.intersection(plain)
+        )
+
+    def _tokens(self, plain: list[str]) -> list[tuple[int, str | None]]:
+        """Each concept phrase or word of `plain` as (position, term); None for filler."""
+        found: list[tuple[int, str | None]] = []
+        i = 0
+        while i < len(plain):
+            for size in range(min(self._longest_phrase, len(plain) - i), 1, -1):
+                token = self._phrases.get(tuple(plain[i : i + size]))
+                if token:
+                    found.append((i, None if token == IGNORED_TERM else token))
+                    i += size
+                    break
+            else:
+                term = self._term(plain[i])
+                found.append((i, None if term == IGNORED_TERM else term))
+                i += 1
+        return found
+
+    def _term_uncached(self, word: str) -> str | None:
+        if self._concept_of.get(word) == TREATMENT_TERM:
+            return TREATMENT_TERM
+        if is_stop_word(word) or word.isdigit():
+            return None
+        word = self._correct(word)
+        if is_stop_word(word):
+            return None
+        concept = self._concept_of.get(word)
+        if concept:
+            return concept
+        stemmed = stem(word)
+        if is_stop_word(stemmed):
+            return None
+        return self._concept_of.get(stemmed, stemmed)
+
+    def topic_array(self, query: set[str]) -> numpy.ndarray:
+        """The score from 0 to 100 of every topic for the terms `query`, in the knowledge's
+        order (0: the terms do not point to it)."""
+        if not query or not self._examples:
+            return numpy.zeros(len(self._rules))
+        idf, unknown = self._idf, self._unknown_idf
+        squares = {t: idf.get(t, unknown) ** 2 for t in query}
+        query_norm = math.sqrt(sum(squares.values()))
+        dot = numpy.zeros(len(self._examples))
+        for term, square in squares.items():
+            found = self._example_postings.get(term)
+            if found is not None:
+                dot[found] += square
+        best_example = numpy.zeros(len(self._rules))
+        best_example[self._segment_rules] = numpy.maximum.reduceat(
+            dot * self._inverse_norms, self._segment_starts
+        )
+        evidence = {t: self._evidence.get(t, 1.0) for t in query}
+        cover = numpy.zeros(len(self._rules))
+        for term, weight in evidence.items():
+            pointed = self._rule_postings.get(term)
+            if pointed is not None:
+                cover[pointed[0]] += weight * pointed[1]
+        alpha = self.settings.example_weight
+        near = 100 * alpha / query_norm
+        explained = 100 * (1 - alpha) / sum(evidence.values())
+        return near * best_example + explained * cover

@@ -1,0 +1,74 @@
+"""Finding the parts of a message that ask something."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.asks import asks_something, questions, sentences, split_questions
+
+
+def test_a_message_is_cut_into_its_sentences() -> None:
+    text = "Had it done Monday. Feeling fine! Can I wear makeup?"
+    assert sentences(text) == ["Had it done Monday.", "Feeling fine!", "Can I wear makeup?"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "can i wear makeup tomorrow",
+        "is it normal to be this red",
+        "Just wondering if the gym is ok",
+        "any tips for the flaking",
+        "when do i book the next one",
+        "makeup?",
+    ],
+)
+def test_questions_and_requests_ask_something(sentence: str) -> None:
+    assert asks_something(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["had it done on tuesday", "honestly feeling a bit self conscious", "back at work tomorrow"],
+)
+def test_story_and_feelings_ask_nothing(sentence: str) -> None:
+    assert not asks_something(sentence)
+
+
+def test_the_asking_sentences_are_kept_in_order() -> None:
+    text = "ok so day 2. honestly feeling a bit self conscious. can i put concealer on?"
+    assert questions(text) == ["can i put concealer on?"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "can i wear makeup tomorrow and when can i go to the gym?",
+            ["can i wear makeup tomorrow", "when can i go to the gym?"],
+        ),
+        (
+            "can i use my vitamin c and go for a run today?",
+            ["can i use my vitamin c", "go for a run today?"],
+        ),
+        (
+            "my skin is peeling, can i pick it? also when can i exfoliate again",
+            ["my skin is peeling, can i pick it?", "when can i exfoliate again"],
+        ),
+        (
+            "firstly can i wash with water and secondly can i use my cream",
+            ["firstly can i wash with water", "can i use my cream"],
+        ),
+    ],
+)
+def test_two_questions_in_one_message_are_split_in_the_order_asked(
+    text: str, expected: list[str]
+) -> None:
+    assert split_questions(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["how long will the redness and swelling last", "can i go and see my mum"]
+)
+def test_one_question_about_two_things_stays_one_question(text: str) -> None:
+    assert split_questions(text) == [text]

@@ -1,0 +1,115 @@
+"""The decision step, fed rankings: answer, "Did you mean", or the fallback."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from bot.core.decision import (
+    Candidate,
+    DecisionThresholds,
+    decide,
+    decide_parts,
+    several_possible,
+)
+
+LIMITS = DecisionThresholds(answer=50.0, margin=10.0, suggest=20.0, part_answer=55.0)
+
+
+def ranking(*scores: tuple[str, float]) -> list[Candidate]:
+    return [Candidate(topic, score) for topic, score in scores]
+
+
+def test_a_confident_clear_winner_is_answered() -> None:
+    verdict = decide(ranking(("makeup", 80.0), ("sun-protection", 30.0)), LIMITS)
+    assert (verdict.decision, verdict.topics) == ("answer", ("makeup",))
+
+
+def test_a_winner_too_close_to_the_runner_up_is_a_did_you_mean() -> None:
+    verdict = decide(ranking(("makeup", 80.0), ("sun-protection", 75.0)), LIMITS)
+    assert verdict.decision == "suggest"
+    assert verdict.suggestions == ("makeup", "sun-protection")
+
+
+def test_a_middling_score_is_a_did_you_mean_with_the_top_three() -> None:
+    verdict = decide(
+        ranking(("makeup", 40.0), ("sun-protection", 20.0), ("serums", 10.0), ("breakouts", 5.0)),
+        LIMITS,
+    )
+    assert verdict.decision == "suggest"
+    assert verdict.suggestions == ("makeup", "sun-protection", "serums")
+
+
+def test_a_weak_score_falls_back() -> None:
+    assert decide(ranking(("makeup", 15.0), ("serums", 2.0)), LIMITS).decision == "fallback"
+
+
+def test_nothing_to_rank_falls_back() -> None:
+    assert decide([], LIMITS).decision == "fallback"
+
+
+def test_an_off_topic_winner_gets_its_own_reply_not_an_aftercare_answer() -> None:
+    top = [Candidate("price-payment", 90.0, aftercare=False), Candidate("makeup", 30.0)]
+    verdict = decide(top, LIMITS)
+    assert (verdict.decision, verdict.intent, verdict.topics) == ("fallback", "price-payment", ())
+
+
+def test_a_weak_off_topic_winner_is_a_plain_fallback() -> None:
+    verdict = decide([Candidate("price-payment", 10.0, aftercare=False)], LIMITS)
+    assert (verdict.decision, verdict.intent) == ("fallback", None)
+
+
+def test_buttons_offer_aftercare_topics_only() -> None:
+    top = [Candidate("makeup", 40.0), Candidate("small-talk", 35.0, aftercare=False)]
+    assert decide(top, LIMITS).suggestions == ("makeup",)
+
+
+def test_two_confident_parts_are_both_answered_in_the_order_asked() -> None:
+    whole = ranking(("exercise-sweating", 60.0), ("serums", 55.0))
+    parts = [ranking(("serums", 90.0), ("makeup", 5.0)), ranking(("exercise-sweating", 85.0))]
+    verdict = decide_parts(whole, parts, LIMITS, len(parts))
+    assert (verdict.decision, verdict.topics) == ("answer", ("serums", "exercise-sweating"))
+
+
+def test_a_part_that_is_not_confident_is_left_out_and_the_whole_decides() -> None:
+    whole = ranking(("serums", 70.0), ("makeup", 40.0))
+    parts = [ranking(("serums", 90.0)), ranking(("makeup", 40.0), ("sun-protection", 35.0))]
+    verdict = decide_parts(whole, parts, LIMITS, len(parts))
+    assert (verdict.decision, verdict.topics) == ("answer", ("serums",))
+
+
+def test_a_fragment_cannot_bring_a_topic_the_whole_message_does_not_support() -> None:
+    whole = ranking(("pain-discomfort", 80.0), ("redness-swelling", 30.0), ("makeup", 5.0))
+    parts = [ranking(("pain-discomfort", 85.0)), ranking(("sessions-followup", 70.0))]
+    verdict = decide_parts(whole, parts, LIMITS, len(parts))
+    assert verdict.topics == ("pain-discomfort",)
+
+
+def test_the_same_topic_asked_twice_is_answered_once() -> None:
+    whole = ranking(("makeup", 80.0), ("serums", 10.0))
+    parts = [ranking(("makeup", 90.0)), ranking(("makeup", 88.0))]
+    assert decide_parts(whole, parts, LIMITS, len(parts)).topics == ("makeup",)
+
+
+def test_an_off_topic_message_is_not_answered_part_by_part() -> None:
+    whole = [Candidate("price-payment", 90.0, aftercare=False), Candidate("makeup", 60.0)]
+    parts = [ranking(("makeup", 90.0)), ranking(("serums", 90.0))]
+    verdict = decide_parts(whole, parts, LIMITS, len(parts))
+    assert (verdict.decision, verdict.intent) == ("fallback", "price-payment")
+
+
+def test_several_answers_are_possible_only_with_two_supported_topics() -> None:
+    assert several_possible(ranking(("makeup", 80.0), ("serums", 60.0)), LIMITS)
+    assert not several_possible(ranking(("makeup", 80.0), ("serums", 5.0)), LIMITS)
+
+
+def test_parts_are_not_ranked_once_two_answers_are_out_of_reach() -> None:
+    whole = ranking(("makeup", 80.0), ("serums", 60.0))
+    ranked: list[str] = []
+
+    def lazily(*topics: str) -> Iterator[list[Candidate]]:
+        for topic in topics:
+            ranked.append(topic)
+            yield ranking((topic, 30.0))
+
+    decide_parts(whole, lazily("makeup", "serums"), LIMITS, 2)
+    assert ranked == ["makeup"]
