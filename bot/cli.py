@@ -90,16 +90,22 @@ def run() -> None:
 
 
 @main.command()
-def chat() -> None:
+@click.option(
+    "--staff",
+    is_flag=True,
+    help="Also play the clinic's staff chat: see alerts, take them and answer the patient.",
+)
+def chat(staff: bool) -> None:
     """Talk to the bot here in the terminal: no token or internet needed.
 
     Type questions as a patient would; buttons show as numbers you type, and /quit (or
     Ctrl+D) leaves. It uses the same database as the bot (AFTERCARE_DB). Check-ins are
-    planned (see /status), but only 'aftercare run' sends them.
+    planned (see /status), but only 'aftercare run' sends them. With --staff, lines you
+    start with '>' are typed in the staff chat.
     """
     from bot.terminal import chat as run_chat
 
-    sys.exit(run_chat())
+    sys.exit(run_chat(staff=staff))
 
 
 @main.command()

@@ -152,8 +152,11 @@ def local_name() -> str:
         return "you"
 
 
-def chat(input_stream: TextIO | None = None, output: TextIO | None = None) -> int:
-    """`aftercare chat` over standard input and output; returns the exit code."""
+def chat(
+    input_stream: TextIO | None = None, output: TextIO | None = None, staff: bool = False
+) -> int:
+    """`aftercare chat` over standard input and output; returns the exit code. With
+    `staff`, the terminal also plays the staff chat."""
     input_stream = input_stream or sys.stdin
     output = output or sys.stdout
     try:
