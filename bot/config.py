@@ -50,6 +50,9 @@ class Settings:
     staff_ids: frozenset[int] = frozenset()
     staff_chat_id: int | None = None
     date_order: DateOrder = "DMY"
+    alert_escalate_minutes: float = 15.0
+    escalation_chat_id: int | None = None
+    handoff_idle_hours: float = 24.0
 
     def require_token(self) -> str:
         """The bot token, or a `ConfigError` that says how to get one."""
@@ -92,6 +95,13 @@ def load_settings(
         staff_ids=reader.read("AFTERCARE_STAFF_IDS", _user_ids, Settings.staff_ids),
         staff_chat_id=reader.read("AFTERCARE_STAFF_CHAT_ID", _chat_id, None),
         date_order=reader.read("AFTERCARE_DATE_ORDER", _date_order, Settings.date_order),
+        alert_escalate_minutes=reader.read(
+            "AFTERCARE_ALERT_ESCALATE_MINUTES", _positive_minutes, Settings.alert_escalate_minutes
+        ),
+        escalation_chat_id=reader.read("AFTERCARE_ESCALATION_CHAT_ID", _chat_id, None),
+        handoff_idle_hours=reader.read(
+            "AFTERCARE_HANDOFF_IDLE_HOURS", _positive_hours, Settings.handoff_idle_hours
+        ),
     )
     if reader.problems:
         raise ConfigError(reader.problems)
@@ -130,13 +140,25 @@ def _path(text: str) -> Path:
 
 
 def _positive_seconds(text: str) -> float:
+    return _positive_number(text, "seconds", "60")
+
+
+def _positive_number(text: str, unit: str, example: str) -> float:
     try:
-        seconds = float(text)
+        value = float(text)
     except ValueError:
-        seconds = math.nan
-    if not (math.isfinite(seconds) and seconds > 0):
-        raise ValueError("is not a positive number of seconds; use a number such as 60")
-    return seconds
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        raise ValueError(f"is not a positive number of {unit}; use a number such as {example}")
+    return value
+
+
+def _positive_minutes(text: str) -> float:
+    return _positive_number(text, "minutes", "15")
+
+
+def _positive_hours(text: str) -> float:
+    return _positive_number(text, "hours", "24")
 
 
 def _user_ids(text: str) -> frozenset[int]:

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import asyncio
 import getpass
+import itertools
 import os
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TextIO
 
@@ -27,23 +29,32 @@ from bot.conversation.events import (
     Button,
     ButtonPress,
     Command,
+    CopyToStaff,
+    EditStaffMessage,
     Incoming,
+    Keyboard,
     Outgoing,
     RemoveButtons,
     Reply,
     Sender,
     StaffAlert,
     StaffJob,
+    StaffMessage,
+    StaffText,
     Toast,
     read_message,
 )
 from bot.conversation.staff import run_staff_job
 from bot.conversation.wording import plain_text
 from bot.knowledge.holder import open_knowledge
-from bot.storage import patients
+from bot.storage import handoffs, patients
 
 LOCAL_USER_ID = 1
 """The terminal's patient: no Telegram account has id 1."""
+LOCAL_STAFF_ID = 2
+"""The terminal's staff member, with --staff."""
+LOCAL_STAFF_CHAT = -1
+"""The terminal's staff chat, with --staff."""
 QUIT = ("/quit", "/exit")
 EXIT_CONFIG = 2
 EXIT_KNOWLEDGE = 1
@@ -52,10 +63,25 @@ GREETING = (
     "Check-ins are planned here (/status shows the next one), but only the Telegram bot "
     "(aftercare run) sends them.\n"
 )
+STAFF_GREETING = (
+    "You are also the clinic's staff chat: lines starting with '>' are Sam's, of the staff "
+    "(a reply to the latest staff-chat message, or a command such as >/done).\n"
+)
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A button on show: what pressing it sends, and on whose behalf."""
+
+    button: Button
+    staff: bool
+    message_id: int | None = None
+    message_html: str | None = None
 
 
 class TerminalChat:
-    """Prints the conversation's replies and remembers the buttons on show."""
+    """Prints the conversation's replies and remembers the buttons on show. With `staff`,
+    it also prints the staff chat and lets lines starting with '>' be the staff's."""
 
     def __init__(
         self,
@@ -63,36 +89,59 @@ class TerminalChat:
         sender: Sender,
         output: TextIO,
         clock: Callable[[], datetime],
+        staff: bool = False,
     ) -> None:
         self.product = product
         self.sender = sender
         self.output = output
         self.clock = clock
-        self.buttons: list[Button] = []
+        self.staff = staff
+        self.staff_member = Sender(LOCAL_STAFF_ID, LOCAL_STAFF_CHAT, "Sam")
+        self.buttons: list[Shown] = []
+        self._message_ids = itertools.count(1)
+        self._last_staff_message: int | None = None
 
-    def event_for(self, line: str) -> Incoming:
-        """A typed line: the number of a button on show presses it; the rest is text."""
+    def event_for(self, line: str) -> tuple[Sender, Incoming]:
+        """A typed line: the number of a button on show presses it; '>' starts a line of
+        the staff's (with --staff); the rest is the patient's text."""
         choice = line.strip()
         if choice.isdigit() and 1 <= int(choice) <= len(self.buttons):
-            return ButtonPress(self.buttons[int(choice) - 1].data)
-        return read_message(line)
+            shown = self.buttons[int(choice) - 1]
+            press = ButtonPress(shown.button.data, shown.message_id, shown.message_html)
+            return (self.staff_member if shown.staff else self.sender), press
+        if self.staff and choice.startswith(">"):
+            typed = choice[1:].strip()
+            event = read_message(typed)
+            if isinstance(event, Command):
+                return self.staff_member, replace(event, reply_to=self._last_staff_message)
+            return self.staff_member, StaffText(typed, self._last_staff_message)
+        return self.sender, read_message(line)
 
     def say(self, line: str) -> None:
-        self.send(self.event_for(line))
+        self.send(*self.event_for(line))
 
-    def send(self, event: Incoming) -> None:
+    def send(self, sender: Sender, event: Incoming) -> None:
         product = self.product
-        outgoing = product.store.run_sync(
-            product.conversation.handle, self.sender, event, self.clock()
-        )
+        outgoing = product.store.run_sync(product.conversation.handle, sender, event, self.clock())
         for item in outgoing:
             self.show(item)
 
     def show(self, item: Outgoing) -> None:
         if isinstance(item, RemoveButtons):
-            self.buttons = []
+            self.buttons = [shown for shown in self.buttons if shown.staff]
         elif isinstance(item, StaffAlert):
-            self._print(f"[to staff] {plain_text(item.text)}")
+            self._to_staff(item.text, item.buttons, item.patient_id, item.alert_id)
+        elif isinstance(item, StaffMessage):
+            if not item.escalation:
+                self._to_staff(item.text, item.buttons, item.patient_id, None)
+        elif isinstance(item, CopyToStaff):
+            self._to_staff(
+                "(the patient's photo, copied here by Telegram)", (), item.patient_id, None
+            )
+        elif isinstance(item, EditStaffMessage):
+            self._print(
+                f"[staff chat, message {item.message_id} now reads] {plain_text(item.text)}"
+            )
         elif isinstance(item, Toast):
             self._print(f"({item.text})")
         elif isinstance(item, StaffJob):
@@ -100,16 +149,42 @@ class TerminalChat:
             job = run_staff_job(item, product.store, product.knowledge, self.clock())
             self._print(plain_text(asyncio.run(job)))
         elif isinstance(item, Reply):
-            text = plain_text(item.text)
-            if item.buttons:
-                self.buttons = []
-                for row in item.buttons:
-                    shown = []
-                    for button in row:
-                        self.buttons.append(button)
-                        shown.append(f"[{len(self.buttons)}] {button.label}")
-                    text += "\n" + "  ".join(shown)
-            self._print(text)
+            self.buttons = (
+                [shown for shown in self.buttons if shown.staff] if item.buttons else self.buttons
+            )
+            self._print(plain_text(item.text) + self._buttons(item.buttons, staff=False))
+
+    def _to_staff(
+        self, text: str, buttons: Keyboard, patient_id: int | None, alert_id: int | None
+    ) -> None:
+        if not self.staff:
+            self._print(f"[to staff] {plain_text(text)}")
+            return
+        message_id = next(self._message_ids)
+        if patient_id is not None:
+            self.product.store.run_sync(
+                handoffs.staff_message_sent, LOCAL_STAFF_CHAT, message_id, patient_id, alert_id
+            )
+            self._last_staff_message = message_id
+        shown = self._buttons(buttons, staff=True, message_id=message_id, html=text)
+        self._print(f"[staff chat #{message_id}] {plain_text(text)}{shown}")
+
+    def _buttons(
+        self,
+        rows: Keyboard,
+        *,
+        staff: bool,
+        message_id: int | None = None,
+        html: str | None = None,
+    ) -> str:
+        lines = []
+        for row in rows:
+            shown = []
+            for button in row:
+                self.buttons.append(Shown(button, staff, message_id, html))
+                shown.append(f"[{len(self.buttons)}] {button.label}")
+            lines.append("  ".join(shown))
+        return "".join("\n" + line for line in lines)
 
     def _print(self, text: str) -> None:
         self.output.write(f"bot: {text}\n\n")
@@ -129,10 +204,13 @@ def converse(
         Sender(LOCAL_USER_ID, LOCAL_USER_ID, name, channel=patients.TERMINAL),
         output,
         clock,
+        staff=product.settings.staff_chat_id == LOCAL_STAFF_CHAT,
     )
     output.write(GREETING.format(name=name))
+    if chat.staff:
+        output.write(STAFF_GREETING)
     if product.store.run_sync(patients.get_patient, LOCAL_USER_ID) is None:
-        chat.send(Command("start"))
+        chat.send(chat.sender, Command("start"))
     interactive = input_stream.isatty()
     while True:
         if interactive:
@@ -167,6 +245,13 @@ def chat(
     knowledge = open_knowledge(settings.knowledge_dir, settings.db_path)
     if knowledge is None:
         return EXIT_KNOWLEDGE
+    if staff:
+        # The terminal is the staff chat too, with its local staff member.
+        settings = replace(
+            settings,
+            staff_chat_id=LOCAL_STAFF_CHAT,
+            staff_ids=settings.staff_ids | {LOCAL_STAFF_ID},
+        )
     product = compose(settings, knowledge)
     try:
         converse(product, input_stream, output, local_name())

@@ -44,7 +44,7 @@ async def test_a_staff_alert_that_fails_once_with_a_500_is_sent_again(
     api.fail("sendMessage", chat_id=STAFF_CHAT, status=500, times=1)
     await alert_after_one_fault(bot, api)
     assert api.texts(STAFF_CHAT) == [ALERT]
-    assert api.texts(ANNA)[-1] == WORDING["red_flag_answer"]
+    assert WORDING["red_flag_answer"] in api.texts(ANNA)
 
 
 async def test_a_staff_alert_that_fails_once_with_a_502_is_sent_again(

@@ -138,7 +138,7 @@ async def test_a_warning_sign_gets_the_urgent_answer_and_alerts_the_staff_chat(
     await bot.onboard()
     await bot.text(RED_FLAG, username="anna_k")
     # Two chats, each served at once: which of the two arrives first is not fixed.
-    assert api.texts(ANNA)[-1] == WORDING["red_flag_answer"]
+    assert WORDING["red_flag_answer"] in api.texts(ANNA)
     assert api.texts(STAFF_CHAT)[-1] == (
         f'Warning sign: Anna (@anna_k, id {ANNA}), day 3: "{RED_FLAG}"'
     )
@@ -153,7 +153,8 @@ async def test_without_a_staff_chat_the_patient_still_gets_the_urgent_answer(
     with caplog.at_level(logging.INFO):
         bot = await start_bot(settings_for(tmp_path, small_knowledge, staff_chat_id=None), api)
         try:
-            assert await bot.text(RED_FLAG) == [WORDING["red_flag_answer"]]
+            (urgent,) = await bot.text(RED_FLAG)
+            assert "Please call Test Clinic on 0100 000" in urgent
         finally:
             await bot.stop()
     assert "AFTERCARE_STAFF_CHAT_ID is not set" in caplog.text
@@ -165,7 +166,7 @@ async def test_a_staff_chat_that_refuses_the_alert_is_logged_loudly_and_the_pati
 ) -> None:
     api.block(STAFF_CHAT)
     with caplog.at_level(logging.INFO):
-        assert await bot.text(RED_FLAG) == [WORDING["red_flag_answer"]]
+        assert (await bot.text(RED_FLAG))[0] == WORDING["red_flag_answer"]
     assert "cannot write to the staff chat" in caplog.text
     assert "crust" not in caplog.text
 
@@ -226,10 +227,9 @@ async def test_a_non_text_message_gets_the_text_only_reply(
 
 async def test_an_edited_message_is_answered_like_a_new_one(bot: Bot) -> None:
     await bot.onboard()
-    assert await bot.text(RED_FLAG, edited=True) == [
-        WORDING["red_flag_answer"],
-        f'Warning sign: Anna (id {ANNA}), day 3: "{RED_FLAG}"',
-    ]
+    replies = await bot.text(RED_FLAG, edited=True)
+    assert replies[0] == WORDING["red_flag_answer"]
+    assert f'Warning sign: Anna (id {ANNA}), day 3: "{RED_FLAG}"' in replies
 
 
 async def test_a_5000_character_message_gets_one_reply(bot: Bot) -> None:

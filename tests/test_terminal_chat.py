@@ -64,11 +64,22 @@ def test_a_question_gets_the_answer_as_plain_text(environment: dict[str, str]) -
 def test_a_warning_sign_prints_the_urgent_answer_and_the_staff_alert(
     environment: dict[str, str],
 ) -> None:
-    output = chat(environment, "today\n2\ntheres yellow crust on my chin and it feels hot\n")
+    typed = "today\n2\ntheres yellow crust on my chin and it feels hot\n"
+    result = CliRunner().invoke(main, ["chat", "--staff"], input=typed, env=environment)
+    output = result.output
     assert "This needs a look today." in output
     assert "<b>" not in output
-    assert '[to staff] Warning sign: Anna (id 1), day 0: "theres yellow crust' in output
-    assert output.index("This needs a look today.") < output.index("[to staff]")
+    assert '[staff chat #1] Warning sign: Anna (id 1), day 0: "theres yellow crust' in output
+    assert output.index("This needs a look today.") < output.index("[staff chat #1]")
+
+
+def test_without_a_staff_chat_the_urgent_answer_never_says_the_team_was_told(
+    environment: dict[str, str],
+) -> None:
+    output = chat(environment, "today\n2\ntheres yellow crust on my chin and it feels hot\n")
+    assert "This needs a look today." in output
+    assert "told the clinic team" not in output
+    assert "Warning sign:" not in output
 
 
 def test_quit_ends_the_chat_and_nothing_after_it_is_read(environment: dict[str, str]) -> None:

@@ -13,10 +13,9 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
-from bot.conversation import outbound
+from bot.conversation import alerts, outbound
 from bot.conversation.checkin_hooks import CheckInAnswer
 from bot.conversation.events import Button, Outgoing, RemoveButtons, Reply, Toast
-from bot.conversation.questions import warning_sign
 from bot.conversation.turn import Turn
 from bot.knowledge.model import KnowledgeBase
 from bot.storage import checkin_plans, checkins, outbox
@@ -79,8 +78,7 @@ def button(turn: Turn, data: str) -> list[Outgoing]:
     day = turn.day(patient)
     base = turn.knowledge.base
     if answer.worrying:
-        urgent = base.wording["red_flag_answer"]
-        sent.extend(warning_sign(turn, day, answer.quote, urgent, WORRYING_SIGN))
+        sent.extend(alerts.raise_alert(turn, day, answer.quote, WORRYING_SIGN))
     elif answer.topic and base.has_rule(answer.topic):
         sent.append(Reply(base.rule(answer.topic).answer_for(day)))
     turn.checkins_due |= answer.due_now

@@ -42,24 +42,43 @@ class Command:
     name: str
     args: tuple[str, ...] = ()
     addressed_to: str | None = None
+    reply_to: int | None = None
+    """In the staff chat: the message this command answers (`/done` in reply)."""
+    thread_id: int | None = None
+    """In a forum staff chat: the topic it was written in."""
 
 
 @dataclass(frozen=True)
 class ButtonPress:
-    """A press on one of the bot's buttons; `data` is the button's callback data."""
+    """A press on one of the bot's buttons; `data` is the button's callback data. In the
+    staff chat, the pressed message's id and text come along (to edit it)."""
 
     data: str
+    message_id: int | None = None
+    message_html: str | None = None
 
 
 @dataclass(frozen=True)
 class NonText:
-    """A photo, sticker, voice note, document, location, ...; a caption is read as text."""
+    """A photo, sticker, voice note, document, location, ...; a caption is read as text.
+    `message_id` lets a photo be copied to the staff chat (never downloaded)."""
 
     kind: str
     caption: str | None = None
+    message_id: int | None = None
 
 
-Incoming = Text | Command | ButtonPress | NonText
+@dataclass(frozen=True)
+class StaffText:
+    """A staff member's message in the staff chat: in reply to a message of the bot's, or
+    in a patient's topic of a forum staff chat."""
+
+    text: str
+    reply_to: int | None = None
+    thread_id: int | None = None
+
+
+Incoming = Text | Command | ButtonPress | NonText | StaffText
 
 _COMMAND = re.compile(r"^/([A-Za-z0-9_]+)(?:@([A-Za-z0-9_]+))?(?:\s+(.*))?$", re.DOTALL)
 MAX_ARGS = 20
@@ -101,17 +120,54 @@ Keyboard = tuple[tuple[Button, ...], ...]
 
 @dataclass(frozen=True)
 class Reply:
-    """A message to the patient, in Telegram HTML, with optional rows of buttons."""
+    """A message to the patient, in Telegram HTML, with optional rows of buttons. `to` is
+    another patient's chat (a staff member writing to a patient); None: the sender's."""
 
     text: str
     buttons: Keyboard = ()
+    to: int | None = None
 
 
 @dataclass(frozen=True)
 class StaffAlert:
-    """A message for the clinic's staff chat (AFTERCARE_STAFF_CHAT_ID), in Telegram HTML."""
+    """A warning-sign alert for the clinic's staff chat (AFTERCARE_STAFF_CHAT_ID), in
+    Telegram HTML, with its "I'm on it" and "Reply to patient" buttons."""
 
     text: str
+    alert_id: int | None = None
+    patient_id: int | None = None
+    buttons: Keyboard = ()
+
+
+@dataclass(frozen=True)
+class StaffMessage:
+    """Any other message for the staff chat, about `patient_id` when given (a staff
+    reply to it then reaches that patient; in a forum it goes to their topic)."""
+
+    text: str
+    patient_id: int | None = None
+    reply_to: int | None = None
+    buttons: Keyboard = ()
+    escalation: bool = False
+    """Also (only, when True) for the escalation chat (AFTERCARE_ESCALATION_CHAT_ID)."""
+
+
+@dataclass(frozen=True)
+class CopyToStaff:
+    """A patient's photo, copied (never downloaded) to the staff chat."""
+
+    from_chat_id: int
+    message_id: int
+    patient_id: int
+
+
+@dataclass(frozen=True)
+class EditStaffMessage:
+    """A staff-chat message of the bot's, rewritten (an alert marked as taken)."""
+
+    message_id: int
+    text: str
+    buttons: Keyboard = ()
 
 
 @dataclass(frozen=True)
@@ -141,4 +197,14 @@ class CheckInsDue:
     """A change left a check-in due right away: have it sent now, not at the next look."""
 
 
-Outgoing = Reply | StaffAlert | RemoveButtons | Toast | StaffJob | CheckInsDue
+Outgoing = (
+    Reply
+    | StaffAlert
+    | StaffMessage
+    | CopyToStaff
+    | EditStaffMessage
+    | RemoveButtons
+    | Toast
+    | StaffJob
+    | CheckInsDue
+)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 
+from bot.conversation import relay
 from bot.conversation.events import Outgoing, RemoveButtons, Reply
 from bot.conversation.states import State
 from bot.conversation.turn import Turn, plain_words
@@ -58,8 +59,9 @@ def cancel(turn: Turn) -> None:
 
 def forget(turn: Turn) -> list[Outgoing]:
     patient_id = turn.sender.user_id
+    ended = relay.end_for_forget(turn, patient_id)
     patients.forget_patient(turn.db, patient_id)
     truncate_wal_after_commit(turn.db)
     log.info("patient %s: forgotten", pseudonym(patient_id))
     turn.tell_scheduler(lambda: turn.hooks.patient_forgotten(turn.db, patient_id))
-    return [Reply(turn.say("forget_done"))]
+    return [Reply(turn.say("forget_done")), *ended]

@@ -11,10 +11,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from bot.conversation.events import Keyboard, Reply, StaffAlert
+from bot.conversation.events import (
+    CopyToStaff,
+    EditStaffMessage,
+    Keyboard,
+    Reply,
+    StaffAlert,
+    StaffMessage,
+)
 from bot.storage.outbox import OutgoingMessage, Priority
 
 SEND = "send"
+COPY = "copy"
+EDIT = "edit"
 REMOVE_BUTTONS = "remove_buttons"
 
 
@@ -43,16 +52,20 @@ def reply(
     )
 
 
-def staff_alert(chat_id: int, item: StaffAlert, alert_id: int | None = None) -> OutgoingMessage:
+def staff_alert(chat_id: int, item: StaffAlert) -> OutgoingMessage:
     """A warning-sign alert for the staff chat: at least once, first in line. Not linked
-    to the patient: `/forget` must not stop an alert already raised."""
+    to the patient as a row (`/forget` must not stop an alert already raised); the patient
+    it is about goes along so a reply to it reaches them."""
+    params = send_params(item.text, item.buttons)
+    if item.patient_id is not None:
+        params["about_patient"] = item.patient_id
     return OutgoingMessage(
         kind="alert",
         chat_id=chat_id,
         method=SEND,
-        params=send_params(item.text),
+        params=params,
         priority=Priority.URGENT,
-        alert_id=alert_id,
+        alert_id=item.alert_id,
     )
 
 
@@ -64,6 +77,42 @@ def staff_message(chat_id: int, text: str) -> OutgoingMessage:
         method=SEND,
         params=send_params(text),
         priority=Priority.REPORT,
+    )
+
+
+def staff_note(chat_id: int, item: StaffMessage) -> OutgoingMessage:
+    """A message for the staff chat about a patient (a relayed message, a prompt, an
+    alert sent again): at least once; a staff reply to it reaches the patient."""
+    params = send_params(item.text, item.buttons)
+    if item.patient_id is not None:
+        params["about_patient"] = item.patient_id
+    if item.reply_to is not None:
+        params["reply_to"] = item.reply_to
+    return OutgoingMessage(
+        kind="staff", chat_id=chat_id, method=SEND, params=params, priority=Priority.URGENT
+    )
+
+
+def copy_to_staff(chat_id: int, item: CopyToStaff) -> OutgoingMessage:
+    """A patient's photo, copied by Telegram to the staff chat (the bot never downloads
+    it): at least once."""
+    params: dict[str, Any] = {
+        "from_chat_id": item.from_chat_id,
+        "message_id": item.message_id,
+        "about_patient": item.patient_id,
+    }
+    return OutgoingMessage(
+        kind="staff", chat_id=chat_id, method=COPY, params=params, priority=Priority.URGENT
+    )
+
+
+def edit_staff_message(chat_id: int, item: EditStaffMessage) -> OutgoingMessage:
+    """A staff-chat message of the bot's rewritten (an alert marked as taken)."""
+    params: dict[str, Any] = {"message_id": item.message_id, "text": item.text}
+    if item.buttons:
+        params["buttons"] = keyboard_params(item.buttons)
+    return OutgoingMessage(
+        kind="edit", chat_id=chat_id, method=EDIT, params=params, priority=Priority.URGENT
     )
 
 

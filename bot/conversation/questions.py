@@ -1,5 +1,5 @@
-"""Free text: a warning sign first, then the knowledge's answer, a "Did you mean", or the
-kind fallback; topic buttons; photos, stickers and the like."""
+"""Questions: the knowledge's answer, a "Did you mean", or the kind fallback; topic
+buttons; photos, stickers and the like. (Warning signs go first, in `alerts`.)"""
 
 from __future__ import annotations
 
@@ -7,12 +7,11 @@ import logging
 
 from bot.conversation.events import NonText, Outgoing, Reply
 from bot.conversation.turn import Turn
-from bot.conversation.wording import staff_alert, suggestion_buttons
+from bot.conversation.wording import suggestion_buttons
 from bot.core.matching import Match
 from bot.core.pseudonym import pseudonym
 from bot.core.text import MAX_MESSAGE_CHARS
-from bot.knowledge.model import WARNING_SIGNS
-from bot.storage import alerts, questions
+from bot.storage import questions
 from bot.storage.patients import Patient
 
 log = logging.getLogger(__name__)
@@ -26,20 +25,6 @@ def answer(turn: Turn, patient: Patient, text: str, match: Match) -> list[Outgoi
     if match.decision == "suggest":
         return [Reply(match.answer, suggestion_buttons(turn.knowledge.base, match.suggestions))]
     return [Reply(match.answer)]
-
-
-def warning_sign(
-    turn: Turn, day: int | None, quote: str, urgent_answer: str, sign: str | None
-) -> list[Outgoing]:
-    """The urgent answer first, then the alert for staff; the sign is recorded."""
-    sender = turn.sender
-    alerted = turn.settings.staff_chat_id is not None
-    questions.record_question(turn.db, sender.user_id, "answer", WARNING_SIGNS, True, turn.now)
-    alerts.record_red_flag(turn.db, sender.user_id, day, sign or "unspecified", alerted, turn.now)
-    alert = staff_alert(
-        turn.knowledge.base, sender.first_name, sender.username, sender.user_id, day, quote
-    )
-    return [Reply(urgent_answer), alert]
 
 
 def topic_button(turn: Turn, rule_id: str) -> list[Outgoing]:

@@ -21,7 +21,16 @@ from datetime import datetime, timedelta
 from sqlite_utils import Database
 
 from bot.config import Settings
-from bot.conversation import checkins, forget, onboarding, questions, settings, staff
+from bot.conversation import (
+    alerts,
+    checkins,
+    forget,
+    onboarding,
+    questions,
+    relay,
+    settings,
+    staff,
+)
 from bot.conversation.checkin_hooks import CheckInHooks, NoCheckIns
 from bot.conversation.events import (
     ButtonPress,
@@ -33,6 +42,7 @@ from bot.conversation.events import (
     RemoveButtons,
     Reply,
     Sender,
+    StaffText,
     Toast,
 )
 from bot.conversation.states import State
@@ -60,7 +70,9 @@ PATIENT_COMMANDS: dict[str, str] = {
     "forget": "Delete everything I store about you",
 }
 """The patient commands and their one-line descriptions, as Telegram's menu shows them."""
-STAFF_COMMANDS = staff.COMMANDS
+STAFF_CHAT_COMMANDS = ("message", "done")
+"""Staff commands about one patient: in the staff chat only."""
+STAFF_COMMANDS = (*staff.COMMANDS, *STAFF_CHAT_COMMANDS)
 
 COMMAND_FLOWS: dict[str, Flow] = {
     "start": lambda turn, _args: onboarding.start(turn),
@@ -81,6 +93,8 @@ BUTTON_FLOWS: dict[str, ButtonFlow] = {
     "checkins": onboarding.checkins_button,
     "topic": questions.topic_button,
     "ci": lambda turn, value: checkins.button(turn, f"ci:{value}"),
+    "alert": alerts.button,
+    "photo": relay.photo_button,
 }
 """Callback data prefix (before the first ":") -> flow, given what follows the prefix."""
 
@@ -95,7 +109,7 @@ FORGET_BUTTON_MINUTES = 10
 """The "Yes, delete" button acts only this long after /forget asked."""
 
 
-STATELESS_BUTTONS = ("topic",)
+STATELESS_BUTTONS = ("topic", "alert")
 """Buttons that mean the same whenever they are pressed, by anyone."""
 
 
@@ -138,11 +152,13 @@ class Conversation:
         if isinstance(event, Command):
             outgoing = self._command(turn, event)
         elif isinstance(event, ButtonPress):
+            if event.message_id is not None and event.message_html is not None:
+                turn.event_message = (event.message_id, event.message_html)
             outgoing = self._button(turn, event.data)
+        elif isinstance(event, StaffText):
+            outgoing = relay.staff_text(turn, event)
         elif isinstance(event, NonText):
-            caption = event.caption or ""
-            read = self._text(turn, caption) if caption.strip() else []
-            outgoing = questions.non_text(turn, event, read)
+            outgoing = self._non_text(turn, event)
         else:
             outgoing = self._text(turn, event.text)
         return [*outgoing, CheckInsDue()] if turn.checkins_due else outgoing
@@ -150,13 +166,32 @@ class Conversation:
     def is_staff(self, user_id: int) -> bool:
         return user_id in self.settings.staff_ids
 
+    def _in_staff_chat(self, turn: Turn) -> bool:
+        return turn.sender.chat_id == self.settings.staff_chat_id
+
+    def _non_text(self, turn: Turn, event: NonText) -> list[Outgoing]:
+        """A photo may go to the team (see `relay.photo`); anything else: its caption, and
+        a note that only text is read."""
+        caption = event.caption or ""
+        read = self._text(turn, caption) if caption.strip() else []
+        if event.kind == "photo":
+            patient = turn.meet()
+            copied = relay.photo(turn, patient, event)
+            if copied is not None:
+                return [*read, *copied]
+        return questions.non_text(turn, event, read)
+
     def _command(self, turn: Turn, command: Command) -> list[Outgoing]:
         name = command.name
         if name != "forget":
             forget.cancel(turn)
         known = name in PATIENT_COMMANDS or name in STAFF_COMMANDS
         log.info("patient %s: command %s", pseudonym(turn.sender.user_id), name if known else "?")
-        if name in STAFF_COMMANDS and turn.is_staff:
+        if name in STAFF_CHAT_COMMANDS and turn.is_staff and self._in_staff_chat(turn):
+            if name == "message":
+                return relay.message_command(turn, command.args)
+            return relay.done_command(turn, command.reply_to, command.thread_id)
+        if name in staff.COMMANDS and turn.is_staff:
             return staff.command(turn, name)
         flow = COMMAND_FLOWS.get(name)
         if flow is None:
@@ -195,8 +230,14 @@ class Conversation:
             patient = turn.refresh()
         day = turn.day(patient)
         match = turn.knowledge.matcher.match(text, day)
+        talking_to_staff = relay.in_conversation(turn, patient)
         if match.red_flag:
-            return questions.warning_sign(turn, day, text, match.answer, match.sign)
+            raised = alerts.raise_alert(turn, day, text, match.sign)
+            return (
+                [*raised, *relay.patient_text(turn, patient, text)] if talking_to_staff else raised
+            )
+        if talking_to_staff:
+            return relay.patient_text(turn, patient, text)
         if patient.state == State.AWAITING_DATE:
             return onboarding.date_or_question(turn, patient, text, match)
         answered = questions.answer(turn, patient, text, match)

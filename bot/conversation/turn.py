@@ -41,6 +41,8 @@ class Turn:
     hooks: CheckInHooks
     checkins_due: bool = False
     """Set when a change left a check-in due right away (sent now, not at the next look)."""
+    event_message: tuple[int, str] | None = None
+    """A pressed staff-chat message: its id and its text as HTML (to rewrite it)."""
     _patient: Patient | None = field(default=None, repr=False)
 
     def say(self, key: str, **fields: object) -> str:

@@ -8,7 +8,7 @@ import html
 import re
 from datetime import datetime, time
 
-from bot.conversation.events import Button, Keyboard, Reply, StaffAlert
+from bot.conversation.events import Button, Keyboard, Reply
 from bot.knowledge.model import KnowledgeBase
 from bot.storage.stats import Stats
 from bot.tools.unanswered import QuestionGroup
@@ -104,21 +104,44 @@ def _without_questions(message: str) -> str | None:
     return " ".join(s for s in sentences if not s.endswith("?")) or None
 
 
-def staff_alert(
+def who(first_name: str | None, username: str | None, user_id: int) -> str:
+    """How staff see a patient: 'Anna (@anna_k, id 123456)', escaped."""
+    handle = f"@{escape(username)}, " if username else ""
+    return f"{escape(first_name or 'Patient')} ({handle}id {user_id})"
+
+
+def quoted(text: str) -> str:
+    """A patient's words as staff see them quoted: on one line, shortened, escaped."""
+    return escape(shorten(" ".join(text.split()), ALERT_QUOTE_LIMIT))
+
+
+def shown_day(day: int | None) -> str:
+    return str(day) if day is not None else "unknown"
+
+
+def staff_alert_text(
     kb: KnowledgeBase,
     first_name: str,
     username: str | None,
     user_id: int,
     day: int | None,
     quote: str,
-) -> StaffAlert:
+    unreadable: bool = False,
+) -> str:
     """'Warning sign: Anna (@anna_k, id 123456), day 3: "..."', with the patient's words
-    and names escaped."""
-    handle = f"@{escape(username)}, " if username else ""
-    who = f"{escape(first_name or 'Patient')} ({handle}id {user_id})"
-    quoted = escape(shorten(" ".join(quote.split()), ALERT_QUOTE_LIMIT))
-    shown_day = day if day is not None else "unknown"
-    return StaffAlert(say(kb, "staff_alert", who=who, day=shown_day, quote=quoted))
+    and names escaped; a message in another language is marked as not read."""
+    key = "staff_alert_unreadable" if unreadable else "staff_alert"
+    return say(
+        kb, key, who=who(first_name, username, user_id), day=shown_day(day), quote=quoted(quote)
+    )
+
+
+def alert_buttons(kb: KnowledgeBase, alert_id: int, take: bool = True) -> Keyboard:
+    """ "I'm on it" and "Reply to patient" under an alert (just the reply once taken)."""
+    reply = Button(say(kb, "alert_reply_button"), f"alert:reply:{alert_id}")
+    if not take:
+        return ((reply,),)
+    return ((Button(say(kb, "alert_take_button"), f"alert:take:{alert_id}"), reply),)
 
 
 def reload_report(kb: KnowledgeBase, problems: list[str]) -> str:

@@ -14,6 +14,7 @@ from datetime import time
 from pathlib import Path
 from typing import Any
 
+from bot.core.opening_hours import parse_opening_hours
 from bot.knowledge.model import (
     REQUIRED_TOPICS,
     DayVariant,
@@ -109,6 +110,37 @@ WORDING_FIELDS: dict[str, tuple[str, ...]] = {
     "processing_failed": (),
     "in_private": (),
     "button_expired": (),
+    "opening_hours": (),
+    "out_of_hours_phone": (),
+    "red_flag_answer_closed": (),
+    "red_flag_answer_no_staff": (),
+    "unreadable_answer_no_staff": (),
+    "staff_alert_unreadable": ("day", "quote", "who"),
+    "photo_offer": (),
+    "photo_consent": (),
+    "photo_yes": (),
+    "photo_no": (),
+    "photo_sent": (),
+    "photo_not_sent": (),
+    "alert_take_button": (),
+    "alert_reply_button": (),
+    "alert_taken_note": ("name", "time"),
+    "alert_already_taken": ("name", "time"),
+    "alert_taken_patient": (),
+    "alert_waiting": ("minutes",),
+    "staff_message_to_patient": ("name", "text"),
+    "relay_to_staff": ("day", "quote", "who"),
+    "relay_photo": ("day", "who"),
+    "reply_prompt": ("who",),
+    "handoff_opened": ("who",),
+    "handoff_closed_patient": (),
+    "handoff_closed_staff": ("who",),
+    "not_staff_reply": (),
+    "message_usage": (),
+    "message_not_found": ("name",),
+    "message_ambiguous": ("name",),
+    "done_nothing": (),
+    "forget_staff_note": (),
 }
 """Every sentence of the bot's own, in `bot.yaml`, and the {fields} the bot fills into it
 (besides {clinic_name}, {clinic_phone} and {emergency_number}, allowed everywhere)."""
@@ -125,12 +157,24 @@ BUTTON_WORDING = frozenset(
         "checkin_keep_going_button",
         "checkin_stop_button",
         "checkin_resume_button",
+        "photo_yes",
+        "photo_no",
+        "alert_take_button",
+        "alert_reply_button",
+        "opening_hours",
+        "out_of_hours_phone",
     }
 )
 """Wording shown on buttons: plain text, so Telegram HTML does not apply to it."""
 CHECKIN_FIELDS = {"day", "message", "replies", "booking"}
 REPLY_FIELDS = {"label", "answer", "topic", "worrying"}
-PLACEHOLDERS = ("clinic_name", "clinic_phone", "emergency_number")
+PLACEHOLDERS = (
+    "clinic_name",
+    "clinic_phone",
+    "emergency_number",
+    "opening_hours",
+    "out_of_hours_phone",
+)
 MISSING_FOLDER = (
     "the knowledge folder is not there (moved or deleted?): put it back, or set "
     "AFTERCARE_KNOWLEDGE_DIR to where it is now"
@@ -328,6 +372,11 @@ def _load_wording(path: Path, name: str, problems: list[Problem]) -> Wording | N
         )
         if text is not None:
             texts[key] = text
+    if "opening_hours" in texts:
+        try:
+            parse_opening_hours(texts["opening_hours"])
+        except ValueError as error:
+            where.add(_line(node, "opening_hours"), f"opening_hours: {error}")
     if len(problems) > before:
         return None
     details = {k: texts[k] for k in PLACEHOLDERS}

@@ -206,6 +206,48 @@ def m005_settings(db: Database) -> None:
     db.table("settings").create({"name": str, "value": str}, pk="name")
 
 
+@migrations()
+def m006_people_answer_alerts(db: Database) -> None:
+    """A person always answers a warning sign: who took each alert and when, how often it
+    was sent again, the alert's text until someone takes it (for sending it again), the
+    staff conversations with patients, the staff-chat messages that stand for a patient
+    (a reply to one reaches them), each patient's forum topic, and photo consent."""
+    red_flags = db.table("red_flags")
+    red_flags.add_column("alert_text", str)
+    red_flags.add_column("staff_message_id", int)
+    red_flags.add_column("taken_by", str)
+    red_flags.add_column("taken_by_id", int)
+    red_flags.add_column("taken_at", str)
+    red_flags.add_column("escalations", int, not_null_default=0)
+    red_flags.add_column("escalated_at", str)
+    db.table("handoffs").create(
+        {
+            "id": int,
+            "patient_id": int,
+            "opened_at": str,
+            "opened_by": str,
+            "last_activity_at": str,
+            "closed_at": str,
+        },
+        pk="id",
+        not_null=["patient_id", "opened_at", "last_activity_at"],
+        foreign_keys=[("patient_id", "patients", "id")],
+    )
+    db.table("handoffs").create_index(["patient_id", "closed_at"])
+    db.table("staff_messages").create(
+        {"chat_id": int, "message_id": int, "patient_id": int, "alert_id": int},
+        pk=("chat_id", "message_id"),
+        not_null=["patient_id"],
+    )
+    db.table("staff_messages").create_index(["patient_id"])
+    db.table("patient_topics").create(
+        {"patient_id": int, "chat_id": int, "thread_id": int}, pk="patient_id"
+    )
+    db.table("patient_topics").create_index(["chat_id", "thread_id"])
+    db.table("patients").add_column("photo_consent", int, not_null_default=0)
+    db.table("patients").add_column("photo_pending", int)
+
+
 def apply_migrations(db: Database) -> None:
     """Bring the schema up to date.
 

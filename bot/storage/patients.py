@@ -42,6 +42,10 @@ class Patient:
     created_at: datetime
     last_seen_at: datetime
     treated_on: date | None = None
+    photo_consent: bool = False
+    """The patient agreed that their photos go to the clinic team's chat."""
+    photo_pending: int | None = None
+    """A photo (message id) waiting for that consent."""
 
 
 @dataclass(frozen=True)
@@ -170,6 +174,24 @@ def mark_unreachable(db: Database, patient_id: int, now: datetime) -> None:
     db.execute("DELETE FROM outbox WHERE patient_id = ? AND status = 'pending'", [patient_id])
 
 
+def set_photo_consent(db: Database, patient_id: int, consent: bool) -> None:
+    _update(db, patient_id, photo_consent=int(consent))
+
+
+def set_photo_pending(db: Database, patient_id: int, message_id: int | None) -> None:
+    """A photo waiting for the patient's consent (None: no longer waiting)."""
+    _update(db, patient_id, photo_pending=message_id)
+
+
+def find_by_first_name(db: Database, first_name: str) -> list[Patient]:
+    """Patients with this first name (any case), for staff who know only the name."""
+    rows = db.execute(
+        "SELECT id FROM patients WHERE lower(first_name) = lower(?) LIMIT 5", [first_name]
+    ).fetchall()
+    found = [get_patient(db, row[0]) for row in rows]
+    return [patient for patient in found if patient is not None]
+
+
 def forget_patient(db: Database, patient_id: int) -> int:
     """Delete everything stored about a patient; returns how many rows went.
 
@@ -209,6 +231,8 @@ def _patient(row: dict[str, Any], treated_on: date | None) -> Patient:
         created_at=from_utc_iso(row["created_at"]),
         last_seen_at=from_utc_iso(row["last_seen_at"]),
         treated_on=treated_on,
+        photo_consent=bool(row.get("photo_consent") or 0),
+        photo_pending=row.get("photo_pending"),
     )
 
 

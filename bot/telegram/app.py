@@ -20,6 +20,7 @@ import sys
 import time
 from typing import Any
 
+from sqlite_utils import Database
 from telegram import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
 from telegram.constants import ParseMode
 from telegram.error import InvalidToken, NetworkError, TelegramError
@@ -35,9 +36,9 @@ from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.compose import Product, compose
 from bot.config import ConfigError, load_settings
-from bot.conversation import outbound
+from bot.conversation import alerts, outbound, relay
 from bot.conversation.checkins import queue_due
-from bot.conversation.events import StaffJob
+from bot.conversation.events import Sender, StaffJob
 from bot.conversation.router import PATIENT_COMMANDS
 from bot.conversation.staff import STAFF_COMMAND_MENU, run_staff_job
 from bot.knowledge.holder import start_knowledge
@@ -51,7 +52,7 @@ from bot.knowledge.watcher import (
 from bot.storage import inbox, notices, outbox
 from bot.telegram.delivery import Delivery, SendLimits
 from bot.telegram.handlers import TelegramChat
-from bot.telegram.pipeline import AfterCommit
+from bot.telegram.pipeline import AfterCommit, queue
 from bot.telegram.polling import Poller, TokenRefused
 from bot.telegram.processing import InboxProcessor
 
@@ -69,6 +70,8 @@ FIRST_RUN = 0.1
 DISPATCH_JOB = "aftercare-checkins"
 WATCHER_JOB = "knowledge-watcher"
 PRUNE_JOB = "inbox-prune"
+ALERTS_JOB = "alerts-and-conversations"
+ALERTS_SECONDS = 60.0
 CONNECT_BACKOFF_CAP = 60.0
 EXIT_CONFIG = 2
 EXIT_KNOWLEDGE = 1
@@ -112,6 +115,11 @@ def register_handlers(application: TelegramApplication, chat: TelegramChat) -> N
     application.add_handler(MessageHandler(edit, chat.on_message))
     # 5. Groups: only commands get an answer (see bot.telegram.handlers).
     application.add_handler(MessageHandler(~private & new & filters.COMMAND, chat.on_group_command))
+    # 6. The staff chat: staff replying to a patient (in reply, or in the patient's topic).
+    staff_chat = chat.conversation.settings.staff_chat_id
+    if staff_chat is not None:
+        in_staff_chat = filters.Chat(staff_chat) & new & filters.TEXT & ~filters.COMMAND
+        application.add_handler(MessageHandler(in_staff_chat, chat.on_staff_text))
     application.add_error_handler(chat.on_error)
 
 
@@ -197,6 +205,9 @@ class TelegramBot:
             if self.watcher is not None:
                 await self.watcher.poll()
 
+        async def look_after_alerts(_context: object) -> None:
+            await self.look_after_alerts()
+
         async def prune(_context: object) -> None:
             await self.product.store.run(inbox.prune, self.product.clock())
 
@@ -212,6 +223,9 @@ class TelegramBot:
         )
         jobs.run_repeating(
             prune, PRUNE_SECONDS, first=FIRST_RUN, name=PRUNE_JOB, job_kwargs=options
+        )
+        jobs.run_repeating(
+            look_after_alerts, ALERTS_SECONDS, first=FIRST_RUN, name=ALERTS_JOB, job_kwargs=options
         )
 
     async def run_until(self, stop: asyncio.Event) -> None:
@@ -364,7 +378,34 @@ class TelegramBot:
             )
             return
         await store.run(notices.clear_notice, notices.STAFF_CHAT_UNREACHABLE)
-        log.info("staff chat reachable: alerts go to %r", chat.title or chat.id)
+        self.delivery.staff_forum = bool(chat.is_forum)
+        shape = "a forum: each patient gets a topic" if chat.is_forum else "a group"
+        log.info("staff chat reachable (%s): alerts go to %r", shape, chat.title or chat.id)
+        if settings.escalation_chat_id is not None:
+            try:
+                await self.application.bot.get_chat(settings.escalation_chat_id)
+            except TelegramError as error:
+                log.error(
+                    "cannot reach the escalation chat %s (%s): alerts nobody takes go to the "
+                    "staff chat only",
+                    settings.escalation_chat_id,
+                    error.message,
+                )
+
+    async def look_after_alerts(self) -> None:
+        """Alerts nobody took are sent again; silent staff conversations hand back."""
+        product = self.product
+        now = product.clock()
+
+        def unit(db: Database) -> AfterCommit:
+            knowledge = product.knowledge.current.base
+            due = alerts.escalations(db, knowledge, product.settings, now)
+            due.extend(relay.close_idle(db, knowledge, product.settings, now))
+            return queue(db, due, Sender(0, 0), now, product.settings, None)
+
+        after = await product.store.run(unit)
+        if after.queued:
+            self.delivery.wake()
 
 
 def configure_logging() -> None:

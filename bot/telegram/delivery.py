@@ -42,13 +42,13 @@ from typing import Any
 
 import httpx
 from aiolimiter import AsyncLimiter
-from telegram import Bot
+from telegram import Bot, ReplyParameters
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.conversation.outbound import REMOVE_BUTTONS, SEND
-from bot.storage import checkins, notices, outbox, patients
+from bot.conversation.outbound import COPY, EDIT, REMOVE_BUTTONS, SEND
+from bot.storage import checkins, handoffs, notices, outbox, patients
 from bot.storage.outbox import FAILED, UNKNOWN, QueuedMessage
 from bot.storage.store import Store
 from bot.telegram.markup import as_plain_text, inline_keyboard
@@ -169,6 +169,8 @@ class Delivery:
         self.store = store
         self.bot = bot
         self.staff_chat_id = staff_chat_id
+        self.staff_forum = False
+        """Whether the staff chat is a forum: then each patient gets a topic of their own."""
         self.clock = clock
         self.limits = limits or SendLimits()
         self.concurrency = concurrency
@@ -304,17 +306,52 @@ class Delivery:
                 chat_id, params["message_id"], reply_markup=None
             )
             return None
+        plain = params.get("plain", False)
+        if method == EDIT:
+            await self.bot.edit_message_text(
+                as_plain_text(params["text"]) if plain else params["text"],
+                chat_id,
+                params["message_id"],
+                parse_mode=None if plain else ParseMode.HTML,
+                reply_markup=inline_keyboard(params.get("buttons", [])),
+            )
+            return None
+        thread = await self._thread_for(chat_id, params.get("about_patient"))
+        if method == COPY:
+            copied = await self.bot.copy_message(
+                chat_id,
+                params["from_chat_id"],
+                params["message_id"],
+                message_thread_id=thread,
+            )
+            return copied.message_id
         if method != SEND:
             raise ValueError(f"unknown outbox method {method!r}")
-        plain = params.get("plain", False)
+        reply_to = params.get("reply_to") if thread is None else None
         sent = await self.bot.send_message(
             chat_id,
             as_plain_text(params["text"]) if plain else params["text"],
             parse_mode=None if plain else ParseMode.HTML,
             reply_markup=inline_keyboard(params.get("buttons", [])),
-            message_thread_id=params.get("thread_id"),
+            message_thread_id=thread,
+            reply_parameters=(
+                ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
+            ),
         )
         return sent.message_id
+
+    async def _thread_for(self, chat_id: int, patient_id: int | None) -> int | None:
+        """In a forum staff chat, the patient's own topic (made the first time it is
+        needed), so everything about one patient is in one place; None elsewhere."""
+        if patient_id is None or chat_id != self.staff_chat_id or not self.staff_forum:
+            return None
+        thread = await self.store.run(handoffs.topic_of, patient_id, chat_id)
+        if thread is not None:
+            return thread
+        name = await self.store.run(_topic_name, patient_id)
+        topic = await self.bot.create_forum_topic(chat_id, name)
+        await self.store.run(handoffs.set_topic, patient_id, chat_id, topic.message_thread_id)
+        return topic.message_thread_id
 
     async def _retry(
         self, queued: QueuedMessage, reason: str, wait: timedelta | None = None
@@ -383,7 +420,8 @@ class Delivery:
             )
             await self._attempt(plain)
             return
-        if message.method == REMOVE_BUTTONS:
+        if message.method in (REMOVE_BUTTONS, EDIT):
+            # Cosmetic: the message is gone, or already shows this.
             await self.store.run(outbox.delivered, queued.id)
             return
         if message.chat_id == self.staff_chat_id and "chat not found" in reason.lower():
@@ -413,11 +451,22 @@ def _with_params(message: outbox.OutgoingMessage, params: dict[str, Any]) -> out
 
 
 def _delivered(db: Any, queued: QueuedMessage, message_id: int | None, now: datetime) -> None:
+    message = queued.message
     outbox.delivered(db, queued.id)
-    if queued.message.checkin_id is not None and message_id is not None:
-        checkins.mark_sent(db, queued.message.checkin_id, message_id, now)
+    if message.checkin_id is not None and message_id is not None:
+        checkins.mark_sent(db, message.checkin_id, message_id, now)
+    patient_id = message.params.get("about_patient")
+    if patient_id is not None and message_id is not None:
+        handoffs.staff_message_sent(db, message.chat_id, message_id, patient_id, message.alert_id)
     if queued.message.chat_id < 0 or queued.message.kind == "alert":
         notices.clear_notice(db, notices.STAFF_CHAT_UNREACHABLE)
+
+
+def _topic_name(db: Any, patient_id: int) -> str:
+    """A patient's topic in the forum staff chat: their name and id, as alerts show them."""
+    patient = patients.get_patient(db, patient_id)
+    name = (patient.first_name if patient else None) or "Patient"
+    return f"{name} ({patient_id})"[:128]
 
 
 def _gave_up(db: Any, queued: QueuedMessage, status: str, reason: str, now: datetime) -> None:

@@ -15,6 +15,7 @@ import contextvars
 import logging
 import traceback
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import datetime
 
 from sqlite_utils import Database
@@ -30,6 +31,7 @@ from bot.conversation.events import (
     NonText,
     Reply,
     Sender,
+    StaffText,
     read_message,
 )
 from bot.conversation.router import STAFF_COMMANDS, Conversation
@@ -90,7 +92,24 @@ class TelegramChat:
         """A photo, sticker, voice note, file, location... in a private chat."""
         message = update.effective_message
         if message is not None:
-            await self._converse(update, NonText(_kind(message), message.caption))
+            event = NonText(_kind(message), message.caption, message.message_id)
+            await self._converse(update, event)
+
+    async def on_staff_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A message in the staff chat: to a patient when it replies to one of the bot's
+        messages about them, or is written in their forum topic; otherwise staff talking
+        among themselves, left alone."""
+        message = update.effective_message
+        if message is None or message.text is None:
+            return
+        replied = message.reply_to_message
+        reply_to = None
+        if replied is not None and replied.from_user is not None and replied.from_user.is_bot:
+            reply_to = replied.message_id
+        thread = message.message_thread_id if message.is_topic_message else None
+        if reply_to is None and thread is None:
+            return
+        await self._converse(update, StaffText(message.text, reply_to, thread))
 
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A press on one of our inline buttons."""
@@ -99,12 +118,19 @@ class TelegramChat:
         if query is None:
             return
         data = query.data or ""
-        if chat is None or chat.type != ChatType.PRIVATE:
+        in_staff_chat = chat is not None and chat.id == self.conversation.settings.staff_chat_id
+        if chat is None or (chat.type != ChatType.PRIVATE and not in_staff_chat):
             await _quietly(query.answer())
             return
         if len(data) > MAX_CALLBACK_DATA:
             expired = self.conversation.knowledge.current.base.wording["button_expired"]
             await _quietly(query.answer(text=expired))
+            return
+        pressed = query.message if isinstance(query.message, Message) else None
+        if in_staff_chat and pressed is not None:
+            await self._converse(
+                update, ButtonPress(data, pressed.message_id, pressed.text_html or "")
+            )
             return
         await self._converse(update, ButtonPress(data))
 
@@ -120,6 +146,9 @@ class TelegramChat:
             self.bot_username().lower(),
         ):
             return
+        replied = message.reply_to_message
+        thread = message.message_thread_id if message.is_topic_message else None
+        event = replace(event, reply_to=replied.message_id if replied else None, thread_id=thread)
         settings = self.conversation.settings
         in_staff_chat = chat.id == settings.staff_chat_id
         if in_staff_chat and event.name in STAFF_COMMANDS and user.id in settings.staff_ids:

@@ -14,11 +14,14 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
+from bot.config import Settings
 from bot.conversation import outbound
 from bot.conversation.events import (
     ButtonPress,
     CheckInsDue,
     Command,
+    CopyToStaff,
+    EditStaffMessage,
     Incoming,
     Outgoing,
     RemoveButtons,
@@ -26,6 +29,7 @@ from bot.conversation.events import (
     Sender,
     StaffAlert,
     StaffJob,
+    StaffMessage,
     Toast,
 )
 from bot.conversation.router import Conversation
@@ -72,9 +76,7 @@ def handle_update(
         if context.warn_flood:
             wording = conversation.knowledge.current.base.wording
             outgoing = [*outgoing, Reply(wording["flood_note"])]
-    after = queue(
-        db, outgoing, sender, now, conversation.settings.staff_chat_id, context.pressed_message_id
-    )
+    after = queue(db, outgoing, sender, now, conversation.settings, context.pressed_message_id)
     inbox.mark_done(db, context.update_id, now)
     return after
 
@@ -84,37 +86,44 @@ def queue(
     outgoing: list[Outgoing],
     sender: Sender,
     now: datetime,
-    staff_chat_id: int | None,
+    settings: Settings | None,
     pressed_message_id: int | None,
 ) -> AfterCommit:
-    """Put what the conversation decided into the outbox."""
+    """Put what the conversation decided into the outbox (staff-chat items need the
+    `settings` that name the staff and escalation chats)."""
     after = AfterCommit()
     urgent = any(isinstance(item, StaffAlert) for item in outgoing)
+    staff_chat = settings.staff_chat_id if settings else None
+    escalation_chat = settings.escalation_chat_id if settings else None
     for item in outgoing:
+        message = None
         if isinstance(item, Reply):
-            outbox.enqueue(
-                db, outbound.reply(sender.chat_id, sender.user_id, item, urgent=urgent), now
-            )
-            after.queued += 1
+            to = item.to if item.to is not None else sender.chat_id
+            patient = item.to if item.to is not None else sender.user_id
+            message = outbound.reply(to, patient, item, urgent=urgent)
         elif isinstance(item, StaffAlert):
-            if staff_chat_id is None:
+            if staff_chat is None:
                 log.warning("a warning-sign alert was not sent: AFTERCARE_STAFF_CHAT_ID is not set")
-                continue
-            outbox.enqueue(db, outbound.staff_alert(staff_chat_id, item), now)
-            after.queued += 1
-        elif isinstance(item, RemoveButtons):
-            if pressed_message_id is not None:
-                message = outbound.remove_buttons(
-                    sender.chat_id, sender.user_id, pressed_message_id
-                )
-                outbox.enqueue(db, message, now)
-                after.queued += 1
+            else:
+                message = outbound.staff_alert(staff_chat, item)
+        elif isinstance(item, StaffMessage):
+            chat = escalation_chat if item.escalation else staff_chat
+            message = outbound.staff_note(chat, item) if chat is not None else None
+        elif isinstance(item, CopyToStaff) and staff_chat is not None:
+            message = outbound.copy_to_staff(staff_chat, item)
+        elif isinstance(item, EditStaffMessage) and staff_chat is not None:
+            message = outbound.edit_staff_message(staff_chat, item)
+        elif isinstance(item, RemoveButtons) and pressed_message_id is not None:
+            message = outbound.remove_buttons(sender.chat_id, sender.user_id, pressed_message_id)
         elif isinstance(item, Toast):
             after.toast = item.text
         elif isinstance(item, StaffJob):
             after.staff_jobs.append(item)
         elif isinstance(item, CheckInsDue):
             after.checkins_due = True
+        if message is not None:
+            outbox.enqueue(db, message, now)
+            after.queued += 1
     return after
 
 
