@@ -33,7 +33,7 @@ from bot.conversation.events import (
 from bot.conversation.router import Conversation
 from bot.conversation.staff import run_staff_job
 from bot.conversation.states import State
-from bot.conversation.wording import day_note
+from bot.core.day_notes import day_note
 from bot.core.matching import Matcher
 from bot.knowledge.holder import KnowledgeHolder
 from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR, load_knowledge
@@ -221,7 +221,7 @@ async def test_the_today_button_takes_the_patients_local_date_and_removes_the_bu
     ("typed", "explained"),
     [
         ("31/02", "doesn't exist"),
-        ("2026-12-01", "in the future"),
+        ("2028-12-01", "in the future"),
         ("2025-01-01", "more than a year ago"),
     ],
 )
@@ -291,6 +291,60 @@ async def test_checkins_on_before_any_date_asks_for_the_date(engine: Engine, sto
     assert patient(store).checkins_enabled
     assert patient(store).state == State.AWAITING_DATE
     assert [b.data for b in buttons(sent)] == ["date:today", "date:yesterday"]
+
+
+async def test_start_from_a_patient_whose_date_we_know_reminds_them_of_it_instead_of_asking(
+    engine: Engine, store: Store
+) -> None:
+    await onboard(engine)
+    sent = await say(engine, "/start")
+    assert (
+        "Welcome back! Your treatment was on Tuesday 24 November, so today is day 3"
+        in (texts(sent)[-1])
+    )
+    assert not buttons(sent)
+    assert patient(store).state is None
+
+
+async def test_a_treatment_still_ahead_is_wished_luck_and_not_stored(
+    engine: Engine, store: Store
+) -> None:
+    await say(engine, "/start")
+    sent = await say(engine, "I haven't had it yet, it's booked for next tuesday")
+    assert texts(sent)[0].startswith("Good luck with your treatment on Tuesday 1 December")
+    assert patient(store).treated_on is None
+    assert patient(store).state == State.TREATMENT_AHEAD
+
+
+async def test_after_a_treatment_still_ahead_questions_are_answered_without_asking_the_date(
+    engine: Engine, store: Store
+) -> None:
+    await say(engine, "/start")
+    await say(engine, "not done yet")
+    sent = await say(engine, "can i wear makeup tomorrow")
+    assert len(texts(sent)) == 1 and texts(sent)[0].startswith("Makeup:")
+    await say(engine, "yesterday")
+    assert patient(store).treated_on == date(2026, 11, 26)
+
+
+async def test_opting_in_when_no_check_in_is_left_for_the_day_says_so(
+    engine: Engine, store: Store
+) -> None:
+    await onboard(engine, when="20 days ago", checkins=False)
+    sent = await say(engine, "/checkins on")
+    assert texts(sent) == [
+        "Today is day 20, and the last check-in comes earlier than that, so there are none "
+        "left to send. Ask me anything, any time."
+    ]
+
+
+async def test_a_date_with_no_check_in_left_is_not_followed_by_the_offer(
+    engine: Engine, store: Store
+) -> None:
+    await say(engine, "/start")
+    sent = await say(engine, "20 days ago")
+    assert not buttons(sent)
+    assert patient(store).state is None
 
 
 async def test_checkins_off_by_command_tells_the_scheduler(
@@ -516,11 +570,42 @@ async def test_help_shows_the_staff_commands_to_staff_only(engine: Engine) -> No
     assert "/stats" in texts(await say(engine, "/help", sender=STAFF))[0]
 
 
+async def test_help_says_on_which_days_check_ins_come(engine: Engine) -> None:
+    assert (
+        "Check-ins come on days 0, 1, 3 and 7 after your treatment."
+        in (texts(await say(engine, "/help"))[0])
+    )
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [("6pm", "18:00"), ("6:30 pm", "18:30"), ("18h", "18:00"), ("noon", "12:00")],
+)
+async def test_time_is_read_the_way_patients_write_it(
+    engine: Engine, store: Store, typed: str, stored: str
+) -> None:
+    await onboard(engine)
+    await say(engine, f"/time {typed}")
+    assert patient(store).checkin_time.strftime("%H:%M") == stored
+
+
+@pytest.mark.parametrize(
+    ("typed", "zone"),
+    [("berlin", "Europe/Berlin"), ("new york", "America/New_York"), ("GMT+1", "Etc/GMT-1")],
+)
+async def test_a_time_zone_can_be_named_by_city_or_offset(
+    engine: Engine, store: Store, typed: str, zone: str
+) -> None:
+    await onboard(engine)
+    await say(engine, f"/timezone {typed}")
+    assert patient(store).timezone == ZoneInfo(zone)
+
+
 async def test_time_is_validated_and_never_set_at_night(
     engine: Engine, store: Store, hooks: RecordingHooks
 ) -> None:
     await onboard(engine)
-    assert "24-hour clock" in texts(await say(engine, "/time 25:00"))[0]
+    assert "couldn't read that time" in texts(await say(engine, "/time 25:00"))[0]
     assert "at night" in texts(await say(engine, "/time 23:30"))[0]
     assert texts(await say(engine, "/time 9:30")) == [
         "Done. Check-ins will come at 09:30 your time."

@@ -157,10 +157,29 @@ def test_a_date_still_ahead_is_an_upcoming_treatment_not_last_year(
 
 
 @pytest.mark.parametrize(
-    "text", ["I haven't had it yet", "not yet", "havent had it done", "it's booked for next week"]
+    "text",
+    [
+        "I haven't had it yet",
+        "not yet",
+        "havent had it done",
+        "it's booked for next week",
+        "not done yet",
+        "it isn't until friday",
+    ],
 )
-def test_not_having_had_it_yet_is_an_upcoming_treatment(text: str) -> None:
-    assert isinstance(read_treatment_date(text, TODAY), UpcomingTreatment)
+def test_not_having_had_it_yet_is_an_upcoming_treatment_said_in_words(text: str) -> None:
+    found = read_treatment_date(text, TODAY)
+    assert isinstance(found, UpcomingTreatment) and found.said_not_yet
+
+
+def test_a_day_ahead_alone_is_upcoming_but_not_said_in_words() -> None:
+    found = read_treatment_date("tomorrow", TODAY)
+    assert isinstance(found, UpcomingTreatment) and not found.said_not_yet
+
+
+def test_a_date_more_than_a_year_ahead_is_refused_as_a_mistake() -> None:
+    with pytest.raises(DateProblem, match="in the future"):
+        read_treatment_date("2099-01-01", TODAY)
 
 
 def test_an_upcoming_treatment_asks_to_message_again_after_it_on_its_date() -> None:

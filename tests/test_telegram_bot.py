@@ -10,6 +10,7 @@ import os
 import signal
 import sqlite3
 import subprocess
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -45,8 +46,22 @@ def keyboard(sent: Json) -> list[str]:
 # --- onboarding -------------------------------------------------------------------------
 
 
+FOUR_DAYS_AGO = datetime.now(UTC).date() - timedelta(days=4)
+"""Dates are typed relative to the real today: the bot's clock here is the real one, and
+the test plan's check-ins end on day 7."""
+
+
 @pytest.mark.parametrize(
-    "typed", ["today", "yesterday", "3 days ago", "last friday", "20 Nov", "20/11", "2026-11-20"]
+    "typed",
+    [
+        "today",
+        "yesterday",
+        "3 days ago",
+        "the day before yesterday",
+        f"{FOUR_DAYS_AGO.day} {FOUR_DAYS_AGO:%b}",
+        f"{FOUR_DAYS_AGO.day}/{FOUR_DAYS_AGO.month}",
+        FOUR_DAYS_AGO.isoformat(),
+    ],
 )
 async def test_onboarding_accepts_each_date_form_and_offers_check_ins(
     bot: Bot, api: FakeBotApi, typed: str

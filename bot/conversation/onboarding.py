@@ -1,5 +1,6 @@
-"""Getting to know a patient: /start, the treatment date (typed, or a button), /treatment,
-and the offer of check-ins that follows the date (also what /checkins on|off do)."""
+"""Getting to know a patient: /start, the treatment date (typed, or a button; or a
+treatment still ahead), /treatment, and the offer of check-ins that follows the date (also
+what /checkins on|off do)."""
 
 from __future__ import annotations
 
@@ -9,13 +10,15 @@ from bot.conversation import questions
 from bot.conversation.events import Outgoing, RemoveButtons, Reply, Toast
 from bot.conversation.states import State
 from bot.conversation.turn import Turn, plain_words
-from bot.conversation.wording import checkin_offer, clock, date_buttons, day_note, day_note_step
+from bot.conversation.wording import checkin_offer, clock, date_buttons
 from bot.core.dates import (
     DateProblem,
+    UpcomingTreatment,
     days_since_treatment,
     format_treatment_date,
-    parse_treatment_date,
+    read_treatment_date,
 )
+from bot.core.day_notes import day_note, day_note_step
 from bot.core.matching import Match
 from bot.storage import patients
 from bot.storage.patients import Patient
@@ -25,11 +28,16 @@ NO = {"no", "n", "nope", "no thanks", "no thank you", "not now", "nah"}
 
 
 def start(turn: Turn) -> list[Outgoing]:
-    """/start: the welcome and disclaimer, then the treatment date question."""
+    """/start: the welcome and disclaimer, then the treatment date question (a patient
+    whose date we know is reminded of it instead of asked again)."""
     patient = turn.meet()
     wording = turn.knowledge.base.wording
-    welcome = Reply(f"{wording['welcome']}\n\n{wording['disclaimer']}")
-    return [welcome, *ask_date(turn, patient)]
+    welcome = f"{wording['welcome']}\n\n{wording['disclaimer']}"
+    if patient.treated_on is None:
+        return [Reply(welcome), *ask_date(turn, patient)]
+    when = format_treatment_date(patient.treated_on, turn.today(patient))
+    back = turn.say("welcome_back", date=when, day=turn.day(patient))
+    return [Reply(f"{welcome}\n\n{back}")]
 
 
 def ask_date(turn: Turn, patient: Patient) -> list[Outgoing]:
@@ -44,26 +52,38 @@ def treatment(turn: Turn, args: tuple[str, ...]) -> list[Outgoing]:
     if not args:
         return ask_date(turn, patient)
     try:
-        treated_on = parse_treatment_date(
-            " ".join(args), turn.today(patient), turn.settings.date_order
-        )
+        found = read_treatment_date(" ".join(args), turn.today(patient), turn.settings.date_order)
     except DateProblem as problem:
         patients.set_state(turn.db, patient.id, State.AWAITING_DATE, turn.now)
         return [Reply(problem.message, date_buttons(turn.knowledge.base))]
-    return date_given(turn, patient, treated_on)
+    return date_given(turn, patient, found)
 
 
 def date_or_question(turn: Turn, patient: Patient, text: str, match: Match) -> list[Outgoing]:
-    """While we wait for the date, a date is taken and a real question still answered."""
+    """While we wait for the date, a date is taken and a real question still answered.
+    Once the patient has said the treatment is still ahead, a question is answered
+    without asking for the date again."""
     try:
-        treated_on = parse_treatment_date(text, turn.today(patient), turn.settings.date_order)
+        found = read_treatment_date(text, turn.today(patient), turn.settings.date_order)
     except DateProblem as problem:
-        base = turn.knowledge.base
         if match.decision == "fallback" and match.intent is None:
-            return [Reply(problem.message, date_buttons(base))]
-        answered = questions.answer(turn, patient, text, match)
-        return [*answered, Reply(turn.say("date_still_needed"), date_buttons(base))]
-    return date_given(turn, patient, treated_on)
+            if patient.state == State.TREATMENT_AHEAD:
+                return questions.answer(turn, patient, text, match)
+            return [Reply(problem.message, date_buttons(turn.knowledge.base))]
+        return _question_not_date(turn, patient, text, match)
+    a_question = match.decision != "fallback" or match.intent is not None
+    if isinstance(found, UpcomingTreatment) and not found.said_not_yet and a_question:
+        # "can I wear makeup tomorrow?" names a day ahead, but is a question.
+        return _question_not_date(turn, patient, text, match)
+    return date_given(turn, patient, found)
+
+
+def _question_not_date(turn: Turn, patient: Patient, text: str, match: Match) -> list[Outgoing]:
+    answered = questions.answer(turn, patient, text, match)
+    if patient.state == State.TREATMENT_AHEAD:
+        return answered
+    still = Reply(turn.say("date_still_needed"), date_buttons(turn.knowledge.base))
+    return [*answered, still]
 
 
 def date_button(turn: Turn, value: str) -> list[Outgoing]:
@@ -76,13 +96,20 @@ def date_button(turn: Turn, value: str) -> list[Outgoing]:
     return [RemoveButtons(), *date_given(turn, patient, treated_on)]
 
 
-def date_given(turn: Turn, patient: Patient, treated_on: date) -> list[Outgoing]:
-    """Store the new treatment date, say what day it is, and offer check-ins."""
+def date_given(turn: Turn, patient: Patient, found: date | UpcomingTreatment) -> list[Outgoing]:
+    """Store the new treatment date, say what day it is, and offer check-ins (unless
+    none are left for that day). A treatment still ahead is not stored: the patient is
+    asked to come back after it."""
+    if isinstance(found, UpcomingTreatment):
+        patients.set_state(turn.db, patient.id, State.TREATMENT_AHEAD, turn.now)
+        return [Reply(found.message)]
+    treated_on = found
     base = turn.knowledge.base
-    state = None if patient.checkins_enabled else State.AWAITING_CHECKIN_CHOICE
+    day = days_since_treatment(treated_on, turn.now, patient.timezone)
+    offer = not patient.checkins_enabled and checkins_left(turn, day)
+    state = State.AWAITING_CHECKIN_CHOICE if offer else None
     patients.add_treatment(turn.db, patient.id, treated_on, turn.now)
     patients.set_state(turn.db, patient.id, state, turn.now)
-    day = days_since_treatment(treated_on, turn.now, patient.timezone)
     when = format_treatment_date(treated_on, turn.today(patient))
     lines = [turn.say("date_accepted", date=when, day=day)]
     note = day_note(base.plan, day)
@@ -95,10 +122,21 @@ def date_given(turn: Turn, patient: Patient, treated_on: date) -> list[Outgoing]
             lambda: turn.hooks.treatment_changed(turn.db, patient.id, shown_day, turn.now)
         )
     )
-    if not patient.checkins_enabled:
+    if offer:
         return [Reply("\n".join(lines)), checkin_offer(base)]
-    lines.append(turn.say("checkins_follow_date"))
+    if patient.checkins_enabled:
+        lines.append(turn.say("checkins_follow_date"))
     return [Reply("\n".join(lines))]
+
+
+def checkins_left(turn: Turn, day: int | None) -> bool:
+    """Whether the plan still has a check-in for a patient on `day` (any, if unknown); one
+    due today counts unless the reply to the date has just shown its message."""
+    plan = turn.knowledge.base.plan
+    if day is None:
+        return True
+    shown = day_note_step(plan, day)
+    return any(step.day > day or (step.day == day and step is not shown) for step in plan.steps)
 
 
 def checkin_choice(turn: Turn, patient: Patient, text: str) -> list[Outgoing] | None:
@@ -119,6 +157,9 @@ def checkins_on(turn: Turn, patient: Patient) -> list[Outgoing]:
     turn.checkins_due |= bool(pending)
     done = Reply(turn.say("checkins_on", time=clock(patient.checkin_time)))
     if patient.treated_on is not None:
+        day = turn.day(patient)
+        if not checkins_left(turn, day):
+            return [Reply(turn.say("checkins_on_none_left", day=day))]
         return [done]
     need_date = Reply(turn.say("checkins_on_need_date"))
     return [done, need_date, *ask_date(turn, patient)]

@@ -10,7 +10,7 @@ from bot.conversation.turn import Turn
 from bot.conversation.wording import suggestion_buttons
 from bot.core.matching import Match
 from bot.core.pseudonym import pseudonym
-from bot.core.text import MAX_MESSAGE_CHARS
+from bot.core.signs import MESSAGE_LIMIT
 from bot.storage import questions
 from bot.storage.patients import Patient
 
@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 def answer(turn: Turn, patient: Patient, text: str, match: Match) -> list[Outgoing]:
     """The knowledge's answer (or "Did you mean", or the fallback), logged for the stats;
     the unsure and unanswered questions are kept for staff."""
+    # The topic stays out of the log: with the pseudonym it would be a health detail.
     log.info("patient %s: question, decision %s", pseudonym(patient.id), match.decision)
     _log_question(turn, patient.id, text, match)
     if match.decision == "suggest":
@@ -56,5 +57,6 @@ def _log_question(turn: Turn, patient_id: int, text: str, match: Match) -> None:
     suggested = match.decision == "suggest"
     decision: questions.UnansweredDecision = "suggest" if suggested else "fallback"
     closest = match.rule or (match.suggestions[0] if match.suggestions else None)
-    kept = text[:MAX_MESSAGE_CHARS]
+    # Kept whole, like the warning-sign check reads it: staff see what the patient wrote.
+    kept = text[:MESSAGE_LIMIT]
     questions.record_unanswered(turn.db, kept, decision, closest, match.score, turn.now)

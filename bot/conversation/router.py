@@ -238,7 +238,7 @@ class Conversation:
             )
         if talking_to_staff:
             return relay.patient_text(turn, patient, text)
-        if patient.state == State.AWAITING_DATE:
+        if patient.state in (State.AWAITING_DATE, State.TREATMENT_AHEAD):
             return onboarding.date_or_question(turn, patient, text, match)
         answered = questions.answer(turn, patient, text, match)
         if offer_again:

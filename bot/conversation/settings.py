@@ -3,14 +3,11 @@
 
 from __future__ import annotations
 
-from functools import cache
-from zoneinfo import available_timezones
-
-from bot.config import parse_clock_time, parse_timezone
 from bot.conversation.events import Outgoing, Reply
 from bot.conversation.onboarding import checkins_off, checkins_on
 from bot.conversation.turn import Turn
 from bot.conversation.wording import clock, escape, shorten, topic_buttons
+from bot.core.clock_input import read_clock_time, read_timezone
 from bot.core.dates import format_treatment_date
 from bot.storage import patients
 from bot.storage.patients import Patient
@@ -29,12 +26,13 @@ def checkins(turn: Turn, args: tuple[str, ...]) -> list[Outgoing]:
 
 
 def checkin_time(turn: Turn, args: tuple[str, ...]) -> list[Outgoing]:
-    """/time HH:MM: when check-ins arrive, never inside the plan's quiet hours."""
+    """/time 18:30 (or 6:30pm, 18h30, noon): when check-ins arrive, never inside the
+    plan's quiet hours."""
     patient = turn.meet()
     if not args:
         return [Reply(turn.say("time_usage", time=clock(patient.checkin_time)))]
     try:
-        chosen = parse_clock_time(args[0].replace(".", ":"))
+        chosen = read_clock_time(" ".join(args))
     except ValueError:
         return [Reply(turn.say("time_bad"))]
     quiet = turn.knowledge.base.plan.quiet
@@ -46,13 +44,14 @@ def checkin_time(turn: Turn, args: tuple[str, ...]) -> list[Outgoing]:
 
 
 def timezone(turn: Turn, args: tuple[str, ...]) -> list[Outgoing]:
-    """/timezone NAME: the patient's own time zone."""
+    """/timezone NAME: the patient's own time zone, as they name it (Europe/Berlin,
+    berlin, CET, GMT+1)."""
     patient = turn.meet()
     if not args:
         return [Reply(turn.say("timezone_usage", zone=patient.timezone.key))]
     name = " ".join(args)
     try:
-        zone = parse_timezone(_zone_spelling(name))
+        zone = read_timezone(name)
     except ValueError as error:
         example = str(error).rsplit(" ", 1)[-1]
         shown = escape(shorten(name, 40))
@@ -92,21 +91,23 @@ def status(turn: Turn) -> list[Outgoing]:
 
 
 def help_text(turn: Turn) -> list[Outgoing]:
-    """/help: what the bot does (and, for staff, their commands)."""
-    extra = "\n" + turn.say("staff_help") if turn.is_staff else ""
-    return [Reply(turn.knowledge.base.wording["help"] + extra)]
+    """/help: what the bot does, on which days check-ins come (and, for staff, their
+    commands)."""
+    days = sorted({step.day for step in turn.knowledge.base.plan.steps})
+    lines = [turn.knowledge.base.wording["help"]]
+    if days:
+        lines.append(turn.say("help_checkin_days", days=_listed(days)))
+    if turn.is_staff:
+        lines.append(turn.say("staff_help"))
+    return [Reply("\n".join(lines))]
+
+
+def _listed(days: list[int]) -> str:
+    """[1, 3, 7] -> "1, 3 and 7"."""
+    words = [str(day) for day in days]
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
 
 
 def topics(turn: Turn) -> list[Outgoing]:
     """/topics: every aftercare topic as a button."""
     return [Reply(turn.say("topics_intro"), topic_buttons(turn.knowledge.base))]
-
-
-def _zone_spelling(name: str) -> str:
-    """'europe/london' -> 'Europe/London': people don't type time zones in the right case."""
-    return _zones_by_lower_case().get(name.strip().replace(" ", "_").lower(), name)
-
-
-@cache
-def _zones_by_lower_case() -> dict[str, str]:
-    return {zone.lower(): zone for zone in available_timezones()}

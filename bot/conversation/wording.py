@@ -12,7 +12,6 @@ from bot.conversation.events import Button, Keyboard, Reply
 from bot.knowledge.model import KnowledgeBase
 from bot.storage.stats import Stats
 from bot.tools.unanswered import QuestionGroup
-from scheduler.planning import CheckInPlan, CheckInStep
 
 ALERT_QUOTE_LIMIT = 1000
 _REPORT_LIMIT = 3500
@@ -78,30 +77,6 @@ def suggestion_buttons(kb: KnowledgeBase, rule_ids: tuple[str, ...]) -> Keyboard
         for rule_id in rule_ids
         if kb.has_rule(rule_id)
     )
-
-
-def day_note(plan: CheckInPlan, day: int) -> str | None:
-    """What to expect around `day`: the latest planned check-in up to that day, without
-    its questions (their reply buttons belong to the check-in itself)."""
-    step = day_note_step(plan, day)
-    return _without_questions(step.message) if step is not None else None
-
-
-def day_note_step(plan: CheckInPlan, day: int) -> CheckInStep | None:
-    """The check-in whose message `day_note` shows on `day`, if it shows one.
-
-    The scheduler does not send that check-in as well (see
-    `scheduler.service.on_treatment_date`): the patient has just read it.
-    """
-    steps = [step for step in plan.steps if step.day <= day]
-    if not steps or _without_questions(steps[-1].message) is None:
-        return None
-    return steps[-1]
-
-
-def _without_questions(message: str) -> str | None:
-    sentences = re.split(r"(?<=[.!?])\s+", " ".join(message.split()))
-    return " ".join(s for s in sentences if not s.endswith("?")) or None
 
 
 def who(first_name: str | None, username: str | None, user_id: int) -> str:

@@ -70,7 +70,8 @@ _DAY_MONTH = re.compile(rf"\b{_ORDINAL}\s+(?:of\s+)?([a-z]+)\b")
 _MONTH_DAY = re.compile(rf"\b([a-z]+)\.?\s+{_ORDINAL}\b")
 _EDGE_PUNCTUATION = " \t\n.,;:!?\"'()[]"
 _NOT_YET = re.compile(
-    r"\b(?:not yet|havent had|haven'?t had|have not had|not had it|havent done|haven'?t done|"
+    r"\b(?:not yet|not (?:had|done|been|gone) (?:it )?yet|(?:isn'?t|not) (?:until|till)|"
+    r"havent had|haven'?t had|have not had|not had it|havent done|haven'?t done|"
     r"not done it|yet to have|hasn'?t happened|not happened|still to come|"
     r"(?:it'?s|its|i'?m|im) booked|booked (?:for|in|on)|coming up|upcoming)\b"
 )
@@ -92,6 +93,9 @@ class UpcomingTreatment:
     on: date | None
     message: str
     """What to tell the patient: message again after the treatment."""
+    said_not_yet: bool = False
+    """The patient said so in words ("not had it yet", "it's booked for"), rather than
+    only naming a day ahead ("tomorrow"), which may belong to a question."""
 
 
 def parse_treatment_date(text: str, today: date, order: DateOrder = "DMY") -> date:
@@ -121,7 +125,8 @@ def read_treatment_date(
         raise DateProblem(_unreadable_message(order))
     if _NOT_YET.search(cleaned):
         ahead = _read_words(_correct_spelling(cleaned), today, order, prefer="future")
-        return _upcoming(ahead if ahead is not None and ahead > today else None, today)
+        on = ahead if ahead is not None and ahead > today else None
+        return _upcoming(on, today, said_not_yet=True)
     if _BARE_NUMBER.fullmatch(cleaned) and int(cleaned) <= MAX_DAYS_AGO:
         raise DateProblem(
             f'Did you mean {cleaned} days ago? Please write it as "{cleaned} days ago", '
@@ -184,13 +189,14 @@ def _future_message(order: DateOrder) -> str:
     )
 
 
-def _upcoming(on: date | None, today: date) -> UpcomingTreatment:
+def _upcoming(on: date | None, today: date, *, said_not_yet: bool = False) -> UpcomingTreatment:
     when = f" on {format_treatment_date(on, today)}" if on is not None else ""
     return UpcomingTreatment(
         on,
         f"Good luck with your treatment{when}! Message me after it, or send /treatment "
         "then, and I'll help you through the days that follow. You can ask me anything "
         "before then too.",
+        said_not_yet,
     )
 
 
@@ -205,6 +211,8 @@ def _nearest_of_years(found: date, today: date) -> date:
 
 
 def _checked(found: date, today: date, order: DateOrder) -> date | UpcomingTreatment:
+    if (found - today).days > MAX_DAYS_AGO:
+        raise DateProblem(_future_message(order))
     if found > today:
         return _upcoming(found, today)
     if (today - found).days > MAX_DAYS_AGO:
