@@ -88,6 +88,25 @@ def test_another_alphabet_is_unreadable_whatever_the_identifier_is_sure_of() -> 
     assert gate.unreadable("Помогите") == "ru"
 
 
+def test_a_clause_in_another_language_is_read_on_its_own() -> None:
+    identify = FakeIdentifier("es", 0.9)
+    gate = LanguageGate({"what", "is", "happening", "face"}, identify)
+    assert gate.unreadable("mi mejilla dura y caliente, what is happening with my face") == "es"
+    assert "mi mejilla dura y caliente" in identify.asked
+
+
+def test_a_report_half_in_spanish_alerts_as_unreadable(matcher: Matcher) -> None:
+    match = matcher.match("mi mejilla está dura y caliente, what is happening?")
+    assert (match.red_flag, match.sign) == (True, "unreadable")
+
+
+def test_spanish_examples_do_not_teach_the_gate_spanish(matcher: Matcher) -> None:
+    signs = matcher.knowledge.signs
+    assert signs is not None
+    assert {"tengo", "fiebre", "mejilla"}.isdisjoint(signs.vocabulary)
+    assert {"swollen", "pus", "cheek"} <= signs.vocabulary
+
+
 def test_ask_json_shows_an_unreadable_message_as_a_red_flag() -> None:
     result = CliRunner().invoke(main, ["ask", FOREIGN_REPORTS["de"], "--json"])
     answer = json.loads(result.stdout)

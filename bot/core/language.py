@@ -7,7 +7,8 @@ be taken for another language. So a cheap gate runs first, on every message:
 - letters mostly outside the Latin alphabet (Cyrillic, Greek, Arabic, CJK...): the bot
   cannot read it, whatever the language;
 - Latin letters: at least three words, and fewer than half of them known (an English
-  word the knowledge itself uses, or a common English word).
+  word the knowledge itself uses, or a common English word), in the whole message or in
+  one of its clauses (a message half in English, half in Spanish).
 
 Only a message that passes the gate is given to py3langid, a maintained language
 identifier. It needs NumPy and takes about a second to load its model, so it is
@@ -49,6 +50,7 @@ COMMON_WORDS = frozenset(
 """Grammar words every English message shares, whatever the knowledge says."""
 
 _LETTER = re.compile(r"[^\W\d_]")
+_CLAUSE = re.compile(r"[,.;:!?\n]+")
 _OTHER_ALPHABET = re.compile(r"[^\W\d_a-zA-Z\u00c0-\u024f\u1e00-\u1eff]")
 """Letters outside the Latin alphabet (accented Latin letters such as é, ł, ş are in it)."""
 
@@ -72,8 +74,19 @@ class LanguageGate:
                 language, _ = (self._identify or _py3langid)(text)
                 return language if language != "en" else "unknown"
         # The first words tell the language of a long message as well as all of them.
-        sample = (found or tokens(text))[:SAMPLE]
-        words = [t for t in sample if t.isalpha() and len(t) > 1 and t.isascii()]
+        whole = self._latin(text, (found or tokens(text))[:SAMPLE])
+        if whole is not None:
+            return whole
+        # A message half in English ("mi mejilla esta dura y caliente, what is happening?")
+        # passes as English as a whole: each clause of it is read on its own too.
+        for clause in _CLAUSE.split(text)[:SAMPLE]:
+            language = self._latin(clause, tokens(clause))
+            if language is not None:
+                return language
+        return None
+
+    def _latin(self, text: str, found: Sequence[str]) -> str | None:
+        words = [t for t in found if t.isalpha() and len(t) > 1 and t.isascii()]
         if len(words) < MIN_WORDS:
             return None
         known = sum(1 for word in words if word in self._known)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.core.context import CATEGORIES
+from bot.core.language import COMMON_WORDS
 from bot.core.phrases import PhraseError, compile_phrase
 from bot.knowledge.model import ContextTerm, NormalHealing, Problem, Sign, WarningSigns
 from bot.knowledge.training import Example, train_signs
@@ -46,6 +47,7 @@ CAUSES = (
 )
 """Why a look-alike is not a report: the false-alarm causes of docs/warning-signs.md."""
 DEFAULT_ALERT_PROBABILITY = 0.8
+_CLAUSE = re.compile(r"[,.;:!?\n]+")
 _WORD = re.compile(r"[a-z]+")
 _APOSTROPHE = re.compile(r"[’'`´]")
 
@@ -88,9 +90,9 @@ def load_warning_signs(
     examples = read_examples(root, name, problems, {sign.id for sign in signs})
     if len(problems) > before:
         return None
-    texts = [example.text for example in examples]
     phrases = [p for s in signs for p in s.phrases]
-    words = {w for text in (*texts, *vocabulary, *phrases) for w in _WORD.findall(text.lower())}
+    words = {w for text in (*vocabulary, *phrases) for w in _WORD.findall(text.lower())}
+    words |= _english_words([example.text for example in examples], words)
     classifier, sign_words = train_signs(examples)
     return WarningSigns(
         signs=signs,
@@ -291,3 +293,15 @@ def read_examples(
     if not any(e.report for e in examples) or all(e.report for e in examples):
         problems.append(Problem(name(root / FOLDER), 1, "examples need reports and look-alikes"))
     return examples
+
+
+def _english_words(texts: list[str], known: set[str]) -> set[str]:
+    """The words of the examples written in English, clause by clause: a report half in
+    Spanish among the examples must not teach the language gate that Spanish is English."""
+    found: set[str] = set()
+    for text in texts:
+        for clause in _CLAUSE.split(text.lower()):
+            words = _WORD.findall(clause)
+            if sum(1 for w in words if w in known or w in COMMON_WORDS) * 2 > len(words):
+                found.update(words)
+    return found
