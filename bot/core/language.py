@@ -80,9 +80,9 @@ class LanguageGate:
         # A message half in English ("mi mejilla esta dura y caliente, what is happening?")
         # passes as English as a whole: each clause of it is read on its own too.
         for clause in _CLAUSE.split(text)[:SAMPLE]:
-            language = self._latin(clause, tokens(clause))
-            if language is not None:
-                return language
+            in_clause = self._latin(clause, tokens(clause))
+            if in_clause is not None:
+                return in_clause
         return None
 
     def _latin(self, text: str, found: Sequence[str]) -> str | None:
