@@ -43,7 +43,7 @@ def test_every_aftercare_command_is_documented_in_the_readme() -> None:
 
 
 def test_every_environment_variable_the_code_reads_is_documented_in_the_readme() -> None:
-    source = "\n".join(p.read_text() for p in (ROOT / "bot").glob("*.py"))
+    source = "\n".join(p.read_text() for p in (ROOT / "bot").rglob("*.py"))
     read_by_code = set(re.findall(r"""["']((?:TELEGRAM|AFTERCARE)_[A-Z_]+)["']""", source))
     assert set(CONTRACT_VARIABLES) <= read_by_code
     for variable in read_by_code:
