@@ -15,7 +15,7 @@ from typing import Any
 from conftest import ANNA, BEN, enrol_patient
 from sqlite_utils import Database
 
-from bot.storage import checkin_plans, checkins, outbox, patients
+from bot.storage import checkin_plans, checkin_replies, checkins, outbox, patients
 from bot.storage.store import Store
 from scheduler.planning import CheckInPlan, CheckInReply, CheckInStep
 
@@ -50,8 +50,8 @@ def checkin_id(store: Store, day: int, patient_id: int = ANNA) -> int:
     return int(sql(store, query, patient_id, day)[0][0])
 
 
-def row(store: Store, checkin: int) -> checkins.CheckInRow:
-    found = store.run_sync(checkins.get_checkin, checkin)
+def row(store: Store, checkin: int) -> checkin_replies.CheckInRow:
+    found = store.run_sync(checkin_replies.get_checkin, checkin)
     assert found is not None
     return found
 
@@ -361,8 +361,8 @@ def test_a_reply_is_recorded_once(store: Store) -> None:
 def test_a_stored_reply_is_never_overwritten(store: Store) -> None:
     enrol(store)
     day_1 = checkin_id(store, 1)
-    store.run_sync(checkins.record_reply, ANNA, day_1, "All good", DAY_1)
-    assert store.run_sync(checkins.record_reply, ANNA, day_1, "Red", DAY_1) is None
+    store.run_sync(checkin_replies.record_reply, ANNA, day_1, "All good", DAY_1)
+    assert store.run_sync(checkin_replies.record_reply, ANNA, day_1, "Red", DAY_1) is None
     assert row(store, day_1).reply == "All good"
 
 

@@ -1,9 +1,11 @@
 """Staff commands: /stats, /unanswered and /reload.
 
 They are answered apart from the conversation's transaction (a `StaffJob`), because
-each may take a while (a report over every stored question, training the knowledge's
-classifiers) and must never hold up a patient's reply: `run_staff_job` does the work on
-a thread of its own and returns the text to send.
+each may take a while (a report over every stored question, grouping a hundred thousand
+unanswered texts, training the knowledge's classifiers) and must never hold up a
+patient's reply: `run_staff_job` reads through the Store's read-only connection (never
+queueing before patients' writes), does the work on a thread of its own, and returns the
+text to send.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from bot.conversation.wording import format_stats, format_unanswered, reload_rep
 from bot.knowledge.holder import KnowledgeHolder
 from bot.storage import questions, stats
 from bot.storage.store import Store
-from bot.tools.unanswered import group_questions
+from bot.tools.unanswered import top_groups
 
 STAFF_COMMAND_MENU: dict[str, str] = {
     "stats": "Patients, questions and warning signs, last 7 and 30 days",
@@ -27,6 +29,8 @@ STAFF_COMMAND_MENU: dict[str, str] = {
 """The staff commands and their one-line descriptions, as Telegram's menu shows them."""
 COMMANDS = tuple(STAFF_COMMAND_MENU)
 UNANSWERED_DAYS = 30
+UNANSWERED_SHOWN = 15
+"""/unanswered lists this many groups, the biggest; only they are matched to a topic."""
 
 
 def command(turn: Turn, name: str) -> list[Outgoing]:
@@ -38,12 +42,13 @@ async def run_staff_job(
 ) -> str:
     """The answer to a staff command, in Telegram HTML."""
     if job.name == "stats":
-        return format_stats(await store.run(stats.stats, now))
+        return format_stats(await store.read(stats.stats, now))
     if job.name == "unanswered":
         since = now - timedelta(days=UNANSWERED_DAYS)
-        asked = await store.run(questions.unanswered_questions, since)
+        asked = await store.read(questions.asked_unanswered, since)
         matcher = knowledge.current.matcher
-        return format_unanswered(await asyncio.to_thread(group_questions, asked, matcher))
+        grouping = await asyncio.to_thread(top_groups, asked, matcher, UNANSWERED_SHOWN)
+        return format_unanswered(grouping.groups, UNANSWERED_SHOWN, grouping.total)
     before = knowledge.current.base
     problems = await asyncio.to_thread(knowledge.reload)
     return reload_report(before if problems else knowledge.current.base, problems)

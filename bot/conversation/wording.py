@@ -10,11 +10,18 @@ from datetime import datetime, time
 
 from bot.conversation.events import Button, Keyboard, Reply
 from bot.knowledge.model import KnowledgeBase
-from bot.storage.stats import Stats
+from bot.storage import notices
+from bot.storage.stats import AlertStats, Stats
 from bot.tools.unanswered import QuestionGroup
+from scheduler.clock import from_utc_iso
 
 ALERT_QUOTE_LIMIT = 1000
 _REPORT_LIMIT = 3500
+NOTICE_MEANING = {
+    notices.STAFF_CHAT_UNREACHABLE: "The bot cannot write to the staff chat: alerts wait "
+    "until the bot is added back to it or AFTERCARE_STAFF_CHAT_ID is corrected",
+}
+"""What each standing problem means for the clinic and how to fix it, for the figures."""
 
 
 def say(kb: KnowledgeBase, key: str, **fields: object) -> str:
@@ -128,30 +135,85 @@ def reload_report(kb: KnowledgeBase, problems: list[str]) -> str:
 
 
 def format_stats(figures: Stats) -> str:
-    week = figures["last_7_days"]
-    return "\n".join(
-        [
-            "<b>Last 7 days</b>",
-            f"New patients: {week['new_patients']}",
-            f"Questions answered: {week['questions_answered']}, "
-            f"did-you-mean: {week['questions_suggested']}, "
-            f"fell back: {week['questions_fallen_back']}",
-            f"Warning signs: {week['red_flags']}",
-            f"Check-ins sent: {week['checkins_sent']}",
-            "<b>Now</b>",
-            f"Patients: {figures['patients']}, opted in to check-ins: {figures['opted_in']}, "
-            f"unreachable: {figures['unreachable']}",
+    """The staff's figures: standing problems and alerts nobody has taken first (what
+    needs someone now), then the last 7 and 30 days, then the patients."""
+    lines = [
+        f"⚠️ {escape(NOTICE_MEANING.get(notice['key'], 'Problem'))} "
+        f"({escape(notice['problem'])}, since {_since(notice['since'])})"
+        for notice in figures["notices"]
+    ]
+    waiting = figures["alerts_waiting"]
+    if waiting["count"] and waiting["longest_minutes"] is not None:
+        lines.append(
+            f"⚠️ Alerts nobody has taken: {waiting['count']}, "
+            f"the oldest waiting {_duration(waiting['longest_minutes'])}"
+        )
+    for title, period, alerted in (
+        ("Last 7 days", figures["last_7_days"], figures["alerts_last_7_days"]),
+        ("Last 30 days", figures["last_30_days"], figures["alerts_last_30_days"]),
+    ):
+        lines += [
+            f"<b>{title}</b>",
+            f"New patients: {period['new_patients']}",
+            f"Questions answered: {period['questions_answered']}, "
+            f"did-you-mean: {period['questions_suggested']}, "
+            f"fell back: {period['questions_fallen_back']}",
+            f"Warning signs: {period['red_flags']}",
+            _alert_line(alerted),
+            f"Check-ins sent: {period['checkins_sent']}",
         ]
-    )
+    lines += [
+        "<b>Now</b>",
+        f"Patients: {figures['patients']}, opted in to check-ins: {figures['opted_in']}, "
+        f"unreachable: {figures['unreachable']}",
+        f"Alerts waiting for someone: {waiting['count']}",
+    ]
+    return "\n".join(lines)
 
 
-def format_unanswered(groups: list[QuestionGroup], limit: int = 15) -> str:
-    """The most frequent questions the bot could not answer (last 30 days), escaped."""
+def _alert_line(alerted: AlertStats) -> str:
+    if not alerted["raised"]:
+        return "Alerts: none"
+    line = f"Alerts: {alerted['raised']}, taken: {alerted['taken']}"
+    median, worst = alerted["median_minutes_to_take"], alerted["worst_minutes_to_take"]
+    if median is not None and worst is not None:
+        line += f" (median {_duration(median)}, worst {_duration(worst)})"
+    return line + f", not taken: {alerted['never_taken']}"
+
+
+def _duration(minutes: float) -> str:
+    """'45 s', '12 min', '3 h 5 min', '2 days 4 h': as exact as a reader needs."""
+    if minutes < 1:
+        return f"{round(minutes * 60)} s"
+    whole = round(minutes)
+    if whole < 60:
+        return f"{whole} min"
+    hours, rest = divmod(whole, 60)
+    if hours < 48:
+        return f"{hours} h {rest} min" if rest else f"{hours} h"
+    days, hours = divmod(hours, 24)
+    return f"{days} days {hours} h" if hours else f"{days} days"
+
+
+def _since(moment: str) -> str:
+    return from_utc_iso(moment).strftime("%d %b %H:%M UTC")
+
+
+def format_unanswered(
+    groups: list[QuestionGroup], limit: int = 15, total: int | None = None
+) -> str:
+    """The most frequent questions the bot could not answer (last 30 days), escaped; with
+    more than `limit` groups (`total` of them, when `groups` holds only the top ones),
+    it says how many it leaves out."""
     if not groups:
         return "No unanswered questions in the last 30 days."
+    shown = groups[:limit]
     lines = [
         f'{group.count}× "{escape(shorten(group.representative, 200))}"'
         + (f" (closest: {group.closest_rule})" if group.closest_rule else "")
-        for group in groups[:limit]
+        for group in shown
     ]
+    every = len(groups) if total is None else total
+    if every > len(shown):
+        lines.append(f"Showing the top {len(shown)} of {every:,} groups.")
     return "<b>Unanswered, last 30 days</b>\n" + "\n".join(lines)

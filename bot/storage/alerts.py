@@ -135,6 +135,17 @@ def acknowledge_times(db: Database, since: datetime) -> AcknowledgeTimes:
     )
 
 
+def untaken(db: Database, now: datetime) -> tuple[int, float | None]:
+    """How many alerts nobody has taken yet, and how many minutes the oldest of them has
+    waited (None: there are none)."""
+    count, oldest = db.execute(
+        "SELECT count(*), min(created_at) FROM red_flags WHERE alerted = 1 AND taken_at IS NULL"
+    ).fetchone()
+    if not oldest:
+        return 0, None
+    return int(count), round((now - from_utc_iso(oldest)).total_seconds() / 60, 1)
+
+
 def _alert(row: tuple[object, ...]) -> Alert:
     (
         alert_id,

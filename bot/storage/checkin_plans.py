@@ -23,7 +23,7 @@ from datetime import datetime
 from sqlite_utils import Database
 
 from bot.core.dates import days_since_treatment
-from bot.storage import checkins
+from bot.storage import checkin_replies, checkins
 from bot.storage.patients import get_patient, newest_treatment
 from scheduler.planning import CheckInPlan, CheckInReply, PlannedCheckIn, plan_checkins
 
@@ -101,7 +101,7 @@ def treatment_date_given(
 def next_checkin_local(db: Database, patient_id: int) -> NextCheckIn | None:
     """The next check-in in the patient's local time, or None if none is planned."""
     patient = get_patient(db, patient_id)
-    row = checkins.next_checkin(db, patient_id)
+    row = checkin_replies.next_checkin(db, patient_id)
     if patient is None or row is None:
         return None
     return NextCheckIn(row.day, row.due_at.astimezone(patient.timezone))
@@ -117,14 +117,14 @@ def record_reply(
 ) -> RecordedReply | None:
     """Record reply button `index` of a check-in; None when it is not the patient's, is
     unknown, or was already answered (the first tap wins, so nothing happens twice)."""
-    row = checkins.get_checkin(db, checkin_id)
+    row = checkin_replies.get_checkin(db, checkin_id)
     step = plan.step(row.day) if row is not None else None
     if row is None or step is None or row.patient_id != patient_id or row.reply is not None:
         return None
     if not 0 <= index < len(step.replies):
         return None
     reply = step.replies[index]
-    if checkins.record_reply(db, patient_id, row.id, reply.label, now) is None:
+    if checkin_replies.record_reply(db, patient_id, row.id, reply.label, now) is None:
         return None
     patient = get_patient(db, patient_id)
     treatment = newest_treatment(db, patient_id)

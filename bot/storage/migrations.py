@@ -248,6 +248,27 @@ def m006_people_answer_alerts(db: Database) -> None:
     db.table("patients").add_column("photo_pending", int)
 
 
+@migrations()
+def m007_staff_figures_at_scale(db: Database) -> None:
+    """Indexes for the staff's figures over years of history (`bot.storage.stats`):
+    check-ins by status and the date that counts for them, replies and new patients by
+    date, and the alerts nobody has taken (which the escalation also looks for every few
+    minutes). The index of questions by date alone goes: nothing reads it (the stats read
+    questions by decision and date), and every message and `/forget` paid to keep it."""
+    # The columns themselves too, so that counting never reads the table's rows.
+    db.execute(
+        "CREATE INDEX idx_checkins_status_counted_at ON checkins "
+        "(status, coalesce(sent_at, due_at), sent_at, due_at)"
+    )
+    db.table("checkins").create_index(["replied_at"])
+    db.table("patients").create_index(["created_at"])
+    db.execute(
+        "CREATE INDEX idx_red_flags_untaken ON red_flags (created_at) "
+        "WHERE alerted = 1 AND taken_at IS NULL"
+    )
+    db.execute("DROP INDEX IF EXISTS idx_questions_asked_at")
+
+
 def apply_migrations(db: Database) -> None:
     """Bring the schema up to date.
 

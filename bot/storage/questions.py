@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from sqlite_utils import Database
 
@@ -66,6 +66,30 @@ def record_unanswered(
         "VALUES (?, ?, ?, ?, ?)",
         [text, utc_iso(now), decision, closest_rule, score],
     )
+
+
+class AskedText(NamedTuple):
+    """One text the bot could not answer, with how often and when it was last asked. (A
+    tuple: a hundred thousand of them must not weigh on the garbage collector.)"""
+
+    text: str
+    times: int
+    last_asked: datetime
+
+
+def asked_unanswered(db: Database, since: datetime | None) -> list[AskedText]:
+    """Each distinct text kept for staff (asked at or after `since`), counted: the most
+    asked first, then the most recently asked. Counted by SQLite, so a hundred thousand
+    texts come back as one row each, not one per asking."""
+    where, params = ("WHERE asked_at >= ?", [utc_iso(since)]) if since else ("", [])
+    # Sorted by SQLite, which lets other threads run meanwhile: a sort in Python would hold
+    # the interpreter, and patients' replies with it, for the whole sort.
+    rows = db.execute(
+        f"SELECT text, count(*) AS times, max(asked_at) AS last FROM unanswered {where} "
+        "GROUP BY text ORDER BY times DESC, last DESC",
+        params,
+    )
+    return [AskedText(text, times, from_utc_iso(last)) for text, times, last in rows]
 
 
 def unanswered_questions(db: Database, since: datetime | None) -> list[UnansweredQuestion]:

@@ -8,6 +8,11 @@ patients meanwhile), `store.run_sync(fn, ...)` from CLI commands and tests. Each
 themselves are plain code in `bot/patients.py` (and the scheduler's modules) that take a
 `sqlite_utils.Database`.
 
+Long reads for staff (stats, the unanswered inbox) go elsewhere: `await store.read(fn,
+...)` runs `fn(db, ...)` on a second, read-only connection with a thread of its own. The
+database is in WAL mode, so it reads a snapshot while the database thread goes on writing:
+a patient's reply never waits behind a staff report.
+
 Group commit: when many patients write at once, the calls waiting in the queue run
 together in one SQLite transaction, each inside its own savepoint (a failing call is rolled
 back alone), and one commit makes them all durable. No caller hears "done" before that
@@ -40,6 +45,7 @@ T = TypeVar("T")
 
 OWNER_ONLY = stat.S_IRUSR | stat.S_IWUSR
 _THREAD_NAME = "aftercare-db"
+_READER_NAME = "aftercare-db-reader"
 _TRUNCATE_WAL = "_aftercare_truncate_wal"
 BATCH_LIMIT = 64
 """At most this many queued calls share one commit."""
@@ -60,6 +66,10 @@ class Store:
         self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._db: Database | None = None
         self._closed = False
+        self._reader: _Reader | None = None
+        self._reader_lock = threading.Lock()
+        self._wal_to_truncate = False
+        """A truncation of the write-ahead log that a reader held up, to try again."""
         self._thread = threading.Thread(target=self._serve, name=_THREAD_NAME, daemon=True)
         self._thread.start()
         try:
@@ -80,11 +90,25 @@ class Store:
             raise RuntimeError("run_sync() called from inside a Store function would deadlock")
         return self._submit(fn, *args).result()
 
+    async def read(self, fn: Callable[..., T], *args: Any) -> T:
+        """`fn(db, *args)` on the read-only connection, without blocking the event loop or
+        the database thread; all of `fn` reads one snapshot. For an in-memory database
+        (there is no second connection to it) this is `run`."""
+        return await asyncio.wrap_future(self._submit_read(fn, *args))
+
+    def read_sync(self, fn: Callable[..., T], *args: Any) -> T:
+        """`fn(db, *args)` on the read-only connection, waiting for it."""
+        return self._submit_read(fn, *args).result()
+
     def close(self) -> None:
-        """Finish the work already asked for, then close the connection. Safe to repeat."""
-        if self._closed:
-            return
-        self._closed = True
+        """Finish the work already asked for, then close the connections. Safe to repeat."""
+        with self._reader_lock:
+            if self._closed:
+                return
+            self._closed = True
+            reader, self._reader = self._reader, None
+        if reader is not None:
+            reader.close()
         self._jobs.put(None)
         self._thread.join()
 
@@ -100,6 +124,23 @@ class Store:
         future: Future[T] = Future()
         self._jobs.put((fn, args, future))
         return future
+
+    def _submit_read(self, fn: Callable[..., T], *args: Any) -> Future[T]:
+        if not isinstance(self.path, Path):
+            return self._submit(fn, *args)
+        with self._reader_lock:
+            if self._closed:
+                raise RuntimeError("the Store is closed")
+            if self._reader is None:
+                self._reader = _Reader(self.path, self._after_read)
+            return self._reader.submit(fn, args)
+
+    def _after_read(self) -> None:
+        """A finished read may have been what kept the log from being truncated."""
+        if self._wal_to_truncate:
+            # Straight onto the queue: the database thread outlives the reader even while
+            # closing (`close` stops the reader first).
+            self._jobs.put((_nothing, (), Future()))
 
     def _serve(self) -> None:
         """The database thread: open, then run queued calls in batches until closed."""
@@ -136,10 +177,9 @@ class Store:
         db = self._db
         assert db is not None  # opened before the first job is taken
         self._commit_batch(db, batch)
-        if getattr(db, _TRUNCATE_WAL, False):
-            setattr(db, _TRUNCATE_WAL, False)
+        if self._wal_to_truncate:
             # What was deleted must not live on in the write-ahead log either.
-            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            self._wal_to_truncate = not _truncate_wal(db)
 
     def _commit_batch(self, db: Database, batch: list[_Job]) -> None:
         outcomes: list[tuple[Future[Any], Any, BaseException | None]] = []
@@ -158,6 +198,10 @@ class Store:
                 if not future.done():
                     future.set_exception(error)
             return
+        if getattr(db, _TRUNCATE_WAL, False):
+            setattr(db, _TRUNCATE_WAL, False)
+            # Known before anyone hears "done", so a read ending from now on sees it.
+            self._wal_to_truncate = True
         for future, value, failure in outcomes:
             if future.done():
                 continue  # the caller gave up waiting (it was cancelled); the work is done
@@ -186,6 +230,68 @@ class Store:
         if self._db is not None:
             self._db.close()
             self._db = None
+
+
+class _Reader:
+    """A read-only connection to the database file, on a thread of its own that runs the
+    calls given to it one at a time, each in one read transaction (one snapshot)."""
+
+    def __init__(self, path: Path, after_each: Callable[[], None]) -> None:
+        self._path = path
+        self._after_each = after_each
+        self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._serve, name=_READER_NAME, daemon=True)
+        self._thread.start()
+
+    def submit(self, fn: Callable[..., T], args: tuple[Any, ...]) -> Future[T]:
+        future: Future[T] = Future()
+        self._jobs.put((fn, args, future))
+        return future
+
+    def close(self) -> None:
+        self._jobs.put(None)
+        self._thread.join()
+
+    def _serve(self) -> None:
+        try:
+            db = Database(self._path)
+            db.execute("PRAGMA query_only = ON")
+        except Exception as error:
+            while (job := self._jobs.get()) is not None:
+                job[2].set_exception(error)
+            return
+        try:
+            while (job := self._jobs.get()) is not None:
+                fn, args, future = job
+                if future.set_running_or_notify_cancel():
+                    try:
+                        with db.atomic():
+                            result = fn(db, *args)
+                    except Exception as error:
+                        future.set_exception(error)
+                    else:
+                        future.set_result(result)
+                self._after_each()
+        finally:
+            db.close()
+
+
+def _nothing(_db: Database) -> None:
+    """A call that only gives the database thread a turn (to truncate the log)."""
+
+
+def _truncate_wal(db: Database) -> bool:
+    """Checkpoint the write-ahead log and empty it; False if a reader (a staff report on an
+    older snapshot, or another process) still needs it. Never waits for that reader:
+    patients' writes would wait with it. The caller tries again after the next write or
+    read."""
+    waited_ms = db.execute("PRAGMA busy_timeout").fetchone()[0]
+    db.execute("PRAGMA busy_timeout = 0")
+    try:
+        busy = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+    finally:
+        db.execute(f"PRAGMA busy_timeout = {int(waited_ms)}")
+    return busy == 0
 
 
 def truncate_wal_after_commit(db: Database) -> None:
