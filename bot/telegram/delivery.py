@@ -66,6 +66,8 @@ GIVE_UP_REPLIES_AFTER = timedelta(hours=24)
 ALERT_LATE_AFTER = timedelta(minutes=5)
 """An alert not delivered this long after it was raised is logged at ERROR."""
 IDLE_POLL_SECONDS = 5.0
+LATE_CHECK_SECONDS = 30.0
+"""How often waiting alerts are looked at for lateness (late means minutes)."""
 # Transport errors raised before the request left this machine: resending cannot duplicate.
 _NEVER_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
@@ -181,6 +183,7 @@ class Delivery:
         self._tasks: set[asyncio.Task[None]] = set()
         self._loop: asyncio.Task[None] | None = None
         self._late_alerts_logged: set[int] = set()
+        self._next_late_check = 0.0
 
     async def start(self) -> None:
         resent, unknown = await self.store.run(outbox.recover, self.clock())
@@ -226,24 +229,28 @@ class Delivery:
             self._wakeup.clear()
             free = self.concurrency - len(self._in_flight)
             batch: list[QueuedMessage] = []
+            next_due = None
             if free > 0:
-                batch = await self.store.run(
-                    outbox.ready, self.clock(), free, frozenset(self._in_flight)
+                # One look at the database per wake-up: what to send now, and when to look
+                # again. A chat with a message on its way wakes the loop when it is done,
+                # so its waiting messages never make the loop poll.
+                now = self.clock()
+                batch, next_due = await self.store.run(
+                    outbox.due, now, free, frozenset(self._in_flight)
                 )
             for queued in batch:
                 self._in_flight.add(queued.message.chat_id)
                 task = asyncio.create_task(self._deliver(queued))
                 self._tasks.add(task)
                 task.add_done_callback(self._tasks.discard)
-            if not batch and not self._in_flight:
+            if not self._in_flight:
                 self._idle.set()
                 await self._check_late_alerts()
-            if not batch:
-                await self._sleep_until_needed()
+            await self._sleep_until(next_due)
 
-    async def _sleep_until_needed(self) -> None:
+    async def _sleep_until(self, next_due: datetime | None) -> None:
+        """Until woken (a message committed or done), or `next_due`, or a while."""
         wait = IDLE_POLL_SECONDS
-        next_due = await self.store.run(outbox.next_due)
         if next_due is not None:
             wait = min(wait, max(0.0, (next_due - self.clock()).total_seconds()))
         # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a cancellation
@@ -258,13 +265,16 @@ class Delivery:
             held = self.limits.held_for(message.chat_id)
             if held > 0:
                 at = self.clock() + timedelta(seconds=held)
-                await self.store.run(outbox.retry, queued.id, at, "held by flood control")
+                reason = "held by flood control"
+                await self.store.run(outbox.retry, queued.id, at, reason, queued.attempts)
                 return
             now = self.clock()
             if message.at_most_once and message.not_after is not None and now > message.not_after:
                 await self.store.run(_too_late, queued.id, message.checkin_id, now)
                 return
-            if not await self.store.run(outbox.begin, queued.id, now):
+            # Only an at-most-once message needs "attempted" on disk before it leaves; a
+            # reply goes without a write (and its disk sync) in front of it.
+            if message.at_most_once and not await self.store.run(outbox.begin, queued.id, now):
                 return
             await self.limits.acquire(message.chat_id)
             await self._attempt(queued)
@@ -377,7 +387,8 @@ class Delivery:
             delay.total_seconds(),
             reason,
         )
-        await self.store.run(outbox.retry, queued.id, now + delay, reason)
+        attempts = queued.attempts + 1
+        await self.store.run(outbox.retry, queued.id, now + delay, reason, attempts)
         self.counts.retried += 1
 
     async def _unknown(self, queued: QueuedMessage, reason: str) -> None:
@@ -434,6 +445,11 @@ class Delivery:
         self.counts.failed += 1
 
     async def _check_late_alerts(self) -> None:
+        """Log alerts waiting longer than `ALERT_LATE_AFTER`; looked at once in a while,
+        not at every idle moment (each look is a trip to the database thread)."""
+        if time.monotonic() < self._next_late_check:
+            return
+        self._next_late_check = time.monotonic() + LATE_CHECK_SECONDS
         now = self.clock()
         late = await self.store.run(outbox.waiting_alerts, now - ALERT_LATE_AFTER)
         for alert_id, created_at in late:
