@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 
 from bot.cli import main
-from bot.telegram.delivery import SendLimits
+from bot.telegram.limits import SendLimits
 
 LIFTED = {"overall_per_second": 100_000, "private_burst": 100_000, "group_per_minute": 100_000}
 
