@@ -8,8 +8,8 @@ messages at the moment 49 others ask one question each.
 Each round measures every bot twice: 49 patients asking at once (quiet), then the same
 with a 100-message flood from a 50th patient queued just before them (flooded). The
 flood is a new patient each round, and each measurement starts once the last one has
-been dealt with. Figures are medians over rounds; the ratio is the median of the rounds'
-flooded/quiet ratios.
+been dealt with and a quiet second has passed. Figures are medians over rounds; the
+ratio is the median of the rounds' flooded/quiet ratios.
 """
 
 from __future__ import annotations
@@ -39,10 +39,16 @@ FIRST_FLOODER = 8_000_001
 TARGET_RATIO = 1.2
 QUIET_FOR = 1.0
 """Seconds without a message to the flooder after which its flood is over."""
+REFILL_SECONDS = 1.0
+"""Telegram's overall send limit is a bucket of 30 messages that refills in a second: each
+measurement starts after a quiet second, so quiet and flooded start from a full bucket
+(otherwise the flooded measurement, which follows the quiet one at once, would start
+with the bucket the quiet one emptied and pay for it in waiting)."""
 
 
 def ask_once(contender: Contender, others: list[int], flooder: int | None) -> BurstResult:
     """Everyone in `others` asks one question; a flood from `flooder` comes first."""
+    time.sleep(REFILL_SECONDS)
     asked = {chat: [QUESTIONS[chat % len(QUESTIONS)]] for chat in others}
 
     def flood() -> None:
