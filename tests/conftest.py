@@ -26,8 +26,9 @@ from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR
 from bot.knowledge.model import REQUIRED_TOPICS
 from bot.storage import checkin_plans, patients
 from bot.storage.store import Store
-from bot.telegram.app import TelegramApplication, TelegramBot, build_application
-from bot.telegram.delivery import SendLimits
+from bot.telegram.app import TelegramBot
+from bot.telegram.application import TelegramApplication, build_application
+from bot.telegram.limits import SendLimits
 from scheduler.planning import CheckInPlan
 
 SMALL_TOPICS: dict[str, tuple[str, list[str]]] = {

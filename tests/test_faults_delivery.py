@@ -17,7 +17,7 @@ from sqlite_utils import Database
 from telegram import Update
 
 from bot.storage import notices
-from bot.telegram.delivery import SendLimits
+from bot.telegram.limits import SendLimits
 from scheduler.clock import utc_iso
 
 RED_FLAG = "theres yellow crust on my chin and it feels hot"

@@ -6,9 +6,10 @@ nor queued for a decision that did not happen. `bot.telegram.delivery` sends the
 
 A row's life::
 
-    pending --begin--> sending --delivered--> (deleted)
-       ^                  |--retry (backoff)--> pending
-       |                  |--refused / blocked / ambiguous at most once--> (deleted)
+    pending --begin (at most once)--> sending --delivered--> (deleted)
+       ^  |                              |--retry (backoff)--> pending
+       |  |                              |--refused / blocked / ambiguous--> (deleted)
+       |  +--(at least once: sent as it is, no write first)--> the same three ends
        +--recover (start-up): sending rows of a killed run, at least once
     sending, at most once, at start-up --> (deleted; its check-in recorded unknown)
 
@@ -130,6 +131,24 @@ def ready(
     return [q for q in found if q.message.chat_id not in busy_chats][:limit]
 
 
+def due(
+    db: Database, now: datetime, limit: int, busy_chats: frozenset[int]
+) -> tuple[list[QueuedMessage], datetime | None]:
+    """What the sender needs in one look: the messages to send now (`ready`), and when
+    the first waiting message of another chat falls due (None: nothing waits). Chats in
+    `busy_chats` are left out of both: the sender looks again when their message is done."""
+    batch = ready(db, now, limit, busy_chats)
+    row = db.execute(
+        "SELECT MIN(next_attempt_at) FROM (SELECT chat_id, status, next_attempt_at, "
+        "ROW_NUMBER() OVER (PARTITION BY chat_id ORDER BY status = 'sending' DESC, priority, "
+        "id) AS place FROM outbox WHERE status IN ('pending', 'sending')) "
+        "WHERE place = 1 AND status = 'pending' AND next_attempt_at > ? "
+        "AND chat_id NOT IN (SELECT value FROM json_each(?))",
+        [utc_iso(now), json.dumps(sorted(busy_chats))],
+    ).fetchone()
+    return batch, from_utc_iso(row[0]) if row and row[0] else None
+
+
 def next_due(db: Database) -> datetime | None:
     """When the next waiting message may be tried, or None when nothing waits."""
     row = db.execute("SELECT MIN(next_attempt_at) FROM outbox WHERE status = 'pending'").fetchone()
@@ -137,8 +156,10 @@ def next_due(db: Database) -> datetime | None:
 
 
 def begin(db: Database, message_id: int, now: datetime) -> bool:
-    """Mark a row as on its way (and, for at-most-once rows, attempted); False if it is no
-    longer pending (cancelled meanwhile, e.g. by /forget)."""
+    """Mark a row as on its way and attempted, before an at-most-once message is sent;
+    False if it is no longer pending (cancelled meanwhile, e.g. by /forget). At-least-once
+    rows are sent without it: a crash leaves them pending, and pending rows are sent again,
+    which is what `recover` does for them anyway."""
     cursor = db.execute(
         "UPDATE outbox SET status = 'sending', attempts = attempts + 1, attempted_at = ? "
         "WHERE id = ? AND status = 'pending'",
@@ -152,11 +173,13 @@ def delivered(db: Database, message_id: int) -> None:
     db.execute("DELETE FROM outbox WHERE id = ?", [message_id])
 
 
-def retry(db: Database, message_id: int, at: datetime, error: str) -> None:
-    """Not delivered, and safe to send again: back to pending, tried again at `at`."""
+def retry(db: Database, message_id: int, at: datetime, error: str, attempts: int) -> None:
+    """Not delivered, and safe to send again: back to pending, tried again at `at`, after
+    `attempts` tries so far (the backoff grows with them)."""
     db.execute(
-        "UPDATE outbox SET status = 'pending', next_attempt_at = ?, error = ? WHERE id = ?",
-        [utc_iso(at), error, message_id],
+        "UPDATE outbox SET status = 'pending', next_attempt_at = ?, error = ?, attempts = ? "
+        "WHERE id = ?",
+        [utc_iso(at), error, attempts, message_id],
     )
 
 

@@ -1,5 +1,6 @@
-"""The composition root of `aftercare run`: python-telegram-bot's `Application` with its
-handlers, and the pieces that keep messages safe around it.
+"""The composition root of `aftercare run`: python-telegram-bot's `Application` (built
+with its handlers in `bot.telegram.application`), and the pieces that keep messages safe
+around it.
 
     getUpdates --> inbox (SQLite) --> InboxProcessor --> handlers --> conversation
                                                                           |
@@ -7,13 +8,12 @@ handlers, and the pieces that keep messages safe around it.
 
 `TelegramBot.start` brings them up in this order: reach Telegram (waiting it out if it is
 down), settle what a killed run left half-sent, process what it left unprocessed, then
-poll. Nothing else builds the `Application`.
+poll.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import signal
 import sys
@@ -21,26 +21,14 @@ import time
 from typing import Any
 
 from sqlite_utils import Database
-from telegram import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
-from telegram.constants import ParseMode
 from telegram.error import InvalidToken, NetworkError, TelegramError
-from telegram.ext import (
-    Application,
-    ApplicationBuilder,
-    CallbackQueryHandler,
-    Defaults,
-    MessageHandler,
-    filters,
-)
-from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.compose import Product, compose
 from bot.config import ConfigError, load_settings
 from bot.conversation import alerts, outbound, relay
 from bot.conversation.checkins import queue_due
 from bot.conversation.events import Sender, StaffJob
-from bot.conversation.router import PATIENT_COMMANDS
-from bot.conversation.staff import STAFF_COMMAND_MENU, run_staff_job
+from bot.conversation.staff import run_staff_job
 from bot.knowledge.holder import start_knowledge
 from bot.knowledge.snapshots import KnowledgeSnapshots, snapshot_folder
 from bot.knowledge.watcher import (
@@ -50,18 +38,23 @@ from bot.knowledge.watcher import (
     started_from_snapshot_message,
 )
 from bot.storage import inbox, notices, outbox
-from bot.telegram.delivery import Delivery, SendLimits
+from bot.telegram.application import (
+    TelegramApplication,
+    build_application,
+    configure_logging,
+    freeze_what_start_up_made,
+    register_handlers,
+    set_command_menus,
+)
+from bot.telegram.delivery import Delivery
 from bot.telegram.handlers import TelegramChat
+from bot.telegram.limits import SendLimits
 from bot.telegram.pipeline import AfterCommit, queue
 from bot.telegram.polling import Poller, TokenRefused
 from bot.telegram.processing import InboxProcessor
 
 log = logging.getLogger(__name__)
 
-TelegramApplication = Application[Any, Any, Any, Any, Any, Any]
-
-SEND_POOL = 16
-"""HTTP connections for sends: as many as messages on their way at once."""
 RELOAD_POLL_SECONDS = 1.0
 """How often the knowledge folder is looked at; an edit goes live a settle time later."""
 PRUNE_SECONDS = 3600.0
@@ -75,52 +68,6 @@ ALERTS_SECONDS = 60.0
 CONNECT_BACKOFF_CAP = 60.0
 EXIT_CONFIG = 2
 EXIT_KNOWLEDGE = 1
-
-
-def build_application(
-    settings_token: str,
-    base_url: str,
-    *,
-    request: BaseRequest | None = None,
-    get_updates_request: BaseRequest | None = None,
-) -> TelegramApplication:
-    """python-telegram-bot's Application, without its own poller (ours stores updates
-    first). Sends and getUpdates get HTTP clients of their own, as PTB recommends."""
-    builder = (
-        ApplicationBuilder()
-        .token(settings_token)
-        .base_url(base_url)
-        .defaults(Defaults(parse_mode=ParseMode.HTML))
-        .updater(None)
-        .request(request or HTTPXRequest(connection_pool_size=SEND_POOL))
-        .get_updates_request(get_updates_request or HTTPXRequest(connection_pool_size=1))
-    )
-    return builder.build()
-
-
-def register_handlers(application: TelegramApplication, chat: TelegramChat) -> None:
-    """Every handler, in the order they are tried (order matters: the first match wins)."""
-    private = filters.ChatType.PRIVATE
-    new = filters.UpdateType.MESSAGE
-    edited = filters.UpdateType.EDITED_MESSAGE
-    # 1. Private chats: commands and text (a command is text starting with "/").
-    application.add_handler(MessageHandler(private & new & filters.TEXT, chat.on_message))
-    # 2. Button presses (our inline buttons; presses outside private chats are ignored).
-    application.add_handler(CallbackQueryHandler(chat.on_button))
-    # 3. Anything else a patient sends: photos, stickers, voice, files, locations...
-    not_text = private & new & ~filters.TEXT & ~filters.StatusUpdate.ALL
-    application.add_handler(MessageHandler(not_text, chat.on_non_text))
-    # 4. Edited text is answered as a new message; edited commands are not re-run.
-    edit = private & edited & filters.TEXT & ~filters.COMMAND
-    application.add_handler(MessageHandler(edit, chat.on_message))
-    # 5. Groups: only commands get an answer (see bot.telegram.handlers).
-    application.add_handler(MessageHandler(~private & new & filters.COMMAND, chat.on_group_command))
-    # 6. The staff chat: staff replying to a patient (in reply, or in the patient's topic).
-    staff_chat = chat.conversation.settings.staff_chat_id
-    if staff_chat is not None:
-        in_staff_chat = filters.Chat(staff_chat) & new & filters.TEXT & ~filters.COMMAND
-        application.add_handler(MessageHandler(in_staff_chat, chat.on_staff_text))
-    application.add_error_handler(chat.on_error)
 
 
 class TelegramBot:
@@ -176,13 +123,14 @@ class TelegramBot:
         """Reach Telegram, settle the last run's leftovers, then start everything.
         Without `loops` (tests), polling, check-in dispatch and housekeeping don't run."""
         await self._initialize()
-        await self._set_command_menus()
+        await set_command_menus(self.application.bot, self.product.settings)
         await self._check_staff_chat()
         await self.delivery.start()
         await self.processor.start()
         if not loops:
             return
         await self.start_jobs()
+        freeze_what_start_up_made()
         self._tasks = [
             asyncio.create_task(self.poller.run(), name="aftercare-polling"),
             asyncio.create_task(self.dispatch_when_due(), name="aftercare-checkins-now"),
@@ -307,6 +255,7 @@ class TelegramBot:
         await self.tell_staff(broken_knowledge_message(problems))
 
     async def _tell_staff_reloaded(self, summary: str) -> None:
+        freeze_what_start_up_made()  # the new knowledge in place of the old
         await self.tell_staff(reloaded_message(summary))
 
     async def tell_staff(self, text: str) -> None:
@@ -337,22 +286,6 @@ class TelegramBot:
                 )
                 await asyncio.sleep(pause)
                 pause = min(CONNECT_BACKOFF_CAP, pause * 2)
-
-    async def _set_command_menus(self) -> None:
-        """Patients see their commands in private chats; staff see theirs in the staff
-        chat and in their own private chats (as python-telegram-bot's rules-bot does)."""
-        bot = self.application.bot
-        settings = self.product.settings
-        patient = [BotCommand(name, text) for name, text in PATIENT_COMMANDS.items()]
-        staff = [BotCommand(name, text) for name, text in STAFF_COMMAND_MENU.items()]
-        with contextlib.suppress(TelegramError):
-            await bot.set_my_commands(patient, scope=BotCommandScopeAllPrivateChats())
-        if settings.staff_chat_id is not None:
-            with contextlib.suppress(TelegramError):
-                await bot.set_my_commands(staff, scope=BotCommandScopeChat(settings.staff_chat_id))
-        for staff_id in sorted(settings.staff_ids):
-            with contextlib.suppress(TelegramError):
-                await bot.set_my_commands(patient + staff, scope=BotCommandScopeChat(staff_id))
 
     async def _check_staff_chat(self) -> None:
         """Say at start-up whether warning-sign alerts can reach anyone."""
@@ -406,17 +339,6 @@ class TelegramBot:
         after = await product.store.run(unit)
         if after.queued:
             self.delivery.wake()
-
-
-def configure_logging() -> None:
-    logging.basicConfig(
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO
-    )
-    # httpx logs every request URL at INFO, and the URL contains the bot token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("httpcore").setLevel(logging.WARNING)
-    # Routine job runs are not news.
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
 def run() -> int:

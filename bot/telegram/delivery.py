@@ -7,12 +7,10 @@ row of the outbox (`bot.storage.outbox`), committed with the decision that sent 
 retry falls due, across restarts. Per row kind the semantics are the outbox's: at least
 once for replies and alerts, at most once for check-ins.
 
-Limits (https://core.telegram.org/bots/faq#my-bot-is-hitting-limits-how-do-i-avoid-this):
-about 30 messages a second overall, about one a second in a private chat (bursts of
-`PRIVATE_BURST` allowed) and 20 a minute in a group, built on aiolimiter's leaky bucket
-(the limiter python-telegram-bot's own `AIORateLimiter` uses). One chat's backlog never
-holds up another's: a chat has at most one message on its way, and a row is picked per
-chat, urgent first.
+Telegram's limits and the retry policy are `bot.telegram.limits`; what each attempt's end
+writes to the database is `bot.telegram.outcomes`. One chat's backlog never holds up
+another's: a chat has at most one message on its way, and a row is picked per chat,
+urgent first.
 
 Errors:
 - `RetryAfter` (flood control): that chat waits as long as Telegram says; then retried.
@@ -34,111 +32,38 @@ import asyncio
 import contextlib
 import logging
 import time
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-import httpx
-from aiolimiter import AsyncLimiter
 from telegram import Bot, ReplyParameters
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
-from telegram.warnings import PTBDeprecationWarning
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.conversation.outbound import COPY, EDIT, REMOVE_BUTTONS, SEND
-from bot.storage import checkins, handoffs, notices, outbox, patients
+from bot.storage import handoffs, notices, outbox
 from bot.storage.outbox import FAILED, UNKNOWN, QueuedMessage
 from bot.storage.store import Store
+from bot.telegram import outcomes
+from bot.telegram.limits import (
+    ALERT_RETRY_CAP,
+    GIVE_UP_REPLIES_AFTER,
+    REPLY_RETRY_CAP,
+    SendLimits,
+    never_reached_telegram,
+    retry_after_seconds,
+)
 from bot.telegram.markup import as_plain_text, inline_keyboard
 
 log = logging.getLogger(__name__)
 
-OVERALL_PER_SECOND = 30
-PRIVATE_BURST = 3
-GROUP_PER_MINUTE = 20
 CONCURRENCY = 16
-REPLY_RETRY_CAP = 300.0
-ALERT_RETRY_CAP = 30.0
-GIVE_UP_REPLIES_AFTER = timedelta(hours=24)
-"""A reply Telegram could not take for a day is dropped (logged): it would only confuse."""
 ALERT_LATE_AFTER = timedelta(minutes=5)
 """An alert not delivered this long after it was raised is logged at ERROR."""
 IDLE_POLL_SECONDS = 5.0
-# Transport errors raised before the request left this machine: resending cannot duplicate.
-_NEVER_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
-
-
-def retry_after_seconds(error: RetryAfter) -> float:
-    """Seconds Telegram asked us to wait, whichever type this PTB version returns."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PTBDeprecationWarning)
-        value = error.retry_after
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)
-
-
-def never_reached_telegram(error: NetworkError) -> bool:
-    """True when a network error proves the request was not processed by Telegram.
-
-    Connection failures and pool timeouts happen before the request leaves; an error
-    status (502 and the like) without a transport cause is Telegram's own answer. A read
-    or write timeout, or a connection dropped mid-request, may follow a delivered message.
-    """
-    cause = error.__cause__
-    if isinstance(cause, _NEVER_SENT):
-        return True
-    if isinstance(error, TimedOut):
-        return False
-    return cause is None or isinstance(cause, TelegramError)
-
-
-class SendLimits:
-    """Telegram's limits, per chat and overall, plus the holds flood control asks for."""
-
-    def __init__(
-        self,
-        *,
-        overall_per_second: float = OVERALL_PER_SECOND,
-        private_burst: float = PRIVATE_BURST,
-        group_per_minute: float = GROUP_PER_MINUTE,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.clock = clock
-        self.overall = AsyncLimiter(overall_per_second, 1)
-        self.private_burst = private_burst
-        self.group_per_minute = group_per_minute
-        self._chats: dict[int, AsyncLimiter] = {}
-        self._held_until: dict[int, float] = {}
-
-    async def acquire(self, chat_id: int) -> None:
-        """Wait until `chat_id` may receive its next message."""
-        limiter = self._chats.get(chat_id)
-        if limiter is None:
-            if len(self._chats) > 10_000:
-                self._chats.clear()
-            if chat_id > 0:
-                limiter = AsyncLimiter(self.private_burst, self.private_burst)
-            else:
-                limiter = AsyncLimiter(self.group_per_minute, 60)
-            self._chats[chat_id] = limiter
-        await limiter.acquire()
-        await self.overall.acquire()
-
-    def hold(self, chat_id: int, seconds: float) -> None:
-        """Send nothing to `chat_id` for `seconds` (Telegram's flood control said so)."""
-        self._held_until[chat_id] = max(self._held_until.get(chat_id, 0.0), self.clock() + seconds)
-
-    def held_for(self, chat_id: int) -> float:
-        """Seconds `chat_id` must still wait, 0 when it may be sent to."""
-        until = self._held_until.get(chat_id)
-        if until is None:
-            return 0.0
-        left = until - self.clock()
-        if left <= 0:
-            del self._held_until[chat_id]
-            return 0.0
-        return left
+LATE_CHECK_SECONDS = 30.0
+"""How often waiting alerts are looked at for lateness (late means minutes)."""
 
 
 @dataclass
@@ -181,6 +106,7 @@ class Delivery:
         self._tasks: set[asyncio.Task[None]] = set()
         self._loop: asyncio.Task[None] | None = None
         self._late_alerts_logged: set[int] = set()
+        self._next_late_check = 0.0
 
     async def start(self) -> None:
         resent, unknown = await self.store.run(outbox.recover, self.clock())
@@ -226,24 +152,28 @@ class Delivery:
             self._wakeup.clear()
             free = self.concurrency - len(self._in_flight)
             batch: list[QueuedMessage] = []
+            next_due = None
             if free > 0:
-                batch = await self.store.run(
-                    outbox.ready, self.clock(), free, frozenset(self._in_flight)
+                # One look at the database per wake-up: what to send now, and when to look
+                # again. A chat with a message on its way wakes the loop when it is done,
+                # so its waiting messages never make the loop poll.
+                now = self.clock()
+                batch, next_due = await self.store.run(
+                    outbox.due, now, free, frozenset(self._in_flight)
                 )
             for queued in batch:
                 self._in_flight.add(queued.message.chat_id)
                 task = asyncio.create_task(self._deliver(queued))
                 self._tasks.add(task)
                 task.add_done_callback(self._tasks.discard)
-            if not batch and not self._in_flight:
+            if not self._in_flight:
                 self._idle.set()
                 await self._check_late_alerts()
-            if not batch:
-                await self._sleep_until_needed()
+            await self._sleep_until(next_due)
 
-    async def _sleep_until_needed(self) -> None:
+    async def _sleep_until(self, next_due: datetime | None) -> None:
+        """Until woken (a message committed or done), or `next_due`, or a while."""
         wait = IDLE_POLL_SECONDS
-        next_due = await self.store.run(outbox.next_due)
         if next_due is not None:
             wait = min(wait, max(0.0, (next_due - self.clock()).total_seconds()))
         # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a cancellation
@@ -258,13 +188,16 @@ class Delivery:
             held = self.limits.held_for(message.chat_id)
             if held > 0:
                 at = self.clock() + timedelta(seconds=held)
-                await self.store.run(outbox.retry, queued.id, at, "held by flood control")
+                reason = "held by flood control"
+                await self.store.run(outbox.retry, queued.id, at, reason, queued.attempts)
                 return
             now = self.clock()
             if message.at_most_once and message.not_after is not None and now > message.not_after:
-                await self.store.run(_too_late, queued.id, message.checkin_id, now)
+                await self.store.run(outcomes.too_late, queued.id, message.checkin_id, now)
                 return
-            if not await self.store.run(outbox.begin, queued.id, now):
+            # Only an at-most-once message needs "attempted" on disk before it leaves; a
+            # reply goes without a write (and its disk sync) in front of it.
+            if message.at_most_once and not await self.store.run(outbox.begin, queued.id, now):
                 return
             await self.limits.acquire(message.chat_id)
             await self._attempt(queued)
@@ -296,7 +229,7 @@ class Delivery:
         except TelegramError as error:
             await self._retry(queued, f"{type(error).__name__}: {error.message}")
         else:
-            await self.store.run(_delivered, queued, sent, self.clock())
+            await self.store.run(outcomes.delivered, queued, sent, self.clock())
             self.counts.delivered += 1
 
     async def _call(self, method: str, chat_id: int, params: dict[str, Any]) -> int | None:
@@ -348,7 +281,7 @@ class Delivery:
         thread = await self.store.run(handoffs.topic_of, patient_id, chat_id)
         if thread is not None:
             return thread
-        name = await self.store.run(_topic_name, patient_id)
+        name = await self.store.run(outcomes.topic_name, patient_id)
         topic = await self.bot.create_forum_topic(chat_id, name)
         await self.store.run(handoffs.set_topic, patient_id, chat_id, topic.message_thread_id)
         return topic.message_thread_id
@@ -377,21 +310,22 @@ class Delivery:
             delay.total_seconds(),
             reason,
         )
-        await self.store.run(outbox.retry, queued.id, now + delay, reason)
+        attempts = queued.attempts + 1
+        await self.store.run(outbox.retry, queued.id, now + delay, reason, attempts)
         self.counts.retried += 1
 
     async def _unknown(self, queued: QueuedMessage, reason: str) -> None:
         log.warning(
             "message %d (%s): %s; not resent (at most once)", queued.id, queued.message.kind, reason
         )
-        await self.store.run(_gave_up, queued, UNKNOWN, reason, self.clock())
+        await self.store.run(outcomes.gave_up, queued, UNKNOWN, reason, self.clock())
         self.counts.unknown += 1
 
     async def _forbidden(self, queued: QueuedMessage, error: Forbidden) -> None:
         message = queued.message
         if message.chat_id > 0 and message.chat_id != self.staff_chat_id:
             log.info("a patient blocked the bot: marked unreachable")
-            await self.store.run(_blocked, queued, self.clock())
+            await self.store.run(outcomes.blocked, queued, self.clock())
             self.counts.failed += 1
             return
         await self._staff_chat_unreachable(queued, error.message)
@@ -414,7 +348,7 @@ class Delivery:
             log.error("Telegram refused the HTML of a %s message; sent as plain text", message.kind)
             plain = QueuedMessage(
                 queued.id,
-                _with_params(message, {**message.params, "plain": True}),
+                replace(message, params={**message.params, "plain": True}),
                 queued.attempts,
                 queued.created_at,
             )
@@ -429,11 +363,16 @@ class Delivery:
             return
         log.error("Telegram refused a %s message: %s", message.kind, reason)
         await self.store.run(
-            _gave_up, queued, FAILED, f"refused by Telegram: {reason}", self.clock()
+            outcomes.gave_up, queued, FAILED, f"refused by Telegram: {reason}", self.clock()
         )
         self.counts.failed += 1
 
     async def _check_late_alerts(self) -> None:
+        """Log alerts waiting longer than `ALERT_LATE_AFTER`; looked at once in a while,
+        not at every idle moment (each look is a trip to the database thread)."""
+        if time.monotonic() < self._next_late_check:
+            return
+        self._next_late_check = time.monotonic() + LATE_CHECK_SECONDS
         now = self.clock()
         late = await self.store.run(outbox.waiting_alerts, now - ALERT_LATE_AFTER)
         for alert_id, created_at in late:
@@ -444,52 +383,3 @@ class Delivery:
             log.error(
                 "a warning-sign alert has waited %.0f minutes and is not delivered yet", minutes
             )
-
-
-def _with_params(message: outbox.OutgoingMessage, params: dict[str, Any]) -> outbox.OutgoingMessage:
-    return replace(message, params=params)
-
-
-def _delivered(db: Any, queued: QueuedMessage, message_id: int | None, now: datetime) -> None:
-    message = queued.message
-    outbox.delivered(db, queued.id)
-    if message.checkin_id is not None and message_id is not None:
-        checkins.mark_sent(db, message.checkin_id, message_id, now)
-    patient_id = message.params.get("about_patient")
-    if patient_id is not None and message_id is not None:
-        handoffs.staff_message_sent(db, message.chat_id, message_id, patient_id, message.alert_id)
-    if queued.message.chat_id < 0 or queued.message.kind == "alert":
-        notices.clear_notice(db, notices.STAFF_CHAT_UNREACHABLE)
-
-
-def _topic_name(db: Any, patient_id: int) -> str:
-    """A patient's topic in the forum staff chat: their name and id, as alerts show them."""
-    patient = patients.get_patient(db, patient_id)
-    name = (patient.first_name if patient else None) or "Patient"
-    return f"{name} ({patient_id})"[:128]
-
-
-def _gave_up(db: Any, queued: QueuedMessage, status: str, reason: str, now: datetime) -> None:
-    outbox.give_up(db, queued.id, status, reason)
-    checkin_id = queued.message.checkin_id
-    if checkin_id is None:
-        return
-    if status == UNKNOWN:
-        checkins.mark_unknown(db, checkin_id, now, reason)
-    else:
-        checkins.mark_failed(db, checkin_id, now, reason)
-
-
-def _blocked(db: Any, queued: QueuedMessage, now: datetime) -> None:
-    chat_id = queued.message.chat_id
-    if queued.message.checkin_id is not None:
-        checkins.mark_cancelled(db, queued.message.checkin_id, now, "the patient blocked the bot")
-    outbox.give_up(db, queued.id, FAILED, "the patient blocked the bot")
-    outbox.cancel_for_chat(db, chat_id)
-    patients.mark_unreachable(db, queued.message.patient_id or chat_id, now)
-
-
-def _too_late(db: Any, message_id: int, checkin_id: int | None, now: datetime) -> None:
-    outbox.give_up(db, message_id, FAILED, "not sent in its window")
-    if checkin_id is not None:
-        checkins.hand_back(db, checkin_id, now)

@@ -15,7 +15,7 @@ import contextvars
 import logging
 import traceback
 from collections.abc import Awaitable, Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlite_utils import Database
@@ -59,10 +59,22 @@ NON_TEXT_KINDS = (
     "dice",
 )
 
-processing: contextvars.ContextVar[UpdateContext | None] = contextvars.ContextVar(
+
+@dataclass
+class InProcessing:
+    """What the inbox processor tells the handlers about the update they handle, and
+    what they tell it back."""
+
+    flooding: bool = False
+    warn_flood: bool = False
+    settled: bool = False
+    """A handler's transaction marked the update processed: nobody needs to look again."""
+
+
+processing: contextvars.ContextVar[InProcessing | None] = contextvars.ContextVar(
     "processing", default=None
 )
-"""Set by the inbox processor around each update: its flood state."""
+"""Set by the inbox processor around each update."""
 
 
 class TelegramChat:
@@ -174,6 +186,8 @@ class TelegramChat:
         after = await self.store.run(
             handle_update, self.conversation, context, sender, event, self.clock()
         )
+        if state is not None:
+            state.settled = True
         if query is not None:
             await _quietly(query.answer(text=after.toast))
         await self.after_commit(after)
@@ -208,7 +222,11 @@ class TelegramChat:
             inbox.mark_done(db, update.update_id, now)
             return after
 
-        await self.after_commit(await self.store.run(unit))
+        after = await self.store.run(unit)
+        state = processing.get()
+        if state is not None:
+            state.settled = True
+        await self.after_commit(after)
 
 
 async def _quietly(call: Awaitable[object]) -> None:

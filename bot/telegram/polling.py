@@ -25,7 +25,7 @@ from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, Tel
 from bot.storage import inbox
 from bot.storage.inbox import StoredUpdate
 from bot.storage.store import Store
-from bot.telegram.delivery import retry_after_seconds
+from bot.telegram.limits import retry_after_seconds
 
 log = logging.getLogger(__name__)
 

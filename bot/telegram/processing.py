@@ -31,8 +31,7 @@ from telegram.ext import Application
 from bot.storage import inbox
 from bot.storage.inbox import StoredUpdate
 from bot.storage.store import Store
-from bot.telegram.handlers import processing
-from bot.telegram.pipeline import UpdateContext
+from bot.telegram.handlers import InProcessing, processing
 
 log = logging.getLogger(__name__)
 
@@ -154,11 +153,16 @@ class InboxProcessor:
         warn = chat.flooding and not chat.warned
         if warn:
             chat.warned = True
-        token = processing.set(UpdateContext(stored.update_id, None, chat.flooding, warn))
+        state = InProcessing(chat.flooding, warn)
+        token = processing.set(state)
         try:
             for attempt in range(stored.attempts, inbox.MAX_ATTEMPTS):
                 update = Update.de_json(stored.payload, self.application.bot)
                 await self.application.process_update(update)
+                # A handler that committed its decision marked the update done with it;
+                # only an update no handler settled costs another trip to the database.
+                if state.settled:
+                    return
                 if await self.store.run(_settle, stored.update_id, attempt, self.clock()):
                     return
             log.error("update %s set aside after %d failures", stored.update_id, inbox.MAX_ATTEMPTS)

@@ -74,12 +74,13 @@ class FakeBotApi(BotMethods, People):
         return FakeRequest(self, read_timeout)
 
     @contextmanager
-    def serve_http(self) -> Iterator[str]:
-        """Serve this fake on a loopback port, for a bot running in another process.
+    def serve_http(self, latency: float = 0.0) -> Iterator[str]:
+        """Serve this fake on a loopback port, for a bot running in another process, with
+        `latency` seconds of simulated round trip added to every call.
 
         Yields the base URL to give as TELEGRAM_API_BASE_URL (the token is appended).
         """
-        with serve(self) as base_url:
+        with serve(self, latency) as base_url:
             yield base_url
 
     async def deliver(

@@ -7,6 +7,10 @@ without answering (httpx reports `RemoteProtocolError`; a refused connection can
 staged per call, so `drop(error=httpx.ConnectError)` also closes after connecting). When
 the bot hangs up on a hung or held call (it timed out, stopped or was killed), a call that
 had not reached Telegram never does.
+
+A `latency` simulates the network between the bot and Telegram: half of it passes before
+Telegram sees a call, half before the bot has the answer. A waiting getUpdates answers as
+soon as an update is queued, as Telegram's long poll does.
 """
 
 from __future__ import annotations
@@ -35,12 +39,18 @@ TICK = 0.005
 the server for the end of the test)."""
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 256
+    """Connections waiting to be accepted: a bot opening dozens at once is not refused."""
+
+
 @contextmanager
-def serve(api: FakeBotApi) -> Iterator[str]:
-    """Serve `api` until the block ends; yields the base URL (the token is appended)."""
+def serve(api: FakeBotApi, latency: float = 0.0) -> Iterator[str]:
+    """Serve `api` until the block ends, each call taking `latency` seconds of round trip
+    on top; yields the base URL (the token is appended)."""
     stopping = threading.Event()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(api, stopping))
-    server.daemon_threads = True
+    server = _Server(("127.0.0.1", 0), _handler_for(api, stopping, latency / 2))
     thread = threading.Thread(
         target=server.serve_forever, args=(TICK,), name="fake-bot-api", daemon=True
     )
@@ -53,15 +63,23 @@ def serve(api: FakeBotApi) -> Iterator[str]:
         server.server_close()
 
 
-def _handler_for(api: FakeBotApi, stopping: threading.Event) -> type[BaseHTTPRequestHandler]:
+def _handler_for(
+    api: FakeBotApi, stopping: threading.Event, one_way: float
+) -> type[BaseHTTPRequestHandler]:
     class BotApiHandler(BaseHTTPRequestHandler):
+        # Connections are kept open between calls, as Telegram's are.
+        protocol_version = "HTTP/1.1"
+
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
             params = {key: _form_value(key, value) for key, value in parse_qsl(body)}
+            if one_way:
+                time.sleep(one_way)  # on its way to Telegram
             exchange = api.begin(self.path, params)
             # A watcher may have killed the bot; a wait may have outlasted its patience.
             if not self._wait(exchange) or self._bot_hung_up():
                 api.lose(exchange, Outcome.CLIENT_GONE)
+                self.close_connection = True
                 return
             fault = exchange.call.fault
             if fault is not None and fault.kind is FaultKind.DROP:
@@ -69,6 +87,8 @@ def _handler_for(api: FakeBotApi, stopping: threading.Event) -> type[BaseHTTPReq
                 self._hang_up()
                 return
             status, answer = api.finish(exchange)
+            if one_way:
+                time.sleep(one_way)  # the answer on its way back
             self._send(status, json.dumps(answer).encode())
 
         def do_GET(self) -> None:
@@ -84,7 +104,7 @@ def _handler_for(api: FakeBotApi, stopping: threading.Event) -> type[BaseHTTPReq
             if fault is None:
                 deadline = time.monotonic() + long_poll_seconds(exchange.call.params)
                 while api.awaiting_updates(exchange) and time.monotonic() < deadline:
-                    time.sleep(TICK)
+                    api.wait_for_updates(TICK)
                     api.poll(exchange)
                 return True
             if fault.kind is FaultKind.HANG:

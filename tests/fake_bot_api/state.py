@@ -62,6 +62,8 @@ class TelegramState:
         self._callback_ids = itertools.count(1)
         self._open_queries: set[str] = set()
         self._lock = threading.RLock()
+        self._queued = threading.Condition(self._lock)
+        """Notified when an update is queued: a waiting getUpdates answers at once."""
 
     # --- what the test declares ---------------------------------------------------------
 
@@ -191,6 +193,11 @@ class TelegramState:
             if offset is not None:
                 self._pending = [u for u in self._pending if u["update_id"] >= offset]
             return self._pending[:limit]
+
+    def wait_for_updates(self, seconds: float) -> bool:
+        """Wait up to `seconds` for an update not yet confirmed; True if there is one."""
+        with self._queued:
+            return self._queued.wait_for(lambda: bool(self._pending), seconds)
 
     # --- building blocks ----------------------------------------------------------------
 

@@ -164,6 +164,7 @@ class People(TelegramState):
                 update["update_id"] = self._next_update_id()
             self._highest_queued_id = update["update_id"]
             self._pending.append(update)
+            self._queued.notify_all()
         return update
 
     # --- building blocks ----------------------------------------------------------------

@@ -1,0 +1,49 @@
+"""The yardstick of the HTTP benchmarks: a bare python-telegram-bot bot that answers every
+text with one fixed sentence. Nothing stored, nothing decided, nothing rate limited: what
+python-telegram-bot itself costs, with its own defaults (its HTTPXRequest pools, its
+Updater's polling, updates processed one at a time unless `--concurrent`).
+
+Run by `bench/bench_burst_http.py` and `bench/bench_flood.py` in a process of its own,
+with TELEGRAM_BOT_TOKEN and TELEGRAM_API_BASE_URL set as for `aftercare run`:
+
+    python bench/bare_bot.py [--concurrent]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+from telegram import Update
+from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters
+
+ANSWER = "Thank you for your question. Gentle cleansing and sunscreen help your skin heal."
+CONCURRENT_UPDATES = 256
+"""What `concurrent_updates(True)` means in python-telegram-bot."""
+
+
+async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Every text gets the same sentence back."""
+    if update.effective_message is not None:
+        await update.effective_message.reply_text(ANSWER)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--concurrent", action="store_true", help="process updates side by side (PTB's True)"
+    )
+    options = parser.parse_args()
+    application = (
+        ApplicationBuilder()
+        .token(os.environ["TELEGRAM_BOT_TOKEN"])
+        .base_url(os.environ["TELEGRAM_API_BASE_URL"])
+        .concurrent_updates(CONCURRENT_UPDATES if options.concurrent else False)
+        .build()
+    )
+    application.add_handler(MessageHandler(filters.TEXT, answer))
+    application.run_polling(allowed_updates=Update.ALL_TYPES, poll_interval=0.0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,65 @@
+"""What the sender asks the outbox at each wake-up (`outbox.due`): the messages to send
+now and when to look again, with chats that already have a message on its way left
+out of both; and how a retry records its attempts (the backoff grows with them)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from bot.conversation.outbound import staff_message
+from bot.storage import outbox
+from bot.storage.store import Store
+
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+ANNA_CHAT = 101
+
+
+def queue(store: Store, chat_id: int, text: str) -> int:
+    return store.run_sync(outbox.enqueue, staff_message(chat_id, text), NOW)
+
+
+def put_off(store: Store, message_id: int, minutes: int, attempts: int = 1) -> None:
+    at = NOW + timedelta(minutes=minutes)
+    store.run_sync(outbox.retry, message_id, at, "test", attempts)
+
+
+def test_a_message_due_now_is_in_the_batch_and_nothing_later_waits(store: Store) -> None:
+    first = queue(store, ANNA_CHAT, "hello")
+    batch, next_due = store.run_sync(outbox.due, NOW, 10, frozenset())
+    assert [queued.id for queued in batch] == [first]
+    assert next_due is None
+
+
+def test_a_message_put_off_sets_when_the_sender_looks_again(store: Store) -> None:
+    later = queue(store, ANNA_CHAT, "hello")
+    put_off(store, later, minutes=3)
+    batch, next_due = store.run_sync(outbox.due, NOW, 10, frozenset())
+    assert batch == []
+    assert next_due == NOW + timedelta(minutes=3)
+
+
+def test_a_chat_with_a_message_on_its_way_does_not_set_when_to_look_again(
+    store: Store,
+) -> None:
+    later = queue(store, ANNA_CHAT, "hello")
+    put_off(store, later, minutes=3)
+    _, next_due = store.run_sync(outbox.due, NOW, 10, frozenset({ANNA_CHAT}))
+    assert next_due is None
+
+
+def test_a_message_behind_its_chats_earlier_one_does_not_set_when_to_look_again(
+    store: Store,
+) -> None:
+    queue(store, ANNA_CHAT, "now")
+    behind = queue(store, ANNA_CHAT, "after it")
+    put_off(store, behind, minutes=3)
+    batch, next_due = store.run_sync(outbox.due, NOW, 10, frozenset())
+    assert [queued.message.params["text"] for queued in batch] == ["now"]
+    assert next_due is None
+
+
+def test_a_retry_records_how_many_attempts_were_made(store: Store) -> None:
+    message = queue(store, ANNA_CHAT, "hello")
+    put_off(store, message, minutes=0, attempts=3)
+    batch, _ = store.run_sync(outbox.due, NOW, 10, frozenset())
+    assert [queued.attempts for queued in batch] == [3]
