@@ -27,7 +27,8 @@ from bot_process import BotProcess
 from fake_bot_api import ApiCall, FakeBotApi
 
 UPTIME = (1.0, 6.0)
-"""Seconds from a start to the next kill (or to arming it)."""
+"""Seconds from the first getUpdates after a start to the next kill (or to arming it):
+counted from there, a start slowed by a busy machine still leaves the bot time to work."""
 RESTART_AFTER = (0.1, 1.0)
 FAULT_EVERY = (1.5, 5.0)
 HANG_SECONDS = 7.0
@@ -92,6 +93,7 @@ class Chaos:
         self._last_offset = 0
         self._killed_by_us = False
         self._processing_delay = 0.0
+        self._polling = False
         api.on_call("*", self._watch)
 
     @property
@@ -101,6 +103,7 @@ class Chaos:
     def start(self) -> None:
         with self._lock:
             self._killed_by_us = False
+            self._polling = False
             self.bot.start(wait=False)
         self._next_kill = None
 
@@ -136,6 +139,8 @@ class Chaos:
             self.start()
 
     def _kill_when_due(self, now: float) -> None:
+        if not self._polling:
+            return
         if self._next_kill is None:
             self._next_kill = now + self.rng.uniform(*UPTIME)
             return
@@ -174,6 +179,8 @@ class Chaos:
 
     def _watch(self, call: ApiCall) -> None:
         """In the server's thread, before the bot has any answer to `call`."""
+        if call.method == "getUpdates":
+            self._polling = True
         offset = call.params.get("offset") if call.method == "getUpdates" else None
         confirms = isinstance(offset, int) and offset > self._last_offset
         if isinstance(offset, int):

@@ -45,6 +45,9 @@ class Actor:
     pressing: bool = False
     answered_checkin: bool = False
     talking_to_staff: bool = False
+    answered_staff: bool = False
+    """Answers staff once: the token it carries names the patient, and a second answer
+    would read as the first one sent twice."""
 
     @property
     def done(self) -> bool:
@@ -212,7 +215,8 @@ class People:
                     now + self.rng.uniform(1, 6), lambda: self._answer_checkin(actor, call.params)
                 )
         token = f"ref S{actor.patient.id}"
-        if token in text and self.rng.random() < 0.7:
+        if token in text and not actor.answered_staff and self.rng.random() < 0.7:
+            actor.answered_staff = True
             self._at(now + self.rng.uniform(1, 5), lambda: self._relay(actor))
 
     def _answer_checkin(self, actor: Actor, message: Json) -> None:

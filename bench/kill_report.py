@@ -190,6 +190,7 @@ def print_report(
         ("check-ins duplicated / lost", f"{broken['check-ins duplicated']} / {len(lost_checkins)}"),
         ("messages sent twice", f"{twice}"),
         ("  of them unavoidable (at least once)", f"{unavoidable}"),
+        ("left in the outbox (counted lost)", f"{settled.outbox_left}"),
     ]
     print("\n" + "\n".join(f"| {name:<38} | {value:>7} |" for name, value in rows))
     return [f"{name}: {count}" for name, count in broken.items() if count]

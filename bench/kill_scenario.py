@@ -167,7 +167,9 @@ def _script(
     steps += asked
     if rng.random() < 0.15:
         steps.append(Step("text", rng.choice(["/help", "/status", "/topics"])))
-    if rng.random() < 0.3:
+    # About one patient in ten: more alerts would outrun the staff chat's 20 messages a
+    # minute (Telegram's group limit) and measure that queue instead of the kills.
+    if rng.random() < 0.1:
         patient.warning_sign = rng.choice(signs)
         steps.append(Step("text", patient.warning_sign))
     return steps
