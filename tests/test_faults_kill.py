@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from bot_process import bot_environment, bot_process
-from conftest import ANNA, STAFF_CHAT, WORDING
+from conftest import ANNA, STAFF, STAFF_CHAT, WORDING
 from fake_bot_api import ApiCall, FakeBotApi
 from sqlite_utils import Database
 
@@ -90,6 +90,32 @@ def test_an_urgent_answer_telegram_took_before_the_kill_is_sent_again_with_its_a
     assert 1 <= len(alerts(api)) <= 2
 
 
+def test_a_staff_reply_to_an_alert_telegram_took_before_the_kill_reaches_the_patient(
+    tmp_path: Path, small_knowledge: Path, api: FakeBotApi, base_url: str
+) -> None:
+    settings = environment(base_url, tmp_path, small_knowledge, AFTERCARE_STAFF_IDS=str(STAFF))
+    with bot_process(api, tmp_path, settings) as bot:
+        # Telegram puts the alert in the staff chat; the bot dies before it hears its id.
+        hold = api.hold("sendMessage", delivered=True, chat_id=STAFF_CHAT, times=1)
+        api.send_text(ANNA, RED_FLAG)
+        hold.wait_sync(timeout=20)
+        bot.kill()
+        hold.release()
+        bot.start()
+        api.wait_for_messages_sync(STAFF_CHAT, 2, timeout=30)
+        first_copy = int(api.sent(STAFF_CHAT)[0]["message_id"])
+        api.send_text(
+            STAFF,
+            "Please send us a photo",
+            chat_id=STAFF_CHAT,
+            reply_to=first_copy,
+            first_name="Sam",
+        )
+        reached = _wait_for_text(api, ANNA, "Please send us a photo")
+        assert bot.stop() == 0, bot.output
+    assert reached, api.texts(ANNA)
+
+
 def test_a_check_in_telegram_took_before_the_kill_is_never_sent_again(
     tmp_path: Path, small_knowledge: Path, api: FakeBotApi, base_url: str
 ) -> None:
@@ -131,6 +157,15 @@ def test_a_restart_over_a_broken_knowledge_folder_serves_the_last_good_one_and_t
     assert "makeup.yaml" in output and "last good version" in output
     assert "makeup.yaml" in api.texts(STAFF_CHAT)[0]
     assert "not a doctor" in api.texts(ANNA)[0]
+
+
+def _wait_for_text(api: FakeBotApi, chat_id: int, words: str, timeout: float = 20.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if any(words in text for text in api.texts(chat_id)):
+            return True
+        time.sleep(0.05)
+    return False
 
 
 def _a_zone_at_midday(now: datetime) -> str:

@@ -101,6 +101,17 @@ def staff_message_sent(
         )
 
 
+def remember_alert_copy(db: Database, chat_id: int, message_id: int, alert_id: int) -> None:
+    """A staff-chat message carrying alert `alert_id`'s buttons stands for its patient,
+    also when the bot never heard the message's id: Telegram took the alert just before a
+    crash, so it was sent again, and staff may well answer the first copy."""
+    db.execute(
+        "INSERT OR IGNORE INTO staff_messages (chat_id, message_id, patient_id, alert_id) "
+        "SELECT ?, ?, patient_id, id FROM red_flags WHERE id = ?",
+        [chat_id, message_id, alert_id],
+    )
+
+
 def patient_of_message(db: Database, chat_id: int, message_id: int) -> int | None:
     row = db.execute(
         "SELECT patient_id FROM staff_messages WHERE chat_id = ? AND message_id = ?",

@@ -7,12 +7,18 @@ in a private chat or in the staff chat, and only when addressed to this bot
 (`/stats@another_bot` is someone else's); other group messages are ignored and nothing
 about group members is stored. An edited message is answered like a new one, so a
 warning sign added by an edit is never missed.
+
+A staff reply to an alert finds its patient by the replied message's id, recorded once
+Telegram answers the send. A copy of the alert that Telegram took just before a crash was
+never recorded (the alert was sent again), yet staff may answer that copy: its buttons
+still name the alert, so it is recorded before the reply is handled.
 """
 
 from __future__ import annotations
 
 import contextvars
 import logging
+import re
 import traceback
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
@@ -35,7 +41,7 @@ from bot.conversation.events import (
     read_message,
 )
 from bot.conversation.router import STAFF_COMMANDS, Conversation
-from bot.storage import inbox
+from bot.storage import handoffs, inbox
 from bot.storage.store import Store
 from bot.telegram.pipeline import AfterCommit, UpdateContext, handle_update, queue
 
@@ -43,6 +49,8 @@ log = logging.getLogger(__name__)
 
 MAX_CALLBACK_DATA = 64
 """Telegram's own limit: longer callback data is forged."""
+_ALERT_BUTTON = re.compile(r"alert:(?:take|reply):(\d{1,12})")
+"""The callback data of the buttons under an alert (`wording.alert_buttons`)."""
 NON_TEXT_KINDS = (
     "photo",
     "sticker",
@@ -118,10 +126,26 @@ class TelegramChat:
         reply_to = None
         if replied is not None and replied.from_user is not None and replied.from_user.is_bot:
             reply_to = replied.message_id
+            if replied.from_user.id == context.bot.id:
+                await self._remember_alert_copy(replied)
         thread = message.message_thread_id if message.is_topic_message else None
         if reply_to is None and thread is None:
             return
         await self._converse(update, StaffText(message.text, reply_to, thread))
+
+    async def _remember_alert_copy(self, message: Message) -> None:
+        """Record `message` as its alert's when its buttons name one (it may be a copy
+        never recorded, see the module's docstring)."""
+        markup = message.reply_markup
+        for row in markup.inline_keyboard if markup is not None else ():
+            for button in row:
+                named = _ALERT_BUTTON.fullmatch(str(button.callback_data or ""))
+                if named is not None:
+                    alert_id = int(named.group(1))
+                    await self.store.run(
+                        handoffs.remember_alert_copy, message.chat_id, message.message_id, alert_id
+                    )
+                    return
 
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A press on one of our inline buttons."""
