@@ -271,6 +271,7 @@ class RunningBot:
     async def settle(self) -> None:
         """Wait until every update is processed and every message that can go is sent."""
         await self.telegram.processor.wait_idle()
+        await self.telegram.staff_reports_done()
         await self.telegram.delivery.drain()
 
     async def text(self, text: str, user: int = ANNA, **kwargs: Any) -> list[str]:

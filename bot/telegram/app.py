@@ -230,6 +230,11 @@ class TelegramBot:
         if report.queued or report.asked_to_continue:
             self.delivery.wake()
 
+    async def staff_reports_done(self) -> None:
+        """Wait until every staff report asked for so far is queued (tests, benchmarks)."""
+        while self._background:
+            await asyncio.gather(*self._background, return_exceptions=True)
+
     async def _staff_job(self, name: str, chat_id: int) -> None:
         product = self.product
         text = await run_staff_job(
