@@ -4,6 +4,7 @@ of faults that used to lose alerts and replies)."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -186,6 +187,50 @@ def _update(bot: RunningBot, api: FakeBotApi, user: int, text: str) -> Update:
     update = Update.de_json(api.text_update(user, text), bot.application.bot)
     assert update is not None
     return update
+
+
+class HeldLimits(SendLimits):
+    """Telegram's limits lifted, except that a send waits while `open` is clear: a queue
+    of messages waiting for their turn under the rate limit."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            overall_per_second=100_000, private_burst=100_000, group_per_minute=100_000
+        )
+        self.open = asyncio.Event()
+        self.open.set()
+
+    async def acquire(self, chat_id: int) -> None:
+        await self.open.wait()
+        await super().acquire(chat_id)
+
+
+async def test_a_check_in_waiting_for_its_turn_under_the_rate_limit_is_not_yet_attempted(
+    tmp_path: Path, small_knowledge: Path, api: FakeBotApi
+) -> None:
+    # A kill while a check-in waits under the rate limit must leave it to be sent, not
+    # written off as "unknown whether it arrived".
+    limits = HeldLimits()
+    bot = await start_bot(settings_for(tmp_path, small_knowledge), api, limits=limits)
+    try:
+        await bot.onboard(when="today")
+        limits.open.clear()
+        bot.store.run_sync(_make_the_next_check_in_due)
+        await bot.telegram.dispatch_checkins()
+        await asyncio.sleep(0.3)
+        waiting = bot.store.run_sync(_outbox_checkins)
+        limits.open.set()
+        await bot.settle()
+        statuses = bot.store.run_sync(_statuses)
+    finally:
+        await bot.stop()
+    assert waiting == [("pending", None)]
+    assert statuses[1] == "sent"
+
+
+def _outbox_checkins(db: Database) -> list[tuple[str, str | None]]:
+    rows = db.execute("SELECT status, attempted_at FROM outbox WHERE kind = 'checkin'")
+    return [(row[0], row[1]) for row in rows]
 
 
 def _make_the_next_check_in_due(db: Database) -> int:

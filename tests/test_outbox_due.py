@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.conversation.outbound import staff_message
+from bot.conversation.events import StaffAlert, StaffMessage
+from bot.conversation.outbound import staff_alert, staff_message, staff_note
 from bot.storage import outbox
 from bot.storage.store import Store
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 ANNA_CHAT = 101
+STAFF_CHAT = -100200
 
 
 def queue(store: Store, chat_id: int, text: str) -> int:
@@ -63,3 +65,15 @@ def test_a_retry_records_how_many_attempts_were_made(store: Store) -> None:
     put_off(store, message, minutes=0, attempts=3)
     batch, _ = store.run_sync(outbox.due, NOW, 10, frozenset())
     assert [queued.attempts for queued in batch] == [3]
+
+
+def test_an_alert_is_not_held_back_by_a_staff_note_that_is_backing_off(store: Store) -> None:
+    note = store.run_sync(
+        outbox.enqueue, staff_note(STAFF_CHAT, StaffMessage("You're now talking with Anna")), NOW
+    )
+    put_off(store, note, minutes=5, attempts=10)
+    alert = store.run_sync(
+        outbox.enqueue, staff_alert(STAFF_CHAT, StaffAlert("Warning sign: pus", alert_id=7)), NOW
+    )
+    batch, _ = store.run_sync(outbox.due, NOW, 10, frozenset())
+    assert [queued.id for queued in batch] == [alert]

@@ -117,10 +117,12 @@ def ready(
     db: Database, now: datetime, limit: int, busy_chats: frozenset[int]
 ) -> list[QueuedMessage]:
     """Up to `limit` messages to send now: for each chat, its first waiting message (by
-    priority, then age) if it is due and nothing else of that chat is on its way."""
+    priority, alerts first, then age) if it is due and nothing else of that chat is on its
+    way. Alerts go before the staff chat's other urgent messages, so a note backing off
+    after failures never holds a warning sign back."""
     rows = db.execute(
         "SELECT * FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY chat_id "
-        "ORDER BY status = 'sending' DESC, priority, id) AS place FROM outbox "
+        "ORDER BY status = 'sending' DESC, priority, kind <> 'alert', id) AS place FROM outbox "
         "WHERE status IN ('pending', 'sending')) "
         "WHERE place = 1 AND status = 'pending' AND next_attempt_at <= ? "
         "ORDER BY priority, id LIMIT ?",
@@ -141,7 +143,7 @@ def due(
     row = db.execute(
         "SELECT MIN(next_attempt_at) FROM (SELECT chat_id, status, next_attempt_at, "
         "ROW_NUMBER() OVER (PARTITION BY chat_id ORDER BY status = 'sending' DESC, priority, "
-        "id) AS place FROM outbox WHERE status IN ('pending', 'sending')) "
+        "kind <> 'alert', id) AS place FROM outbox WHERE status IN ('pending', 'sending')) "
         "WHERE place = 1 AND status = 'pending' AND next_attempt_at > ? "
         "AND chat_id NOT IN (SELECT value FROM json_each(?))",
         [utc_iso(now), json.dumps(sorted(busy_chats))],

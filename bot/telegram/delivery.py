@@ -195,11 +195,14 @@ class Delivery:
             if message.at_most_once and message.not_after is not None and now > message.not_after:
                 await self.store.run(outcomes.too_late, queued.id, message.checkin_id, now)
                 return
+            # Its turn under Telegram's limits first: a check-in waiting in that queue is not
+            # attempted yet, so a kill meanwhile leaves it to be sent, not written off.
+            await self.limits.acquire(message.chat_id)
             # Only an at-most-once message needs "attempted" on disk before it leaves; a
             # reply goes without a write (and its disk sync) in front of it.
+            now = self.clock()
             if message.at_most_once and not await self.store.run(outbox.begin, queued.id, now):
                 return
-            await self.limits.acquire(message.chat_id)
             await self._attempt(queued)
         except Exception:
             log.exception("unexpected error while delivering message %d", queued.id)
