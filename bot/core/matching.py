@@ -3,7 +3,7 @@
 Two opinions are blended for every topic: the lexical score (`bot.core.lexical`: the
 nearest example phrasing and how much of the message the topic's words explain) and a
 learned one (`bot.core.classifier`: a linear classifier over word and character n-grams,
-trained on the same example phrasings when the matcher is built, so staff examples
+trained on the same example phrasings when the knowledge is loaded, so staff examples
 train it). In a long message the sentences that ask something weigh more than the story
 around them (`bot.core.asks`); a message asking two things is answered twice. A few
 rules stay on top of the scores: words that only ever mean an off-topic question win,
@@ -20,6 +20,7 @@ from functools import lru_cache
 import numpy
 
 from bot.core.asks import focus, split_questions
+from bot.core.classifier import LinearModel
 from bot.core.decision import (
     Candidate,
     Decision,
@@ -31,7 +32,7 @@ from bot.core.decision import (
 )
 from bot.core.lexical import BEFORE_SESSION_TERM, MESSAGE_CACHE, LexicalSettings, TermIndex
 from bot.core.signs import UNREADABLE, SignCheck, SignChecker
-from bot.core.topic_classifier import LinearModel, train
+from bot.core.text import MAX_MESSAGE_CHARS
 from bot.knowledge.model import WARNING_SIGNS, KnowledgeBase, Rule
 
 BEFORE_TREATMENT = "before-treatment"
@@ -51,11 +52,8 @@ class Thresholds:
     decision: DecisionThresholds = field(default_factory=DecisionThresholds)
     lexical: LexicalSettings = field(default_factory=LexicalSettings)
     learned_weight: float = 0.35
-    """The classifier's share of a topic's score; the lexical score has the rest."""
-    sharpness: float = 5.0
-    """How peaked the classifier's probabilities are (see `LinearModel.sharpness`)."""
-    regularisation: float = 2.0
-    """The classifier's C: larger fits the example phrasings more closely."""
+    """The classifier's share of a topic's score; the lexical score has the rest (how the
+    classifier is trained: `bot.knowledge.trained.TOPICS`)."""
     question_weight: float = 0.8
     """In a message with a story around its questions, the questions' share of the score."""
     agreement: float = 24.0
@@ -63,7 +61,6 @@ class Thresholds:
     off_topic_share: float = 0.6
     """A word that only means an off-topic question wins when the off-topic topic scores at
     least this share of the best score."""
-    """Added to a topic both opinions put first: they rarely agree on a wrong topic."""
 
 
 @dataclass(frozen=True)
@@ -110,25 +107,6 @@ class Match:
         }
 
 
-def training_data(knowledge: KnowledgeBase) -> tuple[list[str], list[str]]:
-    """What the classifier learns from: every topic's examples, keywords and title."""
-    texts: list[str] = []
-    labels: list[str] = []
-    for rule in knowledge.rules:
-        for text in (*rule.examples, *rule.keywords, rule.title):
-            texts.append(text)
-            labels.append(rule.id)
-    return texts, labels
-
-
-def train_topics(knowledge: KnowledgeBase, thresholds: Thresholds) -> LinearModel:
-    """The classifier for `knowledge`, trained on `training_data`."""
-    texts, labels = training_data(knowledge)
-    return train(
-        texts, labels, regularisation=thresholds.regularisation, sharpness=thresholds.sharpness
-    )
-
-
 class Matcher:
     """Scores messages against one knowledge base; build once, call `match` many times."""
 
@@ -138,14 +116,15 @@ class Matcher:
         thresholds: Thresholds | None = None,
         classifier: LinearModel | None = None,
     ) -> None:
-        """Index and train on `knowledge`; pass `classifier` to reuse one already trained."""
-        if knowledge.signs is None:
-            raise ValueError("a matcher needs the warning signs: load the knowledge folder")
+        """Index `knowledge`; `classifier` replaces its topic classifier (for tuning)."""
+        classifier = classifier or knowledge.topic_classifier
+        if knowledge.signs is None or classifier is None:
+            raise ValueError("a matcher needs the trained knowledge: load the knowledge folder")
         self.signs = SignChecker(knowledge.signs)
         self.knowledge = knowledge
         self.thresholds = thresholds or Thresholds()
         self.index = TermIndex(knowledge, self.thresholds.lexical)
-        self.classifier = classifier or train_topics(knowledge, self.thresholds)
+        self.classifier = classifier
         self._rules = {rule.id: rule for rule in knowledge.rules}
         self._ids = [rule.id for rule in knowledge.rules]
         self._aftercare = [rule.is_aftercare for rule in knowledge.rules]
@@ -159,8 +138,8 @@ class Matcher:
 
     def _learned_uncached(self, text: str) -> numpy.ndarray:
         """The classifier's probability of every topic, in the knowledge's order."""
-        probabilities = numpy.append(self.classifier.probability_array(text), 0.0)
-        return probabilities[self._learned_order]
+        probabilities = self.classifier.probability_list(text[:MAX_MESSAGE_CHARS])
+        return numpy.asarray([*probabilities, 0.0])[self._learned_order]
 
     def terms(self, text: str) -> list[str]:
         """The message as lexical terms (see `TermIndex.terms`)."""

@@ -22,7 +22,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.core.classifier import features
+from bot.core.classifier import words_of
 from bot.core.context import MAX_SCOPE, ConText, Trigger
 from bot.core.language import COMMON_WORDS, Identify, LanguageGate
 from bot.core.phrases import Hit, Line, PhraseIndex, compile_phrase, is_number, tokens
@@ -128,14 +128,13 @@ class SignChecker:
             )
             signs = [m.hit.value.id for m in mentions if m.hit.value is not IMPROVING]
             return SignCheck(signs[0] if signs else None, False, (), ruled_out, asked_about=asked)
-        found_features = features(text)
-        probability = self.knowledge.classifier.probabilities_of(found_features)["report"]
+        probability = self.knowledge.classifier.probabilities(text)["report"]
         if probability < self.knowledge.alert_probability:
             return SignCheck(probability=probability)
         return SignCheck(
             self._likeliest_sign(found),
             True,
-            (f"classifier {probability:.2f}: {', '.join(self._telling_words(found_features))}",),
+            (f"classifier {probability:.2f}: {', '.join(self._telling_words(text))}",),
             probability=probability,
         )
 
@@ -199,12 +198,13 @@ class SignChecker:
             return self.knowledge.signs[0].id
         return max(totals, key=lambda sign: (totals[sign], sign))
 
-    def _telling_words(self, found: set[str]) -> list[str]:
-        weights = self.knowledge.classifier.weights
+    def _telling_words(self, text: str) -> list[str]:
+        """The words whose own weight says "report" the most, for staff reading why."""
+        weights = self.knowledge.classifier.feature_weights
         scored = [
-            (sum(w for _, w in weights.get(f, ())), f[2:])
-            for f in found
-            if f.startswith("w:") and f[2:] not in COMMON_WORDS
+            (weights("w:" + word)[0], word)
+            for word in set(words_of(text))
+            if word not in COMMON_WORDS
         ]
         return [word for weight, word in sorted(scored, reverse=True)[:3] if weight > 0]
 

@@ -22,7 +22,6 @@ from bot.knowledge.snapshots import (
     folder_digest,
     snapshot_folder,
 )
-from bot.knowledge.trained import matcher_for
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +40,7 @@ class KnowledgeHolder:
     def __init__(
         self,
         directory: Path,
-        build_matcher: Callable[[KnowledgeBase], Matcher] = matcher_for,
+        build_matcher: Callable[[KnowledgeBase], Matcher] = Matcher,
         snapshots: KnowledgeSnapshots | None = None,
         *,
         serving: tuple[SavedVersion, Knowledge] | None = None,
@@ -132,7 +131,7 @@ class KnowledgeStart:
 def start_knowledge(
     directory: Path,
     snapshots: KnowledgeSnapshots | None = None,
-    build_matcher: Callable[[KnowledgeBase], Matcher] = matcher_for,
+    build_matcher: Callable[[KnowledgeBase], Matcher] = Matcher,
 ) -> KnowledgeStart:
     """Load `directory`; when it has problems, fall back to the newest kept version."""
     try:

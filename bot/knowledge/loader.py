@@ -25,6 +25,7 @@ from bot.knowledge.model import (
 )
 from bot.knowledge.signs_loader import load_warning_signs, warning_sign_files
 from bot.knowledge.telegram_html import ends_mid_sentence, html_problems
+from bot.knowledge.trained import topic_training, trained_models
 from bot.knowledge.yaml_lines import Collector as _Collector
 from bot.knowledge.yaml_lines import Node as _Node
 from bot.knowledge.yaml_lines import Seq as _Seq
@@ -581,6 +582,10 @@ def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
     signs = load_warning_signs(root, name, problems, vocabulary)
     if problems or wording is None or plan is None or signs is None:
         raise KnowledgeError(sorted(problems, key=lambda p: (p.file, p.line)))
+    untrained_signs, signs_examples = signs
+    # Both models at once, and only for a folder known to be good: one scikit-learn import
+    # at most, none when both are stored already.
+    signs_model, topic_model = trained_models([signs_examples, topic_training(rules)])
     details = {k: wording[k] for k in PLACEHOLDERS}
     return KnowledgeBase(
         rules=tuple(_with_details(rule, details) for rule in rules),
@@ -589,5 +594,6 @@ def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
         concepts=concepts,
         source_dir=root,
         warnings=tuple(sorted(warnings, key=lambda p: (p.file, p.line))),
-        signs=signs,
+        signs=untrained_signs(classifier=signs_model),
+        topic_classifier=topic_model,
     )

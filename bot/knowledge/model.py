@@ -186,6 +186,9 @@ class KnowledgeBase:
     them, nothing refuses them."""
     signs: WarningSigns | None = None
     """None only in knowledge built by hand for tests that never read a message."""
+    topic_classifier: LinearModel | None = field(default=None, compare=False)
+    """The classifier trained on the topics' example phrasings (see `bot.knowledge.trained`);
+    None, like `signs`, only in knowledge built by hand."""
     _by_id: Mapping[str, Rule] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:

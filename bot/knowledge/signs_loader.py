@@ -3,21 +3,25 @@
 `signs.yaml` holds the signs, the words that describe them, the words that put a mention
 in context and the healing the knowledge calls normal; `examples/*.yaml` hold labelled
 reports and look-alikes, on which the classifier is trained at load (see
-`bot.knowledge.training`). Every problem is reported as `file:line: message`, like every
+`bot.knowledge.trained`). Every problem is reported as `file:line: message`, like every
 other knowledge file; the format is described in docs/warning-signs.md.
 """
 
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from bot.core.context import CATEGORIES
-from bot.core.phrases import PhraseError, compile_phrase
+from bot.core.phrases import PhraseError, compile_phrase, tokens
 from bot.knowledge.model import ContextTerm, NormalHealing, Problem, Sign, WarningSigns
-from bot.knowledge.training import Example, train_signs
+from bot.knowledge.trained import TrainingSet, signs_training
 from bot.knowledge.yaml_lines import Collector, Node, Seq, line_of, parse_days, read_yaml
 
 FOLDER = "warning-signs"
@@ -50,6 +54,20 @@ _WORD = re.compile(r"[a-z]+")
 _APOSTROPHE = re.compile(r"[’'`´]")
 
 
+@dataclass(frozen=True)
+class Example:
+    """One labelled message: a report of `label` (a sign id) or a look-alike of a cause."""
+
+    text: str
+    report: bool
+    label: str
+    source: str
+
+
+UntrainedSigns = partial[WarningSigns]
+"""The warning signs as read, waiting for their `classifier`."""
+
+
 def warning_sign_files(root: Path) -> list[Path]:
     """signs.yaml and every examples file, in a stable order."""
     folder = root / FOLDER
@@ -61,9 +79,11 @@ def load_warning_signs(
     name: Callable[[Path], str],
     problems: list[Problem],
     vocabulary: Iterable[str],
-) -> WarningSigns | None:
+) -> tuple[UntrainedSigns, TrainingSet] | None:
     """Load `root`/warning-signs; `vocabulary` is every other text of the knowledge (the
-    words the language gate knows as English)."""
+    words the language gate knows as English). The classifier is left to the caller,
+    which trains it (or reads it back) with the topics' one once the whole folder is
+    known to be good: call the first result with `classifier=`, trained on the second."""
     path = root / FOLDER / "signs.yaml"
     if not path.exists():
         problems.append(Problem(name(path), 1, f"{FOLDER}/signs.yaml is missing"))
@@ -91,8 +111,8 @@ def load_warning_signs(
     texts = [example.text for example in examples]
     phrases = [p for s in signs for p in s.phrases]
     words = {w for text in (*texts, *vocabulary, *phrases) for w in _WORD.findall(text.lower())}
-    classifier, sign_words = train_signs(examples)
-    return WarningSigns(
+    untrained = partial(
+        WarningSigns,
         signs=signs,
         word_lists=lists,
         context=context,
@@ -104,11 +124,30 @@ def load_warning_signs(
         improving=improving,
         relapse=relapse,
         normal_healing=normal,
-        classifier=classifier,
         alert_probability=threshold,
-        sign_words=sign_words,
+        sign_words=sign_words(examples),
         vocabulary=frozenset(words),
     )
+    return untrained, signs_training((e.text, e.report) for e in examples)
+
+
+def sign_words(examples: Iterable[Example]) -> dict[str, dict[str, float]]:
+    """Per word, how much more likely it is in each sign's reports than on average (log)."""
+    counts: dict[str, Counter[str]] = {}
+    for example in examples:
+        if example.report:
+            words = {t for t in tokens(example.text) if t.isalpha() and len(t) > 2}
+            counts.setdefault(example.label, Counter()).update(words)
+    vocabulary = {word for counter in counts.values() for word in counter}
+    totals = {sign: sum(counter.values()) + len(vocabulary) for sign, counter in counts.items()}
+    weights: dict[str, dict[str, float]] = {}
+    for word in vocabulary:
+        logs = {
+            sign: math.log((counter[word] + 1) / totals[sign]) for sign, counter in counts.items()
+        }
+        mean = sum(logs.values()) / len(logs)
+        weights[word] = {sign: value - mean for sign, value in logs.items()}
+    return weights
 
 
 def _items(node: Node, key: str, where: Collector) -> list[tuple[int, Any]]:
