@@ -111,11 +111,16 @@ class LinearModel:
     counted: bool
     sharpness: float = 1.0
     _rows: dict[str, int] = field(init=False, repr=False)
-    _words: Any = field(init=False, repr=False)
+    _vector: Any = field(init=False, repr=False)
+    _word_vector: Any = field(init=False, repr=False)
+    _word_rows: Any = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
+        cached = lru_cache(maxsize=WORDS_CACHED)
         object.__setattr__(self, "_rows", {f: i for i, f in enumerate(self.features)})
-        object.__setattr__(self, "_words", lru_cache(maxsize=WORDS_CACHED)(self._word_vector))
+        object.__setattr__(self, "_vector", cached(self._row_weights))
+        object.__setattr__(self, "_word_vector", cached(self._word_vector_uncached))
+        object.__setattr__(self, "_word_rows", cached(self._word_rows_uncached))
 
     @property
     def binary(self) -> bool:
@@ -123,48 +128,48 @@ class LinearModel:
 
     def feature_weights(self, feature: str) -> list[float]:
         """The weight of `feature` for each scored label (one when binary; 0: unknown)."""
-        totals = [0.0] * len(self.bias)
-        self._add(totals, feature)
-        return totals
-
-    def _add(self, totals: list[float], feature: str) -> bool:
         row = self._rows.get(feature)
-        if row is None:
-            return False
+        return [0.0] * len(self.bias) if row is None else list(self._vector(row))
+
+    def _row_weights(self, row: int) -> list[float]:
+        totals = [0.0] * len(self.bias)
         start, end = self.offsets[row], self.offsets[row + 1]
         for label, weight in zip(self.label_index[start:end], self.weights[start:end], strict=True):
             totals[label] += weight
-        return True
+        return totals
 
-    def _word_vector(self, word: str) -> list[float] | None:
-        """A word's own features summed; None when none of them is known."""
-        totals = [0.0] * len(self.bias)
-        known = False
-        for feature in word_features(word):
-            known = self._add(totals, feature) or known
-        return totals if known else None
+    def _word_rows_uncached(self, word: str) -> dict[int, list[float]]:
+        """The weights of a word's own features that the model knows, by row."""
+        rows = self._rows
+        return {rows[f]: self._vector(rows[f]) for f in word_features(word) if f in rows}
+
+    def _word_vector_uncached(self, word: str) -> list[float] | None:
+        """A word's own features summed, each occurrence counted; None when none is known."""
+        rows = [self._rows[f] for f in word_features(word) if f in self._rows]
+        if not rows:
+            return None
+        return [sum(column) for column in zip(*map(self._vector, rows), strict=True)]
 
     def scores(self, text: str) -> list[float]:
         """The linear score of each scored label (one score when binary)."""
         words = words_of(text)
         pairs = word_pairs(words)
+        rows = self._rows
         if self.counted:
             count = sum(len(word_features(word)) for word in words) + len(pairs)
-            vectors = [vector for vector in map(self._words, words) if vector is not None]
+            vectors = [vector for vector in map(self._word_vector, words) if vector is not None]
+            vectors.extend(self._vector(rows[pair]) for pair in pairs if pair in rows)
         else:
             distinct = dict.fromkeys(words)
             pairs = list(dict.fromkeys(pairs))
-            shared = Counter(chain.from_iterable(map(word_features, distinct)))
-            count = len(shared) + len(pairs)
-            vectors = [vector for vector in map(self._words, distinct) if vector is not None]
-            # A feature two different words share ("<ca" in "can" and "care") counts once,
-            # but the sum of the words' vectors has it once per word: take the rest off.
-            vectors.extend(
-                [-(times - 1) * weight for weight in self.feature_weights(feature)]
-                for feature, times in shared.items()
-                if times > 1 and feature in self._rows
-            )
-        vectors.extend(self.feature_weights(pair) for pair in pairs if pair in self._rows)
+            # Each distinct feature once, even when several words have it ("<ca" in "can"
+            # and "care"): the words' known rows are joined as a set.
+            count = len(set().union(*map(word_features, distinct))) + len(pairs)
+            known: dict[int, list[float]] = {}
+            for word in distinct:
+                known.update(self._word_rows(word))
+            known.update((rows[pair], self._vector(rows[pair])) for pair in pairs if pair in rows)
+            vectors = list(known.values())
         if not vectors:
             return list(self.bias)
         scale = 1.0 / math.sqrt(count)

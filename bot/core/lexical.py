@@ -15,8 +15,8 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 
-import numpy
 from rapidfuzz import fuzz, process
 
 from bot.core.text import TIME_WORDS, is_stop_word, stem, words
@@ -87,12 +87,6 @@ BEFORE_SESSION = re.compile(
 
 
 @dataclass(frozen=True)
-class _Example:
-    rule_index: int
-    norm: float
-
-
-@dataclass(frozen=True)
 class LexicalSettings:
     """How the lexical scores are computed (tuned with `bench/tune_thresholds.py`)."""
 
@@ -135,27 +129,31 @@ class TermIndex:
         self._build_index()
 
     def _build_index(self) -> None:
-        examples: list[_Example] = []
-        per_rule_counts: list[dict[str, int]] = []
-        raw: list[tuple[int, frozenset[str]]] = []
+        """One pass over every phrasing (examples, keywords, titles), then one per term."""
+        # Per term, how many phrasings of each topic (by index) have it.
+        uses: dict[str, dict[int, int]] = defaultdict(dict)
+        postings: dict[str, list[int]] = defaultdict(list)
+        phrasings: list[frozenset[str]] = []
+        self._rule_of: list[int] = []
         for index, rule in enumerate(self._rules):
-            counts: dict[str, int] = defaultdict(int)
-            texts = (*rule.examples, *rule.keywords, rule.title)
-            for text in texts:
+            for text in (*rule.examples, *rule.keywords, rule.title):
                 terms = frozenset(self.terms(text))
                 if not terms:
                     continue
-                raw.append((index, terms))
                 for term in terms:
-                    counts[term] += 1
-            per_rule_counts.append(counts)
-        rules_with: dict[str, int] = defaultdict(int)
-        for counts in per_rule_counts:
-            for term in counts:
-                rules_with[term] += 1
+                    counts = uses[term]
+                    counts[index] = counts.get(index, 0) + 1
+                    postings[term].append(len(phrasings))
+                phrasings.append(terms)
+                self._rule_of.append(index)
+        self._postings = dict(postings)
         n_rules = max(1, len(self._rules))
-        self._idf = {t: math.log(1 + n_rules / df) for t, df in rules_with.items()}
+        self._idf = {t: math.log(1 + n_rules / len(counts)) for t, counts in uses.items()}
         self._unknown_idf = math.log(1 + n_rules)
+        self._inverse_norms = [
+            1.0 / norm if (norm := math.sqrt(sum(self._idf[t] ** 2 for t in terms))) else 0.0
+            for terms in phrasings
+        ]
         self._points_to: dict[str, list[tuple[int, float]]] = {}
         self._evidence: dict[str, float] = {}
         self.off_topic_terms: set[str] = set()
@@ -164,57 +162,23 @@ class TermIndex:
         self.time_terms = {stem(w) for w in TIME_WORDS} | {
             self._concept_of[w] for w in TIME_WORDS if w in self._concept_of
         }
-        for term in rules_with:
-            seen = [
-                (index, counts[term])
-                for index, counts in enumerate(per_rule_counts)
-                if term in counts
-            ]
-            total = sum(count for _, count in seen)
+        smoothing = self.settings.smoothing
+        for term, counts in uses.items():
+            total = sum(counts.values())
             # A word seen once or twice is weak evidence: smoothing keeps it from claiming a
             # topic alone, and its evidence weight grows with how often staff used it.
-            smoothing = self.settings.smoothing
-            self._points_to[term] = [(index, count / (total + smoothing)) for index, count in seen]
+            self._points_to[term] = [
+                (i, count / (total + smoothing)) for i, count in counts.items()
+            ]
             self._evidence[term] = total / (total + smoothing)
-            off_topic = sum(
-                count for index, count in seen if self._rules[index].scope == "off-topic"
-            )
+            rules = [(self._rules[i], count) for i, count in counts.items()]
+            off_topic = sum(count for rule, count in rules if rule.scope == "off-topic")
             if total >= 2 and off_topic >= 0.75 * total:
                 self.off_topic_terms.add(term)
-            social = sum(count for index, count in seen if self._rules[index].is_social)
-            if social >= 0.4 * total:
+            if sum(count for rule, count in rules if rule.is_social) >= 0.4 * total:
                 self.social_terms.add(term)
-            aftercare = sum(count for index, count in seen if self._rules[index].is_aftercare)
-            if aftercare >= 0.75 * total:
+            if sum(count for rule, count in rules if rule.is_aftercare) >= 0.75 * total:
                 self.aftercare_terms.add(term)
-        self._postings: dict[str, list[int]] = defaultdict(list)
-        for rule_index, terms in raw:
-            norm = math.sqrt(sum(self._idf[t] ** 2 for t in terms))
-            examples.append(_Example(rule_index, norm))
-            for term in terms:
-                self._postings[term].append(len(examples) - 1)
-        self._examples = examples
-        # Scoring reads these arrays: NumPy does per message what would otherwise be a
-        # Python loop over every example sharing a word with it.
-        self._example_postings = {
-            term: numpy.asarray(found, dtype=numpy.intp) for term, found in self._postings.items()
-        }
-        self._inverse_norms = numpy.asarray([1.0 / e.norm if e.norm else 0.0 for e in examples])
-        rule_of = [e.rule_index for e in examples]
-        self._segment_starts = numpy.asarray(
-            [i for i, rule in enumerate(rule_of) if i == 0 or rule != rule_of[i - 1]],
-            dtype=numpy.intp,
-        )
-        self._segment_rules = numpy.asarray(
-            [rule_of[i] for i in self._segment_starts], dtype=numpy.intp
-        )
-        self._rule_postings = {
-            term: (
-                numpy.asarray([i for i, _ in pairs], dtype=numpy.intp),
-                numpy.asarray([share for _, share in pairs]),
-            )
-            for term, pairs in self._points_to.items()
-        }
 
     def _correct_uncached(self, word: str) -> str:
         if word in self._known or len(word) < 4:
@@ -311,30 +275,36 @@ class TermIndex:
             return None
         return self._concept_of.get(stemmed, stemmed)
 
-    def topic_array(self, query: set[str]) -> numpy.ndarray:
+    def topic_scores(self, query: set[str]) -> list[float]:
         """The score from 0 to 100 of every topic for the terms `query`, in the knowledge's
         order (0: the terms do not point to it)."""
-        if not query or not self._examples:
-            return numpy.zeros(len(self._rules))
+        best = [0.0] * len(self._rules)
+        if not query or not self._rule_of:
+            return best
         idf, unknown = self._idf, self._unknown_idf
         squares = {t: idf.get(t, unknown) ** 2 for t in query}
         query_norm = math.sqrt(sum(squares.values()))
-        dot = numpy.zeros(len(self._examples))
+        # The nearest phrasing of each topic: a cosine over the phrasings sharing a term.
+        dot = [0.0] * len(self._rule_of)
+        shared: list[list[int]] = []
         for term, square in squares.items():
-            found = self._example_postings.get(term)
+            found = self._postings.get(term)
             if found is not None:
-                dot[found] += square
-        best_example = numpy.zeros(len(self._rules))
-        best_example[self._segment_rules] = numpy.maximum.reduceat(
-            dot * self._inverse_norms, self._segment_starts
-        )
+                shared.append(found)
+                for phrasing in found:
+                    dot[phrasing] += square
+        inverse_norms, rule_of = self._inverse_norms, self._rule_of
+        for phrasing in chain.from_iterable(shared):
+            cosine = dot[phrasing] * inverse_norms[phrasing]
+            if cosine > best[rule_of[phrasing]]:
+                best[rule_of[phrasing]] = cosine
+        # How much of the message each topic's words explain.
         evidence = {t: self._evidence.get(t, 1.0) for t in query}
-        cover = numpy.zeros(len(self._rules))
+        cover = [0.0] * len(self._rules)
         for term, weight in evidence.items():
-            pointed = self._rule_postings.get(term)
-            if pointed is not None:
-                cover[pointed[0]] += weight * pointed[1]
+            for rule_index, share in self._points_to.get(term, ()):
+                cover[rule_index] += weight * share
         alpha = self.settings.example_weight
         near = 100 * alpha / query_norm
         explained = 100 * (1 - alpha) / sum(evidence.values())
-        return near * best_example + explained * cover
+        return [near * b + explained * c for b, c in zip(best, cover, strict=True)]

@@ -17,8 +17,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-import numpy
-
 from bot.core.asks import focus, split_questions
 from bot.core.classifier import LinearModel
 from bot.core.decision import (
@@ -131,15 +129,13 @@ class Matcher:
         # Where each topic's probability sits among the classifier's labels; a topic the
         # classifier does not know reads the extra zero at the end.
         position = {label: i for i, label in enumerate(self.classifier.labels)}
-        self._learned_order = numpy.asarray(
-            [position.get(topic, len(position)) for topic in self._ids], dtype=numpy.intp
-        )
+        self._learned_order = [position.get(topic, len(position)) for topic in self._ids]
         self._learned = lru_cache(maxsize=MESSAGE_CACHE)(self._learned_uncached)
 
-    def _learned_uncached(self, text: str) -> numpy.ndarray:
+    def _learned_uncached(self, text: str) -> list[float]:
         """The classifier's probability of every topic, in the knowledge's order."""
-        probabilities = self.classifier.probability_list(text[:MAX_MESSAGE_CHARS])
-        return numpy.asarray([*probabilities, 0.0])[self._learned_order]
+        probabilities = [*self.classifier.probability_list(text[:MAX_MESSAGE_CHARS]), 0.0]
+        return [probabilities[position] for position in self._learned_order]
 
     def terms(self, text: str) -> list[str]:
         """The message as lexical terms (see `TermIndex.terms`)."""
@@ -149,14 +145,17 @@ class Matcher:
         """Every topic with its blended score from 0 to 100, best first."""
         return [(c.score, self._rules[c.topic]) for c in self._rank(text, set(self.terms(text)))]
 
-    def _blend(self, text: str, query: set[str]) -> numpy.ndarray:
+    def _blend(self, text: str, query: set[str]) -> list[float]:
         """Every topic's score, in the knowledge's order."""
-        lexical = self.index.topic_array(query)
+        lexical = self.index.topic_scores(query)
         learned = self._learned(text)
         weight = self.thresholds.learned_weight
-        blended = (1 - weight) * lexical + (weight * 100) * learned
-        agreed = int(lexical.argmax())
-        if lexical[agreed] > 0 and agreed == int(learned.argmax()):
+        blended = [
+            (1 - weight) * near + (weight * 100) * guess
+            for near, guess in zip(lexical, learned, strict=True)
+        ]
+        agreed = _first_best(lexical)
+        if lexical[agreed] > 0 and agreed == _first_best(learned):
             blended[agreed] += self.thresholds.agreement
         return blended
 
@@ -167,17 +166,16 @@ class Matcher:
             # The story around a question must not dilute it below the answer threshold.
             focused = self._blend(asked, set(self.terms(asked)))
             weight = self.thresholds.question_weight
-            scores = weight * focused + (1 - weight) * scores
+            scores = [
+                weight * question + (1 - weight) * whole
+                for question, whole in zip(focused, scores, strict=True)
+            ]
         return self._ranked(scores)
 
-    def _ranked(self, scores: numpy.ndarray) -> list[Candidate]:
+    def _ranked(self, scores: list[float]) -> list[Candidate]:
         # The leading topics are all any decision looks at; building the rest costs time.
-        leading = numpy.argsort(-scores, kind="stable")[:RANKED].tolist()
-        values = scores[leading].tolist()
-        return [
-            Candidate(self._ids[i], score, self._aftercare[i])
-            for i, score in zip(leading, values, strict=True)
-        ]
+        leading = sorted(range(len(scores)), key=scores.__getitem__, reverse=True)[:RANKED]
+        return [Candidate(self._ids[i], scores[i], self._aftercare[i]) for i in leading]
 
     def match(self, text: str, day: int | None = None) -> Match:
         """Decide how to answer `text` from a patient on `day` since treatment."""
@@ -247,7 +245,7 @@ class Matcher:
         # question; the social reply wins only when that is all there is ("no worries" is
         # all there is, though "worries" is an aftercare word).
         aftercare_words = (query & index.aftercare_terms) - index.social_terms - index.time_terms
-        learned_best = self._rules[self._ids[int(self._learned(text).argmax())]]
+        learned_best = self._rules[self._ids[_first_best(self._learned(text))]]
         if aftercare_words and not learned_best.is_social:
             ranked = [c for c in ranked if not self._rules[c.topic].is_social]
         return ranked
@@ -318,6 +316,11 @@ class Matcher:
 @lru_cache(maxsize=MESSAGE_CACHE)
 def _focus(text: str) -> str | None:
     return focus(text)
+
+
+def _first_best(scores: list[float]) -> int:
+    """The position of the highest score (the first of equals)."""
+    return max(range(len(scores)), key=scores.__getitem__)
 
 
 def _promoted(ranked: Sequence[Candidate], topic: str) -> list[Candidate]:
