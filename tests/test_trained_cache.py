@@ -52,12 +52,13 @@ def test_a_second_start_reads_the_stored_model_instead_of_training(
 
 def test_a_model_read_back_scores_exactly_as_the_trained_one(tmp_path: Path) -> None:
     [model] = trained_models([TOPICS], tmp_path)
-    again = trained.model_from_sections(trained.model_sections(model))
+    again = trained.model_from_sections(trained.model_sections(model), model.trained_on)
     assert again.scores("foundation or spf?") == model.scores("foundation or spf?")
-    assert (again.labels, again.counted, again.sharpness) == (
+    assert (again.labels, again.counted, again.sharpness, again.trained_on) == (
         model.labels,
         model.counted,
         model.sharpness,
+        TOPICS.fingerprint,
     )
 
 
@@ -122,7 +123,7 @@ def test_a_stored_model_whose_parts_do_not_fit_is_refused(tmp_path: Path) -> Non
     sections = trained.model_sections(model)
     sections["offsets"] = sections["offsets"][:-4]
     with pytest.raises(ValueError, match="do not fit"):
-        trained.model_from_sections(sections)
+        trained.model_from_sections(sections, model.trained_on)
 
 
 def test_only_the_last_few_entries_of_each_kind_are_kept(tmp_path: Path) -> None:

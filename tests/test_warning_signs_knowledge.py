@@ -11,10 +11,10 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli import main
+from bot.core.model import KnowledgeError
 from bot.knowledge import trained
 from bot.knowledge.holder import KnowledgeHolder
 from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR, load_knowledge
-from bot.knowledge.model import KnowledgeError
 from bot.knowledge.trained import signs_training, trained_models
 
 SIGNS = Path("warning-signs") / "signs.yaml"

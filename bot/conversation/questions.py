@@ -9,9 +9,9 @@ from bot.conversation.events import NonText, Outgoing, Reply
 from bot.conversation.turn import Turn
 from bot.conversation.wording import staff_alert, suggestion_buttons
 from bot.core.matching import Match
+from bot.core.model import WARNING_SIGNS
 from bot.core.pseudonym import pseudonym
 from bot.core.text import MAX_MESSAGE_CHARS
-from bot.knowledge.model import WARNING_SIGNS
 from bot.storage import alerts, questions
 from bot.storage.patients import Patient
 

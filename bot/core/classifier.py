@@ -110,6 +110,8 @@ class LinearModel:
     weights: array[float]
     counted: bool
     sharpness: float = 1.0
+    trained_on: str = ""
+    """A fingerprint of what it learned, the key it is stored under (`bot.knowledge.trained`)."""
     _rows: dict[str, int] = field(init=False, repr=False)
     _vector: Any = field(init=False, repr=False)
     _word_vector: Any = field(init=False, repr=False)

@@ -13,14 +13,13 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
 
-from rapidfuzz import fuzz, process
-
+from bot.core.model import KnowledgeBase, Rule
 from bot.core.text import TIME_WORDS, is_stop_word, stem, words
-from bot.knowledge.model import KnowledgeBase, Rule
 
 TREATMENT_TERM = "c:microneedling"
 """The concept `microneedling` in concepts.yaml: the treatment's own names."""
@@ -98,10 +97,26 @@ class LexicalSettings:
     """Keeps a word seen once or twice in the knowledge from claiming a topic alone."""
 
 
+@dataclass(frozen=True)
+class Phrasings:
+    """What reading the knowledge's phrasings found: every word the examples know (for
+    typo correction) and each phrasing's terms. Kept with the compiled knowledge
+    (`bot.knowledge.compiled`), so a start with unchanged knowledge reads none again."""
+
+    vocabulary: tuple[str, ...]
+    terms: Mapping[str, tuple[str, ...]]
+
+
 class TermIndex:
     """The knowledge's example phrasings as weighted terms; build once, score many times."""
 
-    def __init__(self, knowledge: KnowledgeBase, settings: LexicalSettings | None = None) -> None:
+    def __init__(
+        self,
+        knowledge: KnowledgeBase,
+        settings: LexicalSettings | None = None,
+        phrasings: Phrasings | None = None,
+    ) -> None:
+        """Index `knowledge`; `phrasings` are what indexing it found before, if known."""
         self.settings = settings or LexicalSettings()
         self._rules: tuple[Rule, ...] = knowledge.rules
         self._phrases: dict[tuple[str, ...], str] = {}
@@ -116,28 +131,35 @@ class TermIndex:
                     self._concept_of[parts[0]] = token
                     self._concept_of[stem(parts[0])] = token
         self._longest_phrase = max((len(p) for p in self._phrases), default=1)
-        vocabulary: set[str] = set(self._concept_of)
-        for rule in self._rules:
-            for text in (*rule.examples, *rule.keywords):
-                vocabulary.update(w for w in words(text) if len(w) > 2)
-        self._vocabulary = sorted(vocabulary)
-        self._known = frozenset(vocabulary)
+        if phrasings is None:
+            vocabulary: set[str] = set(self._concept_of)
+            for rule in self._rules:
+                for text in (*rule.examples, *rule.keywords):
+                    vocabulary.update(w for w in words(text) if len(w) > 2)
+            self._vocabulary = sorted(vocabulary)
+        else:
+            self._vocabulary = list(phrasings.vocabulary)
+        self._known = frozenset(self._vocabulary)
         self._correct = lru_cache(maxsize=65536)(self._correct_uncached)
         # Sized for one message: its terms are needed by several steps of one match.
         self._cached_terms = lru_cache(maxsize=MESSAGE_CACHE)(self._terms_uncached)
         self._term = lru_cache(maxsize=65536)(self._term_uncached)
-        self._build_index()
+        self.phrasings = self._build_index(phrasings.terms if phrasings else {})
 
-    def _build_index(self) -> None:
-        """One pass over every phrasing (examples, keywords, titles), then one per term."""
+    def _build_index(self, known: Mapping[str, tuple[str, ...]]) -> Phrasings:
+        """One pass over every phrasing (examples, keywords, titles), then one per term;
+        `known` are phrasings' terms read before."""
         # Per term, how many phrasings of each topic (by index) have it.
         uses: dict[str, dict[int, int]] = defaultdict(dict)
         postings: dict[str, list[int]] = defaultdict(list)
         phrasings: list[frozenset[str]] = []
         self._rule_of: list[int] = []
+        terms_of: dict[str, tuple[str, ...]] = {}
         for index, rule in enumerate(self._rules):
             for text in (*rule.examples, *rule.keywords, rule.title):
-                terms = frozenset(self.terms(text))
+                found = known.get(text)
+                terms_of[text] = found if found is not None else self._terms_uncached(text)
+                terms = frozenset(terms_of[text])
                 if not terms:
                     continue
                 for term in terms:
@@ -179,17 +201,21 @@ class TermIndex:
                 self.social_terms.add(term)
             if sum(count for rule, count in rules if rule.is_aftercare) >= 0.75 * total:
                 self.aftercare_terms.add(term)
+        return Phrasings(tuple(self._vocabulary), terms_of)
 
     def _correct_uncached(self, word: str) -> str:
         if word in self._known or len(word) < 4:
             return word
+        # Imported here: most messages have no unknown word, so a start does not pay for it.
+        from rapidfuzz import fuzz, process
+
         # One slip in a short word is another word ("latte" is not "late").
         cutoff = self.settings.typo_cutoff if len(word) > 8 else 90.0 if len(word) <= 6 else 85.0
-        # Typos keep the first letter; a different first letter is usually another word
-        # ("catching" is not "scratching").
         candidates = process.extract(
             word, self._vocabulary, scorer=fuzz.ratio, score_cutoff=cutoff, limit=5
         )
+        # Typos keep the first letter; a different first letter is usually another word
+        # ("catching" is not "scratching").
         return next((str(c[0]) for c in candidates if str(c[0])[0] == word[0]), word)
 
     def terms(self, text: str) -> list[str]:

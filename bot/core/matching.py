@@ -28,10 +28,16 @@ from bot.core.decision import (
     decide_parts,
     several_possible,
 )
-from bot.core.lexical import BEFORE_SESSION_TERM, MESSAGE_CACHE, LexicalSettings, TermIndex
+from bot.core.lexical import (
+    BEFORE_SESSION_TERM,
+    MESSAGE_CACHE,
+    LexicalSettings,
+    Phrasings,
+    TermIndex,
+)
+from bot.core.model import WARNING_SIGNS, KnowledgeBase, Rule
 from bot.core.signs import UNREADABLE, SignCheck, SignChecker
 from bot.core.text import MAX_MESSAGE_CHARS
-from bot.knowledge.model import WARNING_SIGNS, KnowledgeBase, Rule
 
 BEFORE_TREATMENT = "before-treatment"
 OTHER_PROCEDURES = "other-procedures"
@@ -113,15 +119,17 @@ class Matcher:
         knowledge: KnowledgeBase,
         thresholds: Thresholds | None = None,
         classifier: LinearModel | None = None,
+        phrasings: Phrasings | None = None,
     ) -> None:
-        """Index `knowledge`; `classifier` replaces its topic classifier (for tuning)."""
+        """Index `knowledge`; `classifier` replaces its topic classifier (for tuning), and
+        `phrasings` are what indexing it found before (see `TermIndex`)."""
         classifier = classifier or knowledge.topic_classifier
         if knowledge.signs is None or classifier is None:
             raise ValueError("a matcher needs the trained knowledge: load the knowledge folder")
         self.signs = SignChecker(knowledge.signs)
         self.knowledge = knowledge
         self.thresholds = thresholds or Thresholds()
-        self.index = TermIndex(knowledge, self.thresholds.lexical)
+        self.index = TermIndex(knowledge, self.thresholds.lexical, phrasings)
         self.classifier = classifier
         self._rules = {rule.id: rule for rule in knowledge.rules}
         self._ids = [rule.id for rule in knowledge.rules]

@@ -25,8 +25,9 @@ from dataclasses import dataclass
 from bot.core.classifier import words_of
 from bot.core.context import MAX_SCOPE, ConText, Trigger
 from bot.core.language import COMMON_WORDS, Identify, LanguageGate
-from bot.core.phrases import Hit, Line, PhraseIndex, compile_phrase, is_number, tokens
-from bot.knowledge.model import Sign, WarningSigns
+from bot.core.model import Sign, WarningSigns
+from bot.core.phrase_index import Hit, PhraseIndex
+from bot.core.phrases import Line, compile_phrase, is_number, tokens
 
 UNREADABLE = "unreadable"
 """The sign of a message in a language the bot cannot read."""
@@ -191,8 +192,8 @@ class SignChecker:
 
     def _likeliest_sign(self, found: Sequence[str]) -> str:
         totals: dict[str, float] = {}
-        for word in set(found):
-            for sign, weight in self.knowledge.sign_words.get(word, {}).items():
+        for word in dict.fromkeys(found):
+            for sign, weight in self.knowledge.sign_words.weights(word).items():
                 totals[sign] = totals.get(sign, 0.0) + weight
         if not totals:
             return self.knowledge.signs[0].id

@@ -21,10 +21,11 @@ No entry is ever unpickled: sections are JSON, UTF-8 text or the raw bytes of Py
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
-import tempfile
+import threading
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -79,13 +80,16 @@ def write_entry(path: Path, key: str, sections: Mapping[str, bytes]) -> None:
         "sections": [[name, len(data)] for name, data in sections.items()],
         "sha256": hashlib.sha256(body).hexdigest(),
     }
+    # A name no other writer uses (two processes, or two reloads, may store the same key).
+    partial = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as file:
-            file.write(json.dumps(header).encode() + b"\n" + body)
-        Path(file.name).replace(path)
+        partial.write_bytes(json.dumps(header).encode() + b"\n" + body)
+        partial.replace(path)
     except OSError:
         # A read-only or full cache folder only costs the next start the work.
+        with contextlib.suppress(OSError):
+            partial.unlink()
         return
     kind = path.name.rsplit("-", 1)[0]
     prune(path.parent, kind)

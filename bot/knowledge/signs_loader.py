@@ -9,7 +9,6 @@ other knowledge file; the format is described in docs/warning-signs.md.
 
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -19,12 +18,19 @@ from pathlib import Path
 from typing import Any
 
 from bot.core.context import CATEGORIES
+from bot.core.model import (
+    ContextTerm,
+    NormalHealing,
+    Problem,
+    Sign,
+    SignWords,
+    WarningSigns,
+)
 from bot.core.phrases import PhraseError, compile_phrase, tokens
-from bot.knowledge.model import ContextTerm, NormalHealing, Problem, Sign, WarningSigns
+from bot.knowledge.files import SIGNS_FOLDER, warning_sign_files
 from bot.knowledge.trained import TrainingSet, signs_training
 from bot.knowledge.yaml_lines import Collector, Node, Seq, line_of, parse_days, read_yaml
 
-FOLDER = "warning-signs"
 SIGN_FIELDS = {"id", "name", "phrases", "whole_body", "from_day"}
 TOP_FIELDS = {
     "word_lists",
@@ -68,12 +74,6 @@ UntrainedSigns = partial[WarningSigns]
 """The warning signs as read, waiting for their `classifier`."""
 
 
-def warning_sign_files(root: Path) -> list[Path]:
-    """signs.yaml and every examples file, in a stable order."""
-    folder = root / FOLDER
-    return [folder / "signs.yaml", *sorted((folder / "examples").glob("*.yaml"))]
-
-
 def load_warning_signs(
     root: Path,
     name: Callable[[Path], str],
@@ -84,9 +84,9 @@ def load_warning_signs(
     words the language gate knows as English). The classifier is left to the caller,
     which trains it (or reads it back) with the topics' one once the whole folder is
     known to be good: call the first result with `classifier=`, trained on the second."""
-    path = root / FOLDER / "signs.yaml"
+    path = root / SIGNS_FOLDER / "signs.yaml"
     if not path.exists():
-        problems.append(Problem(name(path), 1, f"{FOLDER}/signs.yaml is missing"))
+        problems.append(Problem(name(path), 1, f"{SIGNS_FOLDER}/signs.yaml is missing"))
         return None
     before = len(problems)
     where = Collector(name(path), problems)
@@ -131,23 +131,23 @@ def load_warning_signs(
     return untrained, signs_training((e.text, e.report) for e in examples)
 
 
-def sign_words(examples: Iterable[Example]) -> dict[str, dict[str, float]]:
-    """Per word, how much more likely it is in each sign's reports than on average (log)."""
+def sign_words(examples: Iterable[Example]) -> SignWords:
+    """The words of each sign's reports (see `SignWords`)."""
     counts: dict[str, Counter[str]] = {}
     for example in examples:
         if example.report:
             words = {t for t in tokens(example.text) if t.isalpha() and len(t) > 2}
             counts.setdefault(example.label, Counter()).update(words)
     vocabulary = {word for counter in counts.values() for word in counter}
-    totals = {sign: sum(counter.values()) + len(vocabulary) for sign, counter in counts.items()}
-    weights: dict[str, dict[str, float]] = {}
-    for word in vocabulary:
-        logs = {
-            sign: math.log((counter[word] + 1) / totals[sign]) for sign, counter in counts.items()
-        }
-        mean = sum(logs.values()) / len(logs)
-        weights[word] = {sign: value - mean for sign, value in logs.items()}
-    return weights
+    by_word: dict[str, dict[str, int]] = {}
+    for sign, counter in counts.items():
+        for word, count in counter.items():
+            by_word.setdefault(word, {})[sign] = count
+    return SignWords(
+        tuple(counts),
+        tuple(sum(counter.values()) + len(vocabulary) for counter in counts.values()),
+        by_word,
+    )
 
 
 def _items(node: Node, key: str, where: Collector) -> list[tuple[int, Any]]:
@@ -328,5 +328,6 @@ def read_examples(
                     seen.setdefault(key, (part, f"{where.name}:{line}"))
                     examples.append(Example(text.strip(), report, str(label), path.stem))
     if not any(e.report for e in examples) or all(e.report for e in examples):
-        problems.append(Problem(name(root / FOLDER), 1, "examples need reports and look-alikes"))
+        folder = name(root / SIGNS_FOLDER)
+        problems.append(Problem(folder, 1, "examples need reports and look-alikes"))
     return examples

@@ -18,14 +18,14 @@ import json
 import sys
 from array import array
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, cached_property
 from pathlib import Path
 
 from bot.core import classifier
 from bot.core.classifier import LinearModel, Method, train
+from bot.core.model import Rule
 from bot.knowledge.cache import cache_dir, entry_path, read_entry, write_entry
-from bot.knowledge.model import Rule
 
 PRETRAINED_DIR = Path(__file__).resolve().parent / "pretrained"
 """The models of the shipped knowledge (see `bot.knowledge.pretrained`)."""
@@ -76,7 +76,7 @@ class TrainingSet:
 
     def train(self) -> LinearModel:
         """A model trained now (scikit-learn needed)."""
-        return train(
+        model = train(
             self.texts,
             self.labels,
             method=self.settings.method,
@@ -84,6 +84,7 @@ class TrainingSet:
             counted=self.settings.counted,
             sharpness=self.settings.sharpness,
         )
+        return replace(model, trained_on=self.fingerprint)
 
 
 def topic_training(rules: Iterable[Rule]) -> TrainingSet:
@@ -123,7 +124,7 @@ def trained_models(sets: Sequence[TrainingSet], folder: Path | None = None) -> l
     folder = folder if folder is not None else cache_dir()
     models: list[LinearModel] = []
     for training_set in sets:
-        model = _stored(training_set, folder)
+        model = _stored(training_set.kind, training_set.fingerprint, folder)
         if model is None:
             # The first training imports scikit-learn; any other reuses the import.
             model = training_set.train()
@@ -134,29 +135,21 @@ def trained_models(sets: Sequence[TrainingSet], folder: Path | None = None) -> l
     return models
 
 
-def stored_models(sets: Sequence[TrainingSet]) -> list[LinearModel] | None:
-    """The models for `sets` if every one is remembered or stored; None otherwise."""
-    folder = cache_dir()
-    models: list[LinearModel] = []
-    for training_set in sets:
-        model = _stored(training_set, folder)
-        if model is None:
-            return None
-        models.append(model)
-    return models
+def stored_model(kind: str, key: str) -> LinearModel | None:
+    """The model of `kind` trained on what `key` fingerprints, if remembered or stored."""
+    return _stored(kind, key, cache_dir())
 
 
-def _stored(training_set: TrainingSet, folder: Path) -> LinearModel | None:
-    key = training_set.fingerprint
+def _stored(kind: str, key: str, folder: Path) -> LinearModel | None:
     if key in _memory:
         return _memory[key]
     for place in (folder, PRETRAINED_DIR):
-        path = entry_path(place, training_set.kind, key)
+        path = entry_path(place, kind, key)
         sections = read_entry(path, key, touch=place == folder)
         if sections is None:
             continue
         try:
-            model = model_from_sections(sections)
+            model = model_from_sections(sections, key)
         except (ValueError, KeyError, TypeError, UnicodeDecodeError):
             continue
         _remember(key, model)
@@ -188,8 +181,9 @@ def model_sections(model: LinearModel) -> dict[str, bytes]:
     }
 
 
-def model_from_sections(sections: dict[str, bytes]) -> LinearModel:
-    """The model `model_sections` stored; ValueError when the parts do not fit together."""
+def model_from_sections(sections: dict[str, bytes], key: str) -> LinearModel:
+    """The model `model_sections` stored under `key`; ValueError when the parts do not fit
+    together."""
     meta = json.loads(sections["meta"])
     text = sections["features"].decode("utf-8")
     features = tuple(text.split("\n")) if text else ()
@@ -222,6 +216,7 @@ def model_from_sections(sections: dict[str, bytes]) -> LinearModel:
         weights,
         bool(meta["counted"]),
         float(meta["sharpness"]),
+        key,
     )
 
 
