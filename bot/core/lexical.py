@@ -158,22 +158,26 @@ class TermIndex:
         for index, rule in enumerate(self._rules):
             for text in (*rule.examples, *rule.keywords, rule.title):
                 found = known.get(text)
-                terms_of[text] = found if found is not None else self._terms_uncached(text)
-                terms = frozenset(terms_of[text])
+                if found is None:
+                    found = self._terms_uncached(text)
+                terms_of[text] = found
+                terms = frozenset(found)
                 if not terms:
                     continue
+                position = len(phrasings)
                 for term in terms:
                     counts = uses[term]
                     counts[index] = counts.get(index, 0) + 1
-                    postings[term].append(len(phrasings))
+                    postings[term].append(position)
                 phrasings.append(terms)
                 self._rule_of.append(index)
         self._postings = dict(postings)
         n_rules = max(1, len(self._rules))
         self._idf = {t: math.log(1 + n_rules / len(counts)) for t, counts in uses.items()}
         self._unknown_idf = math.log(1 + n_rules)
+        squares = {term: idf**2 for term, idf in self._idf.items()}
         self._inverse_norms = [
-            1.0 / norm if (norm := math.sqrt(sum(self._idf[t] ** 2 for t in terms))) else 0.0
+            1.0 / norm if (norm := math.sqrt(sum(map(squares.__getitem__, terms)))) else 0.0
             for terms in phrasings
         ]
         self._points_to: dict[str, list[tuple[int, float]]] = {}
@@ -185,6 +189,9 @@ class TermIndex:
             self._concept_of[w] for w in TIME_WORDS if w in self._concept_of
         }
         smoothing = self.settings.smoothing
+        off_topic = [rule.scope == "off-topic" for rule in self._rules]
+        social = [rule.is_social for rule in self._rules]
+        aftercare = [rule.is_aftercare for rule in self._rules]
         for term, counts in uses.items():
             total = sum(counts.values())
             # A word seen once or twice is weak evidence: smoothing keeps it from claiming a
@@ -193,13 +200,11 @@ class TermIndex:
                 (i, count / (total + smoothing)) for i, count in counts.items()
             ]
             self._evidence[term] = total / (total + smoothing)
-            rules = [(self._rules[i], count) for i, count in counts.items()]
-            off_topic = sum(count for rule, count in rules if rule.scope == "off-topic")
-            if total >= 2 and off_topic >= 0.75 * total:
+            if total >= 2 and sum(c for i, c in counts.items() if off_topic[i]) >= 0.75 * total:
                 self.off_topic_terms.add(term)
-            if sum(count for rule, count in rules if rule.is_social) >= 0.4 * total:
+            if sum(c for i, c in counts.items() if social[i]) >= 0.4 * total:
                 self.social_terms.add(term)
-            if sum(count for rule, count in rules if rule.is_aftercare) >= 0.75 * total:
+            if sum(c for i, c in counts.items() if aftercare[i]) >= 0.75 * total:
                 self.aftercare_terms.add(term)
         return Phrasings(tuple(self._vocabulary), terms_of)
 
