@@ -18,12 +18,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.core.classifier import train
+from bot.core.model import Problem
 from bot.core.signs import SignChecker
 from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR, load_knowledge
-from bot.knowledge.model import Problem
-from bot.knowledge.signs_loader import read_examples
-from bot.knowledge.training import CALM, REGULARISATION, REPORT, sign_words
+from bot.knowledge.signs_loader import read_examples, sign_words
+from bot.knowledge.trained import signs_training
 
 
 def share(hits: int, total: int) -> str:
@@ -46,9 +45,7 @@ def main() -> None:
         if args.only and source != args.only:
             continue
         kept = [e for e in examples if e.source != source]
-        texts = [e.text for e in kept]
-        labels = [REPORT if e.report else CALM for e in kept]
-        model = train(texts, labels, regularisation=REGULARISATION)
+        model = signs_training((e.text, e.report) for e in kept).train()
         signs = replace(knowledge.signs, classifier=model, sign_words=sign_words(kept))
         checker = SignChecker(signs)
         held = [e for e in examples if e.source == source]

@@ -22,7 +22,7 @@ from kill_scenario import Patient, Zones, checkin_time
 
 from bot.conversation.events import ButtonPress, Sender, read_message
 from bot.conversation.wording import staff_alert_text, who
-from bot.knowledge.model import KnowledgeBase
+from bot.core.model import KnowledgeBase
 
 STAFF = 42
 STAFF_NAME = "Sam"

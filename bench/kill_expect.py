@@ -20,8 +20,8 @@ from enum import StrEnum
 from bot.compose import Product, compose
 from bot.config import load_settings
 from bot.conversation.events import Incoming, Reply, Sender, StaffAlert, StaffMessage
+from bot.core.model import KnowledgeBase
 from bot.knowledge.holder import open_knowledge
-from bot.knowledge.model import KnowledgeBase
 from bot.storage.store import Store
 
 

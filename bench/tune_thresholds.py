@@ -5,7 +5,8 @@ Run: .venv/bin/python bench/tune_thresholds.py [FILE.jsonl ...]
 the frozen sets under bench/frozen). For each blend of the two opinions it ranks every
 question once, then tries every threshold on those rankings, so the search takes about a
 minute. Prints the best settings with the issue's figures; the chosen values go into
-`bot.core.matching.Thresholds` and `bot.core.decision.DecisionThresholds` by hand.
+`bot.core.matching.Thresholds`, `bot.core.decision.DecisionThresholds` and (the
+sharpness) `bot.knowledge.trained.TOPICS` by hand.
 """
 
 from __future__ import annotations
@@ -126,13 +127,11 @@ def main() -> None:
         if not line.red_flag and not matcher.signs.check(line.question, line.day).sign
     ]
     model = matcher.classifier
-    results: list[tuple[float, Figures, Thresholds]] = []
+    results: list[tuple[float, Figures, Thresholds, float]] = []
     for learned, sharpness, focus in itertools.product(*BLENDS.values()):
-        blend = replace(
-            matcher.thresholds, learned_weight=learned, sharpness=sharpness, question_weight=focus
-        )
+        blend = replace(matcher.thresholds, learned_weight=learned, question_weight=focus)
         matcher.thresholds = blend
-        matcher.classifier = replace(model, sharpness=sharpness)
+        matcher.classifier = model.with_sharpness(sharpness)
         ranked = [
             Ranked(line, matcher.ranking(line.question), matcher.part_rankings(line.question))
             for line in lines
@@ -142,16 +141,16 @@ def main() -> None:
         ):
             limits = DecisionThresholds(answer, margin, suggest, answer + part, support)
             figures = score(ranked, limits)
-            results.append((figures.value, figures, replace(blend, decision=limits)))
+            results.append((figures.value, figures, replace(blend, decision=limits), sharpness))
         best = max(r[0] for r in results)
         print(f"learned {learned} sharpness {sharpness} focus {focus}: best so far {best:.3f}")
     results.sort(key=lambda r: -r[0])
     print(f"{len(lines)} labelled questions; best settings first:")
-    for value, figures, chosen in results[:15]:
+    for value, figures, chosen, sharpness in results[:15]:
         d = chosen.decision
         print(
             f"{value:.3f}  {figures}  learned={chosen.learned_weight} "
-            f"sharpness={chosen.sharpness} focus={chosen.question_weight} answer={d.answer} "
+            f"sharpness={sharpness} focus={chosen.question_weight} answer={d.answer} "
             f"margin={d.margin} suggest={d.suggest} part={d.part_answer} support={d.part_support}"
         )
 

@@ -12,7 +12,7 @@ from bot.config import Settings
 from bot.conversation.checkin_hooks import CheckInHooks
 from bot.conversation.checkins import StoredCheckIns
 from bot.conversation.router import Conversation
-from bot.knowledge.holder import KnowledgeHolder
+from bot.knowledge.holder import KnowledgeHolder, settle_memory
 from bot.storage.store import Store
 
 
@@ -45,11 +45,15 @@ def compose(
     clock: Callable[[], datetime] = utc_now,
 ) -> Product:
     """Open the database (unless given) and wire the conversation to the stored check-in
-    plan (unless other `hooks` are given, as tests do)."""
+    plan (unless other `hooks` are given, as tests do); then keep the garbage collector
+    away from everything built (`settle_memory`)."""
     opened = store if store is not None else Store(settings.db_path)
     conversation = Conversation(
         knowledge,
         settings,
         hooks if hooks is not None else StoredCheckIns(lambda: knowledge.current.base),
     )
-    return Product(settings, opened, knowledge, conversation, clock)
+    product = Product(settings, opened, knowledge, conversation, clock)
+    # Start-up is done: what was built so far lives as long as the process.
+    settle_memory()
+    return product

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from dotenv import dotenv_values
 
 from bot.core.clock_input import parse_clock_time, parse_timezone
-from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR
+from bot.knowledge.files import DEFAULT_KNOWLEDGE_DIR
 
 DateOrder = Literal["DMY", "MDY"]
 

@@ -21,9 +21,9 @@ from telegram import Update
 
 from bot.compose import Product, compose, utc_now
 from bot.config import Settings
+from bot.core.model import REQUIRED_TOPICS
 from bot.knowledge.holder import KnowledgeHolder
 from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR
-from bot.knowledge.model import REQUIRED_TOPICS
 from bot.storage import checkin_plans, patients
 from bot.storage.store import Store
 from bot.telegram.app import TelegramBot

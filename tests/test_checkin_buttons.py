@@ -37,8 +37,8 @@ from bot.conversation.events import (
     Toast,
 )
 from bot.conversation.router import Conversation
+from bot.core.model import Wording
 from bot.knowledge.holder import KnowledgeHolder
-from bot.knowledge.model import Wording
 from bot.storage import patients
 from bot.storage.store import Store
 from scheduler.messages import PAUSE, RESUME, reply_data

@@ -19,8 +19,8 @@ from conftest import ANNA, enrol_patient
 from sqlite_utils import Database
 
 from bot.conversation.checkins import DispatchReport, StoredCheckIns, queue_due
+from bot.core.model import KnowledgeBase
 from bot.knowledge.loader import load_knowledge
-from bot.knowledge.model import KnowledgeBase
 from bot.storage import checkin_plans, checkins, outbox, patients
 from bot.storage.store import Store
 from scheduler.clock import utc_iso

@@ -2,28 +2,57 @@
 
 from __future__ import annotations
 
-import json
+import math
+from collections import Counter
 
 import pytest
 
-from bot.core.classifier import LinearModel, features, train
+from bot.core.classifier import LinearModel, Method, features, train, words_of
 
 MAKEUP = ["can i wear makeup", "is foundation ok", "when can i put concealer on", "mascara?"]
 SUN = ["do i need sunscreen", "can i sunbathe", "which spf", "is the sun bad for me"]
+KINDS: list[tuple[Method, bool, float]] = [("logistic", False, 10.0), ("svm", True, 1.0)]
+"""As the warning signs and the topics are trained: (method, counted, C)."""
 
 
-@pytest.fixture(scope="module")
-def topics() -> LinearModel:
-    return train(MAKEUP + SUN, ["makeup"] * 4 + ["sun"] * 4)
+@pytest.fixture(scope="module", params=KINDS, ids=["logistic-distinct", "svm-counted"])
+def topics(request: pytest.FixtureRequest) -> LinearModel:
+    method, counted, regularisation = request.param
+    return train(
+        MAKEUP + SUN,
+        ["makeup"] * 4 + ["sun"] * 4,
+        method=method,
+        counted=counted,
+        regularisation=regularisation,
+    )
+
+
+def naive_scores(model: LinearModel, text: str) -> list[float]:
+    """The scores computed the slow, obvious way: every feature of the text looked up."""
+    found = features(text) if model.counted else Counter(set(features(text)))
+    totals = [0.0] * len(model.bias)
+    for feature, count in found.items():
+        for label, weight in enumerate(model.feature_weights(feature)):
+            totals[label] += count * weight
+    scale = 1 / math.sqrt(found.total())
+    return [bias + total * scale for bias, total in zip(model.bias, totals, strict=True)]
 
 
 def test_features_hold_words_word_pairs_and_character_ngrams() -> None:
     found = features("Can't sunbathe")
-    assert {"w:cant", "w:sunbathe", "b:cant sunbathe", "c:<su", "c:the>"} <= found
+    assert {"w:cant", "w:sunbathe", "b:cant sunbathe", "c:<su", "c:the>"} <= set(found)
+
+
+def test_a_feature_that_occurs_twice_counts_twice() -> None:
+    assert features("peel peel")["w:peel"] == 2
+
+
+def test_accents_and_apostrophes_do_not_change_the_words() -> None:
+    assert words_of("Don’t touch the crème") == ["dont", "touch", "the", "creme"]
 
 
 def test_a_typo_still_shares_most_features_with_the_right_spelling() -> None:
-    right, typo = features("foundation"), features("foundaton")
+    right, typo = set(features("foundation")), set(features("foundaton"))
     assert len(right & typo) / len(right) > 0.5
 
 
@@ -36,16 +65,35 @@ def test_probabilities_add_up_to_one(topics: LinearModel) -> None:
     assert sum(topics.probabilities("anything at all").values()) == pytest.approx(1.0)
 
 
-def test_three_labels_get_a_score_each() -> None:
-    model = train(MAKEUP + SUN + ["hi", "hello", "hey there"], ["m"] * 4 + ["s"] * 4 + ["g"] * 3)
+def test_reading_word_by_word_scores_what_every_feature_looked_up_scores(
+    topics: LinearModel,
+) -> None:
+    # Repeated words, and different words sharing n-grams ("can", "cant", "canned").
+    text = "can i cant i canned makeup makeup spf, can i? sunscreen sun sun"
+    assert topics.scores(text) == pytest.approx(naive_scores(topics, text), abs=1e-9)
+
+
+@pytest.mark.parametrize("method", ["logistic", "svm"])
+def test_three_labels_get_a_score_each(method: Method) -> None:
+    model = train(
+        MAKEUP + SUN + ["hi", "hello", "hey there"],
+        ["m"] * 4 + ["s"] * 4 + ["g"] * 3,
+        method=method,
+        counted=method == "svm",
+        regularisation=10.0,
+    )
     assert set(model.probabilities("hello")) == {"m", "s", "g"}
     assert model.ranked("hello there")[0][0] == "g"
 
 
-def test_reading_without_scikit_learn_gives_what_scikit_learn_gives(topics: LinearModel) -> None:
+def test_reading_without_scikit_learn_gives_what_logistic_regression_gives() -> None:
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
+    model = train(
+        MAKEUP + SUN, ["makeup"] * 4 + ["sun"] * 4, method="logistic", counted=False,
+        regularisation=10.0,
+    )  # fmt: skip
     rows = [dict.fromkeys(features(t), 1 / len(features(t)) ** 0.5) for t in MAKEUP + SUN]
     vectoriser = DictVectorizer()
     reference = LogisticRegression(C=10.0, max_iter=2000, class_weight="balanced")
@@ -55,14 +103,43 @@ def test_reading_without_scikit_learn_gives_what_scikit_learn_gives(topics: Line
     row = vectoriser.transform([dict.fromkeys(found, 1 / len(found) ** 0.5)])
     expected = reference.predict_proba(row)[0][1]
     # Unknown features still count in the vector's length, as they do here.
-    assert topics.probabilities(text)["sun"] == pytest.approx(expected, abs=0.02)
+    assert model.probabilities(text)["sun"] == pytest.approx(expected, abs=0.02)
 
 
-def test_a_model_survives_a_round_trip_through_json(topics: LinearModel) -> None:
-    again = LinearModel.from_json(json.loads(json.dumps(topics.as_json())))
-    assert again.probabilities("spf?") == topics.probabilities("spf?")
+def test_reading_without_scikit_learn_gives_what_the_support_vector_classifier_gives() -> None:
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.svm import LinearSVC
+
+    model = train(
+        MAKEUP + SUN, ["makeup"] * 4 + ["sun"] * 4, method="svm", counted=True,
+        regularisation=1.0,
+    )  # fmt: skip
+
+    def scaled(text: str) -> dict[str, float]:
+        found = features(text)
+        return {f: count / found.total() ** 0.5 for f, count in found.items()}
+
+    vectoriser = DictVectorizer()
+    matrix = vectoriser.fit_transform([scaled(t) for t in MAKEUP + SUN])
+    matrix.indices = matrix.indices.astype("int32")
+    matrix.indptr = matrix.indptr.astype("int32")
+    reference = LinearSVC(C=1.0, class_weight="balanced").fit(matrix, [0] * 4 + [1] * 4)
+    text = "when is makeup ok again"
+    expected = reference.decision_function(vectoriser.transform([scaled(text)]))[0]
+    # Unknown features still count in the scaling, as they do here; pruning moves little.
+    assert model.scores(text)[0] == pytest.approx(expected, abs=0.02)
+
+
+def test_sharper_probabilities_favour_the_best_label_more(topics: LinearModel) -> None:
+    mild = topics.with_sharpness(1.0).probabilities("foundation tomorrow?")
+    sharp = topics.with_sharpness(4.0).probabilities("foundation tomorrow?")
+    assert sharp["makeup"] > mild["makeup"] > 0.5
+
+
+def test_a_text_with_no_word_scores_the_bias_alone(topics: LinearModel) -> None:
+    assert topics.scores("🙂 !!") == list(topics.bias)
 
 
 def test_training_needs_two_labels() -> None:
     with pytest.raises(ValueError, match="two different labels"):
-        train(MAKEUP, ["makeup"] * 4)
+        train(MAKEUP, ["makeup"] * 4, method="svm", counted=True, regularisation=1.0)

@@ -7,7 +7,8 @@ knowledge/warning-signs/signs.yaml and tested through the whole check.
 from __future__ import annotations
 
 from bot.core.context import ConText, Trigger
-from bot.core.phrases import Line, PhraseIndex, compile_phrase, tokens
+from bot.core.phrase_index import PhraseIndex
+from bot.core.phrases import Line, compile_phrase, tokens
 
 TRIGGERS = [
     ("no", "negated", "before"),

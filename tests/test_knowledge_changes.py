@@ -6,9 +6,9 @@ from dataclasses import replace
 
 import pytest
 
+from bot.core.model import KnowledgeBase, Rule, Wording
 from bot.knowledge.changes import knowledge_changes, reload_summary
 from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR, load_knowledge
-from bot.knowledge.model import KnowledgeBase, Rule, Wording
 
 
 @pytest.fixture(scope="module")

@@ -10,8 +10,8 @@ first and always wins, whichever topic the example sits in.
 from __future__ import annotations
 
 from bot.core.matching import Matcher
+from bot.core.model import WARNING_SIGNS, Rule
 from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR, load_knowledge
-from bot.knowledge.model import WARNING_SIGNS, Rule
 
 
 def answered_by(matcher: Matcher, rule: Rule, example: str) -> bool:

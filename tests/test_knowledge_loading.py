@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.core.model import REQUIRED_TOPICS, KnowledgeError
 from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR, load_knowledge, parse_days
-from bot.knowledge.model import REQUIRED_TOPICS, KnowledgeError
 
 
 @pytest.fixture

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.phrases import Line, PhraseError, PhraseIndex, compile_phrase, tokens
+from bot.core.phrase_index import PhraseIndex
+from bot.core.phrases import Line, PhraseError, compile_phrase, tokens
 
 LISTS = {"redness": ["red", "pink*", "blotchy"], "worse": ["spread*", "getting bigger"]}
 

@@ -7,10 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-from click import Group
-
-from bot.cli import main
-
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 CONTRACT_VARIABLES = (
@@ -27,16 +23,10 @@ CONTRACT_VARIABLES = (
 )
 
 
-def command_paths(group: Group, prefix: str = "aftercare") -> list[str]:
-    paths: list[str] = []
-    for name, command in group.commands.items():
-        path = f"{prefix} {name}"
-        paths += command_paths(command, path) if isinstance(command, Group) else [path]
-    return paths
-
-
 def test_every_aftercare_command_is_documented_in_the_readme() -> None:
-    paths = command_paths(main)
+    from bot.cli.reference import commands
+
+    paths = [context.command_path for context, _ in commands()]
     assert "aftercare kb check" in paths
     for path in paths:
         assert f"`{path}" in README, path
@@ -78,7 +68,7 @@ def test_the_generated_command_reference_says_what_the_commands_help_says() -> N
 
 
 def test_the_command_table_shows_every_command_with_its_options() -> None:
-    from bot.tools.cli_reference import command_table
+    from bot.cli.reference import command_table
 
     table = command_table()
     assert "| `aftercare --version` | Show the version and exit. |" in table
@@ -87,7 +77,7 @@ def test_the_command_table_shows_every_command_with_its_options() -> None:
 
 
 def test_no_command_help_shows_programmers_notation() -> None:
-    from bot.tools.cli_reference import commands
+    from bot.cli.reference import commands
 
     for context, command in commands():
         text = command.get_help(context)

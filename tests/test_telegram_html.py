@@ -13,8 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli import main
+from bot.core.model import KnowledgeError
 from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR, load_knowledge
-from bot.knowledge.model import KnowledgeError
 from bot.knowledge.telegram_html import ends_mid_sentence, html_problems
 
 

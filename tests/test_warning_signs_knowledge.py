@@ -11,10 +11,11 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli import main
+from bot.core.model import KnowledgeError
+from bot.knowledge import trained
 from bot.knowledge.holder import KnowledgeHolder
 from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR, load_knowledge
-from bot.knowledge.model import KnowledgeError
-from bot.knowledge.training import Example, train_signs
+from bot.knowledge.trained import signs_training, trained_models
 
 SIGNS = Path("warning-signs") / "signs.yaml"
 STAFF_SIGN = """
@@ -115,15 +116,16 @@ def test_a_report_staff_add_to_the_examples_teaches_the_classifier(knowledge_cop
     assert signs.classifier.probabilities(message)["report"] > 0.5
 
 
-def test_a_trained_classifier_is_read_back_from_the_cache(model_cache: Path) -> None:
-    examples = [
-        Example("pus on my chin", True, "discharge", "test"),
-        Example("can i wear makeup", False, "everyday", "test"),
-    ]
-    first, _ = train_signs(examples)
-    assert list(model_cache.glob("aftercare/signs-*.json"))
-    again, _ = train_signs(examples)
-    assert again is first
+def test_a_trained_classifier_is_read_back_from_the_cache(
+    model_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    examples = signs_training([("pus on my chin", True), ("can i wear makeup", False)])
+    [first] = trained_models([examples])
+    assert list(model_cache.glob("aftercare/signs-*.cache"))
+    monkeypatch.setattr(trained, "_memory", {})
+    [again] = trained_models([examples])
+    assert again is not first
+    assert again.probabilities("pus?") == first.probabilities("pus?")
 
 
 def test_ask_json_names_the_sign_and_the_words_that_triggered_it() -> None:

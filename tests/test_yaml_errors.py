@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.core.model import KnowledgeError
 from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR, load_knowledge
-from bot.knowledge.model import KnowledgeError
 
 HEAD = "id: makeup\ntitle: Makeup\n"
 EXAMPLES = "examples:\n  - can i wear makeup\n  - foundation ok?\n"

@@ -20,10 +20,10 @@ from bot.conversation.events import (
 )
 from bot.conversation.turn import Turn
 from bot.conversation.wording import alert_buttons, clock, staff_alert_text, who
+from bot.core.model import WARNING_SIGNS, KnowledgeBase
 from bot.core.opening_hours import parse_opening_hours
 from bot.core.pseudonym import pseudonym
 from bot.core.signs import UNREADABLE
-from bot.knowledge.model import WARNING_SIGNS, KnowledgeBase
 from bot.storage import alerts, patients, questions
 
 log = logging.getLogger(__name__)

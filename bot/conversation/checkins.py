@@ -17,7 +17,7 @@ from bot.conversation import alerts, outbound
 from bot.conversation.checkin_hooks import CheckInAnswer
 from bot.conversation.events import Button, Outgoing, RemoveButtons, Reply, Toast
 from bot.conversation.turn import Turn
-from bot.knowledge.model import KnowledgeBase
+from bot.core.model import KnowledgeBase
 from bot.storage import checkin_plans, checkins, outbox
 from scheduler.dispatch import Action, decide, patient_zone
 from scheduler.messages import PAUSE, RESUME, ReplyChoice, parse_callback, reply_data

@@ -32,8 +32,8 @@ from bot.conversation.events import (
 )
 from bot.conversation.turn import Turn
 from bot.conversation.wording import escape, quoted, shown_day, who
+from bot.core.model import KnowledgeBase
 from bot.core.pseudonym import pseudonym
-from bot.knowledge.model import KnowledgeBase
 from bot.storage import alerts, handoffs, patients
 from bot.storage.patients import Patient
 

@@ -19,7 +19,7 @@ from bot.config import Settings
 from bot.conversation.checkin_hooks import CheckInHooks
 from bot.conversation.events import Sender
 from bot.core.dates import days_since_treatment
-from bot.knowledge.holder import Knowledge
+from bot.knowledge.compiled import Knowledge
 from bot.storage import patients
 from bot.storage.patients import Patient
 

@@ -9,7 +9,7 @@ import re
 from datetime import datetime, time
 
 from bot.conversation.events import Button, Keyboard, Reply
-from bot.knowledge.model import KnowledgeBase
+from bot.core.model import KnowledgeBase
 from bot.storage import notices
 from bot.storage.stats import AlertStats, Stats
 from bot.tools.unanswered import QuestionGroup

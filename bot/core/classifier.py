@@ -1,16 +1,20 @@
-"""A linear text classifier over word and character n-grams: the learned second opinion.
+"""A linear text classifier over word and character n-grams: the learned second opinion of
+both the warning-sign check and the matcher.
 
-Training uses scikit-learn's logistic regression, imported only when a model is trained
-(at knowledge load, when no cached model fits the knowledge files). Reading a message
-needs no library at all: the trained weights are kept as plain dicts, pruned of the
-near-zero ones, so scoring a message is a few hundred dict look-ups and `aftercare ask`
-starts without loading NumPy.
+Features, the same at training and reading time: each word, each pair of neighbouring
+words, and the character 3- to 5-grams of each word (padded as "<word>", so prefixes and
+suffixes count and a typo still shares most of its n-grams with the right spelling). A
+model either counts every occurrence of a feature (`counted`) or each distinct feature
+once; either way the values are scaled by one over the square root of how many were
+counted, so a long text does not score higher for being long. The topics read best
+counted, the warning signs distinct (bench/crossval_signs.py, bench/tune_thresholds.py).
 
-Features, the same at training and reading time: word unigrams and bigrams, and the
-character 3- to 5-grams of each word (padded as "<word>", so prefixes and suffixes count
-and a typo still shares most of its n-grams with the right spelling). Each present
-feature counts once and the vector has unit length, so a long text does not score higher
-for being long.
+Training uses scikit-learn (liblinear), imported only when a model is trained. Reading
+needs no library at all: the trained weights, pruned of the near-zero ones, are kept in
+flat arrays of Python's `array` module (stored and read back as bytes by
+`bot.knowledge.trained`). Because a word's own features do not depend on its neighbours,
+a message is scored by summing one cached vector per word: a few additions per word, even
+for a 4,096-character message.
 """
 
 from __future__ import annotations
@@ -18,15 +22,24 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from array import array
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import Any
+from itertools import chain, pairwise
+from typing import Any, Literal
 
 CHAR_NGRAMS = (3, 4, 5)
 PRUNE_BELOW = 0.01
 """Weights smaller than this (in absolute value) are dropped after training: they change
-no decision and would cost a look-up each."""
+no decision and would cost an addition each."""
+Method = Literal["logistic", "svm"]
+"""Logistic regression (probabilities that mean something: the warning-sign threshold is
+set on them) or a linear support vector classifier (one label against the rest, its
+scores turned into probabilities with a `sharpness`: the matcher's blend is tuned so)."""
+WORDS_CACHED = 65536
+"""Distinct words whose summed weights a model remembers (a few MB at most)."""
 _WORD = re.compile(r"[a-z0-9]+")
 _COMBINING = re.compile(r"[\u0300-\u036f]")
 _APOSTROPHE = re.compile(r"[’'`´]")
@@ -40,92 +53,155 @@ def normalise(text: str) -> str:
     return _APOSTROPHE.sub("", text)
 
 
-def features(text: str) -> set[str]:
-    """The distinct features of `text` (see the module docstring)."""
-    words = _WORD.findall(normalise(text))
-    found: set[str] = set()
-    for index, word in enumerate(words):
-        if index:
-            found.add(f"b:{words[index - 1]} {word}")
-        found.update(_word_features(word))
+def words_of(text: str) -> list[str]:
+    """The words the classifier reads in `text`."""
+    return _WORD.findall(normalise(text))
+
+
+@lru_cache(maxsize=WORDS_CACHED)
+def word_features(word: str) -> tuple[str, ...]:
+    """The features of one word on its own: the word and its character n-grams."""
+    found = ["w:" + word]
+    padded = f"<{word}>"
+    for size in CHAR_NGRAMS:
+        found.extend("c:" + padded[start : start + size] for start in range(len(padded) - size + 1))
+    return tuple(found)
+
+
+def word_pairs(words: Sequence[str]) -> list[str]:
+    """The features of neighbouring words, in order."""
+    return [f"b:{before} {after}" for before, after in pairwise(words)]
+
+
+def features(text: str) -> Counter[str]:
+    """Every feature of `text` with how often it occurs (see the module docstring)."""
+    words = words_of(text)
+    found = Counter(chain.from_iterable(map(word_features, words)))
+    found.update(word_pairs(words))
     return found
 
 
-@lru_cache(maxsize=65536)
-def _word_features(word: str) -> frozenset[str]:
-    """A word's own features, computed once: a long message repeats most of its words."""
-    padded = f"<{word}>"
-    grams = {
-        "c:" + padded[start : start + size]
-        for size in CHAR_NGRAMS
-        for start in range(len(padded) - size + 1)
-    }
-    return frozenset({"w:" + word, *grams})
+def feature_values(found: Counter[str], counted: bool) -> list[float]:
+    """The value of each of `found` (in its order) as a model reads it."""
+    if not found:
+        return []
+    if counted:
+        scale = 1.0 / math.sqrt(found.total())
+        return [count * scale for count in found.values()]
+    return [1.0 / math.sqrt(len(found))] * len(found)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class LinearModel:
-    """A trained classifier: per feature, the (label index, weight) pairs that are not ~0.
+    """A trained classifier: per feature, the (label index, weight) pairs that are not ~0,
+    kept flat: feature `features[i]` owns entries `offsets[i]` to `offsets[i + 1]` of
+    `label_index` and `weights`.
 
-    With two labels the model scores the second one only (logistic regression's binary
-    form): `probabilities` gives it the sigmoid of the score and the first label the rest.
+    With two labels the model scores the second one only (the binary form). `sharpness`
+    turns the linear scores into probabilities: the sigmoid (two labels) or the softmax
+    of the scores times it; logistic regression's own probabilities have sharpness 1.
     """
 
     labels: tuple[str, ...]
     bias: tuple[float, ...]
-    weights: Mapping[str, tuple[tuple[int, float], ...]]
+    features: Sequence[str]
+    offsets: array[int]
+    label_index: array[int]
+    weights: array[float]
+    counted: bool
+    sharpness: float = 1.0
+    trained_on: str = ""
+    """A fingerprint of what it learned, the key it is stored under (`bot.knowledge.trained`)."""
+    _rows: dict[str, int] = field(init=False, repr=False)
+    _vector: Any = field(init=False, repr=False)
+    _word_vector: Any = field(init=False, repr=False)
+    _word_rows: Any = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        cached = lru_cache(maxsize=WORDS_CACHED)
+        object.__setattr__(self, "_rows", {f: i for i, f in enumerate(self.features)})
+        object.__setattr__(self, "_vector", cached(self._row_weights))
+        object.__setattr__(self, "_word_vector", cached(self._word_vector_uncached))
+        object.__setattr__(self, "_word_rows", cached(self._word_rows_uncached))
 
     @property
     def binary(self) -> bool:
         return len(self.labels) == 2
 
+    def feature_weights(self, feature: str) -> list[float]:
+        """The weight of `feature` for each scored label (one when binary; 0: unknown)."""
+        row = self._rows.get(feature)
+        return [0.0] * len(self.bias) if row is None else list(self._vector(row))
+
+    def _row_weights(self, row: int) -> list[float]:
+        totals = [0.0] * len(self.bias)
+        start, end = self.offsets[row], self.offsets[row + 1]
+        for label, weight in zip(self.label_index[start:end], self.weights[start:end], strict=True):
+            totals[label] += weight
+        return totals
+
+    def _word_rows_uncached(self, word: str) -> dict[int, list[float]]:
+        """The weights of a word's own features that the model knows, by row."""
+        rows = self._rows
+        return {rows[f]: self._vector(rows[f]) for f in word_features(word) if f in rows}
+
+    def _word_vector_uncached(self, word: str) -> list[float] | None:
+        """A word's own features summed, each occurrence counted; None when none is known."""
+        rows = [self._rows[f] for f in word_features(word) if f in self._rows]
+        if not rows:
+            return None
+        return [sum(column) for column in zip(*map(self._vector, rows), strict=True)]
+
     def scores(self, text: str) -> list[float]:
         """The linear score of each scored label (one score when binary)."""
-        return self.scores_of(features(text))
+        words = words_of(text)
+        pairs = word_pairs(words)
+        rows = self._rows
+        if self.counted:
+            count = sum(len(word_features(word)) for word in words) + len(pairs)
+            vectors = [vector for vector in map(self._word_vector, words) if vector is not None]
+            vectors.extend(self._vector(rows[pair]) for pair in pairs if pair in rows)
+        else:
+            distinct = dict.fromkeys(words)
+            pairs = list(dict.fromkeys(pairs))
+            # Each distinct feature once, even when several words have it ("<ca" in "can"
+            # and "care"): the words' known rows are joined as a set.
+            count = len(set().union(*map(word_features, distinct))) + len(pairs)
+            known: dict[int, list[float]] = {}
+            for word in distinct:
+                known.update(self._word_rows(word))
+            known.update((rows[pair], self._vector(rows[pair])) for pair in pairs if pair in rows)
+            vectors = list(known.values())
+        if not vectors:
+            return list(self.bias)
+        scale = 1.0 / math.sqrt(count)
+        return [
+            bias + total * scale
+            for bias, total in zip(self.bias, map(sum, zip(*vectors, strict=True)), strict=True)
+        ]
 
-    def scores_of(self, found: Iterable[str]) -> list[float]:
-        totals = [0.0] * len(self.bias)
-        count = 0
-        for feature in found:
-            count += 1
-            for label_index, weight in self.weights.get(feature, ()):
-                totals[label_index] += weight
-        scale = 1.0 / math.sqrt(count) if count else 0.0
-        return [bias + total * scale for bias, total in zip(self.bias, totals, strict=True)]
-
-    def probabilities(self, text: str) -> dict[str, float]:
-        """How likely each label is for `text`; the values add up to 1."""
-        return self.probabilities_of(features(text))
-
-    def probabilities_of(self, found: Iterable[str]) -> dict[str, float]:
-        scores = self.scores_of(found)
+    def probability_list(self, text: str) -> list[float]:
+        """How likely each label is for `text`, in the order of `labels`; they add up to 1."""
+        scores = [score * self.sharpness for score in self.scores(text)]
         if self.binary:
             positive = _sigmoid(scores[0])
-            return {self.labels[0]: 1.0 - positive, self.labels[1]: positive}
+            return [1.0 - positive, positive]
         top = max(scores)
         exps = [math.exp(score - top) for score in scores]
         total = sum(exps)
-        return {label: value / total for label, value in zip(self.labels, exps, strict=True)}
+        return [value / total for value in exps]
+
+    def probabilities(self, text: str) -> dict[str, float]:
+        """`probability_list` by label."""
+        return dict(zip(self.labels, self.probability_list(text), strict=True))
 
     def ranked(self, text: str) -> list[tuple[str, float]]:
         """Every label with its probability, most likely first."""
         return sorted(self.probabilities(text).items(), key=lambda pair: (-pair[1], pair[0]))
 
-    def as_json(self) -> dict[str, Any]:
-        """A plain-JSON form of the model, for the compiled-knowledge cache."""
-        return {
-            "labels": list(self.labels),
-            "bias": list(self.bias),
-            "weights": {f: [[i, w] for i, w in pairs] for f, pairs in self.weights.items()},
-        }
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> LinearModel:
-        weights = {
-            str(feature): tuple((int(i), float(w)) for i, w in pairs)
-            for feature, pairs in data["weights"].items()
-        }
-        return cls(tuple(data["labels"]), tuple(float(b) for b in data["bias"]), weights)
+    def with_sharpness(self, sharpness: float) -> LinearModel:
+        """The same weights read with another sharpness (for tuning the blend)."""
+        return replace(self, sharpness=sharpness)
 
 
 def _sigmoid(value: float) -> float:
@@ -136,56 +212,79 @@ def _sigmoid(value: float) -> float:
 
 
 def train(
-    texts: Sequence[str],
+    texts: Iterable[str],
     labels: Sequence[str],
     *,
-    regularisation: float = 10.0,
-    class_weight: str | None = "balanced",
+    method: Method,
+    regularisation: float,
+    counted: bool,
+    sharpness: float = 1.0,
 ) -> LinearModel:
-    """Fit a logistic regression on `texts` labelled `labels` (at least two distinct).
+    """Fit a classifier on `texts` labelled `labels` (at least two distinct).
 
     `regularisation` is scikit-learn's C: larger fits the examples more closely.
-    "balanced" class weights keep a label with few examples from being drowned out.
+    Balanced class weights keep a label with few examples from being drowned out.
     """
+    texts = list(texts)
     if len(texts) != len(labels):
         raise ValueError("one label per text")
     names = tuple(sorted(set(labels)))
     if len(names) < 2:
         raise ValueError("a classifier needs at least two different labels")
-    # Imported here: scikit-learn takes most of a second to import, and only training
-    # needs it.
+    # Imported here: scikit-learn takes a second or more to import, and only training
+    # needs it (NumPy and SciPy come with it).
+    import numpy
     from scipy.sparse import csr_matrix
-    from sklearn.linear_model import LogisticRegression
 
-    # The sparse matrix is built directly, each present feature 1/sqrt(count) as in
-    # `scores_of`: scikit-learn's DictVectorizer does the same three times slower.
     columns: dict[str, int] = {}
-    indices: list[int] = []
     values: list[float] = []
+    indices: list[int] = []
     row_starts = [0]
     for text in texts:
         found = features(text)
-        value = 1.0 / math.sqrt(len(found)) if found else 0.0
         indices.extend(columns.setdefault(feature, len(columns)) for feature in found)
-        values.extend([value] * len(found))
+        values.extend(feature_values(found, counted))
         row_starts.append(len(indices))
-    matrix = csr_matrix((values, indices, row_starts), shape=(len(texts), len(columns)))
-    # liblinear fits two labels several times faster than the default solver, to the
-    # same decisions (bench/crossval_signs.py); it cannot fit three or more.
-    solver = "liblinear" if len(names) == 2 else "lbfgs"
-    model = LogisticRegression(
-        C=regularisation, max_iter=2000, class_weight=class_weight, solver=solver
+    # liblinear takes 32-bit indices only.
+    matrix = csr_matrix(
+        (
+            numpy.asarray(values),
+            numpy.asarray(indices, dtype=numpy.int32),
+            numpy.asarray(row_starts, dtype=numpy.int32),
+        ),
+        shape=(len(texts), len(columns)),
     )
+    model = _estimator(method, regularisation, len(names))
     model.fit(matrix, [names.index(label) for label in labels])
-    coefficients = model.coef_
-    weights: dict[str, list[tuple[int, float]]] = {}
-    for feature, column in columns.items():
-        for label_index in range(coefficients.shape[0]):
-            weight = float(coefficients[label_index, column])
-            if abs(weight) >= PRUNE_BELOW:
-                weights.setdefault(feature, []).append((label_index, weight))
+    by_feature = model.coef_.T
+    kept = numpy.abs(by_feature) >= PRUNE_BELOW
+    used = kept.any(axis=1)
+    kept = kept[used]
+    _, label_index = numpy.nonzero(kept)
+    offsets = numpy.concatenate(([0], numpy.cumsum(kept.sum(axis=1))))
     return LinearModel(
         names,
         tuple(float(b) for b in model.intercept_),
-        {feature: tuple(pairs) for feature, pairs in weights.items()},
+        tuple(numpy.asarray(list(columns), dtype=object)[used].tolist()),
+        array("I", offsets.tolist()),
+        array("H", label_index.tolist()),
+        # Single precision, as stored: a model read back scores exactly as it did here.
+        array("f", by_feature[used][kept].tolist()),
+        counted,
+        sharpness,
+    )
+
+
+def _estimator(method: Method, regularisation: float, label_count: int) -> Any:
+    if method == "svm":
+        from sklearn.svm import LinearSVC
+
+        return LinearSVC(C=regularisation, class_weight="balanced")
+    from sklearn.linear_model import LogisticRegression
+
+    # liblinear fits two labels several times faster than the default solver, to the
+    # same decisions (bench/crossval_signs.py); it cannot fit three or more.
+    solver = "liblinear" if label_count == 2 else "lbfgs"
+    return LogisticRegression(
+        C=regularisation, max_iter=2000, class_weight="balanced", solver=solver
     )

@@ -28,7 +28,8 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from bot.core.phrases import SENTENCE_ENDS, Hit, Line, Phrase, PhraseIndex
+from bot.core.phrase_index import Hit, PhraseIndex
+from bot.core.phrases import SENTENCE_ENDS, Line, Phrase
 
 MAX_SCOPE = 10
 """Words between a trigger and a mention beyond which the trigger no longer applies: a

@@ -13,14 +13,13 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 
-import numpy
-from rapidfuzz import fuzz, process
-
+from bot.core.model import KnowledgeBase, Rule
 from bot.core.text import TIME_WORDS, is_stop_word, stem, words
-from bot.knowledge.model import KnowledgeBase, Rule
 
 TREATMENT_TERM = "c:microneedling"
 """The concept `microneedling` in concepts.yaml: the treatment's own names."""
@@ -87,12 +86,6 @@ BEFORE_SESSION = re.compile(
 
 
 @dataclass(frozen=True)
-class _Example:
-    rule_index: int
-    norm: float
-
-
-@dataclass(frozen=True)
 class LexicalSettings:
     """How the lexical scores are computed (tuned with `bench/tune_thresholds.py`)."""
 
@@ -104,10 +97,26 @@ class LexicalSettings:
     """Keeps a word seen once or twice in the knowledge from claiming a topic alone."""
 
 
+@dataclass(frozen=True)
+class Phrasings:
+    """What reading the knowledge's phrasings found: every word the examples know (for
+    typo correction) and each phrasing's terms. Kept with the compiled knowledge
+    (`bot.knowledge.compiled`), so a start with unchanged knowledge reads none again."""
+
+    vocabulary: tuple[str, ...]
+    terms: Mapping[str, tuple[str, ...]]
+
+
 class TermIndex:
     """The knowledge's example phrasings as weighted terms; build once, score many times."""
 
-    def __init__(self, knowledge: KnowledgeBase, settings: LexicalSettings | None = None) -> None:
+    def __init__(
+        self,
+        knowledge: KnowledgeBase,
+        settings: LexicalSettings | None = None,
+        phrasings: Phrasings | None = None,
+    ) -> None:
+        """Index `knowledge`; `phrasings` are what indexing it found before, if known."""
         self.settings = settings or LexicalSettings()
         self._rules: tuple[Rule, ...] = knowledge.rules
         self._phrases: dict[tuple[str, ...], str] = {}
@@ -122,40 +131,55 @@ class TermIndex:
                     self._concept_of[parts[0]] = token
                     self._concept_of[stem(parts[0])] = token
         self._longest_phrase = max((len(p) for p in self._phrases), default=1)
-        vocabulary: set[str] = set(self._concept_of)
-        for rule in self._rules:
-            for text in (*rule.examples, *rule.keywords):
-                vocabulary.update(w for w in words(text) if len(w) > 2)
-        self._vocabulary = sorted(vocabulary)
-        self._known = frozenset(vocabulary)
+        if phrasings is None:
+            vocabulary: set[str] = set(self._concept_of)
+            for rule in self._rules:
+                for text in (*rule.examples, *rule.keywords):
+                    vocabulary.update(w for w in words(text) if len(w) > 2)
+            self._vocabulary = sorted(vocabulary)
+        else:
+            self._vocabulary = list(phrasings.vocabulary)
+        self._known = frozenset(self._vocabulary)
         self._correct = lru_cache(maxsize=65536)(self._correct_uncached)
         # Sized for one message: its terms are needed by several steps of one match.
         self._cached_terms = lru_cache(maxsize=MESSAGE_CACHE)(self._terms_uncached)
         self._term = lru_cache(maxsize=65536)(self._term_uncached)
-        self._build_index()
+        self.phrasings = self._build_index(phrasings.terms if phrasings else {})
 
-    def _build_index(self) -> None:
-        examples: list[_Example] = []
-        per_rule_counts: list[dict[str, int]] = []
-        raw: list[tuple[int, frozenset[str]]] = []
+    def _build_index(self, known: Mapping[str, tuple[str, ...]]) -> Phrasings:
+        """One pass over every phrasing (examples, keywords, titles), then one per term;
+        `known` are phrasings' terms read before."""
+        # Per term, how many phrasings of each topic (by index) have it.
+        uses: dict[str, dict[int, int]] = defaultdict(dict)
+        postings: dict[str, list[int]] = defaultdict(list)
+        phrasings: list[frozenset[str]] = []
+        self._rule_of: list[int] = []
+        terms_of: dict[str, tuple[str, ...]] = {}
         for index, rule in enumerate(self._rules):
-            counts: dict[str, int] = defaultdict(int)
-            texts = (*rule.examples, *rule.keywords, rule.title)
-            for text in texts:
-                terms = frozenset(self.terms(text))
+            for text in (*rule.examples, *rule.keywords, rule.title):
+                found = known.get(text)
+                if found is None:
+                    found = self._terms_uncached(text)
+                terms_of[text] = found
+                terms = frozenset(found)
                 if not terms:
                     continue
-                raw.append((index, terms))
+                position = len(phrasings)
                 for term in terms:
-                    counts[term] += 1
-            per_rule_counts.append(counts)
-        rules_with: dict[str, int] = defaultdict(int)
-        for counts in per_rule_counts:
-            for term in counts:
-                rules_with[term] += 1
+                    counts = uses[term]
+                    counts[index] = counts.get(index, 0) + 1
+                    postings[term].append(position)
+                phrasings.append(terms)
+                self._rule_of.append(index)
+        self._postings = dict(postings)
         n_rules = max(1, len(self._rules))
-        self._idf = {t: math.log(1 + n_rules / df) for t, df in rules_with.items()}
+        self._idf = {t: math.log(1 + n_rules / len(counts)) for t, counts in uses.items()}
         self._unknown_idf = math.log(1 + n_rules)
+        squares = {term: idf**2 for term, idf in self._idf.items()}
+        self._inverse_norms = [
+            1.0 / norm if (norm := math.sqrt(sum(map(squares.__getitem__, terms)))) else 0.0
+            for terms in phrasings
+        ]
         self._points_to: dict[str, list[tuple[int, float]]] = {}
         self._evidence: dict[str, float] = {}
         self.off_topic_terms: set[str] = set()
@@ -164,68 +188,39 @@ class TermIndex:
         self.time_terms = {stem(w) for w in TIME_WORDS} | {
             self._concept_of[w] for w in TIME_WORDS if w in self._concept_of
         }
-        for term in rules_with:
-            seen = [
-                (index, counts[term])
-                for index, counts in enumerate(per_rule_counts)
-                if term in counts
-            ]
-            total = sum(count for _, count in seen)
+        smoothing = self.settings.smoothing
+        off_topic = [rule.scope == "off-topic" for rule in self._rules]
+        social = [rule.is_social for rule in self._rules]
+        aftercare = [rule.is_aftercare for rule in self._rules]
+        for term, counts in uses.items():
+            total = sum(counts.values())
             # A word seen once or twice is weak evidence: smoothing keeps it from claiming a
             # topic alone, and its evidence weight grows with how often staff used it.
-            smoothing = self.settings.smoothing
-            self._points_to[term] = [(index, count / (total + smoothing)) for index, count in seen]
+            self._points_to[term] = [
+                (i, count / (total + smoothing)) for i, count in counts.items()
+            ]
             self._evidence[term] = total / (total + smoothing)
-            off_topic = sum(
-                count for index, count in seen if self._rules[index].scope == "off-topic"
-            )
-            if total >= 2 and off_topic >= 0.75 * total:
+            if total >= 2 and sum(c for i, c in counts.items() if off_topic[i]) >= 0.75 * total:
                 self.off_topic_terms.add(term)
-            social = sum(count for index, count in seen if self._rules[index].is_social)
-            if social >= 0.4 * total:
+            if sum(c for i, c in counts.items() if social[i]) >= 0.4 * total:
                 self.social_terms.add(term)
-            aftercare = sum(count for index, count in seen if self._rules[index].is_aftercare)
-            if aftercare >= 0.75 * total:
+            if sum(c for i, c in counts.items() if aftercare[i]) >= 0.75 * total:
                 self.aftercare_terms.add(term)
-        self._postings: dict[str, list[int]] = defaultdict(list)
-        for rule_index, terms in raw:
-            norm = math.sqrt(sum(self._idf[t] ** 2 for t in terms))
-            examples.append(_Example(rule_index, norm))
-            for term in terms:
-                self._postings[term].append(len(examples) - 1)
-        self._examples = examples
-        # Scoring reads these arrays: NumPy does per message what would otherwise be a
-        # Python loop over every example sharing a word with it.
-        self._example_postings = {
-            term: numpy.asarray(found, dtype=numpy.intp) for term, found in self._postings.items()
-        }
-        self._inverse_norms = numpy.asarray([1.0 / e.norm if e.norm else 0.0 for e in examples])
-        rule_of = [e.rule_index for e in examples]
-        self._segment_starts = numpy.asarray(
-            [i for i, rule in enumerate(rule_of) if i == 0 or rule != rule_of[i - 1]],
-            dtype=numpy.intp,
-        )
-        self._segment_rules = numpy.asarray(
-            [rule_of[i] for i in self._segment_starts], dtype=numpy.intp
-        )
-        self._rule_postings = {
-            term: (
-                numpy.asarray([i for i, _ in pairs], dtype=numpy.intp),
-                numpy.asarray([share for _, share in pairs]),
-            )
-            for term, pairs in self._points_to.items()
-        }
+        return Phrasings(tuple(self._vocabulary), terms_of)
 
     def _correct_uncached(self, word: str) -> str:
         if word in self._known or len(word) < 4:
             return word
+        # Imported here: most messages have no unknown word, so a start does not pay for it.
+        from rapidfuzz import fuzz, process
+
         # One slip in a short word is another word ("latte" is not "late").
         cutoff = self.settings.typo_cutoff if len(word) > 8 else 90.0 if len(word) <= 6 else 85.0
-        # Typos keep the first letter; a different first letter is usually another word
-        # ("catching" is not "scratching").
         candidates = process.extract(
             word, self._vocabulary, scorer=fuzz.ratio, score_cutoff=cutoff, limit=5
         )
+        # Typos keep the first letter; a different first letter is usually another word
+        # ("catching" is not "scratching").
         return next((str(c[0]) for c in candidates if str(c[0])[0] == word[0]), word)
 
     def terms(self, text: str) -> list[str]:
@@ -311,30 +306,36 @@ class TermIndex:
             return None
         return self._concept_of.get(stemmed, stemmed)
 
-    def topic_array(self, query: set[str]) -> numpy.ndarray:
+    def topic_scores(self, query: set[str]) -> list[float]:
         """The score from 0 to 100 of every topic for the terms `query`, in the knowledge's
         order (0: the terms do not point to it)."""
-        if not query or not self._examples:
-            return numpy.zeros(len(self._rules))
+        best = [0.0] * len(self._rules)
+        if not query or not self._rule_of:
+            return best
         idf, unknown = self._idf, self._unknown_idf
         squares = {t: idf.get(t, unknown) ** 2 for t in query}
         query_norm = math.sqrt(sum(squares.values()))
-        dot = numpy.zeros(len(self._examples))
+        # The nearest phrasing of each topic: a cosine over the phrasings sharing a term.
+        dot = [0.0] * len(self._rule_of)
+        shared: list[list[int]] = []
         for term, square in squares.items():
-            found = self._example_postings.get(term)
+            found = self._postings.get(term)
             if found is not None:
-                dot[found] += square
-        best_example = numpy.zeros(len(self._rules))
-        best_example[self._segment_rules] = numpy.maximum.reduceat(
-            dot * self._inverse_norms, self._segment_starts
-        )
+                shared.append(found)
+                for phrasing in found:
+                    dot[phrasing] += square
+        inverse_norms, rule_of = self._inverse_norms, self._rule_of
+        for phrasing in chain.from_iterable(shared):
+            cosine = dot[phrasing] * inverse_norms[phrasing]
+            if cosine > best[rule_of[phrasing]]:
+                best[rule_of[phrasing]] = cosine
+        # How much of the message each topic's words explain.
         evidence = {t: self._evidence.get(t, 1.0) for t in query}
-        cover = numpy.zeros(len(self._rules))
+        cover = [0.0] * len(self._rules)
         for term, weight in evidence.items():
-            pointed = self._rule_postings.get(term)
-            if pointed is not None:
-                cover[pointed[0]] += weight * pointed[1]
+            for rule_index, share in self._points_to.get(term, ()):
+                cover[rule_index] += weight * share
         alpha = self.settings.example_weight
         near = 100 * alpha / query_norm
         explained = 100 * (1 - alpha) / sum(evidence.values())
-        return near * best_example + explained * cover
+        return [near * b + explained * c for b, c in zip(best, cover, strict=True)]

@@ -3,7 +3,7 @@
 Two opinions are blended for every topic: the lexical score (`bot.core.lexical`: the
 nearest example phrasing and how much of the message the topic's words explain) and a
 learned one (`bot.core.classifier`: a linear classifier over word and character n-grams,
-trained on the same example phrasings when the matcher is built, so staff examples
+trained on the same example phrasings when the knowledge is loaded, so staff examples
 train it). In a long message the sentences that ask something weigh more than the story
 around them (`bot.core.asks`); a message asking two things is answered twice. A few
 rules stay on top of the scores: words that only ever mean an off-topic question win,
@@ -17,9 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-import numpy
-
 from bot.core.asks import focus, split_questions
+from bot.core.classifier import LinearModel
 from bot.core.decision import (
     Candidate,
     Decision,
@@ -29,10 +28,16 @@ from bot.core.decision import (
     decide_parts,
     several_possible,
 )
-from bot.core.lexical import BEFORE_SESSION_TERM, MESSAGE_CACHE, LexicalSettings, TermIndex
+from bot.core.lexical import (
+    BEFORE_SESSION_TERM,
+    MESSAGE_CACHE,
+    LexicalSettings,
+    Phrasings,
+    TermIndex,
+)
+from bot.core.model import WARNING_SIGNS, KnowledgeBase, Rule
 from bot.core.signs import UNREADABLE, SignCheck, SignChecker
-from bot.core.topic_classifier import LinearModel, train
-from bot.knowledge.model import WARNING_SIGNS, KnowledgeBase, Rule
+from bot.core.text import MAX_MESSAGE_CHARS
 
 BEFORE_TREATMENT = "before-treatment"
 OTHER_PROCEDURES = "other-procedures"
@@ -51,11 +56,8 @@ class Thresholds:
     decision: DecisionThresholds = field(default_factory=DecisionThresholds)
     lexical: LexicalSettings = field(default_factory=LexicalSettings)
     learned_weight: float = 0.35
-    """The classifier's share of a topic's score; the lexical score has the rest."""
-    sharpness: float = 5.0
-    """How peaked the classifier's probabilities are (see `LinearModel.sharpness`)."""
-    regularisation: float = 2.0
-    """The classifier's C: larger fits the example phrasings more closely."""
+    """The classifier's share of a topic's score; the lexical score has the rest (how the
+    classifier is trained: `bot.knowledge.trained.TOPICS`)."""
     question_weight: float = 0.8
     """In a message with a story around its questions, the questions' share of the score."""
     agreement: float = 24.0
@@ -63,7 +65,6 @@ class Thresholds:
     off_topic_share: float = 0.6
     """A word that only means an off-topic question wins when the off-topic topic scores at
     least this share of the best score."""
-    """Added to a topic both opinions put first: they rarely agree on a wrong topic."""
 
 
 @dataclass(frozen=True)
@@ -110,25 +111,6 @@ class Match:
         }
 
 
-def training_data(knowledge: KnowledgeBase) -> tuple[list[str], list[str]]:
-    """What the classifier learns from: every topic's examples, keywords and title."""
-    texts: list[str] = []
-    labels: list[str] = []
-    for rule in knowledge.rules:
-        for text in (*rule.examples, *rule.keywords, rule.title):
-            texts.append(text)
-            labels.append(rule.id)
-    return texts, labels
-
-
-def train_topics(knowledge: KnowledgeBase, thresholds: Thresholds) -> LinearModel:
-    """The classifier for `knowledge`, trained on `training_data`."""
-    texts, labels = training_data(knowledge)
-    return train(
-        texts, labels, regularisation=thresholds.regularisation, sharpness=thresholds.sharpness
-    )
-
-
 class Matcher:
     """Scores messages against one knowledge base; build once, call `match` many times."""
 
@@ -137,30 +119,31 @@ class Matcher:
         knowledge: KnowledgeBase,
         thresholds: Thresholds | None = None,
         classifier: LinearModel | None = None,
+        phrasings: Phrasings | None = None,
     ) -> None:
-        """Index and train on `knowledge`; pass `classifier` to reuse one already trained."""
-        if knowledge.signs is None:
-            raise ValueError("a matcher needs the warning signs: load the knowledge folder")
+        """Index `knowledge`; `classifier` replaces its topic classifier (for tuning), and
+        `phrasings` are what indexing it found before (see `TermIndex`)."""
+        classifier = classifier or knowledge.topic_classifier
+        if knowledge.signs is None or classifier is None:
+            raise ValueError("a matcher needs the trained knowledge: load the knowledge folder")
         self.signs = SignChecker(knowledge.signs)
         self.knowledge = knowledge
         self.thresholds = thresholds or Thresholds()
-        self.index = TermIndex(knowledge, self.thresholds.lexical)
-        self.classifier = classifier or train_topics(knowledge, self.thresholds)
+        self.index = TermIndex(knowledge, self.thresholds.lexical, phrasings)
+        self.classifier = classifier
         self._rules = {rule.id: rule for rule in knowledge.rules}
         self._ids = [rule.id for rule in knowledge.rules]
         self._aftercare = [rule.is_aftercare for rule in knowledge.rules]
         # Where each topic's probability sits among the classifier's labels; a topic the
         # classifier does not know reads the extra zero at the end.
         position = {label: i for i, label in enumerate(self.classifier.labels)}
-        self._learned_order = numpy.asarray(
-            [position.get(topic, len(position)) for topic in self._ids], dtype=numpy.intp
-        )
+        self._learned_order = [position.get(topic, len(position)) for topic in self._ids]
         self._learned = lru_cache(maxsize=MESSAGE_CACHE)(self._learned_uncached)
 
-    def _learned_uncached(self, text: str) -> numpy.ndarray:
+    def _learned_uncached(self, text: str) -> list[float]:
         """The classifier's probability of every topic, in the knowledge's order."""
-        probabilities = numpy.append(self.classifier.probability_array(text), 0.0)
-        return probabilities[self._learned_order]
+        probabilities = [*self.classifier.probability_list(text[:MAX_MESSAGE_CHARS]), 0.0]
+        return [probabilities[position] for position in self._learned_order]
 
     def terms(self, text: str) -> list[str]:
         """The message as lexical terms (see `TermIndex.terms`)."""
@@ -170,14 +153,17 @@ class Matcher:
         """Every topic with its blended score from 0 to 100, best first."""
         return [(c.score, self._rules[c.topic]) for c in self._rank(text, set(self.terms(text)))]
 
-    def _blend(self, text: str, query: set[str]) -> numpy.ndarray:
+    def _blend(self, text: str, query: set[str]) -> list[float]:
         """Every topic's score, in the knowledge's order."""
-        lexical = self.index.topic_array(query)
+        lexical = self.index.topic_scores(query)
         learned = self._learned(text)
         weight = self.thresholds.learned_weight
-        blended = (1 - weight) * lexical + (weight * 100) * learned
-        agreed = int(lexical.argmax())
-        if lexical[agreed] > 0 and agreed == int(learned.argmax()):
+        blended = [
+            (1 - weight) * near + (weight * 100) * guess
+            for near, guess in zip(lexical, learned, strict=True)
+        ]
+        agreed = _first_best(lexical)
+        if lexical[agreed] > 0 and agreed == _first_best(learned):
             blended[agreed] += self.thresholds.agreement
         return blended
 
@@ -188,17 +174,16 @@ class Matcher:
             # The story around a question must not dilute it below the answer threshold.
             focused = self._blend(asked, set(self.terms(asked)))
             weight = self.thresholds.question_weight
-            scores = weight * focused + (1 - weight) * scores
+            scores = [
+                weight * question + (1 - weight) * whole
+                for question, whole in zip(focused, scores, strict=True)
+            ]
         return self._ranked(scores)
 
-    def _ranked(self, scores: numpy.ndarray) -> list[Candidate]:
+    def _ranked(self, scores: list[float]) -> list[Candidate]:
         # The leading topics are all any decision looks at; building the rest costs time.
-        leading = numpy.argsort(-scores, kind="stable")[:RANKED].tolist()
-        values = scores[leading].tolist()
-        return [
-            Candidate(self._ids[i], score, self._aftercare[i])
-            for i, score in zip(leading, values, strict=True)
-        ]
+        leading = sorted(range(len(scores)), key=scores.__getitem__, reverse=True)[:RANKED]
+        return [Candidate(self._ids[i], scores[i], self._aftercare[i]) for i in leading]
 
     def match(self, text: str, day: int | None = None) -> Match:
         """Decide how to answer `text` from a patient on `day` since treatment."""
@@ -268,7 +253,7 @@ class Matcher:
         # question; the social reply wins only when that is all there is ("no worries" is
         # all there is, though "worries" is an aftercare word).
         aftercare_words = (query & index.aftercare_terms) - index.social_terms - index.time_terms
-        learned_best = self._rules[self._ids[int(self._learned(text).argmax())]]
+        learned_best = self._rules[self._ids[_first_best(self._learned(text))]]
         if aftercare_words and not learned_best.is_social:
             ranked = [c for c in ranked if not self._rules[c.topic].is_social]
         return ranked
@@ -339,6 +324,11 @@ class Matcher:
 @lru_cache(maxsize=MESSAGE_CACHE)
 def _focus(text: str) -> str | None:
     return focus(text)
+
+
+def _first_best(scores: list[float]) -> int:
+    """The position of the highest score (the first of equals)."""
+    return max(range(len(scores)), key=scores.__getitem__)
 
 
 def _promoted(ranked: Sequence[Candidate], topic: str) -> list[Candidate]:

@@ -12,9 +12,7 @@ can read, not regular expressions:
 - `...` lets up to six other words come between, within the same sentence.
 
 A message is read once into tokens: words, numbers, a few punctuation marks (sentence and
-clause ends, "/") and emoji. Every phrase is indexed by the words it can start with, so
-finding all phrases in a 4,000-character message costs one look-up per word, not one
-pass per phrase.
+clause ends, "/") and emoji. `bot.core.phrase_index` finds many phrases in it at once.
 """
 
 from __future__ import annotations
@@ -22,9 +20,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
 from itertools import accumulate
-from typing import Generic, TypeVar
+from typing import NamedTuple
 
 from bot.core.text import CHAT_SPELLING
 
@@ -127,24 +126,25 @@ class Phrase:
 
     It is matched as one regular expression over the message's tokens joined by spaces,
     each token followed by one space: Python's regex engine walks the choices and gaps
-    far faster than Python code would.
+    far faster than Python code would. The expression is compiled when the phrase is
+    first tried: a start compiles none of the thousands a knowledge folder has, and a
+    message compiles only those that could start at one of its words.
     """
 
     text: str
     elements: tuple[_Element, ...]
-    pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
-    plain: str = field(init=False, repr=False, compare=False)
-    """The pattern without its named groups, to join with others into one quick test."""
-    numbers: tuple[tuple[str, _Ranges], ...] = field(init=False, repr=False, compare=False)
-    gaps: tuple[str, ...] = field(init=False, repr=False, compare=False)
 
-    def __post_init__(self) -> None:
+    @cached_property
+    def _compiled(self) -> _Compiled:
         groups: list[tuple[str, _Ranges | _Gap]] = []
-        object.__setattr__(self, "pattern", re.compile(_regex(self.elements, groups)))
-        object.__setattr__(self, "plain", _regex(self.elements, [], named=False))
+        pattern = re.compile(_regex(self.elements, groups))
         numbers = tuple((name, g) for name, g in groups if isinstance(g, _Ranges))
-        object.__setattr__(self, "numbers", numbers)
-        object.__setattr__(self, "gaps", tuple(n for n, g in groups if isinstance(g, _Gap)))
+        return _Compiled(pattern, numbers, tuple(n for n, g in groups if isinstance(g, _Gap)))
+
+    @cached_property
+    def plain(self) -> str:
+        """The pattern without its named groups, to join with others into one quick test."""
+        return _regex(self.elements, [], named=False)
 
     def first_atoms(self) -> list[_Atom]:
         return _first_atoms(self.elements[0])
@@ -152,18 +152,27 @@ class Phrase:
     def match(self, line: Line, start: int) -> tuple[int, tuple[int, ...]] | None:
         """Where this phrase, started at token `start`, ends (exclusive) and which tokens
         its `...` skipped; None when it does not match there."""
-        found = self.pattern.match(line.text, line.offsets[start])
+        compiled = self._compiled
+        found = compiled.pattern.match(line.text, line.offsets[start])
         if found is None:
             return None
-        for group, atom in self.numbers:
+        for group, atom in compiled.numbers:
             value = found.group(group)
             if value is not None and not atom.fits(value):
                 return None
         skipped: list[int] = []
-        for gap in self.gaps:
+        for gap in compiled.gaps:
             if found.start(gap) >= 0:
                 skipped += range(line.token_at[found.start(gap)], line.token_at[found.end(gap)])
         return line.token_at[found.end()], tuple(skipped)
+
+
+class _Compiled(NamedTuple):
+    pattern: re.Pattern[str]
+    numbers: tuple[tuple[str, _Ranges], ...]
+    """The named groups holding a number, and the ranges it must fall in."""
+    gaps: tuple[str, ...]
+    """The named groups of the `...` gaps."""
 
 
 _GAP = f"(?:(?![.!?;,] )[^ ]+ ){{0,{GAP_WORDS}}}"
@@ -308,7 +317,9 @@ def _option(
     return atoms[0]
 
 
-def _word_atoms(text: str) -> list[_Atom]:
+@lru_cache(maxsize=CACHED_TOKENS)
+def _word_atoms(text: str) -> tuple[_Atom, ...]:
+    # Cached: the same few thousand words recur across every phrase and word list.
     prefix = text.endswith("*")
     found = tokens(text.rstrip("*"))
     if not found:
@@ -318,91 +329,4 @@ def _word_atoms(text: str) -> list[_Atom]:
         if not found[-1].isalpha() or len(found[-1]) < 2:
             raise PhraseError(f"'{text}': put * after at least two letters")
         atoms[-1] = _Atom(prefix=found[-1])
-    return atoms
-
-
-T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class Hit(Generic[T]):
-    """One phrase found in a message: tokens `start` to `end` (exclusive)."""
-
-    start: int
-    end: int
-    phrase: Phrase
-    value: T
-    skipped: tuple[int, ...] = ()
-    """The tokens that `...` stepped over: not the phrase's own words."""
-
-    def words(self, found: Sequence[str]) -> str:
-        return " ".join(found[self.start : self.end])
-
-
-@dataclass
-class PhraseIndex(Generic[T]):
-    """Many phrases, each with a value, indexed by the tokens they can start with."""
-
-    by_word: dict[str, list[tuple[Phrase, T]]] = field(default_factory=dict)
-    by_prefix: dict[str, list[tuple[Phrase, T]]] = field(default_factory=dict)
-    by_number: list[tuple[Phrase, T]] = field(default_factory=list)
-    prefix_sizes: set[int] = field(default_factory=set)
-    _candidates: dict[str, tuple[re.Pattern[str] | None, list[tuple[Phrase, T]]]] = field(
-        default_factory=dict, repr=False
-    )
-    _quick: dict[tuple[int, ...], re.Pattern[str]] = field(default_factory=dict, repr=False)
-
-    def add(self, phrase: Phrase, value: T) -> None:
-        self._candidates.clear()
-        self._quick.clear()
-        for atom in phrase.first_atoms():
-            if atom.word is not None:
-                self.by_word.setdefault(atom.word, []).append((phrase, value))
-            elif atom.prefix is not None:
-                self.by_prefix.setdefault(atom.prefix, []).append((phrase, value))
-                self.prefix_sizes.add(len(atom.prefix))
-            elif (phrase, value) not in self.by_number:
-                self.by_number.append((phrase, value))
-
-    def find(self, line: Line, near: Sequence[tuple[int, int]] | None = None) -> list[Hit[T]]:
-        """Every phrase in the message `line`, at every position where it starts; only
-        starts inside the token ranges `near` when given (what context can reach)."""
-        hits: list[Hit[T]] = []
-        starts = range(len(line.tokens)) if near is None else _positions(near)
-        for start in starts:
-            quick, candidates = self._starting_with(line.tokens[start])
-            # One regular expression tells whether any candidate matches here: most
-            # positions have none, and then no phrase is tried one by one.
-            if quick is None or not quick.match(line.text, line.offsets[start]):
-                continue
-            for phrase, value in candidates:
-                matched = phrase.match(line, start)
-                if matched is not None:
-                    hits.append(Hit(start, matched[0], phrase, value, matched[1]))
-        return hits
-
-    def _starting_with(self, token: str) -> tuple[re.Pattern[str] | None, list[tuple[Phrase, T]]]:
-        cached = self._candidates.get(token)
-        if cached is not None:
-            return cached
-        candidates = list(self.by_word.get(token, ()))
-        for size in self.prefix_sizes:
-            if size <= len(token):
-                candidates.extend(self.by_prefix.get(token[:size], ()))
-        if token[0].isdigit():
-            candidates.extend(self.by_number)
-        unique = list({id(phrase): (phrase, value) for phrase, value in candidates}.values())
-        key = tuple(id(phrase) for phrase, _ in unique)
-        quick = self._quick.get(key)
-        if quick is None and unique:
-            quick = re.compile("|".join(f"(?:{phrase.plain})" for phrase, _ in unique))
-            self._quick[key] = quick
-        if len(self._candidates) > CACHED_TOKENS:
-            self._candidates.clear()
-        self._candidates[token] = (quick, unique)
-        return quick, unique
-
-
-def _positions(ranges: Sequence[tuple[int, int]]) -> list[int]:
-    """The token positions inside any of `ranges`, each once, in order."""
-    return sorted({i for low, high in ranges for i in range(low, high)})
+    return tuple(atoms)

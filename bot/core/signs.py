@@ -22,11 +22,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.core.classifier import features
+from bot.core.classifier import words_of
 from bot.core.context import MAX_SCOPE, ConText, Trigger
 from bot.core.language import COMMON_WORDS, Identify, LanguageGate
-from bot.core.phrases import Hit, Line, PhraseIndex, compile_phrase, is_number, tokens
-from bot.knowledge.model import Sign, WarningSigns
+from bot.core.model import Sign, WarningSigns
+from bot.core.phrase_index import Hit, PhraseIndex
+from bot.core.phrases import Line, compile_phrase, is_number, tokens
 
 UNREADABLE = "unreadable"
 """The sign of a message in a language the bot cannot read."""
@@ -128,14 +129,13 @@ class SignChecker:
             )
             signs = [m.hit.value.id for m in mentions if m.hit.value is not IMPROVING]
             return SignCheck(signs[0] if signs else None, False, (), ruled_out, asked_about=asked)
-        found_features = features(text)
-        probability = self.knowledge.classifier.probabilities_of(found_features)["report"]
+        probability = self.knowledge.classifier.probabilities(text)["report"]
         if probability < self.knowledge.alert_probability:
             return SignCheck(probability=probability)
         return SignCheck(
             self._likeliest_sign(found),
             True,
-            (f"classifier {probability:.2f}: {', '.join(self._telling_words(found_features))}",),
+            (f"classifier {probability:.2f}: {', '.join(self._telling_words(text))}",),
             probability=probability,
         )
 
@@ -192,19 +192,20 @@ class SignChecker:
 
     def _likeliest_sign(self, found: Sequence[str]) -> str:
         totals: dict[str, float] = {}
-        for word in set(found):
-            for sign, weight in self.knowledge.sign_words.get(word, {}).items():
+        for word in dict.fromkeys(found):
+            for sign, weight in self.knowledge.sign_words.weights(word).items():
                 totals[sign] = totals.get(sign, 0.0) + weight
         if not totals:
             return self.knowledge.signs[0].id
         return max(totals, key=lambda sign: (totals[sign], sign))
 
-    def _telling_words(self, found: set[str]) -> list[str]:
-        weights = self.knowledge.classifier.weights
+    def _telling_words(self, text: str) -> list[str]:
+        """The words whose own weight says "report" the most, for staff reading why."""
+        weights = self.knowledge.classifier.feature_weights
         scored = [
-            (sum(w for _, w in weights.get(f, ())), f[2:])
-            for f in found
-            if f.startswith("w:") and f[2:] not in COMMON_WORDS
+            (weights("w:" + word)[0], word)
+            for word in set(words_of(text))
+            if word not in COMMON_WORDS
         ]
         return [word for weight, word in sorted(scored, reverse=True)[:3] if weight > 0]
 

@@ -9,7 +9,7 @@ Pure: two `KnowledgeBase` values in, words out.
 
 from __future__ import annotations
 
-from bot.knowledge.model import KnowledgeBase, Rule
+from bot.core.model import KnowledgeBase, Rule
 
 SHOWN_CHANGES = 8
 """More than this many changes are summed up: the sentence is read on a phone."""

@@ -7,32 +7,24 @@ starting: `start_knowledge` says which happened, with the folder's `file:line` p
 
 from __future__ import annotations
 
+import gc
 import logging
 import sys
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot.core.matching import Matcher
-from bot.knowledge.loader import load_knowledge, problems_report
-from bot.knowledge.model import KnowledgeBase, KnowledgeError, Problem
+from bot.core.model import KnowledgeError, Problem
+from bot.knowledge.compiled import Knowledge, compile_knowledge
+from bot.knowledge.loader import problems_report
 from bot.knowledge.snapshots import (
     KnowledgeSnapshots,
     SavedVersion,
     folder_digest,
     snapshot_folder,
 )
-from bot.knowledge.trained import matcher_for
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Knowledge:
-    """One consistent version of the knowledge and the matcher built from it."""
-
-    base: KnowledgeBase
-    matcher: Matcher
 
 
 class KnowledgeHolder:
@@ -41,7 +33,6 @@ class KnowledgeHolder:
     def __init__(
         self,
         directory: Path,
-        build_matcher: Callable[[KnowledgeBase], Matcher] = matcher_for,
         snapshots: KnowledgeSnapshots | None = None,
         *,
         serving: tuple[SavedVersion, Knowledge] | None = None,
@@ -51,7 +42,6 @@ class KnowledgeHolder:
         `serving` starts from a kept version instead (see `start_knowledge`): the folder
         is still the one `reload()` reads, and its first good version replaces it."""
         self.directory = directory
-        self._build_matcher = build_matcher
         self.snapshots = snapshots
         self.serving_snapshot: SavedVersion | None = None
         if serving is not None:
@@ -68,12 +58,13 @@ class KnowledgeHolder:
             return [str(problem) for problem in error.problems]
         self.current = fresh
         self.serving_snapshot = None
+        settle_memory()
         return []
 
     def _load(self) -> Knowledge:
         try:
             digest = folder_digest(self.directory) if self.snapshots else ""
-            base = load_knowledge(self.directory)
+            knowledge = compile_knowledge(self.directory)
         except OSError as error:
             # The folder vanished or became unreadable halfway through: a problem like any
             # other, so the last good version keeps serving.
@@ -81,7 +72,6 @@ class KnowledgeHolder:
             raise KnowledgeError(
                 [Problem(str(self.directory), 1, f"cannot read the knowledge folder: {reason}")]
             ) from error
-        knowledge = Knowledge(base, self._build_matcher(base))
         if self.snapshots is not None:
             self._keep(self.snapshots, digest)
         return knowledge
@@ -129,22 +119,18 @@ class KnowledgeStart:
         return "\n".join(lines)
 
 
-def start_knowledge(
-    directory: Path,
-    snapshots: KnowledgeSnapshots | None = None,
-    build_matcher: Callable[[KnowledgeBase], Matcher] = matcher_for,
-) -> KnowledgeStart:
+def start_knowledge(directory: Path, snapshots: KnowledgeSnapshots | None = None) -> KnowledgeStart:
     """Load `directory`; when it has problems, fall back to the newest kept version."""
     try:
-        return KnowledgeStart(KnowledgeHolder(directory, build_matcher, snapshots))
+        return KnowledgeStart(KnowledgeHolder(directory, snapshots))
     except KnowledgeError as error:
         problems = tuple(error.problems)
     kept = snapshots.newest_loadable() if snapshots is not None else None
     if kept is None:
         return KnowledgeStart(None, problems)
     version, base = kept
-    serving = (version, Knowledge(base, build_matcher(base)))
-    holder = KnowledgeHolder(directory, build_matcher, snapshots, serving=serving)
+    serving = (version, Knowledge(base, Matcher(base)))
+    holder = KnowledgeHolder(directory, snapshots, serving=serving)
     return KnowledgeStart(holder, problems, version)
 
 
@@ -160,3 +146,18 @@ def open_knowledge(directory: Path, db_path: Path | None = None) -> KnowledgeHol
     elif start.problems:
         print(start.report(), file=sys.stderr)
     return start.holder
+
+
+def settle_memory() -> None:
+    """Keep the garbage collector away from the knowledge in use: collect what is
+    unreachable (the version just replaced), then move every surviving object out of the
+    collector's reach (`gc.freeze`), so no full collection walks the knowledge's hundreds
+    of thousands of objects in the middle of a patient's reply.
+
+    Called after each reload; call it once more when start-up is done (the composition
+    root), after everything long-lived is built. Unfreezing first lets the collection see
+    what the previous call froze: a replaced version is not kept forever.
+    """
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()

@@ -3,25 +3,35 @@
 `signs.yaml` holds the signs, the words that describe them, the words that put a mention
 in context and the healing the knowledge calls normal; `examples/*.yaml` hold labelled
 reports and look-alikes, on which the classifier is trained at load (see
-`bot.knowledge.training`). Every problem is reported as `file:line: message`, like every
+`bot.knowledge.trained`). Every problem is reported as `file:line: message`, like every
 other knowledge file; the format is described in docs/warning-signs.md.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from bot.core.context import CATEGORIES
 from bot.core.language import COMMON_WORDS
-from bot.core.phrases import PhraseError, compile_phrase
-from bot.knowledge.model import ContextTerm, NormalHealing, Problem, Sign, WarningSigns
-from bot.knowledge.training import Example, train_signs
+from bot.core.model import (
+    ContextTerm,
+    NormalHealing,
+    Problem,
+    Sign,
+    SignWords,
+    WarningSigns,
+)
+from bot.core.phrases import PhraseError, compile_phrase, tokens
+from bot.knowledge.files import SIGNS_FOLDER, warning_sign_files
+from bot.knowledge.trained import TrainingSet, signs_training
 from bot.knowledge.yaml_lines import Collector, Node, Seq, line_of, parse_days, read_yaml
 
-FOLDER = "warning-signs"
 SIGN_FIELDS = {"id", "name", "phrases", "whole_body", "from_day"}
 TOP_FIELDS = {
     "word_lists",
@@ -52,10 +62,18 @@ _WORD = re.compile(r"[a-z]+")
 _APOSTROPHE = re.compile(r"[’'`´]")
 
 
-def warning_sign_files(root: Path) -> list[Path]:
-    """signs.yaml and every examples file, in a stable order."""
-    folder = root / FOLDER
-    return [folder / "signs.yaml", *sorted((folder / "examples").glob("*.yaml"))]
+@dataclass(frozen=True)
+class Example:
+    """One labelled message: a report of `label` (a sign id) or a look-alike of a cause."""
+
+    text: str
+    report: bool
+    label: str
+    source: str
+
+
+UntrainedSigns = partial[WarningSigns]
+"""The warning signs as read, waiting for their `classifier`."""
 
 
 def load_warning_signs(
@@ -63,12 +81,14 @@ def load_warning_signs(
     name: Callable[[Path], str],
     problems: list[Problem],
     vocabulary: Iterable[str],
-) -> WarningSigns | None:
+) -> tuple[UntrainedSigns, TrainingSet] | None:
     """Load `root`/warning-signs; `vocabulary` is every other text of the knowledge (the
-    words the language gate knows as English)."""
-    path = root / FOLDER / "signs.yaml"
+    words the language gate knows as English). The classifier is left to the caller,
+    which trains it (or reads it back) with the topics' one once the whole folder is
+    known to be good: call the first result with `classifier=`, trained on the second."""
+    path = root / SIGNS_FOLDER / "signs.yaml"
     if not path.exists():
-        problems.append(Problem(name(path), 1, f"{FOLDER}/signs.yaml is missing"))
+        problems.append(Problem(name(path), 1, f"{SIGNS_FOLDER}/signs.yaml is missing"))
         return None
     before = len(problems)
     where = Collector(name(path), problems)
@@ -93,8 +113,8 @@ def load_warning_signs(
     phrases = [p for s in signs for p in s.phrases]
     words = {w for text in (*vocabulary, *phrases) for w in _WORD.findall(text.lower())}
     words |= _english_words([example.text for example in examples], words)
-    classifier, sign_words = train_signs(examples)
-    return WarningSigns(
+    untrained = partial(
+        WarningSigns,
         signs=signs,
         word_lists=lists,
         context=context,
@@ -106,10 +126,29 @@ def load_warning_signs(
         improving=improving,
         relapse=relapse,
         normal_healing=normal,
-        classifier=classifier,
         alert_probability=threshold,
-        sign_words=sign_words,
+        sign_words=sign_words(examples),
         vocabulary=frozenset(words),
+    )
+    return untrained, signs_training((e.text, e.report) for e in examples)
+
+
+def sign_words(examples: Iterable[Example]) -> SignWords:
+    """The words of each sign's reports (see `SignWords`)."""
+    counts: dict[str, Counter[str]] = {}
+    for example in examples:
+        if example.report:
+            words = {t for t in tokens(example.text) if t.isalpha() and len(t) > 2}
+            counts.setdefault(example.label, Counter()).update(words)
+    vocabulary = {word for counter in counts.values() for word in counter}
+    by_word: dict[str, dict[str, int]] = {}
+    for sign, counter in counts.items():
+        for word, count in counter.items():
+            by_word.setdefault(word, {})[sign] = count
+    return SignWords(
+        tuple(counts),
+        tuple(sum(counter.values()) + len(vocabulary) for counter in counts.values()),
+        by_word,
     )
 
 
@@ -291,7 +330,8 @@ def read_examples(
                     seen.setdefault(key, (part, f"{where.name}:{line}"))
                     examples.append(Example(text.strip(), report, str(label), path.stem))
     if not any(e.report for e in examples) or all(e.report for e in examples):
-        problems.append(Problem(name(root / FOLDER), 1, "examples need reports and look-alikes"))
+        folder = name(root / SIGNS_FOLDER)
+        problems.append(Problem(folder, 1, "examples need reports and look-alikes"))
     return examples
 
 

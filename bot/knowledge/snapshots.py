@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bot.core.model import KnowledgeBase, KnowledgeError
 from bot.knowledge.loader import load_knowledge
-from bot.knowledge.model import KnowledgeBase, KnowledgeError
 
 KEEP_VERSIONS = 50
 """Enough history to go back weeks of daily edits; each copy is a few hundred kilobytes."""

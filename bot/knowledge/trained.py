@@ -1,95 +1,226 @@
-"""The classifier trained on a knowledge folder, kept on disk between runs.
+"""The trained models of a knowledge version: the warning-sign classifier (reports against
+look-alikes) and the topic classifier (every topic's example phrasings).
 
-Training takes about a second, and importing scikit-learn to train takes one or two more:
-too slow for a restart. The trained model is stored under the user's cache folder
-(`$XDG_CACHE_HOME/aftercare`, else `~/.cache/aftercare`), named after a fingerprint of
-everything it was trained on, so a knowledge edit trains afresh and a restart with the
-same knowledge reads the stored model in a few milliseconds, without scikit-learn. A cache
-that cannot be read or written is simply trained around: it never stops the bot.
+Training needs scikit-learn, whose import alone takes a second or two, and then takes
+about a second more: too slow for every start. So each model is kept in the cache folder
+(`bot.knowledge.cache`), keyed by a fingerprint of everything it was trained on: the
+texts, their labels, the training settings and the source of `bot.core.classifier`. A
+start with unchanged examples reads both models back in a few milliseconds without
+importing scikit-learn; an edit trains what it changed, both models at once when both
+changed, with one import. The models of the shipped knowledge are also shipped, built by
+`python -m bot.knowledge.pretrained`, so a new install starts without training.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
+import sys
+from array import array
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from functools import cache, cached_property
 from pathlib import Path
 
-import numpy
+from bot.core import classifier
+from bot.core.classifier import LinearModel, Method, train
+from bot.core.model import Rule
+from bot.knowledge.cache import cache_dir, entry_path, read_entry, write_entry
 
-from bot.core.matching import Matcher, Thresholds, train_topics, training_data
-from bot.core.topic_classifier import CHAR_NGRAMS, PRUNE_BELOW, LinearModel
-from bot.knowledge.model import KnowledgeBase
-
-FORMAT = 1
-"""Bumped when the stored model's layout or features change, so old files are ignored."""
-KEEP = 3
-"""Stored models kept after each training: the knowledge's last few versions (a reverted
-edit reads its model back), not every version ever trained."""
-PATTERN = "classifier-*.npz"
+PRETRAINED_DIR = Path(__file__).resolve().parent / "pretrained"
+"""The models of the shipped knowledge (see `bot.knowledge.pretrained`)."""
+REPORT, CALM = "report", "calm"
 
 
-def cache_dir() -> Path:
-    """Where trained models are kept (see the module docstring)."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "aftercare"
+@dataclass(frozen=True)
+class TrainingSettings:
+    """How a model is trained (see `bot.core.classifier`): the method, scikit-learn's C
+    (larger fits the examples more closely), whether features are counted, and the
+    sharpness its scores are read with."""
+
+    method: Method
+    regularisation: float
+    counted: bool
+    sharpness: float = 1.0
 
 
-def fingerprint(knowledge: KnowledgeBase, thresholds: Thresholds) -> str:
-    """A name for everything a model is trained on: examples, labels and settings."""
-    texts, labels = training_data(knowledge)
-    settings = [FORMAT, CHAR_NGRAMS, PRUNE_BELOW, thresholds.regularisation, thresholds.sharpness]
-    payload = json.dumps([settings, texts, labels], ensure_ascii=False)
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
+SIGNS = TrainingSettings("logistic", regularisation=10.0, counted=False)
+"""Cross-validated by source with bench/crossval_signs.py; the alert threshold in
+signs.yaml is set on these probabilities."""
+TOPICS = TrainingSettings("svm", regularisation=2.0, counted=True, sharpness=5.0)
+"""Chosen with bench/tune_thresholds.py together with the matcher's blend."""
 
 
-def classifier_for(
-    knowledge: KnowledgeBase, thresholds: Thresholds | None = None, folder: Path | None = None
-) -> LinearModel:
-    """The classifier for `knowledge`: the stored one if it fits, else trained and stored."""
-    thresholds = thresholds or Thresholds()
-    path = (folder or cache_dir()) / f"classifier-{fingerprint(knowledge, thresholds)}.npz"
-    stored = read_model(path)
-    if stored is not None:
-        return stored
-    model = train_topics(knowledge, thresholds)
-    write_model(model, path)
-    forget_old_models(path.parent)
-    return model
+@dataclass(frozen=True)
+class TrainingSet:
+    """What one model learns from: `kind` names it in the cache ("signs", "topics")."""
+
+    kind: str
+    texts: tuple[str, ...]
+    labels: tuple[str, ...]
+    settings: TrainingSettings
+
+    @cached_property
+    def fingerprint(self) -> str:
+        settings = self.settings
+        payload = json.dumps(
+            [
+                _classifier_source(),
+                [settings.method, settings.regularisation, settings.counted, settings.sharpness],
+                self.texts,
+                self.labels,
+            ],
+            ensure_ascii=False,
+        )
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
+
+    def train(self) -> LinearModel:
+        """A model trained now (scikit-learn needed)."""
+        model = train(
+            self.texts,
+            self.labels,
+            method=self.settings.method,
+            regularisation=self.settings.regularisation,
+            counted=self.settings.counted,
+            sharpness=self.settings.sharpness,
+        )
+        return replace(model, trained_on=self.fingerprint)
 
 
-def matcher_for(knowledge: KnowledgeBase) -> Matcher:
-    """A matcher for `knowledge` with its classifier from the cache when it fits."""
-    return Matcher(knowledge, classifier=classifier_for(knowledge))
+def topic_training(rules: Iterable[Rule]) -> TrainingSet:
+    """The topic classifier learns every topic's examples, keywords and title."""
+    texts: list[str] = []
+    labels: list[str] = []
+    for rule in rules:
+        for text in (*rule.examples, *rule.keywords, rule.title):
+            texts.append(text)
+            labels.append(rule.id)
+    return TrainingSet("topics", tuple(texts), tuple(labels), TOPICS)
 
 
-def read_model(path: Path) -> LinearModel | None:
-    """The model stored at `path`, or None if there is none or it cannot be read."""
-    try:
-        with numpy.load(path, allow_pickle=False) as stored:
-            return LinearModel.from_arrays(stored)
-    except (OSError, ValueError, KeyError):
-        return None
+def signs_training(examples: Iterable[tuple[str, bool]]) -> TrainingSet:
+    """The warning-sign classifier learns reports (True) against look-alikes (False).
+
+    The topics' examples are left out on purpose: an edit to a topic must not retrain it,
+    and measured by bench/crossval_signs.py they change nothing."""
+    pairs = list(examples)
+    return TrainingSet(
+        "signs",
+        tuple(text for text, _ in pairs),
+        tuple(REPORT if report else CALM for _, report in pairs),
+        SIGNS,
+    )
 
 
-def write_model(model: LinearModel, path: Path) -> None:
-    """Store `model` at `path` whole or not at all; a folder that can't be written is skipped."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".npz", delete=False) as file:
-            # numpy's type stubs read **arrays as its allow_pickle flag.
-            numpy.savez(file, **model.as_arrays())  # type: ignore[arg-type]
-        Path(file.name).replace(path)
-    except OSError:
-        return
+_memory: dict[str, LinearModel] = {}
+"""Models this process has read or trained, by fingerprint: a reload that changed only
+the topics reads the warning-sign model from here."""
+MEMORY_KEEP = 8
 
 
-def forget_old_models(folder: Path) -> None:
-    """Delete all but the `KEEP` most recently stored models in `folder`."""
-    try:
-        stored = sorted(folder.glob(PATTERN), key=lambda p: p.stat().st_mtime, reverse=True)
-        for old in stored[KEEP:]:
-            old.unlink(missing_ok=True)
-    except OSError:
-        return
+def trained_models(sets: Sequence[TrainingSet], folder: Path | None = None) -> list[LinearModel]:
+    """A model for each of `sets`, in order: remembered, stored (in `folder`, by default
+    the cache folder, or shipped) or trained now and stored."""
+    folder = folder if folder is not None else cache_dir()
+    models: list[LinearModel] = []
+    for training_set in sets:
+        model = _stored(training_set.kind, training_set.fingerprint, folder)
+        if model is None:
+            # The first training imports scikit-learn; any other reuses the import.
+            model = training_set.train()
+            key = training_set.fingerprint
+            write_entry(entry_path(folder, training_set.kind, key), key, model_sections(model))
+            _remember(key, model)
+        models.append(model)
+    return models
+
+
+def stored_model(kind: str, key: str) -> LinearModel | None:
+    """The model of `kind` trained on what `key` fingerprints, if remembered or stored."""
+    return _stored(kind, key, cache_dir())
+
+
+def _stored(kind: str, key: str, folder: Path) -> LinearModel | None:
+    if key in _memory:
+        return _memory[key]
+    for place in (folder, PRETRAINED_DIR):
+        path = entry_path(place, kind, key)
+        sections = read_entry(path, key, touch=place == folder)
+        if sections is None:
+            continue
+        try:
+            model = model_from_sections(sections, key)
+        except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+            continue
+        _remember(key, model)
+        return model
+    return None
+
+
+def _remember(key: str, model: LinearModel) -> None:
+    if len(_memory) >= MEMORY_KEEP and key not in _memory:
+        del _memory[next(iter(_memory))]
+    _memory[key] = model
+
+
+def model_sections(model: LinearModel) -> dict[str, bytes]:
+    """`model` as cache sections: a JSON head, the feature names, the raw arrays."""
+    meta = {
+        "labels": list(model.labels),
+        "bias": list(model.bias),
+        "counted": model.counted,
+        "sharpness": model.sharpness,
+        "byteorder": sys.byteorder,
+    }
+    return {
+        "meta": json.dumps(meta).encode(),
+        "features": "\n".join(model.features).encode("utf-8"),
+        "offsets": model.offsets.tobytes(),
+        "label_index": model.label_index.tobytes(),
+        "weights": model.weights.tobytes(),
+    }
+
+
+def model_from_sections(sections: dict[str, bytes], key: str) -> LinearModel:
+    """The model `model_sections` stored under `key`; ValueError when the parts do not fit
+    together."""
+    meta = json.loads(sections["meta"])
+    text = sections["features"].decode("utf-8")
+    features = tuple(text.split("\n")) if text else ()
+    offsets, label_index, weights = array("I"), array("H"), array("f")
+    offsets.frombytes(sections["offsets"])
+    label_index.frombytes(sections["label_index"])
+    weights.frombytes(sections["weights"])
+    if meta["byteorder"] != sys.byteorder:
+        for values in (offsets, label_index, weights):
+            values.byteswap()
+    labels = tuple(str(label) for label in meta["labels"])
+    bias = tuple(float(value) for value in meta["bias"])
+    scored = 1 if len(labels) == 2 else len(labels)
+    if (
+        len(labels) < 2
+        or len(bias) != scored
+        or len(offsets) != len(features) + 1
+        or offsets[0] != 0
+        or offsets[-1] != len(weights)
+        or len(label_index) != len(weights)
+        or max(label_index, default=0) >= scored
+    ):
+        raise ValueError("the stored model's parts do not fit together")
+    return LinearModel(
+        labels,
+        bias,
+        features,
+        offsets,
+        label_index,
+        weights,
+        bool(meta["counted"]),
+        float(meta["sharpness"]),
+        key,
+    )
+
+
+@cache
+def _classifier_source() -> str:
+    """A hash of the classifier's code: a change to its features retrains every model."""
+    return hashlib.sha256(Path(classifier.__file__).read_bytes()).hexdigest()

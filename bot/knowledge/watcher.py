@@ -14,17 +14,16 @@ it can be read again.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import html
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.core.model import KnowledgeBase
 from bot.knowledge.changes import knowledge_changes, reload_summary
+from bot.knowledge.files import knowledge_digest, knowledge_files
 from bot.knowledge.holder import KnowledgeHolder, KnowledgeStart
-from bot.knowledge.loader import knowledge_files
-from bot.knowledge.model import KnowledgeBase
 
 log = logging.getLogger(__name__)
 
@@ -63,18 +62,6 @@ def folder_state(directory: Path) -> FolderState:
     return tuple(entries)
 
 
-def content_digest(directory: Path) -> str:
-    """One hash of every knowledge file's content: the identity of a version."""
-    digest = hashlib.sha256()
-    for path in knowledge_files(directory):
-        digest.update(str(path.relative_to(directory)).encode())
-        try:
-            digest.update(path.read_bytes())
-        except OSError:
-            digest.update(b"<unreadable>")
-    return digest.hexdigest()
-
-
 class KnowledgeWatcher:
     """Reloads `holder` when its folder changed and has settled."""
 
@@ -104,7 +91,7 @@ class KnowledgeWatcher:
         if holder.serving_snapshot is not None:
             # Started on a kept version: the start-up report already told staff about the
             # folder as it is now, so touching it without a fix does not tell them again.
-            self._reported.add(content_digest(holder.directory))
+            self._reported.add(knowledge_digest(holder.directory))
 
     async def poll(self) -> ReloadOutcome | None:
         """Check the folder once; returns what happened when a version was loaded or refused."""
@@ -135,7 +122,7 @@ class KnowledgeWatcher:
             return await self._went_live(before, recovering)
         for problem in problems:
             log.error("knowledge not reloaded: %s", problem)
-        version = await asyncio.to_thread(content_digest, self.holder.directory)
+        version = await asyncio.to_thread(knowledge_digest, self.holder.directory)
         if version in self._reported:
             return ReloadOutcome(tuple(problems))
         self._reported.add(version)

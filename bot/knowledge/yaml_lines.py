@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from bot.knowledge.model import Problem
+from bot.core.model import Problem
 from bot.knowledge.yaml_errors import explain_yaml_error
 
 _DAYS_PATTERN = re.compile(r"^\s*(\d+)\s*(?:(\+)|-\s*(\d+))?\s*$")

@@ -29,7 +29,7 @@ from bot.conversation import alerts, outbound, relay
 from bot.conversation.checkins import queue_due
 from bot.conversation.events import Sender, StaffJob
 from bot.conversation.staff import run_staff_job
-from bot.knowledge.holder import start_knowledge
+from bot.knowledge.holder import settle_memory, start_knowledge
 from bot.knowledge.snapshots import KnowledgeSnapshots, snapshot_folder
 from bot.knowledge.watcher import (
     KnowledgeWatcher,
@@ -42,7 +42,6 @@ from bot.telegram.application import (
     TelegramApplication,
     build_application,
     configure_logging,
-    freeze_what_start_up_made,
     register_handlers,
     set_command_menus,
 )
@@ -130,7 +129,7 @@ class TelegramBot:
         if not loops:
             return
         await self.start_jobs()
-        freeze_what_start_up_made()
+        settle_memory()  # the Application and its clients are built by now
         self._tasks = [
             asyncio.create_task(self.poller.run(), name="aftercare-polling"),
             asyncio.create_task(self.dispatch_when_due(), name="aftercare-checkins-now"),
@@ -260,7 +259,6 @@ class TelegramBot:
         await self.tell_staff(broken_knowledge_message(problems))
 
     async def _tell_staff_reloaded(self, summary: str) -> None:
-        freeze_what_start_up_made()  # the new knowledge in place of the old
         await self.tell_staff(reloaded_message(summary))
 
     async def tell_staff(self, text: str) -> None:

@@ -6,7 +6,6 @@ garbage collector after start-up)."""
 from __future__ import annotations
 
 import contextlib
-import gc
 import logging
 from typing import Any
 
@@ -93,16 +92,6 @@ async def set_command_menus(bot: Bot, settings: Settings) -> None:
     for staff_id in sorted(settings.staff_ids):
         with contextlib.suppress(TelegramError):
             await bot.set_my_commands(patient + staff, scope=BotCommandScopeChat(staff_id))
-
-
-def freeze_what_start_up_made() -> None:
-    """Move every object alive now (the knowledge, its match index, the application) out
-    of the garbage collector's sight, so that no full collection walks them again in the
-    middle of a burst of messages. Called again after a knowledge reload: what was frozen
-    is thawed and collected first, so the old knowledge does not stay forever."""
-    gc.unfreeze()
-    gc.collect()
-    gc.freeze()
 
 
 def configure_logging() -> None:

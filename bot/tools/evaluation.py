@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.core.matching import Match, Matcher
-from bot.knowledge.model import KnowledgeBase
+from bot.core.model import KnowledgeBase
 
 UNLABELLED = "(not labelled)"
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bot.core.matching import Match, Matcher
-from bot.knowledge.model import Rule
+from bot.core.model import Rule
 from bot.tools.evaluation import LabelledQuestion, Outcome, Report, evaluate
 
 CONTEXT_WORDS = 4

@@ -5,6 +5,7 @@ Plain immutable values, built by `bot.knowledge.loader` and read everywhere else
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -148,12 +149,36 @@ class ContextTerm:
 
 
 @dataclass(frozen=True)
-class WarningSigns:
-    """The warning signs, the words that put them in context, and the trained classifier.
+class SignWords:
+    """How often each sign's labelled reports use each word: a small naive Bayes that
+    names the likeliest sign when only the classifier finds one.
 
-    `sign_words` names the likeliest sign when only the classifier finds one: per word,
-    the log-likelihood of each sign (a small naive Bayes over the labelled reports).
-    """
+    `signs` are in the order first reported; `totals` is each sign's word count plus the
+    vocabulary's size (add-one smoothing); `counts` lists, per word, the signs whose
+    reports use it and in how many reports."""
+
+    signs: tuple[str, ...]
+    totals: tuple[int, ...]
+    counts: Mapping[str, Mapping[str, int]]
+
+    def weights(self, word: str) -> dict[str, float]:
+        """Per sign, how much more likely `word` is in its reports than on average (log);
+        empty for a word no report uses."""
+        used = self.counts.get(word)
+        if used is None:
+            return {}
+        logs = {
+            sign: math.log((used.get(sign, 0) + 1) / total)
+            for sign, total in zip(self.signs, self.totals, strict=True)
+        }
+        mean = sum(logs.values()) / len(logs)
+        return {sign: value - mean for sign, value in logs.items()}
+
+
+@dataclass(frozen=True)
+class WarningSigns:
+    """The warning signs, the words that put them in context, and the trained classifier
+    (`sign_words` names the likeliest sign when only the classifier finds one)."""
 
     signs: tuple[Sign, ...]
     word_lists: Mapping[str, tuple[str, ...]]
@@ -168,7 +193,7 @@ class WarningSigns:
     normal_healing: tuple[NormalHealing, ...]
     classifier: LinearModel
     alert_probability: float
-    sign_words: Mapping[str, Mapping[str, float]]
+    sign_words: SignWords
     vocabulary: frozenset[str]
 
 
@@ -186,6 +211,9 @@ class KnowledgeBase:
     them, nothing refuses them."""
     signs: WarningSigns | None = None
     """None only in knowledge built by hand for tests that never read a message."""
+    topic_classifier: LinearModel | None = field(default=None, compare=False)
+    """The classifier trained on the topics' example phrasings (see `bot.knowledge.trained`);
+    None, like `signs`, only in knowledge built by hand."""
     _by_id: Mapping[str, Rule] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -24,12 +24,13 @@ def commands(
 ) -> Iterator[tuple[click.Context, click.Command]]:
     """Every command, with a context that knows its full name ('aftercare kb check')."""
     context = parent or click.Context(group, info_name=PROGRAM, terminal_width=HELP_WIDTH)
-    for name, command in sorted(group.commands.items(), key=lambda item: _order(item[0])):
-        child = click.Context(command, info_name=name, parent=context)
+    # Listed by name and then looked up: `main` imports a command's module only when asked.
+    for name in sorted(group.list_commands(context), key=_order):
+        command = group.get_command(context, name)
         if isinstance(command, click.Group):
-            yield from commands(command, child)
-        else:
-            yield child, command
+            yield from commands(command, click.Context(command, info_name=name, parent=context))
+        elif command is not None:
+            yield click.Context(command, info_name=name, parent=context), command
 
 
 def _order(name: str) -> tuple[int, str]:

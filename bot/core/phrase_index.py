@@ -1,0 +1,98 @@
+"""Many phrases found in one message at once: each phrase is indexed by the words it can
+start with (`bot.core.phrases` says what a phrase is), so finding all of them in a
+4,000-character message costs one look-up per word, not one pass per phrase."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+from bot.core.phrases import CACHED_TOKENS, Line, Phrase
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Hit(Generic[T]):
+    """One phrase found in a message: tokens `start` to `end` (exclusive)."""
+
+    start: int
+    end: int
+    phrase: Phrase
+    value: T
+    skipped: tuple[int, ...] = ()
+    """The tokens that `...` stepped over: not the phrase's own words."""
+
+    def words(self, found: Sequence[str]) -> str:
+        return " ".join(found[self.start : self.end])
+
+
+@dataclass
+class PhraseIndex(Generic[T]):
+    """Many phrases, each with a value, indexed by the tokens they can start with."""
+
+    by_word: dict[str, list[tuple[Phrase, T]]] = field(default_factory=dict)
+    by_prefix: dict[str, list[tuple[Phrase, T]]] = field(default_factory=dict)
+    by_number: list[tuple[Phrase, T]] = field(default_factory=list)
+    prefix_sizes: set[int] = field(default_factory=set)
+    _candidates: dict[str, tuple[re.Pattern[str] | None, list[tuple[Phrase, T]]]] = field(
+        default_factory=dict, repr=False
+    )
+    _quick: dict[tuple[int, ...], re.Pattern[str]] = field(default_factory=dict, repr=False)
+
+    def add(self, phrase: Phrase, value: T) -> None:
+        self._candidates.clear()
+        self._quick.clear()
+        for atom in phrase.first_atoms():
+            if atom.word is not None:
+                self.by_word.setdefault(atom.word, []).append((phrase, value))
+            elif atom.prefix is not None:
+                self.by_prefix.setdefault(atom.prefix, []).append((phrase, value))
+                self.prefix_sizes.add(len(atom.prefix))
+            elif (phrase, value) not in self.by_number:
+                self.by_number.append((phrase, value))
+
+    def find(self, line: Line, near: Sequence[tuple[int, int]] | None = None) -> list[Hit[T]]:
+        """Every phrase in the message `line`, at every position where it starts; only
+        starts inside the token ranges `near` when given (what context can reach)."""
+        hits: list[Hit[T]] = []
+        starts = range(len(line.tokens)) if near is None else _positions(near)
+        for start in starts:
+            quick, candidates = self._starting_with(line.tokens[start])
+            # One regular expression tells whether any candidate matches here: most
+            # positions have none, and then no phrase is tried one by one.
+            if quick is None or not quick.match(line.text, line.offsets[start]):
+                continue
+            for phrase, value in candidates:
+                matched = phrase.match(line, start)
+                if matched is not None:
+                    hits.append(Hit(start, matched[0], phrase, value, matched[1]))
+        return hits
+
+    def _starting_with(self, token: str) -> tuple[re.Pattern[str] | None, list[tuple[Phrase, T]]]:
+        cached = self._candidates.get(token)
+        if cached is not None:
+            return cached
+        candidates = list(self.by_word.get(token, ()))
+        for size in self.prefix_sizes:
+            if size <= len(token):
+                candidates.extend(self.by_prefix.get(token[:size], ()))
+        if token[0].isdigit():
+            candidates.extend(self.by_number)
+        unique = list({id(phrase): (phrase, value) for phrase, value in candidates}.values())
+        key = tuple(id(phrase) for phrase, _ in unique)
+        quick = self._quick.get(key)
+        if quick is None and unique:
+            quick = re.compile("|".join(f"(?:{phrase.plain})" for phrase, _ in unique))
+            self._quick[key] = quick
+        if len(self._candidates) > CACHED_TOKENS:
+            self._candidates.clear()
+        self._candidates[token] = (quick, unique)
+        return quick, unique
+
+
+def _positions(ranges: Sequence[tuple[int, int]]) -> list[int]:
+    """The token positions inside any of `ranges`, each once, in order."""
+    return sorted({i for low, high in ranges for i in range(low, high)})

@@ -1,0 +1,114 @@
+"""Files in the user's cache folder: what a restart would otherwise compute again.
+
+Two kinds of entry live here: trained models (`bot.knowledge.trained`) and compiled
+knowledge (`bot.knowledge.compiled`). Each entry is one file named after its key, a
+fingerprint of everything it was made from, and the file holds that key beside what it
+caches, in a one-line header with a checksum of the rest:
+
+    {"format": 1, "key": "<fingerprint>", "sections": [["meta", 120], ...], "sha256": "..."}
+    <the sections' bytes, one after the other>
+
+An entry is read back only when its header parses, names the key asked for and the
+checksum matches: a truncated, damaged or foreign file counts as no entry, so what it
+held is computed again and written over it, never trusted. Entries are written whole or
+not at all (a temporary file renamed into place), and only the few most recently used of
+each kind are kept. A folder that cannot be written costs the next start the work, never
+a start.
+
+No entry is ever unpickled: sections are JSON, UTF-8 text or the raw bytes of Python's
+`array` module, none of which can run code when read.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import threading
+from collections.abc import Mapping
+from pathlib import Path
+
+FORMAT = 1
+"""Bumped when the layout of an entry changes, so old files are ignored."""
+KEEP = 4
+"""Entries of each kind kept: the knowledge's last few versions (a reverted edit reads its
+entry back), not every version ever made."""
+
+
+def cache_dir() -> Path:
+    """`$XDG_CACHE_HOME/aftercare`, else `~/.cache/aftercare`."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "aftercare"
+
+
+def entry_path(folder: Path, kind: str, key: str) -> Path:
+    return folder / f"{kind}-{key}.cache"
+
+
+def read_entry(path: Path, key: str, *, touch: bool = True) -> dict[str, bytes] | None:
+    """The sections stored at `path` for `key`, or None if there is no sound entry;
+    `touch` marks it as used, so pruning keeps the entries still read."""
+    try:
+        with path.open("rb") as file:
+            header = json.loads(file.readline())
+            body = file.read()
+        if header["format"] != FORMAT or header["key"] != key:
+            return None
+        if hashlib.sha256(body).hexdigest() != header["sha256"]:
+            return None
+        sections: dict[str, bytes] = {}
+        start = 0
+        for name, size in header["sections"]:
+            sections[str(name)] = body[start : start + int(size)]
+            start += int(size)
+        if start != len(body):
+            return None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if touch:
+        _touch(path)
+    return sections
+
+
+def write_entry(path: Path, key: str, sections: Mapping[str, bytes]) -> None:
+    """Store `sections` for `key` at `path`, whole or not at all, then prune its kind."""
+    body = b"".join(sections.values())
+    header = {
+        "format": FORMAT,
+        "key": key,
+        "sections": [[name, len(data)] for name, data in sections.items()],
+        "sha256": hashlib.sha256(body).hexdigest(),
+    }
+    # A name no other writer uses (two processes, or two reloads, may store the same key).
+    partial = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_bytes(json.dumps(header).encode() + b"\n" + body)
+        partial.replace(path)
+    except OSError:
+        # A read-only or full cache folder only costs the next start the work.
+        with contextlib.suppress(OSError):
+            partial.unlink()
+        return
+    kind = path.name.rsplit("-", 1)[0]
+    prune(path.parent, kind)
+
+
+def prune(folder: Path, kind: str, keep: int = KEEP) -> None:
+    """Delete all but the `keep` most recently used entries of `kind` in `folder`."""
+    try:
+        entries = sorted(
+            folder.glob(f"{kind}-*.cache"), key=lambda p: p.stat().st_mtime, reverse=True
+        )
+        for old in entries[keep:]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        return
+
+
+def _touch(path: Path) -> None:
+    try:
+        os.utime(path)
+    except OSError:
+        return

@@ -1,0 +1,125 @@
+"""Starting fast: the compiled knowledge read back from the cache, commands that import only
+what they use, and the garbage collector kept away from the knowledge in use."""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import shutil
+import subprocess
+import sys
+import weakref
+from pathlib import Path
+
+import pytest
+
+from bot.knowledge import compiled, loader
+from bot.knowledge.codec import to_json
+from bot.knowledge.compiled import compile_knowledge
+from bot.knowledge.holder import KnowledgeHolder
+from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR
+
+QUESTIONS = (
+    "can i wear makeup tomorrow",
+    "my face is swollen and hot and i have a fever",
+    "when can i go swimming",
+    "thanks so much!",
+)
+WATCHED = ("telegram", "httpx", "yaml", "sklearn", "sqlite3")
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    target = tmp_path / "knowledge"
+    shutil.copytree(DEFAULT_KNOWLEDGE_DIR, target)
+    return target
+
+
+def loaded_modules(arguments: list[str], typed: str, tmp_path: Path) -> list[str]:
+    """Which of `WATCHED` a fresh `aftercare` process has imported when its command ends."""
+    code = (
+        "import sys\n"
+        "from bot.cli import main\n"
+        "try:\n"
+        f"    main({arguments!r})\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "import json\n"
+        f"print(json.dumps([m for m in {WATCHED!r} if m in sys.modules]), file=sys.stderr)\n"
+    )
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("AFTERCARE_")}
+    environment["AFTERCARE_DB"] = str(tmp_path / "aftercare.db")
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        input=typed,
+        capture_output=True,
+        text=True,
+        env=environment,
+        cwd=tmp_path,
+        check=True,
+    )
+    return list(json.loads(result.stderr.strip().splitlines()[-1]))
+
+
+def test_a_second_start_reads_the_knowledge_back_instead_of_loading_the_files(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = compile_knowledge(folder)
+
+    def no_loading(directory: Path) -> None:
+        raise AssertionError(f"{directory} was loaded again")
+
+    monkeypatch.setattr(loader, "load_knowledge", no_loading)
+    assert to_json(compile_knowledge(folder).base) == to_json(first.base)
+
+
+def test_the_knowledge_read_back_answers_exactly_as_the_loaded_one(folder: Path) -> None:
+    loaded = compile_knowledge(folder)
+    again = compile_knowledge(folder)
+    assert again.matcher is not loaded.matcher
+    for question in QUESTIONS:
+        assert again.matcher.match(question).as_json() == loaded.matcher.match(question).as_json()
+
+
+def test_an_edited_file_is_loaded_afresh(folder: Path) -> None:
+    compile_knowledge(folder)
+    makeup = folder / "topics" / "makeup.yaml"
+    makeup.write_text(makeup.read_text().replace("answer: >", "answer: >\n  EDITED.", 1))
+    assert compile_knowledge(folder).base.rule("makeup").answer.startswith("EDITED.")
+
+
+def test_a_damaged_cache_entry_is_loaded_afresh(folder: Path, model_cache: Path) -> None:
+    expected = compile_knowledge(folder).base.rule("makeup").answer
+    for entry in (model_cache / "aftercare").glob(f"{compiled.KIND}-*"):
+        entry.write_bytes(entry.read_bytes()[:-20])
+    assert compile_knowledge(folder).base.rule("makeup").answer == expected
+
+
+def test_asking_imports_neither_telegram_nor_yaml_nor_the_database(tmp_path: Path) -> None:
+    # The first run fills the cache; the second is what staff meet every time after.
+    loaded_modules(["ask", QUESTIONS[0], "--json"], "", tmp_path)
+    assert loaded_modules(["ask", QUESTIONS[0], "--json"], "", tmp_path) == []
+
+
+def test_chatting_in_the_terminal_imports_neither_telegram_nor_httpx(tmp_path: Path) -> None:
+    found = loaded_modules(["chat"], "/quit\n", tmp_path)
+    assert "sqlite3" in found
+    assert [m for m in found if m in ("telegram", "httpx")] == []
+
+
+def test_a_reload_moves_the_knowledge_out_of_the_collectors_reach(folder: Path) -> None:
+    holder = KnowledgeHolder(folder)
+    gc.unfreeze()
+    assert holder.reload() == []
+    assert gc.get_freeze_count() > 0
+
+
+def test_the_version_a_reload_replaced_is_freed_though_an_earlier_reload_froze_it(
+    folder: Path,
+) -> None:
+    holder = KnowledgeHolder(folder)
+    assert holder.reload() == []
+    replaced = weakref.ref(holder.current.matcher)
+    assert holder.reload() == []
+    assert replaced() is None
