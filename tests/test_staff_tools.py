@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from bot.cli import main
 from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR, load_knowledge
-from bot.storage.alerts import record_red_flag
+from bot.storage.alerts import record_red_flag, take
 from bot.storage.patients import get_or_create_patient
 from bot.storage.questions import record_question, record_unanswered
 from bot.storage.store import Store
@@ -200,22 +200,25 @@ def test_a_word_diff_shows_the_changed_words_with_a_few_around_them() -> None:
     )
 
 
-def test_stats_counts_what_the_database_holds(database: Path) -> None:
-    tz = ZoneInfo("Europe/London")
-    with Store(database) as store:
-        for patient in (1, 2):
-            store.run_sync(
-                lambda db, p=patient: get_or_create_patient(
-                    db,
-                    p,
-                    chat_id=p,
-                    first_name="A",
-                    username=None,
-                    timezone=tz,
-                    checkin_time=time(10),
-                    now=NOW,
-                )
+def add_patients(store: Store, *ids: int) -> None:
+    for patient in ids:
+        store.run_sync(
+            lambda db, p=patient: get_or_create_patient(
+                db,
+                p,
+                chat_id=p,
+                first_name="A",
+                username=None,
+                timezone=ZoneInfo("Europe/London"),
+                checkin_time=time(10),
+                now=NOW,
             )
+        )
+
+
+def test_stats_counts_what_the_database_holds(database: Path) -> None:
+    with Store(database) as store:
+        add_patients(store, 1, 2)
         store.run_sync(record_question, 1, "answer", "makeup", False, NOW)
         store.run_sync(record_question, 2, "fallback", None, False, NOW - timedelta(days=10))
         store.run_sync(record_red_flag, 1, 3, "discharge", True, NOW)
@@ -259,3 +262,30 @@ def test_the_draft_id_does_not_clash_with_an_existing_topic(tmp_path: Path) -> N
     taken = {r.id for r in load_knowledge(DEFAULT_KNOWLEDGE_DIR).rules}
     path = draft_topic(group, tmp_path, taken | {"makeup-tips"})
     assert path.stem == "makeup-tips-2"
+
+
+def test_stats_in_words_show_how_long_alerts_waited_and_those_nobody_took(
+    database: Path,
+) -> None:
+    with Store(database) as store:
+        add_patients(store, 1, 2)
+        taken = store.run_sync(
+            record_red_flag, 1, 3, "discharge", True, NOW - timedelta(minutes=30), "alert"
+        )
+        store.run_sync(take, taken, "Sam", 42, NOW - timedelta(minutes=18))
+        store.run_sync(record_red_flag, 2, 1, "fever-unwell", True, NOW - timedelta(minutes=9), "a")
+    code, out, _ = invoke("stats")
+    assert code == 0
+    assert "Alerts nobody has taken: 1" in out
+    assert "12 min" in out
+    assert "<b>" not in out
+
+
+def test_unanswered_shows_the_biggest_groups_and_says_how_many_it_leaves_out(
+    database: Path,
+) -> None:
+    code, out, _ = invoke("unanswered", "--top", "2")
+    assert code == 0
+    assert out.startswith("1. [5x]")
+    assert "3. [" not in out
+    assert "Showing the top 2 of 4 groups" in out

@@ -16,7 +16,7 @@ import click
 if TYPE_CHECKING:
     from bot.config import Settings
     from bot.knowledge.compiled import Knowledge
-    from bot.storage.questions import UnansweredQuestion
+    from bot.storage.questions import AskedText
 
 KNOWLEDGE_HELP = (
     "The knowledge folder to use, for example a copy you are editing (normally the one "
@@ -62,9 +62,10 @@ def knowledge_or_exit(folder: Path) -> Knowledge:
         sys.exit(1)
 
 
-def stored_questions(since_days: int | None) -> list[UnansweredQuestion]:
-    """Questions from the database, without creating one where there is none."""
-    from bot.storage.questions import unanswered_questions
+def stored_questions(since_days: int | None) -> list[AskedText]:
+    """The distinct unanswered texts in the database, counted, without creating a
+    database where there is none."""
+    from bot.storage.questions import asked_unanswered
     from bot.storage.store import Store
 
     path = settings_or_exit().db_path
@@ -72,4 +73,4 @@ def stored_questions(since_days: int | None) -> list[UnansweredQuestion]:
         return []
     since = datetime.now(UTC) - timedelta(days=since_days) if since_days is not None else None
     with Store(path) as store:
-        return store.run_sync(unanswered_questions, since)
+        return store.run_sync(asked_unanswered, since)

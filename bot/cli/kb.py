@@ -170,7 +170,10 @@ def _stored_for_diff() -> tuple[list[str], str]:
             f"Stored questions: none, there is no database at {path.resolve()} "
             "(set AFTERCARE_DB to the bot's database to replay what patients asked)."
         )
-    stored = [q.text for q in stored_questions(since_days=None)]
-    if not stored:
+    asked = stored_questions(since_days=None)
+    if not asked:
         return [], f"Stored questions: none yet in {path.resolve()}."
+    # Each question as often as it was asked: the counts say how many patients a change
+    # of answer reaches.
+    stored = [q.text for q in asked for _ in range(q.times)]
     return stored, f"Stored questions: {len(stored)} from {path.resolve()}."

@@ -47,23 +47,37 @@ from bot.cli.common import (
     show_default=True,
     help="Where --draft writes the new topic file.",
 )
+@click.option(
+    "--top",
+    "top",
+    type=int,
+    default=50,
+    show_default=True,
+    callback=lambda _ctx, _param, value: at_least(value, 1),
+    metavar="N",
+    help="Show the N biggest groups (only they are matched to a topic).",
+)
 @click.option("--knowledge", "folder", type=click.Path(), metavar="FOLDER", help=KNOWLEDGE_HELP)
 def unanswered(
     since_days: int | None,
     as_json: bool,
     draft_group: int | None,
     draft_folder: str,
+    top: int,
     folder: str | None,
 ) -> None:
     """List the questions the bot could not answer, grouped, most frequent first.
 
-    Each group shows how often it was asked and the closest existing topic. Use
-    --draft N to start a new topic from group N.
+    Each group shows how often it was asked and the closest existing topic; with more
+    than --top groups it says how many it leaves out. Use --draft N to start a new topic
+    from group N.
     """
-    from bot.tools.unanswered import draft_topic, group_questions
+    from bot.tools.unanswered import draft_topic, top_groups
 
     knowledge = knowledge_or_exit(knowledge_dir(folder))
-    groups = group_questions(stored_questions(since_days), knowledge.matcher)
+    shown = max(top, draft_group or 0)
+    grouping = top_groups(stored_questions(since_days), knowledge.matcher, shown)
+    groups = grouping.groups
     if draft_group is not None:
         if draft_group > len(groups):
             raise click.ClickException(f"there are only {len(groups)} group(s)")
@@ -81,6 +95,10 @@ def unanswered(
         click.echo(f"{number}. [{group.count}x] {group.representative!r} {closest}".rstrip())
         for variant in group.questions[1:4]:
             click.echo(f"     also: {variant!r}")
+    if grouping.total > len(groups):
+        click.echo(
+            f"Showing the top {len(groups)} of {grouping.total:,} groups (--top N for more)."
+        )
 
 
 @click.command()
@@ -88,9 +106,12 @@ def unanswered(
 def stats(as_json: bool) -> None:
     """Show how many patients, check-ins, questions and warning signs there were.
 
-    Counts patients now (and how many want check-ins), and what happened in the last 7
-    and 30 days. On a new install, before the bot has run, everything is zero.
+    Standing problems and alerts nobody has taken come first; then, for the last 7 and
+    30 days, questions, warning signs, how long alerts waited for someone to take them
+    (median, worst) and alerts never taken; then patients now. On a new install, before
+    the bot has run, everything is zero.
     """
+    from bot.conversation.wording import format_stats, plain_text
     from bot.storage.stats import stats as patient_stats
     from bot.storage.store import Store
 
@@ -107,12 +128,4 @@ def stats(as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(figures, indent=2))
         return
-    click.echo(
-        f"patients {figures['patients']}, opted in to check-ins {figures['opted_in']}, "
-        f"unreachable {figures['unreachable']}"
-    )
-    for label, key in (("last 7 days", "last_7_days"), ("last 30 days", "last_30_days")):
-        period = figures[key]  # type: ignore[literal-required]
-        click.echo(
-            f"{label}: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in period.items())
-        )
+    click.echo(plain_text(format_stats(figures)))

@@ -32,16 +32,17 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from telegram import Bot, ReplyParameters
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.conversation.outbound import COPY, EDIT, REMOVE_BUTTONS, SEND
+from bot.conversation.wording import plain_text
 from bot.storage import handoffs, notices, outbox
 from bot.storage.outbox import FAILED, UNKNOWN, QueuedMessage
 from bot.storage.store import Store
@@ -54,7 +55,6 @@ from bot.telegram.limits import (
     never_reached_telegram,
     retry_after_seconds,
 )
-from bot.telegram.markup import as_plain_text, inline_keyboard
 
 log = logging.getLogger(__name__)
 
@@ -245,7 +245,7 @@ class Delivery:
         plain = params.get("plain", False)
         if method == EDIT:
             await self.bot.edit_message_text(
-                as_plain_text(params["text"]) if plain else params["text"],
+                plain_text(params["text"]) if plain else params["text"],
                 chat_id,
                 params["message_id"],
                 parse_mode=None if plain else ParseMode.HTML,
@@ -266,7 +266,7 @@ class Delivery:
         reply_to = params.get("reply_to") if thread is None else None
         sent = await self.bot.send_message(
             chat_id,
-            as_plain_text(params["text"]) if plain else params["text"],
+            plain_text(params["text"]) if plain else params["text"],
             parse_mode=None if plain else ParseMode.HTML,
             reply_markup=inline_keyboard(params.get("buttons", [])),
             message_thread_id=thread,
@@ -386,3 +386,12 @@ class Delivery:
             log.error(
                 "a warning-sign alert has waited %.0f minutes and is not delivered yet", minutes
             )
+
+
+def inline_keyboard(rows: Sequence[Sequence[Sequence[str]]]) -> InlineKeyboardMarkup | None:
+    """Telegram's inline keyboard for rows of `[label, callback data]` (None for none)."""
+    if not rows:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
+    )
