@@ -1,20 +1,28 @@
-"""The command reference in the README and docs/cli.md, generated from the commands.
+"""The reference pages in the README and docs/cli.md, generated from the code.
 
-The README's command table and docs/cli.md are written by cog (cogapp) from these
-functions, so they say exactly what `--help` says: after changing a command, run
-`.venv/bin/cog -r README.md docs/cli.md`. CI runs `cog --check` and fails when the
-pages and the commands disagree.
+The README's command table, its list of modules and docs/cli.md are written by cog
+(cogapp) from these functions, so they say exactly what `--help` and each module's
+docstring say: after changing a command or adding a module, run
+`.venv/bin/cog -r README.md docs/cli.md`. CI runs `cog --check` and fails when the pages
+and the code disagree.
 """
 
 from __future__ import annotations
 
+import ast
+import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import click
 
 from bot.cli import main
 
 PROGRAM = "aftercare"
+ROOT = Path(__file__).resolve().parents[2]
+PACKAGES = ("bot", "scheduler")
+SUMMARY_LENGTH = 160
+_SENTENCE_END = re.compile(r"(?<=[a-z)`'?])[.?](?:\s|$)")
 HELP_WIDTH = 88
 """A fixed width, so the generated pages do not depend on the terminal of whoever runs cog."""
 
@@ -81,3 +89,26 @@ def help_pages() -> str:
 def _section(context: click.Context, command: click.Command) -> str:
     help_text = command.get_help(context)
     return f"## {context.command_path}\n\n```\n{help_text}\n```\n"
+
+
+def module_list() -> str:
+    """The README's layout: every module of the product, folder by folder, with the first
+    sentence of its docstring."""
+    lines: list[str] = []
+    for package in PACKAGES:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            relative = path.relative_to(ROOT).as_posix()
+            summary = _first_sentence(ast.get_docstring(ast.parse(path.read_text())) or "")
+            if path.name == "__init__.py" and not summary:
+                continue
+            lines.append(f"- `{relative}`: {summary}")
+    return "\n".join(lines) + "\n"
+
+
+def _first_sentence(docstring: str) -> str:
+    paragraph = " ".join(docstring.split("\n\n")[0].split())
+    end = _SENTENCE_END.search(paragraph)
+    sentence = paragraph[: end.start() + 1] if end else paragraph
+    if len(sentence) <= SUMMARY_LENGTH:
+        return sentence
+    return sentence[: sentence.rfind(" ", 0, SUMMARY_LENGTH)].rstrip(",;:") + " ..."
