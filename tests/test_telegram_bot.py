@@ -366,6 +366,40 @@ def test_aftercare_run_answers_and_stops_cleanly_on_a_signal_without_logging_the
     assert {command["command"] for command in private} >= {"start", "forget"}
 
 
+def test_a_token_telegram_refuses_is_one_clear_line_without_the_token(
+    tmp_path: Path, small_knowledge: Path, api: FakeBotApi
+) -> None:
+    api.fail("getMe", status=401)
+    with api.serve_http() as base_url:
+        environment = bot_environment(
+            base_url, tmp_path / "run.db", small_knowledge, TELEGRAM_BOT_TOKEN=TOKEN
+        )
+        result = run_aftercare(tmp_path, environment)
+    assert result.returncode == 2
+    assert "Telegram refused TELEGRAM_BOT_TOKEN: copy it again from @BotFather." in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert TOKEN not in result.stderr + result.stdout
+
+
+def test_with_telegram_out_of_reach_run_says_so_and_keeps_trying_until_it_answers(
+    tmp_path: Path, small_knowledge: Path, api: FakeBotApi
+) -> None:
+    api.drop("getMe", times=2)
+    api.send_text(ANNA, "/start")
+    with api.serve_http() as base_url:
+        environment = bot_environment(
+            base_url, tmp_path / "run.db", small_knowledge, TELEGRAM_BOT_TOKEN=TOKEN
+        )
+        with bot_process(api, tmp_path, environment) as aftercare:
+            api.wait_for_messages_sync(ANNA, 2, timeout=30)
+            code = aftercare.stop(signal.SIGTERM)
+            output = aftercare.output
+    assert code == 0, output
+    assert output.count("cannot reach Telegram") == 2
+    assert "trying again in 1 s" in output and "trying again in 2 s" in output
+    assert "Traceback" not in output
+
+
 def run_aftercare(tmp_path: Path, environment: dict[str, str]) -> subprocess.CompletedProcess[str]:
     """`aftercare run` as an operator starts it, in an empty folder."""
     return subprocess.run(
