@@ -84,6 +84,13 @@ def test_an_offset_from_gmt_or_utc_is_a_fixed_zone_of_that_offset(typed: str, zo
     assert read_timezone(typed).key == zone
 
 
+def test_an_iana_etc_name_keeps_its_own_meaning() -> None:
+    # Found by the kill bench, which moves patients to Etc/GMT-14 (UTC+14).
+    assert read_timezone("Etc/GMT-14").key == "Etc/GMT-14"
+    assert read_timezone("etc/gmt+10").key == "Etc/GMT+10"
+    assert read_timezone("GMT-10").key == "Etc/GMT+10"
+
+
 def test_a_fixed_offset_zone_is_that_many_hours_ahead_of_utc() -> None:
     noon_utc = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
     assert noon_utc.astimezone(read_timezone("GMT+1")).hour == 13

@@ -217,12 +217,16 @@ def _fixed_offset(offset: re.Match[str]) -> ZoneInfo:
 
 @cache
 def _zones_by_name() -> dict[str, str]:
-    """Every IANA zone by its full name and by its city, lower case, spaces for "_"."""
+    """Every IANA zone by its full name and by its city, lower case, spaces for "_". The
+    Etc zones by their full name only: "Etc/GMT-14" is UTC+14, but a patient's "GMT-14"
+    means UTC-14 (read as an offset)."""
     found: dict[str, str] = {}
     for zone in sorted(zoneinfo.available_timezones()):
-        if zone.startswith(("Etc/", "SystemV/", "posix/", "right/")):
+        if zone.startswith(("SystemV/", "posix/", "right/")):
             continue
         found[zone.lower().replace("_", " ")] = zone
+        if zone.startswith("Etc/"):
+            continue
         city = zone.rsplit("/", 1)[-1].lower().replace("_", " ")
         found.setdefault(city, zone)
     return found
