@@ -41,6 +41,8 @@ from bot.core.text import MAX_MESSAGE_CHARS
 
 BEFORE_TREATMENT = "before-treatment"
 OTHER_PROCEDURES = "other-procedures"
+MAX_PARTS = 8
+"""The questions of one message ranked one by one, in the order asked."""
 RANKED = 12
 """How many leading topics a ranking keeps: suggestions and rules look no further."""
 
@@ -208,7 +210,9 @@ class Matcher:
     def _verdict(self, text: str, query: set[str], ranked: list[Candidate]) -> Verdict:
         limits = self.thresholds.decision
         ranked = self._with_rules(text, query, ranked)
-        parts = split_questions(text) if several_possible(ranked, limits) else []
+        # A reply answers a few questions, never sixty: a long story's later questions
+        # are not ranked one by one (the whole message's ranking still reads them).
+        parts = split_questions(text)[:MAX_PARTS] if several_possible(ranked, limits) else []
         if len(parts) < 2:
             return decide(ranked, limits)
         return decide_parts(ranked, map(self._part_ranking, parts), limits, len(parts))
