@@ -49,7 +49,7 @@ from bot.telegram.delivery import Delivery
 from bot.telegram.handlers import TelegramChat
 from bot.telegram.limits import SendLimits
 from bot.telegram.pipeline import AfterCommit, queue
-from bot.telegram.polling import Poller, TokenRefused
+from bot.telegram.polling import Backoff, Poller, TokenRefused
 from bot.telegram.processing import InboxProcessor
 
 log = logging.getLogger(__name__)
@@ -64,7 +64,6 @@ WATCHER_JOB = "knowledge-watcher"
 PRUNE_JOB = "inbox-prune"
 ALERTS_JOB = "alerts-and-conversations"
 ALERTS_SECONDS = 60.0
-CONNECT_BACKOFF_CAP = 60.0
 EXIT_CONFIG = 2
 EXIT_KNOWLEDGE = 1
 
@@ -274,7 +273,7 @@ class TelegramBot:
 
     async def _initialize(self) -> None:
         """Reach Telegram; while it is out of reach, keep trying and say so."""
-        pause = 1.0
+        backoff = Backoff()
         while True:
             try:
                 await self.application.initialize()
@@ -282,13 +281,7 @@ class TelegramBot:
             except InvalidToken as error:
                 raise TokenRefused from error
             except NetworkError as error:
-                log.warning(
-                    "cannot reach Telegram (%s); trying again in %.0f s",
-                    type(error).__name__,
-                    pause,
-                )
-                await asyncio.sleep(pause)
-                pause = min(CONNECT_BACKOFF_CAP, pause * 2)
+                await backoff.wait(error)
 
     async def _check_staff_chat(self) -> None:
         """Say at start-up whether warning-sign alerts can reach anyone."""

@@ -40,6 +40,30 @@ class TokenRefused(Exception):
     """Telegram refused the bot token: nothing will work until it is fixed."""
 
 
+class Backoff:
+    """Waiting while Telegram is out of reach: a pause that doubles up to a cap, said in
+    the log each time; start-up and polling share it."""
+
+    def __init__(self, sleep: Callable[[float], Any] = asyncio.sleep) -> None:
+        self.sleep = sleep
+        self.pause = BACKOFF_START
+
+    async def wait(self, error: Exception) -> None:
+        log.warning(
+            "cannot reach Telegram (%s); trying again in %.0f s",
+            type(error).__name__,
+            self.pause,
+        )
+        await self.sleep(self.pause)
+        self.pause = min(BACKOFF_CAP, self.pause * 2)
+
+    def reached(self) -> None:
+        """Telegram answered: the next outage starts with a short pause again."""
+        if self.pause > BACKOFF_START:
+            log.info("Telegram is reachable again")
+        self.pause = BACKOFF_START
+
+
 class Poller:
     """Fetches updates, stores them, hands them on."""
 
@@ -64,7 +88,7 @@ class Poller:
         """Poll until cancelled; raises `TokenRefused` if Telegram refuses the token."""
         last = await self.store.run(inbox.last_update_id)
         self.offset = last + 1 if last is not None else None
-        pause = BACKOFF_START
+        backoff = Backoff(self.sleep)
         while True:
             try:
                 updates = await self.bot.get_updates(
@@ -79,17 +103,9 @@ class Poller:
                 await self.sleep(retry_after_seconds(error))
                 continue
             except (NetworkError, Conflict, TelegramError) as error:
-                log.warning(
-                    "cannot reach Telegram (%s); trying again in %.0f s",
-                    type(error).__name__,
-                    pause,
-                )
-                await self.sleep(pause)
-                pause = min(BACKOFF_CAP, pause * 2)
+                await backoff.wait(error)
                 continue
-            if pause > BACKOFF_START:
-                log.info("Telegram is reachable again")
-            pause = BACKOFF_START
+            backoff.reached()
             if updates:
                 await self.store_batch(updates)
 
