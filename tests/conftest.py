@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
@@ -219,6 +220,24 @@ class Clock:
 
     def advance(self, **delta: float) -> None:
         self.wall += timedelta(**delta)
+
+
+def columns_holding(database_path: Path, value: int) -> list[str]:
+    """Every `table.column` of the database whose text holds `value` anywhere (after
+    /forget, a patient's id must be in none)."""
+    database = sqlite3.connect(database_path)
+    found = []
+    tables = [r[0] for r in database.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+    for table in tables:
+        for column in [r[1] for r in database.execute(f'PRAGMA table_info("{table}")')]:
+            hits = database.execute(
+                f'SELECT count(*) FROM "{table}" WHERE instr(CAST("{column}" AS TEXT), ?) > 0',
+                [str(value)],
+            ).fetchone()[0]
+            if hits:
+                found.append(f"{table}.{column}")
+    database.close()
+    return found
 
 
 def unlimited() -> SendLimits:

@@ -5,7 +5,6 @@ characters, /forget on disk and in the log, staff commands out of place, a flood
 from __future__ import annotations
 
 import logging
-import sqlite3
 import time
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from conftest import (
     WORDING,
     Clock,
     RunningBot,
+    columns_holding,
     settings_for,
     start_bot,
 )
@@ -149,15 +149,7 @@ async def test_forget_leaves_no_row_with_the_patients_id_in_any_table(
     await bot.text("/forget")
     await bot.press("forget:yes")
     await bot.stop()
-    database = sqlite3.connect(tmp_path / "aftercare.db")
-    tables = [r[0] for r in database.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-    for table in tables:
-        for column in [r[1] for r in database.execute(f'PRAGMA table_info("{table}")')]:
-            hits = database.execute(
-                f'SELECT count(*) FROM "{table}" WHERE instr(CAST("{column}" AS TEXT), ?) > 0',
-                [str(ANNA)],
-            ).fetchone()[0]
-            assert hits == 0, f"{table}.{column} still holds the patient's id"
+    assert columns_holding(tmp_path / "aftercare.db", ANNA) == [], "still holds the patient's id"
 
 
 # --- staff commands in their place -----------------------------------------------------------

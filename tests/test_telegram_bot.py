@@ -8,7 +8,6 @@ import asyncio
 import logging
 import os
 import signal
-import sqlite3
 import subprocess
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -25,6 +24,7 @@ from conftest import (
     TOKEN,
     WORDING,
     RunningBot,
+    columns_holding,
     settings_for,
     start_bot,
 )
@@ -198,15 +198,7 @@ async def test_after_forget_no_table_holds_the_patients_id(bot: Bot, tmp_path: P
     await bot.text("/forget")
     assert "deleted everything" in (await bot.press("forget:yes"))[0]
     bot.store.close()
-    database = sqlite3.connect(tmp_path / "aftercare.db")
-    tables = [r[0] for r in database.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-    for table in tables:
-        for column in [r[1] for r in database.execute(f'PRAGMA table_info("{table}")')]:
-            hits = database.execute(
-                f'SELECT count(*) FROM "{table}" WHERE instr(CAST("{column}" AS TEXT), ?) > 0',
-                [str(ANNA)],
-            ).fetchone()[0]
-            assert hits == 0, f"{table}.{column} still holds the patient's id"
+    assert columns_holding(tmp_path / "aftercare.db", ANNA) == [], "still holds the patient's id"
 
 
 async def test_a_staff_command_from_a_patient_gets_the_unknown_command_answer(bot: Bot) -> None:
