@@ -142,16 +142,20 @@ async def test_a_file_saved_in_two_steps_raises_no_false_alarm(
     assert holder.current.base.rule("makeup").title == "Makeup and lipstick"
 
 
-async def test_a_good_edit_tells_staff_what_changed_in_one_sentence(
-    folder: Path, clock: FakeClock
-) -> None:
-    holder = KnowledgeHolder(folder)
+def watcher_telling_staff(folder: Path, clock: FakeClock) -> tuple[KnowledgeWatcher, list[str]]:
+    """A watcher over `folder` whose news for the staff chat lands in the list."""
     news: list[str] = []
 
     async def tell_staff(summary: str) -> None:
         news.append(summary)
 
-    watcher = KnowledgeWatcher(holder, clock, on_reloaded=tell_staff)
+    return KnowledgeWatcher(KnowledgeHolder(folder), clock, on_reloaded=tell_staff), news
+
+
+async def test_a_good_edit_tells_staff_what_changed_in_one_sentence(
+    folder: Path, clock: FakeClock
+) -> None:
+    watcher, news = watcher_telling_staff(folder, clock)
     edit_makeup(folder, "answer: >", "answer: >\n  EDITED.")
     price = folder / "topics" / "price-payment.yaml"
     parking = price.read_text().replace("id: price-payment", "id: parking", 1)
@@ -166,13 +170,7 @@ async def test_a_good_edit_tells_staff_what_changed_in_one_sentence(
 
 
 async def test_an_edit_nobody_would_notice_is_not_announced(folder: Path, clock: FakeClock) -> None:
-    holder = KnowledgeHolder(folder)
-    news: list[str] = []
-
-    async def tell_staff(summary: str) -> None:
-        news.append(summary)
-
-    watcher = KnowledgeWatcher(holder, clock, on_reloaded=tell_staff)
+    watcher, news = watcher_telling_staff(folder, clock)
     path = folder / "topics" / "makeup.yaml"
     path.write_text(path.read_text() + "\n# a comment\n")
     await settle(watcher, clock)
@@ -184,13 +182,7 @@ async def test_an_edit_nobody_would_notice_is_not_announced(folder: Path, clock:
 async def test_an_answer_cut_off_mid_sentence_goes_live_with_a_warning_to_staff(
     folder: Path, clock: FakeClock
 ) -> None:
-    holder = KnowledgeHolder(folder)
-    news: list[str] = []
-
-    async def tell_staff(summary: str) -> None:
-        news.append(summary)
-
-    watcher = KnowledgeWatcher(holder, clock, on_reloaded=tell_staff)
+    watcher, news = watcher_telling_staff(folder, clock)
     path = folder / "topics" / "makeup.yaml"
     text = path.read_text()
     start = text.index("answer: >")
@@ -232,13 +224,7 @@ async def test_an_unreadable_folder_is_one_message_once_not_an_error_at_every_po
 async def test_a_folder_readable_again_goes_live_and_staff_hear_it_is_fine(
     folder: Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    holder = KnowledgeHolder(folder)
-    news: list[str] = []
-
-    async def tell_staff(summary: str) -> None:
-        news.append(summary)
-
-    watcher = KnowledgeWatcher(holder, clock, on_reloaded=tell_staff)
+    watcher, news = watcher_telling_staff(folder, clock)
     readable = watcher_module.folder_state
 
     def unreadable(directory: Path) -> object:
