@@ -41,7 +41,7 @@ OTHER_PROCEDURE_TERMS = frozenset(
 MESSAGE_CACHE = 16
 """Texts whose terms are kept: the message, its questions and its parts, not more, so
 that every new message is read afresh."""
-AROUND_WORDS = frozenset({"after", "post", "following", "before"})
+AROUND_WORDS = frozenset({"after", "post", "following", "before", "of"})
 PROCEDURE_FILLER = frozenset(
     {"a", "an", "the", "my", "your", "her", "his", "our", "getting", "having", "doing", "this"}
 )
