@@ -175,6 +175,20 @@ def test_a_greeting_does_not_hide_the_question_that_follows(matcher: Matcher) ->
     assert matcher.match("hey!!").intent == "greeting"
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "hey so when can I use foundation again I have a work do on thursday",
+        "hola, when can I use the foundation? is for a party",
+    ],
+)
+def test_a_greeting_does_not_stop_both_opinions_agreeing_on_the_question(
+    matcher: Matcher, question: str
+) -> None:
+    match = matcher.match(question)
+    assert (match.decision, match.rule) == ("answer", "makeup")
+
+
 def test_brand_names_are_ignored_so_the_product_type_decides(matcher: Matcher) -> None:
     assert matcher.match("is my cerave hydrating cleanser ok tonight").rule == "washing-cleansing"
     assert matcher.match("is cerave moisturising cream ok tonight").rule == "moisturizer-hydration"
