@@ -270,7 +270,13 @@ def test_the_required_topics_keep_their_meaning(
 
 @pytest.mark.parametrize(
     "question",
-    ["can i wear makeup after a chemical peel", "what is botox", "does microneedling hurt"],
+    [
+        "can i wear makeup after a chemical peel",
+        "is swelling normal on the second day of my lip filler",
+        "how long does the redness of a laser treatment last",
+        "what is botox",
+        "does microneedling hurt",
+    ],
 )
 def test_another_procedure_or_the_session_itself_gets_no_aftercare_answer(
     matcher: Matcher, question: str
