@@ -286,6 +286,34 @@ def test_another_procedure_or_the_session_itself_gets_no_aftercare_answer(
     assert match.decision != "answer"
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "which moisturiser brand would you recommend for dry skin",
+        "what sunscreen should i get for my daughter, she burns easily",
+    ],
+)
+def test_shopping_advice_or_a_question_for_someone_else_gets_no_aftercare_answer(
+    matcher: Matcher, question: str
+) -> None:
+    match = matcher.match(question)
+    assert match.rule is None
+    assert match.decision != "answer"
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("best moisturiser to use after", "moisturizer-hydration"),
+        ("what cream is best for my face tonight", "moisturizer-hydration"),
+    ],
+)
+def test_asking_which_product_for_the_healing_skin_is_still_aftercare(
+    matcher: Matcher, question: str, topic: str
+) -> None:
+    assert matcher.match(question).rule == topic
+
+
 def test_picking_the_peeling_skin_is_not_answered_with_totally_normal(matcher: Matcher) -> None:
     match = matcher.match("i picked a bit of the peeling skin oops, is that bad", day=3)
     assert match.rule == "peeling-flaking"

@@ -68,6 +68,25 @@ AFTERCARE_CUES = frozenset(
 """Words that make "is botox ok", "is filler safe yet" a question about the patient's own
 timing after microneedling rather than about the other procedure."""
 
+TIED_TO_TREATMENT = frozenset(
+    """after afterwards post since following day days yesterday today tonight tomorrow now
+    yet still heal healing healed session sessions treatment treated procedure appointment
+    appt done results way fine ok okay safe allowed""".split()
+)
+"""Words that tie a question to the patient's own treatment and healing ("best cream to use
+after", "is it ok"), or ask how rather than which ("the best way to apply sunscreen")."""
+ASKS_WHICH_TO_BUY = frozenset({"best", "recommend", "recommendation", "buy", "brand", "brands"})
+SKIN_TYPES = frozenset({"oily", "dry", "combination", "combo", "sensitive", "normal", "mature"})
+"""A product asked for a skin type ("best moisturiser for oily skin") is general advice; one
+asked for with no purpose ("which moisturiser would you recommend") is for the healing skin."""
+SOMEONE_ELSE = frozenset(
+    """kids kid children child son daughter husband wife partner boyfriend girlfriend mum mom
+    mother dad father friend baby toddler sister brother nan gran grandma teen teenager""".split()
+)
+"""Who a question may be for instead of the patient ("sunscreen for my kids")."""
+FOR_SOMEONE = frozenset({"my", "our", "his", "her"})
+
+
 INTERVAL = re.compile(r"\b(?:how long|how many (?:weeks|days|months)|how soon|how often|gap)\b")
 """How far apart sessions are is `sessions-followup`, not the time before one."""
 BEFORE_SESSION_TERM = "c:before_session"
@@ -272,6 +291,25 @@ class TermIndex:
             and names_procedure(len(opener))
             and not AFTERCARE_CUES.intersection(plain)
         )
+
+    @staticmethod
+    def general_advice(text: str) -> bool:
+        """Whether `text` asks which product to buy ("best moisturiser for oily skin") or asks
+        for someone else ("what sunscreen for my kids at the beach"), with no word tying it to
+        the patient's own treatment: general shopping or another person's skin, not aftercare,
+        even with aftercare words in it."""
+        plain = words(text)
+        if TIED_TO_TREATMENT.intersection(plain):
+            return False
+        for_someone = any(
+            plain[i] == "for" and plain[i + 1] in FOR_SOMEONE and plain[i + 2] in SOMEONE_ELSE
+            for i in range(len(plain) - 2)
+        )
+        for_a_skin_type = any(
+            plain[i] == "for" and plain[i + 1] in SKIN_TYPES and plain[i + 2] == "skin"
+            for i in range(len(plain) - 2)
+        )
+        return for_someone or (for_a_skin_type and bool(ASKS_WHICH_TO_BUY.intersection(plain)))
 
     def _tokens(self, plain: list[str]) -> list[tuple[int, str | None]]:
         """Each concept phrase or word of `plain` as (position, term); None for filler."""

@@ -251,13 +251,15 @@ class Matcher:
         outside = next((c for c in ranked if self._rules[c.topic].scope == "off-topic"), None)
         # "how much is filler", "my knee hurts": words that only ever mean a question
         # outside aftercare win over the aftercare words around them, unless the off-topic
-        # reading is far behind; "makeup after a chemical peel" is the peel's aftercare.
+        # reading is far behind; "makeup after a chemical peel" is the peel's aftercare, and
+        # "best moisturiser for oily skin" or "sunscreen for my kids" general advice.
         if outside is not None and (
             (
                 index.off_topic_terms.intersection(query)
                 and outside.score >= self.thresholds.off_topic_share * ranked[0].score
             )
             or index.about_another_procedure(text)
+            or index.general_advice(text)
         ):
             ranked = _promoted(ranked, outside.topic)
         elif BEFORE_SESSION_TERM in query:
