@@ -141,7 +141,10 @@ def test_staff_concepts_extend_matching(matcher: Matcher) -> None:
     assert matcher.terms(variants[0]) == matcher.terms(variants[-1])
 
 
-@pytest.mark.parametrize("question", ["what is microneedling", "what does a vampire facial do"])
+@pytest.mark.parametrize(
+    "question",
+    ["what is microneedling", "what does a vampire facial do", "Q: What is microneedling?"],
+)
 def test_a_question_about_the_treatment_itself_is_how_it_works(
     matcher: Matcher, question: str
 ) -> None:

@@ -259,8 +259,11 @@ class TermIndex:
         if BEFORE_SESSION.search(joined) and not INTERVAL.search(joined):
             out.append(BEFORE_SESSION_TERM)
         out.extend(token for _, token in self._tokens(plain) if token)
-        content = [t for t in out if t != TREATMENT_TERM]
-        return tuple(content or out[:1])
+        # A lone letter ("Q: what is microneedling?") is no topic of its own.
+        content = [t for t in out if t != TREATMENT_TERM and len(t) > 1]
+        if not content and TREATMENT_TERM in out:
+            return (TREATMENT_TERM,)
+        return tuple(t for t in out if t != TREATMENT_TERM) or tuple(out[:1])
 
     def about_another_procedure(self, text: str) -> bool:
         """Whether `text` is about another procedure rather than this treatment: the time
