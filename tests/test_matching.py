@@ -141,7 +141,10 @@ def test_staff_concepts_extend_matching(matcher: Matcher) -> None:
     assert matcher.terms(variants[0]) == matcher.terms(variants[-1])
 
 
-@pytest.mark.parametrize("question", ["what is microneedling", "what does a vampire facial do"])
+@pytest.mark.parametrize(
+    "question",
+    ["what is microneedling", "what does a vampire facial do", "Q: What is microneedling?"],
+)
 def test_a_question_about_the_treatment_itself_is_how_it_works(
     matcher: Matcher, question: str
 ) -> None:
@@ -173,6 +176,20 @@ def test_words_that_only_mean_an_off_topic_question_win_over_aftercare_words(
 def test_a_greeting_does_not_hide_the_question_that_follows(matcher: Matcher) -> None:
     assert matcher.match("hey!! can i go to the gym tonight").rule == "exercise-sweating"
     assert matcher.match("hey!!").intent == "greeting"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "hey so when can I use foundation again I have a work do on thursday",
+        "hola, when can I use the foundation? is for a party",
+    ],
+)
+def test_a_greeting_does_not_stop_both_opinions_agreeing_on_the_question(
+    matcher: Matcher, question: str
+) -> None:
+    match = matcher.match(question)
+    assert (match.decision, match.rule) == ("answer", "makeup")
 
 
 def test_brand_names_are_ignored_so_the_product_type_decides(matcher: Matcher) -> None:
@@ -256,7 +273,13 @@ def test_the_required_topics_keep_their_meaning(
 
 @pytest.mark.parametrize(
     "question",
-    ["can i wear makeup after a chemical peel", "what is botox", "does microneedling hurt"],
+    [
+        "can i wear makeup after a chemical peel",
+        "is swelling normal on the second day of my lip filler",
+        "how long does the redness of a laser treatment last",
+        "what is botox",
+        "does microneedling hurt",
+    ],
 )
 def test_another_procedure_or_the_session_itself_gets_no_aftercare_answer(
     matcher: Matcher, question: str
@@ -264,6 +287,34 @@ def test_another_procedure_or_the_session_itself_gets_no_aftercare_answer(
     match = matcher.match(question)
     assert match.rule is None
     assert match.decision != "answer"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "which moisturiser brand would you recommend for dry skin",
+        "what sunscreen should i get for my daughter, she burns easily",
+    ],
+)
+def test_shopping_advice_or_a_question_for_someone_else_gets_no_aftercare_answer(
+    matcher: Matcher, question: str
+) -> None:
+    match = matcher.match(question)
+    assert match.rule is None
+    assert match.decision != "answer"
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("best moisturiser to use after", "moisturizer-hydration"),
+        ("what cream is best for my face tonight", "moisturizer-hydration"),
+    ],
+)
+def test_asking_which_product_for_the_healing_skin_is_still_aftercare(
+    matcher: Matcher, question: str, topic: str
+) -> None:
+    assert matcher.match(question).rule == topic
 
 
 def test_picking_the_peeling_skin_is_not_answered_with_totally_normal(matcher: Matcher) -> None:

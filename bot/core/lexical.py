@@ -41,7 +41,7 @@ OTHER_PROCEDURE_TERMS = frozenset(
 MESSAGE_CACHE = 16
 """Texts whose terms are kept: the message, its questions and its parts, not more, so
 that every new message is read afresh."""
-AROUND_WORDS = frozenset({"after", "post", "following", "before"})
+AROUND_WORDS = frozenset({"after", "post", "following", "before", "of"})
 PROCEDURE_FILLER = frozenset(
     {"a", "an", "the", "my", "your", "her", "his", "our", "getting", "having", "doing", "this"}
 )
@@ -67,6 +67,25 @@ AFTERCARE_CUES = frozenset(
 )
 """Words that make "is botox ok", "is filler safe yet" a question about the patient's own
 timing after microneedling rather than about the other procedure."""
+
+TIED_TO_TREATMENT = frozenset(
+    """after afterwards post since following day days yesterday today tonight tomorrow now
+    yet still heal healing healed session sessions treatment treated procedure appointment
+    appt done results way fine ok okay safe allowed""".split()
+)
+"""Words that tie a question to the patient's own treatment and healing ("best cream to use
+after", "is it ok"), or ask how rather than which ("the best way to apply sunscreen")."""
+ASKS_WHICH_TO_BUY = frozenset({"best", "recommend", "recommendation", "buy", "brand", "brands"})
+SKIN_TYPES = frozenset({"oily", "dry", "combination", "combo", "sensitive", "normal", "mature"})
+"""A product asked for a skin type ("best moisturiser for oily skin") is general advice; one
+asked for with no purpose ("which moisturiser would you recommend") is for the healing skin."""
+SOMEONE_ELSE = frozenset(
+    """kids kid children child son daughter husband wife partner boyfriend girlfriend mum mom
+    mother dad father friend baby toddler sister brother nan gran grandma teen teenager""".split()
+)
+"""Who a question may be for instead of the patient ("sunscreen for my kids")."""
+FOR_SOMEONE = frozenset({"my", "our", "his", "her"})
+
 
 INTERVAL = re.compile(r"\b(?:how long|how many (?:weeks|days|months)|how soon|how often|gap)\b")
 """How far apart sessions are is `sessions-followup`, not the time before one."""
@@ -240,8 +259,11 @@ class TermIndex:
         if BEFORE_SESSION.search(joined) and not INTERVAL.search(joined):
             out.append(BEFORE_SESSION_TERM)
         out.extend(token for _, token in self._tokens(plain) if token)
-        content = [t for t in out if t != TREATMENT_TERM]
-        return tuple(content or out[:1])
+        # A lone letter ("Q: what is microneedling?") is no topic of its own.
+        content = [t for t in out if t != TREATMENT_TERM and len(t) > 1]
+        if not content and TREATMENT_TERM in out:
+            return (TREATMENT_TERM,)
+        return tuple(t for t in out if t != TREATMENT_TERM) or tuple(out[:1])
 
     def about_another_procedure(self, text: str) -> bool:
         """Whether `text` is about another procedure rather than this treatment: the time
@@ -272,6 +294,25 @@ class TermIndex:
             and names_procedure(len(opener))
             and not AFTERCARE_CUES.intersection(plain)
         )
+
+    @staticmethod
+    def general_advice(text: str) -> bool:
+        """Whether `text` asks which product to buy ("best moisturiser for oily skin") or asks
+        for someone else ("what sunscreen for my kids at the beach"), with no word tying it to
+        the patient's own treatment: general shopping or another person's skin, not aftercare,
+        even with aftercare words in it."""
+        plain = words(text)
+        if TIED_TO_TREATMENT.intersection(plain):
+            return False
+        for_someone = any(
+            plain[i] == "for" and plain[i + 1] in FOR_SOMEONE and plain[i + 2] in SOMEONE_ELSE
+            for i in range(len(plain) - 2)
+        )
+        for_a_skin_type = any(
+            plain[i] == "for" and plain[i + 1] in SKIN_TYPES and plain[i + 2] == "skin"
+            for i in range(len(plain) - 2)
+        )
+        return for_someone or (for_a_skin_type and bool(ASKS_WHICH_TO_BUY.intersection(plain)))
 
     def _tokens(self, plain: list[str]) -> list[tuple[int, str | None]]:
         """Each concept phrase or word of `plain` as (position, term); None for filler."""

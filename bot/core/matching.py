@@ -136,6 +136,7 @@ class Matcher:
         self._rules = {rule.id: rule for rule in knowledge.rules}
         self._ids = [rule.id for rule in knowledge.rules]
         self._aftercare = [rule.is_aftercare for rule in knowledge.rules]
+        self._social = [rule.is_social for rule in knowledge.rules]
         # Where each topic's probability sits among the classifier's labels; a topic the
         # classifier does not know reads the extra zero at the end.
         position = {label: i for i, label in enumerate(self.classifier.labels)}
@@ -165,6 +166,14 @@ class Matcher:
             for near, guess in zip(lexical, learned, strict=True)
         ]
         agreed = _first_best(lexical)
+        if self._social[agreed] and self._asks_aftercare(query):
+            # "hola, can I use foundation after 2 days?": the greeting loses to the question
+            # (see `_with_rules`), so the opinions agree or not on the question's topic.
+            asked = [
+                0.0 if social else score
+                for social, score in zip(self._social, lexical, strict=True)
+            ]
+            agreed = _first_best(asked)
         if lexical[agreed] > 0 and agreed == _first_best(learned):
             blended[agreed] += self.thresholds.agreement
         return blended
@@ -242,13 +251,15 @@ class Matcher:
         outside = next((c for c in ranked if self._rules[c.topic].scope == "off-topic"), None)
         # "how much is filler", "my knee hurts": words that only ever mean a question
         # outside aftercare win over the aftercare words around them, unless the off-topic
-        # reading is far behind; "makeup after a chemical peel" is the peel's aftercare.
+        # reading is far behind; "makeup after a chemical peel" is the peel's aftercare, and
+        # "best moisturiser for oily skin" or "sunscreen for my kids" general advice.
         if outside is not None and (
             (
                 index.off_topic_terms.intersection(query)
                 and outside.score >= self.thresholds.off_topic_share * ranked[0].score
             )
             or index.about_another_procedure(text)
+            or index.general_advice(text)
         ):
             ranked = _promoted(ranked, outside.topic)
         elif BEFORE_SESSION_TERM in query:
@@ -256,11 +267,15 @@ class Matcher:
         # "hey, can I go to the gym?": a greeting or thanks word must not hide an aftercare
         # question; the social reply wins only when that is all there is ("no worries" is
         # all there is, though "worries" is an aftercare word).
-        aftercare_words = (query & index.aftercare_terms) - index.social_terms - index.time_terms
         learned_best = self._rules[self._ids[_first_best(self._learned(text))]]
-        if aftercare_words and not learned_best.is_social:
+        if self._asks_aftercare(query) and not learned_best.is_social:
             ranked = [c for c in ranked if not self._rules[c.topic].is_social]
         return ranked
+
+    def _asks_aftercare(self, query: set[str]) -> bool:
+        """Whether the terms `query` have an aftercare word that is not a social or time one."""
+        index = self.index
+        return bool((query & index.aftercare_terms) - index.social_terms - index.time_terms)
 
     def _reply(self, verdict: Verdict, day: int | None) -> Match:
         wording = self.knowledge.wording
