@@ -135,11 +135,6 @@ def trained_models(sets: Sequence[TrainingSet], folder: Path | None = None) -> l
     return models
 
 
-def stored_model(kind: str, key: str) -> LinearModel | None:
-    """The model of `kind` trained on what `key` fingerprints, if remembered or stored."""
-    return _stored(kind, key, cache_dir())
-
-
 def _stored(kind: str, key: str, folder: Path) -> LinearModel | None:
     if key in _memory:
         return _memory[key]
