@@ -123,3 +123,30 @@ def test_the_version_a_reload_replaced_is_freed_though_an_earlier_reload_froze_i
     replaced = weakref.ref(holder.current.matcher)
     assert holder.reload() == []
     assert replaced() is None
+
+
+def console_script(arguments: list[str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    """`aftercare ARGUMENTS` as staff run it: the console script's `run`, a fresh process."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("AFTERCARE_")}
+    return subprocess.run(
+        [sys.executable, "-c", "from bot.cli import run; run()", *arguments],
+        capture_output=True,
+        text=True,
+        env=environment,
+        cwd=tmp_path,
+        check=False,
+    )
+
+
+def test_the_console_script_prints_the_whole_answer_before_it_ends(tmp_path: Path) -> None:
+    done = console_script(["ask", QUESTIONS[0], "--json"], tmp_path)
+    assert done.returncode == 0
+    assert json.loads(done.stdout)["rule"] == "makeup"
+
+
+def test_the_console_script_keeps_the_exit_code_and_message_of_a_mistake(
+    tmp_path: Path,
+) -> None:
+    done = console_script(["ask", QUESTIONS[0], "--day", "-1"], tmp_path)
+    assert done.returncode == 2
+    assert "must be 0 or more" in done.stderr

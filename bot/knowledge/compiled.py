@@ -16,6 +16,7 @@ the files themselves.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -120,7 +121,13 @@ def _read(key: str) -> Knowledge | None:
     # us at all) counts as no entry, whatever reading it raised: the folder is loaded.
     except Exception:
         return None
-    return knowledge if isinstance(knowledge, Knowledge) else None
+    if not isinstance(knowledge, Knowledge):
+        return None
+    # Everything just read lives until the next reload (which settles memory again, see
+    # `bot.knowledge.holder`): out of the collector's reach, the first collections after
+    # a start do not walk it all, three generations over.
+    gc.freeze()
+    return knowledge
 
 
 def _write(key: str, knowledge: Knowledge) -> None:
