@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.core.signs import IMPROVING
 from bot.knowledge import codec, compiled, loader
 from bot.knowledge.cache import cache_dir, entry_path, write_entry
 from bot.knowledge.compiled import compile_knowledge
@@ -129,3 +130,14 @@ def test_the_matchers_method_caches_are_read_back_empty(folder: Path) -> None:
     assert isinstance(read, type(matcher))
     assert read.index._cached_terms.cache_info().currsize == 0
     assert read.terms(QUESTION) == matcher.terms(QUESTION)
+
+
+def test_a_constant_compared_by_identity_is_read_back_as_itself() -> None:
+    read = codec.loads(codec.dumps([IMPROVING]))
+    assert isinstance(read, list)
+    assert read[0] is IMPROVING
+
+
+def test_a_constant_must_be_a_knowledge_object() -> None:
+    with pytest.raises(pickle.UnpicklingError):
+        codec.constant("bot.core.signs", "re")

@@ -24,6 +24,7 @@ QUESTIONS = (
     "my face is swollen and hot and i have a fever",
     "when can i go swimming",
     "thanks so much!",
+    "redness going down but still pink day 4 ok?",
 )
 WATCHED = ("telegram", "httpx", "yaml", "sklearn", "sqlite3")
 

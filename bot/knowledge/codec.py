@@ -7,10 +7,11 @@ a matcher (indexing every phrasing, compiling every warning-sign phrase): so the
 Reading is restricted, so that a cache file can only ever rebuild knowledge: the only
 names a file may use are the classes of `bot.core`, of the check-in plan and of
 `bot.knowledge.compiled`, a few types of the standard library (arrays, paths, times,
-compiled regular expressions) and `cached_method` below. Any other name (a function to
-call, a module to import) refuses the whole file, as a damaged one is refused. The
-matcher's caches (`functools.lru_cache` over its own methods) are written empty and read
-back empty, as a freshly built matcher has them.
+compiled regular expressions), and `cached_method` and `constant` below. Any other name
+(a function to call, a module to import) refuses the whole file, as a damaged one is
+refused. The matcher's caches (`functools.lru_cache` over its own methods) are written
+empty and read back empty, as a freshly built matcher has them; the constants the code
+compares by identity (`is`) are written by name and read back as themselves.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import functools
 import gc
 import io
 import pickle
+import sys
 import types
 from collections.abc import Callable
 from importlib import import_module
@@ -45,7 +47,9 @@ STANDARD = frozenset(
 def dumps(value: object) -> bytes:
     """`value` as bytes that `loads` reads back."""
     buffer = io.BytesIO()
-    _Writer(buffer, protocol=PROTOCOL).dump(value)
+    writer = _Writer(buffer, protocol=PROTOCOL)
+    writer.constants = _constants()
+    writer.dump(value)
     return buffer.getvalue()
 
 
@@ -77,12 +81,38 @@ def cached_method(owner: object, name: str, maxsize: int | None) -> Callable[...
     return functools.lru_cache(maxsize=maxsize)(bound)
 
 
+def constant(module: str, name: str) -> object:
+    """The knowledge object `module` defines as `name`: how a constant the code compares by
+    identity (`bot.core.signs.IMPROVING`) is read back, as itself and not as a copy."""
+    found = getattr(import_module(module), name, None) if _own(module) else None
+    if found is None or isinstance(found, type) or not _own(type(found).__module__):
+        raise pickle.UnpicklingError(f"{module}.{name} is not a knowledge constant")
+    return found
+
+
+def _constants() -> dict[int, tuple[str, str]]:
+    """Every knowledge object a loaded module of ours defines by name, by identity."""
+    found: dict[int, tuple[str, str]] = {}
+    for module_name, module in list(sys.modules.items()):
+        if not _own(module_name):
+            continue
+        for name, value in vars(module).items():
+            if not isinstance(value, type) and _own(type(value).__module__):
+                found[id(value)] = (module_name, name)
+    return found
+
+
 def _own(module: str) -> bool:
     return module.startswith(OWN_PACKAGE) or module in OWN_MODULES
 
 
 class _Writer(pickle.Pickler):
+    constants: dict[int, tuple[str, str]]
+
     def reducer_override(self, obj: Any) -> Any:
+        named = self.constants.get(id(obj))
+        if named is not None:
+            return constant, named
         if isinstance(obj, functools._lru_cache_wrapper):
             method = obj.__wrapped__
             if isinstance(method, types.MethodType):
@@ -95,8 +125,8 @@ class _Reader(pickle.Unpickler):
     def find_class(self, module: str, name: str) -> Any:
         if (module, name) in STANDARD:
             return super().find_class(module, name)
-        if (module, name) == (__name__, cached_method.__name__):
-            return cached_method
+        if module == __name__ and name in (cached_method.__name__, constant.__name__):
+            return cached_method if name == cached_method.__name__ else constant
         if _own(module):
             found = getattr(import_module(module), name, None)
             if isinstance(found, type) and found.__module__ == module:
