@@ -1,5 +1,5 @@
-"""The knowledge ready to answer (checked, indexed, its models trained, its matcher
-built), cached so that a start with unchanged files does none of that work again.
+"""The knowledge ready to answer, its matcher built, cached so that a start with unchanged
+files does none of that work again.
 
 Loading a knowledge folder (`bot.knowledge.loader`) reads and checks some fifty YAML
 files, indexing reads thousands of example phrasings and the warning-sign check compiles
