@@ -1,14 +1,18 @@
 """Start-up of each command in fresh processes, cold and warm, the knowledge load, and the
 match and warning-sign latencies once started; prints figures, asserts nothing.
 
-Run: .venv/bin/python bench/bench_startup.py [--runs N]
+Run: .venv/bin/python bench/bench_startup.py [--runs N] [--against CHECKOUT]
 Targets (issue 14): `aftercare ask "..." --json` under 150 ms with a warm cache,
 `aftercare chat` without Telegram or HTTP modules, knowledge load <= 2 s, match p99
 <= 1 ms, warning-sign check p99 <= 2 ms.
 
 Every command is run `--runs` times as a new process, as staff type it (the `aftercare`
 console script), and timed by the wall clock from start to exit; min and median are
-printed, since one busy moment on a shared machine moves a single run. Two states:
+printed, and the median CPU time the command used (user and system), which other work
+on a shared machine moves much less than the wall clock. With `--against`, another
+checkout (main, with its own .venv) is measured too, the two taking turns run by run,
+and the ratio of their medians is printed: the figure to trust on a busy machine. Two
+states:
 
 - cold: the cache folder (compiled knowledge and trained models) emptied before each run,
   as after an install or a new version of the bot;
@@ -34,6 +38,7 @@ import argparse
 import compileall
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -41,6 +46,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,55 +70,101 @@ print(time.perf_counter() - start)
 """
 
 
-def aftercare() -> list[str]:
-    """How staff start the command line: the console script beside this Python."""
-    script = Path(sys.executable).with_name("aftercare")
-    if script.exists():
-        return [str(script)]
-    return [sys.executable, "-c", "import sys; from bot.cli import main; sys.exit(main())"]
+@dataclass(frozen=True)
+class Side:
+    """One checkout measured: its Python (with the `aftercare` script beside it), its own
+    cache folder, and the environment its commands run in."""
+
+    label: str
+    python: Path
+    cache: Path
+    env: dict[str, str]
+
+    def aftercare(self) -> list[str]:
+        """How staff start the command line: the console script beside this Python."""
+        script = self.python.with_name("aftercare")
+        if script.exists():
+            return [str(script)]
+        return [str(self.python), "-c", "import sys; from bot.cli import main; sys.exit(main())"]
+
+    def empty_cache(self) -> None:
+        shutil.rmtree(self.cache, ignore_errors=True)
 
 
-def timed(command: list[str], env: dict[str, str], stdin: str = "") -> float:
-    """Seconds from starting `command` to its exit; it must succeed."""
+def timed(command: list[str], env: dict[str, str], stdin: str = "") -> tuple[float, float]:
+    """Seconds from starting `command` to its exit, and the CPU seconds it used (user and
+    system: on a shared machine, what the command itself cost); it must succeed."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(command, env=env, input=stdin, capture_output=True, text=True, check=True)
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
 
 
 def runs(
     count: int,
-    command: list[str],
-    env: dict[str, str],
+    sides: list[Side],
+    command: Callable[[Side], list[str]],
     stdin: str = "",
-    before: Callable[[], None] | None = None,
-) -> str:
-    """`command` run `count` times (after `before` each time): min and median."""
-    seconds = []
+    before: Callable[[Side], None] | None = None,
+) -> list[str]:
+    """`command` run `count` times on each side, the sides taking turns (after `before`
+    each time): min and median of wall clock and CPU, and with two sides the ratio."""
+    walls: dict[str, list[float]] = {side.label: [] for side in sides}
+    cpus: dict[str, list[float]] = {side.label: [] for side in sides}
     for _ in range(count):
-        if before is not None:
-            before()
-        seconds.append(timed(command, env, stdin))
-    return f"min {1000 * min(seconds):6.0f} ms, median {1000 * statistics.median(seconds):6.0f} ms"
-
-
-def python_runs(count: int, code: str, env: dict[str, str], before: Callable[[], None]) -> str:
-    """`code` run `count` times in a fresh Python (after `before` each time); it prints
-    the seconds it measured, then any words to show: min and median, and those words."""
-    seconds: list[float] = []
-    words: set[str] = set()
-    for _ in range(count):
-        before()
-        done = subprocess.run(
-            [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+        for side in sides:
+            if before is not None:
+                before(side)
+            wall, cpu = timed(command(side), side.env, stdin)
+            walls[side.label].append(wall)
+            cpus[side.label].append(cpu)
+    lines = [
+        f"{side.label:<8} wall min {1000 * min(walls[side.label]):6.0f} ms, median "
+        f"{1000 * statistics.median(walls[side.label]):6.0f} ms; CPU median "
+        f"{1000 * statistics.median(cpus[side.label]):6.0f} ms"
+        for side in sides
+    ]
+    if len(sides) == 2:
+        first, second = (side.label for side in sides)
+        wall_ratio = statistics.median(walls[second]) / statistics.median(walls[first])
+        cpu_ratio = statistics.median(cpus[second]) / statistics.median(cpus[first])
+        lines.append(
+            f"{second} / {first}: wall median x{wall_ratio:.2f}, CPU median x{cpu_ratio:.2f}"
         )
-        first, *rest = done.stdout.split()
-        seconds.append(float(first))
-        words.update(rest)
-    shown = ", ".join(sorted(words)) or "nothing else"
-    return (
-        f"min {1000 * min(seconds):6.0f} ms, median {1000 * statistics.median(seconds):6.0f} ms"
-        f" ({shown})"
-    )
+    return lines
+
+
+def python_runs(
+    count: int, code: str, sides: list[Side], before: Callable[[Side], None]
+) -> list[str]:
+    """`code` run `count` times in a fresh Python of each side, the sides taking turns
+    (after `before` each time); it prints the seconds it measured, then any words to show:
+    min and median, and those words."""
+    seconds: dict[str, list[float]] = {side.label: [] for side in sides}
+    words: dict[str, set[str]] = {side.label: set() for side in sides}
+    for _ in range(count):
+        for side in sides:
+            before(side)
+            done = subprocess.run(
+                [str(side.python), "-c", code],
+                env=side.env,
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            first, *rest = done.stdout.split()
+            seconds[side.label].append(float(first))
+            words[side.label].update(rest)
+    lines = []
+    for label, values in seconds.items():
+        shown = ", ".join(sorted(words[label])) or "nothing else"
+        lines.append(
+            f"{label:<8} min {1000 * min(values):6.0f} ms, median "
+            f"{1000 * statistics.median(values):6.0f} ms ({shown})"
+        )
+    return lines
 
 
 def questions() -> list[str]:
@@ -161,23 +213,49 @@ def edited_copy(folder: Path) -> Path:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=7)
-    count = parser.parse_args().runs
-    compileall.compile_dir(ROOT / "bot", quiet=1)
-    compileall.compile_dir(ROOT / "scheduler", quiet=1)
+    parser.add_argument(
+        "--against",
+        type=Path,
+        metavar="CHECKOUT",
+        help="another checkout with its own .venv (main, say), measured in turn with this one",
+    )
+    options = parser.parse_args()
+    count = options.runs
+    checkouts = [("this", ROOT)]
+    if options.against is not None:
+        checkouts.insert(0, ("against", options.against.resolve()))
+    for _, checkout in checkouts:
+        compileall.compile_dir(checkout / "bot", quiet=1)
+        compileall.compile_dir(checkout / "scheduler", quiet=1)
     print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, {count} runs of each")
+    if options.against is not None:
+        print(f"against: {options.against}; this: {ROOT}")
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
-        cache = work / "cache"
         env = {key: value for key, value in os.environ.items() if not key.startswith("AFTERCARE")}
         env.pop("PYTHONDONTWRITEBYTECODE", None)
-        env |= {"XDG_CACHE_HOME": str(cache), "AFTERCARE_DB": str(work / "aftercare.db")}
+        sides = []
+        for label, checkout in checkouts:
+            cache = work / label / "cache"
+            side_env = env | {
+                "XDG_CACHE_HOME": str(cache),
+                "AFTERCARE_DB": str(work / label / "aftercare.db"),
+            }
+            python = (
+                checkout / ".venv" / "bin" / "python"
+                if label == "against"
+                else Path(sys.executable)
+            )
+            sides.append(Side(label, python, cache, side_env))
         print("floors:")
         for code in ("pass", "import click"):
-            label = f"python -c '{code}'"
-            print(f"  {label:<34}", runs(count, [sys.executable, "-c", code], env))
 
-        def empty_cache() -> None:
-            shutil.rmtree(cache, ignore_errors=True)
+            def floor(side: Side, code: str = code) -> list[str]:
+                return [str(side.python), "-c", code]
+
+            print(f"  python -c '{code}'")
+            for line in runs(count, sides[-1:], floor):
+                print("    " + line)
 
         for name, arguments, stdin in [
             ("--version", ["--version"], ""),
@@ -187,35 +265,54 @@ def main() -> None:
             ("stats", ["stats"], ""),
             ("chat (/quit at once)", ["chat"], "/quit\n"),
         ]:
-            command = [*aftercare(), *arguments]
-            print(f"aftercare {name}:")
-            print(f"  {'cold (empty cache)':<34}", runs(count, command, env, stdin, empty_cache))
-            print(f"  {'warm':<34}", runs(count, command, env, stdin))
 
-        def forget_edit() -> None:
+            def command(side: Side, arguments: list[str] = arguments) -> list[str]:
+                return [*side.aftercare(), *arguments]
+
+            print(f"aftercare {name}:")
+            print("  cold (empty cache)")
+            for line in runs(count, sides, command, stdin, Side.empty_cache):
+                print("    " + line)
+            print("  warm")
+            for line in runs(count, sides, command, stdin):
+                print("    " + line)
+
+        def forget_edit(side: Side) -> None:
             # Only entries of the edited copy go (the signs model is shared and stays),
             # and the shipped knowledge is made warm again.
-            for entry in cache.glob("aftercare/*"):
+            for entry in side.cache.glob("aftercare/*"):
                 if entry.name.startswith(("knowledge-", "topics-")):
                     entry.unlink()
-            timed([*aftercare(), "ask", QUESTION, "--json"], env)
+            timed([*side.aftercare(), "ask", QUESTION, "--json"], side.env)
 
         edited = edited_copy(work)
         for name, arguments in [
             (f'ask "{QUESTION}" --json', ["ask", QUESTION, "--json"]),
             ("kb check", ["kb", "check"]),
         ]:
-            command = [*aftercare(), *arguments, "--knowledge", str(edited)]
-            print(f"aftercare {name} --knowledge EDITED_COPY:")
-            label = "first start after the edit"
-            print(f"  {label:<34}", runs(count, command, env, before=forget_edit))
+
+            def on_edited(side: Side, arguments: list[str] = arguments) -> list[str]:
+                return [*side.aftercare(), *arguments, "--knowledge", str(edited)]
+
+            print(f"aftercare {name} --knowledge EDITED_COPY, the first start after the edit:")
+            for line in runs(count, sides, on_edited, before=forget_edit):
+                print("    " + line)
 
         print("aftercare chat, its imports in a fresh process:")
-        print(f"  {'warm':<34}", python_runs(count, CHAT_IMPORTS, env, lambda: None))
+        for line in python_runs(count, CHAT_IMPORTS, sides, keep_cache):
+            print("    " + line)
         print("knowledge load in a fresh process (import and KnowledgeHolder):")
-        print(f"  {'cold (empty cache)':<34}", python_runs(count, LOAD, env, empty_cache))
-        print(f"  {'warm':<34}", python_runs(count, LOAD, env, lambda: None))
-        in_process(env)
+        print("  cold (empty cache: both models trained)")
+        for line in python_runs(count, LOAD, sides, Side.empty_cache):
+            print("    " + line)
+        print("  warm")
+        for line in python_runs(count, LOAD, sides, keep_cache):
+            print("    " + line)
+        in_process(sides[-1].env)
+
+
+def keep_cache(_: Side) -> None:
+    """Nothing to do before a warm run."""
 
 
 def in_process(env: dict[str, str]) -> None:

@@ -17,8 +17,6 @@ from pathlib import Path
 from typing import Literal, TypeVar
 from zoneinfo import ZoneInfo
 
-from dotenv import dotenv_values
-
 from bot.core.clock_input import parse_clock_time, parse_timezone
 from bot.knowledge.files import DEFAULT_KNOWLEDGE_DIR
 
@@ -77,6 +75,10 @@ def load_settings(
     """
     values: dict[str, str] = {}
     if env_file is not None and env_file.is_file():
+        # Imported here: python-dotenv brings logging, tempfile and more, which a command
+        # run without a .env file (most of them) would pay for at every start.
+        from dotenv import dotenv_values
+
         values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
     values.update(os.environ if environ is None else environ)
     reader = _Reader(values)

@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 
 from bot.knowledge import compiled, loader
-from bot.knowledge.codec import to_json
 from bot.knowledge.compiled import compile_knowledge
 from bot.knowledge.holder import KnowledgeHolder
 from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR
@@ -25,6 +24,7 @@ QUESTIONS = (
     "my face is swollen and hot and i have a fever",
     "when can i go swimming",
     "thanks so much!",
+    "redness going down but still pink day 4 ok?",
 )
 WATCHED = ("telegram", "httpx", "yaml", "sklearn", "sqlite3")
 
@@ -65,13 +65,14 @@ def loaded_modules(arguments: list[str], typed: str, tmp_path: Path) -> list[str
 def test_a_second_start_reads_the_knowledge_back_instead_of_loading_the_files(
     folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    first = compile_knowledge(folder)
+    first = compile_knowledge(folder).base
 
     def no_loading(directory: Path) -> None:
         raise AssertionError(f"{directory} was loaded again")
 
     monkeypatch.setattr(loader, "load_knowledge", no_loading)
-    assert to_json(compile_knowledge(folder).base) == to_json(first.base)
+    again = compile_knowledge(folder).base
+    assert (again.rules, again.wording, again.plan) == (first.rules, first.wording, first.plan)
 
 
 def test_the_knowledge_read_back_answers_exactly_as_the_loaded_one(folder: Path) -> None:
@@ -123,3 +124,30 @@ def test_the_version_a_reload_replaced_is_freed_though_an_earlier_reload_froze_i
     replaced = weakref.ref(holder.current.matcher)
     assert holder.reload() == []
     assert replaced() is None
+
+
+def console_script(arguments: list[str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    """`aftercare ARGUMENTS` as staff run it: the console script's `run`, a fresh process."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("AFTERCARE_")}
+    return subprocess.run(
+        [sys.executable, "-c", "from bot.cli import run; run()", *arguments],
+        capture_output=True,
+        text=True,
+        env=environment,
+        cwd=tmp_path,
+        check=False,
+    )
+
+
+def test_the_console_script_prints_the_whole_answer_before_it_ends(tmp_path: Path) -> None:
+    done = console_script(["ask", QUESTIONS[0], "--json"], tmp_path)
+    assert done.returncode == 0
+    assert json.loads(done.stdout)["rule"] == "makeup"
+
+
+def test_the_console_script_keeps_the_exit_code_and_message_of_a_mistake(
+    tmp_path: Path,
+) -> None:
+    done = console_script(["ask", QUESTIONS[0], "--day", "-1"], tmp_path)
+    assert done.returncode == 2
+    assert "must be 0 or more" in done.stderr

@@ -150,3 +150,24 @@ def test_reading_an_entry_marks_it_as_used_so_pruning_keeps_it(tmp_path: Path) -
     (tmp_path / "topics-newest.cache").write_bytes(b"")
     cache.prune(tmp_path, "topics")
     assert stored.exists()
+
+
+def test_models_trained_side_by_side_come_back_in_the_order_asked_and_are_stored(
+    tmp_path: Path,
+) -> None:
+    signs = TrainingSet(
+        "signs",
+        ("pus and fever", "a little red", "hot and spreading", "tight"),
+        ("report", "calm", "report", "calm"),
+        trained.SIGNS,
+    )
+    greetings = replace(TOPICS, texts=(*TOPICS.texts, "hello"), labels=(*TOPICS.labels, "hi"))
+    [stored] = trained_models([TOPICS], tmp_path)
+    models = trained_models([signs, TOPICS, greetings], tmp_path)
+    assert [model.labels for model in models] == [
+        ("calm", "report"),
+        ("makeup", "sun"),
+        ("hi", "makeup", "sun"),
+    ]
+    assert models[1] is stored
+    assert len(list(tmp_path.glob("*.cache"))) == 3

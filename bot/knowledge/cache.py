@@ -1,9 +1,9 @@
 """Files in the user's cache folder: what a restart would otherwise compute again.
 
 Two kinds of entry live here: trained models (`bot.knowledge.trained`) and compiled
-knowledge (`bot.knowledge.compiled`). Each entry is one file named after its key, a
-fingerprint of everything it was made from, and the file holds that key beside what it
-caches, in a one-line header with a checksum of the rest:
+knowledge with its matcher built (`bot.knowledge.compiled`). Each entry is one file named
+after its key, a fingerprint of everything it was made from, and the file holds that key
+beside what it caches, in a one-line header with a checksum of the rest:
 
     {"format": 1, "key": "<fingerprint>", "sections": [["meta", 120], ...], "sha256": "..."}
     <the sections' bytes, one after the other>
@@ -15,8 +15,9 @@ not at all (a temporary file renamed into place), and only the few most recently
 each kind are kept. A folder that cannot be written costs the next start the work, never
 a start.
 
-No entry is ever unpickled: sections are JSON, UTF-8 text or the raw bytes of Python's
-`array` module, none of which can run code when read.
+Nothing read back can run code: a model's sections are JSON, UTF-8 text and the raw
+bytes of Python's `array` module; the compiled knowledge is a pickle read by an unpickler
+that may rebuild knowledge types only (`bot.knowledge.codec`).
 """
 
 from __future__ import annotations

@@ -1,121 +1,134 @@
-"""The validated knowledge as plain JSON and back, for the compiled-knowledge cache.
+"""The compiled knowledge, its matcher included, as bytes and back, for the cache.
 
-Every knowledge value is an immutable dataclass of strings, numbers, tuples, mappings and
-other such dataclasses, so one walk over the declared field types writes and reads them
-all: adding a field to `bot.core.model` needs no change here. Trained models are the
-exception: they are cached on their own (`bot.knowledge.trained`), so a model field is
-written as null and filled, when read, from the models the caller passes by field name.
-Fields whose names start with "_" are derived in `__post_init__` and not written.
+A start with unchanged knowledge should cost one read, not a read and then the building of
+a matcher (indexing every phrasing, compiling every warning-sign phrase): so the whole
+`Knowledge` is written, as it stands once built, with `pickle`, and read back in one pass.
+
+Reading is restricted, so that a cache file can only ever rebuild knowledge: the only
+names a file may use are the classes of `bot.core`, of the check-in plan and of
+`bot.knowledge.compiled`, a few types of the standard library (arrays, paths, times,
+compiled regular expressions), and `cached_method` and `constant` below. Any other name
+(a function to call, a module to import) refuses the whole file, as a damaged one is
+refused. The matcher's caches (`functools.lru_cache` over its own methods) are written
+empty and read back empty, as a freshly built matcher has them; the constants the code
+compares by identity (`is`) are written by name and read back as themselves.
 """
 
 from __future__ import annotations
 
-import dataclasses
+import functools
+import gc
+import io
+import pickle
+import sys
 import types
-import typing
-from collections.abc import Callable, Mapping
-from datetime import time
-from functools import cache
-from pathlib import Path
-from typing import Any, TypeVar
+from collections.abc import Callable
+from importlib import import_module
+from typing import Any
 
-from bot.core.classifier import LinearModel
-
-T = TypeVar("T")
-Models = Mapping[str, LinearModel]
-
-
-def to_json(value: Any) -> Any:
-    """`value` as JSON-ready lists, dicts, strings and numbers."""
-    if isinstance(value, LinearModel):
-        return None
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {name: to_json(getattr(value, name)) for name in _fields(type(value))}
-    if isinstance(value, Mapping):
-        return {str(key): to_json(item) for key, item in value.items()}
-    if isinstance(value, (frozenset, set)):
-        return [to_json(item) for item in sorted(value)]
-    if isinstance(value, (tuple, list)):
-        return [to_json(item) for item in value]
-    if isinstance(value, Path):
-        return str(value)
-    if isinstance(value, time):
-        return value.isoformat()
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
-    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+PROTOCOL = 5
+OWN_PACKAGE = "bot.core."
+OWN_MODULES = frozenset({"scheduler.planning", "bot.knowledge.compiled"})
+"""With the modules of `OWN_PACKAGE`: where the classes a cache file may rebuild are
+defined."""
+STANDARD = frozenset(
+    {
+        ("array", "array"),
+        ("array", "_array_reconstructor"),
+        ("datetime", "time"),
+        ("pathlib", "PosixPath"),
+        ("pathlib", "WindowsPath"),
+        ("re", "_compile"),
+    }
+)
+"""The standard library's types a cache file may rebuild (how pickle writes them)."""
 
 
-def from_json(kind: type[T], data: Any, models: Models) -> T:
-    """The `kind` dataclass `to_json` wrote as `data` (its models taken from `models` by
-    field name); raises ValueError, TypeError or KeyError when `data` has another shape."""
-    declared: Any = kind
-    return typing.cast(T, _reader(declared, "")(data, models))
+def dumps(value: object) -> bytes:
+    """`value` as bytes that `loads` reads back."""
+    buffer = io.BytesIO()
+    writer = _Writer(buffer, protocol=PROTOCOL)
+    writer.constants = _constants()
+    writer.dump(value)
+    return buffer.getvalue()
 
 
-Reader = Callable[[Any, Models], Any]
+def loads(data: bytes) -> object:
+    """What `dumps` wrote; raises `pickle.UnpicklingError` when `data` names anything but
+    knowledge types, and other errors when it is damaged."""
+    # Hundreds of thousands of objects are made at once, none of them garbage: a
+    # collection in the middle would walk them all for nothing.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _Reader(io.BytesIO(data)).load()
+    finally:
+        if enabled:
+            gc.enable()
 
 
-@cache
-def _reader(kind: Any, name: str) -> Reader:
-    """How to read a value declared as `kind` in field `name`: worked out once per type."""
-    origin = typing.get_origin(kind)
-    arguments = typing.get_args(kind)
-    if kind is LinearModel or LinearModel in arguments:
-        optional = kind is not LinearModel
-        return lambda _, models: models.get(name) if optional else models[name]
-    if origin in (types.UnionType, typing.Union):
-        (inner,) = [a for a in arguments if a is not type(None)]
-        read_inner = _reader(inner, name)
-        return lambda data, models: None if data is None else read_inner(data, models)
-    if isinstance(kind, type) and dataclasses.is_dataclass(kind):
-        build: Callable[..., Any] = kind
-        hints = typing.get_type_hints(kind)
-        fields = [(field, _reader(hints[field], field)) for field in _fields(kind)]
-
-        def read_dataclass(data: Any, models: Models) -> Any:
-            return build(**{field: read(data[field], models) for field, read in fields})
-
-        return read_dataclass
-    if origin in (tuple, frozenset):
-        read_item = _reader(arguments[0], name)
-        if read_item is _plain:
-            return lambda data, _: origin(_listed(data))
-        return lambda data, models: origin(read_item(item, models) for item in _listed(data))
-    if origin is Mapping:
-        read_value = _reader(arguments[1], name)
-        return lambda data, models: {
-            str(key): read_value(value, models) for key, value in _mapped(data).items()
-        }
-    if kind is Path:
-        return lambda data, _: Path(data)
-    if kind is time:
-        return lambda data, _: time.fromisoformat(data)
-    if kind is float:
-        return lambda data, _: float(data)
-    if kind in (str, int, bool):
-        return _plain
-    raise TypeError(f"cannot read {kind} from JSON")
+def cached_method(owner: object, name: str, maxsize: int | None) -> Callable[..., Any]:
+    """`owner`'s method `name` behind a new, empty `lru_cache`: how a cache of a method is
+    read back. Only a method of a knowledge class is accepted."""
+    method = getattr(type(owner), name, None)
+    if (
+        name.startswith("__")
+        or not isinstance(method, types.FunctionType)
+        or not _own(method.__module__)
+    ):
+        raise pickle.UnpicklingError(f"{type(owner).__name__}.{name} is not a knowledge method")
+    bound: Callable[..., Any] = getattr(owner, name)
+    return functools.lru_cache(maxsize=maxsize)(bound)
 
 
-def _plain(data: Any, _: Models) -> Any:
-    """JSON's own strings, integers and booleans, read as they are."""
-    return data
+def constant(module: str, name: str) -> object:
+    """The knowledge object `module` defines as `name`: how a constant the code compares by
+    identity (`bot.core.signs.IMPROVING`) is read back, as itself and not as a copy."""
+    found = getattr(import_module(module), name, None) if _own(module) else None
+    if found is None or isinstance(found, type) or not _own(type(found).__module__):
+        raise pickle.UnpicklingError(f"{module}.{name} is not a knowledge constant")
+    return found
 
 
-def _listed(data: Any) -> list[Any]:
-    if not isinstance(data, list):
-        raise ValueError("a sequence must be a JSON list")
-    return data
+def _constants() -> dict[int, tuple[str, str]]:
+    """Every knowledge object a loaded module of ours defines by name, by identity."""
+    found: dict[int, tuple[str, str]] = {}
+    for module_name, module in list(sys.modules.items()):
+        if not _own(module_name):
+            continue
+        for name, value in vars(module).items():
+            if not isinstance(value, type) and _own(type(value).__module__):
+                found[id(value)] = (module_name, name)
+    return found
 
 
-def _mapped(data: Any) -> dict[str, Any]:
-    if not isinstance(data, dict):
-        raise ValueError("a mapping must be a JSON object")
-    return data
+def _own(module: str) -> bool:
+    return module.startswith(OWN_PACKAGE) or module in OWN_MODULES
 
 
-@cache
-def _fields(kind: type) -> tuple[str, ...]:
-    """The fields a dataclass is built from, without those derived from them."""
-    return tuple(f.name for f in dataclasses.fields(kind) if f.init and not f.name.startswith("_"))
+class _Writer(pickle.Pickler):
+    constants: dict[int, tuple[str, str]]
+
+    def reducer_override(self, obj: Any) -> Any:
+        named = self.constants.get(id(obj))
+        if named is not None:
+            return constant, named
+        if isinstance(obj, functools._lru_cache_wrapper):
+            method = obj.__wrapped__
+            if isinstance(method, types.MethodType):
+                maxsize = obj.cache_parameters()["maxsize"]
+                return cached_method, (method.__self__, method.__func__.__name__, maxsize)
+        return NotImplemented
+
+
+class _Reader(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) in STANDARD:
+            return super().find_class(module, name)
+        if module == __name__ and name in (cached_method.__name__, constant.__name__):
+            return cached_method if name == cached_method.__name__ else constant
+        if _own(module):
+            found = getattr(import_module(module), name, None)
+            if isinstance(found, type) and found.__module__ == module:
+                return found
+        raise pickle.UnpicklingError(f"a knowledge cache may not name {module}.{name}")

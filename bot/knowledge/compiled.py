@@ -1,36 +1,41 @@
-"""The knowledge ready to answer (checked, indexed, its models trained), cached so that a
-start with unchanged files does none of that work again.
+"""The knowledge ready to answer, its matcher built, cached so that a start with unchanged
+files does none of that work again.
 
 Loading a knowledge folder (`bot.knowledge.loader`) reads and checks some fifty YAML
-files, and indexing reads thousands of example phrasings: half a second or more, most of
-what `aftercare ask` would cost. Once a folder has loaded without a problem, what came out
-(the knowledge, what indexing its phrasings found and the keys of its two trained models)
-is written to the cache folder (`bot.knowledge.cache`) under a key made of the content of
-every knowledge file, the folder's path and the source of the code that reads them. A
-start whose files are the same reads it back in milliseconds; any edit, or another
-version of the bot, loads the folder afresh. Only good versions are ever cached, so every
-problem is reported from the files themselves.
+files, indexing reads thousands of example phrasings and the warning-sign check compiles
+hundreds of phrases: half a second or more, most of what `aftercare ask` would cost. Once
+a folder has loaded without a problem, what came out (the knowledge with its models and
+its matcher) is written to the cache folder (`bot.knowledge.cache`, as
+`bot.knowledge.codec` writes it) under a key made of the content of every knowledge
+file, the folder's path, the source of the code that reads them, the Python running it
+and the installed libraries that shape it. A start whose files are the same reads it back
+in one pass; any edit, another version of the bot, of Python or of those libraries loads
+the folder afresh. Only good versions are ever cached, so every problem is reported from
+the files themselves.
 """
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
+import os
+import sys
 from dataclasses import dataclass
 from functools import cache
+from importlib.util import find_spec
 from pathlib import Path
 
-from bot.core.lexical import Phrasings
 from bot.core.matching import Matcher
 from bot.core.model import KnowledgeBase
+from bot.knowledge import codec
 from bot.knowledge.cache import cache_dir, entry_path, read_entry, write_entry
-from bot.knowledge.codec import from_json, to_json
 from bot.knowledge.files import DEFAULT_KNOWLEDGE_DIR, knowledge_digest
-from bot.knowledge.trained import stored_model
 
 KIND = "knowledge"
-MODEL_KINDS = {"classifier": "signs", "topic_classifier": "topics"}
-"""The knowledge's model fields, and the kind each is stored as."""
+LIBRARIES = ("yaml", "snowballstemmer", "Stemmer", "rapidfuzz", "sklearn", "numpy", "scipy")
+"""What reads the files (YAML), stems and corrects their words, and trains the models: an
+upgrade of any of them may build other knowledge from the same files."""
 
 
 @dataclass(frozen=True)
@@ -66,7 +71,9 @@ def _key(root: Path) -> str | None:
         files = knowledge_digest(root)
     except OSError:
         return None
-    identity = json.dumps([str(root), str(root.absolute()), files, _code_digest()])
+    identity = json.dumps(
+        [str(root), str(root.absolute()), files, _code_digest(), sys.version, _libraries()]
+    )
     return hashlib.sha256(identity.encode("utf-8")).hexdigest()[:32]
 
 
@@ -86,37 +93,43 @@ def _code_digest() -> str:
     return digest.hexdigest()
 
 
+@cache
+def _libraries() -> list[list[object]]:
+    """Each library of `LIBRARIES` as where it is installed and when, found without importing
+    it (an import costs more than the whole cached start): an upgrade rewrites the files."""
+    found: list[list[object]] = []
+    for name in LIBRARIES:
+        try:
+            spec = find_spec(name)
+            origin = spec.origin if spec is not None else None
+            stat = os.stat(origin) if origin else None
+        except (ImportError, ValueError, OSError):
+            origin, stat = None, None
+        found.append(
+            [name, origin, stat.st_mtime_ns if stat else None, stat.st_size if stat else None]
+        )
+    return found
+
+
 def _read(key: str) -> Knowledge | None:
     sections = read_entry(entry_path(cache_dir(), KIND, key), key)
     if sections is None:
         return None
     try:
-        entry = json.loads(sections["knowledge"])
-        models = {}
-        for field, kind in MODEL_KINDS.items():
-            model = stored_model(kind, entry["models"][field])
-            if model is None:
-                # Pruned from the cache: loading the folder trains it again.
-                return None
-            models[field] = model
-        base = from_json(KnowledgeBase, entry["knowledge"], models)
-        phrasings = from_json(Phrasings, entry["phrasings"], {})
-    except (ValueError, KeyError, TypeError):
+        knowledge = codec.loads(sections["knowledge"])
+    # A sound checksum over something unreadable (written by another version, or not by
+    # us at all) counts as no entry, whatever reading it raised: the folder is loaded.
+    except Exception:
         return None
-    return Knowledge(base, Matcher(base, phrasings=phrasings))
+    if not isinstance(knowledge, Knowledge):
+        return None
+    # Everything just read lives until the next reload (which settles memory again, see
+    # `bot.knowledge.holder`): out of the collector's reach, the first collections after
+    # a start do not walk it all, three generations over.
+    gc.freeze()
+    return knowledge
 
 
 def _write(key: str, knowledge: Knowledge) -> None:
-    base = knowledge.base
-    if base.signs is None or base.topic_classifier is None:
-        return
-    entry = {
-        "knowledge": to_json(base),
-        "phrasings": to_json(knowledge.matcher.index.phrasings),
-        "models": {
-            "classifier": base.signs.classifier.trained_on,
-            "topic_classifier": base.topic_classifier.trained_on,
-        },
-    }
-    sections = {"knowledge": json.dumps(entry, ensure_ascii=False).encode("utf-8")}
+    sections = {"knowledge": codec.dumps(knowledge)}
     write_entry(entry_path(cache_dir(), KIND, key), key, sections)

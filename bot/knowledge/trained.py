@@ -18,6 +18,7 @@ import json
 import sys
 from array import array
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from functools import cache, cached_property
 from pathlib import Path
@@ -122,22 +123,21 @@ def trained_models(sets: Sequence[TrainingSet], folder: Path | None = None) -> l
     """A model for each of `sets`, in order: remembered, stored (in `folder`, by default
     the cache folder, or shipped) or trained now and stored."""
     folder = folder if folder is not None else cache_dir()
-    models: list[LinearModel] = []
-    for training_set in sets:
-        model = _stored(training_set.kind, training_set.fingerprint, folder)
-        if model is None:
-            # The first training imports scikit-learn; any other reuses the import.
-            model = training_set.train()
-            key = training_set.fingerprint
-            write_entry(entry_path(folder, training_set.kind, key), key, model_sections(model))
-            _remember(key, model)
-        models.append(model)
-    return models
-
-
-def stored_model(kind: str, key: str) -> LinearModel | None:
-    """The model of `kind` trained on what `key` fingerprints, if remembered or stored."""
-    return _stored(kind, key, cache_dir())
+    stored = [_stored(each.kind, each.fingerprint, folder) for each in sets]
+    missing = [each for each, model in zip(sets, stored, strict=True) if model is None]
+    # liblinear lets go of the GIL while it fits, so models train side by side, one per
+    # core; the first training imports scikit-learn, any other reuses the import.
+    if len(missing) > 1:
+        with ThreadPoolExecutor(max_workers=len(missing)) as pool:
+            fresh = list(pool.map(TrainingSet.train, missing))
+    else:
+        fresh = [each.train() for each in missing]
+    for training_set, model in zip(missing, fresh, strict=True):
+        key = training_set.fingerprint
+        write_entry(entry_path(folder, training_set.kind, key), key, model_sections(model))
+        _remember(key, model)
+    trained = iter(fresh)
+    return [model if model is not None else next(trained) for model in stored]
 
 
 def _stored(kind: str, key: str, folder: Path) -> LinearModel | None:

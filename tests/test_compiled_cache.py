@@ -1,0 +1,143 @@
+"""The compiled-knowledge cache: what makes an entry stale, and entries that must never be
+trusted (damaged, foreign, or naming code to run)."""
+
+from __future__ import annotations
+
+import pickle
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.core.signs import IMPROVING
+from bot.knowledge import codec, compiled, loader
+from bot.knowledge.cache import cache_dir, entry_path, write_entry
+from bot.knowledge.compiled import compile_knowledge
+from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR
+
+QUESTION = "can i wear makeup tomorrow"
+ran: list[str] = []
+"""What `Intruder` managed to run while being read (nothing, if the reader is safe)."""
+
+
+def record(what: str) -> str:
+    ran.append(what)
+    return what
+
+
+class Intruder:
+    """An object that, when unpickled by a plain unpickler, calls `record`."""
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return record, ("ran",)
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    target = tmp_path / "knowledge"
+    shutil.copytree(DEFAULT_KNOWLEDGE_DIR, target)
+    return target
+
+
+@pytest.fixture
+def loads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """Every folder loaded from its files (not read back from the cache) from now on."""
+    loaded: list[Path] = []
+    load = loader.load_knowledge
+
+    def counted(directory: Path) -> object:
+        loaded.append(Path(directory))
+        return load(directory)
+
+    monkeypatch.setattr(loader, "load_knowledge", counted)
+    return loaded
+
+
+def entry_of(folder: Path) -> Path:
+    key = compiled._key(folder)
+    assert key is not None
+    return entry_path(cache_dir(), compiled.KIND, key)
+
+
+def test_another_python_loads_the_folder_afresh(
+    folder: Path, loads: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    compile_knowledge(folder)
+    monkeypatch.setattr(sys, "version", sys.version + " (another build)")
+    compile_knowledge(folder)
+    assert loads == [folder, folder]
+
+
+def test_an_upgraded_library_loads_the_folder_afresh(
+    folder: Path, loads: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    compile_knowledge(folder)
+    upgraded = [[*library[:2], 0, 0] for library in compiled._libraries()]
+    monkeypatch.setattr(compiled, "_libraries", lambda: upgraded)
+    compile_knowledge(folder)
+    assert loads == [folder, folder]
+
+
+def test_another_version_of_the_bot_loads_the_folder_afresh(
+    folder: Path, loads: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    compile_knowledge(folder)
+    monkeypatch.setattr(compiled, "_code_digest", lambda: "another version")
+    compile_knowledge(folder)
+    assert loads == [folder, folder]
+
+
+def test_an_entry_holding_garbage_under_a_sound_checksum_is_rebuilt(
+    folder: Path, loads: list[Path]
+) -> None:
+    expected = compile_knowledge(folder).matcher.match(QUESTION).as_json()
+    entry = entry_of(folder)
+    write_entry(entry, entry.stem.split("-", 1)[1], {"knowledge": b"\x80\x05garbage"})
+    assert compile_knowledge(folder).matcher.match(QUESTION).as_json() == expected
+    assert loads == [folder, folder]
+    assert compile_knowledge(folder).matcher.match(QUESTION).as_json() == expected
+    assert loads == [folder, folder]
+
+
+def test_an_entry_naming_code_to_run_is_refused_without_running_it(
+    folder: Path, loads: list[Path]
+) -> None:
+    compile_knowledge(folder)
+    entry = entry_of(folder)
+    write_entry(entry, entry.stem.split("-", 1)[1], {"knowledge": pickle.dumps(Intruder())})
+    ran.clear()
+    compile_knowledge(folder)
+    assert ran == []
+    assert loads == [folder, folder]
+
+
+def test_reading_refuses_any_name_but_the_knowledge_types() -> None:
+    with pytest.raises(pickle.UnpicklingError):
+        codec.loads(pickle.dumps(Intruder()))
+
+
+def test_a_cached_method_must_be_a_method_of_a_knowledge_class(folder: Path) -> None:
+    matcher = compile_knowledge(folder).matcher
+    with pytest.raises(pickle.UnpicklingError):
+        codec.cached_method(matcher, "__class__", 1)
+
+
+def test_the_matchers_method_caches_are_read_back_empty(folder: Path) -> None:
+    matcher = compile_knowledge(folder).matcher
+    matcher.terms(QUESTION)
+    read = codec.loads(codec.dumps(matcher))
+    assert isinstance(read, type(matcher))
+    assert read.index._cached_terms.cache_info().currsize == 0
+    assert read.terms(QUESTION) == matcher.terms(QUESTION)
+
+
+def test_a_constant_compared_by_identity_is_read_back_as_itself() -> None:
+    read = codec.loads(codec.dumps([IMPROVING]))
+    assert isinstance(read, list)
+    assert read[0] is IMPROVING
+
+
+def test_a_constant_must_be_a_knowledge_object() -> None:
+    with pytest.raises(pickle.UnpicklingError):
+        codec.constant("bot.core.signs", "re")
