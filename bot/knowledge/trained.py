@@ -7,8 +7,7 @@ about a second more: too slow for every start. So each model is kept in the cach
 texts, their labels, the training settings and the source of `bot.core.classifier`. A
 start with unchanged examples reads both models back in a few milliseconds without
 importing scikit-learn; an edit trains what it changed, both models at once when both
-changed, with one import. The models of the shipped knowledge are also shipped, built by
-`python -m bot.knowledge.pretrained`, so a new install starts without training.
+changed, with one import.
 """
 
 from __future__ import annotations
@@ -28,8 +27,6 @@ from bot.core.classifier import LinearModel, Method, train
 from bot.core.model import Rule
 from bot.knowledge.cache import cache_dir, entry_path, read_entry, write_entry
 
-PRETRAINED_DIR = Path(__file__).resolve().parent / "pretrained"
-"""The models of the shipped knowledge (see `bot.knowledge.pretrained`)."""
 REPORT, CALM = "report", "calm"
 
 
@@ -143,18 +140,15 @@ def trained_models(sets: Sequence[TrainingSet], folder: Path | None = None) -> l
 def _stored(kind: str, key: str, folder: Path) -> LinearModel | None:
     if key in _memory:
         return _memory[key]
-    for place in (folder, PRETRAINED_DIR):
-        path = entry_path(place, kind, key)
-        sections = read_entry(path, key, touch=place == folder)
-        if sections is None:
-            continue
-        try:
-            model = model_from_sections(sections, key)
-        except (ValueError, KeyError, TypeError, UnicodeDecodeError):
-            continue
-        _remember(key, model)
-        return model
-    return None
+    sections = read_entry(entry_path(folder, kind, key), key, touch=True)
+    if sections is None:
+        return None
+    try:
+        model = model_from_sections(sections, key)
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+        return None
+    _remember(key, model)
+    return model
 
 
 def _remember(key: str, model: LinearModel) -> None:
