@@ -72,8 +72,8 @@ def tokens(text: str) -> list[str]:
 
 def fold(text: str) -> str:
     """Lower case, accents and apostrophes gone, chat words with digits spelled out: the
-    text `tokens` reads, its line breaks not yet sentence ends. Character by character
-    but for those chat words, so a clause of the folded text is the folded clause."""
+    text `tokens` reads, its line breaks not yet sentence ends. Each character is folded
+    on its own, but for those chat words (see `bot.core.language` for what that allows)."""
     text = text.lower()
     if not text.isascii():
         text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
