@@ -72,3 +72,8 @@ def test_two_questions_in_one_message_are_split_in_the_order_asked(
 )
 def test_one_question_about_two_things_stays_one_question(text: str) -> None:
     assert split_questions(text) == [text]
+
+
+def test_only_the_first_questions_asked_are_split_out_when_a_limit_is_given() -> None:
+    text = "can i wash? can i run? can i swim? can i fly?"
+    assert split_questions(text, 2) == ["can i wash?", "can i run?"]

@@ -113,3 +113,16 @@ def test_parts_are_not_ranked_once_two_answers_are_out_of_reach() -> None:
 
     decide_parts(whole, lazily("makeup", "serums"), LIMITS, 2)
     assert ranked == ["makeup"]
+
+
+def test_parts_are_not_ranked_once_every_supported_topic_is_answered() -> None:
+    whole = ranking(("makeup", 80.0), ("serums", 60.0), ("sun-protection", 5.0))
+    ranked: list[str] = []
+
+    def lazily(*topics: str) -> Iterator[list[Candidate]]:
+        for topic in topics:
+            ranked.append(topic)
+            yield ranking((topic, 90.0))
+
+    decide_parts(whole, lazily("makeup", "serums", "makeup", "serums"), LIMITS, 4)
+    assert ranked == ["makeup", "serums"]

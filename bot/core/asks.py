@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import chain
 
 from bot.core.text import fold
 
@@ -94,17 +95,23 @@ def focus(text: str) -> str | None:
     return " ".join(kept)
 
 
-def split_questions(text: str) -> list[str]:
+def split_questions(text: str, most: int | None = None) -> list[str]:
     """Each separate question of `text`, in the order asked: its asking sentences, each
     cut where a new question starts ("... and can i ...", "..., also when ..."). What a
     cut leaves that asks nothing ("my skin is peeling, can i pick it?") stays with the
-    question it introduces."""
+    question it introduces. Only the first `most` when given: a long story's later
+    sentences are then not read at all."""
     found: list[str] = []
-    for sentence in questions(text) or sentences(text):
+    every = sentences(text)
+    asking = (s for s in every if asks_something(s))
+    first = next(asking, None)
+    for sentence in every if first is None else chain((first,), asking):
+        if most is not None and len(found) >= most:
+            break
         pieces = [p.strip(" ,") for p in _SPLIT_QUESTIONS.split(fold(sentence))]
         kept = [p for p in pieces if len(p.split()) >= _MIN_PART_WORDS]
         found.extend(_with_context(kept) or [sentence])
-    return found
+    return found[:most]
 
 
 def _with_context(pieces: list[str]) -> list[str]:

@@ -100,7 +100,8 @@ def decide_parts(
     question before it and must not bring a topic of its own). When two or more topics
     come out, they are answered together in the order asked; otherwise the whole message
     is decided as one. `parts` is read lazily and no further than needed: once too few
-    parts are left to make two answers, the rest are not ranked at all.
+    parts are left to make two answers, or every supported topic is answered, the rest
+    are not ranked at all.
     """
     whole = decide(ranking, thresholds)
     if whole.decision == "fallback" and whole.intent is not None:
@@ -109,7 +110,8 @@ def decide_parts(
     topics: list[str] = []
     pending = iter(parts)
     for seen in range(count):
-        if len(topics) + count - seen < 2:
+        # Too few parts left to make two answers, or every topic a part may bring is in.
+        if len(topics) + count - seen < 2 or len(topics) == len(supported):
             break
         part = next(pending, None)
         if not part:

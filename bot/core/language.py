@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 
-from bot.core.phrases import tokens
+from bot.core.phrases import cut, fold, tokens
 
 SAMPLE = 150
 """Tokens of a message the gate reads."""
@@ -50,7 +50,8 @@ COMMON_WORDS = frozenset(
 """Grammar words every English message shares, whatever the knowledge says."""
 
 _LETTER = re.compile(r"[^\W\d_]")
-_CLAUSE = re.compile(r"[,.;:!?\n]+")
+_CLAUSE_MARKS = ",.;:!?\n"
+_CLAUSE = re.compile(f"[{_CLAUSE_MARKS}]+")
 _OTHER_ALPHABET = re.compile(r"[^\W\d_a-zA-Z\u00c0-\u024f\u1e00-\u1eff]")
 """Letters outside the Latin alphabet (accented Latin letters such as é, ł, ş are in it)."""
 
@@ -79,13 +80,26 @@ class LanguageGate:
             return whole
         # A message half in English ("mi mejilla esta dura y caliente, what is happening?")
         # passes as English as a whole: each clause of it is read on its own too.
-        for clause in _CLAUSE.split(text)[:SAMPLE]:
-            in_clause = self._latin(clause, tokens(clause))
+        clauses = _CLAUSE.split(text)
+        folded = fold(text)
+        folded_clauses = _CLAUSE.split(folded)
+        if len(folded_clauses) == len(clauses) and _marks(folded) == _marks(text):
+            # Folded once, not clause by clause, when folding made no clause end (as from
+            # "…") and joined none (dropping the apostrophe in ",',"): then the folded
+            # text's clauses are the clauses folded.
+            read = map(cut, folded_clauses[:SAMPLE])
+        else:
+            read = map(tokens, clauses[:SAMPLE])
+        for clause, found in zip(clauses[:SAMPLE], read, strict=True):
+            in_clause = self._latin(clause, found)
             if in_clause is not None:
                 return in_clause
         return None
 
     def _latin(self, text: str, found: Sequence[str]) -> str | None:
+        # Most clauses are settled at once: too few tokens for a language, or all known.
+        if len(found) < MIN_WORDS or self._known.issuperset(found):
+            return None
         words = [t for t in found if t.isalpha() and len(t) > 1 and t.isascii()]
         if len(words) < MIN_WORDS:
             return None
@@ -96,6 +110,11 @@ class LanguageGate:
         if language == "en" or probability < CONFIDENT:
             return None
         return language
+
+
+def _marks(text: str) -> int:
+    """How many clause-ending characters `text` has."""
+    return sum(map(text.count, _CLAUSE_MARKS))
 
 
 @cache

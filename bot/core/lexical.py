@@ -149,7 +149,10 @@ class TermIndex:
                 elif parts:
                     self._concept_of[parts[0]] = token
                     self._concept_of[stem(parts[0])] = token
-        self._longest_phrase = max((len(p) for p in self._phrases), default=1)
+        # For each word that starts a phrase, its longest phrase: the others start none.
+        self._longest_from: dict[str, int] = {}
+        for parts in self._phrases:
+            self._longest_from[parts[0]] = max(len(parts), self._longest_from.get(parts[0], 0))
         if phrasings is None:
             vocabulary: set[str] = set(self._concept_of)
             for rule in self._rules:
@@ -319,7 +322,8 @@ class TermIndex:
         found: list[tuple[int, str | None]] = []
         i = 0
         while i < len(plain):
-            for size in range(min(self._longest_phrase, len(plain) - i), 1, -1):
+            longest = self._longest_from.get(plain[i], 1)
+            for size in range(min(longest, len(plain) - i), 1, -1):
                 token = self._phrases.get(tuple(plain[i : i + size]))
                 if token:
                     found.append((i, None if token == IGNORED_TERM else token))

@@ -221,7 +221,7 @@ class Matcher:
         ranked = self._with_rules(text, query, ranked)
         # A reply answers a few questions, never sixty: a long story's later questions
         # are not ranked one by one (the whole message's ranking still reads them).
-        parts = split_questions(text)[:MAX_PARTS] if several_possible(ranked, limits) else []
+        parts = split_questions(text, MAX_PARTS) if several_possible(ranked, limits) else []
         if len(parts) < 2:
             return decide(ranked, limits)
         return decide_parts(ranked, map(self._part_ranking, parts), limits, len(parts))

@@ -58,12 +58,16 @@ class PhraseIndex(Generic[T]):
         """Every phrase in the message `line`, at every position where it starts; only
         starts inside the token ranges `near` when given (what context can reach)."""
         hits: list[Hit[T]] = []
-        starts = range(len(line.tokens)) if near is None else _positions(near)
+        found, text, offsets = line.tokens, line.text, line.offsets
+        starts = range(len(found)) if near is None else _positions(near)
+        known = self._candidates
         for start in starts:
-            quick, candidates = self._starting_with(line.tokens[start])
+            # Looked up here, not through a call: this runs for every word of the message.
+            cached = known.get(found[start])
+            quick, candidates = self._starting_with(found[start]) if cached is None else cached
             # One regular expression tells whether any candidate matches here: most
             # positions have none, and then no phrase is tried one by one.
-            if quick is None or not quick.match(line.text, line.offsets[start]):
+            if quick is None or not quick.match(text, offsets[start]):
                 continue
             for phrase, value in candidates:
                 matched = phrase.match(line, start)

@@ -22,7 +22,8 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from itertools import accumulate
+from itertools import accumulate, chain, count
+from operator import add
 from typing import NamedTuple
 
 from bot.core.text import CHAT_SPELLING
@@ -34,11 +35,14 @@ GAP_WORDS = 6
 SENTENCE_ENDS = frozenset({".", "!", "?", ";"})
 GAP_STOPS = SENTENCE_ENDS | {","}
 """`...` never reaches past these: "day 10, no raw bits" is two statements, not one."""
-_TOKEN = re.compile(r"\d+(?:[.,]\d+)?|[a-z]+|[^\W\d_]+|[.!?;,/:()]|[^\w\s]")
+_TOKEN = re.compile(r" *([a-z]+|\d+(?:[.,]\d+)?|[^\W\d_]+|[.!?;,/:()]|[^\w\s])")
+"""One token (the group), the spaces before it taken in the same step: the regex engine
+then tries no token at every space. Plain words first, as most tokens are."""
 _COMBINING = re.compile(r"[\u0300-\u036f]")
 """The accents NFKD splits off Latin letters ("é" -> "e" + U+0301)."""
 _APOSTROPHE = re.compile(r"[’'`´]")
-_NEWLINE = re.compile(r"\s*\n\s*")
+_NEWLINE = re.compile(r"\n\s*")
+"""A line break and the blank lines after it: one sentence end (spaces make no token)."""
 _NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
 _RANGE = re.compile(r"^(\d+(?:\.\d+)?)-(\d+(?:\.\d+)?)$")
 _SPELLED = {
@@ -60,24 +64,45 @@ class PhraseError(ValueError):
 
 def tokens(text: str) -> list[str]:
     """The message as tokens: lower case, accents and apostrophes gone, chat spelled out."""
+    text = fold(text)
+    if "\n" in text:
+        text = _NEWLINE.sub(" . ", text)
+    return cut(text)
+
+
+def fold(text: str) -> str:
+    """Lower case, accents and apostrophes gone, chat words with digits spelled out: the
+    text `tokens` reads, its line breaks not yet sentence ends. Each character is folded
+    on its own, but for those chat words (see `bot.core.language` for what that allows)."""
     text = text.lower()
     if not text.isascii():
         text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
     text = _APOSTROPHE.sub("", text)
-    text = _NEWLINE.sub(" . ", text)
-    text = _DIGIT_CHAT_WORD.sub(lambda m: _DIGIT_CHAT[m[0]], text)
-    found: list[str] = []
-    for token in _TOKEN.findall(text):
-        first = token[0]
-        if first.isdigit():
-            found.append(token.replace(",", "."))
-        elif first.isalpha():
-            found.extend(_SPELLED.get(token, (token,)))
-        elif token in _KEPT_MARKS or (
-            not first.isascii() and unicodedata.category(first)[0] not in "PZC"
-        ):
-            found.append(token)
-    return found
+    # Most messages have none of these words: the cheap test spares a regex over the text.
+    if any(word in text for word in _DIGIT_CHAT):
+        text = _DIGIT_CHAT_WORD.sub(lambda m: _DIGIT_CHAT[m[0]], text)
+    return text
+
+
+def cut(folded: str) -> list[str]:
+    """The tokens of text already `fold`ed (a line break in it is not a sentence end)."""
+    return list(chain.from_iterable(map(_read, _TOKEN.findall(folded))))
+
+
+@lru_cache(maxsize=CACHED_TOKENS)
+def _read(token: str) -> tuple[str, ...]:
+    """What one piece the tokenizer cut becomes: itself, its spelling out, or nothing.
+    Cached: a long message repeats the same few hundred words, read once each."""
+    first = token[0]
+    if first.isdigit():
+        return (token.replace(",", "."),)
+    if first.isalpha():
+        return _SPELLED.get(token, (token,))
+    if token in _KEPT_MARKS or (
+        not first.isascii() and unicodedata.category(first)[0] not in "PZC"
+    ):
+        return (token,)
+    return ()
 
 
 def is_number(token: str) -> bool:
@@ -248,12 +273,11 @@ class Line:
 
     @classmethod
     def of(cls, found: Sequence[str]) -> Line:
-        ends = list(accumulate(len(token) + 1 for token in found))
-        offsets = (0, *ends[:-1]) if ends else ()
-        token_at = dict(zip(offsets, range(len(found)), strict=True))
-        token_at[ends[-1] if ends else 0] = len(found)
+        # Where each token starts, and the end: the letters before it and a space after
+        # each token, added up without a Python loop (a long message has ~900 tokens).
+        starts = tuple(map(add, accumulate(map(len, found), initial=0), count()))
         text = " ".join(found) + " " if found else ""
-        return cls(tuple(found), text, offsets, token_at)
+        return cls(tuple(found), text, starts[:-1], dict(zip(starts, count())))
 
 
 def _first_atoms(element: _Element) -> list[_Atom]:
