@@ -426,6 +426,16 @@ async def test_no_match_gets_the_fallback_and_keeps_the_question_for_staff_witho
     assert "patient_id" not in columns
 
 
+async def test_an_unanswered_question_is_kept_with_the_grouping_key_it_was_read_as(
+    engine: Engine, store: Store
+) -> None:
+    await onboard(engine)
+    await say(engine, "what is the capital of peru")
+    matcher = engine.knowledge.current.matcher
+    kept = store.run_sync(questions.asked_unanswered, None, matcher.reading)
+    assert [item.key for item in kept] == [matcher.grouping_key("what is the capital of peru")]
+
+
 async def test_a_greeting_gets_a_friendly_answer_and_is_not_kept_as_unanswered(
     engine: Engine, store: Store
 ) -> None:

@@ -123,6 +123,8 @@ TABLES = {
         "decision TEXT",
         "closest_rule TEXT",
         "score REAL",
+        "terms TEXT",
+        "reading TEXT",
     ],
 }
 
@@ -203,6 +205,7 @@ def test_every_migration_is_recorded_in_order(store: Store) -> None:
         "m005_settings",
         "m006_people_answer_alerts",
         "m007_staff_figures_at_scale",
+        "m008_unanswered_grouping_keys",
     ]
 
 

@@ -149,3 +149,32 @@ async def test_unanswered_shows_the_top_15_of_many_groups(
     listing = await run_staff_job(StaffJob("unanswered", -100), inbox, knowledge, NOW)
     assert listing.count("1×") == 15
     assert listing.endswith("Showing the top 15 of 20 groups.")
+
+
+def test_grouping_takes_the_key_kept_when_the_question_was_asked(matcher: Matcher) -> None:
+    # Two texts the matcher reads apart, kept with one key: the kept key is what groups.
+    kept = matcher.grouping_key("can i dye my hair")
+    texts = [
+        AskedText("can i dye my hair", 2, NOW, kept),
+        AskedText("can i drink wine", 1, NOW - timedelta(minutes=1), kept),
+    ]
+    groups = top_groups(texts, matcher, None).groups
+    assert [group.questions for group in groups] == [("can i dye my hair", "can i drink wine")]
+
+
+def test_an_unanswered_question_is_kept_with_its_key_for_the_reading_it_was_made_with(
+    tmp_path: Path, matcher: Matcher
+) -> None:
+    key = (matcher.grouping_key("how much is it"), matcher.reading)
+    with Store(tmp_path / "aftercare.db") as store:
+        store.run_sync(record_unanswered, "how much is it", "fallback", None, 0.0, NOW, key)
+        same = store.read_sync(asked_unanswered, None, matcher.reading)
+        other = store.read_sync(asked_unanswered, None, "another reading")
+    assert [item.key for item in same] == ["c:price"]
+    assert [item.key for item in other] == [None]
+
+
+def test_a_new_concept_changes_how_the_matcher_reads_terms(small_knowledge: Path) -> None:
+    before = Matcher(load_knowledge(small_knowledge)).reading
+    (small_knowledge / "concepts.yaml").write_text("concepts:\n  glitter: [sparkles]\n")
+    assert Matcher(load_knowledge(small_knowledge)).reading != before

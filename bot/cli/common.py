@@ -62,9 +62,9 @@ def knowledge_or_exit(folder: Path) -> Knowledge:
         sys.exit(1)
 
 
-def stored_questions(since_days: int | None) -> list[AskedText]:
+def stored_questions(since_days: int | None, reading: str | None = None) -> list[AskedText]:
     """The distinct unanswered texts in the database, counted, without creating a
-    database where there is none."""
+    database where there is none; with `reading`, their grouping keys kept with it."""
     from bot.storage.questions import asked_unanswered
     from bot.storage.store import Store
 
@@ -73,4 +73,4 @@ def stored_questions(since_days: int | None) -> list[AskedText]:
         return []
     since = datetime.now(UTC) - timedelta(days=since_days) if since_days is not None else None
     with Store(path) as store:
-        return store.run_sync(asked_unanswered, since)
+        return store.run_sync(asked_unanswered, since, reading)

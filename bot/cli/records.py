@@ -76,7 +76,8 @@ def unanswered(
 
     knowledge = knowledge_or_exit(knowledge_dir(folder))
     shown = max(top, draft_group or 0)
-    grouping = top_groups(stored_questions(since_days), knowledge.matcher, shown)
+    matcher = knowledge.matcher
+    grouping = top_groups(stored_questions(since_days, matcher.reading), matcher, shown)
     groups = grouping.groups
     if draft_group is not None:
         if draft_group > len(groups):

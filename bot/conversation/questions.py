@@ -59,4 +59,8 @@ def _log_question(turn: Turn, patient_id: int, text: str, match: Match) -> None:
     closest = match.rule or (match.suggestions[0] if match.suggestions else None)
     # Kept whole, like the warning-sign check reads it: staff see what the patient wrote.
     kept = text[:MESSAGE_LIMIT]
-    questions.record_unanswered(turn.db, kept, decision, closest, match.score, turn.now)
+    # Read now, while the matcher has the message's terms at hand: grouping the inbox
+    # later need not read it again.
+    matcher = turn.knowledge.matcher
+    grouping = (matcher.grouping_key(kept), matcher.reading)
+    questions.record_unanswered(turn.db, kept, decision, closest, match.score, turn.now, grouping)

@@ -45,8 +45,8 @@ async def run_staff_job(
         return format_stats(await store.read(stats.stats, now))
     if job.name == "unanswered":
         since = now - timedelta(days=UNANSWERED_DAYS)
-        asked = await store.read(questions.asked_unanswered, since)
         matcher = knowledge.current.matcher
+        asked = await store.read(questions.asked_unanswered, since, matcher.reading)
         grouping = await asyncio.to_thread(top_groups, asked, matcher, UNANSWERED_SHOWN)
         return format_unanswered(grouping.groups, UNANSWERED_SHOWN, grouping.total)
     before = knowledge.current.base

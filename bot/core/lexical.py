@@ -10,16 +10,17 @@ explains.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import chain
 
 from bot.core.model import KnowledgeBase, Rule
-from bot.core.text import TIME_WORDS, is_stop_word, stem, words
+from bot.core.text import CHAT_SPELLING, STOP_WORDS, TIME_WORDS, is_stop_word, stem, words
 
 TREATMENT_TERM = "c:microneedling"
 """The concept `microneedling` in concepts.yaml: the treatment's own names."""
@@ -102,6 +103,10 @@ BEFORE_SESSION = re.compile(
     r"\bwho (?:should|shouldnt|cant|cannot|can not|should not|is not|isnt)\b"
 )
 """A question about the time before a session: preparing, stopping things, who may have it."""
+
+
+READING_FORMAT = 1
+"""Raised when the code reading terms changes in a way `TermIndex.reading` cannot see."""
 
 
 @dataclass(frozen=True)
@@ -244,6 +249,15 @@ class TermIndex:
         # Typos keep the first letter; a different first letter is usually another word
         # ("catching" is not "scratching").
         return next((str(c[0]) for c in candidates if str(c[0])[0] == word[0]), word)
+
+    @cached_property
+    def reading(self) -> str:
+        """A fingerprint of how this index reads terms (concepts, vocabulary, typo setting,
+        stop words, chat spelling): terms kept with it stay right while it is the same."""
+        data: tuple[Iterable[object], ...] = (self._phrases.items(), self._concept_of.items())
+        data += (self._vocabulary, STOP_WORDS, CHAT_SPELLING.items())
+        parts = (READING_FORMAT, self.settings.typo_cutoff, *(sorted(map(repr, d)) for d in data))
+        return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()[:16]
 
     def terms(self, text: str) -> list[str]:
         """The message as matcher terms: concepts, corrected typos and stems, no filler.

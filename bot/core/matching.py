@@ -37,7 +37,7 @@ from bot.core.lexical import (
 )
 from bot.core.model import WARNING_SIGNS, KnowledgeBase, Rule
 from bot.core.signs import UNREADABLE, SignCheck, SignChecker
-from bot.core.text import MAX_MESSAGE_CHARS
+from bot.core.text import MAX_MESSAGE_CHARS, words
 
 BEFORE_TREATMENT = "before-treatment"
 OTHER_PROCEDURES = "other-procedures"
@@ -151,6 +151,17 @@ class Matcher:
     def terms(self, text: str) -> list[str]:
         """The message as lexical terms (see `TermIndex.terms`)."""
         return self.index.terms(text)
+
+    def grouping_key(self, text: str) -> str:
+        """The message's distinct terms, sorted: two questions with the same key ask the
+        same ("how much is it", "cost?"); its plain words when it has no term at all."""
+        return " ".join(sorted(set(self.terms(text)))) or " ".join(words(text))
+
+    @property
+    def reading(self) -> str:
+        """How this matcher reads terms (`TermIndex.reading`): a grouping key kept with
+        the same reading is the key this matcher would give."""
+        return self.index.reading
 
     def scores(self, text: str) -> list[tuple[float, Rule]]:
         """Every topic with its blended score from 0 to 100, best first."""

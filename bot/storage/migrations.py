@@ -269,6 +269,17 @@ def m007_staff_figures_at_scale(db: Database) -> None:
     db.execute("DROP INDEX IF EXISTS idx_questions_asked_at")
 
 
+@migrations()
+def m008_unanswered_grouping_keys(db: Database) -> None:
+    """Each unanswered question's grouping key (its terms, sorted) as the matcher read it
+    when it was asked, with the fingerprint of that reading: grouping the inbox then reads
+    no text again while the knowledge reads terms the same way. Older rows have none and
+    are read when grouped."""
+    unanswered = db.table("unanswered")
+    unanswered.add_column("terms", str)
+    unanswered.add_column("reading", str)
+
+
 def apply_migrations(db: Database) -> None:
     """Bring the schema up to date.
 

@@ -56,15 +56,19 @@ def record_unanswered(
     closest_rule: str | None,
     score: float | None,
     now: datetime,
+    grouping: tuple[str, str] | None = None,
 ) -> None:
-    """Keep a question the knowledge could not answer confidently, for staff to review.
+    """Keep a question the knowledge could not answer confidently, for staff to review;
+    `grouping` is its grouping key and the matcher's reading it was made with
+    (`bot.core.matching.Matcher.grouping_key`), so grouping the inbox need not read it.
 
     Deliberately not linked to a patient: see the module docstring.
     """
+    terms, reading = grouping if grouping is not None else (None, None)
     db.execute(
-        "INSERT INTO unanswered (text, asked_at, decision, closest_rule, score) "
-        "VALUES (?, ?, ?, ?, ?)",
-        [text, utc_iso(now), decision, closest_rule, score],
+        "INSERT INTO unanswered (text, asked_at, decision, closest_rule, score, terms, reading) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [text, utc_iso(now), decision, closest_rule, score, terms, reading],
     )
 
 
@@ -75,21 +79,27 @@ class AskedText(NamedTuple):
     text: str
     times: int
     last_asked: datetime
+    key: str | None = None
+    """Its grouping key as kept when it was asked, if kept with the reading asked for."""
 
 
-def asked_unanswered(db: Database, since: datetime | None) -> list[AskedText]:
+def asked_unanswered(
+    db: Database, since: datetime | None, reading: str | None = None
+) -> list[AskedText]:
     """Each distinct text kept for staff (asked at or after `since`), counted: the most
     asked first, then the most recently asked. Counted by SQLite, so a hundred thousand
-    texts come back as one row each, not one per asking."""
+    texts come back as one row each, not one per asking. With `reading`, each text comes
+    with the grouping key kept with that reading, if any."""
     where, params = ("WHERE asked_at >= ?", [utc_iso(since)]) if since else ("", [])
     # Sorted by SQLite, which lets other threads run meanwhile: a sort in Python would hold
     # the interpreter, and patients' replies with it, for the whole sort.
     rows = db.execute(
-        f"SELECT text, count(*) AS times, max(asked_at) AS last FROM unanswered {where} "
+        "SELECT text, count(*) AS times, max(asked_at) AS last, "
+        f"max(CASE WHEN reading = ? THEN terms END) FROM unanswered {where} "
         "GROUP BY text ORDER BY times DESC, last DESC",
-        params,
+        [reading, *params],
     )
-    return [AskedText(text, times, from_utc_iso(last)) for text, times, last in rows]
+    return [AskedText(text, times, from_utc_iso(last), key) for text, times, last, key in rows]
 
 
 def unanswered_questions(db: Database, since: datetime | None) -> list[UnansweredQuestion]:

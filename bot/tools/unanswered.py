@@ -4,7 +4,9 @@ Near-duplicate questions ("how much is it", "how much does it cost??") are group
 rapidfuzz so staff see each gap once, most frequent first, with the closest existing topic.
 A group can be turned into a draft topic file, so a new topic starts from real questions.
 
-Each text is read as the matcher reads it, its terms sorted into a key. Texts with the
+Each text is read as the matcher reads it, its terms sorted into a key (kept with the text
+when it was asked, so grouping reads no text again while the knowledge reads terms the
+same way: `bot.core.matching.Matcher.reading`). Texts with the
 same key always fall together; each other key joins the first of the most similar groups
 (token_set_ratio of their keys), or founds one. It is compared only with the groups that
 can be similar enough, found through an index of their terms (below), never with every
@@ -74,11 +76,6 @@ class Grouping:
     total: int
 
 
-def _comparable(text: str, matcher: Matcher) -> str:
-    """The question as the matcher reads it: "how much is it" and "cost?" both say price."""
-    return " ".join(sorted(set(matcher.terms(text)))) or " ".join(words(text))
-
-
 def group_questions(
     questions: Sequence[UnansweredQuestion], matcher: Matcher, similarity: float = SIMILARITY
 ) -> list[QuestionGroup]:
@@ -128,10 +125,11 @@ def top_groups(
 
 
 def _keys(texts: list[AskedText], matcher: Matcher) -> list[str]:
-    """The key of each text, the ones read last time for this matcher taken as they were:
-    staff ask again and again, and reading every text is most of the work."""
+    """The key of each text: the one kept when it was asked (with this matcher's reading),
+    or the one read for this matcher last time, or read now. Reading every text is most of
+    the work, and staff ask again and again."""
     known = _READ.get(matcher, {})
-    keys = [known.get(item.text) or _comparable(item.text, matcher) for item in texts]
+    keys = [item.key or known.get(item.text) or matcher.grouping_key(item.text) for item in texts]
     # Only this time's texts are kept: the inbox's window bounds what stays in memory.
     _READ[matcher] = dict(zip((item.text for item in texts), keys, strict=True))
     return keys
@@ -147,9 +145,11 @@ def _stripped(asked: Iterable[AskedText]) -> list[AskedText]:
             continue
         seen = merged.get(text)
         if seen is not None:
-            item = AskedText(text, seen.times + item.times, max(seen.last_asked, item.last_asked))
+            last = max(seen.last_asked, item.last_asked)
+            # Blanks around a text change none of its terms: either one's key is its key.
+            item = AskedText(text, seen.times + item.times, last, seen.key or item.key)
         elif text != item.text:
-            item = AskedText(text, item.times, item.last_asked)
+            item = AskedText(text, item.times, item.last_asked, item.key)
         merged[text] = item
     return sorted(merged.values(), key=lambda item: -item.times)
 
