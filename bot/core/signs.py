@@ -33,6 +33,9 @@ UNREADABLE = "unreadable"
 """The sign of a message in a language the bot cannot read."""
 IMPROVING = Sign("improving", "A symptom getting better", ())
 """What an `improving` phrase mentions: never an alert, never left for the classifier."""
+SYMPTOM = Sign("symptom", "A symptom that is no sign on its own", ())
+"""What a `symptoms` word mentions: never an alert itself; when every one in a message is
+ruled out, the classifier alone does not alert either."""
 MESSAGE_LIMIT = 4096
 """Telegram's longest message: every character of it is read."""
 _IDIOM, _SKIN = "other sense", "treated skin"
@@ -63,6 +66,7 @@ class SignCheck:
 class _Mention:
     hit: Hit[Sign]
     reasons: tuple[str, ...]
+    clause: tuple[int, int]
 
 
 class SignChecker:
@@ -77,6 +81,8 @@ class SignChecker:
                 self._signs.add(compile_phrase(text, lists), sign)
         for text in knowledge.improving:
             self._signs.add(compile_phrase(text, lists), IMPROVING)
+        for text in knowledge.symptoms:
+            self._signs.add(compile_phrase(text, lists), SYMPTOM)
         self._relapse: PhraseIndex[None] = PhraseIndex()
         for text in knowledge.relapse:
             self._relapse.add(compile_phrase(text, lists), None)
@@ -110,13 +116,12 @@ class SignChecker:
         language = self._language.unreadable(text, found)
         if language is not None:
             return SignCheck(UNREADABLE, alert=True, triggers=(f"language: {language}",))
-        mentions = self._mentions(Line.of(found), day if day is not None else day_in_text(found))
-        kept = [m for m in mentions if not m.reasons]
-        ruled_out = tuple(
-            f"{m.hit.value.id}: '{m.hit.words(found)}' {'; '.join(m.reasons)}"
-            for m in mentions
-            if m.reasons
+        every, relapsed = self._mentions(
+            Line.of(found), day if day is not None else day_in_text(found)
         )
+        mentions = [m for m in every if m.hit.value is not SYMPTOM]
+        kept = [m for m in mentions if not m.reasons]
+        ruled_out = _ruled_out(mentions, found)
         if kept:
             words = tuple(dict.fromkeys(f"{m.hit.value.id}: {m.hit.words(found)}" for m in kept))
             # The longest description is the most telling: "lumps like nettle stings" is
@@ -130,8 +135,24 @@ class SignChecker:
             signs = [m.hit.value.id for m in mentions if m.hit.value is not IMPROVING]
             return SignCheck(signs[0] if signs else None, False, (), ruled_out, asked_about=asked)
         probability = self.knowledge.classifier.probabilities(text)["report"]
-        if probability < self.knowledge.alert_probability:
+        threshold = self.knowledge.alert_probability
+        if probability < threshold:
             return SignCheck(probability=probability)
+        ruled = [m for m in every if m.hit.value is SYMPTOM and m.reasons]
+        if ruled and not relapsed:
+            # The classifier reads words, not who has them or where: "no pain at all",
+            # "my toe is red and hot" score like reports. Read again without the symptoms
+            # the context step ruled out: an alert must rest on the words left.
+            gone = {i for m in ruled for i in range(*_context_of(m))}
+            gone -= {
+                i
+                for m in every
+                if m.hit.value is SYMPTOM and not m.reasons
+                for i in range(*m.clause)
+            }
+            rest = " ".join(token for i, token in enumerate(found) if i not in gone)
+            if self.knowledge.classifier.probabilities(rest)["report"] < threshold:
+                return SignCheck(ruled_out=_ruled_out(ruled, found), probability=probability)
         return SignCheck(
             self._likeliest_sign(found),
             True,
@@ -139,18 +160,23 @@ class SignChecker:
             probability=probability,
         )
 
-    def _mentions(self, line: Line, day: int | None) -> list[_Mention]:
+    def _mentions(self, line: Line, day: int | None) -> tuple[list[_Mention], bool]:
+        """The mentions and their context; and whether a symptom told as getting better
+        came back after all."""
         hits = _longest(self._signs.find(line))
+        relapsed = False
         if any(hit.value is IMPROVING for hit in hits):
             # "went down, but today it came back worse": not getting better after all.
             relapses = [r.start for r in self._relapse.find(line)]
+            count = len(hits)
             hits = [
                 hit
                 for hit in hits
                 if hit.value is not IMPROVING or not any(at >= hit.end for at in relapses)
             ]
+            relapsed = len(hits) < count
         if not hits:
-            return []
+            return [], relapsed
         found = line.tokens
         # Context reaches MAX_SCOPE words from a mention, plus the length of a trigger.
         reach = MAX_SCOPE + 8
@@ -187,8 +213,8 @@ class SignChecker:
                 for start, end in normal
                 if start <= hit.start and hit.end <= end
             ]
-            mentions.append(_Mention(hit, tuple(reasons)))
-        return mentions
+            mentions.append(_Mention(hit, tuple(reasons), (first, last)))
+        return mentions, relapsed
 
     def _likeliest_sign(self, found: Sequence[str]) -> str:
         totals: dict[str, float] = {}
@@ -208,6 +234,23 @@ class SignChecker:
             if word not in COMMON_WORDS
         ]
         return [word for weight, word in sorted(scored, reverse=True)[:3] if weight > 0]
+
+
+def _context_of(mention: _Mention) -> tuple[int, int]:
+    """The words a ruled-out symptom takes with it: its clause ("my toe is red and hot"),
+    or only itself when it is ruled out as normal healing ("cant warm up, day 2")."""
+    if all(reason.startswith("normal healing") for reason in mention.reasons):
+        return mention.hit.start, mention.hit.end
+    return mention.clause
+
+
+def _ruled_out(mentions: Sequence[_Mention], found: Sequence[str]) -> tuple[str, ...]:
+    """Each mention set aside, with why, for staff reading the decision."""
+    return tuple(
+        f"{m.hit.value.id}: '{m.hit.words(found)}' {'; '.join(m.reasons)}"
+        for m in mentions
+        if m.reasons
+    )
 
 
 def _longest(hits: list[Hit[Sign]]) -> list[Hit[Sign]]:
