@@ -40,7 +40,7 @@ MESSAGE_LIMIT = 4096
 """Telegram's longest message: every character of it is read."""
 _IDIOM, _SKIN = "other sense", "treated skin"
 _DAY_WORDS = {"today": 0, "tonight": 0, "yesterday": 1}
-_DAY_TOKENS = frozenset({"day", "days", "week", "morning", *_DAY_WORDS})
+_DAY_TOKENS = frozenset({"day", "days", "week", "morning", "evening", "night", *_DAY_WORDS})
 _TREATED = frozenset({"done", "treatment", "session", "treated", "needling", "microneedling"})
 _AFTER = re.compile(r"^(?:since|after|ago|later|post|out|in|on)$")
 
@@ -284,4 +284,8 @@ def day_in_text(found: Sequence[str]) -> int | None:
             days.append(_DAY_WORDS[token])
         elif token in ("morning", "day") and before == "the" and after == "after":
             days.append(1)
+        elif is_number(token) and after in ("hours", "hour", "hrs", "hr"):
+            days.append(int(float(token)) // 24)
+        elif token in ("evening", "night", "day") and before == "same":
+            days.append(0)
     return max(days) if days else None
