@@ -81,8 +81,10 @@ class SignChecker:
                 self._signs.add(compile_phrase(text, lists), sign)
         for text in knowledge.improving:
             self._signs.add(compile_phrase(text, lists), IMPROVING)
+        # Apart from the signs: read only when the classifier alone would alert.
+        self._symptoms: PhraseIndex[Sign] = PhraseIndex()
         for text in knowledge.symptoms:
-            self._signs.add(compile_phrase(text, lists), SYMPTOM)
+            self._symptoms.add(compile_phrase(text, lists), SYMPTOM)
         self._relapse: PhraseIndex[None] = PhraseIndex()
         for text in knowledge.relapse:
             self._relapse.add(compile_phrase(text, lists), None)
@@ -116,10 +118,10 @@ class SignChecker:
         language = self._language.unreadable(text, found)
         if language is not None:
             return SignCheck(UNREADABLE, alert=True, triggers=(f"language: {language}",))
-        every, relapsed = self._mentions(
-            Line.of(found), day if day is not None else day_in_text(found)
-        )
-        mentions = [m for m in every if m.hit.value is not SYMPTOM]
+        line = Line.of(found)
+        day = day if day is not None else day_in_text(found)
+        hits, relapsed = self._sign_hits(line)
+        mentions = self._judged(line, hits, day)
         kept = [m for m in mentions if not m.reasons]
         ruled_out = _ruled_out(mentions, found)
         if kept:
@@ -138,18 +140,14 @@ class SignChecker:
         threshold = self.knowledge.alert_probability
         if probability < threshold:
             return SignCheck(probability=probability)
-        ruled = [m for m in every if m.hit.value is SYMPTOM and m.reasons]
-        if ruled and not relapsed:
+        symptoms = [] if relapsed else self._judged(line, _longest(self._symptoms.find(line)), day)
+        ruled = [m for m in symptoms if m.reasons]
+        if ruled:
             # The classifier reads words, not who has them or where: "no pain at all",
             # "my toe is red and hot" score like reports. Read again without the symptoms
             # the context step ruled out: an alert must rest on the words left.
             gone = {i for m in ruled for i in range(*_context_of(m))}
-            gone -= {
-                i
-                for m in every
-                if m.hit.value is SYMPTOM and not m.reasons
-                for i in range(*m.clause)
-            }
+            gone -= {i for m in symptoms if not m.reasons for i in range(*m.clause)}
             rest = " ".join(token for i, token in enumerate(found) if i not in gone)
             if self.knowledge.classifier.probabilities(rest)["report"] < threshold:
                 return SignCheck(ruled_out=_ruled_out(ruled, found), probability=probability)
@@ -160,9 +158,9 @@ class SignChecker:
             probability=probability,
         )
 
-    def _mentions(self, line: Line, day: int | None) -> tuple[list[_Mention], bool]:
-        """The mentions and their context; and whether a symptom told as getting better
-        came back after all."""
+    def _sign_hits(self, line: Line) -> tuple[list[Hit[Sign]], bool]:
+        """The sign mentions; and whether a symptom told as getting better came back
+        after all."""
         hits = _longest(self._signs.find(line))
         relapsed = False
         if any(hit.value is IMPROVING for hit in hits):
@@ -175,8 +173,12 @@ class SignChecker:
                 if hit.value is not IMPROVING or not any(at >= hit.end for at in relapses)
             ]
             relapsed = len(hits) < count
+        return hits, relapsed
+
+    def _judged(self, line: Line, hits: list[Hit[Sign]], day: int | None) -> list[_Mention]:
+        """Each mention with the reasons the context step rules it out (none: kept)."""
         if not hits:
-            return [], relapsed
+            return []
         found = line.tokens
         # Context reaches MAX_SCOPE words from a mention, plus the length of a trigger.
         reach = MAX_SCOPE + 8
@@ -214,7 +216,7 @@ class SignChecker:
                 if start <= hit.start and hit.end <= end
             ]
             mentions.append(_Mention(hit, tuple(reasons), (first, last)))
-        return mentions, relapsed
+        return mentions
 
     def _likeliest_sign(self, found: Sequence[str]) -> str:
         totals: dict[str, float] = {}
