@@ -67,6 +67,8 @@ class _Mention:
     hit: Hit[Sign]
     reasons: tuple[str, ...]
     clause: tuple[int, int]
+    healing: tuple[int, int] | None = None
+    """The widest phrase of normal healing on the day that holds the mention, if any."""
 
 
 class SignChecker:
@@ -210,12 +212,13 @@ class SignChecker:
                 reasons.append("getting better")
             if hit.value.from_day is not None and day is not None and day < hit.value.from_day:
                 reasons.append(f"normal healing on day {day}")
+            healing = [(s, e) for s, e in normal if s <= hit.start and hit.end <= e]
             reasons += [
                 f"normal healing on day {day}: '{' '.join(found[start:end])}'"
-                for start, end in normal
-                if start <= hit.start and hit.end <= end
+                for start, end in healing
             ]
-            mentions.append(_Mention(hit, tuple(reasons), (first, last)))
+            widest = max(healing, key=lambda span: span[1] - span[0], default=None)
+            mentions.append(_Mention(hit, tuple(reasons), (first, last), widest))
         return mentions
 
     def _likeliest_sign(self, found: Sequence[str]) -> str:
@@ -240,9 +243,10 @@ class SignChecker:
 
 def _context_of(mention: _Mention) -> tuple[int, int]:
     """The words a ruled-out symptom takes with it: its clause ("my toe is red and hot"),
-    or only itself when it is ruled out as normal healing ("cant warm up, day 2")."""
+    or only the phrase of normal healing that holds it ("looks like I've been slapped",
+    not "cant warm up" of "my teeth are chattering and I cant warm up, day 2")."""
     if all(reason.startswith("normal healing") for reason in mention.reasons):
-        return mention.hit.start, mention.hit.end
+        return mention.healing or (mention.hit.start, mention.hit.end)
     return mention.clause
 
 
