@@ -1,6 +1,6 @@
 """Cross-validation of the warning-sign check by source: leave one examples file out.
 
-    python bench/crossval_signs.py [--knowledge FOLDER] [--misses] [--only SOURCE]
+    python bench/crossval_signs.py [--knowledge FOLDER] [--misses] [--only SOURCE] [--by-label]
 
 For each file of knowledge/warning-signs/examples/, the classifier is trained on every
 other file, and the whole check (phrases, context,
@@ -34,6 +34,9 @@ def main() -> None:
     parser.add_argument("--knowledge", type=Path, default=DEFAULT_KNOWLEDGE_DIR)
     parser.add_argument("--misses", action="store_true", help="list misses and false alarms")
     parser.add_argument("--only", help="leave out only this source")
+    parser.add_argument(
+        "--by-label", action="store_true", help="alerts by sign (reports) and cause (look-alikes)"
+    )
     args = parser.parse_args()
     knowledge = load_knowledge(args.knowledge)
     assert knowledge.signs is not None
@@ -41,6 +44,7 @@ def main() -> None:
     examples = read_examples(args.knowledge, str, problems, {s.id for s in knowledge.signs.signs})
     sources = sorted({e.source for e in examples})
     totals = [0, 0, 0, 0, 0, 0]
+    by_label: dict[str, list[int]] = {}
     for source in sources:
         if args.only and source != args.only:
             continue
@@ -60,6 +64,12 @@ def main() -> None:
             f"{source:<18} recall {share(caught, len(reports))}   false alarms: look-alikes "
             f"{share(false_look, len(lookalikes))}, everyday {share(false_plain, len(plain))}"
         )
+        for e in reports + lookalikes:
+            counts = by_label.setdefault(
+                f"{'report' if e.report else 'look-alike'} {e.label}", [0, 0]
+            )
+            counts[0] += results[id(e)].alert
+            counts[1] += 1
         for index, value in enumerate(
             (caught, len(reports), false_look, len(lookalikes), false_plain, len(plain))
         ):
@@ -73,6 +83,9 @@ def main() -> None:
                 if results[id(e)].alert:
                     r = results[id(e)]
                     print(f"   FALSE [{e.label}] {e.text[-150:]!r} {r.triggers}")
+    if args.by_label:
+        for label, (alerts, total) in sorted(by_label.items()):
+            print(f"   {label:<40} alerts {share(alerts, total)}")
     print(
         f"{'all':<18} recall {share(totals[0], totals[1])}   false alarms: look-alikes "
         f"{share(totals[2], totals[3])}, everyday {share(totals[4], totals[5])}"

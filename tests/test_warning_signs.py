@@ -12,7 +12,8 @@ from __future__ import annotations
 import pytest
 
 from bot.core.matching import Matcher
-from bot.core.signs import SignCheck, SignChecker
+from bot.core.phrases import tokens
+from bot.core.signs import SignCheck, SignChecker, day_in_text
 from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR, load_knowledge
 
 
@@ -503,3 +504,31 @@ def test_the_classifier_alone_alerts_on_a_report_no_phrase_describes(
     found = check(checker, "help my face looks horrible, gone all weird and angry since yesterday")
     assert found.alert
     assert found.triggers[0].startswith("classifier")
+
+
+def test_the_classifier_alone_does_not_alert_on_symptoms_of_another_body_part(
+    checker: SignChecker,
+) -> None:
+    found = check(checker, "my wrist is itchy and red from my new watch strap")
+    assert found.probability is not None
+    assert found.probability >= checker.knowledge.alert_probability
+    assert not found.alert
+    assert "symptom: 'red' elsewhere by 'wrist'" in found.ruled_out
+
+
+def test_a_symptom_normal_on_the_day_leaves_the_rest_of_its_sentence_to_the_classifier(
+    checker: SignChecker,
+) -> None:
+    assert check(checker, "my teeth are chattering and I cant warm up, day 2").alert
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("it's only been 4 hours since the treatment", 0),
+        ("48 hours after my session and still pink", 2),
+        ("my face is hot, it's the same evening", 0),
+    ],
+)
+def test_the_day_is_read_from_hours_and_the_same_evening(text: str, day: int) -> None:
+    assert day_in_text(tokens(text)) == day

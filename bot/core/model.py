@@ -195,6 +195,9 @@ class WarningSigns:
     alert_probability: float
     sign_words: SignWords
     vocabulary: frozenset[str]
+    symptoms: tuple[str, ...] = ()
+    """Words for how the skin feels or looks that are no sign on their own ("sore",
+    "red"): the classifier alone alerts only when one of them is not ruled out by context."""
 
 
 @dataclass(frozen=True)

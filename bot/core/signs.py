@@ -33,11 +33,14 @@ UNREADABLE = "unreadable"
 """The sign of a message in a language the bot cannot read."""
 IMPROVING = Sign("improving", "A symptom getting better", ())
 """What an `improving` phrase mentions: never an alert, never left for the classifier."""
+SYMPTOM = Sign("symptom", "A symptom that is no sign on its own", ())
+"""What a `symptoms` word mentions: never an alert itself; when every one in a message is
+ruled out, the classifier alone does not alert either."""
 MESSAGE_LIMIT = 4096
 """Telegram's longest message: every character of it is read."""
 _IDIOM, _SKIN = "other sense", "treated skin"
 _DAY_WORDS = {"today": 0, "tonight": 0, "yesterday": 1}
-_DAY_TOKENS = frozenset({"day", "days", "week", "morning", *_DAY_WORDS})
+_DAY_TOKENS = frozenset({"day", "days", "week", "morning", "evening", "night", *_DAY_WORDS})
 _TREATED = frozenset({"done", "treatment", "session", "treated", "needling", "microneedling"})
 _AFTER = re.compile(r"^(?:since|after|ago|later|post|out|in|on)$")
 
@@ -63,6 +66,9 @@ class SignCheck:
 class _Mention:
     hit: Hit[Sign]
     reasons: tuple[str, ...]
+    clause: tuple[int, int]
+    healing: tuple[int, int] | None = None
+    """The widest phrase of normal healing on the day that holds the mention, if any."""
 
 
 class SignChecker:
@@ -77,6 +83,10 @@ class SignChecker:
                 self._signs.add(compile_phrase(text, lists), sign)
         for text in knowledge.improving:
             self._signs.add(compile_phrase(text, lists), IMPROVING)
+        # Apart from the signs: read only when the classifier alone would alert.
+        self._symptoms: PhraseIndex[Sign] = PhraseIndex()
+        for text in knowledge.symptoms:
+            self._symptoms.add(compile_phrase(text, lists), SYMPTOM)
         self._relapse: PhraseIndex[None] = PhraseIndex()
         for text in knowledge.relapse:
             self._relapse.add(compile_phrase(text, lists), None)
@@ -110,13 +120,12 @@ class SignChecker:
         language = self._language.unreadable(text, found)
         if language is not None:
             return SignCheck(UNREADABLE, alert=True, triggers=(f"language: {language}",))
-        mentions = self._mentions(Line.of(found), day if day is not None else day_in_text(found))
+        line = Line.of(found)
+        day = day if day is not None else day_in_text(found)
+        hits, relapsed = self._sign_hits(line)
+        mentions = self._judged(line, hits, day)
         kept = [m for m in mentions if not m.reasons]
-        ruled_out = tuple(
-            f"{m.hit.value.id}: '{m.hit.words(found)}' {'; '.join(m.reasons)}"
-            for m in mentions
-            if m.reasons
-        )
+        ruled_out = _ruled_out(mentions, found)
         if kept:
             words = tuple(dict.fromkeys(f"{m.hit.value.id}: {m.hit.words(found)}" for m in kept))
             # The longest description is the most telling: "lumps like nettle stings" is
@@ -130,8 +139,20 @@ class SignChecker:
             signs = [m.hit.value.id for m in mentions if m.hit.value is not IMPROVING]
             return SignCheck(signs[0] if signs else None, False, (), ruled_out, asked_about=asked)
         probability = self.knowledge.classifier.probabilities(text)["report"]
-        if probability < self.knowledge.alert_probability:
+        threshold = self.knowledge.alert_probability
+        if probability < threshold:
             return SignCheck(probability=probability)
+        symptoms = [] if relapsed else self._judged(line, _longest(self._symptoms.find(line)), day)
+        ruled = [m for m in symptoms if m.reasons]
+        if ruled:
+            # The classifier reads words, not who has them or where: "no pain at all",
+            # "my toe is red and hot" score like reports. Read again without the symptoms
+            # the context step ruled out: an alert must rest on the words left.
+            gone = {i for m in ruled for i in range(*_context_of(m))}
+            gone -= {i for m in symptoms if not m.reasons for i in range(*m.clause)}
+            rest = " ".join(token for i, token in enumerate(found) if i not in gone)
+            if self.knowledge.classifier.probabilities(rest)["report"] < threshold:
+                return SignCheck(ruled_out=_ruled_out(ruled, found), probability=probability)
         return SignCheck(
             self._likeliest_sign(found),
             True,
@@ -139,16 +160,25 @@ class SignChecker:
             probability=probability,
         )
 
-    def _mentions(self, line: Line, day: int | None) -> list[_Mention]:
+    def _sign_hits(self, line: Line) -> tuple[list[Hit[Sign]], bool]:
+        """The sign mentions; and whether a symptom told as getting better came back
+        after all."""
         hits = _longest(self._signs.find(line))
+        relapsed = False
         if any(hit.value is IMPROVING for hit in hits):
             # "went down, but today it came back worse": not getting better after all.
             relapses = [r.start for r in self._relapse.find(line)]
+            count = len(hits)
             hits = [
                 hit
                 for hit in hits
                 if hit.value is not IMPROVING or not any(at >= hit.end for at in relapses)
             ]
+            relapsed = len(hits) < count
+        return hits, relapsed
+
+    def _judged(self, line: Line, hits: list[Hit[Sign]], day: int | None) -> list[_Mention]:
+        """Each mention with the reasons the context step rules it out (none: kept)."""
         if not hits:
             return []
         found = line.tokens
@@ -182,12 +212,13 @@ class SignChecker:
                 reasons.append("getting better")
             if hit.value.from_day is not None and day is not None and day < hit.value.from_day:
                 reasons.append(f"normal healing on day {day}")
+            healing = [(s, e) for s, e in normal if s <= hit.start and hit.end <= e]
             reasons += [
                 f"normal healing on day {day}: '{' '.join(found[start:end])}'"
-                for start, end in normal
-                if start <= hit.start and hit.end <= end
+                for start, end in healing
             ]
-            mentions.append(_Mention(hit, tuple(reasons)))
+            widest = max(healing, key=lambda span: span[1] - span[0], default=None)
+            mentions.append(_Mention(hit, tuple(reasons), (first, last), widest))
         return mentions
 
     def _likeliest_sign(self, found: Sequence[str]) -> str:
@@ -208,6 +239,24 @@ class SignChecker:
             if word not in COMMON_WORDS
         ]
         return [word for weight, word in sorted(scored, reverse=True)[:3] if weight > 0]
+
+
+def _context_of(mention: _Mention) -> tuple[int, int]:
+    """The words a ruled-out symptom takes with it: its clause ("my toe is red and hot"),
+    or only the phrase of normal healing that holds it ("looks like I've been slapped",
+    not "cant warm up" of "my teeth are chattering and I cant warm up, day 2")."""
+    if all(reason.startswith("normal healing") for reason in mention.reasons):
+        return mention.healing or (mention.hit.start, mention.hit.end)
+    return mention.clause
+
+
+def _ruled_out(mentions: Sequence[_Mention], found: Sequence[str]) -> tuple[str, ...]:
+    """Each mention set aside, with why, for staff reading the decision."""
+    return tuple(
+        f"{m.hit.value.id}: '{m.hit.words(found)}' {'; '.join(m.reasons)}"
+        for m in mentions
+        if m.reasons
+    )
 
 
 def _longest(hits: list[Hit[Sign]]) -> list[Hit[Sign]]:
@@ -241,4 +290,8 @@ def day_in_text(found: Sequence[str]) -> int | None:
             days.append(_DAY_WORDS[token])
         elif token in ("morning", "day") and before == "the" and after == "after":
             days.append(1)
+        elif is_number(token) and after in ("hours", "hour", "hrs", "hr"):
+            days.append(int(float(token)) // 24)
+        elif token in ("evening", "night", "day") and before == "same":
+            days.append(0)
     return max(days) if days else None

@@ -38,6 +38,7 @@ TOP_FIELDS = {
     "signs",
     "normal_healing",
     "improving",
+    "symptoms",
     "other_senses",
     "context",
     "classifier",
@@ -103,6 +104,7 @@ def load_warning_signs(
     signs = _signs(node, where, lists)
     normal = _normal_healing(node, where, lists)
     senses = _phrases(node, "other_senses", where, lists)
+    symptoms = _phrases(node, "symptoms", where, lists)
     improving, relapse = _improving(node, where, lists)
     terms, pseudo, clause_ends, treated_skin = _context(node, where, lists)
     context, category_ends = _split_ends(terms)
@@ -125,6 +127,7 @@ def load_warning_signs(
         other_senses=senses,
         improving=improving,
         relapse=relapse,
+        symptoms=symptoms,
         normal_healing=normal,
         alert_probability=threshold,
         sign_words=sign_words(examples),
