@@ -201,11 +201,14 @@ def measure_grouping(product: Product, knowledge: KnowledgeHolder, sizes: list[i
     )
     # The bot keeps each unanswered question's key when it is asked (m008); the generated
     # inbox has none, so they are kept here as the bot would have, then grouped afresh.
-    texts_now = [item.text for item in asked]
-    keys = [(matcher.grouping_key(text), matcher.reading, text) for text in texts_now]
+    stored: list[tuple[int, str]] = product.store.read_sync(
+        lambda db: list(db.execute("SELECT id, text FROM unanswered"))
+    )
+    key_of = {item.text: matcher.grouping_key(item.text) for item in asked}
+    keys = [(key_of.get(text), matcher.reading, row) for row, text in stored]
     product.store.run_sync(
         lambda db: db.conn.executemany(
-            "UPDATE unanswered SET terms = ?, reading = ? WHERE text = ?", keys
+            "UPDATE unanswered SET terms = ?, reading = ? WHERE id = ?", keys
         )
     )
     fresh = Matcher(knowledge.current.base)
