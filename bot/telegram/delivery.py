@@ -232,7 +232,9 @@ class Delivery:
         except TelegramError as error:
             await self._retry(queued, f"{type(error).__name__}: {error.message}")
         else:
-            await self.store.run(outcomes.delivered, queued, sent, self.clock())
+            # Not waiting for the disk: lost in a power cut, the message is sent again (at
+            # least once) or its check-in recorded "unknown" (at most once, `begin` synced).
+            await self.store.run(outcomes.delivered, queued, sent, self.clock(), durable=False)
             self.counts.delivered += 1
 
     async def _call(self, method: str, chat_id: int, params: dict[str, Any]) -> int | None:
