@@ -198,14 +198,12 @@ class Store:
             db.execute("PRAGMA synchronous = NORMAL")
         try:
             with db.atomic():
-                for fn, args, future, _ in batch:
-                    try:
-                        with db.atomic():
-                            outcomes.append((future, fn(db, *args), None))
-                    except Exception as error:
-                        if not db.conn.in_transaction:
-                            raise  # the error ended the whole transaction: all of it failed
-                        outcomes.append((future, None, error))
+                if len(batch) == 1:
+                    # Alone in its transaction: no savepoint needed to roll it back alone.
+                    fn, args, future, _ = batch[0]
+                    outcomes.append((future, fn(db, *args), None))
+                else:
+                    self._run_each_in_savepoint(db, batch, outcomes)
         except Exception as error:
             for _, _, future, _ in batch:
                 if not future.done():
@@ -225,6 +223,21 @@ class Store:
                 future.set_result(value)
             else:
                 future.set_exception(failure)
+
+    @staticmethod
+    def _run_each_in_savepoint(
+        db: Database,
+        batch: list[_Job],
+        outcomes: list[tuple[Future[Any], Any, BaseException | None]],
+    ) -> None:
+        for fn, args, future, _ in batch:
+            try:
+                with db.atomic():
+                    outcomes.append((future, fn(db, *args), None))
+            except Exception as error:
+                if not db.conn.in_transaction:
+                    raise  # the error ended the whole transaction: all of it failed
+                outcomes.append((future, None, error))
 
     def _open(self) -> None:
         if isinstance(self.path, Path):
