@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import warnings
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
@@ -34,7 +33,6 @@ from telegram.error import (
     RetryAfter,
     TelegramError,
 )
-from telegram.warnings import PTBUserWarning
 
 from bot.storage import inbox
 from bot.storage.inbox import StoredUpdate
@@ -50,9 +48,6 @@ BATCH = 100
 READ_MARGIN = 5.0
 """Seconds a getUpdates answer may take beyond the long poll (python-telegram-bot's default
 read timeout, which its own `get_updates` adds in the same way)."""
-# getUpdates through `do_api_request` is deliberate (the raw JSON is what the inbox keeps);
-# python-telegram-bot would otherwise warn, once, to use `get_updates`.
-warnings.filterwarnings("ignore", message=r"Please use 'Bot\.getUpdates'", category=PTBUserWarning)
 BACKOFF_START = 1.0
 BACKOFF_CAP = 60.0
 
@@ -112,6 +107,7 @@ class Poller:
         backoff = Backoff(self.sleep)
         while True:
             try:
+                # Through `do_api_request` for Telegram's own JSON (see the module's docstring).
                 updates = await self.bot.do_api_request(
                     "getUpdates",
                     api_kwargs={
