@@ -31,7 +31,7 @@ from conftest import (
 from fake_bot_api import MEDIA_KINDS, FakeBotApi, Json
 
 from bot.config import load_settings
-from bot.telegram.delivery import send_message_fields
+from bot.telegram.calls import send_message_fields
 
 Bot = RunningBot
 RED_FLAG = "theres yellow crust on my chin and it feels hot"

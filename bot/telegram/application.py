@@ -33,7 +33,7 @@ TelegramApplication = Application[Any, Any, Any, Any, Any, Any]
 
 # The two hot calls go through `Bot.do_api_request` on purpose: polling keeps getUpdates'
 # JSON as Telegram sent it (bot.telegram.polling), and a reply needs only the new message's
-# id, not a parsed Message (bot.telegram.delivery). python-telegram-bot would otherwise
+# id, not a parsed Message (bot.telegram.calls). python-telegram-bot would otherwise
 # warn to use `get_updates` and `send_message`.
 warnings.filterwarnings(
     "ignore", message=r"Please use 'Bot\.(getUpdates|sendMessage)'", category=PTBUserWarning
