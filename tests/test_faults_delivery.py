@@ -15,7 +15,6 @@ import pytest
 from conftest import ANNA, BEN, STAFF_CHAT, WORDING, RunningBot, settings_for, start_bot
 from fake_bot_api import FakeBotApi
 from sqlite_utils import Database
-from telegram import Update
 
 from bot.storage import notices
 from bot.telegram.limits import SendLimits
@@ -123,7 +122,7 @@ async def test_in_a_partial_outage_every_reply_arrives_once_sending_works_again(
     await bot.onboard(BEN)
     api.fail("sendMessage", status=502, times=None)
     for user in (ANNA, BEN, ANNA):
-        await bot.telegram.poller.store_batch([_update(bot, api, user, "can i wear makeup")])
+        await bot.telegram.poller.store_batch([api.text_update(user, "can i wear makeup")])
     await bot.telegram.processor.wait_idle()
     assert api.texts(ANNA)[-1] != MAKEUP
     api.heal()
@@ -174,19 +173,13 @@ async def test_replies_to_one_chat_are_spaced_to_about_one_a_second_after_a_shor
         await bot.onboard()
         first = len(api.texts(ANNA))
         for _ in range(5):
-            await bot.telegram.poller.store_batch([_update(bot, api, ANNA, "can i wear makeup")])
+            await bot.telegram.poller.store_batch([api.text_update(ANNA, "can i wear makeup")])
         await bot.settle()
     finally:
         await bot.stop()
     times = api.delivered_at[ANNA][first:]
     assert len(times) == 5
     assert times[-1] - times[0] >= 1.5
-
-
-def _update(bot: RunningBot, api: FakeBotApi, user: int, text: str) -> Update:
-    update = Update.de_json(api.text_update(user, text), bot.application.bot)
-    assert update is not None
-    return update
 
 
 class HeldLimits(SendLimits):

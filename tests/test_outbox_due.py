@@ -13,6 +13,8 @@ from bot.storage.store import Store
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 ANNA_CHAT = 101
+BEN_CHAT = 102
+CARA_CHAT = 103
 STAFF_CHAT = -100200
 
 
@@ -58,6 +60,14 @@ def test_a_message_behind_its_chats_earlier_one_does_not_set_when_to_look_again(
     batch, next_due = store.run_sync(outbox.due, NOW, 10, frozenset())
     assert [queued.message.params["text"] for queued in batch] == ["now"]
     assert next_due is None
+
+
+def test_chats_with_a_message_on_their_way_leave_the_batch_to_other_chats(store: Store) -> None:
+    queue(store, ANNA_CHAT, "anna")
+    queue(store, BEN_CHAT, "ben")
+    queue(store, CARA_CHAT, "cara")
+    batch, _ = store.run_sync(outbox.due, NOW, 2, frozenset({ANNA_CHAT}))
+    assert [queued.message.chat_id for queued in batch] == [BEN_CHAT, CARA_CHAT]
 
 
 def test_a_retry_records_how_many_attempts_were_made(store: Store) -> None:

@@ -177,6 +177,21 @@ async def test_every_call_runs_on_the_same_single_thread(store: Store) -> None:
     assert len(set(names)) == 1
 
 
+async def test_a_write_that_need_not_wait_for_the_disk_is_committed_all_the_same(
+    store: Store,
+) -> None:
+    await store.run(meet, durable=False)
+    assert await store.run(patients.get_patient, ANNA) is not None
+
+
+async def test_after_a_write_that_need_not_wait_for_the_disk_the_next_ones_wait_again(
+    store: Store,
+) -> None:
+    await store.run(meet, durable=False)
+    full = 2
+    assert await store.run(lambda db: db.execute("PRAGMA synchronous").fetchone()[0]) == full
+
+
 def test_a_failing_function_rolls_back_everything_it_wrote(store: Store) -> None:
     def half_done(db: sqlite_utils.Database) -> None:
         meet(db)

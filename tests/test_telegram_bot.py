@@ -31,6 +31,7 @@ from conftest import (
 from fake_bot_api import MEDIA_KINDS, FakeBotApi, Json
 
 from bot.config import load_settings
+from bot.telegram.calls import send_message_fields
 
 Bot = RunningBot
 RED_FLAG = "theres yellow crust on my chin and it feels hot"
@@ -420,3 +421,25 @@ def test_aftercare_run_with_a_malformed_variable_names_it(tmp_path: Path) -> Non
     assert result.returncode == 2
     assert "AFTERCARE_TIMEZONE" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+# --- what a send asks Telegram for -----------------------------------------------------------
+
+
+def test_a_message_in_a_patients_forum_topic_is_sent_there_and_not_as_a_reply() -> None:
+    fields = send_message_fields(STAFF_CHAT, {"text": "<b>Anna</b>", "reply_to": 7}, 42)
+    assert (fields["message_thread_id"], fields["reply_parameters"]) == (42, None)
+
+
+def test_a_reply_outside_a_topic_answers_its_message_even_if_that_is_gone() -> None:
+    fields = send_message_fields(ANNA, {"text": "Yes.", "reply_to": 7}, None)
+    assert fields["reply_parameters"] == {"message_id": 7, "allow_sending_without_reply": True}
+
+
+def test_a_message_whose_html_was_refused_goes_as_plain_text_with_its_buttons() -> None:
+    params = {"text": "<b>Take</b> it", "plain": True, "buttons": [[["Take", "alert:take:3"]]]}
+    fields = send_message_fields(STAFF_CHAT, params, None)
+    assert (fields["text"], fields["parse_mode"]) == ("Take it", None)
+    assert fields["reply_markup"] == {
+        "inline_keyboard": [[{"text": "Take", "callback_data": "alert:take:3"}]]
+    }

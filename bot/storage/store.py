@@ -19,6 +19,12 @@ back alone), and one commit makes them all durable. No caller hears "done" befor
 commit, so a crash loses nothing a caller was told was saved; a burst of 50 messages costs
 one disk sync instead of 50.
 
+Some writes need not wait for the disk (`run(..., durable=False)`): those whose loss in a
+power cut only means a message is sent again or recorded as "unknown whether it arrived",
+which a killed run already means (the outcome of a delivery). A batch of only such writes
+commits without a disk sync; it still survives the process being killed (SQLite has
+written it), and the next durable commit syncs it with its own.
+
 The schema is created and evolved only by numbered migrations, applied at start-up: the
 ones below, then the scheduler's (`scheduler/outbox.py`), as listed in `MIGRATION_SETS`.
 """
@@ -50,7 +56,9 @@ _TRUNCATE_WAL = "_aftercare_truncate_wal"
 BATCH_LIMIT = 64
 """At most this many queued calls share one commit."""
 
-_Job = tuple[Callable[..., Any], tuple[Any, ...], "Future[Any]"]
+_Job = tuple[Callable[..., Any], tuple[Any, ...], "Future[Any]", bool]
+"""A call for the database thread: the function, its arguments, its result, durable."""
+_ReadJob = tuple[Callable[..., Any], tuple[Any, ...], "Future[Any]"]
 
 
 class Store:
@@ -79,10 +87,11 @@ class Store:
             self._thread.join()
             raise
 
-    async def run(self, fn: Callable[..., T], *args: Any) -> T:
+    async def run(self, fn: Callable[..., T], *args: Any, durable: bool = True) -> T:
         """`fn(db, *args)` in one transaction on the database thread, without blocking
-        the event loop. `fn` must return plain data, not a lazy iterator over rows."""
-        return await asyncio.wrap_future(self._submit(fn, *args))
+        the event loop. `fn` must return plain data, not a lazy iterator over rows. Not
+        `durable`: see the module's docstring."""
+        return await asyncio.wrap_future(self._submit(fn, *args, durable=durable))
 
     def run_sync(self, fn: Callable[..., T], *args: Any) -> T:
         """`fn(db, *args)` in one transaction on the database thread, waiting for it."""
@@ -118,11 +127,11 @@ class Store:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def _submit(self, fn: Callable[..., T], *args: Any) -> Future[T]:
+    def _submit(self, fn: Callable[..., T], *args: Any, durable: bool = True) -> Future[T]:
         if self._closed:
             raise RuntimeError("the Store is closed")
         future: Future[T] = Future()
-        self._jobs.put((fn, args, future))
+        self._jobs.put((fn, args, future, durable))
         return future
 
     def _submit_read(self, fn: Callable[..., T], *args: Any) -> Future[T]:
@@ -140,7 +149,7 @@ class Store:
         if self._wal_to_truncate:
             # Straight onto the queue: the database thread outlives the reader even while
             # closing (`close` stops the reader first).
-            self._jobs.put((_nothing, (), Future()))
+            self._jobs.put((_nothing, (), Future(), False))
 
     def _serve(self) -> None:
         """The database thread: open, then run queued calls in batches until closed."""
@@ -183,21 +192,26 @@ class Store:
 
     def _commit_batch(self, db: Database, batch: list[_Job]) -> None:
         outcomes: list[tuple[Future[Any], Any, BaseException | None]] = []
+        durable = any(job[3] for job in batch)
+        if not durable:
+            # Set between transactions only (SQLite refuses it inside one).
+            db.execute("PRAGMA synchronous = NORMAL")
         try:
             with db.atomic():
-                for fn, args, future in batch:
-                    try:
-                        with db.atomic():
-                            outcomes.append((future, fn(db, *args), None))
-                    except Exception as error:
-                        if not db.conn.in_transaction:
-                            raise  # the error ended the whole transaction: all of it failed
-                        outcomes.append((future, None, error))
+                if len(batch) == 1:
+                    # Alone in its transaction: no savepoint needed to roll it back alone.
+                    fn, args, future, _ = batch[0]
+                    outcomes.append((future, fn(db, *args), None))
+                else:
+                    self._run_each_in_savepoint(db, batch, outcomes)
         except Exception as error:
-            for _, _, future in batch:
+            for _, _, future, _ in batch:
                 if not future.done():
                     future.set_exception(error)
             return
+        finally:
+            if not durable:
+                db.execute("PRAGMA synchronous = FULL")
         if getattr(db, _TRUNCATE_WAL, False):
             setattr(db, _TRUNCATE_WAL, False)
             # Known before anyone hears "done", so a read ending from now on sees it.
@@ -210,6 +224,21 @@ class Store:
             else:
                 future.set_exception(failure)
 
+    @staticmethod
+    def _run_each_in_savepoint(
+        db: Database,
+        batch: list[_Job],
+        outcomes: list[tuple[Future[Any], Any, BaseException | None]],
+    ) -> None:
+        for fn, args, future, _ in batch:
+            try:
+                with db.atomic():
+                    outcomes.append((future, fn(db, *args), None))
+            except Exception as error:
+                if not db.conn.in_transaction:
+                    raise  # the error ended the whole transaction: all of it failed
+                outcomes.append((future, None, error))
+
     def _open(self) -> None:
         if isinstance(self.path, Path):
             _create_owner_only(self.path)
@@ -218,6 +247,9 @@ class Store:
         else:
             db = Database(memory=True)
         db.execute("PRAGMA foreign_keys = ON")
+        # Every commit on disk before anyone hears "done" (SQLite's default, said here
+        # because a batch of writes that need not wait for the disk turns it down).
+        db.execute("PRAGMA synchronous = FULL")
         # Deleted rows are overwritten, not left in free pages: /forget leaves nothing.
         db.execute("PRAGMA secure_delete = ON")
         apply_migrations(db)
@@ -239,7 +271,7 @@ class _Reader:
     def __init__(self, path: Path, after_each: Callable[[], None]) -> None:
         self._path = path
         self._after_each = after_each
-        self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        self._jobs: queue.SimpleQueue[_ReadJob | None] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._serve, name=_READER_NAME, daemon=True)
         self._thread.start()
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import warnings
 from typing import Any
 
 from telegram import Bot, BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
@@ -21,6 +22,7 @@ from telegram.ext import (
     filters,
 )
 from telegram.request import BaseRequest, HTTPXRequest
+from telegram.warnings import PTBUserWarning
 
 from bot.config import Settings
 from bot.conversation.router import PATIENT_COMMANDS
@@ -29,8 +31,22 @@ from bot.telegram.handlers import TelegramChat
 
 TelegramApplication = Application[Any, Any, Any, Any, Any, Any]
 
-SEND_POOL = 16
-"""HTTP connections for sends: as many as messages on their way at once."""
+# The two hot calls go through `Bot.do_api_request` on purpose: polling keeps getUpdates'
+# JSON as Telegram sent it (bot.telegram.polling), and a reply needs only the new message's
+# id, not a parsed Message (bot.telegram.calls). python-telegram-bot would otherwise
+# warn to use `get_updates` and `send_message`.
+warnings.filterwarnings(
+    "ignore", message=r"Please use 'Bot\.(getUpdates|sendMessage)'", category=PTBUserWarning
+)
+
+SEND_POOL = 4
+"""HTTP connections for sends: as many as are busy at once at Telegram's 30 messages a
+second and a round trip of up to about 130 ms. Not more: httpcore looks at every pooled
+connection (and every pair of them) for each request, so idle ones cost CPU on every send;
+a send that finds all four busy waits for one (`SEND_POOL_WAIT`), behind the rate limit."""
+SEND_POOL_WAIT = 10.0
+"""Seconds a send may wait for a free connection before it counts as not sent (retried);
+python-telegram-bot's 1 s is too short once the pool is small and Telegram slow."""
 
 
 def build_application(
@@ -48,7 +64,9 @@ def build_application(
         .base_url(base_url)
         .defaults(Defaults(parse_mode=ParseMode.HTML))
         .updater(None)
-        .request(request or HTTPXRequest(connection_pool_size=SEND_POOL))
+        .request(
+            request or HTTPXRequest(connection_pool_size=SEND_POOL, pool_timeout=SEND_POOL_WAIT)
+        )
         .get_updates_request(get_updates_request or HTTPXRequest(connection_pool_size=1))
     )
     return builder.build()

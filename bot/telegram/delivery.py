@@ -7,8 +7,9 @@ row of the outbox (`bot.storage.outbox`), committed with the decision that sent 
 retry falls due, across restarts. Per row kind the semantics are the outbox's: at least
 once for replies and alerts, at most once for check-ins.
 
-Telegram's limits and the retry policy are `bot.telegram.limits`; what each attempt's end
-writes to the database is `bot.telegram.outcomes`. One chat's backlog never holds up
+Telegram's limits and the retry policy are `bot.telegram.limits`; the call each row makes
+is `bot.telegram.calls`; what each attempt's end writes to the database is
+`bot.telegram.outcomes`. One chat's backlog never holds up
 another's: a chat has at most one message on its way, and a row is picked per chat,
 urgent first.
 
@@ -32,21 +33,20 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters
-from telegram.constants import ParseMode
+from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.conversation.outbound import COPY, EDIT, REMOVE_BUTTONS, SEND
-from bot.conversation.wording import plain_text
 from bot.storage import handoffs, notices, outbox
 from bot.storage.outbox import FAILED, UNKNOWN, QueuedMessage
 from bot.storage.store import Store
 from bot.telegram import outcomes
+from bot.telegram.calls import call_telegram
 from bot.telegram.limits import (
     ALERT_RETRY_CAP,
     GIVE_UP_REPLIES_AFTER,
@@ -232,49 +232,17 @@ class Delivery:
         except TelegramError as error:
             await self._retry(queued, f"{type(error).__name__}: {error.message}")
         else:
-            await self.store.run(outcomes.delivered, queued, sent, self.clock())
+            # Not waiting for the disk: lost in a power cut, the message is sent again (at
+            # least once) or its check-in recorded "unknown" (at most once, `begin` synced).
+            await self.store.run(outcomes.delivered, queued, sent, self.clock(), durable=False)
             self.counts.delivered += 1
 
     async def _call(self, method: str, chat_id: int, params: dict[str, Any]) -> int | None:
         """One Bot API call; returns the new message's id when it made one."""
-        if method == REMOVE_BUTTONS:
-            await self.bot.edit_message_reply_markup(
-                chat_id, params["message_id"], reply_markup=None
-            )
-            return None
-        plain = params.get("plain", False)
-        if method == EDIT:
-            await self.bot.edit_message_text(
-                plain_text(params["text"]) if plain else params["text"],
-                chat_id,
-                params["message_id"],
-                parse_mode=None if plain else ParseMode.HTML,
-                reply_markup=inline_keyboard(params.get("buttons", [])),
-            )
-            return None
-        thread = await self._thread_for(chat_id, params.get("about_patient"))
-        if method == COPY:
-            copied = await self.bot.copy_message(
-                chat_id,
-                params["from_chat_id"],
-                params["message_id"],
-                message_thread_id=thread,
-            )
-            return copied.message_id
-        if method != SEND:
-            raise ValueError(f"unknown outbox method {method!r}")
-        reply_to = params.get("reply_to") if thread is None else None
-        sent = await self.bot.send_message(
-            chat_id,
-            plain_text(params["text"]) if plain else params["text"],
-            parse_mode=None if plain else ParseMode.HTML,
-            reply_markup=inline_keyboard(params.get("buttons", [])),
-            message_thread_id=thread,
-            reply_parameters=(
-                ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
-            ),
-        )
-        return sent.message_id
+        thread = None
+        if method in (COPY, SEND):
+            thread = await self._thread_for(chat_id, params.get("about_patient"))
+        return await call_telegram(self.bot, method, chat_id, params, thread)
 
     async def _thread_for(self, chat_id: int, patient_id: int | None) -> int | None:
         """In a forum staff chat, the patient's own topic (made the first time it is
@@ -386,12 +354,3 @@ class Delivery:
             log.error(
                 "a warning-sign alert has waited %.0f minutes and is not delivered yet", minutes
             )
-
-
-def inline_keyboard(rows: Sequence[Sequence[Sequence[str]]]) -> InlineKeyboardMarkup | None:
-    """Telegram's inline keyboard for rows of `[label, callback data]` (None for none)."""
-    if not rows:
-        return None
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
-    )

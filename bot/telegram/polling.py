@@ -7,6 +7,11 @@ committed) before the next `getUpdates`, and processed from there; after a resta
 polling resumes after the newest stored update, and what was stored but not processed is
 processed first (`InboxProcessor.start`).
 
+Each update is read once: getUpdates is asked for Telegram's own JSON, which is what the
+inbox stores, and each update is parsed into python-telegram-bot's `Update` once, here,
+for the processor to use as it is (`Bot.get_updates` would parse the batch, and storing it
+would mean turning every update back into JSON).
+
 When Telegram cannot be reached, polling keeps trying with a growing pause, and says so
 in the log each time; a token Telegram refuses stops the bot with a clear message.
 """
@@ -15,23 +20,34 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
 from telegram import Bot, Update
-from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TelegramError
+from telegram.error import (
+    Conflict,
+    EndPointNotFound,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
 
 from bot.storage import inbox
 from bot.storage.inbox import StoredUpdate
 from bot.storage.store import Store
 from bot.telegram.limits import retry_after_seconds
+from bot.telegram.processing import Arrived
 
 log = logging.getLogger(__name__)
 
 POLL_TIMEOUT = 25
 """Seconds Telegram may hold a getUpdates call open while nothing happens."""
 BATCH = 100
+READ_MARGIN = 5.0
+"""Seconds a getUpdates answer may take beyond the long poll (python-telegram-bot's default
+read timeout, which its own `get_updates` adds in the same way)."""
 BACKOFF_START = 1.0
 BACKOFF_CAP = 60.0
 
@@ -71,7 +87,7 @@ class Poller:
         self,
         bot: Bot,
         store: Store,
-        submit: Callable[[list[StoredUpdate]], None],
+        submit: Callable[[list[Arrived]], None],
         clock: Callable[[], datetime],
         poll_timeout: int = POLL_TIMEOUT,
         sleep: Callable[[float], Any] = asyncio.sleep,
@@ -91,13 +107,19 @@ class Poller:
         backoff = Backoff(self.sleep)
         while True:
             try:
-                updates = await self.bot.get_updates(
-                    offset=self.offset,
-                    limit=BATCH,
-                    timeout=self.poll_timeout,
-                    allowed_updates=Update.ALL_TYPES,
+                # Through `do_api_request` for Telegram's own JSON (see the module's docstring).
+                updates = await self.bot.do_api_request(
+                    "getUpdates",
+                    api_kwargs={
+                        "offset": self.offset,
+                        "limit": BATCH,
+                        "timeout": self.poll_timeout,
+                        "allowed_updates": Update.ALL_TYPES,
+                    },
+                    read_timeout=self.poll_timeout + READ_MARGIN,
                 )
-            except InvalidToken as error:
+            except (InvalidToken, EndPointNotFound) as error:
+                # A running bot's refused token comes back as "endpoint not found" here.
                 raise TokenRefused from error
             except RetryAfter as error:
                 await self.sleep(retry_after_seconds(error))
@@ -109,23 +131,25 @@ class Poller:
             if updates:
                 await self.store_batch(updates)
 
-    async def store_batch(self, updates: tuple[Update, ...] | list[Update]) -> None:
-        """Write a batch down, then move the offset past it and hand it on."""
+    async def store_batch(self, updates: Sequence[dict[str, Any]]) -> None:
+        """Write a batch (Telegram's JSON) down, then move the offset past it and hand it
+        on, each update parsed."""
+        parsed = [Update.de_json(payload, self.bot) for payload in updates]
         rows = [
             (
                 update.update_id,
                 update.effective_chat.id if update.effective_chat else None,
                 update.effective_user.id if update.effective_user else None,
-                update.to_dict(),
+                payload,
             )
-            for update in updates
+            for update, payload in zip(parsed, updates, strict=True)
         ]
         new = set(await self.store.run(inbox.add, rows, self.clock()))
-        self.offset = max(update.update_id for update in updates) + 1
+        self.offset = max(update.update_id for update in parsed) + 1
         self.submit(
             [
-                StoredUpdate(update_id, chat_id, payload, 0)
-                for update_id, chat_id, _, payload in rows
+                Arrived(StoredUpdate(update_id, chat_id, payload, 0), update)
+                for (update_id, chat_id, _, payload), update in zip(rows, parsed, strict=True)
                 if update_id in new
             ]
         )

@@ -19,7 +19,7 @@ import asyncio
 import logging
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -42,9 +42,18 @@ FLOOD_CALM_SECONDS = 60.0
 """A flooding chat is calm again after this long with nothing waiting."""
 
 
+@dataclass(frozen=True)
+class Arrived:
+    """A stored update to process, with the `Update` the poller parsed it into (None for
+    one a stopped run left: it is parsed from the inbox)."""
+
+    stored: StoredUpdate
+    parsed: Update | None = None
+
+
 @dataclass
 class _Chat:
-    queue: deque[StoredUpdate] = field(default_factory=deque)
+    queue: deque[Arrived] = field(default_factory=deque)
     recent: deque[float] = field(default_factory=deque)
     flooding: bool = False
     warned: bool = False
@@ -82,7 +91,7 @@ class InboxProcessor:
         left = await self.store.run(inbox.pending, 100_000)
         if left:
             log.info("processing %d update(s) left by the last run", len(left))
-        self.submit(left)
+        self.submit(Arrived(stored) for stored in left)
         self._workers = [
             asyncio.create_task(self._work(), name=f"aftercare-update-{n}")
             for n in range(self.concurrency)
@@ -93,13 +102,14 @@ class InboxProcessor:
             worker.cancel()
         await asyncio.gather(*self._workers, return_exceptions=True)
 
-    def submit(self, updates: list[StoredUpdate]) -> None:
+    def submit(self, updates: Iterable[Arrived]) -> None:
         """Queue stored updates (each once, in order) behind their chat's earlier ones."""
         for update in updates:
-            if update.update_id in self._known:
+            stored = update.stored
+            if stored.update_id in self._known:
                 continue
-            self._known.add(update.update_id)
-            key = update.chat_id if update.chat_id is not None else 0
+            self._known.add(stored.update_id)
+            key = stored.chat_id if stored.chat_id is not None else 0
             chat = self._chats.get(key)
             if chat is None:
                 chat = self._chats[key] = _Chat()
@@ -129,13 +139,13 @@ class InboxProcessor:
         while True:
             key = await self._ready.get()
             chat = self._chats[key]
-            update = chat.queue.popleft()
+            arrived = chat.queue.popleft()
             self._busy += 1
             try:
-                await self._process(chat, update)
+                await self._process(chat, arrived)
             finally:
                 self._busy -= 1
-                self._known.discard(update.update_id)
+                self._known.discard(arrived.stored.update_id)
                 if chat.queue:
                     self._ready.put_nowait(key)
                 else:
@@ -149,15 +159,19 @@ class InboxProcessor:
             return
         del self._chats[key]
 
-    async def _process(self, chat: _Chat, stored: StoredUpdate) -> None:
+    async def _process(self, chat: _Chat, arrived: Arrived) -> None:
         warn = chat.flooding and not chat.warned
         if warn:
             chat.warned = True
         state = InProcessing(chat.flooding, warn)
         token = processing.set(state)
+        stored = arrived.stored
         try:
             for attempt in range(stored.attempts, inbox.MAX_ATTEMPTS):
-                update = Update.de_json(stored.payload, self.application.bot)
+                # A retry starts from the stored JSON: nothing a failed run touched is reused.
+                update = arrived.parsed if attempt == stored.attempts else None
+                if update is None:
+                    update = Update.de_json(stored.payload, self.application.bot)
                 await self.application.process_update(update)
                 # A handler that committed its decision marked the update done with it;
                 # only an update no handler settled costs another trip to the database.
