@@ -124,6 +124,19 @@ class LinearModel:
         object.__setattr__(self, "_word_vector", cached(self._word_vector_uncached))
         object.__setattr__(self, "_word_rows", cached(self._word_rows_uncached))
 
+    def __getstate__(self) -> tuple[object, ...]:
+        # How the compiled-knowledge cache stores a model: the features as one text (as
+        # `bot.knowledge.trained` does), not tens of thousands of strings and a dict of
+        # them to rebuild one by one, and no caches (made again empty, as when trained).
+        return (*(getattr(self, name) for name in _STORED), "\n".join(self.features))
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        *stored, features = state
+        for name, value in zip(_STORED, stored, strict=True):
+            object.__setattr__(self, name, value)
+        object.__setattr__(self, "features", tuple(features.split("\n")) if features else ())
+        self.__post_init__()
+
     @property
     def binary(self) -> bool:
         return len(self.labels) == 2
@@ -206,6 +219,19 @@ class LinearModel:
     def with_sharpness(self, sharpness: float) -> LinearModel:
         """The same weights read with another sharpness (for tuning the blend)."""
         return replace(self, sharpness=sharpness)
+
+
+_STORED = (
+    "labels",
+    "bias",
+    "offsets",
+    "label_index",
+    "weights",
+    "counted",
+    "sharpness",
+    "trained_on",
+)
+"""The fields of `LinearModel` stored as they are (its features are stored as one text)."""
 
 
 def _sigmoid(value: float) -> float:
