@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import math
+import pickle
 from collections import Counter
 
 import pytest
 
+from bot.core import classifier
 from bot.core.classifier import LinearModel, Method, features, train, words_of
 
 MAKEUP = ["can i wear makeup", "is foundation ok", "when can i put concealer on", "mascara?"]
@@ -143,3 +145,27 @@ def test_a_text_with_no_word_scores_the_bias_alone(topics: LinearModel) -> None:
 def test_training_needs_two_labels() -> None:
     with pytest.raises(ValueError, match="two different labels"):
         train(MAKEUP, ["makeup"] * 4, method="svm", counted=True, regularisation=1.0)
+
+
+def test_a_model_read_back_scores_every_text_as_the_trained_one(topics: LinearModel) -> None:
+    again = pickle.loads(pickle.dumps(topics))
+    for text in [*MAKEUP, *SUN, "can i wear spf makeup", "zzz", ""]:
+        assert again.scores(text) == topics.scores(text)
+
+
+def test_a_model_read_back_finds_every_feature_and_no_other(topics: LinearModel) -> None:
+    again = pickle.loads(pickle.dumps(topics))
+    for feature in [*topics.features, "w:unknown", "c:<zz", ""]:
+        assert again.feature_weights(feature) == topics.feature_weights(feature)
+
+
+def test_a_model_read_back_builds_its_dict_once_it_has_looked_up_enough_features(
+    topics: LinearModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(classifier, "ROWS_SEARCHED", 3)
+    again = pickle.loads(pickle.dumps(topics))
+    for feature in topics.features[:2]:
+        again.feature_weights(feature)
+    assert not isinstance(again._rows, dict)
+    again.feature_weights(topics.features[2])
+    assert again._rows == dict(zip(topics.features, range(len(topics.features)), strict=True))

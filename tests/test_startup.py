@@ -13,7 +13,10 @@ import weakref
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from bot.cli import main
+from bot.cli.quick import answered_quickly
 from bot.knowledge import compiled, loader
 from bot.knowledge.compiled import compile_knowledge
 from bot.knowledge.holder import KnowledgeHolder
@@ -126,11 +129,14 @@ def test_the_version_a_reload_replaced_is_freed_though_an_earlier_reload_froze_i
     assert replaced() is None
 
 
-def console_script(arguments: list[str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    """`aftercare ARGUMENTS` as staff run it: the console script's `run`, a fresh process."""
+def console_script(
+    arguments: list[str], tmp_path: Path, before: str = ""
+) -> subprocess.CompletedProcess[str]:
+    """`aftercare ARGUMENTS` as staff run it: the console script's `run`, a fresh process
+    (that runs the code `before` first)."""
     environment = {k: v for k, v in os.environ.items() if not k.startswith("AFTERCARE_")}
     return subprocess.run(
-        [sys.executable, "-c", "from bot.cli import run; run()", *arguments],
+        [sys.executable, "-c", f"{before}\nfrom bot.cli import run; run()", *arguments],
         capture_output=True,
         text=True,
         env=environment,
@@ -151,3 +157,52 @@ def test_the_console_script_keeps_the_exit_code_and_message_of_a_mistake(
     done = console_script(["ask", QUESTIONS[0], "--day", "-1"], tmp_path)
     assert done.returncode == 2
     assert "must be 0 or more" in done.stderr
+
+
+def test_a_cached_question_is_answered_without_importing_click(tmp_path: Path) -> None:
+    said_at_exit = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: print('click' in sys.modules, file=sys.stderr))"
+    )
+    console_script(["ask", QUESTIONS[0], "--json"], tmp_path)
+    done = console_script(["ask", QUESTIONS[0], "--json"], tmp_path, said_at_exit)
+    assert json.loads(done.stdout)["rule"] == "makeup"
+    assert done.stderr.split() == ["False"]
+
+
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_the_quick_answer_is_the_line_the_ask_command_prints(question: str, tmp_path: Path) -> None:
+    arguments = ["ask", "--day=3", question, "--json", "--knowledge", str(DEFAULT_KNOWLEDGE_DIR)]
+    console_script(arguments, tmp_path)
+    quick = console_script(arguments, tmp_path)
+    assert quick.stdout == CliRunner().invoke(main, arguments).stdout
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ["ask", QUESTIONS[0]],
+        ["ask", "--json"],
+        ["ask", QUESTIONS[0], "--json", "--help"],
+        ["ask", QUESTIONS[0], QUESTIONS[1], "--json"],
+        ["ask", QUESTIONS[0], "--json", "--day", "-1"],
+        ["ask", QUESTIONS[0], "--json", "--day", "1_0"],
+        ["ask", QUESTIONS[0], "--json", "--day", "1", "--day", "2"],
+        ["ask", QUESTIONS[0], "--json", "--knowledge", "no-such-folder"],
+        ["kb", "check"],
+    ],
+)
+def test_arguments_the_quick_answer_does_not_read_as_click_would_are_left_to_click(
+    arguments: list[str], capfd: pytest.CaptureFixture[str]
+) -> None:
+    compile_knowledge()
+    assert answered_quickly(arguments) is False
+    assert capfd.readouterr().out == ""
+
+
+def test_a_question_asked_for_json_is_answered_quickly_once_cached(
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    compile_knowledge()
+    assert answered_quickly(["ask", QUESTIONS[0], "--json", "--day", "0"]) is True
+    assert json.loads(capfd.readouterr().out)["rule"] == "makeup"

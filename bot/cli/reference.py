@@ -16,7 +16,7 @@ from pathlib import Path
 
 import click
 
-from bot.cli import main
+from bot.cli.group import main
 
 PROGRAM = "aftercare"
 ROOT = Path(__file__).resolve().parents[2]

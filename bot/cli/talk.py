@@ -3,13 +3,13 @@ question to see what the bot would answer and why."""
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import TYPE_CHECKING
 
 import click
 
 from bot.cli.common import KNOWLEDGE_HELP, at_least, knowledge_dir, knowledge_or_exit
+from bot.cli.quick import answer_line
 
 if TYPE_CHECKING:
     from bot.core.matching import Match
@@ -77,7 +77,7 @@ def ask(question: str | None, day: int | None, as_json: bool, folder: str | None
     for text in questions:
         match = matcher.match(text, day)
         if as_json:
-            click.echo(json.dumps(match.as_json(), ensure_ascii=False))
+            click.echo(answer_line(match))
         else:
             click.echo(_describe(match))
 

@@ -23,6 +23,7 @@ import math
 import re
 import unicodedata
 from array import array
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -40,6 +41,11 @@ set on them) or a linear support vector classifier (one label against the rest, 
 scores turned into probabilities with a `sharpness`: the matcher's blend is tuned so)."""
 WORDS_CACHED = 65536
 """Distinct words whose summed weights a model remembers (a few MB at most)."""
+ROWS_SEARCHED = 1024
+"""Features a model read back from the compiled-knowledge cache looks up by binary search
+before it builds the dict of them all: `aftercare ask` looks up a few hundred, and never
+pays for a dict of tens of thousands of features; a bot builds it within its first
+messages."""
 _WORD = re.compile(r"[a-z0-9]+")
 _COMBINING = re.compile(r"[\u0300-\u036f]")
 _APOSTROPHE = re.compile(r"[’'`´]")
@@ -112,17 +118,43 @@ class LinearModel:
     sharpness: float = 1.0
     trained_on: str = ""
     """A fingerprint of what it learned, the key it is stored under (`bot.knowledge.trained`)."""
-    _rows: dict[str, int] = field(init=False, repr=False)
+    _rows: dict[str, int] | _SortedRows = field(init=False, repr=False)
     _vector: Any = field(init=False, repr=False)
     _word_vector: Any = field(init=False, repr=False)
     _word_rows: Any = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        cached = lru_cache(maxsize=WORDS_CACHED)
+        self.index_rows()
+        self._empty_caches()
+
+    def index_rows(self) -> None:
+        """Every feature's row in a dict (the fastest lookup, once built)."""
         object.__setattr__(self, "_rows", {f: i for i, f in enumerate(self.features)})
+
+    def _empty_caches(self) -> None:
+        cached = lru_cache(maxsize=WORDS_CACHED)
         object.__setattr__(self, "_vector", cached(self._row_weights))
         object.__setattr__(self, "_word_vector", cached(self._word_vector_uncached))
         object.__setattr__(self, "_word_rows", cached(self._word_rows_uncached))
+
+    def __getstate__(self) -> tuple[object, ...]:
+        # How the compiled-knowledge cache stores a model: the features as one text (as
+        # `bot.knowledge.trained` does) and their sorted order, not tens of thousands of
+        # strings in a dict to rebuild one by one, and no caches (made again empty).
+        order = sorted(range(len(self.features)), key=self.features.__getitem__)
+        return (
+            *(getattr(self, name) for name in _STORED),
+            "\n".join(self.features),
+            array("I", order),
+        )
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        *stored, features, order = state
+        for name, value in zip(_STORED, stored, strict=True):
+            object.__setattr__(self, name, value)
+        object.__setattr__(self, "features", tuple(features.split("\n")) if features else ())
+        object.__setattr__(self, "_rows", _SortedRows(self, order))
+        self._empty_caches()
 
     @property
     def binary(self) -> bool:
@@ -206,6 +238,49 @@ class LinearModel:
     def with_sharpness(self, sharpness: float) -> LinearModel:
         """The same weights read with another sharpness (for tuning the blend)."""
         return replace(self, sharpness=sharpness)
+
+
+class _SortedRows:
+    """A model's rows found by binary search in its features' sorted order, until
+    `ROWS_SEARCHED` lookups have been made: then the model builds its dict. The same row
+    either way (of equal features the last, as the dict keeps)."""
+
+    def __init__(self, model: LinearModel, order: array[int]) -> None:
+        self.model = model
+        self.order = order
+        self.searched = 0
+
+    def get(self, feature: str, default: int | None = None) -> int | None:
+        self.searched += 1
+        if self.searched == ROWS_SEARCHED:
+            self.model.index_rows()
+        features = self.model.features
+        at = bisect_right(self.order, feature, key=features.__getitem__)
+        if at and features[self.order[at - 1]] == feature:
+            return self.order[at - 1]
+        return default
+
+    def __contains__(self, feature: str) -> bool:
+        return self.get(feature) is not None
+
+    def __getitem__(self, feature: str) -> int:
+        row = self.get(feature)
+        if row is None:
+            raise KeyError(feature)
+        return row
+
+
+_STORED = (
+    "labels",
+    "bias",
+    "offsets",
+    "label_index",
+    "weights",
+    "counted",
+    "sharpness",
+    "trained_on",
+)
+"""The fields of `LinearModel` stored as they are (its features are stored as one text)."""
 
 
 def _sigmoid(value: float) -> float:

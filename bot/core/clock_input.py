@@ -9,7 +9,6 @@ typo in the operator's `.env` is reported rather than guessed. Patients are not:
 
 from __future__ import annotations
 
-import difflib
 import re
 import zoneinfo
 from datetime import time
@@ -176,7 +175,7 @@ def parse_timezone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
-        close = difflib.get_close_matches(name, sorted(zoneinfo.available_timezones()), n=1)
+        close = _closest(name, sorted(zoneinfo.available_timezones()), 0.6)
         raise ValueError(_zone_problem(close[0] if close else "Europe/London")) from None
 
 
@@ -195,8 +194,16 @@ def read_timezone(text: str) -> ZoneInfo:
     if offset is not None:
         return _fixed_offset(offset)
     every_name = {**_zones_by_name(), **ZONE_NAMES}
-    close = difflib.get_close_matches(cleaned, sorted(every_name), n=1, cutoff=0.8)
+    close = _closest(cleaned, sorted(every_name), 0.8)
     raise ValueError(_zone_problem(every_name[close[0]] if close else "Europe/London"))
+
+
+def _closest(name: str, names: list[str], cutoff: float) -> list[str]:
+    """The one of `names` most like `name`, if any is close enough (at most one)."""
+    # Imported here: only a misspelt zone needs it, and every command reads the settings.
+    import difflib
+
+    return difflib.get_close_matches(name, names, n=1, cutoff=cutoff)
 
 
 def _fixed_offset(offset: re.Match[str]) -> ZoneInfo:

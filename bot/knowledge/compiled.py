@@ -66,6 +66,13 @@ def compile_knowledge(directory: Path | str | None = None) -> Knowledge:
     return knowledge
 
 
+def cached_knowledge(directory: Path) -> Knowledge | None:
+    """The knowledge of `directory` if the cache holds it as the files are now, else None
+    (nothing is loaded): for a start that has a slower way when it is not."""
+    key = _key(directory)
+    return None if key is None else _read(key)
+
+
 def _key(root: Path) -> str | None:
     try:
         files = knowledge_digest(root)
