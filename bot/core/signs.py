@@ -43,6 +43,13 @@ _DAY_WORDS = {"today": 0, "tonight": 0, "yesterday": 1}
 _DAY_TOKENS = frozenset({"day", "days", "week", "morning", "evening", "night", *_DAY_WORDS})
 _TREATED = frozenset({"done", "treatment", "session", "treated", "needling", "microneedling"})
 _AFTER = re.compile(r"^(?:since|after|ago|later|post|out|in|on)$")
+_NUMBER_WORDS = {
+    word: value
+    for value, word in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen"
+        " fourteen".split()
+    )
+}
 
 
 @dataclass(frozen=True)
@@ -272,6 +279,8 @@ def _longest(hits: list[Hit[Sign]]) -> list[Hit[Sign]]:
 def day_in_text(found: Sequence[str]) -> int | None:
     """The latest day since treatment the message names ("day 8", "10 days after")."""
     days: list[int] = []
+    # "day one", "two days after": a number in words counts like its digits.
+    found = [str(_NUMBER_WORDS[token]) if token in _NUMBER_WORDS else token for token in found]
     for index, token in enumerate(found):
         if token not in _DAY_TOKENS and not token[0].isdigit():
             continue
