@@ -107,7 +107,11 @@ class SignChecker:
             ],
             [compile_phrase(text, lists) for text in knowledge.pseudo_triggers],
             [compile_phrase(text, lists) for text in knowledge.clause_ends],
-            [(compile_phrase(t.phrase, lists), t.category) for t in knowledge.category_ends],
+            [
+                (compile_phrase(t.phrase, lists), t.category)
+                for t in knowledge.category_ends
+                if t.direction == "ends"
+            ],
             extra={
                 _IDIOM: [compile_phrase(text, lists) for text in knowledge.other_senses],
                 _SKIN: [compile_phrase(text, lists) for text in knowledge.treated_skin],
@@ -116,6 +120,11 @@ class SignChecker:
                     for name, normal in self._normal.items()
                 },
             },
+            crossings=[
+                (compile_phrase(t.phrase, lists), t.category)
+                for t in knowledge.category_ends
+                if t.direction == "crosses"
+            ],
         )
         self._language = LanguageGate(knowledge.vocabulary, identify)
 
