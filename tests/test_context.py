@@ -92,3 +92,18 @@ def test_a_trigger_in_a_gap_of_the_mention_denies_the_words_after_it() -> None:
 
 def test_a_trigger_that_is_part_of_the_mention_does_not_deny_it() -> None:
     assert categories("cheek not healing", "not healing") == []
+
+
+def test_a_category_scope_passes_over_a_clause_end_it_crosses() -> None:
+    crossing = ConText(
+        [(compile_phrase("wrist"), Trigger("elsewhere", "both"))],
+        pseudo=[],
+        clause_ends=[compile_phrase(",")],
+        crossings=[(compile_phrase(", red and"), "elsewhere")],
+    )
+    line = Line.of(tokens("my wrist is itchy, red and sore"))
+    index: PhraseIndex[None] = PhraseIndex()
+    index.add(compile_phrase("sore"), None)
+    hit = index.find(line)[0]
+    found = crossing.read(line).modifiers(hit.start, hit.end, hit.skipped)
+    assert [m.category for m in found] == ["elsewhere"]

@@ -509,7 +509,7 @@ def test_the_classifier_alone_alerts_on_a_report_no_phrase_describes(
 def test_the_classifier_alone_does_not_alert_on_symptoms_of_another_body_part(
     checker: SignChecker,
 ) -> None:
-    found = check(checker, "my wrist is itchy and red from my new watch strap")
+    found = check(checker, "my wrist is sore and red and hot since yesterday")
     assert found.probability is not None
     assert found.probability >= checker.knowledge.alert_probability
     assert not found.alert
@@ -531,4 +531,15 @@ def test_a_symptom_normal_on_the_day_leaves_the_rest_of_its_sentence_to_the_clas
     ],
 )
 def test_the_day_is_read_from_hours_and_the_same_evening(text: str, day: int) -> None:
+    assert day_in_text(tokens(text)) == day
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("little bit puffy around the eyes this morning, day one", 1),
+        ("two days after my session and still pink", 2),
+    ],
+)
+def test_the_day_is_read_from_a_number_in_words(text: str, day: int) -> None:
     assert day_in_text(tokens(text)) == day

@@ -15,8 +15,9 @@ The algorithm, as here:
 2. Pseudo-triggers look like triggers but are not ("no change", "not sure"): a trigger
    inside one does nothing.
 3. A trigger's scope is its clause: it ends at a sentence end or a clause-ending term
-   ("but", "however", a comma; a category may add its own, "and" ends a negation) and
-   reaches at most MAX_SCOPE words.
+   ("but", "however", a comma; a category may add its own, "and" ends a negation, or
+   pass over one, "my wrist is itchy, red and sore": a comma before a list of how the
+   same thing feels) and reaches at most MAX_SCOPE words.
 4. A mention inside a trigger's scope gets the trigger's category.
 The phrases themselves are knowledge (knowledge/warning-signs/signs.yaml); this module
 only knows the algorithm.
@@ -40,7 +41,7 @@ DIRECTIONS = ("before", "after", "both", "anywhere")
 ("after" the mention, like "is gone"), both, or the whole message ("anywhere": "could
 that happen to me?" makes every sign in the message someone else's story)."""
 
-_TRIGGER, _PSEUDO, _END = "trigger", "pseudo", "end"
+_TRIGGER, _PSEUDO, _END, _CROSS = "trigger", "pseudo", "end", "cross"
 CATEGORIES = ("negated", "historical", "hypothetical", "next_session", "someone_else", "elsewhere")
 """The context categories, in the words of signs.yaml."""
 
@@ -68,6 +69,8 @@ class _Span:
     end: int
     only_for: str | None = None
     """A clause end that stops one category only ("and" ends a negation's scope)."""
+    not_for: frozenset[str] = frozenset()
+    """The categories whose scope passes over this clause end."""
 
 
 class ConText:
@@ -80,9 +83,11 @@ class ConText:
         clause_ends: Sequence[Phrase],
         category_ends: Sequence[tuple[Phrase, str]] = (),
         extra: Mapping[str, Sequence[Phrase]] | None = None,
+        crossings: Sequence[tuple[Phrase, str]] = (),
     ) -> None:
         """`extra` are other phrases the caller wants found near its mentions, by name:
-        they share one pass over the message with the triggers."""
+        they share one pass over the message with the triggers. `crossings` are phrases
+        starting with a clause end that the scope of their category passes over."""
         # One index for everything read near a mention: one pass over the message.
         self._near: PhraseIndex[tuple[str, object]] = PhraseIndex()
         self._anywhere: PhraseIndex[Trigger] = PhraseIndex()
@@ -97,6 +102,8 @@ class ConText:
             self._near.add(phrase, (_END, None))
         for phrase, category in category_ends:
             self._near.add(phrase, (_END, category))
+        for phrase, category in crossings:
+            self._near.add(phrase, (_CROSS, category))
         for name, phrases in (extra or {}).items():
             for phrase in phrases:
                 self._near.add(phrase, (name, None))
@@ -122,14 +129,22 @@ class ConText:
             if not any(p.start <= hit.start and hit.end <= p.end for p in pseudo)
         ]
         bounds = [_Span(i, i + 1) for i, token in enumerate(found) if token in SENTENCE_ENDS]
+        crossed: dict[int, set[str]] = {}
+        for h in by_kind.get(_CROSS, ()):
+            crossed.setdefault(h.start, set()).add(str(h.value[1]))
         bounds += [
-            _Span(h.start, h.end, h.value[1] if isinstance(h.value[1], str) else None)
+            _Span(
+                h.start,
+                h.end,
+                h.value[1] if isinstance(h.value[1], str) else None,
+                frozenset(crossed.get(h.start, ())),
+            )
             for h in by_kind.get(_END, ())
         ]
         extra = {
             kind: [(h.start, h.end) for h in hits]
             for kind, hits in by_kind.items()
-            if kind not in (_TRIGGER, _PSEUDO, _END)
+            if kind not in (_TRIGGER, _PSEUDO, _END, _CROSS)
         }
         return Reading(found, triggers, sorted(bounds, key=lambda b: b.start), extra)
 
@@ -153,11 +168,13 @@ class Reading:
         )
         self._near_starts = [t.start for t in self._near]
         self._longest = max((t.end - t.start for t in self._near), default=0)
-        categories = {b.only_for for b in bounds} | {None}
+        categories = {b.only_for for b in bounds} | {c for b in bounds for c in b.not_for}
         self._starts: dict[str | None, list[int]] = {}
         self._ends: dict[str | None, list[int]] = {}
-        for category in categories:
-            mine = [b for b in bounds if b.only_for in (None, category)]
+        for category in categories | {None}:
+            mine = [
+                b for b in bounds if b.only_for in (None, category) and category not in b.not_for
+            ]
             self._starts[category] = sorted(b.start for b in mine)
             self._ends[category] = sorted(b.end for b in mine)
 

@@ -141,7 +141,8 @@ class NormalHealing:
 @dataclass(frozen=True)
 class ContextTerm:
     """A ConText trigger: `category` (negated, historical...) looking `direction`; with
-    `direction` "ends", a word that ends the scope of this category only."""
+    `direction` "ends", a word that ends the scope of this category only; "crosses", a
+    phrase starting with a clause end that this category's scope passes over."""
 
     category: str
     direction: str

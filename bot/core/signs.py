@@ -43,6 +43,13 @@ _DAY_WORDS = {"today": 0, "tonight": 0, "yesterday": 1}
 _DAY_TOKENS = frozenset({"day", "days", "week", "morning", "evening", "night", *_DAY_WORDS})
 _TREATED = frozenset({"done", "treatment", "session", "treated", "needling", "microneedling"})
 _AFTER = re.compile(r"^(?:since|after|ago|later|post|out|in|on)$")
+_NUMBER_WORDS = {
+    word: value
+    for value, word in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen"
+        " fourteen".split()
+    )
+}
 
 
 @dataclass(frozen=True)
@@ -100,7 +107,11 @@ class SignChecker:
             ],
             [compile_phrase(text, lists) for text in knowledge.pseudo_triggers],
             [compile_phrase(text, lists) for text in knowledge.clause_ends],
-            [(compile_phrase(t.phrase, lists), t.category) for t in knowledge.category_ends],
+            [
+                (compile_phrase(t.phrase, lists), t.category)
+                for t in knowledge.category_ends
+                if t.direction == "ends"
+            ],
             extra={
                 _IDIOM: [compile_phrase(text, lists) for text in knowledge.other_senses],
                 _SKIN: [compile_phrase(text, lists) for text in knowledge.treated_skin],
@@ -109,6 +120,11 @@ class SignChecker:
                     for name, normal in self._normal.items()
                 },
             },
+            crossings=[
+                (compile_phrase(t.phrase, lists), t.category)
+                for t in knowledge.category_ends
+                if t.direction == "crosses"
+            ],
         )
         self._language = LanguageGate(knowledge.vocabulary, identify)
 
@@ -272,6 +288,8 @@ def _longest(hits: list[Hit[Sign]]) -> list[Hit[Sign]]:
 def day_in_text(found: Sequence[str]) -> int | None:
     """The latest day since treatment the message names ("day 8", "10 days after")."""
     days: list[int] = []
+    # "day one", "two days after": a number in words counts like its digits.
+    found = [str(_NUMBER_WORDS[token]) if token in _NUMBER_WORDS else token for token in found]
     for index, token in enumerate(found):
         if token not in _DAY_TOKENS and not token[0].isdigit():
             continue

@@ -44,7 +44,7 @@ TOP_FIELDS = {
     "classifier",
 }
 CONTEXT_LISTS = {"pseudo_triggers", "clause_ends", "treated_skin"}
-DIRECTIONS = ("before", "after", "both", "anywhere", "ends")
+DIRECTIONS = ("before", "after", "both", "anywhere", "ends", "crosses")
 CAUSES = (
     "denied",
     "past",
@@ -287,10 +287,11 @@ def _context(
 
 
 def _split_ends(terms: tuple[ContextTerm, ...]) -> tuple[tuple[ContextTerm, ...], ...]:
-    """The triggers, and the clause ends that belong to one category."""
+    """The triggers, and the clause ends that belong to one category (that end its scope,
+    or that its scope passes over)."""
     return (
-        tuple(t for t in terms if t.direction != "ends"),
-        tuple(t for t in terms if t.direction == "ends"),
+        tuple(t for t in terms if t.direction not in ("ends", "crosses")),
+        tuple(t for t in terms if t.direction in ("ends", "crosses")),
     )
 
 
