@@ -14,7 +14,7 @@ import hashlib
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from itertools import chain
@@ -121,16 +121,6 @@ class LexicalSettings:
     """Keeps a word seen once or twice in the knowledge from claiming a topic alone."""
 
 
-@dataclass(frozen=True)
-class Phrasings:
-    """What reading the knowledge's phrasings found: every word the examples know (for
-    typo correction) and each phrasing's terms. Kept with the compiled knowledge
-    (`bot.knowledge.compiled`), so a start with unchanged knowledge reads none again."""
-
-    vocabulary: tuple[str, ...]
-    terms: Mapping[str, tuple[str, ...]]
-
-
 class TermIndex:
     """The knowledge's example phrasings as weighted terms; build once, score many times."""
 
@@ -138,9 +128,9 @@ class TermIndex:
         self,
         knowledge: KnowledgeBase,
         settings: LexicalSettings | None = None,
-        phrasings: Phrasings | None = None,
     ) -> None:
-        """Index `knowledge`; `phrasings` are what indexing it found before, if known."""
+        """Index `knowledge` (the built index is kept whole with the compiled knowledge:
+        `bot.knowledge.compiled`)."""
         self.settings = settings or LexicalSettings()
         self._rules: tuple[Rule, ...] = knowledge.rules
         self._phrases: dict[tuple[str, ...], str] = {}
@@ -158,37 +148,28 @@ class TermIndex:
         self._longest_from: dict[str, int] = {}
         for parts in self._phrases:
             self._longest_from[parts[0]] = max(len(parts), self._longest_from.get(parts[0], 0))
-        if phrasings is None:
-            vocabulary: set[str] = set(self._concept_of)
-            for rule in self._rules:
-                for text in (*rule.examples, *rule.keywords):
-                    vocabulary.update(w for w in words(text) if len(w) > 2)
-            self._vocabulary = sorted(vocabulary)
-        else:
-            self._vocabulary = list(phrasings.vocabulary)
+        vocabulary: set[str] = set(self._concept_of)
+        for rule in self._rules:
+            for text in (*rule.examples, *rule.keywords):
+                vocabulary.update(w for w in words(text) if len(w) > 2)
+        self._vocabulary = sorted(vocabulary)
         self._known = frozenset(self._vocabulary)
         self._correct = lru_cache(maxsize=65536)(self._correct_uncached)
         # Sized for one message: its terms are needed by several steps of one match.
         self._cached_terms = lru_cache(maxsize=MESSAGE_CACHE)(self._terms_uncached)
         self._term = lru_cache(maxsize=65536)(self._term_uncached)
-        self.phrasings = self._build_index(phrasings.terms if phrasings else {})
+        self._build_index()
 
-    def _build_index(self, known: Mapping[str, tuple[str, ...]]) -> Phrasings:
-        """One pass over every phrasing (examples, keywords, titles), then one per term;
-        `known` are phrasings' terms read before."""
+    def _build_index(self) -> None:
+        """One pass over every phrasing (examples, keywords, titles), then one per term."""
         # Per term, how many phrasings of each topic (by index) have it.
         uses: dict[str, dict[int, int]] = defaultdict(dict)
         postings: dict[str, list[int]] = defaultdict(list)
         phrasings: list[frozenset[str]] = []
         self._rule_of: list[int] = []
-        terms_of: dict[str, tuple[str, ...]] = {}
         for index, rule in enumerate(self._rules):
             for text in (*rule.examples, *rule.keywords, rule.title):
-                found = known.get(text)
-                if found is None:
-                    found = self._terms_uncached(text)
-                terms_of[text] = found
-                terms = frozenset(found)
+                terms = frozenset(self._terms_uncached(text))
                 if not terms:
                     continue
                 position = len(phrasings)
@@ -233,7 +214,6 @@ class TermIndex:
                 self.social_terms.add(term)
             if sum(c for i, c in counts.items() if aftercare[i]) >= 0.75 * total:
                 self.aftercare_terms.add(term)
-        return Phrasings(tuple(self._vocabulary), terms_of)
 
     def _correct_uncached(self, word: str) -> str:
         if word in self._known or len(word) < 4:

@@ -32,7 +32,6 @@ from bot.core.lexical import (
     BEFORE_SESSION_TERM,
     MESSAGE_CACHE,
     LexicalSettings,
-    Phrasings,
     TermIndex,
 )
 from bot.core.model import WARNING_SIGNS, KnowledgeBase, Rule
@@ -121,17 +120,15 @@ class Matcher:
         knowledge: KnowledgeBase,
         thresholds: Thresholds | None = None,
         classifier: LinearModel | None = None,
-        phrasings: Phrasings | None = None,
     ) -> None:
-        """Index `knowledge`; `classifier` replaces its topic classifier (for tuning), and
-        `phrasings` are what indexing it found before (see `TermIndex`)."""
+        """Index `knowledge`; `classifier` replaces its topic classifier (for tuning)."""
         classifier = classifier or knowledge.topic_classifier
         if knowledge.signs is None or classifier is None:
             raise ValueError("a matcher needs the trained knowledge: load the knowledge folder")
         self.signs = SignChecker(knowledge.signs)
         self.knowledge = knowledge
         self.thresholds = thresholds or Thresholds()
-        self.index = TermIndex(knowledge, self.thresholds.lexical, phrasings)
+        self.index = TermIndex(knowledge, self.thresholds.lexical)
         self.classifier = classifier
         self._rules = {rule.id: rule for rule in knowledge.rules}
         self._ids = [rule.id for rule in knowledge.rules]
