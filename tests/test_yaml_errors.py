@@ -151,3 +151,26 @@ def test_no_message_uses_the_parsers_jargon(knowledge_copy: Path) -> None:
         for problem in makeup_problems(knowledge_copy, content):
             for jargon in ("token", "<block", "scalar", "expected <", "stream"):
                 assert jargon not in problem, problem
+
+
+@pytest.mark.parametrize(
+    ("file", "find", "replace", "expected"),
+    [
+        ("checkins.yaml", "checkins:", "checkin_days: 1\ncheckins:", "unknown key 'checkin_days'"),
+        ("bot.yaml", "\n", "\ngreting: hi\n", "unknown key 'greting'"),
+        ("warning-signs/signs.yaml", "\n", "\nsingns: []\n", "unknown field 'singns'"),
+    ],
+)
+def test_an_unknown_key_in_any_knowledge_file_is_named_on_its_line_with_what_is_allowed(
+    knowledge_copy: Path, file: str, find: str, replace: str, expected: str
+) -> None:
+    path = knowledge_copy / file
+    path.write_text(path.read_text(encoding="utf-8").replace(find, replace, 1), encoding="utf-8")
+    with pytest.raises(KnowledgeError) as caught:
+        load_knowledge(knowledge_copy)
+    named = [p for p in caught.value.problems if expected in p.message]
+    assert len(named) == 1
+    assert named[0].file.endswith(file.split("/")[-1])
+    assert "(allowed: " in named[0].message
+    line = path.read_text(encoding="utf-8").splitlines()[named[0].line - 1]
+    assert line.startswith(expected.split("'")[1])

@@ -82,9 +82,7 @@ def _day_variants(node: _Node, where: _Collector) -> tuple[DayVariant, ...]:
         if not isinstance(entry, dict):
             where.add(line, "each by_day entry needs 'days:' and 'answer:'")
             continue
-        unknown = sorted(set(entry) - {"days", "answer"})
-        for key in unknown:
-            where.add(_line(entry, key), f"unknown field '{key}' in by_day (use days, answer)")
+        where.unknown_keys(entry, ("days", "answer"), where=" in by_day")
         days = parse_days(str(entry.get("days", "")))
         if days is None:
             where.add(
@@ -124,9 +122,7 @@ def _load_topic(
     if not isinstance(node, _Node):
         where.add(1, "a topic file must be a set of 'field: value' lines")
         return None
-    for key in sorted(set(node) - TOPIC_FIELDS, key=str):
-        allowed = ", ".join(sorted(TOPIC_FIELDS))
-        where.add(_line(node, key), f"unknown field '{key}' (allowed: {allowed})")
+    where.unknown_keys(node, TOPIC_FIELDS)
     for key in TOPIC_REQUIRED:
         if key not in node:
             where.add(node.line, f"missing field '{key}'")

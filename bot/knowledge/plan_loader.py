@@ -49,8 +49,7 @@ def load_plan(
             where.add(1, "checkins.yaml must have 'quiet_hours:' and 'checkins:'")
         return None
     before = len(problems)
-    for key in sorted(set(node) - {"quiet_hours", "checkins"}, key=str):
-        where.add(line_of(node, key), f"unknown key '{key}' (allowed: quiet_hours, checkins)")
+    where.unknown_keys(node, ("quiet_hours", "checkins"), kind="key")
     quiet = QuietHours()
     if "quiet_hours" in node:
         match = _QUIET_PATTERN.match(str(node["quiet_hours"]))
@@ -84,9 +83,7 @@ def _load_step(entry: Any, line: int, where: Collector, topic_ids: set[str]) -> 
     if not isinstance(entry, Node):
         where.add(line, "each check-in needs 'day:' and 'message:'")
         return None
-    for key in sorted(set(entry) - CHECKIN_FIELDS, key=str):
-        allowed = ", ".join(sorted(CHECKIN_FIELDS))
-        where.add(line_of(entry, key), f"unknown field '{key}' (allowed: {allowed})")
+    where.unknown_keys(entry, CHECKIN_FIELDS)
     day = entry.get("day")
     if isinstance(day, bool) or not isinstance(day, int) or day < 0:
         where.add(line_of(entry, "day"), "day must be a whole number, 0 or more")
@@ -116,9 +113,7 @@ def _load_reply(raw: Any, line: int, where: Collector, topic_ids: set[str]) -> C
     if not isinstance(raw, Node):
         where.add(line, "each reply needs 'label:' and one of answer, topic or worrying")
         return None
-    for key in sorted(set(raw) - REPLY_FIELDS, key=str):
-        allowed = ", ".join(sorted(REPLY_FIELDS))
-        where.add(line_of(raw, key), f"unknown field '{key}' in a reply (allowed: {allowed})")
+    where.unknown_keys(raw, REPLY_FIELDS, where=" in a reply")
     label = checked_text(raw.get("label"), where, line_of(raw, "label"), "label", html=False)
     if label is not None and len(label) > TITLE_LIMIT:
         where.add(line_of(raw, "label"), f"label is over {TITLE_LIMIT} characters (it is a button)")

@@ -98,8 +98,7 @@ def load_warning_signs(
         if node is not None:
             where.add(1, "signs.yaml must be a set of 'field: value' lines")
         return None
-    for key in sorted(set(node) - TOP_FIELDS, key=str):
-        where.add(line_of(node, key), f"unknown field '{key}' (allowed: {', '.join(TOP_FIELDS)})")
+    where.unknown_keys(node, TOP_FIELDS)
     lists = _word_lists(node, where)
     signs = _signs(node, where, lists)
     normal = _normal_healing(node, where, lists)
@@ -205,8 +204,7 @@ def _signs(node: Node, where: Collector, lists: dict[str, tuple[str, ...]]) -> t
         if not isinstance(entry, Node):
             where.add(line, "each sign needs 'id:', 'name:' and 'phrases:'")
             continue
-        for key in sorted(set(entry) - SIGN_FIELDS, key=str):
-            where.add(line_of(entry, key), f"unknown field '{key}' in a sign")
+        where.unknown_keys(entry, SIGN_FIELDS, where=" in a sign")
         sign_id, label = entry.get("id"), entry.get("name")
         if not isinstance(sign_id, str) or not sign_id.strip():
             where.add(line, "a sign needs an id")
@@ -265,9 +263,7 @@ def _context(
     if not isinstance(table, Node):
         where.add(line_of(node, "context"), "context must have the categories and clause_ends")
         return (), (), (), ()
-    allowed = {*CATEGORIES, *CONTEXT_LISTS}
-    for key in sorted(set(table) - allowed, key=str):
-        where.add(line_of(table, key), f"unknown context '{key}' (allowed: {', '.join(allowed)})")
+    where.unknown_keys(table, {*CATEGORIES, *CONTEXT_LISTS}, kind="context")
     terms: list[ContextTerm] = []
     for category in CATEGORIES:
         group = table.get(category)

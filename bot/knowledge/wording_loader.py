@@ -145,8 +145,7 @@ def load_wording(path: Path, name: str, problems: list[Problem]) -> Wording | No
             where.add(1, "bot.yaml must be a set of 'key: text' lines")
         return None
     before = len(problems)
-    for key in sorted(set(node) - set(WORDING_KEYS), key=str):
-        where.add(line_of(node, key), f"unknown key '{key}' (allowed: {', '.join(WORDING_KEYS)})")
+    where.unknown_keys(node, WORDING_KEYS, kind="key")
     texts: dict[str, str] = {}
     for key in WORDING_KEYS:
         if key not in node:

@@ -4,6 +4,7 @@ and the day ranges ("0-2", "7+") that several files use."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -90,6 +91,16 @@ class Collector:
 
     def add(self, line: int, message: str) -> None:
         self.problems.append(Problem(self.name, line, message))
+
+    def unknown_keys(
+        self, node: Any, allowed: Iterable[str], kind: str = "field", where: str = ""
+    ) -> None:
+        """One problem for each key of `node` not `allowed`, on its line, naming what is
+        ("unknown field 'titel' in a reply (allowed: answer, label, topic)")."""
+        known = sorted(allowed)
+        for key in sorted(set(node) - set(known), key=str):
+            message = f"unknown {kind} '{key}'{where} (allowed: {', '.join(known)})"
+            self.add(line_of(node, key), message)
 
     def warn(self, line: int, message: str) -> None:
         if self.warnings is not None:
