@@ -152,6 +152,14 @@ def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 @pytest.fixture
+def knowledge_copy(tmp_path: Path) -> Path:
+    """A writable copy of the shipped knowledge, to edit or break in a test."""
+    target = tmp_path / "knowledge"
+    shutil.copytree(DEFAULT_KNOWLEDGE_DIR, target)
+    return target
+
+
+@pytest.fixture
 def small_knowledge(tmp_path: Path) -> Path:
     """A small test knowledge folder (see `write_small_knowledge`)."""
     return write_small_knowledge(tmp_path / "knowledge")

@@ -4,7 +4,6 @@ trusted (damaged, foreign, or naming code to run)."""
 from __future__ import annotations
 
 import pickle
-import shutil
 import sys
 from pathlib import Path
 
@@ -14,7 +13,6 @@ from bot.core.signs import IMPROVING
 from bot.knowledge import codec, compiled, loader
 from bot.knowledge.cache import cache_dir, entry_path, write_entry
 from bot.knowledge.compiled import compile_knowledge
-from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR
 
 QUESTION = "can i wear makeup tomorrow"
 ran: list[str] = []
@@ -34,13 +32,6 @@ class Intruder:
 
 
 @pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    target = tmp_path / "knowledge"
-    shutil.copytree(DEFAULT_KNOWLEDGE_DIR, target)
-    return target
-
-
-@pytest.fixture
 def loads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """Every folder loaded from its files (not read back from the cache) from now on."""
     loaded: list[Path] = []
@@ -54,62 +45,62 @@ def loads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     return loaded
 
 
-def entry_of(folder: Path) -> Path:
-    key = compiled._key(folder)
+def entry_of(knowledge_copy: Path) -> Path:
+    key = compiled._key(knowledge_copy)
     assert key is not None
     return entry_path(cache_dir(), compiled.KIND, key)
 
 
 def test_another_python_loads_the_folder_afresh(
-    folder: Path, loads: list[Path], monkeypatch: pytest.MonkeyPatch
+    knowledge_copy: Path, loads: list[Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    compile_knowledge(folder)
+    compile_knowledge(knowledge_copy)
     monkeypatch.setattr(sys, "version", sys.version + " (another build)")
-    compile_knowledge(folder)
-    assert loads == [folder, folder]
+    compile_knowledge(knowledge_copy)
+    assert loads == [knowledge_copy, knowledge_copy]
 
 
 def test_an_upgraded_library_loads_the_folder_afresh(
-    folder: Path, loads: list[Path], monkeypatch: pytest.MonkeyPatch
+    knowledge_copy: Path, loads: list[Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    compile_knowledge(folder)
+    compile_knowledge(knowledge_copy)
     upgraded = [[*library[:2], 0, 0] for library in compiled._libraries()]
     monkeypatch.setattr(compiled, "_libraries", lambda: upgraded)
-    compile_knowledge(folder)
-    assert loads == [folder, folder]
+    compile_knowledge(knowledge_copy)
+    assert loads == [knowledge_copy, knowledge_copy]
 
 
 def test_another_version_of_the_bot_loads_the_folder_afresh(
-    folder: Path, loads: list[Path], monkeypatch: pytest.MonkeyPatch
+    knowledge_copy: Path, loads: list[Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    compile_knowledge(folder)
+    compile_knowledge(knowledge_copy)
     monkeypatch.setattr(compiled, "_code_digest", lambda: "another version")
-    compile_knowledge(folder)
-    assert loads == [folder, folder]
+    compile_knowledge(knowledge_copy)
+    assert loads == [knowledge_copy, knowledge_copy]
 
 
 def test_an_entry_holding_garbage_under_a_sound_checksum_is_rebuilt(
-    folder: Path, loads: list[Path]
+    knowledge_copy: Path, loads: list[Path]
 ) -> None:
-    expected = compile_knowledge(folder).matcher.match(QUESTION).as_json()
-    entry = entry_of(folder)
+    expected = compile_knowledge(knowledge_copy).matcher.match(QUESTION).as_json()
+    entry = entry_of(knowledge_copy)
     write_entry(entry, entry.stem.split("-", 1)[1], {"knowledge": b"\x80\x05garbage"})
-    assert compile_knowledge(folder).matcher.match(QUESTION).as_json() == expected
-    assert loads == [folder, folder]
-    assert compile_knowledge(folder).matcher.match(QUESTION).as_json() == expected
-    assert loads == [folder, folder]
+    assert compile_knowledge(knowledge_copy).matcher.match(QUESTION).as_json() == expected
+    assert loads == [knowledge_copy, knowledge_copy]
+    assert compile_knowledge(knowledge_copy).matcher.match(QUESTION).as_json() == expected
+    assert loads == [knowledge_copy, knowledge_copy]
 
 
 def test_an_entry_naming_code_to_run_is_refused_without_running_it(
-    folder: Path, loads: list[Path]
+    knowledge_copy: Path, loads: list[Path]
 ) -> None:
-    compile_knowledge(folder)
-    entry = entry_of(folder)
+    compile_knowledge(knowledge_copy)
+    entry = entry_of(knowledge_copy)
     write_entry(entry, entry.stem.split("-", 1)[1], {"knowledge": pickle.dumps(Intruder())})
     ran.clear()
-    compile_knowledge(folder)
+    compile_knowledge(knowledge_copy)
     assert ran == []
-    assert loads == [folder, folder]
+    assert loads == [knowledge_copy, knowledge_copy]
 
 
 def test_reading_refuses_any_name_but_the_knowledge_types() -> None:
@@ -117,14 +108,14 @@ def test_reading_refuses_any_name_but_the_knowledge_types() -> None:
         codec.loads(pickle.dumps(Intruder()))
 
 
-def test_a_cached_method_must_be_a_method_of_a_knowledge_class(folder: Path) -> None:
-    matcher = compile_knowledge(folder).matcher
+def test_a_cached_method_must_be_a_method_of_a_knowledge_class(knowledge_copy: Path) -> None:
+    matcher = compile_knowledge(knowledge_copy).matcher
     with pytest.raises(pickle.UnpicklingError):
         codec.cached_method(matcher, "__class__", 1)
 
 
-def test_the_matchers_method_caches_are_read_back_empty(folder: Path) -> None:
-    matcher = compile_knowledge(folder).matcher
+def test_the_matchers_method_caches_are_read_back_empty(knowledge_copy: Path) -> None:
+    matcher = compile_knowledge(knowledge_copy).matcher
     matcher.terms(QUESTION)
     read = codec.loads(codec.dumps(matcher))
     assert isinstance(read, type(matcher))

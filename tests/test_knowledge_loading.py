@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from bot.core.model import REQUIRED_TOPICS, KnowledgeError
 from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR, load_knowledge, parse_days
-
-
-@pytest.fixture
-def knowledge_copy(tmp_path: Path) -> Path:
-    """A writable copy of the default knowledge, to break in each test."""
-    target = tmp_path / "knowledge"
-    shutil.copytree(DEFAULT_KNOWLEDGE_DIR, target)
-    return target
 
 
 def problems_of(folder: Path) -> list[str]:

@@ -11,7 +11,6 @@ from fake_bot_api import FakeBotApi
 
 from bot.knowledge import watcher as watcher_module
 from bot.knowledge.holder import KnowledgeHolder
-from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR
 from bot.knowledge.watcher import KnowledgeWatcher, broken_knowledge_message
 
 
@@ -24,13 +23,6 @@ class FakeClock:
 
 
 @pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    target = tmp_path / "knowledge"
-    shutil.copytree(DEFAULT_KNOWLEDGE_DIR, target)
-    return target
-
-
-@pytest.fixture
 def clock() -> FakeClock:
     return FakeClock()
 
@@ -39,8 +31,8 @@ def makeup_answer(holder: KnowledgeHolder) -> str:
     return holder.current.base.rule("makeup").answer
 
 
-def edit_makeup(folder: Path, old: str, new: str) -> None:
-    path = folder / "topics" / "makeup.yaml"
+def edit_makeup(knowledge_copy: Path, old: str, new: str) -> None:
+    path = knowledge_copy / "topics" / "makeup.yaml"
     text = path.read_text()
     assert old in text
     path.write_text(text.replace(old, new, 1))
@@ -53,11 +45,11 @@ async def settle(watcher: KnowledgeWatcher, clock: FakeClock) -> None:
 
 
 async def test_an_edit_is_picked_up_once_the_folder_has_settled(
-    folder: Path, clock: FakeClock
+    knowledge_copy: Path, clock: FakeClock
 ) -> None:
-    holder = KnowledgeHolder(folder)
+    holder = KnowledgeHolder(knowledge_copy)
     watcher = KnowledgeWatcher(holder, clock)
-    edit_makeup(folder, "answer: >", "answer: >\n  EDITED.")
+    edit_makeup(knowledge_copy, "answer: >", "answer: >\n  EDITED.")
     assert await watcher.poll() is None
     assert "EDITED" not in makeup_answer(holder)
     clock.now += watcher.settle_seconds + 0.1
@@ -66,8 +58,10 @@ async def test_an_edit_is_picked_up_once_the_folder_has_settled(
     assert makeup_answer(holder).startswith("EDITED.")
 
 
-async def test_nothing_is_reloaded_when_nothing_changed(folder: Path, clock: FakeClock) -> None:
-    holder = KnowledgeHolder(folder)
+async def test_nothing_is_reloaded_when_nothing_changed(
+    knowledge_copy: Path, clock: FakeClock
+) -> None:
+    holder = KnowledgeHolder(knowledge_copy)
     before = holder.current
     watcher = KnowledgeWatcher(holder, clock)
     for _ in range(3):
@@ -77,9 +71,9 @@ async def test_nothing_is_reloaded_when_nothing_changed(folder: Path, clock: Fak
 
 
 async def test_a_broken_edit_keeps_the_last_good_knowledge_and_alerts_staff_once(
-    folder: Path, clock: FakeClock
+    knowledge_copy: Path, clock: FakeClock
 ) -> None:
-    holder = KnowledgeHolder(folder)
+    holder = KnowledgeHolder(knowledge_copy)
     good = makeup_answer(holder)
     alerts: list[list[str]] = []
 
@@ -87,7 +81,7 @@ async def test_a_broken_edit_keeps_the_last_good_knowledge_and_alerts_staff_once
         alerts.append(problems)
 
     watcher = KnowledgeWatcher(holder, clock, on_broken=tell_staff)
-    edit_makeup(folder, "title: Makeup", "title: [Makeup")
+    edit_makeup(knowledge_copy, "title: Makeup", "title: [Makeup")
     await settle(watcher, clock)
     outcome = await watcher.poll()
     assert outcome is not None and not outcome.loaded
@@ -95,7 +89,7 @@ async def test_a_broken_edit_keeps_the_last_good_knowledge_and_alerts_staff_once
     assert len(alerts) == 1
     assert any(p.startswith("knowledge/topics/makeup.yaml:") for p in alerts[0])
     # Touching the same broken file again is the same broken version: no second alert.
-    path = folder / "topics" / "makeup.yaml"
+    path = knowledge_copy / "topics" / "makeup.yaml"
     path.write_text(path.read_text() + "\n")
     path.write_text(path.read_text()[:-1])
     await settle(watcher, clock)
@@ -104,14 +98,14 @@ async def test_a_broken_edit_keeps_the_last_good_knowledge_and_alerts_staff_once
 
 
 async def test_the_fix_of_a_broken_edit_is_picked_up_the_same_way(
-    folder: Path, clock: FakeClock
+    knowledge_copy: Path, clock: FakeClock
 ) -> None:
-    holder = KnowledgeHolder(folder)
+    holder = KnowledgeHolder(knowledge_copy)
     watcher = KnowledgeWatcher(holder, clock)
-    edit_makeup(folder, "title: Makeup", "title: [Makeup")
+    edit_makeup(knowledge_copy, "title: Makeup", "title: [Makeup")
     await settle(watcher, clock)
     assert (await watcher.poll()) is not None
-    edit_makeup(folder, "title: [Makeup", "title: Make-up")
+    edit_makeup(knowledge_copy, "title: [Makeup", "title: Make-up")
     await settle(watcher, clock)
     outcome = await watcher.poll()
     assert outcome is not None and outcome.loaded
@@ -119,16 +113,16 @@ async def test_the_fix_of_a_broken_edit_is_picked_up_the_same_way(
 
 
 async def test_a_file_saved_in_two_steps_raises_no_false_alarm(
-    folder: Path, clock: FakeClock
+    knowledge_copy: Path, clock: FakeClock
 ) -> None:
-    holder = KnowledgeHolder(folder)
+    holder = KnowledgeHolder(knowledge_copy)
     alerts: list[list[str]] = []
 
     async def tell_staff(problems: list[str]) -> None:
         alerts.append(problems)
 
     watcher = KnowledgeWatcher(holder, clock, on_broken=tell_staff)
-    path = folder / "topics" / "makeup.yaml"
+    path = knowledge_copy / "topics" / "makeup.yaml"
     full = path.read_text().replace("title: Makeup", "title: Makeup and lipstick")
     path.write_text(full[: len(full) // 2])  # the editor's first write: half a file
     await watcher.poll()
@@ -142,24 +136,26 @@ async def test_a_file_saved_in_two_steps_raises_no_false_alarm(
     assert holder.current.base.rule("makeup").title == "Makeup and lipstick"
 
 
-def watcher_telling_staff(folder: Path, clock: FakeClock) -> tuple[KnowledgeWatcher, list[str]]:
+def watcher_telling_staff(
+    knowledge_copy: Path, clock: FakeClock
+) -> tuple[KnowledgeWatcher, list[str]]:
     """A watcher over `folder` whose news for the staff chat lands in the list."""
     news: list[str] = []
 
     async def tell_staff(summary: str) -> None:
         news.append(summary)
 
-    return KnowledgeWatcher(KnowledgeHolder(folder), clock, on_reloaded=tell_staff), news
+    return KnowledgeWatcher(KnowledgeHolder(knowledge_copy), clock, on_reloaded=tell_staff), news
 
 
 async def test_a_good_edit_tells_staff_what_changed_in_one_sentence(
-    folder: Path, clock: FakeClock
+    knowledge_copy: Path, clock: FakeClock
 ) -> None:
-    watcher, news = watcher_telling_staff(folder, clock)
-    edit_makeup(folder, "answer: >", "answer: >\n  EDITED.")
-    price = folder / "topics" / "price-payment.yaml"
+    watcher, news = watcher_telling_staff(knowledge_copy, clock)
+    edit_makeup(knowledge_copy, "answer: >", "answer: >\n  EDITED.")
+    price = knowledge_copy / "topics" / "price-payment.yaml"
     parking = price.read_text().replace("id: price-payment", "id: parking", 1)
-    (folder / "topics" / "parking.yaml").write_text(parking)
+    (knowledge_copy / "topics" / "parking.yaml").write_text(parking)
     price.unlink()
     await settle(watcher, clock)
     outcome = await watcher.poll()
@@ -169,9 +165,11 @@ async def test_a_good_edit_tells_staff_what_changed_in_one_sentence(
     ]
 
 
-async def test_an_edit_nobody_would_notice_is_not_announced(folder: Path, clock: FakeClock) -> None:
-    watcher, news = watcher_telling_staff(folder, clock)
-    path = folder / "topics" / "makeup.yaml"
+async def test_an_edit_nobody_would_notice_is_not_announced(
+    knowledge_copy: Path, clock: FakeClock
+) -> None:
+    watcher, news = watcher_telling_staff(knowledge_copy, clock)
+    path = knowledge_copy / "topics" / "makeup.yaml"
     path.write_text(path.read_text() + "\n# a comment\n")
     await settle(watcher, clock)
     outcome = await watcher.poll()
@@ -180,10 +178,10 @@ async def test_an_edit_nobody_would_notice_is_not_announced(folder: Path, clock:
 
 
 async def test_an_answer_cut_off_mid_sentence_goes_live_with_a_warning_to_staff(
-    folder: Path, clock: FakeClock
+    knowledge_copy: Path, clock: FakeClock
 ) -> None:
-    watcher, news = watcher_telling_staff(folder, clock)
-    path = folder / "topics" / "makeup.yaml"
+    watcher, news = watcher_telling_staff(knowledge_copy, clock)
+    path = knowledge_copy / "topics" / "makeup.yaml"
     text = path.read_text()
     start = text.index("answer: >")
     path.write_text(text[:start] + "answer: >\n  Wait 48 hours because the tiny\n")
@@ -195,9 +193,9 @@ async def test_an_answer_cut_off_mid_sentence_goes_live_with_a_warning_to_staff(
 
 
 async def test_an_unreadable_folder_is_one_message_once_not_an_error_at_every_poll(
-    folder: Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+    knowledge_copy: Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    holder = KnowledgeHolder(folder)
+    holder = KnowledgeHolder(knowledge_copy)
     alerts: list[list[str]] = []
 
     async def tell_staff(problems: list[str]) -> None:
@@ -214,17 +212,17 @@ async def test_an_unreadable_folder_is_one_message_once_not_an_error_at_every_po
         await watcher.poll()
     assert alerts == [
         [
-            f"{folder}: cannot read the knowledge folder (Permission denied); check that it "
-            "is there and that the bot's user may read it"
+            f"{knowledge_copy}: cannot read the knowledge folder (Permission denied); check "
+            "that it is there and that the bot's user may read it"
         ]
     ]
     assert holder.current.base.has_rule("makeup")
 
 
 async def test_a_folder_readable_again_goes_live_and_staff_hear_it_is_fine(
-    folder: Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+    knowledge_copy: Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    watcher, news = watcher_telling_staff(folder, clock)
+    watcher, news = watcher_telling_staff(knowledge_copy, clock)
     readable = watcher_module.folder_state
 
     def unreadable(directory: Path) -> object:
@@ -240,16 +238,16 @@ async def test_a_folder_readable_again_goes_live_and_staff_hear_it_is_fine(
 
 
 async def test_a_deleted_folder_is_one_message_once_and_the_last_version_keeps_serving(
-    folder: Path, clock: FakeClock
+    knowledge_copy: Path, clock: FakeClock
 ) -> None:
-    holder = KnowledgeHolder(folder)
+    holder = KnowledgeHolder(knowledge_copy)
     alerts: list[list[str]] = []
 
     async def tell_staff(problems: list[str]) -> None:
         alerts.append(problems)
 
     watcher = KnowledgeWatcher(holder, clock, on_broken=tell_staff)
-    shutil.rmtree(folder)
+    shutil.rmtree(knowledge_copy)
     for _ in range(5):
         await settle(watcher, clock)
     assert len(alerts) == 1

@@ -6,7 +6,6 @@ from __future__ import annotations
 import gc
 import json
 import os
-import shutil
 import subprocess
 import sys
 import weakref
@@ -30,13 +29,6 @@ QUESTIONS = (
     "redness going down but still pink day 4 ok?",
 )
 WATCHED = ("telegram", "httpx", "yaml", "sklearn", "sqlite3")
-
-
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    target = tmp_path / "knowledge"
-    shutil.copytree(DEFAULT_KNOWLEDGE_DIR, target)
-    return target
 
 
 def loaded_modules(arguments: list[str], typed: str, tmp_path: Path) -> list[str]:
@@ -66,38 +58,38 @@ def loaded_modules(arguments: list[str], typed: str, tmp_path: Path) -> list[str
 
 
 def test_a_second_start_reads_the_knowledge_back_instead_of_loading_the_files(
-    folder: Path, monkeypatch: pytest.MonkeyPatch
+    knowledge_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    first = compile_knowledge(folder).base
+    first = compile_knowledge(knowledge_copy).base
 
     def no_loading(directory: Path) -> None:
         raise AssertionError(f"{directory} was loaded again")
 
     monkeypatch.setattr(loader, "load_knowledge", no_loading)
-    again = compile_knowledge(folder).base
+    again = compile_knowledge(knowledge_copy).base
     assert (again.rules, again.wording, again.plan) == (first.rules, first.wording, first.plan)
 
 
-def test_the_knowledge_read_back_answers_exactly_as_the_loaded_one(folder: Path) -> None:
-    loaded = compile_knowledge(folder)
-    again = compile_knowledge(folder)
+def test_the_knowledge_read_back_answers_exactly_as_the_loaded_one(knowledge_copy: Path) -> None:
+    loaded = compile_knowledge(knowledge_copy)
+    again = compile_knowledge(knowledge_copy)
     assert again.matcher is not loaded.matcher
     for question in QUESTIONS:
         assert again.matcher.match(question).as_json() == loaded.matcher.match(question).as_json()
 
 
-def test_an_edited_file_is_loaded_afresh(folder: Path) -> None:
-    compile_knowledge(folder)
-    makeup = folder / "topics" / "makeup.yaml"
+def test_an_edited_file_is_loaded_afresh(knowledge_copy: Path) -> None:
+    compile_knowledge(knowledge_copy)
+    makeup = knowledge_copy / "topics" / "makeup.yaml"
     makeup.write_text(makeup.read_text().replace("answer: >", "answer: >\n  EDITED.", 1))
-    assert compile_knowledge(folder).base.rule("makeup").answer.startswith("EDITED.")
+    assert compile_knowledge(knowledge_copy).base.rule("makeup").answer.startswith("EDITED.")
 
 
-def test_a_damaged_cache_entry_is_loaded_afresh(folder: Path, model_cache: Path) -> None:
-    expected = compile_knowledge(folder).base.rule("makeup").answer
+def test_a_damaged_cache_entry_is_loaded_afresh(knowledge_copy: Path, model_cache: Path) -> None:
+    expected = compile_knowledge(knowledge_copy).base.rule("makeup").answer
     for entry in (model_cache / "aftercare").glob(f"{compiled.KIND}-*"):
         entry.write_bytes(entry.read_bytes()[:-20])
-    assert compile_knowledge(folder).base.rule("makeup").answer == expected
+    assert compile_knowledge(knowledge_copy).base.rule("makeup").answer == expected
 
 
 def test_asking_imports_neither_telegram_nor_yaml_nor_the_database(tmp_path: Path) -> None:
@@ -112,17 +104,17 @@ def test_chatting_in_the_terminal_imports_neither_telegram_nor_httpx(tmp_path: P
     assert [m for m in found if m in ("telegram", "httpx")] == []
 
 
-def test_a_reload_moves_the_knowledge_out_of_the_collectors_reach(folder: Path) -> None:
-    holder = KnowledgeHolder(folder)
+def test_a_reload_moves_the_knowledge_out_of_the_collectors_reach(knowledge_copy: Path) -> None:
+    holder = KnowledgeHolder(knowledge_copy)
     gc.unfreeze()
     assert holder.reload() == []
     assert gc.get_freeze_count() > 0
 
 
 def test_the_version_a_reload_replaced_is_freed_though_an_earlier_reload_froze_it(
-    folder: Path,
+    knowledge_copy: Path,
 ) -> None:
-    holder = KnowledgeHolder(folder)
+    holder = KnowledgeHolder(knowledge_copy)
     assert holder.reload() == []
     replaced = weakref.ref(holder.current.matcher)
     assert holder.reload() == []

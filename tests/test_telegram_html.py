@@ -6,7 +6,6 @@ The validator is pure (bot/knowledge/telegram_html.py); the loader turns its fin
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,7 @@ from click.testing import CliRunner
 
 from bot.cli import main
 from bot.core.model import KnowledgeError
-from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR, load_knowledge
+from bot.knowledge.loader import load_knowledge
 from bot.knowledge.telegram_html import ends_mid_sentence, html_problems
 
 
@@ -114,13 +113,6 @@ def test_a_text_ending_in_punctuation_a_number_a_placeholder_or_an_emoji_is_comp
 
 
 # --- in the knowledge files ----------------------------------------------------------------
-
-
-@pytest.fixture
-def knowledge_copy(tmp_path: Path) -> Path:
-    target = tmp_path / "knowledge"
-    shutil.copytree(DEFAULT_KNOWLEDGE_DIR, target)
-    return target
 
 
 def write_topic(folder: Path, body: str) -> None:

@@ -14,7 +14,7 @@ from bot.cli import main
 from bot.core.model import KnowledgeError
 from bot.knowledge import trained
 from bot.knowledge.holder import KnowledgeHolder
-from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR, load_knowledge
+from bot.knowledge.loader import load_knowledge
 from bot.knowledge.trained import signs_training, trained_models
 
 SIGNS = Path("warning-signs") / "signs.yaml"
@@ -24,13 +24,6 @@ STAFF_SIGN = """
     phrases:
       - numb|dead ... patch|spot|bit
 """
-
-
-@pytest.fixture
-def knowledge_copy(tmp_path: Path) -> Path:
-    target = tmp_path / "knowledge"
-    shutil.copytree(DEFAULT_KNOWLEDGE_DIR, target)
-    return target
 
 
 def add_sign(folder: Path, text: str) -> None:

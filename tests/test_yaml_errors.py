@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from bot.core.model import KnowledgeError
-from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR, load_knowledge
+from bot.knowledge.loader import load_knowledge
 
 HEAD = "id: makeup\ntitle: Makeup\n"
 EXAMPLES = "examples:\n  - can i wear makeup\n  - foundation ok?\n"
 ANSWER = "answer: >\n  Give your skin 48 hours.\n  Then mineral makeup is fine.\n"
-
-
-@pytest.fixture
-def knowledge_copy(tmp_path: Path) -> Path:
-    target = tmp_path / "knowledge"
-    shutil.copytree(DEFAULT_KNOWLEDGE_DIR, target)
-    return target
 
 
 def makeup_problems(folder: Path, content: str) -> list[str]:
