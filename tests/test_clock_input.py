@@ -11,6 +11,7 @@ from bot.core.clock_input import (
     parse_timezone,
     read_clock_time,
     read_timezone,
+    zone_label,
 )
 
 
@@ -117,3 +118,11 @@ def test_a_setting_takes_exact_iana_names_only() -> None:
     assert parse_timezone("Europe/London").key == "Europe/London"
     with pytest.raises(ValueError, match="is not a time zone"):
         parse_timezone("london")
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [("GMT+1", "GMT+1"), ("UTC-5", "GMT-5"), ("Etc/GMT-14", "GMT+14"), ("berlin", "Europe/Berlin")],
+)
+def test_a_zone_is_shown_with_its_offset_the_way_patients_count_it(typed: str, shown: str) -> None:
+    assert zone_label(read_timezone(typed)) == shown

@@ -646,6 +646,22 @@ async def test_status_shows_the_day_the_check_ins_and_the_next_one(
     assert "Next check-in: Saturday 28 November, 10:00" in status
 
 
+async def test_a_zone_given_as_an_offset_is_shown_as_the_patient_wrote_it(engine: Engine) -> None:
+    await onboard(engine)
+    assert "Your time zone is GMT+1;" in texts(await say(engine, "/timezone GMT+1"))[0]
+    assert "(GMT+1)" in texts(await say(engine, "/status"))[0]
+    await say(engine, "/timezone UTC-5")
+    assert "Your time zone is GMT-5." in texts(await say(engine, "/timezone"))[0]
+
+
+async def test_status_says_when_no_check_in_is_left_to_send(engine: Engine) -> None:
+    await onboard(engine, "200 days ago")
+    await say(engine, "/checkins on")
+    status = texts(await say(engine, "/status"))[0]
+    assert "Check-ins: on" in status
+    assert "no check-ins left to send" in status
+
+
 async def test_an_unknown_command_is_answered_kindly(engine: Engine) -> None:
     assert texts(await say(engine, "/frobnicate")) == [
         "Sorry, I don't know that command. /help shows what I can do."

@@ -4,10 +4,10 @@
 from __future__ import annotations
 
 from bot.conversation.events import Outgoing, Reply
-from bot.conversation.onboarding import checkins_off, checkins_on
+from bot.conversation.onboarding import checkins_left, checkins_off, checkins_on
 from bot.conversation.turn import Turn
 from bot.conversation.wording import clock, escape, shorten, topic_buttons
-from bot.core.clock_input import read_clock_time, read_timezone
+from bot.core.clock_input import read_clock_time, read_timezone, zone_label
 from bot.core.dates import format_treatment_date
 from bot.storage import patients
 from bot.storage.patients import Patient
@@ -48,7 +48,7 @@ def timezone(turn: Turn, args: tuple[str, ...]) -> list[Outgoing]:
     berlin, CET, GMT+1)."""
     patient = turn.meet()
     if not args:
-        return [Reply(turn.say("timezone_usage", zone=patient.timezone.key))]
+        return [Reply(turn.say("timezone_usage", zone=zone_label(patient.timezone)))]
     name = " ".join(args)
     try:
         zone = read_timezone(name)
@@ -60,7 +60,7 @@ def timezone(turn: Turn, args: tuple[str, ...]) -> list[Outgoing]:
     patients.set_timezone(turn.db, patient.id, zone)
     _schedule_changed(turn, patient)
     local = clock(turn.now.astimezone(zone))
-    return [Reply(turn.say("timezone_set", zone=zone.key, clock=local))]
+    return [Reply(turn.say("timezone_set", zone=zone_label(zone), clock=local))]
 
 
 def _schedule_changed(turn: Turn, patient: Patient) -> None:
@@ -81,12 +81,14 @@ def status(turn: Turn) -> list[Outgoing]:
     if not patient.checkins_enabled:
         return [Reply("\n".join([*lines, turn.say("status_checkins_off")]))]
     at = clock(patient.checkin_time)
-    lines.append(turn.say("status_checkins_on", time=at, zone=zone.key))
+    lines.append(turn.say("status_checkins_on", time=at, zone=zone_label(zone)))
     upcoming = turn.hooks.next_check_in(turn.db, patient.id, turn.now)
     if upcoming is not None:
         local = upcoming.astimezone(zone)
         when = f"{format_treatment_date(local.date(), today)}, {clock(local)}"
         lines.append(turn.say("status_next", when=when))
+    elif patient.treated_on is not None and not checkins_left(turn, turn.day(patient)):
+        lines.append(turn.say("status_none_left"))
     return [Reply("\n".join(lines))]
 
 

@@ -222,6 +222,15 @@ def _fixed_offset(offset: re.Match[str]) -> ZoneInfo:
     return ZoneInfo(f"Etc/GMT{'-' if east else '+'}{hours}")
 
 
+def zone_label(zone: ZoneInfo) -> str:
+    """The zone as a patient would write it: "GMT+1" for Etc/GMT-1 (the Etc names count
+    the other way round, which would read as the wrong offset), the IANA name otherwise."""
+    etc = re.fullmatch(r"Etc/GMT([+-])(\d+)", zone.key)
+    if etc is None:
+        return zone.key
+    return f"GMT{'-' if etc[1] == '+' else '+'}{etc[2]}"
+
+
 @cache
 def _zones_by_name() -> dict[str, str]:
     """Every IANA zone by its full name and by its city, lower case, spaces for "_". The

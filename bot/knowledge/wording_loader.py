@@ -52,6 +52,7 @@ WORDING_FIELDS: dict[str, tuple[str, ...]] = {
     "status_checkins_on": ("time", "zone"),
     "status_checkins_off": (),
     "status_next": ("when",),
+    "status_none_left": (),
     "topics_intro": (),
     "topic_gone": (),
     "forget_confirm": (),
