@@ -12,6 +12,8 @@ the day-0 check-in is then not sent as well (`checkin_plans.treatment_date_given
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import sqlite3
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -154,6 +156,30 @@ async def test_the_running_bot_looks_for_due_check_ins_every_dispatch_seconds(
     finally:
         await running.stop()
     assert api.texts(ANNA)[-1] == DAY_1_CHECK_IN
+
+
+async def test_stopping_lets_a_running_check_in_dispatch_finish_without_an_error_logged(
+    tmp_path: Path,
+    small_knowledge: Path,
+    api: FakeBotApi,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    fast = settings_for(tmp_path, small_knowledge, timezone=BERLIN, dispatch_seconds=0.05)
+    running = await start_bot(fast, api, clock=Clock(DAY_0).now)
+    started, finished = asyncio.Event(), asyncio.Event()
+
+    async def slow_dispatch() -> None:
+        started.set()
+        await asyncio.sleep(0.3)
+        finished.set()
+
+    running.telegram.dispatch_checkins = slow_dispatch  # type: ignore[method-assign]
+    await running.telegram.start_jobs()
+    await asyncio.wait_for(started.wait(), timeout=10)
+    with caplog.at_level(logging.WARNING):
+        await running.stop()
+    assert finished.is_set()
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.text
 
 
 # --- day 0 ------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ import logging
 import signal
 import sys
 import time
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from sqlite_utils import Database
@@ -54,6 +55,8 @@ from bot.telegram.processing import InboxProcessor
 
 log = logging.getLogger(__name__)
 
+Job = Callable[[object], Coroutine[Any, Any, None]]
+
 RELOAD_POLL_SECONDS = 1.0
 """How often the knowledge folder is looked at; an edit goes live a settle time later."""
 PRUNE_SECONDS = 3600.0
@@ -64,6 +67,8 @@ WATCHER_JOB = "knowledge-watcher"
 PRUNE_JOB = "inbox-prune"
 ALERTS_JOB = "alerts-and-conversations"
 ALERTS_SECONDS = 60.0
+JOBS_FINISH_SECONDS = 5.0
+"""How long stopping waits for a periodic job that is running to finish its work."""
 EXIT_CONFIG = 2
 EXIT_KNOWLEDGE = 1
 
@@ -116,6 +121,7 @@ class TelegramBot:
         self.checkins_due = asyncio.Event()
         self._tasks: list[asyncio.Task[Any]] = []
         self._background: set[asyncio.Task[Any]] = set()
+        self._running_jobs: set[asyncio.Task[Any]] = set()
 
     async def start(self, loops: bool = True) -> None:
         """Reach Telegram, settle the last run's leftovers, then start everything.
@@ -144,16 +150,20 @@ class TelegramBot:
             raise RuntimeError("python-telegram-bot is installed without its job-queue extra")
         options = {"misfire_grace_time": None, "coalesce": True, "max_instances": 1}
 
+        @self._finished_before_stop
         async def dispatch(_context: object) -> None:
             await self.dispatch_checkins()
 
+        @self._finished_before_stop
         async def watch_knowledge(_context: object) -> None:
             if self.watcher is not None:
                 await self.watcher.poll()
 
+        @self._finished_before_stop
         async def look_after_alerts(_context: object) -> None:
             await self.look_after_alerts()
 
+        @self._finished_before_stop
         async def prune(_context: object) -> None:
             await self.product.store.run(inbox.prune, self.product.clock())
 
@@ -189,12 +199,31 @@ class TelegramBot:
             stopping.cancel()
             await self.stop()
 
+    def _finished_before_stop(self, job: Job) -> Job:
+        """`job` with its runs known to `stop`, which lets a run finish rather than cancel
+        it: APScheduler logs a cancelled run as an error with a traceback."""
+
+        async def run(context: object) -> None:
+            task = asyncio.current_task()
+            if task is not None:
+                self._running_jobs.add(task)
+            try:
+                await job(context)
+            finally:
+                if task is not None:
+                    self._running_jobs.discard(task)
+
+        return run
+
     async def stop(self) -> None:
         for task in [*self._tasks, *self._background]:
             task.cancel()
         await asyncio.gather(*self._tasks, *self._background, return_exceptions=True)
         jobs = self.application.job_queue
         if jobs is not None and jobs.scheduler.running:
+            jobs.scheduler.pause()
+            if self._running_jobs:
+                await asyncio.wait(set(self._running_jobs), timeout=JOBS_FINISH_SECONDS)
             await jobs.stop(wait=False)
         await self.processor.stop()
         await self.delivery.stop()
