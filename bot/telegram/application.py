@@ -24,7 +24,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest, HTTPXRequest
 from telegram.warnings import PTBUserWarning
 
-from bot.config import Settings
+from bot.config import HttpVersion, Settings
 from bot.conversation.router import PATIENT_COMMANDS
 from bot.conversation.staff import STAFF_COMMAND_MENU
 from bot.telegram.handlers import TelegramChat
@@ -37,6 +37,12 @@ TelegramApplication = Application[Any, Any, Any, Any, Any, Any]
 # warn to use `get_updates` and `send_message`.
 warnings.filterwarnings(
     "ignore", message=r"Please use 'Bot\.(getUpdates|sendMessage)'", category=PTBUserWarning
+)
+# python-telegram-bot warns that a self-hosted Bot API server speaks HTTP/1.1 only whenever
+# HTTP/2 is asked for at another address than api.telegram.org; AFTERCARE_HTTP_VERSION=2
+# is the operator's choice for whatever server TELEGRAM_API_BASE_URL names.
+warnings.filterwarnings(
+    "ignore", message=r"You set the HTTP version .* to HTTP/2", category=PTBUserWarning
 )
 
 SEND_POOL = 4
@@ -53,21 +59,25 @@ def build_application(
     settings_token: str,
     base_url: str,
     *,
+    http_version: HttpVersion = "1.1",
     request: BaseRequest | None = None,
     get_updates_request: BaseRequest | None = None,
 ) -> TelegramApplication:
     """python-telegram-bot's Application, without its own poller (ours stores updates
-    first). Sends and getUpdates get HTTP clients of their own, as PTB recommends."""
+    first). Sends and getUpdates get HTTP clients of their own, as PTB recommends, both
+    speaking `http_version`."""
+    sends = request or HTTPXRequest(
+        connection_pool_size=SEND_POOL, pool_timeout=SEND_POOL_WAIT, http_version=http_version
+    )
+    polls = get_updates_request or HTTPXRequest(connection_pool_size=1, http_version=http_version)
     builder = (
         ApplicationBuilder()
         .token(settings_token)
         .base_url(base_url)
         .defaults(Defaults(parse_mode=ParseMode.HTML))
         .updater(None)
-        .request(
-            request or HTTPXRequest(connection_pool_size=SEND_POOL, pool_timeout=SEND_POOL_WAIT)
-        )
-        .get_updates_request(get_updates_request or HTTPXRequest(connection_pool_size=1))
+        .request(sends)
+        .get_updates_request(polls)
     )
     return builder.build()
 
