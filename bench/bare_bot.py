@@ -6,16 +6,18 @@ Updater's polling, updates processed one at a time unless `--concurrent`).
 Run by `bench/bench_burst_http.py` and `bench/bench_flood.py` in a process of its own,
 with TELEGRAM_BOT_TOKEN and TELEGRAM_API_BASE_URL set as for `aftercare run`:
 
-    python bench/bare_bot.py [--concurrent]
+    python bench/bare_bot.py [--concurrent] [--http-version 2]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import warnings
 
 from telegram import Update
 from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters
+from telegram.warnings import PTBUserWarning
 
 ANSWER = "Thank you for your question. Gentle cleansing and sunscreen help your skin heal."
 CONCURRENT_UPDATES = 256
@@ -33,11 +35,18 @@ def main() -> None:
     parser.add_argument(
         "--concurrent", action="store_true", help="process updates side by side (PTB's True)"
     )
+    parser.add_argument(
+        "--http-version", choices=["1.1", "2"], default="1.1", help="for every request"
+    )
     options = parser.parse_args()
+    # HTTP/2 at another address than api.telegram.org: the fake speaks it.
+    warnings.filterwarnings("ignore", message="You set the HTTP version", category=PTBUserWarning)
     application = (
         ApplicationBuilder()
         .token(os.environ["TELEGRAM_BOT_TOKEN"])
         .base_url(os.environ["TELEGRAM_API_BASE_URL"])
+        .http_version(options.http_version)
+        .get_updates_http_version(options.http_version)
         .concurrent_updates(CONCURRENT_UPDATES if options.concurrent else False)
         .build()
     )
