@@ -122,6 +122,12 @@ def main() -> None:
         help="the bare bot processes updates side by side (PTB's default: one at a time)",
     )
     parser.add_argument(
+        "--bare-rate-limited",
+        action="store_true",
+        help="the bare bot keeps to Telegram's send limits too (python-telegram-bot's "
+        "AIORateLimiter), as on the real Telegram",
+    )
+    parser.add_argument(
         "--without-limits",
         action="store_true",
         help="also ours with Telegram's send limits lifted (diagnostic: the bot's own cost)",
@@ -134,10 +140,16 @@ def main() -> None:
         f"{platform.python_version()} on {os.cpu_count()} cores; {options.patients} patients "
         f"x {options.questions} questions; bare bot "
         f"{'concurrent' if options.bare_concurrent else 'one update at a time (PTB default)'}"
+        f"{', rate limited' if options.bare_rate_limited else ', no rate limit'}"
     )
     with workroot() as root:
         bots = contenders(
-            latencies, root, options.bare_concurrent, options.without_limits, http_versions
+            latencies,
+            root,
+            options.bare_concurrent,
+            options.without_limits,
+            http_versions,
+            options.bare_rate_limited,
         )
         with running(bots, ids, print):
             for bot in bots:

@@ -174,41 +174,39 @@ def contenders(
     bare_concurrent: bool,
     without_limits: bool,
     http_versions: Sequence[HttpVersion] = ("1.1",),
+    bare_rate_limited: bool = False,
 ) -> list[Contender]:
     """Ours and the bare bot at each simulated round trip and HTTP version; with
-    `without_limits`, ours also with Telegram's send limits lifted (a diagnostic)."""
-    bench = ROOT / "bench"
-    bare = [sys.executable, str(bench / "bare_bot.py")]
-    if bare_concurrent:
-        bare.append("--concurrent")
-    kinds = [("ours", [AFTERCARE, "run"]), ("bare", bare)]
-    if without_limits:
-        kinds.append(("ours-unlimited", [sys.executable, str(bench / "run_without_limits.py")]))
+    `without_limits`, ours also with Telegram's send limits lifted (a diagnostic); with
+    `bare_rate_limited`, the bare bot keeps to Telegram's limits too."""
     made: list[Contender] = []
     for latency in latencies:
         for http_version in http_versions:
+            kinds = _commands(http_version, bare_concurrent, without_limits, bare_rate_limited)
             for name, command in kinds:
                 workdir = workroot / f"{name}-{int(latency * 1000)}ms-http{http_version}"
                 workdir.mkdir(parents=True)
-                # Ours reads its configuration; the bare bot takes a flag.
-                if name == "bare":
-                    made.append(
-                        Contender(
-                            name,
-                            latency,
-                            [*command, "--http-version", http_version],
-                            workdir,
-                            http_version=http_version,
-                        )
-                    )
-                else:
-                    environment: dict[str, str] = {"AFTERCARE_HTTP_VERSION": http_version}
-                    made.append(
-                        Contender(
-                            name, latency, command, workdir, http_version, extra_env=environment
-                        )
-                    )
+                made.append(Contender(name, latency, command, workdir, http_version))
     return made
+
+
+def _commands(
+    http_version: HttpVersion, bare_concurrent: bool, without_limits: bool, bare_rate_limited: bool
+) -> list[tuple[str, list[str]]]:
+    """Each contender's name and command: ours over HTTP/1.1 is the console script as an
+    operator starts it; the variants go through `bench/run_variant.py`."""
+    bench = ROOT / "bench"
+    variant = [sys.executable, str(bench / "run_variant.py"), "--http-version", http_version]
+    ours = [AFTERCARE, "run"] if http_version == "1.1" else variant
+    bare = [sys.executable, str(bench / "bare_bot.py"), "--http-version", http_version]
+    if bare_concurrent:
+        bare.append("--concurrent")
+    if bare_rate_limited:
+        bare.append("--rate-limited")
+    kinds = [("ours", ours), ("bare", bare)]
+    if without_limits:
+        kinds.append(("ours-unlimited", [*variant, "--without-limits"]))
+    return kinds
 
 
 @contextlib.contextmanager

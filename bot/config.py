@@ -13,7 +13,6 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import time
-from importlib.util import find_spec
 from pathlib import Path
 from typing import Literal, TypeVar
 from zoneinfo import ZoneInfo
@@ -22,7 +21,6 @@ from bot.core.clock_input import parse_clock_time, parse_timezone
 from bot.knowledge.files import DEFAULT_KNOWLEDGE_DIR
 
 DateOrder = Literal["DMY", "MDY"]
-HttpVersion = Literal["1.1", "2"]
 
 _T = TypeVar("_T")
 _UTC = ZoneInfo("UTC")
@@ -53,7 +51,6 @@ class Settings:
     alert_escalate_minutes: float = 15.0
     escalation_chat_id: int | None = None
     handoff_idle_hours: float = 24.0
-    http_version: HttpVersion = "1.1"
 
     def require_token(self) -> str:
         """The bot token, or a `ConfigError` that says how to get one."""
@@ -107,7 +104,6 @@ def load_settings(
         handoff_idle_hours=reader.read(
             "AFTERCARE_HANDOFF_IDLE_HOURS", _positive_hours, Settings.handoff_idle_hours
         ),
-        http_version=reader.read("AFTERCARE_HTTP_VERSION", _http_version, Settings.http_version),
     )
     if reader.problems:
         raise ConfigError(reader.problems)
@@ -187,17 +183,6 @@ def _chat_id(text: str) -> int:
             "-1001234567890 for a group"
         )
     return int(text)
-
-
-def _http_version(text: str) -> HttpVersion:
-    if text == "1.1":
-        return "1.1"
-    if text not in ("2", "2.0"):
-        raise ValueError("is not an HTTP version; use 1.1 (the default) or 2")
-    # Checked here, not at the first request: a missing package stops the bot at start-up.
-    if find_spec("h2") is None:
-        raise ValueError("needs HTTP/2 support installed: pip install 'aftercare[http2]'")
-    return "2"
 
 
 def _date_order(text: str) -> DateOrder:

@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot import config
 from bot.config import ConfigError, Settings, load_settings
 from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR
 
@@ -28,7 +27,6 @@ def test_with_nothing_set_every_setting_has_the_documented_default(tmp_path: Pat
         staff_ids=frozenset(),
         staff_chat_id=None,
         date_order="DMY",
-        http_version="1.1",
     )
 
 
@@ -45,7 +43,6 @@ def test_every_variable_is_read_from_the_environment(tmp_path: Path) -> None:
             "AFTERCARE_STAFF_IDS": "111, 222,",
             "AFTERCARE_STAFF_CHAT_ID": "-1001234567890",
             "AFTERCARE_DATE_ORDER": "mdy",
-            "AFTERCARE_HTTP_VERSION": "2",
         },
         env_file=None,
     )
@@ -59,7 +56,6 @@ def test_every_variable_is_read_from_the_environment(tmp_path: Path) -> None:
     assert settings.staff_ids == frozenset({111, 222})
     assert settings.staff_chat_id == -1001234567890
     assert settings.date_order == "MDY"
-    assert settings.http_version == "2"
 
 
 def test_a_dotenv_file_supplies_variables_the_environment_does_not_set(tmp_path: Path) -> None:
@@ -120,7 +116,6 @@ def test_the_process_environment_is_read_when_no_mapping_is_given(
         ("AFTERCARE_STAFF_CHAT_ID", "@staffchat", "is not a Telegram chat id"),
         ("AFTERCARE_DATE_ORDER", "YMD", "is not a date order; use DMY"),
         ("TELEGRAM_API_BASE_URL", "api.telegram.org", "is not a web address"),
-        ("AFTERCARE_HTTP_VERSION", "3", "is not an HTTP version; use 1.1 (the default) or 2"),
     ],
 )
 def test_a_malformed_variable_is_named_with_its_value_and_how_to_fix_it(
@@ -129,15 +124,6 @@ def test_a_malformed_variable_is_named_with_its_value_and_how_to_fix_it(
     with pytest.raises(ConfigError) as error:
         load_settings({name: value}, env_file=None)
     assert str(error.value).startswith(f'{name}="{value}" {explanation}')
-
-
-def test_http_2_without_its_package_installed_stops_at_start_up_saying_what_to_install(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setattr(config, "find_spec", lambda name: None)
-    with pytest.raises(ConfigError) as error:
-        load_settings({"AFTERCARE_HTTP_VERSION": "2"}, env_file=None)
-    assert "pip install 'aftercare[http2]'" in str(error.value)
 
 
 def test_every_malformed_variable_is_reported_at_once() -> None:

@@ -1,17 +1,15 @@
 """The fake Bot API over HTTP/2 (cleartext, prior knowledge), as python-telegram-bot's
-`HTTPXRequest(http_version="2")` speaks to it, and `aftercare run` with
-AFTERCARE_HTTP_VERSION=2 (the HTTP bench measures both versions side by side)."""
+`HTTPXRequest(http_version="2")` speaks to it, and the bot's Application built for HTTP/2
+(the HTTP bench measures both versions side by side)."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
 
 import httpx
 import pytest
-from bot_process import bot_environment, bot_process
-from fake_bot_api import FakeBotApi, Outcome
+from fake_bot_api import FakeBotApi
 from telegram import Bot
 from telegram.error import NetworkError, TimedOut
 from telegram.request import HTTPXRequest
@@ -107,16 +105,12 @@ def test_build_application_gives_sends_and_polling_the_http_version_asked_for() 
     assert (polls.http_version, sends.http_version) == ("2", "2")
 
 
-def test_aftercare_run_with_http_version_2_answers_a_patient_over_http2(
-    tmp_path: Path, small_knowledge: Path, api: FakeBotApi, base_url: str
+async def test_an_application_built_for_http2_sends_its_replies_over_http2(
+    base_url: str, api: FakeBotApi
 ) -> None:
-    environment = bot_environment(
-        base_url, tmp_path / "aftercare.db", small_knowledge, AFTERCARE_HTTP_VERSION="2"
-    )
-    with bot_process(api, tmp_path, environment) as aftercare:
-        api.send_text(ANNA, "/start")
-        reply = api.wait_for_call_sync(
-            "sendMessage", lambda call: call.outcome == Outcome.ANSWERED, timeout=20
+    application = build_application(TOKEN, base_url, http_version="2")
+    async with application:
+        await application.bot.do_api_request(
+            "sendMessage", api_kwargs={"chat_id": ANNA, "text": "hello"}
         )
-        assert reply.chat_id == ANNA and reply.reached
-        assert aftercare.stop() == 0, aftercare.output
+    assert api.texts(ANNA) == ["hello"]

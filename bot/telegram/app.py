@@ -356,9 +356,7 @@ def run() -> int:
         # A broken folder at start-up: the clinic still gets a bot, and everyone hears.
         log.error("%s", start.report())
     product = compose(settings, start.holder)
-    application = build_application(
-        token, settings.telegram_api_base_url, http_version=settings.http_version
-    )
+    application = build_application(token, settings.telegram_api_base_url)
     bot = TelegramBot(product, application)
 
     async def main() -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import warnings
-from typing import Any
+from typing import Any, Literal
 
 from telegram import Bot, BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
 from telegram.constants import ParseMode
@@ -24,7 +24,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest, HTTPXRequest
 from telegram.warnings import PTBUserWarning
 
-from bot.config import HttpVersion, Settings
+from bot.config import Settings
 from bot.conversation.router import PATIENT_COMMANDS
 from bot.conversation.staff import STAFF_COMMAND_MENU
 from bot.telegram.handlers import TelegramChat
@@ -39,8 +39,8 @@ warnings.filterwarnings(
     "ignore", message=r"Please use 'Bot\.(getUpdates|sendMessage)'", category=PTBUserWarning
 )
 # python-telegram-bot warns that a self-hosted Bot API server speaks HTTP/1.1 only whenever
-# HTTP/2 is asked for at another address than api.telegram.org; AFTERCARE_HTTP_VERSION=2
-# is the operator's choice for whatever server TELEGRAM_API_BASE_URL names.
+# HTTP/2 is asked for at another address than api.telegram.org; only the HTTP bench asks
+# (bench/run_variant.py, against the fake, which speaks both).
 warnings.filterwarnings(
     "ignore", message=r"You set the HTTP version .* to HTTP/2", category=PTBUserWarning
 )
@@ -59,13 +59,14 @@ def build_application(
     settings_token: str,
     base_url: str,
     *,
-    http_version: HttpVersion = "1.1",
+    http_version: Literal["1.1", "2"] = "1.1",
     request: BaseRequest | None = None,
     get_updates_request: BaseRequest | None = None,
 ) -> TelegramApplication:
     """python-telegram-bot's Application, without its own poller (ours stores updates
     first). Sends and getUpdates get HTTP clients of their own, as PTB recommends, both
-    speaking `http_version`."""
+    speaking `http_version` (HTTP/1.1: HTTP/2 measured no better, see the README's "Speed
+    and scale"; the HTTP bench still measures it)."""
     sends = request or HTTPXRequest(
         connection_pool_size=SEND_POOL, pool_timeout=SEND_POOL_WAIT, http_version=http_version
     )
