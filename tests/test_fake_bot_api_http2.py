@@ -67,6 +67,16 @@ async def test_a_long_poll_over_http2_returns_the_update_queued_while_it_waits(
     assert [update.message.text for update in updates if update.message] == ["hello"]
 
 
+async def test_an_answer_larger_than_the_http2_flow_control_window_arrives_whole(
+    bot: Bot, api: FakeBotApi
+) -> None:
+    story = "my cheek is red and warm " * 40  # 100 of them: more than 64 KiB of JSON
+    for n in range(100):
+        api.send_text(ANNA + n, story)
+    updates = await bot.get_updates(timeout=1)
+    assert [update.message.text for update in updates if update.message] == [story] * 100
+
+
 async def test_an_error_status_reaches_the_bot_over_http2(bot: Bot, api: FakeBotApi) -> None:
     api.fail("sendMessage", status=502, times=1)
     with pytest.raises(NetworkError, match="Bad Gateway"):

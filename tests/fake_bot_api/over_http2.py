@@ -5,8 +5,10 @@ HTTP/2 over TLS; the bench measures the protocol, not the encryption).
 One thread reads each connection and feeds the `h2` state machine; each call (a stream)
 is answered by a thread of its own with `over_http.answer_call`, so a long poll, a hang
 or a simulated round trip on one stream never holds up the others, as on Telegram's
-side. A drop resets the stream; the bot hangs up on a call by resetting its stream or by
-closing the connection (httpx does the latter once a read on it timed out).
+side. A drop resets the stream. The bot hangs up on a call by resetting its stream or by
+closing the connection; httpx does neither when a read times out (it marks the whole
+connection broken, failing every call still waiting on it, and closes it later), so a
+hung call it gave up on is still acted on when the hang ends, as Telegram may act on it.
 """
 
 from __future__ import annotations
@@ -161,23 +163,29 @@ class _Connection:
         with self.lock:
             if stream.hung_up():
                 return
-            self.h2.send_headers(stream.stream_id, headers, end_stream=not payload)
-            self._flush()
-            sent = 0
-            while sent < len(payload) and not stream.hung_up():
-                room = min(
-                    self.h2.local_flow_control_window(stream.stream_id),
-                    self.h2.max_outbound_frame_size,
-                    len(payload) - sent,
-                )
-                if room <= 0:
-                    self.window.wait(TICK)  # the bot reads, then opens the window again
-                    continue
-                last = sent + room == len(payload)
-                self.h2.send_data(stream.stream_id, payload[sent : sent + room], end_stream=last)
+            try:
+                self.h2.send_headers(stream.stream_id, headers, end_stream=not payload)
                 self._flush()
-                sent += room
-            self._forget(stream.stream_id)
+                sent = 0
+                while sent < len(payload) and not stream.hung_up():
+                    room = min(
+                        self.h2.local_flow_control_window(stream.stream_id),
+                        self.h2.max_outbound_frame_size,
+                        len(payload) - sent,
+                    )
+                    if room <= 0:
+                        self.window.wait(TICK)  # the bot reads, then opens the window again
+                        continue
+                    chunk = payload[sent : sent + room]
+                    self.h2.send_data(
+                        stream.stream_id, chunk, end_stream=sent + room == len(payload)
+                    )
+                    self._flush()
+                    sent += room
+            except h2.exceptions.ProtocolError:
+                pass  # the bot ended the stream or the connection first: nobody to answer
+            finally:
+                self._forget(stream.stream_id)
 
     def _on(self, event: h2.events.Event) -> None:
         """One event from the bot, under the lock."""
