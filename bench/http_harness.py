@@ -4,9 +4,10 @@ wait for the answer and ask again.
 
 A contender is `aftercare run` (the console script, as an operator starts it, on a
 database where the patients are already enrolled) or the bare python-telegram-bot bot of
-`bench/bare_bot.py`. Latency is measured by the fake: from the moment an update is
-offered to getUpdates to the moment the reply reaches the fake. CPU is the bot process's
-own (user + system, from /proc), divided by the updates of the burst.
+`bench/bare_bot.py`, over HTTP/1.1 or HTTP/2 (bot and fake alike; HTTP/2 needs the `h2`
+package, which the `test` extra installs). Latency is measured by the fake: from the
+moment an update is offered to getUpdates to the moment the reply reaches the fake. CPU is
+the bot process's own (user + system, from /proc), divided by the updates of the burst.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from datetime import time as clock_time
@@ -32,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 from bot_process import AFTERCARE, bot_environment  # noqa: E402
-from fake_bot_api import ApiCall, FakeBotApi  # noqa: E402
+from fake_bot_api import ApiCall, FakeBotApi, HttpVersion  # noqa: E402
 from sqlite_utils import Database  # noqa: E402
 
 from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR  # noqa: E402
@@ -105,6 +106,7 @@ class Contender:
     latency: float
     command: list[str]
     workdir: Path
+    http_version: HttpVersion = "1.1"
     api: FakeBotApi = field(default_factory=FakeBotApi)
     extra_env: dict[str, str] = field(default_factory=dict)
     process: subprocess.Popen[bytes] | None = None
@@ -158,7 +160,8 @@ def running(
         for contender in contenders:
             if contender.name.startswith("ours"):
                 enrol(contender.workdir / "aftercare.db", enrolled)
-            base_url = stack.enter_context(contender.api.serve_http(contender.latency))
+            served = contender.api.serve_http(contender.latency, contender.http_version)
+            base_url = stack.enter_context(served)
             stack.callback(contender.stop)
             progress(f"starting {contender.name} ...")
             contender.start(base_url)
@@ -166,24 +169,44 @@ def running(
 
 
 def contenders(
-    latencies: list[float], workroot: Path, bare_concurrent: bool, without_limits: bool
+    latencies: list[float],
+    workroot: Path,
+    bare_concurrent: bool,
+    without_limits: bool,
+    http_versions: Sequence[HttpVersion] = ("1.1",),
+    bare_rate_limited: bool = False,
 ) -> list[Contender]:
-    """Ours and the bare bot at each simulated round trip; with `without_limits`, ours
-    also with Telegram's send limits lifted (a diagnostic)."""
-    bench = ROOT / "bench"
-    bare = [sys.executable, str(bench / "bare_bot.py")]
-    if bare_concurrent:
-        bare.append("--concurrent")
-    kinds = [("ours", [AFTERCARE, "run"]), ("bare", bare)]
-    if without_limits:
-        kinds.append(("ours-unlimited", [sys.executable, str(bench / "run_without_limits.py")]))
+    """Ours and the bare bot at each simulated round trip and HTTP version; with
+    `without_limits`, ours also with Telegram's send limits lifted (a diagnostic); with
+    `bare_rate_limited`, the bare bot keeps to Telegram's limits too."""
     made: list[Contender] = []
     for latency in latencies:
-        for name, command in kinds:
-            workdir = workroot / f"{name}-{int(latency * 1000)}ms"
-            workdir.mkdir(parents=True)
-            made.append(Contender(name, latency, command, workdir))
+        for http_version in http_versions:
+            kinds = _commands(http_version, bare_concurrent, without_limits, bare_rate_limited)
+            for name, command in kinds:
+                workdir = workroot / f"{name}-{int(latency * 1000)}ms-http{http_version}"
+                workdir.mkdir(parents=True)
+                made.append(Contender(name, latency, command, workdir, http_version))
     return made
+
+
+def _commands(
+    http_version: HttpVersion, bare_concurrent: bool, without_limits: bool, bare_rate_limited: bool
+) -> list[tuple[str, list[str]]]:
+    """Each contender's name and command: ours over HTTP/1.1 is the console script as an
+    operator starts it; the variants go through `bench/run_variant.py`."""
+    bench = ROOT / "bench"
+    variant = [sys.executable, str(bench / "run_variant.py"), "--http-version", http_version]
+    ours = [AFTERCARE, "run"] if http_version == "1.1" else variant
+    bare = [sys.executable, str(bench / "bare_bot.py"), "--http-version", http_version]
+    if bare_concurrent:
+        bare.append("--concurrent")
+    if bare_rate_limited:
+        bare.append("--rate-limited")
+    kinds = [("ours", ours), ("bare", bare)]
+    if without_limits:
+        kinds.append(("ours-unlimited", [*variant, "--without-limits"]))
+    return kinds
 
 
 @contextlib.contextmanager

@@ -8,7 +8,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import warnings
-from typing import Any
+from typing import Any, Literal
 
 from telegram import Bot, BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
 from telegram.constants import ParseMode
@@ -38,6 +38,12 @@ TelegramApplication = Application[Any, Any, Any, Any, Any, Any]
 warnings.filterwarnings(
     "ignore", message=r"Please use 'Bot\.(getUpdates|sendMessage)'", category=PTBUserWarning
 )
+# python-telegram-bot warns that a self-hosted Bot API server speaks HTTP/1.1 only whenever
+# HTTP/2 is asked for at another address than api.telegram.org; only the HTTP bench asks
+# (bench/run_variant.py, against the fake, which speaks both).
+warnings.filterwarnings(
+    "ignore", message=r"You set the HTTP version .* to HTTP/2", category=PTBUserWarning
+)
 
 SEND_POOL = 4
 """HTTP connections for sends: as many as are busy at once at Telegram's 30 messages a
@@ -53,21 +59,26 @@ def build_application(
     settings_token: str,
     base_url: str,
     *,
+    http_version: Literal["1.1", "2"] = "1.1",
     request: BaseRequest | None = None,
     get_updates_request: BaseRequest | None = None,
 ) -> TelegramApplication:
     """python-telegram-bot's Application, without its own poller (ours stores updates
-    first). Sends and getUpdates get HTTP clients of their own, as PTB recommends."""
+    first). Sends and getUpdates get HTTP clients of their own, as PTB recommends, both
+    speaking `http_version` (HTTP/1.1: HTTP/2 measured no better, see the README's "Speed
+    and scale"; the HTTP bench still measures it)."""
+    sends = request or HTTPXRequest(
+        connection_pool_size=SEND_POOL, pool_timeout=SEND_POOL_WAIT, http_version=http_version
+    )
+    polls = get_updates_request or HTTPXRequest(connection_pool_size=1, http_version=http_version)
     builder = (
         ApplicationBuilder()
         .token(settings_token)
         .base_url(base_url)
         .defaults(Defaults(parse_mode=ParseMode.HTML))
         .updater(None)
-        .request(
-            request or HTTPXRequest(connection_pool_size=SEND_POOL, pool_timeout=SEND_POOL_WAIT)
-        )
-        .get_updates_request(get_updates_request or HTTPXRequest(connection_pool_size=1))
+        .request(sends)
+        .get_updates_request(polls)
     )
     return builder.build()
 

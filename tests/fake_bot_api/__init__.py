@@ -21,6 +21,8 @@ records what happened to it (`ApiCall.outcome`, `.reached`, `.fault`).
 
     with api.serve_http() as base_url:                        # for a bot in another process:
         ...                                                   # TELEGRAM_API_BASE_URL=base_url
+    with api.serve_http(http_version="2") as base_url:        # the same over HTTP/2 (h2c)
+        ...
 """
 
 from .api import FakeBotApi
@@ -35,6 +37,7 @@ from .faults import (
     Hold,
 )
 from .inprocess import FakeRequest
+from .over_http import HttpVersion
 from .records import BOT_ID, BOT_USERNAME, ApiCall, Copy, Json, Outcome
 from .state import LONG_POLL_CAP_SECONDS
 from .updates import MEDIA_KINDS
@@ -56,6 +59,7 @@ __all__ = [
     "Fault",
     "FaultKind",
     "Hold",
+    "HttpVersion",
     "Json",
     "Outcome",
 ]

@@ -35,7 +35,7 @@ from .faults import (
 from .flood import FloodControl
 from .inprocess import FakeRequest
 from .methods import BotMethods
-from .over_http import serve
+from .over_http import HttpVersion, serve
 from .records import BOT_ID, BOT_USERNAME, ApiCall, Json, Outcome
 from .updates import People
 
@@ -74,13 +74,14 @@ class FakeBotApi(BotMethods, People):
         return FakeRequest(self, read_timeout)
 
     @contextmanager
-    def serve_http(self, latency: float = 0.0) -> Iterator[str]:
+    def serve_http(self, latency: float = 0.0, http_version: HttpVersion = "1.1") -> Iterator[str]:
         """Serve this fake on a loopback port, for a bot running in another process, with
-        `latency` seconds of simulated round trip added to every call.
+        `latency` seconds of simulated round trip added to every call, over HTTP/1.1 or
+        HTTP/2 (`http_version="2"`, needs the `h2` package).
 
         Yields the base URL to give as TELEGRAM_API_BASE_URL (the token is appended).
         """
-        with serve(self, latency) as base_url:
+        with serve(self, latency, http_version) as base_url:
             yield base_url
 
     async def deliver(
