@@ -67,7 +67,7 @@ def examples_of(texts: Iterable[str], labels: Sequence[str], *, counted: bool) -
     rows: dict[tuple[tuple[str, ...], int], int] = {}
     targets: list[int] = []
     counts: list[int] = []
-    entries = array("i")
+    entries: list[int] = []
     row_ends = [0]
     for text, label in zip(texts, labels, strict=True):
         words = tuple(words_of(text))
@@ -84,7 +84,7 @@ def examples_of(texts: Iterable[str], labels: Sequence[str], *, counted: bool) -
                 found = [columns.setdefault(f, len(columns)) for f in word_features(word)]
                 word_columns[word] = found
             entries.extend(found)
-        entries.extend(columns.setdefault(pair, len(columns)) for pair in word_pairs(words))
+        entries.extend([columns.setdefault(pair, len(columns)) for pair in word_pairs(words)])
         row_ends.append(len(entries))
     # liblinear takes 32-bit indices only. Each occurrence counts one; summing them gives
     # each feature's count in its text, its columns sorted.
