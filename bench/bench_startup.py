@@ -1,7 +1,7 @@
 """Start-up of each command in fresh processes, cold and warm, the knowledge load, and the
 match and warning-sign latencies once started; prints figures, asserts nothing.
 
-Run: .venv/bin/python bench/bench_startup.py [--runs N] [--against CHECKOUT]
+Run: .venv/bin/python bench/bench_startup.py [--runs N] [--against CHECKOUT] [--load-only]
 Targets (issue 14): `aftercare ask "..." --json` under 150 ms with a warm cache,
 `aftercare chat` without Telegram or HTTP modules, knowledge load <= 2 s, match p99
 <= 1 ms, warning-sign check p99 <= 2 ms.
@@ -26,10 +26,12 @@ one that imports click.
 
 Then, in fresh processes: what `aftercare chat` imports before it reads a line, and the
 knowledge load (`KnowledgeHolder`, as the bot starts) with an empty cache (the models
-trained) and a warm one. Last, in this process, every question of tests/data timed
-through the whole match and through the warning-sign check alone: wall clock and CPU time
-of this thread (the CPU time is what a match costs; the wall clock also counts other
-processes on a shared machine), p50 and p99 of three rounds.
+trained) and a warm one, the two checkouts side by side with the ratio of their medians
+(wall clock, and CPU time: all threads, so training side by side counts in full).
+`--load-only` measures that knowledge load and nothing else. Last, in this process, every
+question of tests/data timed through the whole match and through the warning-sign check
+alone: wall clock and CPU time of this thread (the CPU time is what a match costs; the
+wall clock also counts other processes on a shared machine), p50 and p99 of three rounds.
 """
 
 from __future__ import annotations
@@ -62,11 +64,11 @@ print(seconds, *(m for m in ("telegram", "httpx") if m in sys.modules))
 """
 LOAD = """
 import time
-start = time.perf_counter()
+start, start_cpu = time.perf_counter(), time.process_time()
 from bot.knowledge.holder import KnowledgeHolder
 from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR
 KnowledgeHolder(DEFAULT_KNOWLEDGE_DIR)
-print(time.perf_counter() - start)
+print(time.perf_counter() - start, time.process_time() - start_cpu)
 """
 
 
@@ -167,6 +169,53 @@ def python_runs(
     return lines
 
 
+def load_runs(count: int, sides: list[Side], before: Callable[[Side], None]) -> list[str]:
+    """The knowledge load (`LOAD`) run `count` times in a fresh Python of each side, the
+    sides taking turns (after `before` each time): min and median of its wall clock and
+    CPU time, and with two sides the ratio of the medians."""
+    walls: dict[str, list[float]] = {side.label: [] for side in sides}
+    cpus: dict[str, list[float]] = {side.label: [] for side in sides}
+    for _ in range(count):
+        for side in sides:
+            before(side)
+            done = subprocess.run(
+                [str(side.python), "-c", LOAD],
+                env=side.env,
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            wall, cpu = map(float, done.stdout.split())
+            walls[side.label].append(wall)
+            cpus[side.label].append(cpu)
+    lines = [
+        f"{side.label:<8} wall min {1000 * min(walls[side.label]):6.0f} ms, median "
+        f"{1000 * statistics.median(walls[side.label]):6.0f} ms; CPU min "
+        f"{1000 * min(cpus[side.label]):6.0f} ms, median "
+        f"{1000 * statistics.median(cpus[side.label]):6.0f} ms"
+        for side in sides
+    ]
+    if len(sides) == 2:
+        first, second = (side.label for side in sides)
+        wall_ratio = statistics.median(walls[second]) / statistics.median(walls[first])
+        cpu_ratio = statistics.median(cpus[second]) / statistics.median(cpus[first])
+        lines.append(
+            f"{second} / {first}: wall median x{wall_ratio:.2f}, CPU median x{cpu_ratio:.2f}"
+        )
+    return lines
+
+
+def knowledge_load(count: int, sides: list[Side]) -> None:
+    """The knowledge load in fresh processes, with the models trained and from the cache."""
+    print("knowledge load in a fresh process (import and KnowledgeHolder):")
+    print("  cold (empty cache: both models trained)")
+    for line in load_runs(count, sides, Side.empty_cache):
+        print("    " + line)
+    print("  warm")
+    for line in load_runs(count, sides, keep_cache):
+        print("    " + line)
+
+
 def questions() -> list[str]:
     """Every question of the tuning and test files under tests/data."""
     return [
@@ -219,6 +268,11 @@ def main() -> None:
         metavar="CHECKOUT",
         help="another checkout with its own .venv (main, say), measured in turn with this one",
     )
+    parser.add_argument(
+        "--load-only",
+        action="store_true",
+        help="measure the knowledge load in a fresh process (cold and warm) and nothing else",
+    )
     options = parser.parse_args()
     count = options.runs
     checkouts = [("this", ROOT)]
@@ -247,6 +301,9 @@ def main() -> None:
                 else Path(sys.executable)
             )
             sides.append(Side(label, python, cache, side_env))
+        if options.load_only:
+            knowledge_load(count, sides)
+            return
         print("floors:")
         for code in ("pass", "import click"):
 
@@ -301,13 +358,7 @@ def main() -> None:
         print("aftercare chat, its imports in a fresh process:")
         for line in python_runs(count, CHAT_IMPORTS, sides, keep_cache):
             print("    " + line)
-        print("knowledge load in a fresh process (import and KnowledgeHolder):")
-        print("  cold (empty cache: both models trained)")
-        for line in python_runs(count, LOAD, sides, Side.empty_cache):
-            print("    " + line)
-        print("  warm")
-        for line in python_runs(count, LOAD, sides, keep_cache):
-            print("    " + line)
+        knowledge_load(count, sides)
         in_process(sides[-1].env)
 
 

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import math
 import pickle
+import warnings
 from collections import Counter
 
 import pytest
 
 from bot.core import classifier
-from bot.core.classifier import LinearModel, Method, features, train, words_of
+from bot.core.classifier import LinearModel, features, words_of
+from bot.core.training import Method, examples_of, train
 
 MAKEUP = ["can i wear makeup", "is foundation ok", "when can i put concealer on", "mascara?"]
 SUN = ["do i need sunscreen", "can i sunbathe", "which spf", "is the sun bad for me"]
+ITEMS = ["makeup", "foundation", "concealer", "mascara", "blush", "lipstick", "powder", "bronzer"]
+SUNNY = ["sunscreen", "spf", "sunbathing", "a tan", "the beach", "sunbeds", "sunshine", "a hat"]
 KINDS: list[tuple[Method, bool, float]] = [("logistic", False, 10.0), ("svm", True, 1.0)]
 """As the warning signs and the topics are trained: (method, counted, C)."""
 
@@ -169,3 +173,51 @@ def test_a_model_read_back_builds_its_dict_once_it_has_looked_up_enough_features
     assert not isinstance(again._rows, dict)
     again.feature_weights(topics.features[2])
     assert again._rows == dict(zip(topics.features, range(len(topics.features)), strict=True))
+
+
+def test_the_training_matrix_holds_the_values_a_model_reads() -> None:
+    texts = ["peel peel peel?", "can i wear makeup", "spf"]
+    for counted in (True, False):
+        training = examples_of(texts, ["a", "b", "a"], counted=counted)
+        for row, text in enumerate(texts):
+            found = features(text) if counted else Counter(set(features(text)))
+            scale = 1 / math.sqrt(found.total())
+            start, end = training.matrix.indptr[row], training.matrix.indptr[row + 1]
+            held = {
+                training.features[column]: value
+                for column, value in zip(
+                    training.matrix.indices[start:end], training.matrix.data[start:end], strict=True
+                )
+            }
+            assert held == pytest.approx({f: count * scale for f, count in found.items()})
+
+
+def test_texts_that_read_as_the_same_words_are_one_row_that_counts_twice() -> None:
+    training = examples_of(
+        ["Sell gift cards", "sell gift cards!", "do you sell gift cards", "spf"],
+        ["gift", "gift", "gift", "sun"],
+        counted=True,
+    )
+    assert training.matrix.shape[0] == 3
+    assert list(training.counts) == [2, 1, 1]
+
+
+def test_twin_examples_of_a_small_topic_train_to_convergence() -> None:
+    from sklearn.exceptions import ConvergenceWarning
+
+    # A staff draft whose title repeats its one example: as two rows, the small topic's
+    # weight left liblinear short of its optimum after 1,000 iterations.
+    days = range(25)
+    makeup = [f"can i wear {item} on day {day}" for item in ITEMS for day in days]
+    sun = [f"is {thing} ok on day {day}" for thing in SUNNY for day in days]
+    gift = ["sell gift cards", "Sell gift cards"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        model = train(
+            makeup + sun + gift,
+            ["makeup"] * len(makeup) + ["sun"] * len(sun) + ["gift"] * len(gift),
+            method="svm",
+            counted=True,
+            regularisation=2.0,
+        )
+    assert model.ranked("do you sell gift cards?")[0][0] == "gift"

@@ -9,12 +9,12 @@ once; either way the values are scaled by one over the square root of how many w
 counted, so a long text does not score higher for being long. The topics read best
 counted, the warning signs distinct (bench/crossval_signs.py, bench/tune_thresholds.py).
 
-Training uses scikit-learn (liblinear), imported only when a model is trained. Reading
-needs no library at all: the trained weights, pruned of the near-zero ones, are kept in
-flat arrays of Python's `array` module (stored and read back as bytes by
-`bot.knowledge.trained`). Because a word's own features do not depend on its neighbours,
-a message is scored by summing one cached vector per word: a few additions per word, even
-for a 4,096-character message.
+Training (`bot.core.training`) uses scikit-learn (liblinear). Reading needs no library at
+all: the trained weights, pruned of the near-zero ones, are kept in flat arrays of
+Python's `array` module (stored and read back as bytes by `bot.knowledge.trained`).
+Because a word's own features do not depend on its neighbours, a message is scored by
+summing one cached vector per word: a few additions per word, even for a 4,096-character
+message.
 """
 
 from __future__ import annotations
@@ -25,20 +25,13 @@ import unicodedata
 from array import array
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from itertools import accumulate, chain, pairwise
-from typing import Any, Literal
+from itertools import chain, pairwise
+from typing import Any
 
 CHAR_NGRAMS = (3, 4, 5)
-PRUNE_BELOW = 0.01
-"""Weights smaller than this (in absolute value) are dropped after training: they change
-no decision and would cost an addition each."""
-Method = Literal["logistic", "svm"]
-"""Logistic regression (probabilities that mean something: the warning-sign threshold is
-set on them) or a linear support vector classifier (one label against the rest, its
-scores turned into probabilities with a `sharpness`: the matcher's blend is tuned so)."""
 WORDS_CACHED = 65536
 """Distinct words whose summed weights a model remembers (a few MB at most)."""
 ROWS_SEARCHED = 1024
@@ -85,16 +78,6 @@ def features(text: str) -> Counter[str]:
     found = Counter(chain.from_iterable(map(word_features, words)))
     found.update(word_pairs(words))
     return found
-
-
-def feature_values(found: Counter[str], counted: bool) -> list[float]:
-    """The value of each of `found` (in its order) as a model reads it."""
-    if not found:
-        return []
-    if counted:
-        scale = 1.0 / math.sqrt(found.total())
-        return [count * scale for count in found.values()]
-    return [1.0 / math.sqrt(len(found))] * len(found)
 
 
 @dataclass(frozen=True, eq=False)
@@ -288,85 +271,3 @@ def _sigmoid(value: float) -> float:
         return 1.0 / (1.0 + math.exp(-value))
     exp = math.exp(value)
     return exp / (1.0 + exp)
-
-
-def train(
-    texts: Iterable[str],
-    labels: Sequence[str],
-    *,
-    method: Method,
-    regularisation: float,
-    counted: bool,
-    sharpness: float = 1.0,
-) -> LinearModel:
-    """Fit a classifier on `texts` labelled `labels` (at least two distinct).
-
-    `regularisation` is scikit-learn's C: larger fits the examples more closely.
-    Balanced class weights keep a label with few examples from being drowned out.
-    """
-    texts = list(texts)
-    if len(texts) != len(labels):
-        raise ValueError("one label per text")
-    names = tuple(sorted(set(labels)))
-    if len(names) < 2:
-        raise ValueError("a classifier needs at least two different labels")
-    # Imported here: scikit-learn takes a second or more to import, and only training
-    # needs it (NumPy and SciPy come with it).
-    import numpy
-    from scipy.sparse import csr_matrix
-
-    found = [features(text) for text in texts]
-    # Columns numbered in the order features are first met, each looked up in one pass.
-    columns = {feature: i for i, feature in enumerate(dict.fromkeys(chain.from_iterable(found)))}
-    indices = list(map(columns.__getitem__, chain.from_iterable(found)))
-    values = list(chain.from_iterable(feature_values(each, counted) for each in found))
-    row_starts = [0, *accumulate(map(len, found))]
-    # liblinear takes 32-bit indices only.
-    matrix = csr_matrix(
-        (
-            numpy.asarray(values),
-            numpy.asarray(indices, dtype=numpy.int32),
-            numpy.asarray(row_starts, dtype=numpy.int32),
-        ),
-        shape=(len(texts), len(columns)),
-    )
-    model = _estimator(method, regularisation, len(names))
-    model.fit(matrix, [names.index(label) for label in labels])
-    by_feature = model.coef_.T
-    kept = numpy.abs(by_feature) >= PRUNE_BELOW
-    used = kept.any(axis=1)
-    kept = kept[used]
-    _, label_index = numpy.nonzero(kept)
-    offsets = numpy.concatenate(([0], numpy.cumsum(kept.sum(axis=1))))
-    return LinearModel(
-        names,
-        tuple(float(b) for b in model.intercept_),
-        tuple(numpy.asarray(list(columns), dtype=object)[used].tolist()),
-        array("I", offsets.tolist()),
-        array("H", label_index.tolist()),
-        # Single precision, as stored: a model read back scores exactly as it did here.
-        array("f", by_feature[used][kept].tolist()),
-        counted,
-        sharpness,
-    )
-
-
-def _estimator(method: Method, regularisation: float, label_count: int) -> Any:
-    if method == "svm":
-        from sklearn.svm import LinearSVC
-
-        return LinearSVC(C=regularisation, class_weight="balanced")
-    from sklearn.linear_model import LogisticRegression
-
-    # liblinear fits two labels several times faster than the default solver, to the
-    # same decisions (bench/crossval_signs.py); it cannot fit three or more.
-    solver = "liblinear" if label_count == 2 else "lbfgs"
-    # With far more features than examples liblinear's dual form reaches the same optimum
-    # (probabilities within 1e-4) in about half the time.
-    return LogisticRegression(
-        C=regularisation,
-        max_iter=2000,
-        class_weight="balanced",
-        solver=solver,
-        dual=solver == "liblinear",
-    )

@@ -4,10 +4,10 @@ look-alikes) and the topic classifier (every topic's example phrasings).
 Training needs scikit-learn, whose import alone takes a second or two, and then takes
 about a second more: too slow for every start. So each model is kept in the cache folder
 (`bot.knowledge.cache`), keyed by a fingerprint of everything it was trained on: the
-texts, their labels, the training settings and the source of `bot.core.classifier`. A
-start with unchanged examples reads both models back in a few milliseconds without
-importing scikit-learn; an edit trains what it changed, both models at once when both
-changed, with one import.
+texts, their labels, the training settings and the source of `bot.core.classifier` and
+`bot.core.training`. A start with unchanged examples reads both models back in a few
+milliseconds without importing scikit-learn; an edit trains what it changed, both models
+at once when both changed, with one import.
 """
 
 from __future__ import annotations
@@ -22,9 +22,10 @@ from dataclasses import dataclass, replace
 from functools import cache, cached_property
 from pathlib import Path
 
-from bot.core import classifier
-from bot.core.classifier import LinearModel, Method, train
+from bot.core import classifier, training
+from bot.core.classifier import LinearModel
 from bot.core.model import Rule
+from bot.core.training import Examples, Method
 from bot.knowledge.cache import cache_dir, entry_path, read_entry, write_entry
 
 REPORT, CALM = "report", "calm"
@@ -74,13 +75,20 @@ class TrainingSet:
 
     def train(self) -> LinearModel:
         """A model trained now (scikit-learn needed)."""
-        model = train(
-            self.texts,
-            self.labels,
-            method=self.settings.method,
-            regularisation=self.settings.regularisation,
-            counted=self.settings.counted,
-            sharpness=self.settings.sharpness,
+        return self.fit(self.examples())
+
+    def examples(self) -> Examples:
+        """The texts as the matrix `fit` takes (holds the GIL: Python builds it)."""
+        return training.examples_of(self.texts, self.labels, counted=self.settings.counted)
+
+    def fit(self, examples: Examples) -> LinearModel:
+        """The model fitted on `examples` (liblinear lets go of the GIL meanwhile)."""
+        settings = self.settings
+        model = training.fit(
+            examples,
+            method=settings.method,
+            regularisation=settings.regularisation,
+            sharpness=settings.sharpness,
         )
         return replace(model, trained_on=self.fingerprint)
 
@@ -122,11 +130,14 @@ def trained_models(sets: Sequence[TrainingSet], folder: Path | None = None) -> l
     folder = folder if folder is not None else cache_dir()
     stored = [_stored(each.kind, each.fingerprint, folder) for each in sets]
     missing = [each for each, model in zip(sets, stored, strict=True) if model is None]
-    # liblinear lets go of the GIL while it fits, so models train side by side, one per
-    # core; the first training imports scikit-learn, any other reuses the import.
     if len(missing) > 1:
+        # liblinear lets go of the GIL while it fits, so each model fits in a thread of
+        # its own while this one builds the next matrix (which holds the GIL). The set
+        # with the most labels goes first: one fit per label, its fit is the longest.
         with ThreadPoolExecutor(max_workers=len(missing)) as pool:
-            fresh = list(pool.map(TrainingSet.train, missing))
+            first = sorted(missing, key=lambda each: -len(set(each.labels)))
+            fits = {id(each): pool.submit(each.fit, each.examples()) for each in first}
+            fresh = [fits[id(each)].result() for each in missing]
     else:
         fresh = [each.train() for each in missing]
     for training_set, model in zip(missing, fresh, strict=True):
@@ -216,5 +227,8 @@ def model_from_sections(sections: dict[str, bytes], key: str) -> LinearModel:
 
 @cache
 def _classifier_source() -> str:
-    """A hash of the classifier's code: a change to its features retrains every model."""
-    return hashlib.sha256(Path(classifier.__file__).read_bytes()).hexdigest()
+    """A hash of the classifier's and the training's code: a change to the features or to
+    how they are fitted retrains every model."""
+    digest = hashlib.sha256(Path(classifier.__file__).read_bytes())
+    digest.update(Path(training.__file__).read_bytes())
+    return digest.hexdigest()
