@@ -5,8 +5,9 @@ start with (`bot.core.phrases` says what a phrase is), so finding all of them in
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Generic, NamedTuple, TypeVar
 
 from bot.core.phrases import CACHED_TOKENS, Line, Phrase
@@ -118,6 +119,12 @@ class _Entry(NamedTuple, Generic[T]):
     plain_words: bool
 
 
-def _positions(ranges: Sequence[tuple[int, int]]) -> list[int]:
+def _positions(ranges: Sequence[tuple[int, int]]) -> Iterable[int]:
     """The token positions inside any of `ranges`, each once, in order."""
-    return sorted({i for low, high in ranges for i in range(low, high)})
+    merged: list[tuple[int, int]] = []
+    for low, high in sorted(ranges):
+        if merged and low <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(high, merged[-1][1]))
+        elif low < high:
+            merged.append((low, high))
+    return chain.from_iterable(range(low, high) for low, high in merged)

@@ -312,9 +312,12 @@ def _relapsed(hits: list[Hit[Sign]], relapses: Sequence[int]) -> tuple[list[Hit[
 def _longest(hits: list[Hit[Sign]]) -> list[Hit[Sign]]:
     """One mention per stretch of words: a hit inside a longer one of the same sign goes."""
     kept: list[Hit[Sign]] = []
+    of_sign: dict[int, list[Hit[Sign]]] = {}
     for hit in sorted(hits, key=lambda h: (h.start, -(h.end - h.start))):
-        if any(k.value is hit.value and k.start <= hit.start and hit.end <= k.end for k in kept):
+        same = of_sign.setdefault(id(hit.value), [])
+        if any(k.start <= hit.start and hit.end <= k.end for k in same):
             continue
+        same.append(hit)
         kept.append(hit)
     return kept
 
