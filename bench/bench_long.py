@@ -10,7 +10,8 @@ Each run is a fresh process per checkout, the checkouts alternating, so both see
 moments of a shared machine; each figure is the median over the runs of that run's p50
 or p99 (CPU time of the thread, three rounds after a warm-up). The stories are those of
 bench/bench_signs.py (calm lines with any labelled line last; every kind of line) and
-bench/bench_matching.py (questions one after another), built by this checkout's code.
+bench/bench_matching.py (questions one after another), built by this checkout's code, and
+stories of calm lines that name no sign (the classifier reads all of them).
 """
 
 from __future__ import annotations
@@ -41,6 +42,9 @@ labelled = bench_signs.messages()
 calm = bench_signs.long_messages(bench_signs.messages(reports=False), labelled, 200)
 crowded = bench_signs.long_messages(labelled, labelled, 200)
 asked = bench_matching.longest_messages(bench_matching.questions(), 200)
+# Calm lines that name no sign at all: a story of them is read by the classifier too.
+unnamed = [t for t in bench_signs.messages(reports=False) if matcher.signs.check(t).probability]
+unmentioned = bench_signs.long_messages(unnamed, unnamed, 100)
 questions = [
     json.loads(line)["question"]
     for path in sorted((root / "tests" / "data").glob("*.jsonl"))
@@ -65,6 +69,7 @@ print(json.dumps({
     "check, 200 stories of every kind": cpu(matcher.signs.check, crowded),
     "match, 200 calm stories, sign last": cpu(matcher.match, calm),
     "match, 200 stories of questions": cpu(matcher.match, asked),
+    "match, 100 stories naming no sign": cpu(matcher.match, unmentioned),
     f"match, {len(questions)} questions": cpu(matcher.match, questions),
     f"check, {len(questions)} questions": cpu(matcher.signs.check, questions),
 }))
