@@ -95,6 +95,32 @@ def test_a_clause_in_another_language_is_read_on_its_own() -> None:
     assert "mi mejilla dura y caliente" in identify.asked
 
 
+LONG_ENGLISH = "my face is red and swollen since yesterday, " * 90
+"""About 4,000 characters of English, every word known, in ninety clauses."""
+
+
+def test_a_clause_in_another_language_at_the_end_of_a_long_message_is_read() -> None:
+    identify = FakeIdentifier("es", 0.9)
+    gate = LanguageGate({"face", "red", "swollen", "since", "yesterday"}, identify)
+    assert gate.unreadable(LONG_ENGLISH + "mi mejilla dura y caliente") == "es"
+    assert [asked.strip() for asked in identify.asked] == ["mi mejilla dura y caliente"]
+
+
+def test_a_clause_with_one_unknown_word_never_reaches_the_identifier() -> None:
+    identify = FakeIdentifier("es", 0.9)
+    gate = LanguageGate({"face", "red", "swollen", "since", "yesterday"}, identify)
+    text = LONG_ENGLISH.replace("red and", "zorbly and").replace("swollen since", "flimp since")
+    assert gate.unreadable(text) is None
+    assert identify.asked == []
+
+
+def test_a_clause_holding_an_unknown_word_twice_is_read() -> None:
+    identify = FakeIdentifier("es", 0.9)
+    gate = LanguageGate({"face", "red", "swollen", "since", "yesterday"}, identify)
+    assert gate.unreadable(LONG_ENGLISH + "muy muy red") == "es"
+    assert [asked.strip() for asked in identify.asked] == ["muy muy red"]
+
+
 def test_a_report_half_in_spanish_alerts_as_unreadable(matcher: Matcher) -> None:
     match = matcher.match("mi mejilla está dura y caliente, what is happening?")
     assert (match.red_flag, match.sign) == (True, "unreadable")

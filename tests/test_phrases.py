@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.phrase_index import PhraseIndex
+from bot.core.phrase_index import Hit, PhraseIndex
 from bot.core.phrases import Line, PhraseError, compile_phrase, tokens
 
 LISTS = {"redness": ["red", "pink*", "blotchy"], "worse": ["spread*", "getting bigger"]}
@@ -81,3 +81,28 @@ def test_a_number_in_any_range_of_a_word_list_matches() -> None:
     index.add(compile_phrase("temp {fever}", lists), "fever")
     for message, found in (("temp 100.4", 1), ("temp 38.2", 1), ("temp 60", 0)):
         assert len(index.find(Line.of(tokens(message)))) == found
+
+
+def test_a_phrase_of_plain_words_is_found_wherever_all_its_words_stand() -> None:
+    message = "not sure, not really sure. i am not sure"
+    assert found("not sure", message) == ["not sure", "not sure"]
+    assert [hit.start for hit in _hits(["not sure"], message)] == [0, 9]
+
+
+def test_phrases_at_one_word_are_found_whole_words_first_then_shortest_start_first() -> None:
+    hits = _hits(["redd*", "red*", "redder"], "it is redder today")
+    assert [hit.value for hit in hits] == ["redder", "red*", "redd*"]
+
+
+def test_only_the_starts_near_the_given_ranges_are_read() -> None:
+    index: PhraseIndex[str] = PhraseIndex()
+    index.add(compile_phrase("no"), "no")
+    line = Line.of(tokens("no no no no no no no no"))
+    assert [hit.start for hit in index.find(line, [(5, 7), (1, 2), (6, 8)])] == [1, 5, 6, 7]
+
+
+def _hits(phrases: list[str], message: str) -> list[Hit[str]]:
+    index: PhraseIndex[str] = PhraseIndex()
+    for phrase in phrases:
+        index.add(compile_phrase(phrase, LISTS), phrase)
+    return index.find(Line.of(tokens(message)))

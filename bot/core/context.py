@@ -90,9 +90,13 @@ class ConText:
         starting with a clause end that the scope of their category passes over."""
         # One index for everything read near a mention: one pass over the message.
         self._near: PhraseIndex[tuple[str, object]] = PhraseIndex()
+        self.anywhere: list[tuple[Phrase, Trigger]] = []
+        """The triggers that act on the whole message: a caller that passes over the whole
+        message anyway finds them in the same pass and gives `read` their hits."""
         self._anywhere: PhraseIndex[Trigger] = PhraseIndex()
         for phrase, trigger in triggers:
             if trigger.direction == "anywhere":
+                self.anywhere.append((phrase, trigger))
                 self._anywhere.add(phrase, trigger)
             else:
                 self._near.add(phrase, (_TRIGGER, trigger))
@@ -108,10 +112,15 @@ class ConText:
             for phrase in phrases:
                 self._near.add(phrase, (name, None))
 
-    def read(self, line: Line, near: Sequence[tuple[int, int]] | None = None) -> Reading:
+    def read(
+        self,
+        line: Line,
+        near: Sequence[tuple[int, int]] | None = None,
+        anywhere: Sequence[Hit[Trigger]] | None = None,
+    ) -> Reading:
         """Find the triggers and clause boundaries of one tokenised message; only within
         the token ranges `near` (around the mentions) when given, except the triggers
-        that act on the whole message."""
+        that act on the whole message (`anywhere`: their hits, when the caller found them)."""
         found = line.tokens
         by_kind: dict[str, list[Hit[tuple[str, object]]]] = {}
         for hit in self._near.find(line, near):
@@ -122,7 +131,7 @@ class ConText:
             for h in by_kind.get(_TRIGGER, ())
             if isinstance(h.value[1], Trigger)
         ]
-        triggers += self._anywhere.find(line)
+        triggers += self._anywhere.find(line) if anywhere is None else anywhere
         triggers = [
             hit
             for hit in triggers

@@ -18,8 +18,10 @@ imported on first use: most patients never pay for it.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from functools import cache
+from itertools import accumulate
 
 from bot.core.phrases import cut, fold, tokens
 
@@ -52,6 +54,8 @@ COMMON_WORDS = frozenset(
 _LETTER = re.compile(r"[^\W\d_]")
 _CLAUSE_MARKS = ",.;:!?\n"
 _CLAUSE = re.compile(f"[{_CLAUSE_MARKS}]+")
+_CLAUSE_KEPT = re.compile(f"([{_CLAUSE_MARKS}]+)")
+"""As `_CLAUSE`, the marks kept between the clauses (where each clause starts)."""
 _OTHER_ALPHABET = re.compile(r"[^\W\d_a-zA-Z\u00c0-\u024f\u1e00-\u1eff]")
 """Letters outside the Latin alphabet (accented Latin letters such as é, ł, ş are in it)."""
 
@@ -74,27 +78,51 @@ class LanguageGate:
             if letters and len(_OTHER_ALPHABET.findall(text)) > letters / 2:
                 language, _ = (self._identify or _py3langid)(text)
                 return language if language != "en" else "unknown"
+        found = found or tokens(text)
         # The first words tell the language of a long message as well as all of them.
-        whole = self._latin(text, (found or tokens(text))[:SAMPLE])
+        whole = self._latin(text, found[:SAMPLE])
         if whole is not None:
             return whole
         # A message half in English ("mi mejilla esta dura y caliente, what is happening?")
-        # passes as English as a whole: each clause of it is read on its own too.
+        # passes as English as a whole: each clause of it is read on its own too. A clause
+        # is another language only if at least two of its words are unknown (fewer leave
+        # a known majority of its three or more words), and a clause's words are words of
+        # the whole message: most long messages have no clause to read at all.
+        unknown = self._unknown(found)
+        if not unknown:
+            return None
         clauses = _CLAUSE.split(text)
         folded = fold(text)
-        folded_clauses = _CLAUSE.split(folded)
+        pieces = _CLAUSE_KEPT.split(folded)
+        folded_clauses = pieces[::2]
         if len(folded_clauses) == len(clauses) and _marks(folded) == _marks(text):
             # Folded once, not clause by clause, when folding made no clause end (as from
             # "…") and joined none (dropping the apostrophe in ",',"): then the folded
-            # text's clauses are the clauses folded.
-            read = map(cut, folded_clauses[:SAMPLE])
-        else:
-            read = map(tokens, clauses[:SAMPLE])
-        for clause, found in zip(clauses[:SAMPLE], read, strict=True):
-            in_clause = self._latin(clause, found)
+            # text's clauses are the clauses folded, and only those holding two unknown
+            # words are read.
+            unclear = _clauses_with_two(folded, pieces, unknown)
+            for index in sorted(i for i in unclear if i < SAMPLE):
+                in_clause = self._latin(clauses[index], cut(folded_clauses[index]))
+                if in_clause is not None:
+                    return in_clause
+            return None
+        for clause in clauses[:SAMPLE]:
+            in_clause = self._latin(clause, tokens(clause))
             if in_clause is not None:
                 return in_clause
         return None
+
+    def _unknown(self, found: Sequence[str]) -> frozenset[str]:
+        """The distinct words of `found` that the gate counts as unknown, when they occur
+        at least twice in all (else none: no clause could have two)."""
+        unknown = frozenset(
+            token
+            for token in set(found).difference(self._known)
+            if token.isalpha() and len(token) > 1 and token.isascii()
+        )
+        if not unknown or sum(1 for token in found if token in unknown) < 2:
+            return frozenset()
+        return unknown
 
     def _latin(self, text: str, found: Sequence[str]) -> str | None:
         # Most clauses are settled at once: too few tokens for a language, or all known.
@@ -110,6 +138,21 @@ class LanguageGate:
         if language == "en" or probability < CONFIDENT:
             return None
         return language
+
+
+def _clauses_with_two(folded: str, pieces: Sequence[str], unknown: Iterable[str]) -> set[int]:
+    """The clauses of `folded` (split with their marks kept: `pieces`) in which the words
+    `unknown` occur at least twice. Found as text, not as tokens: a word found inside a
+    longer word counts too, so no clause with two unknown words is ever left out."""
+    starts = list(accumulate(map(len, pieces), initial=0))[::2]
+    seen: dict[int, int] = {}
+    for word in unknown:
+        at = folded.find(word)
+        while at >= 0:
+            clause = bisect_right(starts, at) - 1
+            seen[clause] = seen.get(clause, 0) + 1
+            at = folded.find(word, at + len(word))
+    return {clause for clause, count in seen.items() if count >= 2}
 
 
 def _marks(text: str) -> int:

@@ -5,9 +5,10 @@ start with (`bot.core.phrases` says what a phrase is), so finding all of them in
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from itertools import chain
+from typing import Generic, NamedTuple, TypeVar
 
 from bot.core.phrases import CACHED_TOKENS, Line, Phrase
 
@@ -37,9 +38,7 @@ class PhraseIndex(Generic[T]):
     by_prefix: dict[str, list[tuple[Phrase, T]]] = field(default_factory=dict)
     by_number: list[tuple[Phrase, T]] = field(default_factory=list)
     prefix_sizes: set[int] = field(default_factory=set)
-    _candidates: dict[str, tuple[re.Pattern[str] | None, list[tuple[Phrase, T]]]] = field(
-        default_factory=dict, repr=False
-    )
+    _candidates: dict[str, _Entry[T]] = field(default_factory=dict, repr=False)
     _quick: dict[tuple[int, ...], re.Pattern[str]] = field(default_factory=dict, repr=False)
 
     def add(self, phrase: Phrase, value: T) -> None:
@@ -63,40 +62,69 @@ class PhraseIndex(Generic[T]):
         known = self._candidates
         for start in starts:
             # Looked up here, not through a call: this runs for every word of the message.
-            cached = known.get(found[start])
-            quick, candidates = self._starting_with(found[start]) if cached is None else cached
-            # One regular expression tells whether any candidate matches here: most
-            # positions have none, and then no phrase is tried one by one.
-            if quick is None or not quick.match(text, offsets[start]):
+            entry = known.get(found[start]) or self._starting_with(found[start])
+            quick, candidates, plain_words = entry
+            # One regular expression tells whether any candidate that is more than plain
+            # words matches here: most positions have none, and then none is tried.
+            matches = quick is not None and quick.match(text, offsets[start]) is not None
+            if not matches and not plain_words:
                 continue
-            for phrase, value in candidates:
-                matched = phrase.match(line, start)
-                if matched is not None:
-                    hits.append(Hit(start, matched[0], phrase, value, matched[1]))
+            for phrase, value, words in candidates:
+                if words is not None:
+                    end = start + len(words)
+                    if found[start:end] == words:
+                        hits.append(Hit(start, end, phrase, value))
+                elif matches:
+                    matched = phrase.match(line, start)
+                    if matched is not None:
+                        hits.append(Hit(start, matched[0], phrase, value, matched[1]))
         return hits
 
-    def _starting_with(self, token: str) -> tuple[re.Pattern[str] | None, list[tuple[Phrase, T]]]:
+    def _starting_with(self, token: str) -> _Entry[T]:
         cached = self._candidates.get(token)
         if cached is not None:
             return cached
         candidates = list(self.by_word.get(token, ()))
-        for size in self.prefix_sizes:
+        # Shorter word starts first, whatever order the set keeps: the order of hits at
+        # one position is the order of their phrases.
+        for size in sorted(self.prefix_sizes):
             if size <= len(token):
                 candidates.extend(self.by_prefix.get(token[:size], ()))
         if token[0].isdigit():
             candidates.extend(self.by_number)
         unique = list({id(phrase): (phrase, value) for phrase, value in candidates}.values())
-        key = tuple(id(phrase) for phrase, _ in unique)
+        tested = [phrase for phrase, _ in unique if phrase.words is None]
+        key = tuple(id(phrase) for phrase in tested)
         quick = self._quick.get(key)
-        if quick is None and unique:
-            quick = re.compile("|".join(f"(?:{phrase.plain})" for phrase, _ in unique))
+        if quick is None and tested:
+            quick = re.compile("|".join(f"(?:{phrase.plain})" for phrase in tested))
             self._quick[key] = quick
         if len(self._candidates) > CACHED_TOKENS:
             self._candidates.clear()
-        self._candidates[token] = (quick, unique)
-        return quick, unique
+        entry = _Entry(
+            quick,
+            tuple((phrase, value, phrase.words) for phrase, value in unique),
+            any(phrase.words is not None for phrase, _ in unique),
+        )
+        self._candidates[token] = entry
+        return entry
 
 
-def _positions(ranges: Sequence[tuple[int, int]]) -> list[int]:
+class _Entry(NamedTuple, Generic[T]):
+    """What can start at one token: the phrases (each with its plain words, if it is only
+    that), one pattern testing the others at once, and whether any is plain words."""
+
+    quick: re.Pattern[str] | None
+    candidates: tuple[tuple[Phrase, T, tuple[str, ...] | None], ...]
+    plain_words: bool
+
+
+def _positions(ranges: Sequence[tuple[int, int]]) -> Iterable[int]:
     """The token positions inside any of `ranges`, each once, in order."""
-    return sorted({i for low, high in ranges for i in range(low, high)})
+    merged: list[tuple[int, int]] = []
+    for low, high in sorted(ranges):
+        if merged and low <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(high, merged[-1][1]))
+        elif low < high:
+            merged.append((low, high))
+    return chain.from_iterable(range(low, high) for low, high in merged)

@@ -171,6 +171,13 @@ class Phrase:
         """The pattern without its named groups, to join with others into one quick test."""
         return _regex(self.elements, [], named=False)
 
+    @cached_property
+    def words(self) -> tuple[str, ...] | None:
+        """The tokens this phrase is when it is plain words only ("not sure"): those are
+        found by comparing tokens, with no regular expression to compile or run."""
+        found = tuple(e.word for e in self.elements if isinstance(e, _Atom) and e.word)
+        return found if len(found) == len(self.elements) else None
+
     def first_atoms(self) -> list[_Atom]:
         return _first_atoms(self.elements[0])
 

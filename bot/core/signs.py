@@ -43,13 +43,21 @@ _DAY_WORDS = {"today": 0, "tonight": 0, "yesterday": 1}
 _DAY_TOKENS = frozenset({"day", "days", "week", "morning", "evening", "night", *_DAY_WORDS})
 _TREATED = frozenset({"done", "treatment", "session", "treated", "needling", "microneedling"})
 _AFTER = re.compile(r"^(?:since|after|ago|later|post|out|in|on)$")
-_NUMBER_WORDS = {
-    word: value
+_DIGITS = {
+    word: str(value)
     for value, word in enumerate(
         "zero one two three four five six seven eight nine ten eleven twelve thirteen"
         " fourteen".split()
     )
 }
+"""Numbers in words, as their digits."""
+_DAY_STARTS = _DAY_TOKENS | _DIGITS.keys()
+"""The words that may start a mention of a day (besides numbers in digits)."""
+
+
+_Found = tuple[Sign | None, Trigger | None]
+"""What a phrase read in the one pass finds: a sign, a trigger acting on the whole
+message, or (neither) a symptom coming back."""
 
 
 @dataclass(frozen=True)
@@ -84,19 +92,20 @@ class SignChecker:
     def __init__(self, knowledge: WarningSigns, identify: Identify | None = None) -> None:
         self.knowledge = knowledge
         lists = knowledge.word_lists
-        self._signs: PhraseIndex[Sign] = PhraseIndex()
+        # What every message is read for, in one pass over its words: the signs, the
+        # words of a symptom coming back, and the context acting on the whole message.
+        self._phrases: PhraseIndex[_Found] = PhraseIndex()
         for sign in knowledge.signs:
             for text in sign.phrases:
-                self._signs.add(compile_phrase(text, lists), sign)
+                self._phrases.add(compile_phrase(text, lists), (sign, None))
         for text in knowledge.improving:
-            self._signs.add(compile_phrase(text, lists), IMPROVING)
-        # Apart from the signs: read only when the classifier alone would alert.
+            self._phrases.add(compile_phrase(text, lists), (IMPROVING, None))
+        for text in knowledge.relapse:
+            self._phrases.add(compile_phrase(text, lists), (None, None))
+        # Apart from the rest: read only when the classifier alone would alert.
         self._symptoms: PhraseIndex[Sign] = PhraseIndex()
         for text in knowledge.symptoms:
             self._symptoms.add(compile_phrase(text, lists), SYMPTOM)
-        self._relapse: PhraseIndex[None] = PhraseIndex()
-        for text in knowledge.relapse:
-            self._relapse.add(compile_phrase(text, lists), None)
         self._normal = {
             f"normal {index}": normal for index, normal in enumerate(knowledge.normal_healing)
         }
@@ -126,6 +135,8 @@ class SignChecker:
                 if t.direction == "crosses"
             ],
         )
+        for phrase, trigger in self._context.anywhere:
+            self._phrases.add(phrase, (None, trigger))
         self._language = LanguageGate(knowledge.vocabulary, identify)
 
     def check(self, text: str, day: int | None = None) -> SignCheck:
@@ -138,8 +149,9 @@ class SignChecker:
             return SignCheck(UNREADABLE, alert=True, triggers=(f"language: {language}",))
         line = Line.of(found)
         day = day if day is not None else day_in_text(found)
-        hits, relapsed = self._sign_hits(line)
-        mentions = self._judged(line, hits, day)
+        hits, relapses, anywhere = self._read(line)
+        hits, relapsed = _relapsed(hits, relapses)
+        mentions = self._judged(line, hits, day, anywhere)
         kept = [m for m in mentions if not m.reasons]
         ruled_out = _ruled_out(mentions, found)
         if kept:
@@ -158,7 +170,11 @@ class SignChecker:
         threshold = self.knowledge.alert_probability
         if probability < threshold:
             return SignCheck(probability=probability)
-        symptoms = [] if relapsed else self._judged(line, _longest(self._symptoms.find(line)), day)
+        symptoms = (
+            []
+            if relapsed
+            else self._judged(line, _longest(self._symptoms.find(line)), day, anywhere)
+        )
         ruled = [m for m in symptoms if m.reasons]
         if ruled:
             # The classifier reads words, not who has them or where: "no pain at all",
@@ -176,24 +192,29 @@ class SignChecker:
             probability=probability,
         )
 
-    def _sign_hits(self, line: Line) -> tuple[list[Hit[Sign]], bool]:
-        """The sign mentions; and whether a symptom told as getting better came back
-        after all."""
-        hits = _longest(self._signs.find(line))
-        relapsed = False
-        if any(hit.value is IMPROVING for hit in hits):
-            # "went down, but today it came back worse": not getting better after all.
-            relapses = [r.start for r in self._relapse.find(line)]
-            count = len(hits)
-            hits = [
-                hit
-                for hit in hits
-                if hit.value is not IMPROVING or not any(at >= hit.end for at in relapses)
-            ]
-            relapsed = len(hits) < count
-        return hits, relapsed
+    def _read(self, line: Line) -> tuple[list[Hit[Sign]], list[int], list[Hit[Trigger]]]:
+        """The sign mentions; where a symptom is told as coming back; and the hits of the
+        context that acts on the whole message."""
+        signs: list[Hit[Sign]] = []
+        relapses: list[int] = []
+        anywhere: list[Hit[Trigger]] = []
+        for hit in self._phrases.find(line):
+            sign, trigger = hit.value
+            if sign is not None:
+                signs.append(Hit(hit.start, hit.end, hit.phrase, sign, hit.skipped))
+            elif trigger is not None:
+                anywhere.append(Hit(hit.start, hit.end, hit.phrase, trigger, hit.skipped))
+            else:
+                relapses.append(hit.start)
+        return _longest(signs), relapses, anywhere
 
-    def _judged(self, line: Line, hits: list[Hit[Sign]], day: int | None) -> list[_Mention]:
+    def _judged(
+        self,
+        line: Line,
+        hits: list[Hit[Sign]],
+        day: int | None,
+        anywhere: Sequence[Hit[Trigger]],
+    ) -> list[_Mention]:
         """Each mention with the reasons the context step rules it out (none: kept)."""
         if not hits:
             return []
@@ -201,7 +222,7 @@ class SignChecker:
         # Context reaches MAX_SCOPE words from a mention, plus the length of a trigger.
         reach = MAX_SCOPE + 8
         near = [(max(0, h.start - reach), min(len(found), h.end + reach)) for h in hits]
-        reading = self._context.read(line, near)
+        reading = self._context.read(line, near, anywhere)
         idioms = reading.extra.get(_IDIOM, [])
         skin = [start for start, _ in reading.extra.get(_SKIN, [])]
         normal = [
@@ -275,12 +296,28 @@ def _ruled_out(mentions: Sequence[_Mention], found: Sequence[str]) -> tuple[str,
     )
 
 
+def _relapsed(hits: list[Hit[Sign]], relapses: Sequence[int]) -> tuple[list[Hit[Sign]], bool]:
+    """The mentions without a symptom told as getting better that came back after all
+    ("went down, but today it came back worse"), and whether there was one."""
+    if not relapses or not any(hit.value is IMPROVING for hit in hits):
+        return hits, False
+    kept = [
+        hit
+        for hit in hits
+        if hit.value is not IMPROVING or not any(at >= hit.end for at in relapses)
+    ]
+    return kept, len(kept) < len(hits)
+
+
 def _longest(hits: list[Hit[Sign]]) -> list[Hit[Sign]]:
     """One mention per stretch of words: a hit inside a longer one of the same sign goes."""
     kept: list[Hit[Sign]] = []
+    of_sign: dict[int, list[Hit[Sign]]] = {}
     for hit in sorted(hits, key=lambda h: (h.start, -(h.end - h.start))):
-        if any(k.value is hit.value and k.start <= hit.start and hit.end <= k.end for k in kept):
+        same = of_sign.setdefault(id(hit.value), [])
+        if any(k.start <= hit.start and hit.end <= k.end for k in same):
             continue
+        same.append(hit)
         kept.append(hit)
     return kept
 
@@ -288,13 +325,14 @@ def _longest(hits: list[Hit[Sign]]) -> list[Hit[Sign]]:
 def day_in_text(found: Sequence[str]) -> int | None:
     """The latest day since treatment the message names ("day 8", "10 days after")."""
     days: list[int] = []
-    # "day one", "two days after": a number in words counts like its digits.
-    found = [str(_NUMBER_WORDS[token]) if token in _NUMBER_WORDS else token for token in found]
-    for index, token in enumerate(found):
-        if token not in _DAY_TOKENS and not token[0].isdigit():
+    for index, word in enumerate(found):
+        # Most words name no day: only these are read, with the words around them.
+        if word not in _DAY_STARTS and not word[0].isdigit():
             continue
+        # "day one", "two days after": a number in words counts like its digits.
+        token = _DIGITS.get(word, word)
         before = found[index - 1] if index else ""
-        after = found[index + 1] if index + 1 < len(found) else ""
+        after = _DIGITS.get(found[index + 1], found[index + 1]) if index + 1 < len(found) else ""
         if token in ("day", "days") and is_number(after):
             days.append(int(float(after)))
         elif is_number(token) and after in ("days", "day") and index + 2 < len(found):
