@@ -169,19 +169,25 @@ class Reading:
         self._near_starts = [t.start for t in self._near]
         self._longest = max((t.end - t.start for t in self._near), default=0)
         categories = {b.only_for for b in bounds} | {c for b in bounds for c in b.not_for}
-        self._starts: dict[str | None, list[int]] = {}
-        self._ends: dict[str | None, list[int]] = {}
+        self._starts: dict[tuple[str | None, bool], list[int]] = {}
+        self._ends: dict[tuple[str | None, bool], list[int]] = {}
         for category in categories | {None}:
-            mine = [
-                b for b in bounds if b.only_for in (None, category) and category not in b.not_for
-            ]
-            self._starts[category] = sorted(b.start for b in mine)
-            self._ends[category] = sorted(b.end for b in mine)
+            for crossing in (True, False):
+                mine = [
+                    b
+                    for b in bounds
+                    if b.only_for in (None, category) and not (crossing and category in b.not_for)
+                ]
+                self._starts[category, crossing] = sorted(b.start for b in mine)
+                self._ends[category, crossing] = sorted(b.end for b in mine)
 
-    def clause(self, start: int, end: int, category: str | None = None) -> tuple[int, int]:
-        """Where the clause around tokens `start`..`end` begins and ends (for `category`)."""
-        starts = self._starts.get(category, self._starts[None])
-        ends = self._ends.get(category, self._ends[None])
+    def clause(
+        self, start: int, end: int, category: str | None = None, crossing: bool = True
+    ) -> tuple[int, int]:
+        """Where the clause around tokens `start`..`end` begins and ends (for `category`;
+        passing over its crossings unless `crossing` is False)."""
+        starts = self._starts.get((category, crossing), self._starts[None, crossing])
+        ends = self._ends.get((category, crossing), self._ends[None, crossing])
         before = bisect_right(ends, start)
         after = bisect_left(starts, end)
         first = ends[before - 1] if before else 0
@@ -194,12 +200,16 @@ class Reading:
         applied = [Modifier(t.value.category, t.words(self.found)) for t in self._anywhere]
         low = bisect_left(self._near_starts, start - MAX_SCOPE - self._longest)
         high = bisect_right(self._near_starts, end + MAX_SCOPE)
-        clauses: dict[str, tuple[int, int]] = {}
+        clauses: dict[tuple[str, bool], tuple[int, int]] = {}
         for hit in self._near[low:high]:
             category, direction = hit.value.category, hit.value.direction
-            if category not in clauses:
-                clauses[category] = self.clause(start, end, category)
-            first, last = clauses[category]
+            # A crossing carries a trigger's scope forwards only: "years ago I had a peel,
+            # my lips swelled up" is the past, "my cheek has gone hard, she had it done
+            # last week" is not.
+            key = (category, hit.start < start)
+            if key not in clauses:
+                clauses[key] = self.clause(start, end, *key)
+            first, last = clauses[key]
             if hit.start < start:
                 # A trigger may end with the word that starts the clause ("so I don't").
                 applies = direction in ("before", "both") and hit.end > first

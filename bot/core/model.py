@@ -199,6 +199,12 @@ class WarningSigns:
     symptoms: tuple[str, ...] = ()
     """Words for how the skin feels or looks that are no sign on their own ("sore",
     "red"): the classifier alone alerts only when one of them is not ruled out by context."""
+    possessors: frozenset[str] = frozenset()
+    """Words that name whose a noun is ("my", "the", "her"): a mention is said of the
+    nearest noun one of them names, and a noun no report or sign phrase uses is a thing or
+    another body part, not the treated skin ("my lunchbox smells rotten")."""
+    owner_links: frozenset[str] = frozenset()
+    """Words between that noun and the mention ("is", "smells", "really")."""
 
 
 @dataclass(frozen=True)

@@ -127,6 +127,10 @@ class SignChecker:
             ],
         )
         self._language = LanguageGate(knowledge.vocabulary, identify)
+        self._possessors = knowledge.possessors
+        self._links = knowledge.owner_links
+        self._patient_words = _patient_words(knowledge)
+        self._unknown_owner: dict[str, bool] = {}
 
     def check(self, text: str, day: int | None = None) -> SignCheck:
         """Does `text`, from a patient on `day` since treatment (None: unknown), report a
@@ -224,6 +228,9 @@ class SignChecker:
                 for start, end in idioms
                 if start < hit.end and hit.start < end
             ]
+            owner = None if on_the_skin else self._owner(found, hit.start, first)
+            if owner is not None:
+                reasons.append(f"elsewhere: said of '{owner}', which no report names")
             if hit.value is IMPROVING:
                 reasons.append("getting better")
             if hit.value.from_day is not None and day is not None and day < hit.value.from_day:
@@ -236,6 +243,36 @@ class SignChecker:
             widest = max(healing, key=lambda span: span[1] - span[0], default=None)
             mentions.append(_Mention(hit, tuple(reasons), (first, last), widest))
         return mentions
+
+    def _owner(self, found: Sequence[str], start: int, first: int) -> str | None:
+        """The noun a possessor names just before the mention at `start`, when no report
+        and no sign phrase uses it: "my lunchbox smells rotten", "the tomatoes have gone
+        mushy and leaking". The lists of things and body parts can never be complete; the
+        words patients use for their own skin are in the reports."""
+        at = start - 1
+        while at >= first and found[at] in self._links:
+            at -= 1
+        if at < first or found[at] in self._possessors:
+            return None
+        # "my new trainers", "the kitchen bin": one describing word may come between.
+        if not any(at - k >= first and found[at - k] in self._possessors for k in (1, 2)):
+            return None
+        noun = found[at]
+        if noun not in self._unknown_owner:
+            self._unknown_owner[noun] = self._is_unknown(noun)
+        return noun if self._unknown_owner[noun] else None
+
+    def _is_unknown(self, noun: str) -> bool:
+        if not noun.isalpha() or len(noun) < 3 or noun in self._patient_words:
+            return False
+        # Imported here: most messages never ask. A typo of a word patients use for their
+        # skin ("cheak", "forhead") is that word: a miss costs more than a false alarm.
+        from rapidfuzz import fuzz, process
+
+        near = process.extract(
+            noun, self._patient_words, scorer=fuzz.ratio, score_cutoff=80.0, limit=5
+        )
+        return not any(str(word)[0] == noun[0] for word, _, _ in near)
 
     def _likeliest_sign(self, found: Sequence[str]) -> str:
         totals: dict[str, float] = {}
@@ -255,6 +292,16 @@ class SignChecker:
             if word not in COMMON_WORDS
         ]
         return [word for weight, word in sorted(scored, reverse=True)[:3] if weight > 0]
+
+
+def _patient_words(knowledge: WarningSigns) -> frozenset[str]:
+    """Every word of the labelled reports, the sign phrases, their word lists, the
+    symptoms and the treated skin: the words a patient may use for what they have."""
+    texts = [p for sign in knowledge.signs for p in sign.phrases]
+    texts += [w for words in knowledge.word_lists.values() for w in words]
+    texts += [*knowledge.symptoms, *knowledge.treated_skin]
+    found = {w for text in texts for w in re.findall(r"[a-z]+", text.lower())}
+    return frozenset(found | set(knowledge.sign_words.counts) | COMMON_WORDS)
 
 
 def _context_of(mention: _Mention) -> tuple[int, int]:

@@ -44,6 +44,8 @@ TOP_FIELDS = {
     "classifier",
 }
 CONTEXT_LISTS = {"pseudo_triggers", "clause_ends", "treated_skin"}
+OWNER_LISTS = ("possessors", "owner_links")
+"""Single words the owner rule reads (see `WarningSigns.possessors`)."""
 DIRECTIONS = ("before", "after", "both", "anywhere", "ends", "crosses")
 CAUSES = (
     "denied",
@@ -106,6 +108,7 @@ def load_warning_signs(
     symptoms = _phrases(node, "symptoms", where, lists)
     improving, relapse = _improving(node, where, lists)
     terms, pseudo, clause_ends, treated_skin = _context(node, where, lists)
+    possessors, owner_links = (_words(node.get("context"), key, where) for key in OWNER_LISTS)
     context, category_ends = _split_ends(terms)
     threshold = _threshold(node, where)
     examples = read_examples(root, name, problems, {sign.id for sign in signs})
@@ -123,6 +126,8 @@ def load_warning_signs(
         clause_ends=clause_ends,
         category_ends=category_ends,
         treated_skin=treated_skin,
+        possessors=possessors,
+        owner_links=owner_links,
         other_senses=senses,
         improving=improving,
         relapse=relapse,
@@ -263,7 +268,7 @@ def _context(
     if not isinstance(table, Node):
         where.add(line_of(node, "context"), "context must have the categories and clause_ends")
         return (), (), (), ()
-    where.unknown_keys(table, {*CATEGORIES, *CONTEXT_LISTS}, kind="context")
+    where.unknown_keys(table, {*CATEGORIES, *CONTEXT_LISTS, *OWNER_LISTS}, kind="context")
     terms: list[ContextTerm] = []
     for category in CATEGORIES:
         group = table.get(category)
@@ -280,6 +285,19 @@ def _context(
     pseudo = _phrases(table, "pseudo_triggers", where, lists)
     ends = _phrases(table, "clause_ends", where, lists)
     return tuple(terms), pseudo, ends, _phrases(table, "treated_skin", where, lists)
+
+
+def _words(table: object, key: str, where: Collector) -> frozenset[str]:
+    """A list of single plain words (no spaces, no `*`, `|` or braces)."""
+    if not isinstance(table, Node):
+        return frozenset()
+    words = set()
+    for line, item in _items(table, key, where):
+        if not isinstance(item, str) or not re.fullmatch(r"[a-z]+", item.strip().lower()):
+            where.add(line, f"{key}: each entry must be one plain word")
+            continue
+        words.add(item.strip().lower())
+    return frozenset(words)
 
 
 def _split_ends(terms: tuple[ContextTerm, ...]) -> tuple[tuple[ContextTerm, ...], ...]:
