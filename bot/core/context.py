@@ -213,7 +213,12 @@ class Reading:
             if hit.start < start:
                 # A trigger may end with the word that starts the clause ("so I don't").
                 applies = direction in ("before", "both") and hit.end > first
-                applies = applies and start - hit.end <= MAX_SCOPE
+                # Carried over crossings, a scope counts its words again in each clause:
+                # a story told in the past goes on clause after clause.
+                if (category, False) not in clauses:
+                    clauses[category, False] = self.clause(start, end, category, False)
+                own = clauses[category, False][0]
+                applies = applies and start - max(hit.end, own) <= MAX_SCOPE
             elif hit.end > end:
                 # A trigger may begin with the word that ends the clause ("but it healed").
                 applies = direction in ("after", "both") and hit.start <= last

@@ -139,6 +139,18 @@ class NormalHealing:
 
 
 @dataclass(frozen=True)
+class PastStory:
+    """How a story that ended is told: a sentence `told` in the past, with an `anchor` in
+    it ("years ago") or a message that says it `ended` ("nothing since", "all good now"),
+    is the past for every mention in it, unless the mention's own clause says `now`."""
+
+    told: tuple[str, ...] = ()
+    anchors: tuple[str, ...] = ()
+    ended: tuple[str, ...] = ()
+    now: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class ContextTerm:
     """A ConText trigger: `category` (negated, historical...) looking `direction`; with
     `direction` "ends", a word that ends the scope of this category only; "crosses", a
@@ -205,6 +217,7 @@ class WarningSigns:
     another body part, not the treated skin ("my lunchbox smells rotten")."""
     owner_links: frozenset[str] = frozenset()
     """Words between that noun and the mention ("is", "smells", "really")."""
+    past_story: PastStory = PastStory()
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ A message in a language the bot cannot read alerts too, as the sign "unreadable"
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bot.core.classifier import words_of
@@ -27,7 +27,7 @@ from bot.core.context import MAX_SCOPE, ConText, Trigger
 from bot.core.language import COMMON_WORDS, Identify, LanguageGate
 from bot.core.model import Sign, WarningSigns
 from bot.core.phrase_index import Hit, PhraseIndex
-from bot.core.phrases import Line, compile_phrase, is_number, tokens
+from bot.core.phrases import SENTENCE_ENDS, Line, compile_phrase, is_number, tokens
 
 UNREADABLE = "unreadable"
 """The sign of a message in a language the bot cannot read."""
@@ -127,6 +127,18 @@ class SignChecker:
             ],
         )
         self._language = LanguageGate(knowledge.vocabulary, identify)
+        # Read over the whole message (a story's end may be sentences away), only when a
+        # sign is mentioned.
+        self._story: PhraseIndex[str] = PhraseIndex()
+        story = knowledge.past_story
+        for kind, texts in (
+            ("told", story.told),
+            ("anchor", story.anchors),
+            ("ended", story.ended),
+            ("now", story.now),
+        ):
+            for text in texts:
+                self._story.add(compile_phrase(text, lists), kind)
         self._possessors = knowledge.possessors
         self._links = knowledge.owner_links
         self._patient_words = _patient_words(knowledge)
@@ -214,6 +226,7 @@ class SignChecker:
             if day is not None and normal.covers(day)
             for span in reading.extra.get(name, [])
         ]
+        story = self._story_of(line)
         mentions = []
         for hit in hits:
             first, last = reading.clause(hit.start, hit.end)
@@ -231,6 +244,9 @@ class SignChecker:
             owner = None if on_the_skin else self._owner(found, hit.start, first)
             if owner is not None:
                 reasons.append(f"elsewhere: said of '{owner}', which no report names")
+            ended = story(hit.start, first, last)
+            if ended is not None:
+                reasons.append(f"historical: a story told in the past ('{ended}')")
             if hit.value is IMPROVING:
                 reasons.append("getting better")
             if hit.value.from_day is not None and day is not None and day < hit.value.from_day:
@@ -243,6 +259,33 @@ class SignChecker:
             widest = max(healing, key=lambda span: span[1] - span[0], default=None)
             mentions.append(_Mention(hit, tuple(reasons), (first, last), widest))
         return mentions
+
+    def _story_of(self, line: Line) -> Callable[[int, int, int], str | None]:
+        """Whether a mention is in a story that ended: its sentence is told in the past
+        and names a time long gone ("years ago I had hives") or the message says the story
+        ended ("nothing since", "all good now"); its own clause says nothing of now (from
+        the word that opens it: "and now", "still", "is")."""
+        found = line.tokens
+        hits: dict[str, list[Hit[str]]] = {}
+        for hit in self._story.find(line):
+            hits.setdefault(hit.value, []).append(hit)
+        if "told" not in hits or not ("anchor" in hits or "ended" in hits):
+            return lambda start, first, last: None
+        ends = [i for i, token in enumerate(found) if token in SENTENCE_ENDS]
+        ended = hits.get("ended", [])
+
+        def story(start: int, first: int, last: int) -> str | None:
+            begin = max((i + 1 for i in ends if i < start), default=0)
+            stop = min((i for i in ends if i >= start), default=len(found))
+            inside = [h for h in hits["told"] + hits.get("anchor", []) if begin <= h.start < stop]
+            if not any(h.value == "told" for h in inside):
+                return None
+            if any(first - 1 <= h.start < last for h in hits.get("now", [])):
+                return None
+            why = [h for h in inside if h.value == "anchor"] or ended
+            return why[0].words(found) if why else None
+
+        return story
 
     def _owner(self, found: Sequence[str], start: int, first: int) -> str | None:
         """The noun a possessor names just before the mention at `start`, when no report

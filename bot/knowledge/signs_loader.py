@@ -22,6 +22,7 @@ from bot.core.language import COMMON_WORDS
 from bot.core.model import (
     ContextTerm,
     NormalHealing,
+    PastStory,
     Problem,
     Sign,
     SignWords,
@@ -45,6 +46,7 @@ TOP_FIELDS = {
 }
 CONTEXT_LISTS = {"pseudo_triggers", "clause_ends", "treated_skin"}
 OWNER_LISTS = ("possessors", "owner_links")
+PAST_STORY_FIELDS = ("told", "anchors", "ended", "now")
 """Single words the owner rule reads (see `WarningSigns.possessors`)."""
 DIRECTIONS = ("before", "after", "both", "anywhere", "ends", "crosses")
 CAUSES = (
@@ -109,6 +111,7 @@ def load_warning_signs(
     improving, relapse = _improving(node, where, lists)
     terms, pseudo, clause_ends, treated_skin = _context(node, where, lists)
     possessors, owner_links = (_words(node.get("context"), key, where) for key in OWNER_LISTS)
+    past_story = _past_story(node.get("context"), where, lists)
     context, category_ends = _split_ends(terms)
     threshold = _threshold(node, where)
     examples = read_examples(root, name, problems, {sign.id for sign in signs})
@@ -128,6 +131,7 @@ def load_warning_signs(
         treated_skin=treated_skin,
         possessors=possessors,
         owner_links=owner_links,
+        past_story=past_story,
         other_senses=senses,
         improving=improving,
         relapse=relapse,
@@ -268,7 +272,9 @@ def _context(
     if not isinstance(table, Node):
         where.add(line_of(node, "context"), "context must have the categories and clause_ends")
         return (), (), (), ()
-    where.unknown_keys(table, {*CATEGORIES, *CONTEXT_LISTS, *OWNER_LISTS}, kind="context")
+    where.unknown_keys(
+        table, {*CATEGORIES, *CONTEXT_LISTS, *OWNER_LISTS, "past_story"}, kind="context"
+    )
     terms: list[ContextTerm] = []
     for category in CATEGORIES:
         group = table.get(category)
@@ -298,6 +304,17 @@ def _words(table: object, key: str, where: Collector) -> frozenset[str]:
             continue
         words.add(item.strip().lower())
     return frozenset(words)
+
+
+def _past_story(table: object, where: Collector, lists: dict[str, tuple[str, ...]]) -> PastStory:
+    group = table.get("past_story") if isinstance(table, Node) else None
+    if group is None:
+        return PastStory()
+    if not isinstance(group, Node):
+        where.add(line_of(table, "past_story"), "past_story has " + ", ".join(PAST_STORY_FIELDS))
+        return PastStory()
+    where.unknown_keys(group, set(PAST_STORY_FIELDS), where=" in past_story")
+    return PastStory(*(_phrases(group, key, where, lists) for key in PAST_STORY_FIELDS))
 
 
 def _split_ends(terms: tuple[ContextTerm, ...]) -> tuple[tuple[ContextTerm, ...], ...]:
