@@ -19,7 +19,7 @@ A message in a language the bot cannot read alerts too, as the sign "unreadable"
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.core.classifier import words_of
@@ -27,7 +27,8 @@ from bot.core.context import MAX_SCOPE, ConText, Trigger
 from bot.core.language import COMMON_WORDS, Identify, LanguageGate
 from bot.core.model import Sign, WarningSigns
 from bot.core.phrase_index import Hit, PhraseIndex
-from bot.core.phrases import SENTENCE_ENDS, Line, compile_phrase, is_number, tokens
+from bot.core.phrases import Line, compile_phrase, is_number, tokens
+from bot.core.sentence_rules import SentenceRules
 
 UNREADABLE = "unreadable"
 """The sign of a message in a language the bot cannot read."""
@@ -127,22 +128,7 @@ class SignChecker:
             ],
         )
         self._language = LanguageGate(knowledge.vocabulary, identify)
-        # Read over the whole message (a story's end may be sentences away), only when a
-        # sign is mentioned.
-        self._story: PhraseIndex[str] = PhraseIndex()
-        story = knowledge.past_story
-        for kind, texts in (
-            ("told", story.told),
-            ("anchor", story.anchors),
-            ("ended", story.ended),
-            ("now", story.now),
-        ):
-            for text in texts:
-                self._story.add(compile_phrase(text, lists), kind)
-        self._possessors = knowledge.possessors
-        self._links = knowledge.owner_links
-        self._patient_words = _patient_words(knowledge)
-        self._unknown_owner: dict[str, bool] = {}
+        self._sentences = SentenceRules(knowledge)
 
     def check(self, text: str, day: int | None = None) -> SignCheck:
         """Does `text`, from a patient on `day` since treatment (None: unknown), report a
@@ -226,7 +212,7 @@ class SignChecker:
             if day is not None and normal.covers(day)
             for span in reading.extra.get(name, [])
         ]
-        story = self._story_of(line)
+        rules = self._sentences.read(line)
         mentions = []
         for hit in hits:
             first, last = reading.clause(hit.start, hit.end)
@@ -241,12 +227,15 @@ class SignChecker:
                 for start, end in idioms
                 if start < hit.end and hit.start < end
             ]
-            owner = None if on_the_skin else self._owner(found, hit.start, first)
+            owner = None if on_the_skin else rules.owner(hit.start, first)
             if owner is not None:
                 reasons.append(f"elsewhere: said of '{owner}', which no report names")
-            ended = story(hit.start, first, last)
+            ended = rules.past_story(hit.start, first, last)
             if ended is not None:
                 reasons.append(f"historical: a story told in the past ('{ended}')")
+            asked = rules.general_question(hit.start)
+            if asked is not None:
+                reasons.append(f"hypothetical: a question about signs in general ('{asked}')")
             if hit.value is IMPROVING:
                 reasons.append("getting better")
             if hit.value.from_day is not None and day is not None and day < hit.value.from_day:
@@ -259,63 +248,6 @@ class SignChecker:
             widest = max(healing, key=lambda span: span[1] - span[0], default=None)
             mentions.append(_Mention(hit, tuple(reasons), (first, last), widest))
         return mentions
-
-    def _story_of(self, line: Line) -> Callable[[int, int, int], str | None]:
-        """Whether a mention is in a story that ended: its sentence is told in the past
-        and names a time long gone ("years ago I had hives") or the message says the story
-        ended ("nothing since", "all good now"); its own clause says nothing of now (from
-        the word that opens it: "and now", "still", "is")."""
-        found = line.tokens
-        hits: dict[str, list[Hit[str]]] = {}
-        for hit in self._story.find(line):
-            hits.setdefault(hit.value, []).append(hit)
-        if "told" not in hits or not ("anchor" in hits or "ended" in hits):
-            return lambda start, first, last: None
-        ends = [i for i, token in enumerate(found) if token in SENTENCE_ENDS]
-        ended = hits.get("ended", [])
-
-        def story(start: int, first: int, last: int) -> str | None:
-            begin = max((i + 1 for i in ends if i < start), default=0)
-            stop = min((i for i in ends if i >= start), default=len(found))
-            inside = [h for h in hits["told"] + hits.get("anchor", []) if begin <= h.start < stop]
-            if not any(h.value == "told" for h in inside):
-                return None
-            if any(first - 1 <= h.start < last for h in hits.get("now", [])):
-                return None
-            why = [h for h in inside if h.value == "anchor"] or ended
-            return why[0].words(found) if why else None
-
-        return story
-
-    def _owner(self, found: Sequence[str], start: int, first: int) -> str | None:
-        """The noun a possessor names just before the mention at `start`, when no report
-        and no sign phrase uses it: "my lunchbox smells rotten", "the tomatoes have gone
-        mushy and leaking". The lists of things and body parts can never be complete; the
-        words patients use for their own skin are in the reports."""
-        at = start - 1
-        while at >= first and found[at] in self._links:
-            at -= 1
-        if at < first or found[at] in self._possessors:
-            return None
-        # "my new trainers", "the kitchen bin": one describing word may come between.
-        if not any(at - k >= first and found[at - k] in self._possessors for k in (1, 2)):
-            return None
-        noun = found[at]
-        if noun not in self._unknown_owner:
-            self._unknown_owner[noun] = self._is_unknown(noun)
-        return noun if self._unknown_owner[noun] else None
-
-    def _is_unknown(self, noun: str) -> bool:
-        if not noun.isalpha() or len(noun) < 3 or noun in self._patient_words:
-            return False
-        # Imported here: most messages never ask. A typo of a word patients use for their
-        # skin ("cheak", "forhead") is that word: a miss costs more than a false alarm.
-        from rapidfuzz import fuzz, process
-
-        near = process.extract(
-            noun, self._patient_words, scorer=fuzz.ratio, score_cutoff=80.0, limit=5
-        )
-        return not any(str(word)[0] == noun[0] for word, _, _ in near)
 
     def _likeliest_sign(self, found: Sequence[str]) -> str:
         totals: dict[str, float] = {}
@@ -335,16 +267,6 @@ class SignChecker:
             if word not in COMMON_WORDS
         ]
         return [word for weight, word in sorted(scored, reverse=True)[:3] if weight > 0]
-
-
-def _patient_words(knowledge: WarningSigns) -> frozenset[str]:
-    """Every word of the labelled reports, the sign phrases, their word lists, the
-    symptoms and the treated skin: the words a patient may use for what they have."""
-    texts = [p for sign in knowledge.signs for p in sign.phrases]
-    texts += [w for words in knowledge.word_lists.values() for w in words]
-    texts += [*knowledge.symptoms, *knowledge.treated_skin]
-    found = {w for text in texts for w in re.findall(r"[a-z]+", text.lower())}
-    return frozenset(found | set(knowledge.sign_words.counts) | COMMON_WORDS)
 
 
 def _context_of(mention: _Mention) -> tuple[int, int]:

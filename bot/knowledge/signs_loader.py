@@ -21,6 +21,7 @@ from bot.core.context import CATEGORIES
 from bot.core.language import COMMON_WORDS
 from bot.core.model import (
     ContextTerm,
+    GeneralQuestion,
     NormalHealing,
     PastStory,
     Problem,
@@ -45,8 +46,10 @@ TOP_FIELDS = {
     "classifier",
 }
 CONTEXT_LISTS = {"pseudo_triggers", "clause_ends", "treated_skin"}
-OWNER_LISTS = ("possessors", "owner_links")
+OWNER_LISTS = ("possessors", "determiners", "owner_links")
 PAST_STORY_FIELDS = ("told", "anchors", "ended", "now")
+GENERAL_QUESTION_FIELDS = ("opens", "anchors")
+RULE_GROUPS = ("past_story", "general_question")
 """Single words the owner rule reads (see `WarningSigns.possessors`)."""
 DIRECTIONS = ("before", "after", "both", "anywhere", "ends", "crosses")
 CAUSES = (
@@ -110,8 +113,12 @@ def load_warning_signs(
     symptoms = _phrases(node, "symptoms", where, lists)
     improving, relapse = _improving(node, where, lists)
     terms, pseudo, clause_ends, treated_skin = _context(node, where, lists)
-    possessors, owner_links = (_words(node.get("context"), key, where) for key in OWNER_LISTS)
-    past_story = _past_story(node.get("context"), where, lists)
+    rules = node.get("context")
+    possessors, determiners, owner_links = (_words(rules, key, where) for key in OWNER_LISTS)
+    past_story = PastStory(*_group(rules, "past_story", PAST_STORY_FIELDS, where, lists))
+    general = GeneralQuestion(
+        *_group(rules, "general_question", GENERAL_QUESTION_FIELDS, where, lists)
+    )
     context, category_ends = _split_ends(terms)
     threshold = _threshold(node, where)
     examples = read_examples(root, name, problems, {sign.id for sign in signs})
@@ -130,8 +137,10 @@ def load_warning_signs(
         category_ends=category_ends,
         treated_skin=treated_skin,
         possessors=possessors,
+        determiners=determiners,
         owner_links=owner_links,
         past_story=past_story,
+        general_question=general,
         other_senses=senses,
         improving=improving,
         relapse=relapse,
@@ -273,7 +282,9 @@ def _context(
         where.add(line_of(node, "context"), "context must have the categories and clause_ends")
         return (), (), (), ()
     where.unknown_keys(
-        table, {*CATEGORIES, *CONTEXT_LISTS, *OWNER_LISTS, "past_story"}, kind="context"
+        table,
+        {*CATEGORIES, *CONTEXT_LISTS, *OWNER_LISTS, *RULE_GROUPS},
+        kind="context",
     )
     terms: list[ContextTerm] = []
     for category in CATEGORIES:
@@ -306,15 +317,23 @@ def _words(table: object, key: str, where: Collector) -> frozenset[str]:
     return frozenset(words)
 
 
-def _past_story(table: object, where: Collector, lists: dict[str, tuple[str, ...]]) -> PastStory:
-    group = table.get("past_story") if isinstance(table, Node) else None
+def _group(
+    table: object,
+    key: str,
+    fields: tuple[str, ...],
+    where: Collector,
+    lists: dict[str, tuple[str, ...]],
+) -> list[tuple[str, ...]]:
+    """The phrase lists of one context rule (`past_story`, `general_question`), in the
+    order of `fields`; empty when the file leaves the rule out."""
+    group = table.get(key) if isinstance(table, Node) else None
     if group is None:
-        return PastStory()
+        return [() for _ in fields]
     if not isinstance(group, Node):
-        where.add(line_of(table, "past_story"), "past_story has " + ", ".join(PAST_STORY_FIELDS))
-        return PastStory()
-    where.unknown_keys(group, set(PAST_STORY_FIELDS), where=" in past_story")
-    return PastStory(*(_phrases(group, key, where, lists) for key in PAST_STORY_FIELDS))
+        where.add(line_of(table, key), f"{key} has " + ", ".join(fields))
+        return [() for _ in fields]
+    where.unknown_keys(group, set(fields), where=f" in {key}")
+    return [_phrases(group, field, where, lists) for field in fields]
 
 
 def _split_ends(terms: tuple[ContextTerm, ...]) -> tuple[tuple[ContextTerm, ...], ...]:
