@@ -89,9 +89,7 @@ def test_a_story_told_in_the_past_that_ended_does_not_alert(
         "2 days ago it was fine, now there's yellow crust on my chin",
     ],
 )
-def test_a_sign_told_now_next_to_a_past_story_still_alerts(
-    checker: SignChecker, text: str
-) -> None:
+def test_a_sign_told_now_next_to_a_past_story_still_alerts(checker: SignChecker, text: str) -> None:
     assert alerts(checker, text)
 
 
@@ -163,9 +161,7 @@ def test_someone_who_is_never_the_patient_or_another_providers_work_does_not_ale
         "when do i need to worry about pus",
     ],
 )
-def test_a_question_about_signs_in_general_does_not_alert(
-    checker: SignChecker, text: str
-) -> None:
+def test_a_question_about_signs_in_general_does_not_alert(checker: SignChecker, text: str) -> None:
     check = checker.check(text)
     assert (check.alert, check.asked_about) == (False, True)
 
