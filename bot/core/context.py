@@ -168,26 +168,27 @@ class Reading:
         )
         self._near_starts = [t.start for t in self._near]
         self._longest = max((t.end - t.start for t in self._near), default=0)
-        categories = {b.only_for for b in bounds} | {c for b in bounds for c in b.not_for}
+        self._bounds = bounds
+        self._categories = {b.only_for for b in bounds} | {c for b in bounds for c in b.not_for}
+        # Built when first asked for: most messages ask for few of them.
         self._starts: dict[tuple[str | None, bool], list[int]] = {}
         self._ends: dict[tuple[str | None, bool], list[int]] = {}
-        for category in categories | {None}:
-            for crossing in (True, False):
-                mine = [
-                    b
-                    for b in bounds
-                    if b.only_for in (None, category) and not (crossing and category in b.not_for)
-                ]
-                self._starts[category, crossing] = sorted(b.start for b in mine)
-                self._ends[category, crossing] = sorted(b.end for b in mine)
 
     def clause(
         self, start: int, end: int, category: str | None = None, crossing: bool = True
     ) -> tuple[int, int]:
         """Where the clause around tokens `start`..`end` begins and ends (for `category`;
         passing over its crossings unless `crossing` is False)."""
-        starts = self._starts.get((category, crossing), self._starts[None, crossing])
-        ends = self._ends.get((category, crossing), self._ends[None, crossing])
+        key = (category if category in self._categories else None, crossing)
+        if key not in self._starts:
+            mine = [
+                b
+                for b in self._bounds
+                if b.only_for in (None, key[0]) and not (crossing and key[0] in b.not_for)
+            ]
+            self._starts[key] = sorted(b.start for b in mine)
+            self._ends[key] = sorted(b.end for b in mine)
+        starts, ends = self._starts[key], self._ends[key]
         before = bisect_right(ends, start)
         after = bisect_left(starts, end)
         first = ends[before - 1] if before else 0

@@ -18,6 +18,7 @@ module only knows the rules.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 
 from bot.core.language import COMMON_WORDS
@@ -29,6 +30,8 @@ _OWNER_REACH = 8
 """How far before a mention its owner may be named: "my running shorts are soaked and smell"."""
 _NOUN_WORDS = 3
 """The longest noun an owner is named with ("my mascara wand", "the bath mat")."""
+_KNOWN_NOUNS = 10_000
+"""How many nouns the owner rule remembers having looked up."""
 _OPENER_REACH = 4
 """A question word may follow a greeting and a comma ("hi, is pus normal?")."""
 
@@ -39,19 +42,21 @@ class SentenceRules:
     def __init__(self, knowledge: WarningSigns) -> None:
         lists = knowledge.word_lists
         story, general = knowledge.past_story, knowledge.general_question
-        # One index, read over the whole message (a story's end may be sentences away),
-        # and only when a sign is mentioned.
-        self._index: PhraseIndex[str] = PhraseIndex()
-        for kind, texts in (
-            ("told", story.told),
-            ("anchor", story.anchors),
-            ("ended", story.ended),
-            ("now", story.now),
-            ("opens", general.opens),
-            ("patient", general.anchors),
+        # Read over the whole message (a story's end may be sentences away), only when a
+        # sign is mentioned; the words of every sentence ("is", "my") only when a rarer one
+        # ("years ago", a question word) asks for them: long stories stay fast.
+        self._indexes: dict[str, PhraseIndex[str]] = {}
+        for group, kind, texts in (
+            ("rare", "anchor", story.anchors),
+            ("rare", "ended", story.ended),
+            ("opens", "opens", general.opens),
+            ("tense", "told", story.told),
+            ("tense", "now", story.now),
+            ("patient", "patient", general.anchors),
         ):
+            index = self._indexes.setdefault(group, PhraseIndex())
             for text in texts:
-                self._index.add(compile_phrase(text, lists), kind)
+                index.add(compile_phrase(text, lists), kind)
         self._possessors = knowledge.possessors
         self._determiners = knowledge.determiners
         self._links = knowledge.owner_links
@@ -60,10 +65,17 @@ class SentenceRules:
         self._unknown: dict[str, bool] = {}
 
     def read(self, line: Line) -> MessageRules:
+        return MessageRules(self, line)
+
+    def find(
+        self, line: Line, group: str, near: Sequence[tuple[int, int]] | None = None
+    ) -> dict[str, list[Hit[str]]]:
+        """The phrases of one group ("rare", "opens", "tense", "patient") found in `line`
+        (starting inside the token ranges `near` when given), by kind."""
         hits: dict[str, list[Hit[str]]] = {}
-        for hit in self._index.find(line):
+        for hit in self._indexes[group].find(line, near):
             hits.setdefault(hit.value, []).append(hit)
-        return MessageRules(self, line.tokens, hits)
+        return hits
 
     def owner(self, found: Sequence[str], start: int, first: int) -> str | None:
         """The noun that the nearest possessor before the mention at `start` names (its
@@ -88,6 +100,9 @@ class SentenceRules:
             return None
         noun = found[noun_end - 1]
         if noun not in self._unknown:
+            # Bounded: a bot that runs for months meets every word there is.
+            if len(self._unknown) >= _KNOWN_NOUNS:
+                self._unknown.clear()
             self._unknown[noun] = self._is_unknown(noun)
         return noun if self._unknown[noun] else None
 
@@ -111,21 +126,42 @@ class SentenceRules:
 class MessageRules:
     """One message as the sentence rules see it: ask it about each mention."""
 
-    def __init__(
-        self, rules: SentenceRules, found: Sequence[str], hits: dict[str, list[Hit[str]]]
-    ) -> None:
+    def __init__(self, rules: SentenceRules, line: Line) -> None:
         self._rules = rules
-        self._found = found
-        self._hits = hits
-        self._ends = [i for i, token in enumerate(found) if token in SENTENCE_ENDS]
+        self._line = line
+        self._found = line.tokens
+        self._hits: dict[str, list[Hit[str]]] = {}
+        self._starts: dict[str, list[int]] = {}
+        self._read: set[str] = set()
+        self._need("rare")
+        self._ends = [i for i, token in enumerate(self._found) if token in SENTENCE_ENDS]
+        # Question words count only where a sentence opens: read only there.
+        begins = [0, *(i + 1 for i in self._ends)]
+        size = len(self._found)
+        self._add(
+            rules.find(line, "opens", [(b, min(size, b + _OPENER_REACH + 1)) for b in begins])
+        )
+
+    def _add(self, hits: dict[str, list[Hit[str]]]) -> None:
+        for kind, found in hits.items():
+            self._hits[kind] = sorted(found, key=lambda h: h.start)
+            self._starts[kind] = [h.start for h in self._hits[kind]]
+
+    def _need(self, group: str) -> None:
+        if group not in self._read:
+            self._read.add(group)
+            self._add(self._rules.find(self._line, group))
 
     def _sentence(self, start: int) -> tuple[int, int]:
-        begin = max((i + 1 for i in self._ends if i < start), default=0)
-        stop = min((i for i in self._ends if i >= start), default=len(self._found))
+        # Bisected: a 4,096-character story has hundreds of mentions and sentences.
+        at = bisect_left(self._ends, start)
+        begin = self._ends[at - 1] + 1 if at else 0
+        stop = self._ends[at] if at < len(self._ends) else len(self._found)
         return begin, stop
 
     def _in(self, kind: str, begin: int, stop: int) -> list[Hit[str]]:
-        return [h for h in self._hits.get(kind, ()) if begin <= h.start < stop]
+        starts = self._starts.get(kind, [])
+        return self._hits.get(kind, [])[bisect_left(starts, begin) : bisect_left(starts, stop)]
 
     def owner(self, start: int, first: int) -> str | None:
         """See `SentenceRules.owner`."""
@@ -136,17 +172,18 @@ class MessageRules:
         story that ended, or None. The clause speaks of now from the word that opens it
         ("and now", "still", "is")."""
         begin, stop = self._sentence(start)
+        why = self._in("anchor", begin, stop) or self._hits.get("ended", [])
+        if not why:
+            return None
+        self._need("tense")
         if not self._in("told", begin, stop) or self._in("now", first - 1, last):
             return None
-        why = self._in("anchor", begin, stop) or self._hits.get("ended", [])
-        return why[0].words(self._found) if why else None
+        return why[0].words(self._found)
 
     def general_question(self, start: int) -> str | None:
         """The question word that makes the mention at `start` part of a question about
         signs in general, or None. Any anchor in the message ties it to the patient: "can I
         take paracetamol for a fever after microneedling? I'm 38.2"."""
-        if self._hits.get("patient"):
-            return None
         begin, stop = self._sentence(start)
         opens = [
             h
@@ -155,6 +192,9 @@ class MessageRules:
             or (h.start - begin <= _OPENER_REACH and self._found[h.start - 1] == ",")
         ]
         if not opens:
+            return None
+        self._need("patient")
+        if self._hits.get("patient"):
             return None
         return opens[0].words(self._found)
 
