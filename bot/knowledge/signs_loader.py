@@ -47,10 +47,10 @@ TOP_FIELDS = {
 }
 CONTEXT_LISTS = {"pseudo_triggers", "clause_ends", "treated_skin"}
 OWNER_LISTS = ("possessors", "determiners", "owner_links")
+"""Single words the owner rule reads (see `WarningSigns.possessors`)."""
 PAST_STORY_FIELDS = ("told", "anchors", "ended", "now")
 GENERAL_QUESTION_FIELDS = ("opens", "anchors")
-RULE_GROUPS = ("past_story", "general_question")
-"""Single words the owner rule reads (see `WarningSigns.possessors`)."""
+CONTEXT_KEYS = {*CATEGORIES, *CONTEXT_LISTS, *OWNER_LISTS, "past_story", "general_question"}
 DIRECTIONS = ("before", "after", "both", "anywhere", "ends", "crosses")
 CAUSES = (
     "denied",
@@ -281,11 +281,7 @@ def _context(
     if not isinstance(table, Node):
         where.add(line_of(node, "context"), "context must have the categories and clause_ends")
         return (), (), (), ()
-    where.unknown_keys(
-        table,
-        {*CATEGORIES, *CONTEXT_LISTS, *OWNER_LISTS, *RULE_GROUPS},
-        kind="context",
-    )
+    where.unknown_keys(table, CONTEXT_KEYS, kind="context")
     terms: list[ContextTerm] = []
     for category in CATEGORIES:
         group = table.get(category)
