@@ -177,20 +177,27 @@ class Reading:
         )
         self._near_starts = [t.start for t in self._near]
         self._longest = max((t.end - t.start for t in self._near), default=0)
-        categories = {b.only_for for b in bounds} | {c for b in bounds for c in b.not_for}
-        self._starts: dict[str | None, list[int]] = {}
-        self._ends: dict[str | None, list[int]] = {}
-        for category in categories | {None}:
-            mine = [
-                b for b in bounds if b.only_for in (None, category) and category not in b.not_for
-            ]
-            self._starts[category] = sorted(b.start for b in mine)
-            self._ends[category] = sorted(b.end for b in mine)
+        self._bounds = bounds
+        self._categories = {b.only_for for b in bounds} | {c for b in bounds for c in b.not_for}
+        # Built when first asked for: most messages ask for few of them.
+        self._starts: dict[tuple[str | None, bool], list[int]] = {}
+        self._ends: dict[tuple[str | None, bool], list[int]] = {}
 
-    def clause(self, start: int, end: int, category: str | None = None) -> tuple[int, int]:
-        """Where the clause around tokens `start`..`end` begins and ends (for `category`)."""
-        starts = self._starts.get(category, self._starts[None])
-        ends = self._ends.get(category, self._ends[None])
+    def clause(
+        self, start: int, end: int, category: str | None = None, crossing: bool = True
+    ) -> tuple[int, int]:
+        """Where the clause around tokens `start`..`end` begins and ends (for `category`;
+        passing over its crossings unless `crossing` is False)."""
+        key = (category if category in self._categories else None, crossing)
+        if key not in self._starts:
+            mine = [
+                b
+                for b in self._bounds
+                if b.only_for in (None, key[0]) and not (crossing and key[0] in b.not_for)
+            ]
+            self._starts[key] = sorted(b.start for b in mine)
+            self._ends[key] = sorted(b.end for b in mine)
+        starts, ends = self._starts[key], self._ends[key]
         before = bisect_right(ends, start)
         after = bisect_left(starts, end)
         first = ends[before - 1] if before else 0
@@ -203,16 +210,25 @@ class Reading:
         applied = [Modifier(t.value.category, t.words(self.found)) for t in self._anywhere]
         low = bisect_left(self._near_starts, start - MAX_SCOPE - self._longest)
         high = bisect_right(self._near_starts, end + MAX_SCOPE)
-        clauses: dict[str, tuple[int, int]] = {}
+        clauses: dict[tuple[str, bool], tuple[int, int]] = {}
         for hit in self._near[low:high]:
             category, direction = hit.value.category, hit.value.direction
-            if category not in clauses:
-                clauses[category] = self.clause(start, end, category)
-            first, last = clauses[category]
+            # A crossing carries a trigger's scope forwards only: "years ago I had a peel,
+            # my lips swelled up" is the past, "my cheek has gone hard, she had it done
+            # last week" is not.
+            key = (category, hit.start < start)
+            if key not in clauses:
+                clauses[key] = self.clause(start, end, *key)
+            first, last = clauses[key]
             if hit.start < start:
                 # A trigger may end with the word that starts the clause ("so I don't").
                 applies = direction in ("before", "both") and hit.end > first
-                applies = applies and start - hit.end <= MAX_SCOPE
+                # Carried over crossings, a scope counts its words again in each clause:
+                # a story told in the past goes on clause after clause.
+                if (category, False) not in clauses:
+                    clauses[category, False] = self.clause(start, end, category, False)
+                own = clauses[category, False][0]
+                applies = applies and start - max(hit.end, own) <= MAX_SCOPE
             elif hit.end > end:
                 # A trigger may begin with the word that ends the clause ("but it healed").
                 applies = direction in ("after", "both") and hit.start <= last

@@ -139,6 +139,28 @@ class NormalHealing:
 
 
 @dataclass(frozen=True)
+class PastStory:
+    """How a story that ended is told: a sentence `told` in the past, with an `anchor` in
+    it ("years ago") or a message that says it `ended` ("nothing since", "all good now"),
+    is the past for every mention in it, unless the mention's own clause says `now`."""
+
+    told: tuple[str, ...] = ()
+    anchors: tuple[str, ...] = ()
+    ended: tuple[str, ...] = ()
+    now: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class GeneralQuestion:
+    """How a question about signs in general is asked: a sentence that `opens` with a
+    question word and has none of the `anchors` that tie it to the patient ("my", "it",
+    "today"): "do blisters happen after microneedling", "which is worse, pus or a fever"."""
+
+    opens: tuple[str, ...] = ()
+    anchors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class ContextTerm:
     """A ConText trigger: `category` (negated, historical...) looking `direction`; with
     `direction` "ends", a word that ends the scope of this category only; "crosses", a
@@ -199,6 +221,16 @@ class WarningSigns:
     symptoms: tuple[str, ...] = ()
     """Words for how the skin feels or looks that are no sign on their own ("sore",
     "red"): the classifier alone alerts only when one of them is not ruled out by context."""
+    possessors: frozenset[str] = frozenset()
+    """Words that name whose a noun is ("my", "her"): a mention is said of the nearest
+    noun one of them (or a determiner) names, and a noun no report or sign phrase uses is a
+    thing or another body part, not the treated skin ("my lunchbox smells rotten")."""
+    determiners: frozenset[str] = frozenset()
+    """Words that open a noun like a possessor ("the", "a", "this")."""
+    owner_links: frozenset[str] = frozenset()
+    """Words between that noun and the mention ("is", "smells", "really")."""
+    past_story: PastStory = PastStory()
+    general_question: GeneralQuestion = GeneralQuestion()
 
 
 @dataclass(frozen=True)

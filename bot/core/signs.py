@@ -28,6 +28,7 @@ from bot.core.language import COMMON_WORDS, Identify, LanguageGate
 from bot.core.model import Sign, WarningSigns
 from bot.core.phrase_index import Hit, PhraseIndex
 from bot.core.phrases import Line, compile_phrase, is_number, tokens
+from bot.core.sentence_rules import SentenceRules
 
 UNREADABLE = "unreadable"
 """The sign of a message in a language the bot cannot read."""
@@ -138,6 +139,7 @@ class SignChecker:
         for phrase, trigger in self._context.anywhere:
             self._phrases.add(phrase, (None, trigger))
         self._language = LanguageGate(knowledge.vocabulary, identify)
+        self._sentences = SentenceRules(knowledge)
 
     def check(self, text: str, day: int | None = None) -> SignCheck:
         """Does `text`, from a patient on `day` since treatment (None: unknown), report a
@@ -231,6 +233,7 @@ class SignChecker:
             if day is not None and normal.covers(day)
             for span in reading.extra.get(name, [])
         ]
+        rules = self._sentences.read(line)
         mentions = []
         for hit in hits:
             first, last = reading.clause(hit.start, hit.end)
@@ -245,6 +248,15 @@ class SignChecker:
                 for start, end in idioms
                 if start < hit.end and hit.start < end
             ]
+            owner = None if on_the_skin else rules.owner(hit.start, first)
+            if owner is not None:
+                reasons.append(f"elsewhere: said of '{owner}', which no report names")
+            ended = rules.past_story(hit.start, first, last)
+            if ended is not None:
+                reasons.append(f"historical: a story told in the past ('{ended}')")
+            asked = rules.general_question(hit.start)
+            if asked is not None:
+                reasons.append(f"hypothetical: a question about signs in general ('{asked}')")
             if hit.value is IMPROVING:
                 reasons.append("getting better")
             if hit.value.from_day is not None and day is not None and day < hit.value.from_day:

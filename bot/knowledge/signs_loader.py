@@ -21,7 +21,9 @@ from bot.core.context import CATEGORIES
 from bot.core.language import COMMON_WORDS
 from bot.core.model import (
     ContextTerm,
+    GeneralQuestion,
     NormalHealing,
+    PastStory,
     Problem,
     Sign,
     SignWords,
@@ -44,6 +46,11 @@ TOP_FIELDS = {
     "classifier",
 }
 CONTEXT_LISTS = {"pseudo_triggers", "clause_ends", "treated_skin"}
+OWNER_LISTS = ("possessors", "determiners", "owner_links")
+"""Single words the owner rule reads (see `WarningSigns.possessors`)."""
+PAST_STORY_FIELDS = ("told", "anchors", "ended", "now")
+GENERAL_QUESTION_FIELDS = ("opens", "anchors")
+CONTEXT_KEYS = {*CATEGORIES, *CONTEXT_LISTS, *OWNER_LISTS, "past_story", "general_question"}
 DIRECTIONS = ("before", "after", "both", "anywhere", "ends", "crosses")
 CAUSES = (
     "denied",
@@ -106,6 +113,12 @@ def load_warning_signs(
     symptoms = _phrases(node, "symptoms", where, lists)
     improving, relapse = _improving(node, where, lists)
     terms, pseudo, clause_ends, treated_skin = _context(node, where, lists)
+    rules = node.get("context")
+    possessors, determiners, owner_links = (_words(rules, key, where) for key in OWNER_LISTS)
+    past_story = PastStory(*_group(rules, "past_story", PAST_STORY_FIELDS, where, lists))
+    general = GeneralQuestion(
+        *_group(rules, "general_question", GENERAL_QUESTION_FIELDS, where, lists)
+    )
     context, category_ends = _split_ends(terms)
     threshold = _threshold(node, where)
     examples = read_examples(root, name, problems, {sign.id for sign in signs})
@@ -123,6 +136,11 @@ def load_warning_signs(
         clause_ends=clause_ends,
         category_ends=category_ends,
         treated_skin=treated_skin,
+        possessors=possessors,
+        determiners=determiners,
+        owner_links=owner_links,
+        past_story=past_story,
+        general_question=general,
         other_senses=senses,
         improving=improving,
         relapse=relapse,
@@ -263,7 +281,7 @@ def _context(
     if not isinstance(table, Node):
         where.add(line_of(node, "context"), "context must have the categories and clause_ends")
         return (), (), (), ()
-    where.unknown_keys(table, {*CATEGORIES, *CONTEXT_LISTS}, kind="context")
+    where.unknown_keys(table, CONTEXT_KEYS, kind="context")
     terms: list[ContextTerm] = []
     for category in CATEGORIES:
         group = table.get(category)
@@ -280,6 +298,38 @@ def _context(
     pseudo = _phrases(table, "pseudo_triggers", where, lists)
     ends = _phrases(table, "clause_ends", where, lists)
     return tuple(terms), pseudo, ends, _phrases(table, "treated_skin", where, lists)
+
+
+def _words(table: object, key: str, where: Collector) -> frozenset[str]:
+    """A list of single plain words (no spaces, no `*`, `|` or braces)."""
+    if not isinstance(table, Node):
+        return frozenset()
+    words = set()
+    for line, item in _items(table, key, where):
+        if not isinstance(item, str) or not re.fullmatch(r"[a-z]+", item.strip().lower()):
+            where.add(line, f"{key}: each entry must be one plain word")
+            continue
+        words.add(item.strip().lower())
+    return frozenset(words)
+
+
+def _group(
+    table: object,
+    key: str,
+    fields: tuple[str, ...],
+    where: Collector,
+    lists: dict[str, tuple[str, ...]],
+) -> list[tuple[str, ...]]:
+    """The phrase lists of one context rule (`past_story`, `general_question`), in the
+    order of `fields`; empty when the file leaves the rule out."""
+    group = table.get(key) if isinstance(table, Node) else None
+    if group is None:
+        return [() for _ in fields]
+    if not isinstance(group, Node):
+        where.add(line_of(table, key), f"{key} has " + ", ".join(fields))
+        return [() for _ in fields]
+    where.unknown_keys(group, set(fields), where=f" in {key}")
+    return [_phrases(group, field, where, lists) for field in fields]
 
 
 def _split_ends(terms: tuple[ContextTerm, ...]) -> tuple[tuple[ContextTerm, ...], ...]:

@@ -1,0 +1,218 @@
+"""Context rules that read past a mention's clause: whose noun it is, a story that
+ended, a question about signs in general.
+
+ConText (`bot.core.context`) reads a trigger and the clause it governs. Three ways of
+telling that a mention is not the patient's sign now need more of the message:
+- the owner rule: a mention is said of the nearest noun a possessor names before it
+  ("my lunchbox smells rotten"); a noun that no labelled report and no sign phrase uses is
+  a thing or another body part, whatever the lists of things say;
+- a story that ended: a sentence told in the past that names a time long gone ("years
+  ago I had hives") or a message that says the story ended ("nothing since") is the past
+  for every mention in it, unless the mention's own clause speaks of now;
+- a general question: a sentence that opens with a question word and has nothing tying
+  it to the patient ("do blisters happen after microneedling?").
+The words of each are knowledge (`context:` in knowledge/warning-signs/signs.yaml); this
+module only knows the rules.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Mapping, Sequence
+
+from bot.core.language import COMMON_WORDS
+from bot.core.model import WarningSigns
+from bot.core.phrase_index import Hit, PhraseIndex
+from bot.core.phrases import SENTENCE_ENDS, Line, compile_phrase
+
+_OWNER_REACH = 8
+"""How far before a mention its owner may be named: "my running shorts are soaked and smell"."""
+_NOUN_WORDS = 3
+"""The longest noun an owner is named with ("my mascara wand", "the bath mat")."""
+_KNOWN_NOUNS = 10_000
+"""How many nouns the owner rule remembers having looked up."""
+_OPENER_REACH = 4
+"""A question word may follow a greeting and a comma ("hi, is pus normal?")."""
+
+
+class SentenceRules:
+    """The three rules of one knowledge version; `read` applies them to a message."""
+
+    def __init__(self, knowledge: WarningSigns) -> None:
+        lists = knowledge.word_lists
+        story, general = knowledge.past_story, knowledge.general_question
+        # Read over the whole message (a story's end may be sentences away), only when a
+        # sign is mentioned; the words of every sentence ("is", "my") only when a rarer one
+        # ("years ago", a question word) asks for them: long stories stay fast.
+        self._indexes: dict[str, PhraseIndex[str]] = {}
+        for group, kind, texts in (
+            ("rare", "anchor", story.anchors),
+            ("rare", "ended", story.ended),
+            ("opens", "opens", general.opens),
+            ("tense", "told", story.told),
+            ("tense", "now", story.now),
+            ("patient", "patient", general.anchors),
+        ):
+            index = self._indexes.setdefault(group, PhraseIndex())
+            for text in texts:
+                index.add(compile_phrase(text, lists), kind)
+        self._possessors = knowledge.possessors
+        self._determiners = knowledge.determiners
+        self._links = knowledge.owner_links
+        self._patient_words = patient_words(knowledge)
+        self._skin_words = _words_of(knowledge.treated_skin, lists)
+        self._unknown: dict[str, bool] = {}
+
+    def read(self, line: Line) -> MessageRules:
+        return MessageRules(self, line)
+
+    def find(
+        self, line: Line, group: str, near: Sequence[tuple[int, int]] | None = None
+    ) -> dict[str, list[Hit[str]]]:
+        """The phrases of one group ("rare", "opens", "tense", "patient") found in `line`
+        (starting inside the token ranges `near` when given), by kind."""
+        hits: dict[str, list[Hit[str]]] = {}
+        for hit in self._indexes[group].find(line, near):
+            hits.setdefault(hit.value, []).append(hit)
+        return hits
+
+    def owner(self, found: Sequence[str], start: int, first: int) -> str | None:
+        """The noun that the nearest possessor before the mention at `start` names (its
+        clause begins at `first`), when no report and no sign phrase uses it: "my running
+        shorts are soaked and smell". The lists of things and body parts can never be
+        complete; the words patients use for their own skin are in the reports."""
+        near = [
+            at
+            for at in range(start - 1, max(first, start - _OWNER_REACH) - 1, -1)
+            if found[at] in self._possessors or found[at] in self._determiners
+        ]
+        if not near:
+            return None
+        noun_end = near[0] + 1
+        while noun_end < start and found[noun_end] not in self._links:
+            noun_end += 1
+        if not 1 <= noun_end - near[0] - 1 <= _NOUN_WORDS:
+            return None
+        # "my lunchbox smells": the mention says what the noun does. After "a" or "the"
+        # the words up to the mention may describe it instead ("a nasty eggy smell").
+        if noun_end == start and found[near[0]] not in self._possessors:
+            return None
+        noun = found[noun_end - 1]
+        if noun not in self._unknown:
+            # Bounded: a bot that runs for months meets every word there is.
+            if len(self._unknown) >= _KNOWN_NOUNS:
+                self._unknown.clear()
+            self._unknown[noun] = self._is_unknown(noun)
+        return noun if self._unknown[noun] else None
+
+    def _is_unknown(self, noun: str) -> bool:
+        if not noun.isalpha() or len(noun) < 3 or noun in self._patient_words:
+            return False
+        # "my vision's been blurry" reads "my visions been blurry".
+        if noun.endswith("s") and noun[:-1] in self._patient_words:
+            return False
+        # Imported here: most messages never ask. A typo of a word patients use for their
+        # skin ("cheak", "forhead") is that word: a miss costs more than a false alarm. Only
+        # those words: "shorts" is no typo of "short".
+        from rapidfuzz import fuzz, process
+
+        near = process.extract(
+            noun, self._skin_words, scorer=fuzz.ratio, score_cutoff=80.0, limit=5
+        )
+        return not any(str(word)[0] == noun[0] for word, _, _ in near)
+
+
+class MessageRules:
+    """One message as the sentence rules see it: ask it about each mention."""
+
+    def __init__(self, rules: SentenceRules, line: Line) -> None:
+        self._rules = rules
+        self._line = line
+        self._found = line.tokens
+        self._hits: dict[str, list[Hit[str]]] = {}
+        self._starts: dict[str, list[int]] = {}
+        self._read: set[str] = set()
+        self._need("rare")
+        self._ends = [i for i, token in enumerate(self._found) if token in SENTENCE_ENDS]
+        # Question words count only where a sentence opens: read only there.
+        begins = [0, *(i + 1 for i in self._ends)]
+        size = len(self._found)
+        self._add(
+            rules.find(line, "opens", [(b, min(size, b + _OPENER_REACH + 1)) for b in begins])
+        )
+
+    def _add(self, hits: dict[str, list[Hit[str]]]) -> None:
+        for kind, found in hits.items():
+            self._hits[kind] = sorted(found, key=lambda h: h.start)
+            self._starts[kind] = [h.start for h in self._hits[kind]]
+
+    def _need(self, group: str) -> None:
+        if group not in self._read:
+            self._read.add(group)
+            self._add(self._rules.find(self._line, group))
+
+    def _sentence(self, start: int) -> tuple[int, int]:
+        # Bisected: a 4,096-character story has hundreds of mentions and sentences.
+        at = bisect_left(self._ends, start)
+        begin = self._ends[at - 1] + 1 if at else 0
+        stop = self._ends[at] if at < len(self._ends) else len(self._found)
+        return begin, stop
+
+    def _in(self, kind: str, begin: int, stop: int) -> list[Hit[str]]:
+        starts = self._starts.get(kind, [])
+        return self._hits.get(kind, [])[bisect_left(starts, begin) : bisect_left(starts, stop)]
+
+    def owner(self, start: int, first: int) -> str | None:
+        """See `SentenceRules.owner`."""
+        return self._rules.owner(self._found, start, first)
+
+    def past_story(self, start: int, first: int, last: int) -> str | None:
+        """The words that make the mention at `start` (clause `first`..`last`) part of a
+        story that ended, or None. The clause speaks of now from the word that opens it
+        ("and now", "still", "is")."""
+        begin, stop = self._sentence(start)
+        why = self._in("anchor", begin, stop) or self._hits.get("ended", [])
+        if not why:
+            return None
+        self._need("tense")
+        if not self._in("told", begin, stop) or self._in("now", first - 1, last):
+            return None
+        return why[0].words(self._found)
+
+    def general_question(self, start: int) -> str | None:
+        """The question word that makes the mention at `start` part of a question about
+        signs in general, or None. Any anchor in the message ties it to the patient: "can I
+        take paracetamol for a fever after microneedling? I'm 38.2"."""
+        begin, stop = self._sentence(start)
+        opens = [
+            h
+            for h in self._in("opens", begin, stop)
+            if h.start == begin
+            or (h.start - begin <= _OPENER_REACH and self._found[h.start - 1] == ",")
+        ]
+        if not opens:
+            return None
+        self._need("patient")
+        if self._hits.get("patient"):
+            return None
+        return opens[0].words(self._found)
+
+
+def _words_of(phrases: Sequence[str], lists: Mapping[str, Sequence[str]]) -> tuple[str, ...]:
+    """Every word of `phrases`, with the entries of the word lists they name."""
+    texts = [*phrases]
+    texts += [
+        w for p in phrases for name in re.findall(r"\{(\w+)\}", p) for w in lists.get(name, ())
+    ]
+    return tuple(sorted({w for t in texts for w in re.findall(r"[a-z]+", t.lower())}))
+
+
+def patient_words(knowledge: WarningSigns) -> frozenset[str]:
+    """Every word of the labelled reports, the sign phrases, their word lists, the
+    symptoms and the treated skin: the words a patient may use for what they have."""
+    texts = [p for sign in knowledge.signs for p in sign.phrases]
+    texts += [w for words in knowledge.word_lists.values() for w in words]
+    texts += [*knowledge.symptoms, *knowledge.treated_skin]
+    found = {w for text in texts for w in re.findall(r"[a-z]+", text.lower())}
+    return frozenset(found | set(knowledge.sign_words.counts) | COMMON_WORDS)
