@@ -40,10 +40,13 @@ class PhraseIndex(Generic[T]):
     prefix_sizes: set[int] = field(default_factory=set)
     _candidates: dict[str, _Entry[T]] = field(default_factory=dict, repr=False)
     _quick: dict[tuple[int, ...], re.Pattern[str]] = field(default_factory=dict, repr=False)
+    _starts_nothing: set[str] = field(default_factory=set, repr=False)
+    """Tokens no phrase can start with: most of a message's words, skipped before the loop."""
 
     def add(self, phrase: Phrase, value: T) -> None:
         self._candidates.clear()
         self._quick.clear()
+        self._starts_nothing.clear()
         for atom in phrase.first_atoms():
             if atom.word is not None:
                 self.by_word.setdefault(atom.word, []).append((phrase, value))
@@ -58,7 +61,12 @@ class PhraseIndex(Generic[T]):
         starts inside the token ranges `near` when given (what context can reach)."""
         hits: list[Hit[T]] = []
         found, text, offsets = line.tokens, line.text, line.offsets
-        starts = range(len(found)) if near is None else _positions(near)
+        nothing = self._starts_nothing
+        starts = [
+            at
+            for at in (range(len(found)) if near is None else _positions(near))
+            if found[at] not in nothing
+        ]
         known = self._candidates
         for start in starts:
             # Looked up here, not through a call: this runs for every word of the message.
@@ -101,6 +109,9 @@ class PhraseIndex(Generic[T]):
             self._quick[key] = quick
         if len(self._candidates) > CACHED_TOKENS:
             self._candidates.clear()
+            self._starts_nothing.clear()
+        if not unique:
+            self._starts_nothing.add(token)
         entry = _Entry(
             quick,
             tuple((phrase, value, phrase.words) for phrase, value in unique),
