@@ -101,6 +101,15 @@ def test_only_the_starts_near_the_given_ranges_are_read() -> None:
     assert [hit.start for hit in index.find(line, [(5, 7), (1, 2), (6, 8)])] == [1, 5, 6, 7]
 
 
+def test_a_word_that_started_nothing_is_read_again_once_a_phrase_starts_with_it() -> None:
+    index: PhraseIndex[str] = PhraseIndex()
+    index.add(compile_phrase("red lines"), "lines")
+    line = Line.of(tokens("itchy skin and red lines"))
+    assert [hit.value for hit in index.find(line)] == ["lines"]
+    index.add(compile_phrase("itchy skin"), "itch")
+    assert [hit.value for hit in index.find(line)] == ["itch", "lines"]
+
+
 def _hits(phrases: list[str], message: str) -> list[Hit[str]]:
     index: PhraseIndex[str] = PhraseIndex()
     for phrase in phrases:
