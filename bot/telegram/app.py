@@ -18,7 +18,6 @@ import logging
 import signal
 import sys
 import time
-from collections.abc import Callable, Coroutine
 from typing import Any
 
 from sqlite_utils import Database
@@ -48,14 +47,13 @@ from bot.telegram.application import (
 )
 from bot.telegram.delivery import Delivery
 from bot.telegram.handlers import TelegramChat
+from bot.telegram.jobs import PeriodicJobs
 from bot.telegram.limits import SendLimits
 from bot.telegram.pipeline import AfterCommit, queue
 from bot.telegram.polling import Backoff, Poller, TokenRefused
 from bot.telegram.processing import InboxProcessor
 
 log = logging.getLogger(__name__)
-
-Job = Callable[[object], Coroutine[Any, Any, None]]
 
 RELOAD_POLL_SECONDS = 1.0
 """How often the knowledge folder is looked at; an edit goes live a settle time later."""
@@ -67,8 +65,6 @@ WATCHER_JOB = "knowledge-watcher"
 PRUNE_JOB = "inbox-prune"
 ALERTS_JOB = "alerts-and-conversations"
 ALERTS_SECONDS = 60.0
-JOBS_FINISH_SECONDS = 5.0
-"""How long stopping waits for a periodic job that is running to finish its work."""
 EXIT_CONFIG = 2
 EXIT_KNOWLEDGE = 1
 
@@ -121,7 +117,7 @@ class TelegramBot:
         self.checkins_due = asyncio.Event()
         self._tasks: list[asyncio.Task[Any]] = []
         self._background: set[asyncio.Task[Any]] = set()
-        self._running_jobs: set[asyncio.Task[Any]] = set()
+        self._jobs: PeriodicJobs | None = None
 
     async def start(self, loops: bool = True) -> None:
         """Reach Telegram, settle the last run's leftovers, then start everything.
@@ -142,47 +138,24 @@ class TelegramBot:
         log.info("aftercare is running as @%s", self.application.bot.username)
 
     async def start_jobs(self) -> None:
-        """The periodic work, on python-telegram-bot's JobQueue (APScheduler). A late run
-        still runs and piled-up runs coalesce; what is due lives in SQLite, so a missed
-        run delays work and never loses it."""
-        jobs = self.application.job_queue
-        if jobs is None:
-            raise RuntimeError("python-telegram-bot is installed without its job-queue extra")
-        options = {"misfire_grace_time": None, "coalesce": True, "max_instances": 1}
+        """The periodic work: check-ins, knowledge reloads, alerts, housekeeping."""
+        jobs = self._jobs = PeriodicJobs(self.application.job_queue)
 
-        @self._finished_before_stop
-        async def dispatch(_context: object) -> None:
-            await self.dispatch_checkins()
-
-        @self._finished_before_stop
-        async def watch_knowledge(_context: object) -> None:
+        async def watch_knowledge() -> None:
             if self.watcher is not None:
                 await self.watcher.poll()
 
-        @self._finished_before_stop
-        async def look_after_alerts(_context: object) -> None:
-            await self.look_after_alerts()
-
-        @self._finished_before_stop
-        async def prune(_context: object) -> None:
+        async def prune() -> None:
             await self.product.store.run(inbox.prune, self.product.clock())
 
         # Started first, and first runs a moment ahead: APScheduler treats a start time
         # already past as missed and waits a whole interval.
         await jobs.start()
         seconds = self.product.settings.dispatch_seconds
-        jobs.run_repeating(
-            dispatch, seconds, first=FIRST_RUN, name=DISPATCH_JOB, job_kwargs=options
-        )
-        jobs.run_repeating(
-            watch_knowledge, RELOAD_POLL_SECONDS, name=WATCHER_JOB, job_kwargs=options
-        )
-        jobs.run_repeating(
-            prune, PRUNE_SECONDS, first=FIRST_RUN, name=PRUNE_JOB, job_kwargs=options
-        )
-        jobs.run_repeating(
-            look_after_alerts, ALERTS_SECONDS, first=FIRST_RUN, name=ALERTS_JOB, job_kwargs=options
-        )
+        jobs.every(seconds, self.dispatch_checkins, DISPATCH_JOB, first=FIRST_RUN)
+        jobs.every(RELOAD_POLL_SECONDS, watch_knowledge, WATCHER_JOB)
+        jobs.every(PRUNE_SECONDS, prune, PRUNE_JOB, first=FIRST_RUN)
+        jobs.every(ALERTS_SECONDS, self.look_after_alerts, ALERTS_JOB, first=FIRST_RUN)
 
     async def run_until(self, stop: asyncio.Event) -> None:
         """Run until `stop` is set or the token is refused (raises `TokenRefused`)."""
@@ -199,32 +172,12 @@ class TelegramBot:
             stopping.cancel()
             await self.stop()
 
-    def _finished_before_stop(self, job: Job) -> Job:
-        """`job` with its runs known to `stop`, which lets a run finish rather than cancel
-        it: APScheduler logs a cancelled run as an error with a traceback."""
-
-        async def run(context: object) -> None:
-            task = asyncio.current_task()
-            if task is not None:
-                self._running_jobs.add(task)
-            try:
-                await job(context)
-            finally:
-                if task is not None:
-                    self._running_jobs.discard(task)
-
-        return run
-
     async def stop(self) -> None:
         for task in [*self._tasks, *self._background]:
             task.cancel()
         await asyncio.gather(*self._tasks, *self._background, return_exceptions=True)
-        jobs = self.application.job_queue
-        if jobs is not None and jobs.scheduler.running:
-            jobs.scheduler.pause()
-            if self._running_jobs:
-                await asyncio.wait(set(self._running_jobs), timeout=JOBS_FINISH_SECONDS)
-            await jobs.stop(wait=False)
+        if self._jobs is not None:
+            await self._jobs.stop()
         await self.processor.stop()
         await self.delivery.stop()
         await self.application.shutdown()
