@@ -113,6 +113,17 @@ def enqueue(db: Database, message: OutgoingMessage, now: datetime) -> int:
     return cursor.lastrowid
 
 
+_HEADS = (
+    "SELECT * FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY chat_id "
+    "ORDER BY status = 'sending' DESC, priority, kind <> 'alert', id) AS place FROM outbox "
+    "WHERE status IN ('pending', 'sending')) "
+    "WHERE place = 1 AND status = 'pending' "
+    "AND chat_id NOT IN (SELECT value FROM json_each(?)) "
+)
+"""Each chat's first waiting message (by priority, alerts first, then age), for the
+chats with nothing on its way and none of `busy_chats` (a JSON list)."""
+
+
 def ready(
     db: Database, now: datetime, limit: int, busy_chats: frozenset[int]
 ) -> list[QueuedMessage]:
@@ -122,13 +133,8 @@ def ready(
     after failures never holds a warning sign back."""
     # Busy chats are left out in SQL: only the rows sent now are decoded.
     rows = db.execute(
-        "SELECT * FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY chat_id "
-        "ORDER BY status = 'sending' DESC, priority, kind <> 'alert', id) AS place FROM outbox "
-        "WHERE status IN ('pending', 'sending')) "
-        "WHERE place = 1 AND status = 'pending' AND next_attempt_at <= ? "
-        "AND chat_id NOT IN (SELECT value FROM json_each(?)) "
-        "ORDER BY priority, id LIMIT ?",
-        [utc_iso(now), json.dumps(sorted(busy_chats)), limit],
+        _HEADS + "AND next_attempt_at <= ? ORDER BY priority, id LIMIT ?",
+        [json.dumps(sorted(busy_chats)), utc_iso(now), limit],
     )
     columns = [d[0] for d in rows.description]
     return [_queued(dict(zip(columns, row, strict=True))) for row in rows.fetchall()]
@@ -140,16 +146,20 @@ def due(
     """What the sender needs in one look: the messages to send now (`ready`), and when
     the first waiting message of another chat falls due (None: nothing waits). Chats in
     `busy_chats` are left out of both: the sender looks again when their message is done."""
-    batch = ready(db, now, limit, busy_chats)
-    row = db.execute(
-        "SELECT MIN(next_attempt_at) FROM (SELECT chat_id, status, next_attempt_at, "
-        "ROW_NUMBER() OVER (PARTITION BY chat_id ORDER BY status = 'sending' DESC, priority, "
-        "kind <> 'alert', id) AS place FROM outbox WHERE status IN ('pending', 'sending')) "
-        "WHERE place = 1 AND status = 'pending' AND next_attempt_at > ? "
-        "AND chat_id NOT IN (SELECT value FROM json_each(?))",
-        [utc_iso(now), json.dumps(sorted(busy_chats))],
-    ).fetchone()
-    return batch, from_utc_iso(row[0]) if row and row[0] else None
+    # One pass over the chats' first messages, at every wake-up of the sender: those due
+    # are sent (only they are decoded), the earliest of the others says when to look again.
+    rows = db.execute(_HEADS + "ORDER BY priority, id", [json.dumps(sorted(busy_chats))])
+    columns = [d[0] for d in rows.description]
+    at = columns.index("next_attempt_at")
+    now_text = utc_iso(now)
+    batch: list[QueuedMessage] = []
+    later: str | None = None
+    for row in rows.fetchall():
+        if row[at] > now_text:
+            later = row[at] if later is None else min(later, row[at])
+        elif len(batch) < limit:
+            batch.append(_queued(dict(zip(columns, row, strict=True))))
+    return batch, from_utc_iso(later) if later else None
 
 
 def next_due(db: Database) -> datetime | None:
@@ -191,6 +201,15 @@ def give_up(db: Database, message_id: int, status: str, error: str) -> None:
     goes, text, chat and all. What it means is recorded where it matters (a check-in's
     status, the log); `status` and `error` name it for the caller's record."""
     db.execute("DELETE FROM outbox WHERE id = ?", [message_id])
+
+
+def waits_for_chat(db: Database, chat_id: int) -> bool:
+    """Whether any message for a chat is waiting or on its way."""
+    row = db.execute(
+        "SELECT 1 FROM outbox WHERE chat_id = ? AND status IN ('pending', 'sending') LIMIT 1",
+        [chat_id],
+    ).fetchone()
+    return row is not None
 
 
 def cancel_for_chat(db: Database, chat_id: int) -> int:
