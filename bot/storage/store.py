@@ -81,6 +81,8 @@ class Store:
         self._reader: _Reader | None = None
         self._reader_lock = threading.Lock()
         self._wal_to_truncate = False
+        self._syncing = True
+        """Whether commits wait for the disk now (`PRAGMA synchronous` FULL, not NORMAL)."""
         """A truncation of the write-ahead log that a reader held up, to try again."""
         self._thread = threading.Thread(target=self._serve, name=_THREAD_NAME, daemon=True)
         self._thread.start()
@@ -204,9 +206,12 @@ class Store:
     def _commit_batch(self, db: Database, batch: list[_Job]) -> None:
         outcomes: list[_Outcome] = []
         durable = any(job[3] for job in batch)
-        if not durable:
-            # Set between transactions only (SQLite refuses it inside one).
-            db.execute("PRAGMA synchronous = NORMAL")
+        if durable != self._syncing:
+            # Set between transactions only (SQLite refuses it inside one), and only when
+            # it changes: a run of writes that need not wait for the disk (deliveries in a
+            # burst) costs no statements around each commit.
+            db.execute(f"PRAGMA synchronous = {'FULL' if durable else 'NORMAL'}")
+            self._syncing = durable
         try:
             with db.atomic():
                 if len(batch) == 1:
@@ -218,9 +223,6 @@ class Store:
         except Exception as error:
             _hand_back([(future, None, error) for _, _, future, _ in batch])
             return
-        finally:
-            if not durable:
-                db.execute("PRAGMA synchronous = FULL")
         if getattr(db, _TRUNCATE_WAL, False):
             setattr(db, _TRUNCATE_WAL, False)
             # Known before anyone hears "done", so a read ending from now on sees it.
