@@ -113,15 +113,12 @@ def enqueue(db: Database, message: OutgoingMessage, now: datetime) -> int:
     return cursor.lastrowid
 
 
-_HEADS = (
-    "SELECT * FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY chat_id "
-    "ORDER BY status = 'sending' DESC, priority, kind <> 'alert', id) AS place FROM outbox "
-    "WHERE status IN ('pending', 'sending')) "
-    "WHERE place = 1 AND status = 'pending' "
-    "AND chat_id NOT IN (SELECT value FROM json_each(?)) "
+_WAITING = (
+    "SELECT id, chat_id, status = 'sending', priority, kind <> 'alert', next_attempt_at "
+    "FROM outbox WHERE status IN ('pending', 'sending')"
 )
-"""Each chat's first waiting message (by priority, alerts first, then age), for the
-chats with nothing on its way and none of `busy_chats` (a JSON list)."""
+"""What picks each chat's first message: only the columns its order needs, so a look at
+the outbox reads no message text but that of the messages sent now."""
 
 
 def ready(
@@ -131,13 +128,7 @@ def ready(
     priority, alerts first, then age) if it is due and nothing else of that chat is on its
     way. Alerts go before the staff chat's other urgent messages, so a note backing off
     after failures never holds a warning sign back."""
-    # Busy chats are left out in SQL: only the rows sent now are decoded.
-    rows = db.execute(
-        _HEADS + "AND next_attempt_at <= ? ORDER BY priority, id LIMIT ?",
-        [json.dumps(sorted(busy_chats)), utc_iso(now), limit],
-    )
-    columns = [d[0] for d in rows.description]
-    return [_queued(dict(zip(columns, row, strict=True))) for row in rows.fetchall()]
+    return due(db, now, limit, busy_chats)[0]
 
 
 def due(
@@ -146,20 +137,37 @@ def due(
     """What the sender needs in one look: the messages to send now (`ready`), and when
     the first waiting message of another chat falls due (None: nothing waits). Chats in
     `busy_chats` are left out of both: the sender looks again when their message is done."""
-    # One pass over the chats' first messages, at every wake-up of the sender: those due
-    # are sent (only they are decoded), the earliest of the others says when to look again.
-    rows = db.execute(_HEADS + "ORDER BY priority, id", [json.dumps(sorted(busy_chats))])
-    columns = [d[0] for d in rows.description]
-    at = columns.index("next_attempt_at")
+    # Each chat's first message is picked here rather than by a window function in SQL,
+    # which sorted every waiting row with all its columns at each wake-up of the sender.
+    first: dict[int, tuple[Any, ...]] = {}
+    for row in db.execute(_WAITING).fetchall():
+        chat_id = row[1]
+        if chat_id in busy_chats:
+            continue
+        best = first.get(chat_id)
+        if best is None or _place(row) < _place(best):
+            first[chat_id] = row
     now_text = utc_iso(now)
+    heads = [row for row in first.values() if not row[2]]  # a message on its way: busy
+    later = min((row[5] for row in heads if row[5] > now_text), default=None)
+    sent_now = sorted((row for row in heads if row[5] <= now_text), key=lambda r: (r[3], r[0]))
+    ids = [row[0] for row in sent_now[:limit]]
     batch: list[QueuedMessage] = []
-    later: str | None = None
-    for row in rows.fetchall():
-        if row[at] > now_text:
-            later = row[at] if later is None else min(later, row[at])
-        elif len(batch) < limit:
-            batch.append(_queued(dict(zip(columns, row, strict=True))))
+    if ids:
+        rows = db.execute(
+            "SELECT * FROM outbox WHERE id IN (SELECT value FROM json_each(?)) "
+            "ORDER BY priority, id",
+            [json.dumps(ids)],
+        )
+        columns = [d[0] for d in rows.description]
+        batch = [_queued(dict(zip(columns, row, strict=True))) for row in rows.fetchall()]
     return batch, from_utc_iso(later) if later else None
+
+
+def _place(row: tuple[Any, ...]) -> tuple[int, int, int, int]:
+    """A waiting row's place in its chat's line: one on its way first, then by
+    priority, alerts before other messages of the same priority, then age."""
+    return (-row[2], row[3], row[4], row[0])
 
 
 def next_due(db: Database) -> datetime | None:
