@@ -81,9 +81,9 @@ class Store:
         self._reader: _Reader | None = None
         self._reader_lock = threading.Lock()
         self._wal_to_truncate = False
+        """A truncation of the write-ahead log that a reader held up, to try again."""
         self._syncing = True
         """Whether commits wait for the disk now (`PRAGMA synchronous` FULL, not NORMAL)."""
-        """A truncation of the write-ahead log that a reader held up, to try again."""
         self._thread = threading.Thread(target=self._serve, name=_THREAD_NAME, daemon=True)
         self._thread.start()
         try:
