@@ -87,3 +87,27 @@ def test_an_alert_is_not_held_back_by_a_staff_note_that_is_backing_off(store: St
     )
     batch, _ = store.run_sync(outbox.due, NOW, 10, frozenset())
     assert [queued.id for queued in batch] == [alert]
+
+
+def test_the_batch_stops_at_the_limit_and_a_later_message_still_sets_when_to_look_again(
+    store: Store,
+) -> None:
+    queue(store, ANNA_CHAT, "anna")
+    queue(store, BEN_CHAT, "ben")
+    later = queue(store, CARA_CHAT, "cara")
+    put_off(store, later, minutes=4)
+    batch, next_due = store.run_sync(outbox.due, NOW, 1, frozenset())
+    assert [queued.message.chat_id for queued in batch] == [ANNA_CHAT]
+    assert next_due == NOW + timedelta(minutes=4)
+
+
+def test_a_chat_whose_only_message_was_delivered_has_nothing_waiting(store: Store) -> None:
+    message = queue(store, ANNA_CHAT, "hello")
+    store.run_sync(outbox.delivered, message)
+    assert not store.run_sync(outbox.waits_for_chat, ANNA_CHAT)
+
+
+def test_a_chat_with_a_message_put_off_still_has_something_waiting(store: Store) -> None:
+    later = queue(store, ANNA_CHAT, "hello")
+    put_off(store, later, minutes=3)
+    assert store.run_sync(outbox.waits_for_chat, ANNA_CHAT)

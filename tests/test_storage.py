@@ -240,6 +240,23 @@ async def test_calls_queued_together_share_a_commit_but_fail_alone(store: Store)
     assert sorted(stored) == [n for n in range(1, 21) if n % 5]
 
 
+async def test_a_call_whose_caller_gave_up_waiting_is_still_committed(store: Store) -> None:
+    store.run_sync(lambda db: db.execute("CREATE TABLE marks (n INTEGER)"))
+    gate = threading.Event()
+    blocked = asyncio.ensure_future(store.run(lambda db: gate.wait(5)))
+    await asyncio.sleep(0.05)
+    given_up = asyncio.ensure_future(
+        store.run(lambda db: db.execute("INSERT INTO marks VALUES (1)").rowcount)
+    )
+    await asyncio.sleep(0.05)
+    given_up.cancel()
+    gate.set()
+    await blocked
+    stored = await store.run(lambda db: db.execute("SELECT COUNT(*) FROM marks").fetchone()[0])
+    assert given_up.cancelled()
+    assert stored == 1
+
+
 def test_run_sync_inside_a_store_function_is_refused_instead_of_deadlocking(
     store: Store,
 ) -> None:

@@ -113,6 +113,14 @@ def enqueue(db: Database, message: OutgoingMessage, now: datetime) -> int:
     return cursor.lastrowid
 
 
+_WAITING = (
+    "SELECT id, chat_id, status = 'sending', priority, kind <> 'alert', next_attempt_at "
+    "FROM outbox WHERE status IN ('pending', 'sending')"
+)
+"""What picks each chat's first message: only the columns its order needs, so a look at
+the outbox reads no message text but that of the messages sent now."""
+
+
 def ready(
     db: Database, now: datetime, limit: int, busy_chats: frozenset[int]
 ) -> list[QueuedMessage]:
@@ -120,18 +128,7 @@ def ready(
     priority, alerts first, then age) if it is due and nothing else of that chat is on its
     way. Alerts go before the staff chat's other urgent messages, so a note backing off
     after failures never holds a warning sign back."""
-    # Busy chats are left out in SQL: only the rows sent now are decoded.
-    rows = db.execute(
-        "SELECT * FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY chat_id "
-        "ORDER BY status = 'sending' DESC, priority, kind <> 'alert', id) AS place FROM outbox "
-        "WHERE status IN ('pending', 'sending')) "
-        "WHERE place = 1 AND status = 'pending' AND next_attempt_at <= ? "
-        "AND chat_id NOT IN (SELECT value FROM json_each(?)) "
-        "ORDER BY priority, id LIMIT ?",
-        [utc_iso(now), json.dumps(sorted(busy_chats)), limit],
-    )
-    columns = [d[0] for d in rows.description]
-    return [_queued(dict(zip(columns, row, strict=True))) for row in rows.fetchall()]
+    return due(db, now, limit, busy_chats)[0]
 
 
 def due(
@@ -140,16 +137,37 @@ def due(
     """What the sender needs in one look: the messages to send now (`ready`), and when
     the first waiting message of another chat falls due (None: nothing waits). Chats in
     `busy_chats` are left out of both: the sender looks again when their message is done."""
-    batch = ready(db, now, limit, busy_chats)
-    row = db.execute(
-        "SELECT MIN(next_attempt_at) FROM (SELECT chat_id, status, next_attempt_at, "
-        "ROW_NUMBER() OVER (PARTITION BY chat_id ORDER BY status = 'sending' DESC, priority, "
-        "kind <> 'alert', id) AS place FROM outbox WHERE status IN ('pending', 'sending')) "
-        "WHERE place = 1 AND status = 'pending' AND next_attempt_at > ? "
-        "AND chat_id NOT IN (SELECT value FROM json_each(?))",
-        [utc_iso(now), json.dumps(sorted(busy_chats))],
-    ).fetchone()
-    return batch, from_utc_iso(row[0]) if row and row[0] else None
+    # Each chat's first message is picked here rather than by a window function in SQL,
+    # which sorted every waiting row with all its columns at each wake-up of the sender.
+    first: dict[int, tuple[Any, ...]] = {}
+    for row in db.execute(_WAITING).fetchall():
+        chat_id = row[1]
+        if chat_id in busy_chats:
+            continue
+        best = first.get(chat_id)
+        if best is None or _place(row) < _place(best):
+            first[chat_id] = row
+    now_text = utc_iso(now)
+    heads = [row for row in first.values() if not row[2]]  # a message on its way: busy
+    later = min((row[5] for row in heads if row[5] > now_text), default=None)
+    sent_now = sorted((row for row in heads if row[5] <= now_text), key=lambda r: (r[3], r[0]))
+    ids = [row[0] for row in sent_now[:limit]]
+    batch: list[QueuedMessage] = []
+    if ids:
+        rows = db.execute(
+            "SELECT * FROM outbox WHERE id IN (SELECT value FROM json_each(?)) "
+            "ORDER BY priority, id",
+            [json.dumps(ids)],
+        )
+        columns = [d[0] for d in rows.description]
+        batch = [_queued(dict(zip(columns, row, strict=True))) for row in rows.fetchall()]
+    return batch, from_utc_iso(later) if later else None
+
+
+def _place(row: tuple[Any, ...]) -> tuple[int, int, int, int]:
+    """A waiting row's place in its chat's line: one on its way first, then by
+    priority, alerts before other messages of the same priority, then age."""
+    return (-row[2], row[3], row[4], row[0])
 
 
 def next_due(db: Database) -> datetime | None:
@@ -191,6 +209,15 @@ def give_up(db: Database, message_id: int, status: str, error: str) -> None:
     goes, text, chat and all. What it means is recorded where it matters (a check-in's
     status, the log); `status` and `error` name it for the caller's record."""
     db.execute("DELETE FROM outbox WHERE id = ?", [message_id])
+
+
+def waits_for_chat(db: Database, chat_id: int) -> bool:
+    """Whether any message for a chat is waiting or on its way."""
+    row = db.execute(
+        "SELECT 1 FROM outbox WHERE chat_id = ? AND status IN ('pending', 'sending') LIMIT 1",
+        [chat_id],
+    ).fetchone()
+    return row is not None
 
 
 def cancel_for_chat(db: Database, chat_id: int) -> int:

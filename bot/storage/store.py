@@ -32,6 +32,7 @@ ones below, then the scheduler's (`scheduler/outbox.py`), as listed in `MIGRATIO
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import queue
 import secrets
@@ -40,7 +41,7 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Future
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeAlias, TypeVar
 
 from sqlite_utils import Database
 
@@ -56,8 +57,11 @@ _TRUNCATE_WAL = "_aftercare_truncate_wal"
 BATCH_LIMIT = 64
 """At most this many queued calls share one commit."""
 
-_Job = tuple[Callable[..., Any], tuple[Any, ...], "Future[Any]", bool]
-"""A call for the database thread: the function, its arguments, its result, durable."""
+_Result: TypeAlias = Future[Any] | asyncio.Future[Any]
+_Job = tuple[Callable[..., Any], tuple[Any, ...], _Result, bool]
+"""A call for the database thread: the function, its arguments, its result (an asyncio
+future for a caller on an event loop), durable."""
+_Outcome = tuple[_Result, Any, BaseException | None]
 _ReadJob = tuple[Callable[..., Any], tuple[Any, ...], "Future[Any]"]
 
 
@@ -78,6 +82,8 @@ class Store:
         self._reader_lock = threading.Lock()
         self._wal_to_truncate = False
         """A truncation of the write-ahead log that a reader held up, to try again."""
+        self._syncing = True
+        """Whether commits wait for the disk now (`PRAGMA synchronous` FULL, not NORMAL)."""
         self._thread = threading.Thread(target=self._serve, name=_THREAD_NAME, daemon=True)
         self._thread.start()
         try:
@@ -91,7 +97,14 @@ class Store:
         """`fn(db, *args)` in one transaction on the database thread, without blocking
         the event loop. `fn` must return plain data, not a lazy iterator over rows. Not
         `durable`: see the module's docstring."""
-        return await asyncio.wrap_future(self._submit(fn, *args, durable=durable))
+        if self._closed:
+            raise RuntimeError("the Store is closed")
+        # An asyncio future, answered from the database thread together with the rest of
+        # its batch (`_hand_back`): one wake-up of the event loop per commit, not one per
+        # call as a wrapped thread future costs.
+        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        self._jobs.put((fn, args, future, durable))
+        return await future
 
     def run_sync(self, fn: Callable[..., T], *args: Any) -> T:
         """`fn(db, *args)` in one transaction on the database thread, waiting for it."""
@@ -158,7 +171,7 @@ class Store:
         except BaseException as error:
             opening = self._jobs.get()
             if opening is not None:
-                opening[2].set_exception(error)
+                _hand_back([(opening[2], None, error)])
             return
         try:
             while True:
@@ -191,11 +204,14 @@ class Store:
             self._wal_to_truncate = not _truncate_wal(db)
 
     def _commit_batch(self, db: Database, batch: list[_Job]) -> None:
-        outcomes: list[tuple[Future[Any], Any, BaseException | None]] = []
+        outcomes: list[_Outcome] = []
         durable = any(job[3] for job in batch)
-        if not durable:
-            # Set between transactions only (SQLite refuses it inside one).
-            db.execute("PRAGMA synchronous = NORMAL")
+        if durable != self._syncing:
+            # Set between transactions only (SQLite refuses it inside one), and only when
+            # it changes: a run of writes that need not wait for the disk (deliveries in a
+            # burst) costs no statements around each commit.
+            db.execute(f"PRAGMA synchronous = {'FULL' if durable else 'NORMAL'}")
+            self._syncing = durable
         try:
             with db.atomic():
                 if len(batch) == 1:
@@ -205,30 +221,19 @@ class Store:
                 else:
                     self._run_each_in_savepoint(db, batch, outcomes)
         except Exception as error:
-            for _, _, future, _ in batch:
-                if not future.done():
-                    future.set_exception(error)
+            _hand_back([(future, None, error) for _, _, future, _ in batch])
             return
-        finally:
-            if not durable:
-                db.execute("PRAGMA synchronous = FULL")
         if getattr(db, _TRUNCATE_WAL, False):
             setattr(db, _TRUNCATE_WAL, False)
             # Known before anyone hears "done", so a read ending from now on sees it.
             self._wal_to_truncate = True
-        for future, value, failure in outcomes:
-            if future.done():
-                continue  # the caller gave up waiting (it was cancelled); the work is done
-            if failure is None:
-                future.set_result(value)
-            else:
-                future.set_exception(failure)
+        _hand_back(outcomes)
 
     @staticmethod
     def _run_each_in_savepoint(
         db: Database,
         batch: list[_Job],
-        outcomes: list[tuple[Future[Any], Any, BaseException | None]],
+        outcomes: list[_Outcome],
     ) -> None:
         for fn, args, future, _ in batch:
             try:
@@ -306,6 +311,37 @@ class _Reader:
                 self._after_each()
         finally:
             db.close()
+
+
+def _hand_back(outcomes: list[_Outcome]) -> None:
+    """Give committed calls their results: a thread's future at once, and each event
+    loop's futures in one call on that loop."""
+    by_loop: dict[asyncio.AbstractEventLoop, list[_Outcome]] = {}
+    for outcome in outcomes:
+        future = outcome[0]
+        if isinstance(future, Future):
+            _settle(outcome)
+        else:
+            by_loop.setdefault(future.get_loop(), []).append(outcome)
+    for loop, settled in by_loop.items():
+        # A loop already closed has no caller left to tell; the work is done.
+        with contextlib.suppress(RuntimeError):
+            loop.call_soon_threadsafe(_settle_each, settled)
+
+
+def _settle_each(outcomes: list[_Outcome]) -> None:
+    for outcome in outcomes:
+        _settle(outcome)
+
+
+def _settle(outcome: _Outcome) -> None:
+    future, value, failure = outcome
+    if future.done():
+        return  # the caller gave up waiting (it was cancelled); the work is done
+    if failure is None:
+        future.set_result(value)
+    else:
+        future.set_exception(failure)
 
 
 def _nothing(_db: Database) -> None:

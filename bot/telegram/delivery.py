@@ -107,6 +107,8 @@ class Delivery:
         self._loop: asyncio.Task[None] | None = None
         self._late_alerts_logged: set[int] = set()
         self._next_late_check = 0.0
+        self._full = False
+        """The last look took as many messages as there were free places: more may wait."""
 
     async def start(self) -> None:
         resent, unknown = await self.store.run(outbox.recover, self.clock())
@@ -155,12 +157,13 @@ class Delivery:
             next_due = None
             if free > 0:
                 # One look at the database per wake-up: what to send now, and when to look
-                # again. A chat with a message on its way wakes the loop when it is done,
-                # so its waiting messages never make the loop poll.
+                # again. A chat with a message on its way wakes the loop when it is done
+                # and more of it waits, so its waiting messages never make the loop poll.
                 now = self.clock()
                 batch, next_due = await self.store.run(
                     outbox.due, now, free, frozenset(self._in_flight)
                 )
+            self._full = len(batch) >= free
             for queued in batch:
                 self._in_flight.add(queued.message.chat_id)
                 task = asyncio.create_task(self._deliver(queued))
@@ -184,6 +187,7 @@ class Delivery:
 
     async def _deliver(self, queued: QueuedMessage) -> None:
         message = queued.message
+        quiet = False
         try:
             held = self.limits.held_for(message.chat_id)
             if held > 0:
@@ -203,14 +207,21 @@ class Delivery:
             now = self.clock()
             if message.at_most_once and not await self.store.run(outbox.begin, queued.id, now):
                 return
-            await self._attempt(queued)
+            quiet = not await self._attempt(queued)
         except Exception:
             log.exception("unexpected error while delivering message %d", queued.id)
         finally:
             self._in_flight.discard(message.chat_id)
-            self.wake()
+            # A delivered message that leaves its chat with nothing waiting needs no new
+            # look at the outbox (one per message in a burst), unless the last look left
+            # messages behind for want of places, or the sender is now idle (`drain`, late
+            # alerts). New rows wake the sender when they are committed.
+            if not quiet or self._full or not self._in_flight:
+                self.wake()
 
-    async def _attempt(self, queued: QueuedMessage) -> None:
+    async def _attempt(self, queued: QueuedMessage) -> bool:
+        """Returns False only when the message was delivered and its chat has nothing
+        else waiting."""
         message = queued.message
         try:
             sent = await self._call(message.method, message.chat_id, message.params)
@@ -234,8 +245,12 @@ class Delivery:
         else:
             # Not waiting for the disk: lost in a power cut, the message is sent again (at
             # least once) or its check-in recorded "unknown" (at most once, `begin` synced).
-            await self.store.run(outcomes.delivered, queued, sent, self.clock(), durable=False)
+            more = await self.store.run(
+                outcomes.delivered, queued, sent, self.clock(), durable=False
+            )
             self.counts.delivered += 1
+            return more
+        return True
 
     async def _call(self, method: str, chat_id: int, params: dict[str, Any]) -> int | None:
         """One Bot API call; returns the new message's id when it made one."""

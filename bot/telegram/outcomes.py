@@ -14,7 +14,8 @@ from bot.storage import checkins, handoffs, notices, outbox, patients
 from bot.storage.outbox import FAILED, UNKNOWN, QueuedMessage
 
 
-def delivered(db: Any, queued: QueuedMessage, message_id: int | None, now: datetime) -> None:
+def delivered(db: Any, queued: QueuedMessage, message_id: int | None, now: datetime) -> bool:
+    """Returns whether another message of the same chat is still waiting."""
     message = queued.message
     outbox.delivered(db, queued.id)
     if message.checkin_id is not None and message_id is not None:
@@ -24,6 +25,7 @@ def delivered(db: Any, queued: QueuedMessage, message_id: int | None, now: datet
         handoffs.staff_message_sent(db, message.chat_id, message_id, patient_id, message.alert_id)
     if queued.message.chat_id < 0 or queued.message.kind == "alert":
         notices.clear_notice(db, notices.STAFF_CHAT_UNREACHABLE)
+    return outbox.waits_for_chat(db, message.chat_id)
 
 
 def topic_name(db: Any, patient_id: int) -> str:
