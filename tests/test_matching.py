@@ -230,6 +230,19 @@ def test_a_story_around_a_clear_question_does_not_dilute_it(matcher: Matcher) ->
     assert (match.decision, match.rule) == ("answer", "makeup")
 
 
+def test_a_question_that_points_back_at_the_story_is_read_with_it(matcher: Matcher) -> None:
+    # "Is that normal?" names nothing: the sentence before it says what "that" is.
+    match = matcher.match("My forehead started flaking this morning. Is that normal?")
+    assert (match.decision, match.rule) == ("answer", "peeling-flaking")
+
+
+def test_cold_sores_before_the_next_session_are_about_preparing_for_it(
+    matcher: Matcher,
+) -> None:
+    match = matcher.match("i often get cold sores, anything to do before my next appointment?")
+    assert (match.decision, match.rule, match.red_flag) == ("answer", "before-treatment", False)
+
+
 @pytest.mark.parametrize("message", ["ok", "lol ok", "danke", "k", "merci", "ta", "ok cool"])
 def test_a_short_acknowledgement_gets_a_friendly_reply_not_the_fallback(
     matcher: Matcher, message: str
@@ -279,6 +292,7 @@ def test_the_required_topics_keep_their_meaning(
         "how long does the redness of a laser treatment last",
         "what is botox",
         "does microneedling hurt",
+        "can i dye my hair after a hair transplant",
     ],
 )
 def test_another_procedure_or_the_session_itself_gets_no_aftercare_answer(
@@ -294,6 +308,7 @@ def test_another_procedure_or_the_session_itself_gets_no_aftercare_answer(
     [
         "which moisturiser brand would you recommend for dry skin",
         "what sunscreen should i get for my daughter, she burns easily",
+        "recommend me a good vitamin c serum as a gift",
     ],
 )
 def test_shopping_advice_or_a_question_for_someone_else_gets_no_aftercare_answer(

@@ -86,6 +86,8 @@ SOMEONE_ELSE = frozenset(
 )
 """Who a question may be for instead of the patient ("sunscreen for my kids")."""
 FOR_SOMEONE = frozenset({"my", "our", "his", "her"})
+GIFTS = frozenset({"gift", "gifts", "present", "presents"})
+"""A product to buy as a gift is for someone else's skin ("a good serum for a present")."""
 
 
 INTERVAL = re.compile(r"\b(?:how long|how many (?:weeks|days|months)|how soon|how often|gap)\b")
@@ -309,7 +311,8 @@ class TermIndex:
             plain[i] == "for" and plain[i + 1] in SKIN_TYPES and plain[i + 2] == "skin"
             for i in range(len(plain) - 2)
         )
-        return for_someone or (for_a_skin_type and bool(ASKS_WHICH_TO_BUY.intersection(plain)))
+        buying = bool(ASKS_WHICH_TO_BUY.intersection(plain))
+        return for_someone or ((for_a_skin_type or bool(GIFTS.intersection(plain))) and buying)
 
     def _tokens(self, plain: list[str]) -> list[tuple[int, str | None]]:
         """Each concept phrase or word of `plain` as (position, term); None for filler."""

@@ -188,7 +188,7 @@ class Matcher:
 
     def _rank(self, text: str, query: set[str]) -> list[Candidate]:
         scores = self._blend(text, query)
-        asked = _focus(text)
+        asked = self._question(text)
         if asked is not None:
             # The story around a question must not dilute it below the answer threshold.
             focused = self._blend(asked, set(self.terms(asked)))
@@ -215,8 +215,13 @@ class Matcher:
         ranked = self._rank(text, query)
         verdict = self._verdict(text, query, ranked)
         # A general question about warning signs gets their topic, unless it is about
-        # another procedure altogether ("signs of an infected piercing").
-        if red.asked_about and verdict.intent != OTHER_PROCEDURES:
+        # another procedure altogether ("signs of an infected piercing") or about getting
+        # ready for the next session ("I get cold sores, what do I do before my next one?").
+        if (
+            red.asked_about
+            and verdict.intent != OTHER_PROCEDURES
+            and not _before_session(verdict, query)
+        ):
             top = ranked[0].score if ranked else 0.0
             rule = self.knowledge.rule(WARNING_SIGNS)
             return self._warning(red, max(top, 50.0), red_flag=False, answer=rule.answer_for(day))
@@ -253,7 +258,7 @@ class Matcher:
         with a story, the rules read its questions only: "my GP says I should quit, can I
         smoke?" is about smoking."""
         index = self.index
-        asked = _focus(text)
+        asked = self._question(text)
         if asked is not None:
             text, query = asked, set(self.terms(asked))
         outside = next((c for c in ranked if self._rules[c.topic].scope == "off-topic"), None)
@@ -279,6 +284,15 @@ class Matcher:
         if self._asks_aftercare(query) and not learned_best.is_social:
             ranked = [c for c in ranked if not self._rules[c.topic].is_social]
         return ranked
+
+    def _question(self, text: str) -> str | None:
+        """The part of `text` that asks, when a story surrounds it (`bot.core.asks.focus`)
+        and it says what it asks about: "I'm peeling after it. Is that normal?" asks about
+        the sentence before, so the whole message is read."""
+        asked = _focus(text)
+        if asked is None or not self._asks_aftercare(set(self.terms(asked))):
+            return None
+        return asked
 
     def _asks_aftercare(self, query: set[str]) -> bool:
         """Whether the terms `query` have an aftercare word that is not a social or time one."""
@@ -351,6 +365,11 @@ class Matcher:
 @lru_cache(maxsize=MESSAGE_CACHE)
 def _focus(text: str) -> str | None:
     return focus(text)
+
+
+def _before_session(verdict: Verdict, query: set[str]) -> bool:
+    """Whether `verdict` answers a question about the time before a session as such."""
+    return verdict.topic == BEFORE_TREATMENT and BEFORE_SESSION_TERM in query
 
 
 def _first_best(scores: list[float]) -> int:
