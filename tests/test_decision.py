@@ -12,7 +12,7 @@ from bot.core.decision import (
     several_possible,
 )
 
-LIMITS = DecisionThresholds(answer=50.0, margin=10.0, suggest=20.0, part_answer=55.0)
+LIMITS = DecisionThresholds(answer=50.0, margin=10.0, suggest=20.0, part_answer=55.0, outside=0.6)
 
 
 def ranking(*scores: tuple[str, float]) -> list[Candidate]:
@@ -45,6 +45,18 @@ def test_a_weak_score_falls_back() -> None:
 
 def test_nothing_to_rank_falls_back() -> None:
     assert decide([], LIMITS).decision == "fallback"
+
+
+def test_a_confident_winner_in_a_message_likely_outside_aftercare_is_a_did_you_mean() -> None:
+    top = ranking(("touching-hygiene", 80.0), ("sun-protection", 30.0))
+    verdict = decide(top, LIMITS, outside=0.7)
+    assert (verdict.decision, verdict.suggestions[0]) == ("suggest", "touching-hygiene")
+
+
+def test_a_message_less_likely_outside_aftercare_keeps_its_confident_answer() -> None:
+    top = ranking(("touching-hygiene", 80.0), ("sun-protection", 30.0))
+    verdict = decide(top, LIMITS, outside=0.5)
+    assert (verdict.decision, verdict.topics) == ("answer", ("touching-hygiene",))
 
 
 def test_an_off_topic_winner_gets_its_own_reply_not_an_aftercare_answer() -> None:
@@ -95,6 +107,13 @@ def test_an_off_topic_message_is_not_answered_part_by_part() -> None:
     parts = [ranking(("makeup", 90.0)), ranking(("serums", 90.0))]
     verdict = decide_parts(whole, parts, LIMITS, len(parts))
     assert (verdict.decision, verdict.intent) == ("fallback", "price-payment")
+
+
+def test_a_message_likely_outside_aftercare_is_not_answered_part_by_part() -> None:
+    whole = ranking(("exercise-sweating", 60.0), ("serums", 55.0))
+    parts = [ranking(("serums", 90.0), ("makeup", 5.0)), ranking(("exercise-sweating", 85.0))]
+    verdict = decide_parts(whole, parts, LIMITS, len(parts), outside=0.9)
+    assert (verdict.decision, verdict.topics) == ("suggest", ())
 
 
 def test_several_answers_are_possible_only_with_two_supported_topics() -> None:

@@ -236,6 +236,29 @@ def test_a_question_that_points_back_at_the_story_is_read_with_it(matcher: Match
     assert (match.decision, match.rule) == ("answer", "peeling-flaking")
 
 
+def test_a_general_question_that_borrows_a_topics_words_is_not_answered_at_once(
+    matcher: Matcher,
+) -> None:
+    match = matcher.match("is a silk pillowcase better than cotton for wrinkles?")
+    assert match.decision != "answer"
+
+
+@pytest.mark.parametrize(
+    ("question", "tied"),
+    [
+        ("is that normal", True),
+        ("when can i go back to waxing", True),
+        ("is it ok on day 3", True),
+        ("is a silk pillowcase better than cotton for wrinkles", False),
+        ("what is the least damaging hair dye", False),
+    ],
+)
+def test_words_of_the_patients_own_care_tie_a_question_to_the_treatment(
+    matcher: Matcher, question: str, tied: bool
+) -> None:
+    assert matcher.index.tied_to_treatment(question) is tied
+
+
 def test_cold_sores_before_the_next_session_are_about_preparing_for_it(
     matcher: Matcher,
 ) -> None:

@@ -11,7 +11,7 @@ import pytest
 
 from bot.core.classifier import LinearModel
 from bot.knowledge import cache, trained
-from bot.knowledge.trained import TrainingSet, topic_training, trained_models
+from bot.knowledge.trained import TrainingSet, scope_training, topic_training, trained_models
 
 QUESTION = "can i wear makeup tomorrow"
 TOPICS = TrainingSet(
@@ -69,6 +69,22 @@ def test_an_edited_example_changes_the_fingerprint(small_knowledge: Path) -> Non
     first, *rest = rules
     edited = (replace(first, examples=(*first.examples, "one more way to ask")), *rest)
     assert topic_training(edited).fingerprint != topic_training(rules).fingerprint
+
+
+def test_the_scope_classifier_learns_each_topics_examples_by_its_scope(
+    small_knowledge: Path,
+) -> None:
+    from bot.knowledge.loader import load_knowledge
+
+    rules = load_knowledge(small_knowledge).rules
+    training = scope_training(rules)
+    scope_of = {text: rule.scope for rule in rules for text in rule.examples}
+    assert set(training.labels) == {rule.scope for rule in rules}
+    assert all(
+        label == scope_of[text]
+        for text, label in zip(training.texts, training.labels, strict=True)
+        if text in scope_of
+    )
 
 
 def test_other_training_settings_change_the_fingerprint() -> None:

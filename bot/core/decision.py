@@ -49,6 +49,10 @@ class DecisionThresholds:
     """The least score of one part of a several-question message to answer that part."""
     part_support: float = 0.2
     """...whose topic must also score at least this share of the whole message's best."""
+    outside: float = 0.6
+    """The least probability that a message is outside aftercare (with no word tying it to
+    the patient's treatment) that makes a confident answer a "Did you mean": "what is the
+    least damaging hair dye?" scores high on hair dye, but is not asked about healing skin."""
 
 
 @dataclass(frozen=True)
@@ -69,8 +73,11 @@ class Verdict:
         return self.topics[0] if self.topics else None
 
 
-def decide(ranking: Sequence[Candidate], thresholds: DecisionThresholds) -> Verdict:
-    """The decision for one ranking, best candidate first."""
+def decide(
+    ranking: Sequence[Candidate], thresholds: DecisionThresholds, outside: float = 0.0
+) -> Verdict:
+    """The decision for one ranking, best candidate first; `outside` is how likely the
+    message is outside aftercare altogether (0 when something ties it to the treatment)."""
     if not ranking:
         return Verdict("fallback")
     best = ranking[0]
@@ -79,7 +86,10 @@ def decide(ranking: Sequence[Candidate], thresholds: DecisionThresholds) -> Verd
         intent = best.topic if best.score >= thresholds.suggest else None
         return Verdict("fallback", intent=intent, score=best.score)
     runner_up = ranking[1].score if len(ranking) > 1 else 0.0
-    if best.score >= thresholds.answer and best.score - runner_up >= thresholds.margin:
+    confident = best.score >= thresholds.answer and best.score - runner_up >= thresholds.margin
+    # Both opinions read the topics' words, so both can agree on a question that only
+    # borrows them; a "Did you mean" costs a tap, a wrong answer costs trust.
+    if confident and outside < thresholds.outside:
         return Verdict("answer", (best.topic,), suggestions=suggestions, score=best.score)
     if best.score >= thresholds.suggest:
         return Verdict("suggest", suggestions=suggestions, score=best.score)
@@ -91,6 +101,7 @@ def decide_parts(
     parts: Iterable[Sequence[Candidate]],
     thresholds: DecisionThresholds,
     count: int,
+    outside: float = 0.0,
 ) -> Verdict:
     """The decision for a message that asks several things: `ranking` is the whole
     message's, `parts` the ranking of each of its `count` questions in the order asked.
@@ -101,10 +112,13 @@ def decide_parts(
     come out, they are answered together in the order asked; otherwise the whole message
     is decided as one. `parts` is read lazily and no further than needed: once too few
     parts are left to make two answers, or every supported topic is answered, the rest
-    are not ranked at all.
+    are not ranked at all. A message likely outside aftercare (`outside`, as in `decide`)
+    is decided as one.
     """
-    whole = decide(ranking, thresholds)
-    if whole.decision == "fallback" and whole.intent is not None:
+    whole = decide(ranking, thresholds, outside)
+    if (whole.decision == "fallback" and whole.intent is not None) or (
+        outside >= thresholds.outside
+    ):
         return whole
     supported = _supported(ranking, thresholds)
     topics: list[str] = []

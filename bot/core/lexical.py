@@ -76,6 +76,13 @@ TIED_TO_TREATMENT = frozenset(
 )
 """Words that tie a question to the patient's own treatment and healing ("best cream to use
 after", "is it ok"), or ask how rather than which ("the best way to apply sunscreen")."""
+OWN_CARE = frozenset(
+    "it again back resume restart recovery recover recovering downtime normal treatments aftercare"
+    " book booking clinic".split()
+)
+"""Words that tie a question to the patient's own care, beyond `TIED_TO_TREATMENT`: their
+healing ("is that normal"), going back to a habit ("when can I go back to waxing"), the
+clinic ("how do I book")."""
 ASKS_WHICH_TO_BUY = frozenset({"best", "recommend", "recommendation", "buy", "brand", "brands"})
 SKIN_TYPES = frozenset({"oily", "dry", "combination", "combo", "sensitive", "normal", "mature"})
 """A product asked for a skin type ("best moisturiser for oily skin") is general advice; one
@@ -293,6 +300,14 @@ class TermIndex:
             and names_procedure(len(opener))
             and not AFTERCARE_CUES.intersection(plain)
         )
+
+    def tied_to_treatment(self, text: str) -> bool:
+        """Whether a word of `text` ties it to the patient's own treatment and healing:
+        the treatment's names, "after", "yet", "day", "it", "normal"."""
+        plain = words(text)
+        if TIED_TO_TREATMENT.intersection(plain) or OWN_CARE.intersection(plain):
+            return True
+        return any(token == TREATMENT_TERM for _, token in self._tokens(plain))
 
     @staticmethod
     def general_advice(text: str) -> bool:

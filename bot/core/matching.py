@@ -34,7 +34,7 @@ from bot.core.lexical import (
     LexicalSettings,
     TermIndex,
 )
-from bot.core.model import WARNING_SIGNS, KnowledgeBase, Rule
+from bot.core.model import OFF_TOPIC, WARNING_SIGNS, KnowledgeBase, Rule
 from bot.core.signs import UNREADABLE, SignCheck, SignChecker
 from bot.core.text import MAX_MESSAGE_CHARS, words
 
@@ -130,6 +130,7 @@ class Matcher:
         self.thresholds = thresholds or Thresholds()
         self.index = TermIndex(knowledge, self.thresholds.lexical)
         self.classifier = classifier
+        self.scope = knowledge.scope_classifier
         self._rules = {rule.id: rule for rule in knowledge.rules}
         self._ids = [rule.id for rule in knowledge.rules]
         self._aftercare = [rule.is_aftercare for rule in knowledge.rules]
@@ -235,9 +236,21 @@ class Matcher:
         # A reply answers a few questions, never sixty: a long story's later questions
         # are not ranked one by one (the whole message's ranking still reads them).
         parts = split_questions(text, MAX_PARTS) if several_possible(ranked, limits) else []
+        outside = self._outside(text, ranked)
         if len(parts) < 2:
-            return decide(ranked, limits)
-        return decide_parts(ranked, map(self._part_ranking, parts), limits, len(parts))
+            return decide(ranked, limits, outside)
+        return decide_parts(ranked, map(self._part_ranking, parts), limits, len(parts), outside)
+
+    def _outside(self, text: str, ranked: list[Candidate]) -> float:
+        """How likely the question in `text` is outside aftercare (the scope classifier),
+        or 0 when a word ties it to the patient's own treatment ("after", "yet", "day") or
+        the warning signs lead: the urgent-care answer to a worry is never held back."""
+        asked = self._question(text) or text
+        if self.scope is None or not ranked or ranked[0].topic == WARNING_SIGNS:
+            return 0.0
+        if self.index.tied_to_treatment(asked):
+            return 0.0
+        return self.scope.probabilities(asked[:MAX_MESSAGE_CHARS]).get(OFF_TOPIC, 0.0)
 
     def ranking(self, text: str) -> list[Candidate]:
         """Every topic for `text`, best first, with the rules applied (see `_with_rules`)."""
@@ -261,7 +274,7 @@ class Matcher:
         asked = self._question(text)
         if asked is not None:
             text, query = asked, set(self.terms(asked))
-        outside = next((c for c in ranked if self._rules[c.topic].scope == "off-topic"), None)
+        outside = next((c for c in ranked if self._rules[c.topic].scope == OFF_TOPIC), None)
         # "how much is filler", "my knee hurts": words that only ever mean a question
         # outside aftercare win over the aftercare words around them, unless the off-topic
         # reading is far behind; "makeup after a chemical peel" is the peel's aftercare, and

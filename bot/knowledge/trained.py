@@ -1,5 +1,6 @@
 """The trained models of a knowledge version: the warning-sign classifier (reports against
-look-alikes) and the topic classifier (every topic's example phrasings).
+look-alikes), the topic classifier (every topic's example phrasings) and the scope
+classifier (aftercare phrasings against the off-topic and social ones).
 
 Training needs scikit-learn, whose import alone takes a second or two, and then takes
 about a second more: too slow for every start. So each model is kept in the cache folder
@@ -47,6 +48,8 @@ SIGNS = TrainingSettings("logistic", regularisation=10.0, counted=False)
 signs.yaml is set on these probabilities."""
 TOPICS = TrainingSettings("svm", regularisation=2.0, counted=True, sharpness=5.0)
 """Chosen with bench/tune_thresholds.py together with the matcher's blend."""
+SCOPE = TrainingSettings("logistic", regularisation=3.0, counted=False)
+"""Chosen on the tuning sets with the knowledge's near-duplicates of each set left out."""
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,20 @@ def topic_training(rules: Iterable[Rule]) -> TrainingSet:
             texts.append(text)
             labels.append(rule.id)
     return TrainingSet("topics", tuple(texts), tuple(labels), TOPICS)
+
+
+def scope_training(rules: Iterable[Rule]) -> TrainingSet:
+    """The scope classifier learns every topic's examples by the topic's scope (aftercare,
+    off-topic, social): whether a message is for the aftercare answers at all, whichever
+    topic it would be. One opinion over all the off-topic examples generalises to
+    questions no single off-topic example is near ("least damaging hair dye?")."""
+    texts: list[str] = []
+    labels: list[str] = []
+    for rule in rules:
+        for text in (*rule.examples, *rule.keywords, rule.title):
+            texts.append(text)
+            labels.append(rule.scope)
+    return TrainingSet("scope", tuple(texts), tuple(labels), SCOPE)
 
 
 def signs_training(examples: Iterable[tuple[str, bool]]) -> TrainingSet:
