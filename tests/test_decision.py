@@ -7,12 +7,23 @@ from collections.abc import Iterator
 from bot.core.decision import (
     Candidate,
     DecisionThresholds,
+    SecondLook,
     decide,
     decide_parts,
     several_possible,
 )
 
-LIMITS = DecisionThresholds(answer=50.0, margin=10.0, suggest=20.0, part_answer=55.0, outside=0.6)
+LIMITS = DecisionThresholds(
+    answer=50.0,
+    margin=10.0,
+    suggest=20.0,
+    part_answer=55.0,
+    outside=0.6,
+    agreed_answer=40.0,
+    agreed_margin=20.0,
+    agreed_learned=0.7,
+    agreed_outside=0.4,
+)
 
 
 def ranking(*scores: tuple[str, float]) -> list[Candidate]:
@@ -49,14 +60,30 @@ def test_nothing_to_rank_falls_back() -> None:
 
 def test_a_confident_winner_in_a_message_likely_outside_aftercare_is_a_did_you_mean() -> None:
     top = ranking(("touching-hygiene", 80.0), ("sun-protection", 30.0))
-    verdict = decide(top, LIMITS, outside=0.7)
+    verdict = decide(top, LIMITS, SecondLook(outside=0.7))
     assert (verdict.decision, verdict.suggestions[0]) == ("suggest", "touching-hygiene")
 
 
 def test_a_message_less_likely_outside_aftercare_keeps_its_confident_answer() -> None:
     top = ranking(("touching-hygiene", 80.0), ("sun-protection", 30.0))
-    verdict = decide(top, LIMITS, outside=0.5)
+    verdict = decide(top, LIMITS, SecondLook(outside=0.5))
     assert (verdict.decision, verdict.topics) == ("answer", ("touching-hygiene",))
+
+
+def test_a_middling_clear_winner_the_classifier_also_names_is_answered() -> None:
+    top = ranking(("makeup", 45.0), ("sun-protection", 20.0))
+    verdict = decide(top, LIMITS, SecondLook(learned=0.8))
+    assert (verdict.decision, verdict.topics) == ("answer", ("makeup",))
+
+
+def test_a_middling_winner_the_classifier_is_unsure_of_is_a_did_you_mean() -> None:
+    top = ranking(("makeup", 45.0), ("sun-protection", 20.0))
+    assert decide(top, LIMITS, SecondLook(learned=0.5)).decision == "suggest"
+
+
+def test_a_middling_winner_in_a_message_that_may_be_outside_aftercare_is_a_did_you_mean() -> None:
+    top = ranking(("makeup", 45.0), ("sun-protection", 20.0))
+    assert decide(top, LIMITS, SecondLook(outside=0.5, learned=0.9)).decision == "suggest"
 
 
 def test_an_off_topic_winner_gets_its_own_reply_not_an_aftercare_answer() -> None:
@@ -112,7 +139,7 @@ def test_an_off_topic_message_is_not_answered_part_by_part() -> None:
 def test_a_message_likely_outside_aftercare_is_not_answered_part_by_part() -> None:
     whole = ranking(("exercise-sweating", 60.0), ("serums", 55.0))
     parts = [ranking(("serums", 90.0), ("makeup", 5.0)), ranking(("exercise-sweating", 85.0))]
-    verdict = decide_parts(whole, parts, LIMITS, len(parts), outside=0.9)
+    verdict = decide_parts(whole, parts, LIMITS, len(parts), SecondLook(outside=0.9))
     assert (verdict.decision, verdict.topics) == ("suggest", ())
 
 

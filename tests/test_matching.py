@@ -236,6 +236,15 @@ def test_a_question_that_points_back_at_the_story_is_read_with_it(matcher: Match
     assert (match.decision, match.rule) == ("answer", "peeling-flaking")
 
 
+def test_a_clear_winner_the_classifier_also_names_is_answered_at_a_lower_score(
+    matcher: Matcher,
+) -> None:
+    question = "is it fine to use my home dermaroller in between clinic sessions or should i wait"
+    match = matcher.match(f"{question} till i'm healed")
+    assert (match.decision, match.rule) == ("answer", "home-devices")
+    assert match.score < matcher.thresholds.decision.answer
+
+
 def test_a_general_question_that_borrows_a_topics_words_is_not_answered_at_once(
     matcher: Matcher,
 ) -> None:

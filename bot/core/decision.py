@@ -53,6 +53,25 @@ class DecisionThresholds:
     """The least probability that a message is outside aftercare (with no word tying it to
     the patient's treatment) that makes a confident answer a "Did you mean": "what is the
     least damaging hair dye?" scores high on hair dye, but is not asked about healing skin."""
+    agreed_answer: float = 50.0
+    """The least score answered at once, below `answer`, when the classifier alone also
+    puts the topic first with a probability of at least `agreed_learned`..."""
+    agreed_margin: float = 20.0
+    """...the topic leads the runner-up by at least this much..."""
+    agreed_learned: float = 0.7
+    agreed_outside: float = 0.4
+    """...and the message is less likely than this to be outside aftercare."""
+
+
+@dataclass(frozen=True)
+class SecondLook:
+    """What the classifiers say of a message's question beside the blended scores."""
+
+    outside: float = 0.0
+    """How likely it is outside aftercare (0 when a word ties it to the treatment)."""
+    learned: float = 0.0
+    """The topic classifier's own probability of the best topic, when it puts that topic
+    first as well (0 when it does not)."""
 
 
 @dataclass(frozen=True)
@@ -74,10 +93,10 @@ class Verdict:
 
 
 def decide(
-    ranking: Sequence[Candidate], thresholds: DecisionThresholds, outside: float = 0.0
+    ranking: Sequence[Candidate], thresholds: DecisionThresholds, look: SecondLook = SecondLook()
 ) -> Verdict:
-    """The decision for one ranking, best candidate first; `outside` is how likely the
-    message is outside aftercare altogether (0 when something ties it to the treatment)."""
+    """The decision for one ranking, best candidate first, with what the classifiers say
+    of it (`look`)."""
     if not ranking:
         return Verdict("fallback")
     best = ranking[0]
@@ -86,10 +105,19 @@ def decide(
         intent = best.topic if best.score >= thresholds.suggest else None
         return Verdict("fallback", intent=intent, score=best.score)
     runner_up = ranking[1].score if len(ranking) > 1 else 0.0
-    confident = best.score >= thresholds.answer and best.score - runner_up >= thresholds.margin
+    lead = best.score - runner_up
+    confident = best.score >= thresholds.answer and lead >= thresholds.margin
+    # A clear winner the classifier alone also names is answered at a lower score: a
+    # story dilutes the score, not what the question is about.
+    agreed = (
+        look.learned >= thresholds.agreed_learned
+        and look.outside < thresholds.agreed_outside
+        and best.score >= thresholds.agreed_answer
+        and lead >= thresholds.agreed_margin
+    )
     # Both opinions read the topics' words, so both can agree on a question that only
     # borrows them; a "Did you mean" costs a tap, a wrong answer costs trust.
-    if confident and outside < thresholds.outside:
+    if (confident or agreed) and look.outside < thresholds.outside:
         return Verdict("answer", (best.topic,), suggestions=suggestions, score=best.score)
     if best.score >= thresholds.suggest:
         return Verdict("suggest", suggestions=suggestions, score=best.score)
@@ -101,7 +129,7 @@ def decide_parts(
     parts: Iterable[Sequence[Candidate]],
     thresholds: DecisionThresholds,
     count: int,
-    outside: float = 0.0,
+    look: SecondLook = SecondLook(),
 ) -> Verdict:
     """The decision for a message that asks several things: `ranking` is the whole
     message's, `parts` the ranking of each of its `count` questions in the order asked.
@@ -112,12 +140,12 @@ def decide_parts(
     come out, they are answered together in the order asked; otherwise the whole message
     is decided as one. `parts` is read lazily and no further than needed: once too few
     parts are left to make two answers, or every supported topic is answered, the rest
-    are not ranked at all. A message likely outside aftercare (`outside`, as in `decide`)
-    is decided as one.
+    are not ranked at all. A message likely outside aftercare (`look`, as in `decide`) is
+    decided as one.
     """
-    whole = decide(ranking, thresholds, outside)
+    whole = decide(ranking, thresholds, look)
     if (whole.decision == "fallback" and whole.intent is not None) or (
-        outside >= thresholds.outside
+        look.outside >= thresholds.outside
     ):
         return whole
     supported = _supported(ranking, thresholds)

@@ -23,6 +23,7 @@ from bot.core.decision import (
     Candidate,
     Decision,
     DecisionThresholds,
+    SecondLook,
     Verdict,
     decide,
     decide_parts,
@@ -218,11 +219,8 @@ class Matcher:
         # A general question about warning signs gets their topic, unless it is about
         # another procedure altogether ("signs of an infected piercing") or about getting
         # ready for the next session ("I get cold sores, what do I do before my next one?").
-        if (
-            red.asked_about
-            and verdict.intent != OTHER_PROCEDURES
-            and not _before_session(verdict, query)
-        ):
+        before = verdict.topic == BEFORE_TREATMENT and BEFORE_SESSION_TERM in query
+        if red.asked_about and verdict.intent != OTHER_PROCEDURES and not before:
             top = ranked[0].score if ranked else 0.0
             rule = self.knowledge.rule(WARNING_SIGNS)
             return self._warning(red, max(top, 50.0), red_flag=False, answer=rule.answer_for(day))
@@ -236,21 +234,25 @@ class Matcher:
         # A reply answers a few questions, never sixty: a long story's later questions
         # are not ranked one by one (the whole message's ranking still reads them).
         parts = split_questions(text, MAX_PARTS) if several_possible(ranked, limits) else []
-        outside = self._outside(text, ranked)
+        look = self._second_look(text, ranked)
         if len(parts) < 2:
-            return decide(ranked, limits, outside)
-        return decide_parts(ranked, map(self._part_ranking, parts), limits, len(parts), outside)
+            return decide(ranked, limits, look)
+        return decide_parts(ranked, map(self._part_ranking, parts), limits, len(parts), look)
 
-    def _outside(self, text: str, ranked: list[Candidate]) -> float:
-        """How likely the question in `text` is outside aftercare (the scope classifier),
-        or 0 when a word ties it to the patient's own treatment ("after", "yet", "day") or
-        the warning signs lead: the urgent-care answer to a worry is never held back."""
+    def _second_look(self, text: str, ranked: list[Candidate]) -> SecondLook:
+        """What the classifiers say of the question in `text` (see `SecondLook`); none when
+        the warning signs lead, whose answer is left to the scores alone: never held back
+        from a worry, never given to "signs you're ready for botox" on a lower score."""
+        if not ranked or ranked[0].topic == WARNING_SIGNS:
+            return SecondLook()
         asked = self._question(text) or text
-        if self.scope is None or not ranked or ranked[0].topic == WARNING_SIGNS:
-            return 0.0
-        if self.index.tied_to_treatment(asked):
-            return 0.0
-        return self.scope.probabilities(asked[:MAX_MESSAGE_CHARS]).get(OFF_TOPIC, 0.0)
+        learned = self._learned(asked)
+        best = _first_best(learned)
+        agreed = learned[best] if self._ids[best] == ranked[0].topic else 0.0
+        if self.scope is None or self.index.tied_to_treatment(asked):
+            return SecondLook(0.0, agreed)
+        outside = self.scope.probabilities(asked[:MAX_MESSAGE_CHARS]).get(OFF_TOPIC, 0.0)
+        return SecondLook(outside, agreed)
 
     def ranking(self, text: str) -> list[Candidate]:
         """Every topic for `text`, best first, with the rules applied (see `_with_rules`)."""
@@ -378,11 +380,6 @@ class Matcher:
 @lru_cache(maxsize=MESSAGE_CACHE)
 def _focus(text: str) -> str | None:
     return focus(text)
-
-
-def _before_session(verdict: Verdict, query: set[str]) -> bool:
-    """Whether `verdict` answers a question about the time before a session as such."""
-    return verdict.topic == BEFORE_TREATMENT and BEFORE_SESSION_TERM in query
 
 
 def _first_best(scores: list[float]) -> int:
