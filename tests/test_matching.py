@@ -165,6 +165,13 @@ def test_anything_about_the_time_before_a_session_is_before_treatment(
     assert matcher.match(question).rule == "before-treatment"
 
 
+def test_hair_removal_to_get_ready_for_a_session_leads_with_before_treatment(
+    matcher: Matcher,
+) -> None:
+    ranking = matcher.ranking("do i have to wax my upper lip for my appointment")
+    assert ranking[0].topic == "before-treatment"
+
+
 def test_words_that_only_mean_an_off_topic_question_win_over_aftercare_words(
     matcher: Matcher,
 ) -> None:
