@@ -118,9 +118,18 @@ def test_a_part_that_is_not_confident_is_left_out_and_the_whole_decides() -> Non
 
 def test_a_fragment_cannot_bring_a_topic_the_whole_message_does_not_support() -> None:
     whole = ranking(("pain-discomfort", 80.0), ("redness-swelling", 30.0), ("makeup", 5.0))
-    parts = [ranking(("pain-discomfort", 85.0)), ranking(("sessions-followup", 70.0))]
+    fragment = ranking(("sessions-followup", 70.0), ("results-timeline", 50.0))
+    parts = [ranking(("pain-discomfort", 85.0)), fragment]
     verdict = decide_parts(whole, parts, LIMITS, len(parts))
     assert verdict.topics == ("pain-discomfort",)
+
+
+def test_a_second_question_leading_by_far_is_answered_though_the_first_drowns_it() -> None:
+    whole = ranking(("pain-discomfort", 90.0), ("contact-clinic", 21.0), ("makeup", 20.0))
+    second = ranking(("sessions-followup", 62.0), ("contact-clinic", 30.0))
+    parts = [ranking(("pain-discomfort", 100.0)), second]
+    verdict = decide_parts(whole, parts, LIMITS, len(parts))
+    assert verdict.topics == ("pain-discomfort", "sessions-followup")
 
 
 def test_the_same_topic_asked_twice_is_answered_once() -> None:

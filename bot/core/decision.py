@@ -48,7 +48,11 @@ class DecisionThresholds:
     part_answer: float = 68.0
     """The least score of one part of a several-question message to answer that part."""
     part_support: float = 0.2
-    """...whose topic must also score at least this share of the whole message's best."""
+    """...whose topic must also score at least this share of the whole message's best..."""
+    part_clear: float = 60.0
+    part_clear_margin: float = 30.0
+    """...unless the part leads this clearly on its own: a second question ("...and when do
+    I book the next one?") is often drowned by the first in the whole message's ranking."""
     outside: float = 0.6
     """The least probability that a message is outside aftercare (with no word tying it to
     the patient's treatment) that makes a confident answer a "Did you mean": "what is the
@@ -136,7 +140,8 @@ def decide_parts(
 
     A part is answered when its best topic is aftercare, clearly confident, and also among
     the whole message's leading topics (a fragment such as "how often?" leans on the
-    question before it and must not bring a topic of its own). When two or more topics
+    question before it and must not bring a topic of its own), or when it leads by far on
+    its own. When two or more topics
     come out, they are answered together in the order asked; otherwise the whole message
     is decided as one. `parts` is read lazily and no further than needed: once too few
     parts are left to make two answers, or every supported topic is answered, the rest
@@ -165,7 +170,12 @@ def decide_parts(
             and lead.score >= thresholds.part_answer
             and lead.score - runner_up >= thresholds.margin
         )
-        if confident and lead.topic in supported and lead.topic not in topics:
+        clear = (
+            lead.aftercare
+            and lead.score >= thresholds.part_clear
+            and lead.score - runner_up >= thresholds.part_clear_margin
+        )
+        if (clear or (confident and lead.topic in supported)) and lead.topic not in topics:
             topics.append(lead.topic)
     if len(topics) < 2:
         return whole
