@@ -165,6 +165,11 @@ def test_anything_about_the_time_before_a_session_is_before_treatment(
     assert matcher.match(question).rule == "before-treatment"
 
 
+@pytest.mark.parametrize("place", ["onsen", "bathhouse", "turkish bath"])
+def test_hot_bathhouses_by_any_name_are_about_heat(matcher: Matcher, place: str) -> None:
+    assert matcher.match(f"is the {place} ok on day 5").rule == "swimming-heat"
+
+
 def test_hair_removal_to_get_ready_for_a_session_leads_with_before_treatment(
     matcher: Matcher,
 ) -> None:
