@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.core.classifier import LinearModel
+from bot.core.model import OFF_TOPIC
 from bot.knowledge import cache, trained
 from bot.knowledge.trained import TrainingSet, scope_training, topic_training, trained_models
 
@@ -71,19 +72,19 @@ def test_an_edited_example_changes_the_fingerprint(small_knowledge: Path) -> Non
     assert topic_training(edited).fingerprint != topic_training(rules).fingerprint
 
 
-def test_the_scope_classifier_learns_each_topics_examples_by_its_scope(
+def test_the_scope_classifier_learns_which_examples_are_off_topic(
     small_knowledge: Path,
 ) -> None:
     from bot.knowledge.loader import load_knowledge
 
     rules = load_knowledge(small_knowledge).rules
     training = scope_training(rules)
-    scope_of = {text: rule.scope for rule in rules for text in rule.examples}
-    assert set(training.labels) == {rule.scope for rule in rules}
+    off_topic = {text for rule in rules if rule.scope == OFF_TOPIC for text in rule.examples}
+    assert set(training.labels) == {OFF_TOPIC, trained.IN_SCOPE}
     assert all(
-        label == scope_of[text]
+        (label == OFF_TOPIC) == (text in off_topic)
         for text, label in zip(training.texts, training.labels, strict=True)
-        if text in scope_of
+        if text not in {t for rule in rules for t in (*rule.keywords, rule.title)}
     )
 
 

@@ -278,7 +278,7 @@ def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
     untrained_signs, signs_examples = signs
     # The models at once, and only for a folder known to be good: one scikit-learn import
     # at most, none when all are stored already.
-    # A folder of aftercare topics only has no scope to learn, and no question to doubt.
+    # A folder with no off-topic topic has no scope to learn, and no question to doubt.
     scope = scope_training(rules)
     scoped = len(set(scope.labels)) > 1
     signs_model, topic_model, *scope_model = trained_models(

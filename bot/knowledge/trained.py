@@ -25,7 +25,7 @@ from pathlib import Path
 
 from bot.core import classifier
 from bot.core.classifier import LinearModel, Method, train
-from bot.core.model import Rule
+from bot.core.model import OFF_TOPIC, Rule
 from bot.knowledge.cache import cache_dir, entry_path, read_entry, write_entry
 
 REPORT, CALM = "report", "calm"
@@ -49,6 +49,9 @@ signs.yaml is set on these probabilities."""
 TOPICS = TrainingSettings("svm", regularisation=2.0, counted=True, sharpness=5.0)
 """Chosen with bench/tune_thresholds.py together with the matcher's blend."""
 SCOPE = TrainingSettings("logistic", regularisation=3.0, counted=False)
+"""Two labels, so liblinear fits it in a fraction of the topic classifier's time."""
+IN_SCOPE = "in scope"
+"""The scope classifier's label for a message of an aftercare or social topic."""
 """Chosen on the tuning sets with the knowledge's near-duplicates of each set left out."""
 
 
@@ -100,8 +103,8 @@ def topic_training(rules: Iterable[Rule]) -> TrainingSet:
 
 
 def scope_training(rules: Iterable[Rule]) -> TrainingSet:
-    """The scope classifier learns every topic's examples by the topic's scope (aftercare,
-    off-topic, social): whether a message is for the aftercare answers at all, whichever
+    """The scope classifier learns every topic's examples as off-topic or not (aftercare
+    and social topics): whether a message is outside what the bot answers, whichever
     topic it would be. One opinion over all the off-topic examples generalises to
     questions no single off-topic example is near ("least damaging hair dye?")."""
     texts: list[str] = []
@@ -109,7 +112,7 @@ def scope_training(rules: Iterable[Rule]) -> TrainingSet:
     for rule in rules:
         for text in (*rule.examples, *rule.keywords, rule.title):
             texts.append(text)
-            labels.append(rule.scope)
+            labels.append(OFF_TOPIC if rule.scope == OFF_TOPIC else IN_SCOPE)
     return TrainingSet("scope", tuple(texts), tuple(labels), SCOPE)
 
 
