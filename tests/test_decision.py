@@ -11,6 +11,7 @@ from bot.core.decision import (
     decide,
     decide_parts,
     several_possible,
+    within_reach,
 )
 
 LIMITS = DecisionThresholds(
@@ -181,3 +182,10 @@ def test_parts_are_not_ranked_once_every_supported_topic_is_answered() -> None:
 
     decide_parts(whole, lazily("makeup", "serums", "makeup", "serums"), LIMITS, 4)
     assert ranked == ["makeup", "serums"]
+
+
+def test_the_classifiers_are_asked_only_when_an_answer_is_within_reach() -> None:
+    assert within_reach(ranking(("makeup", 45.0), ("serums", 20.0)), LIMITS)
+    assert not within_reach(ranking(("makeup", 35.0), ("serums", 5.0)), LIMITS)
+    assert not within_reach(ranking(("makeup", 80.0), ("serums", 75.0)), LIMITS)
+    assert not within_reach([], LIMITS)

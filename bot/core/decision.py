@@ -185,6 +185,18 @@ def decide_parts(
     )
 
 
+def within_reach(ranking: Sequence[Candidate], thresholds: DecisionThresholds) -> bool:
+    """Whether `decide` could answer a message ranked `ranking` at once: when it could not,
+    what the classifiers say of it (`SecondLook`) need not be asked."""
+    if not ranking:
+        return False
+    best = ranking[0].score
+    lead = best - (ranking[1].score if len(ranking) > 1 else 0.0)
+    return best >= min(thresholds.answer, thresholds.agreed_answer) and lead >= min(
+        thresholds.margin, thresholds.agreed_margin
+    )
+
+
 def several_possible(ranking: Sequence[Candidate], thresholds: DecisionThresholds) -> bool:
     """Whether `decide_parts` could answer several topics for a message ranked `ranking`:
     when it could not, the parts need not be ranked at all."""

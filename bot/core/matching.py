@@ -28,6 +28,7 @@ from bot.core.decision import (
     decide,
     decide_parts,
     several_possible,
+    within_reach,
 )
 from bot.core.lexical import (
     BEFORE_SESSION_TERM,
@@ -243,7 +244,8 @@ class Matcher:
         """What the classifiers say of the question in `text` (see `SecondLook`); none when
         the warning signs lead, whose answer is left to the scores alone: never held back
         from a worry, never given to "signs you're ready for botox" on a lower score."""
-        if not ranked or ranked[0].topic == WARNING_SIGNS:
+        limits = self.thresholds.decision
+        if not within_reach(ranked, limits) or ranked[0].topic == WARNING_SIGNS:
             return SecondLook()
         asked = self._question(text) or text
         learned = self._learned(asked)
