@@ -7,12 +7,24 @@ from collections.abc import Iterator
 from bot.core.decision import (
     Candidate,
     DecisionThresholds,
+    SecondLook,
     decide,
     decide_parts,
     several_possible,
+    within_reach,
 )
 
-LIMITS = DecisionThresholds(answer=50.0, margin=10.0, suggest=20.0, part_answer=55.0)
+LIMITS = DecisionThresholds(
+    answer=50.0,
+    margin=10.0,
+    suggest=20.0,
+    part_answer=55.0,
+    outside=0.6,
+    agreed_answer=40.0,
+    agreed_margin=20.0,
+    agreed_learned=0.7,
+    agreed_outside=0.4,
+)
 
 
 def ranking(*scores: tuple[str, float]) -> list[Candidate]:
@@ -47,6 +59,34 @@ def test_nothing_to_rank_falls_back() -> None:
     assert decide([], LIMITS).decision == "fallback"
 
 
+def test_a_confident_winner_in_a_message_likely_outside_aftercare_is_a_did_you_mean() -> None:
+    top = ranking(("touching-hygiene", 80.0), ("sun-protection", 30.0))
+    verdict = decide(top, LIMITS, SecondLook(outside=0.7))
+    assert (verdict.decision, verdict.suggestions[0]) == ("suggest", "touching-hygiene")
+
+
+def test_a_message_less_likely_outside_aftercare_keeps_its_confident_answer() -> None:
+    top = ranking(("touching-hygiene", 80.0), ("sun-protection", 30.0))
+    verdict = decide(top, LIMITS, SecondLook(outside=0.5))
+    assert (verdict.decision, verdict.topics) == ("answer", ("touching-hygiene",))
+
+
+def test_a_middling_clear_winner_the_classifier_also_names_is_answered() -> None:
+    top = ranking(("makeup", 45.0), ("sun-protection", 20.0))
+    verdict = decide(top, LIMITS, SecondLook(learned=0.8))
+    assert (verdict.decision, verdict.topics) == ("answer", ("makeup",))
+
+
+def test_a_middling_winner_the_classifier_is_unsure_of_is_a_did_you_mean() -> None:
+    top = ranking(("makeup", 45.0), ("sun-protection", 20.0))
+    assert decide(top, LIMITS, SecondLook(learned=0.5)).decision == "suggest"
+
+
+def test_a_middling_winner_in_a_message_that_may_be_outside_aftercare_is_a_did_you_mean() -> None:
+    top = ranking(("makeup", 45.0), ("sun-protection", 20.0))
+    assert decide(top, LIMITS, SecondLook(outside=0.5, learned=0.9)).decision == "suggest"
+
+
 def test_an_off_topic_winner_gets_its_own_reply_not_an_aftercare_answer() -> None:
     top = [Candidate("price-payment", 90.0, aftercare=False), Candidate("makeup", 30.0)]
     verdict = decide(top, LIMITS)
@@ -79,9 +119,18 @@ def test_a_part_that_is_not_confident_is_left_out_and_the_whole_decides() -> Non
 
 def test_a_fragment_cannot_bring_a_topic_the_whole_message_does_not_support() -> None:
     whole = ranking(("pain-discomfort", 80.0), ("redness-swelling", 30.0), ("makeup", 5.0))
-    parts = [ranking(("pain-discomfort", 85.0)), ranking(("sessions-followup", 70.0))]
+    fragment = ranking(("sessions-followup", 70.0), ("results-timeline", 50.0))
+    parts = [ranking(("pain-discomfort", 85.0)), fragment]
     verdict = decide_parts(whole, parts, LIMITS, len(parts))
     assert verdict.topics == ("pain-discomfort",)
+
+
+def test_a_second_question_leading_by_far_is_answered_though_the_first_drowns_it() -> None:
+    whole = ranking(("pain-discomfort", 90.0), ("contact-clinic", 21.0), ("makeup", 20.0))
+    second = ranking(("sessions-followup", 62.0), ("contact-clinic", 30.0))
+    parts = [ranking(("pain-discomfort", 100.0)), second]
+    verdict = decide_parts(whole, parts, LIMITS, len(parts))
+    assert verdict.topics == ("pain-discomfort", "sessions-followup")
 
 
 def test_the_same_topic_asked_twice_is_answered_once() -> None:
@@ -95,6 +144,13 @@ def test_an_off_topic_message_is_not_answered_part_by_part() -> None:
     parts = [ranking(("makeup", 90.0)), ranking(("serums", 90.0))]
     verdict = decide_parts(whole, parts, LIMITS, len(parts))
     assert (verdict.decision, verdict.intent) == ("fallback", "price-payment")
+
+
+def test_a_message_likely_outside_aftercare_is_not_answered_part_by_part() -> None:
+    whole = ranking(("exercise-sweating", 60.0), ("serums", 55.0))
+    parts = [ranking(("serums", 90.0), ("makeup", 5.0)), ranking(("exercise-sweating", 85.0))]
+    verdict = decide_parts(whole, parts, LIMITS, len(parts), SecondLook(outside=0.9))
+    assert (verdict.decision, verdict.topics) == ("suggest", ())
 
 
 def test_several_answers_are_possible_only_with_two_supported_topics() -> None:
@@ -126,3 +182,10 @@ def test_parts_are_not_ranked_once_every_supported_topic_is_answered() -> None:
 
     decide_parts(whole, lazily("makeup", "serums", "makeup", "serums"), LIMITS, 4)
     assert ranked == ["makeup", "serums"]
+
+
+def test_the_classifiers_are_asked_only_when_an_answer_is_within_reach() -> None:
+    assert within_reach(ranking(("makeup", 45.0), ("serums", 20.0)), LIMITS)
+    assert not within_reach(ranking(("makeup", 35.0), ("serums", 5.0)), LIMITS)
+    assert not within_reach(ranking(("makeup", 80.0), ("serums", 75.0)), LIMITS)
+    assert not within_reach([], LIMITS)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.core.matching import Matcher
 from bot.core.model import REQUIRED_TOPICS, KnowledgeError
 from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR, load_knowledge, parse_days
 
@@ -139,3 +140,10 @@ def test_a_rule_gives_the_answer_for_the_patients_day() -> None:
     assert makeup.by_day, "makeup must change with the day"
     assert makeup.answer_for(0) != makeup.answer_for(3)
     assert makeup.answer_for(None) == makeup.answer
+
+
+def test_a_folder_of_aftercare_topics_only_loads_and_answers(small_knowledge: Path) -> None:
+    (small_knowledge / "topics" / "greetings.yaml").unlink()
+    knowledge = load_knowledge(small_knowledge)
+    assert knowledge.scope_classifier is None
+    assert Matcher(knowledge).match("can i wear makeup tomorrow").rule == "makeup"

@@ -165,6 +165,18 @@ def test_anything_about_the_time_before_a_session_is_before_treatment(
     assert matcher.match(question).rule == "before-treatment"
 
 
+@pytest.mark.parametrize("place", ["onsen", "bathhouse", "turkish bath"])
+def test_hot_bathhouses_by_any_name_are_about_heat(matcher: Matcher, place: str) -> None:
+    assert matcher.match(f"is the {place} ok on day 5").rule == "swimming-heat"
+
+
+def test_hair_removal_to_get_ready_for_a_session_leads_with_before_treatment(
+    matcher: Matcher,
+) -> None:
+    ranking = matcher.ranking("do i have to wax my upper lip for my appointment")
+    assert ranking[0].topic == "before-treatment"
+
+
 def test_words_that_only_mean_an_off_topic_question_win_over_aftercare_words(
     matcher: Matcher,
 ) -> None:
@@ -230,6 +242,51 @@ def test_a_story_around_a_clear_question_does_not_dilute_it(matcher: Matcher) ->
     assert (match.decision, match.rule) == ("answer", "makeup")
 
 
+def test_a_question_that_points_back_at_the_story_is_read_with_it(matcher: Matcher) -> None:
+    # "Is that normal?" names nothing: the sentence before it says what "that" is.
+    match = matcher.match("My forehead started flaking this morning. Is that normal?")
+    assert (match.decision, match.rule) == ("answer", "peeling-flaking")
+
+
+def test_a_clear_winner_the_classifier_also_names_is_answered_at_a_lower_score(
+    matcher: Matcher,
+) -> None:
+    question = "is it fine to use my home dermaroller in between clinic sessions or should i wait"
+    match = matcher.match(f"{question} till i'm healed")
+    assert (match.decision, match.rule) == ("answer", "home-devices")
+    assert match.score < matcher.thresholds.decision.answer
+
+
+def test_a_general_question_that_borrows_a_topics_words_is_not_answered_at_once(
+    matcher: Matcher,
+) -> None:
+    match = matcher.match("is a silk pillowcase better than cotton for wrinkles?")
+    assert match.decision != "answer"
+
+
+@pytest.mark.parametrize(
+    ("question", "tied"),
+    [
+        ("is that normal", True),
+        ("when can i go back to waxing", True),
+        ("is it ok on day 3", True),
+        ("is a silk pillowcase better than cotton for wrinkles", False),
+        ("what is the least damaging hair dye", False),
+    ],
+)
+def test_words_of_the_patients_own_care_tie_a_question_to_the_treatment(
+    matcher: Matcher, question: str, tied: bool
+) -> None:
+    assert matcher.index.tied_to_treatment(question) is tied
+
+
+def test_cold_sores_before_the_next_session_are_about_preparing_for_it(
+    matcher: Matcher,
+) -> None:
+    match = matcher.match("i often get cold sores, anything to do before my next appointment?")
+    assert (match.decision, match.rule, match.red_flag) == ("answer", "before-treatment", False)
+
+
 @pytest.mark.parametrize("message", ["ok", "lol ok", "danke", "k", "merci", "ta", "ok cool"])
 def test_a_short_acknowledgement_gets_a_friendly_reply_not_the_fallback(
     matcher: Matcher, message: str
@@ -279,6 +336,7 @@ def test_the_required_topics_keep_their_meaning(
         "how long does the redness of a laser treatment last",
         "what is botox",
         "does microneedling hurt",
+        "can i dye my hair after a hair transplant",
     ],
 )
 def test_another_procedure_or_the_session_itself_gets_no_aftercare_answer(
@@ -294,6 +352,7 @@ def test_another_procedure_or_the_session_itself_gets_no_aftercare_answer(
     [
         "which moisturiser brand would you recommend for dry skin",
         "what sunscreen should i get for my daughter, she burns easily",
+        "recommend me a good vitamin c serum as a gift",
     ],
 )
 def test_shopping_advice_or_a_question_for_someone_else_gets_no_aftercare_answer(

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from bot.core.classifier import LinearModel
+from bot.core.model import OFF_TOPIC
 from bot.knowledge import cache, trained
-from bot.knowledge.trained import TrainingSet, topic_training, trained_models
+from bot.knowledge.trained import TrainingSet, scope_training, topic_training, trained_models
 
 QUESTION = "can i wear makeup tomorrow"
 TOPICS = TrainingSet(
@@ -69,6 +70,22 @@ def test_an_edited_example_changes_the_fingerprint(small_knowledge: Path) -> Non
     first, *rest = rules
     edited = (replace(first, examples=(*first.examples, "one more way to ask")), *rest)
     assert topic_training(edited).fingerprint != topic_training(rules).fingerprint
+
+
+def test_the_scope_classifier_learns_which_examples_are_off_topic(
+    small_knowledge: Path,
+) -> None:
+    from bot.knowledge.loader import load_knowledge
+
+    rules = load_knowledge(small_knowledge).rules
+    training = scope_training(rules)
+    off_topic = {text for rule in rules if rule.scope == OFF_TOPIC for text in rule.examples}
+    assert set(training.labels) == {OFF_TOPIC, trained.IN_SCOPE}
+    assert all(
+        (label == OFF_TOPIC) == (text in off_topic)
+        for text, label in zip(training.texts, training.labels, strict=True)
+        if text not in {t for rule in rules for t in (*rule.keywords, rule.title)}
+    )
 
 
 def test_other_training_settings_change_the_fingerprint() -> None:

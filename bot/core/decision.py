@@ -48,7 +48,34 @@ class DecisionThresholds:
     part_answer: float = 68.0
     """The least score of one part of a several-question message to answer that part."""
     part_support: float = 0.2
-    """...whose topic must also score at least this share of the whole message's best."""
+    """...whose topic must also score at least this share of the whole message's best..."""
+    part_clear: float = 60.0
+    part_clear_margin: float = 30.0
+    """...unless the part leads this clearly on its own: a second question ("...and when do
+    I book the next one?") is often drowned by the first in the whole message's ranking."""
+    outside: float = 0.6
+    """The least probability that a message is outside aftercare (with no word tying it to
+    the patient's treatment) that makes a confident answer a "Did you mean": "what is the
+    least damaging hair dye?" scores high on hair dye, but is not asked about healing skin."""
+    agreed_answer: float = 50.0
+    """The least score answered at once, below `answer`, when the classifier alone also
+    puts the topic first with a probability of at least `agreed_learned`..."""
+    agreed_margin: float = 20.0
+    """...the topic leads the runner-up by at least this much..."""
+    agreed_learned: float = 0.7
+    agreed_outside: float = 0.4
+    """...and the message is less likely than this to be outside aftercare."""
+
+
+@dataclass(frozen=True)
+class SecondLook:
+    """What the classifiers say of a message's question beside the blended scores."""
+
+    outside: float = 0.0
+    """How likely it is outside aftercare (0 when a word ties it to the treatment)."""
+    learned: float = 0.0
+    """The topic classifier's own probability of the best topic, when it puts that topic
+    first as well (0 when it does not)."""
 
 
 @dataclass(frozen=True)
@@ -69,8 +96,11 @@ class Verdict:
         return self.topics[0] if self.topics else None
 
 
-def decide(ranking: Sequence[Candidate], thresholds: DecisionThresholds) -> Verdict:
-    """The decision for one ranking, best candidate first."""
+def decide(
+    ranking: Sequence[Candidate], thresholds: DecisionThresholds, look: SecondLook = SecondLook()
+) -> Verdict:
+    """The decision for one ranking, best candidate first, with what the classifiers say
+    of it (`look`)."""
     if not ranking:
         return Verdict("fallback")
     best = ranking[0]
@@ -79,7 +109,19 @@ def decide(ranking: Sequence[Candidate], thresholds: DecisionThresholds) -> Verd
         intent = best.topic if best.score >= thresholds.suggest else None
         return Verdict("fallback", intent=intent, score=best.score)
     runner_up = ranking[1].score if len(ranking) > 1 else 0.0
-    if best.score >= thresholds.answer and best.score - runner_up >= thresholds.margin:
+    lead = best.score - runner_up
+    confident = best.score >= thresholds.answer and lead >= thresholds.margin
+    # A clear winner the classifier alone also names is answered at a lower score: a
+    # story dilutes the score, not what the question is about.
+    agreed = (
+        look.learned >= thresholds.agreed_learned
+        and look.outside < thresholds.agreed_outside
+        and best.score >= thresholds.agreed_answer
+        and lead >= thresholds.agreed_margin
+    )
+    # Both opinions read the topics' words, so both can agree on a question that only
+    # borrows them; a "Did you mean" costs a tap, a wrong answer costs trust.
+    if (confident or agreed) and look.outside < thresholds.outside:
         return Verdict("answer", (best.topic,), suggestions=suggestions, score=best.score)
     if best.score >= thresholds.suggest:
         return Verdict("suggest", suggestions=suggestions, score=best.score)
@@ -91,20 +133,25 @@ def decide_parts(
     parts: Iterable[Sequence[Candidate]],
     thresholds: DecisionThresholds,
     count: int,
+    look: SecondLook = SecondLook(),
 ) -> Verdict:
     """The decision for a message that asks several things: `ranking` is the whole
     message's, `parts` the ranking of each of its `count` questions in the order asked.
 
     A part is answered when its best topic is aftercare, clearly confident, and also among
     the whole message's leading topics (a fragment such as "how often?" leans on the
-    question before it and must not bring a topic of its own). When two or more topics
+    question before it and must not bring a topic of its own), or when it leads by far on
+    its own. When two or more topics
     come out, they are answered together in the order asked; otherwise the whole message
     is decided as one. `parts` is read lazily and no further than needed: once too few
     parts are left to make two answers, or every supported topic is answered, the rest
-    are not ranked at all.
+    are not ranked at all. A message likely outside aftercare (`look`, as in `decide`) is
+    decided as one.
     """
-    whole = decide(ranking, thresholds)
-    if whole.decision == "fallback" and whole.intent is not None:
+    whole = decide(ranking, thresholds, look)
+    if (whole.decision == "fallback" and whole.intent is not None) or (
+        look.outside >= thresholds.outside
+    ):
         return whole
     supported = _supported(ranking, thresholds)
     topics: list[str] = []
@@ -123,13 +170,30 @@ def decide_parts(
             and lead.score >= thresholds.part_answer
             and lead.score - runner_up >= thresholds.margin
         )
-        if confident and lead.topic in supported and lead.topic not in topics:
+        clear = (
+            lead.aftercare
+            and lead.score >= thresholds.part_clear
+            and lead.score - runner_up >= thresholds.part_clear_margin
+        )
+        if (clear or (confident and lead.topic in supported)) and lead.topic not in topics:
             topics.append(lead.topic)
     if len(topics) < 2:
         return whole
     suggestions = whole.suggestions or tuple(topics[:MAX_SUGGESTIONS])
     return Verdict(
         "answer", tuple(topics[:MAX_ANSWERS]), suggestions=suggestions, score=whole.score
+    )
+
+
+def within_reach(ranking: Sequence[Candidate], thresholds: DecisionThresholds) -> bool:
+    """Whether `decide` could answer a message ranked `ranking` at once: when it could not,
+    what the classifiers say of it (`SecondLook`) need not be asked."""
+    if not ranking:
+        return False
+    best = ranking[0].score
+    lead = best - (ranking[1].score if len(ranking) > 1 else 0.0)
+    return best >= min(thresholds.answer, thresholds.agreed_answer) and lead >= min(
+        thresholds.margin, thresholds.agreed_margin
     )
 
 

@@ -76,6 +76,13 @@ TIED_TO_TREATMENT = frozenset(
 )
 """Words that tie a question to the patient's own treatment and healing ("best cream to use
 after", "is it ok"), or ask how rather than which ("the best way to apply sunscreen")."""
+OWN_CARE = frozenset(
+    "it again back resume restart recovery recover recovering downtime normal treatments aftercare"
+    " book booking clinic".split()
+)
+"""Words that tie a question to the patient's own care, beyond `TIED_TO_TREATMENT`: their
+healing ("is that normal"), going back to a habit ("when can I go back to waxing"), the
+clinic ("how do I book")."""
 ASKS_WHICH_TO_BUY = frozenset({"best", "recommend", "recommendation", "buy", "brand", "brands"})
 SKIN_TYPES = frozenset({"oily", "dry", "combination", "combo", "sensitive", "normal", "mature"})
 """A product asked for a skin type ("best moisturiser for oily skin") is general advice; one
@@ -86,6 +93,8 @@ SOMEONE_ELSE = frozenset(
 )
 """Who a question may be for instead of the patient ("sunscreen for my kids")."""
 FOR_SOMEONE = frozenset({"my", "our", "his", "her"})
+GIFTS = frozenset({"gift", "gifts", "present", "presents"})
+"""A product to buy as a gift is for someone else's skin ("a good serum for a present")."""
 
 
 INTERVAL = re.compile(r"\b(?:how long|how many (?:weeks|days|months)|how soon|how often|gap)\b")
@@ -100,7 +109,9 @@ BEFORE_SESSION = re.compile(
     r"\b(?:can|could|should|may|do|does) (?:i|you|one|someone|people) (?:still )?"
     r"(?:get|have|do|book|go ahead with) (?:microneedling|the treatment|a treatment|a session|"
     r"my session|it done|it|treatment)\b.{0,40}\b(?:if|with|while|when|whilst|during)\b|"
-    r"\bwho (?:should|shouldnt|cant|cannot|can not|should not|is not|isnt)\b"
+    r"\bwho (?:should|shouldnt|cant|cannot|can not|should not|is not|isnt)\b|"
+    r"\b(?:shave|wax|prepare|prep|stop|pause|skip|avoid)\b[^.?!]{0,25}\bfor (?:my |the |a |your )?"
+    r"(?:next |first |upcoming )?(?:session|appointment|appt|treatment|microneedling|procedure)\b"
 )
 """A question about the time before a session: preparing, stopping things, who may have it."""
 
@@ -292,6 +303,14 @@ class TermIndex:
             and not AFTERCARE_CUES.intersection(plain)
         )
 
+    def tied_to_treatment(self, text: str) -> bool:
+        """Whether a word of `text` ties it to the patient's own treatment and healing:
+        the treatment's names, "after", "yet", "day", "it", "normal"."""
+        plain = words(text)
+        if TIED_TO_TREATMENT.intersection(plain) or OWN_CARE.intersection(plain):
+            return True
+        return any(token == TREATMENT_TERM for _, token in self._tokens(plain))
+
     @staticmethod
     def general_advice(text: str) -> bool:
         """Whether `text` asks which product to buy ("best moisturiser for oily skin") or asks
@@ -309,7 +328,8 @@ class TermIndex:
             plain[i] == "for" and plain[i + 1] in SKIN_TYPES and plain[i + 2] == "skin"
             for i in range(len(plain) - 2)
         )
-        return for_someone or (for_a_skin_type and bool(ASKS_WHICH_TO_BUY.intersection(plain)))
+        buying = bool(ASKS_WHICH_TO_BUY.intersection(plain))
+        return for_someone or ((for_a_skin_type or bool(GIFTS.intersection(plain))) and buying)
 
     def _tokens(self, plain: list[str]) -> list[tuple[int, str | None]]:
         """Each concept phrase or word of `plain` as (position, term); None for filler."""

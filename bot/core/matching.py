@@ -23,10 +23,12 @@ from bot.core.decision import (
     Candidate,
     Decision,
     DecisionThresholds,
+    SecondLook,
     Verdict,
     decide,
     decide_parts,
     several_possible,
+    within_reach,
 )
 from bot.core.lexical import (
     BEFORE_SESSION_TERM,
@@ -34,7 +36,7 @@ from bot.core.lexical import (
     LexicalSettings,
     TermIndex,
 )
-from bot.core.model import WARNING_SIGNS, KnowledgeBase, Rule
+from bot.core.model import OFF_TOPIC, WARNING_SIGNS, KnowledgeBase, Rule
 from bot.core.signs import UNREADABLE, SignCheck, SignChecker
 from bot.core.text import MAX_MESSAGE_CHARS, words
 
@@ -130,6 +132,7 @@ class Matcher:
         self.thresholds = thresholds or Thresholds()
         self.index = TermIndex(knowledge, self.thresholds.lexical)
         self.classifier = classifier
+        self.scope = knowledge.scope_classifier
         self._rules = {rule.id: rule for rule in knowledge.rules}
         self._ids = [rule.id for rule in knowledge.rules]
         self._aftercare = [rule.is_aftercare for rule in knowledge.rules]
@@ -188,7 +191,7 @@ class Matcher:
 
     def _rank(self, text: str, query: set[str]) -> list[Candidate]:
         scores = self._blend(text, query)
-        asked = _focus(text)
+        asked = self._question(text)
         if asked is not None:
             # The story around a question must not dilute it below the answer threshold.
             focused = self._blend(asked, set(self.terms(asked)))
@@ -215,8 +218,10 @@ class Matcher:
         ranked = self._rank(text, query)
         verdict = self._verdict(text, query, ranked)
         # A general question about warning signs gets their topic, unless it is about
-        # another procedure altogether ("signs of an infected piercing").
-        if red.asked_about and verdict.intent != OTHER_PROCEDURES:
+        # another procedure altogether ("signs of an infected piercing") or about getting
+        # ready for the next session ("I get cold sores, what do I do before my next one?").
+        before = verdict.topic == BEFORE_TREATMENT and BEFORE_SESSION_TERM in query
+        if red.asked_about and verdict.intent != OTHER_PROCEDURES and not before:
             top = ranked[0].score if ranked else 0.0
             rule = self.knowledge.rule(WARNING_SIGNS)
             return self._warning(red, max(top, 50.0), red_flag=False, answer=rule.answer_for(day))
@@ -230,9 +235,26 @@ class Matcher:
         # A reply answers a few questions, never sixty: a long story's later questions
         # are not ranked one by one (the whole message's ranking still reads them).
         parts = split_questions(text, MAX_PARTS) if several_possible(ranked, limits) else []
+        look = self._second_look(text, ranked)
         if len(parts) < 2:
-            return decide(ranked, limits)
-        return decide_parts(ranked, map(self._part_ranking, parts), limits, len(parts))
+            return decide(ranked, limits, look)
+        return decide_parts(ranked, map(self._part_ranking, parts), limits, len(parts), look)
+
+    def _second_look(self, text: str, ranked: list[Candidate]) -> SecondLook:
+        """What the classifiers say of the question in `text` (see `SecondLook`); none when
+        the warning signs lead, whose answer is left to the scores alone: never held back
+        from a worry, never given to "signs you're ready for botox" on a lower score."""
+        limits = self.thresholds.decision
+        if not within_reach(ranked, limits) or ranked[0].topic == WARNING_SIGNS:
+            return SecondLook()
+        asked = self._question(text) or text
+        learned = self._learned(asked)
+        best = _first_best(learned)
+        agreed = learned[best] if self._ids[best] == ranked[0].topic else 0.0
+        if self.scope is None or self.index.tied_to_treatment(asked):
+            return SecondLook(0.0, agreed)
+        outside = self.scope.probabilities(asked[:MAX_MESSAGE_CHARS]).get(OFF_TOPIC, 0.0)
+        return SecondLook(outside, agreed)
 
     def ranking(self, text: str) -> list[Candidate]:
         """Every topic for `text`, best first, with the rules applied (see `_with_rules`)."""
@@ -253,10 +275,10 @@ class Matcher:
         with a story, the rules read its questions only: "my GP says I should quit, can I
         smoke?" is about smoking."""
         index = self.index
-        asked = _focus(text)
+        asked = self._question(text)
         if asked is not None:
             text, query = asked, set(self.terms(asked))
-        outside = next((c for c in ranked if self._rules[c.topic].scope == "off-topic"), None)
+        outside = next((c for c in ranked if self._rules[c.topic].scope == OFF_TOPIC), None)
         # "how much is filler", "my knee hurts": words that only ever mean a question
         # outside aftercare win over the aftercare words around them, unless the off-topic
         # reading is far behind; "makeup after a chemical peel" is the peel's aftercare, and
@@ -279,6 +301,15 @@ class Matcher:
         if self._asks_aftercare(query) and not learned_best.is_social:
             ranked = [c for c in ranked if not self._rules[c.topic].is_social]
         return ranked
+
+    def _question(self, text: str) -> str | None:
+        """The part of `text` that asks, when a story surrounds it (`bot.core.asks.focus`)
+        and it says what it asks about: "I'm peeling after it. Is that normal?" asks about
+        the sentence before, so the whole message is read."""
+        asked = _focus(text)
+        if asked is None or not self._asks_aftercare(set(self.terms(asked))):
+            return None
+        return asked
 
     def _asks_aftercare(self, query: set[str]) -> bool:
         """Whether the terms `query` have an aftercare word that is not a social or time one."""

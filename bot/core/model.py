@@ -40,6 +40,9 @@ REQUIRED_TOPICS = (
 )
 """The topic ids labelled questions refer to: every knowledge folder must have them."""
 WARNING_SIGNS = "warning-signs"
+OFF_TOPIC = "off-topic"
+"""The scope of a topic outside aftercare (price, other procedures), and the scope
+classifier's label for a message that is."""
 
 
 @dataclass(frozen=True)
@@ -250,6 +253,9 @@ class KnowledgeBase:
     topic_classifier: LinearModel | None = field(default=None, compare=False)
     """The classifier trained on the topics' example phrasings (see `bot.knowledge.trained`);
     None, like `signs`, only in knowledge built by hand."""
+    scope_classifier: LinearModel | None = field(default=None, compare=False)
+    """Whether a message is for the aftercare answers at all (`bot.knowledge.trained`);
+    None only in knowledge built by hand, whose matcher then never doubts its scope."""
     _by_id: Mapping[str, Rule] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -25,7 +25,7 @@ from bot.knowledge.files import DEFAULT_KNOWLEDGE_DIR
 from bot.knowledge.plan_loader import load_plan, plan_with_details
 from bot.knowledge.signs_loader import load_warning_signs
 from bot.knowledge.texts import PLACEHOLDERS, TITLE_LIMIT, checked_text, fill_placeholders
-from bot.knowledge.trained import topic_training, trained_models
+from bot.knowledge.trained import scope_training, topic_training, trained_models
 from bot.knowledge.wording_loader import load_wording
 from bot.knowledge.yaml_lines import Collector as _Collector
 from bot.knowledge.yaml_lines import Node as _Node
@@ -276,9 +276,14 @@ def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
     if problems or wording is None or plan is None or signs is None:
         raise KnowledgeError(sorted(problems, key=lambda p: (p.file, p.line)))
     untrained_signs, signs_examples = signs
-    # Both models at once, and only for a folder known to be good: one scikit-learn import
-    # at most, none when both are stored already.
-    signs_model, topic_model = trained_models([signs_examples, topic_training(rules)])
+    # The models at once, and only for a folder known to be good: one scikit-learn import
+    # at most, none when all are stored already.
+    # A folder with no off-topic topic has no scope to learn, and no question to doubt.
+    scope = scope_training(rules)
+    scoped = len(set(scope.labels)) > 1
+    signs_model, topic_model, *scope_model = trained_models(
+        [signs_examples, topic_training(rules), *([scope] if scoped else [])]
+    )
     details = {k: wording[k] for k in PLACEHOLDERS}
     return KnowledgeBase(
         rules=tuple(_with_details(rule, details) for rule in rules),
@@ -289,4 +294,5 @@ def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
         warnings=tuple(sorted(warnings, key=lambda p: (p.file, p.line))),
         signs=untrained_signs(classifier=signs_model),
         topic_classifier=topic_model,
+        scope_classifier=scope_model[0] if scope_model else None,
     )

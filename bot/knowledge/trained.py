@@ -1,5 +1,6 @@
 """The trained models of a knowledge version: the warning-sign classifier (reports against
-look-alikes) and the topic classifier (every topic's example phrasings).
+look-alikes), the topic classifier (every topic's example phrasings) and the scope
+classifier (aftercare phrasings against the off-topic and social ones).
 
 Training needs scikit-learn, whose import alone takes a second or two, and then takes
 about a second more: too slow for every start. So each model is kept in the cache folder
@@ -24,7 +25,7 @@ from pathlib import Path
 
 from bot.core import classifier, training
 from bot.core.classifier import LinearModel
-from bot.core.model import Rule
+from bot.core.model import OFF_TOPIC, Rule
 from bot.core.training import Examples, Method
 from bot.knowledge.cache import cache_dir, entry_path, read_entry, write_entry
 
@@ -48,6 +49,11 @@ SIGNS = TrainingSettings("logistic", regularisation=10.0, counted=False)
 signs.yaml is set on these probabilities."""
 TOPICS = TrainingSettings("svm", regularisation=2.0, counted=True, sharpness=5.0)
 """Chosen with bench/tune_thresholds.py together with the matcher's blend."""
+SCOPE = TrainingSettings("logistic", regularisation=3.0, counted=False)
+"""Two labels, so liblinear fits it in a fraction of the topic classifier's time; C chosen
+on the tuning sets with the knowledge's near-duplicates of each set left out."""
+IN_SCOPE = "in scope"
+"""The scope classifier's label for a message of an aftercare or social topic."""
 
 
 @dataclass(frozen=True)
@@ -102,6 +108,20 @@ def topic_training(rules: Iterable[Rule]) -> TrainingSet:
             texts.append(text)
             labels.append(rule.id)
     return TrainingSet("topics", tuple(texts), tuple(labels), TOPICS)
+
+
+def scope_training(rules: Iterable[Rule]) -> TrainingSet:
+    """The scope classifier learns every topic's examples as off-topic or not (aftercare
+    and social topics): whether a message is outside what the bot answers, whichever
+    topic it would be. One opinion over all the off-topic examples generalises to
+    questions no single off-topic example is near ("least damaging hair dye?")."""
+    texts: list[str] = []
+    labels: list[str] = []
+    for rule in rules:
+        for text in (*rule.examples, *rule.keywords, rule.title):
+            texts.append(text)
+            labels.append(OFF_TOPIC if rule.scope == OFF_TOPIC else IN_SCOPE)
+    return TrainingSet("scope", tuple(texts), tuple(labels), SCOPE)
 
 
 def signs_training(examples: Iterable[tuple[str, bool]]) -> TrainingSet:
