@@ -179,8 +179,8 @@ class LinearModel:
             read = list(map(self._word_vector, words))
             count = sum(counted for counted, _ in read) + len(pairs)
             vectors = [vector for _, vector in read if vector is not None]
-            known = [row for row in map(rows.get, pairs) if row is not None]
-            vectors.extend(map(self._vector, known))
+            known_pairs = [row for row in map(rows.get, pairs) if row is not None]
+            vectors.extend(map(self._vector, known_pairs))
         else:
             distinct = dict.fromkeys(words)
             pairs = list(dict.fromkeys(pairs))
