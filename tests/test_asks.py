@@ -12,6 +12,16 @@ def test_a_message_is_cut_into_its_sentences() -> None:
     assert sentences(text) == ["Had it done Monday.", "Feeling fine!", "Can I wear makeup?"]
 
 
+def test_numbered_and_lettered_items_are_sentences_of_their_own() -> None:
+    text = "Two questions 1) can I swim (2) can I drink a) wine"
+    assert sentences(text) == ["Two questions", "can I swim", "can I drink", "wine"]
+
+
+def test_numbers_and_brackets_that_number_nothing_leave_a_sentence_whole() -> None:
+    text = "Day 3 and 2 spots, 10 minutes in the sun (a bit) is fine?"
+    assert sentences(text) == [text]
+
+
 @pytest.mark.parametrize(
     "sentence",
     [

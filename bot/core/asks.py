@@ -17,6 +17,9 @@ from bot.core.text import fold
 
 _SENTENCE_END = re.compile(r"(?<=[.!?;:\n])\s*|\s+-\s+|\s*\n\s*")
 _NUMBERED = re.compile(r"(?:^|\s)(?:\(?\d[).]|[a-c]\))\s+")
+_MAY_BE_NUMBERED = re.compile(r"\d[).]|[a-c]\)")
+"""What every numbered item has: a piece without it is not scanned for items at all (most
+sentences of a long story, each scan position by position costing more than this one)."""
 _QUESTION_START = (
     r"(?:can|could|cn|should|shall|may|might|must|is|isnt|are|arent|am|do|dont|does|doesnt|"
     r"did|will|would|wud|how|what|whats|when|whens|where|which|who|why|any|anything)"
@@ -66,7 +69,10 @@ def sentences(text: str) -> list[str]:
 def _sentences(text: str) -> tuple[str, ...]:
     parts: list[str] = []
     for piece in _SENTENCE_END.split(text):
-        parts.extend(p for p in _NUMBERED.split(piece) if p)
+        if _MAY_BE_NUMBERED.search(piece):
+            parts.extend(p for p in _NUMBERED.split(piece) if p)
+        elif piece:
+            parts.append(piece)
     return tuple(" ".join(p.split()) for p in parts if _has_words(p))
 
 

@@ -160,12 +160,14 @@ class LinearModel:
         rows = self._rows
         return {rows[f]: self._vector(rows[f]) for f in word_features(word) if f in rows}
 
-    def _word_vector_uncached(self, word: str) -> list[float] | None:
-        """A word's own features summed, each occurrence counted; None when none is known."""
-        rows = [self._rows[f] for f in word_features(word) if f in self._rows]
+    def _word_vector_uncached(self, word: str) -> tuple[int, list[float] | None]:
+        """How many features a word has, and those the model knows summed, each occurrence
+        counted (None when none is known)."""
+        found = word_features(word)
+        rows = [self._rows[f] for f in found if f in self._rows]
         if not rows:
-            return None
-        return [sum(column) for column in zip(*map(self._vector, rows), strict=True)]
+            return len(found), None
+        return len(found), [sum(column) for column in zip(*map(self._vector, rows), strict=True)]
 
     def scores(self, text: str) -> list[float]:
         """The linear score of each scored label (one score when binary)."""
@@ -173,9 +175,12 @@ class LinearModel:
         pairs = word_pairs(words)
         rows = self._rows
         if self.counted:
-            count = sum(len(word_features(word)) for word in words) + len(pairs)
-            vectors = [vector for vector in map(self._word_vector, words) if vector is not None]
-            vectors.extend(self._vector(rows[pair]) for pair in pairs if pair in rows)
+            # One cached lookup per word gives both its number of features and its vector.
+            read = list(map(self._word_vector, words))
+            count = sum(counted for counted, _ in read) + len(pairs)
+            vectors = [vector for _, vector in read if vector is not None]
+            known_pairs = [row for row in map(rows.get, pairs) if row is not None]
+            vectors.extend(map(self._vector, known_pairs))
         else:
             distinct = dict.fromkeys(words)
             pairs = list(dict.fromkeys(pairs))
