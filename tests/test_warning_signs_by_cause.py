@@ -29,6 +29,7 @@ NORMAL_ON_THE_DAY = [
     (1, "little bit of swelling under my eyes"),
     (1, "bit of swelling this morning around my jaw"),
     (1, "woke up a bit puffy round the eyes"),
+    (1, "woke up with puffy eyes, is that normal"),
     (1, "little bit of bleeding dots on day one when i washed"),
     (2, "bit of heat coming off my face still"),
     (2, "skin feels like sandpaper and a bit itchy"),
@@ -63,6 +64,12 @@ def test_normal_healing_told_as_getting_worse_alerts_on_the_same_day(
     assert checker.check(text, day).alert
 
 
+def test_the_day_a_message_tells_is_no_evidence_of_a_sign_for_the_classifier(
+    checker: SignChecker,
+) -> None:
+    assert not checker.check("2 days after and my face is still a bit swollen").alert
+
+
 def test_small_bumps_normal_on_day_3_alert_on_day_9(checker: SignChecker) -> None:
     text = "little tiny bumps all over my forehead, not painful"
     assert not checker.check(text, 3).alert
@@ -71,6 +78,18 @@ def test_small_bumps_normal_on_day_3_alert_on_day_9(checker: SignChecker) -> Non
 
 def test_the_morning_after_a_session_is_day_1() -> None:
     assert day_in_text(tokens("this morning after my session my eyes were puffy")) == 1
+
+
+def test_yesterday_told_as_the_day_of_the_session_is_day_1() -> None:
+    assert day_in_text(tokens("yesterday was my session, woke up with puffy eyes")) == 1
+
+
+def test_yesterday_as_when_something_started_is_no_day_since_treatment() -> None:
+    assert day_in_text(tokens("yesterday i noticed my treated skin was hot")) is None
+
+
+def test_swelling_that_takes_the_sight_alerts_on_day_1(checker: SignChecker) -> None:
+    assert checker.check("day 1, my face is so swollen I can barely see", 1).alert
 
 
 def test_morning_puffiness_told_with_the_morning_after_does_not_alert(

@@ -185,6 +185,9 @@ class SignChecker:
             # the context step ruled out: an alert must rest on the words left.
             gone = {i for m in ruled for i in range(*_context_of(m))}
             gone -= {i for m in symptoms if not m.reasons for i in range(*m.clause)}
+            # The day told is what made the symptom normal, no evidence of a sign: the
+            # classifier learned "day 2" from reports ("day 2 and my cheeks feel warm").
+            gone |= _day_told(found)
             rest = " ".join(token for i, token in enumerate(found) if i not in gone)
             if self.knowledge.classifier.probabilities(rest)["report"] < threshold:
                 return SignCheck(ruled_out=_ruled_out(ruled, found), probability=probability)
@@ -362,7 +365,7 @@ def day_in_text(found: Sequence[str]) -> int | None:
             days.append(7 * int(float(token)))
         elif token == "week" and is_number(after):
             days.append(7 * (int(float(after)) - 1))
-        elif token in _DAY_WORDS and _TREATED.intersection(found[max(0, index - 2) : index]):
+        elif token in _DAY_WORDS and _TREATED.intersection(_treated_near(found, index)):
             days.append(_DAY_WORDS[token])
         elif token in ("morning", "day") and before in ("the", "this") and after == "after":
             days.append(1)
@@ -371,3 +374,23 @@ def day_in_text(found: Sequence[str]) -> int | None:
         elif token in ("evening", "night", "day") and before == "same":
             days.append(0)
     return max(days) if days else None
+
+
+def _treated_near(found: Sequence[str], index: int) -> Sequence[str]:
+    """The words that may tie the day word at `index` to the treatment: the two before it
+    ("had it done yesterday"), or the four after when it opens a telling of it
+    ("yesterday was my session", "yesterday I had my treatment")."""
+    opens = found[index + 1 : index + 3]
+    told = opens[:1] == ["was"] or opens in (["i", "had"], ["i", "got"])
+    after = found[index + 1 : index + 5] if told else []
+    return [*found[max(0, index - 2) : index], *after]
+
+
+def _day_told(found: Sequence[str]) -> set[int]:
+    """Where the message tells its day: "day 2", "2 days"."""
+    told = set()
+    for index, word in enumerate(found):
+        if word in ("day", "days"):
+            near = [at for at in (index - 1, index + 1) if 0 <= at < len(found)]
+            told |= {index, *(at for at in near if is_number(_DIGITS.get(found[at], found[at])))}
+    return told
