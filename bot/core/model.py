@@ -234,6 +234,9 @@ class WarningSigns:
     """Words between that noun and the mention ("is", "smells", "really")."""
     past_story: PastStory = PastStory()
     general_question: GeneralQuestion = GeneralQuestion()
+    getting_worse: tuple[str, ...] = ()
+    """Words that say a symptom is getting worse, spreading, severe or lasting: in their
+    sentence, healing the knowledge calls normal on the day is no longer ruled out."""
 
 
 @dataclass(frozen=True)

@@ -152,7 +152,8 @@ class MessageRules:
             self._read.add(group)
             self._add(self._rules.find(self._line, group))
 
-    def _sentence(self, start: int) -> tuple[int, int]:
+    def sentence(self, start: int) -> tuple[int, int]:
+        """Where the sentence holding token `start` begins and ends."""
         # Bisected: a 4,096-character story has hundreds of mentions and sentences.
         at = bisect_left(self._ends, start)
         begin = self._ends[at - 1] + 1 if at else 0
@@ -171,7 +172,7 @@ class MessageRules:
         """The words that make the mention at `start` (clause `first`..`last`) part of a
         story that ended, or None. The clause speaks of now from the word that opens it
         ("and now", "still", "is")."""
-        begin, stop = self._sentence(start)
+        begin, stop = self.sentence(start)
         why = self._in("anchor", begin, stop) or self._hits.get("ended", [])
         if not why:
             return None
@@ -184,7 +185,7 @@ class MessageRules:
         """The question word that makes the mention at `start` part of a question about
         signs in general, or None. Any anchor in the message ties it to the patient: "can I
         take paracetamol for a fever after microneedling? I'm 38.2"."""
-        begin, stop = self._sentence(start)
+        begin, stop = self.sentence(start)
         opens = [
             h
             for h in self._in("opens", begin, stop)

@@ -39,7 +39,7 @@ SYMPTOM = Sign("symptom", "A symptom that is no sign on its own", ())
 ruled out, the classifier alone does not alert either."""
 MESSAGE_LIMIT = 4096
 """Telegram's longest message: every character of it is read."""
-_IDIOM, _SKIN = "other sense", "treated skin"
+_IDIOM, _SKIN, _WORSE = "other sense", "treated skin", "getting worse"
 _DAY_WORDS = {"today": 0, "tonight": 0, "yesterday": 1}
 _DAY_TOKENS = frozenset({"day", "days", "week", "morning", "evening", "night", *_DAY_WORDS})
 _TREATED = frozenset({"done", "treatment", "session", "treated", "needling", "microneedling"})
@@ -125,6 +125,7 @@ class SignChecker:
             extra={
                 _IDIOM: [compile_phrase(text, lists) for text in knowledge.other_senses],
                 _SKIN: [compile_phrase(text, lists) for text in knowledge.treated_skin],
+                _WORSE: [compile_phrase(text, lists) for text in knowledge.getting_worse],
                 **{
                     name: [compile_phrase(text, lists) for text in normal.phrases]
                     for name, normal in self._normal.items()
@@ -184,6 +185,9 @@ class SignChecker:
             # the context step ruled out: an alert must rest on the words left.
             gone = {i for m in ruled for i in range(*_context_of(m))}
             gone -= {i for m in symptoms if not m.reasons for i in range(*m.clause)}
+            # The day told is what made the symptom normal, no evidence of a sign: the
+            # classifier learned "day 2" from reports ("day 2 and my cheeks feel warm").
+            gone |= _day_told(found)
             rest = " ".join(token for i, token in enumerate(found) if i not in gone)
             if self.knowledge.classifier.probabilities(rest)["report"] < threshold:
                 return SignCheck(ruled_out=_ruled_out(ruled, found), probability=probability)
@@ -227,6 +231,7 @@ class SignChecker:
         reading = self._context.read(line, near, anywhere)
         idioms = reading.extra.get(_IDIOM, [])
         skin = [start for start, _ in reading.extra.get(_SKIN, [])]
+        worse = [start for start, _ in reading.extra.get(_WORSE, [])]
         normal = [
             span
             for name, normal in self._normal.items()
@@ -259,9 +264,15 @@ class SignChecker:
                 reasons.append(f"hypothetical: a question about signs in general ('{asked}')")
             if hit.value is IMPROVING:
                 reasons.append("getting better")
-            if hit.value.from_day is not None and day is not None and day < hit.value.from_day:
+            # Normal on the day only while nothing in its sentence says it is getting
+            # worse, spreading, severe or lasting: "puffy this morning and now I cant
+            # open them" is no morning puffiness.
+            begin, stop = rules.sentence(hit.start)
+            growing = any(begin <= at < stop for at in worse)
+            early = hit.value.from_day is not None and day is not None and day < hit.value.from_day
+            if early and not growing:
                 reasons.append(f"normal healing on day {day}")
-            healing = [(s, e) for s, e in normal if s <= hit.start and hit.end <= e]
+            healing = [(s, e) for s, e in normal if s <= hit.start and hit.end <= e and not growing]
             reasons += [
                 f"normal healing on day {day}: '{' '.join(found[start:end])}'"
                 for start, end in healing
@@ -354,12 +365,32 @@ def day_in_text(found: Sequence[str]) -> int | None:
             days.append(7 * int(float(token)))
         elif token == "week" and is_number(after):
             days.append(7 * (int(float(after)) - 1))
-        elif token in _DAY_WORDS and _TREATED.intersection(found[max(0, index - 2) : index]):
+        elif token in _DAY_WORDS and _TREATED.intersection(_treated_near(found, index)):
             days.append(_DAY_WORDS[token])
-        elif token in ("morning", "day") and before == "the" and after == "after":
+        elif token in ("morning", "day") and before in ("the", "this") and after == "after":
             days.append(1)
         elif is_number(token) and after in ("hours", "hour", "hrs", "hr"):
             days.append(int(float(token)) // 24)
         elif token in ("evening", "night", "day") and before == "same":
             days.append(0)
     return max(days) if days else None
+
+
+def _treated_near(found: Sequence[str], index: int) -> Sequence[str]:
+    """The words that may tie the day word at `index` to the treatment: the two before it
+    ("had it done yesterday"), or the four after when it opens a telling of it
+    ("yesterday was my session", "yesterday I had my treatment")."""
+    opens = found[index + 1 : index + 3]
+    told = opens[:1] == ["was"] or opens in (["i", "had"], ["i", "got"])
+    after = found[index + 1 : index + 5] if told else []
+    return [*found[max(0, index - 2) : index], *after]
+
+
+def _day_told(found: Sequence[str]) -> set[int]:
+    """Where the message tells its day: "day 2", "2 days"."""
+    told = set()
+    for index, word in enumerate(found):
+        if word in ("day", "days"):
+            near = [at for at in (index - 1, index + 1) if 0 <= at < len(found)]
+            told |= {index, *(at for at in near if is_number(_DIGITS.get(found[at], found[at])))}
+    return told

@@ -42,6 +42,7 @@ TOP_FIELDS = {
     "improving",
     "symptoms",
     "other_senses",
+    "getting_worse",
     "context",
     "classifier",
 }
@@ -110,6 +111,7 @@ def load_warning_signs(
     signs = _signs(node, where, lists)
     normal = _normal_healing(node, where, lists)
     senses = _phrases(node, "other_senses", where, lists)
+    worse = _phrases(node, "getting_worse", where, lists)
     symptoms = _phrases(node, "symptoms", where, lists)
     improving, relapse = _improving(node, where, lists)
     terms, pseudo, clause_ends, treated_skin = _context(node, where, lists)
@@ -142,6 +144,7 @@ def load_warning_signs(
         past_story=past_story,
         general_question=general,
         other_senses=senses,
+        getting_worse=worse,
         improving=improving,
         relapse=relapse,
         symptoms=symptoms,
