@@ -122,20 +122,7 @@ def runs(
             wall, cpu = timed(command(side), side.env, stdin)
             walls[side.label].append(wall)
             cpus[side.label].append(cpu)
-    lines = [
-        f"{side.label:<8} wall min {1000 * min(walls[side.label]):6.0f} ms, median "
-        f"{1000 * statistics.median(walls[side.label]):6.0f} ms; CPU median "
-        f"{1000 * statistics.median(cpus[side.label]):6.0f} ms"
-        for side in sides
-    ]
-    if len(sides) == 2:
-        first, second = (side.label for side in sides)
-        wall_ratio = statistics.median(walls[second]) / statistics.median(walls[first])
-        cpu_ratio = statistics.median(cpus[second]) / statistics.median(cpus[first])
-        lines.append(
-            f"{second} / {first}: wall median x{wall_ratio:.2f}, CPU median x{cpu_ratio:.2f}"
-        )
-    return lines
+    return summary(sides, walls, cpus, cpu_min=False)
 
 
 def python_runs(
@@ -188,21 +175,7 @@ def load_runs(count: int, sides: list[Side], before: Callable[[Side], None]) -> 
             wall, cpu = map(float, done.stdout.split())
             walls[side.label].append(wall)
             cpus[side.label].append(cpu)
-    lines = [
-        f"{side.label:<8} wall min {1000 * min(walls[side.label]):6.0f} ms, median "
-        f"{1000 * statistics.median(walls[side.label]):6.0f} ms; CPU min "
-        f"{1000 * min(cpus[side.label]):6.0f} ms, median "
-        f"{1000 * statistics.median(cpus[side.label]):6.0f} ms"
-        for side in sides
-    ]
-    if len(sides) == 2:
-        first, second = (side.label for side in sides)
-        wall_ratio = statistics.median(walls[second]) / statistics.median(walls[first])
-        cpu_ratio = statistics.median(cpus[second]) / statistics.median(cpus[first])
-        lines.append(
-            f"{second} / {first}: wall median x{wall_ratio:.2f}, CPU median x{cpu_ratio:.2f}"
-        )
-    return lines
+    return summary(sides, walls, cpus, cpu_min=True)
 
 
 def knowledge_load(count: int, sides: list[Side]) -> None:
@@ -257,6 +230,30 @@ def edited_copy(folder: Path) -> Path:
         encoding="utf-8",
     )
     return target
+
+
+def summary(
+    sides: list[Side], walls: dict[str, list[float]], cpus: dict[str, list[float]], cpu_min: bool
+) -> list[str]:
+    """One line per side (wall min and median, CPU median, and CPU min when asked), then
+    the second side's medians against the first's when there are two."""
+    lines = []
+    for side in sides:
+        wall, cpu = walls[side.label], cpus[side.label]
+        lowest = f"CPU min {1000 * min(cpu):6.0f} ms, median" if cpu_min else "CPU median"
+        lines.append(
+            f"{side.label:<8} wall min {1000 * min(wall):6.0f} ms, median "
+            f"{1000 * statistics.median(wall):6.0f} ms; {lowest} "
+            f"{1000 * statistics.median(cpu):6.0f} ms"
+        )
+    if len(sides) == 2:
+        first, second = (side.label for side in sides)
+        wall_ratio = statistics.median(walls[second]) / statistics.median(walls[first])
+        cpu_ratio = statistics.median(cpus[second]) / statistics.median(cpus[first])
+        lines.append(
+            f"{second} / {first}: wall median x{wall_ratio:.2f}, CPU median x{cpu_ratio:.2f}"
+        )
+    return lines
 
 
 def main() -> None:
