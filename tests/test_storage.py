@@ -312,6 +312,35 @@ def test_meeting_a_patient_again_refreshes_their_profile_and_makes_them_reachabl
     assert (anna.created_at, anna.last_seen_at) == (NOW, later)
 
 
+def test_meeting_a_patient_says_whether_they_were_reachable_before(store: Store) -> None:
+    def greet(db: sqlite_utils.Database) -> bool | None:
+        return patients.greet_patient(
+            db,
+            ANNA,
+            chat_id=ANNA,
+            first_name="Anna",
+            username=None,
+            timezone=ZoneInfo("Europe/London"),
+            checkin_time=time(10, 0),
+            now=NOW,
+        )[1]
+
+    first = store.run_sync(greet)
+    again = store.run_sync(greet)
+    store.run_sync(patients.mark_unreachable, ANNA, NOW)
+    after_blocking = store.run_sync(greet)
+    assert (first, again, after_blocking) == (None, True, False)
+
+
+def test_the_patient_met_again_is_the_patient_stored(store: Store) -> None:
+    store.run_sync(meet)
+    store.run_sync(patients.add_treatment, ANNA, date(2026, 11, 24), NOW)
+    store.run_sync(patients.set_state, ANNA, State.AWAITING_DATE, NOW)
+    later = NOW + timedelta(hours=3)
+    anna = store.run_sync(lambda db: meet(db, now=later, chat_id=42, username="ann"))
+    assert anna == known(store, ANNA)
+
+
 def test_an_unknown_patient_is_none(store: Store) -> None:
     assert store.run_sync(patients.get_patient, ANNA) is None
 

@@ -62,10 +62,7 @@ class Turn:
         if self._patient is not None:
             return self._patient
         sender = self.sender
-        before = self.db.execute(
-            "SELECT reachable FROM patients WHERE id = ?", [sender.user_id]
-        ).fetchone()
-        patient = patients.get_or_create_patient(
+        patient, was_reachable = patients.greet_patient(
             self.db,
             sender.user_id,
             chat_id=sender.chat_id,
@@ -76,7 +73,7 @@ class Turn:
             now=self.now,
             channel=sender.channel,
         )
-        if before is not None and not before[0] and patient.checkins_enabled:
+        if was_reachable is False and patient.checkins_enabled:
             planned = self.tell_scheduler(
                 lambda: self.hooks.opted_in(self.db, patient.id, self.now)
             )

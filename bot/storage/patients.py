@@ -58,13 +58,18 @@ class Treatment:
     created_at: datetime
 
 
+_WITH_NEWEST_TREATMENT = (
+    "SELECT patients.*, (SELECT treated_on FROM treatments WHERE patient_id = patients.id "
+    "ORDER BY id DESC LIMIT 1) AS newest_treated_on FROM patients WHERE id = ?"
+)
+"""A patient's row and their newest treatment date in one statement (`newest_treatment`
+says which one counts)."""
+
+
 def get_patient(db: Database, patient_id: int) -> Patient | None:
     """The patient with this Telegram user id, or None if we have never met."""
-    row = next(db.query("SELECT * FROM patients WHERE id = ?", [patient_id]), None)
-    if row is None:
-        return None
-    treatment = newest_treatment(db, patient_id)
-    return _patient(row, treatment.treated_on if treatment else None)
+    row = _patient_row(db, patient_id)
+    return _patient(row) if row is not None else None
 
 
 def get_or_create_patient(
@@ -84,33 +89,71 @@ def get_or_create_patient(
     `timezone` and `checkin_time` are the clinic's defaults, used only for a new patient.
     A patient who writes to us is reachable again, whatever happened before.
     """
+    patient, _ = greet_patient(
+        db,
+        patient_id,
+        chat_id=chat_id,
+        first_name=first_name,
+        username=username,
+        timezone=timezone,
+        checkin_time=checkin_time,
+        now=now,
+        channel=channel,
+    )
+    return patient
+
+
+def greet_patient(
+    db: Database,
+    patient_id: int,
+    *,
+    chat_id: int,
+    first_name: str | None,
+    username: str | None,
+    timezone: ZoneInfo,
+    checkin_time: time,
+    now: datetime,
+    channel: str = TELEGRAM,
+) -> tuple[Patient, bool | None]:
+    """`get_or_create_patient`, also saying whether the patient was reachable before this
+    contact (None for a new patient). Every message of a patient we know costs one read
+    and one write: the refreshed patient is the row read, with what was just written."""
     seen = utc_iso(now)
-    if db.execute("SELECT 1 FROM patients WHERE id = ?", [patient_id]).fetchone():
+    row = _patient_row(db, patient_id)
+    if row is not None:
         db.execute(
             "UPDATE patients SET chat_id = ?, first_name = ?, username = ?, reachable = 1, "
             "last_seen_at = ? WHERE id = ?",
             [chat_id, first_name, username, seen, patient_id],
         )
-    else:
-        db.table("patients").insert(
-            {
-                "id": patient_id,
-                "chat_id": chat_id,
-                "first_name": first_name,
-                "username": username,
-                "timezone": _zone_name(timezone),
-                "checkin_time": checkin_time.strftime("%H:%M"),
-                "checkins_enabled": 0,
-                "reachable": 1,
-                "state": None,
-                "created_at": seen,
-                "last_seen_at": seen,
-                "channel": channel,
-            }
+        was_reachable = bool(row["reachable"])
+        row.update(
+            chat_id=chat_id,
+            first_name=first_name,
+            username=username,
+            reachable=1,
+            last_seen_at=seen,
         )
+        return _patient(row), was_reachable
+    db.table("patients").insert(
+        {
+            "id": patient_id,
+            "chat_id": chat_id,
+            "first_name": first_name,
+            "username": username,
+            "timezone": _zone_name(timezone),
+            "checkin_time": checkin_time.strftime("%H:%M"),
+            "checkins_enabled": 0,
+            "reachable": 1,
+            "state": None,
+            "created_at": seen,
+            "last_seen_at": seen,
+            "channel": channel,
+        }
+    )
     patient = get_patient(db, patient_id)
     assert patient is not None  # written just above, in the same transaction
-    return patient
+    return patient, None
 
 
 def add_treatment(db: Database, patient_id: int, treated_on: date, now: datetime) -> Treatment:
@@ -220,7 +263,17 @@ def _update(db: Database, patient_id: int, **values: Any) -> None:
     db.execute(f"UPDATE patients SET {assignments} WHERE id = ?", [*values.values(), patient_id])
 
 
-def _patient(row: dict[str, Any], treated_on: date | None) -> Patient:
+def _patient_row(db: Database, patient_id: int) -> dict[str, Any] | None:
+    # Plain `execute`: sqlite-utils' `query` wraps every read in a savepoint of its own.
+    cursor = db.execute(_WITH_NEWEST_TREATMENT, [patient_id])
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    return dict(zip([column[0] for column in cursor.description], row, strict=True))
+
+
+def _patient(row: dict[str, Any]) -> Patient:
+    treated_on = row["newest_treated_on"]
     return Patient(
         id=row["id"],
         chat_id=row["chat_id"],
@@ -234,7 +287,7 @@ def _patient(row: dict[str, Any], treated_on: date | None) -> Patient:
         state_since=from_utc_iso(row["state_since"]) if row.get("state_since") else None,
         created_at=from_utc_iso(row["created_at"]),
         last_seen_at=from_utc_iso(row["last_seen_at"]),
-        treated_on=treated_on,
+        treated_on=date.fromisoformat(treated_on) if treated_on else None,
         photo_consent=bool(row.get("photo_consent") or 0),
         photo_pending=row.get("photo_pending"),
     )

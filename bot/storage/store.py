@@ -56,6 +56,9 @@ _READER_NAME = "aftercare-db-reader"
 _TRUNCATE_WAL = "_aftercare_truncate_wal"
 BATCH_LIMIT = 64
 """At most this many queued calls share one commit."""
+_SAVEPOINT = "SAVEPOINT aftercare_call"
+_ROLLBACK_TO_SAVEPOINT = "ROLLBACK TO SAVEPOINT aftercare_call"
+_RELEASE_SAVEPOINT = "RELEASE SAVEPOINT aftercare_call"
 
 _Result: TypeAlias = Future[Any] | asyncio.Future[Any]
 _Job = tuple[Callable[..., Any], tuple[Any, ...], _Result, bool]
@@ -235,14 +238,23 @@ class Store:
         batch: list[_Job],
         outcomes: list[_Outcome],
     ) -> None:
+        # One savepoint name for every call, set by hand: sqlite-utils' `atomic` draws a
+        # random name from the OS and wraps a generator around each call (every message
+        # of a burst passes here).
+        conn = db.conn
         for fn, args, future, _ in batch:
+            conn.execute(_SAVEPOINT)
             try:
-                with db.atomic():
-                    outcomes.append((future, fn(db, *args), None))
+                value = fn(db, *args)
             except Exception as error:
-                if not db.conn.in_transaction:
+                if not conn.in_transaction:
                     raise  # the error ended the whole transaction: all of it failed
+                conn.execute(_ROLLBACK_TO_SAVEPOINT)
+                conn.execute(_RELEASE_SAVEPOINT)
                 outcomes.append((future, None, error))
+            else:
+                conn.execute(_RELEASE_SAVEPOINT)
+                outcomes.append((future, value, None))
 
     def _open(self) -> None:
         if isinstance(self.path, Path):
