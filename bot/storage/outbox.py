@@ -113,6 +113,22 @@ def enqueue(db: Database, message: OutgoingMessage, now: datetime) -> int:
     return cursor.lastrowid
 
 
+def queued_alone(
+    db: Database, message_id: int, message: OutgoingMessage, now: datetime
+) -> QueuedMessage | None:
+    """The row `enqueue` just wrote for `message` at `now`, as the sender would read it,
+    when nothing else of its chat waits or is on its way; None otherwise. The sender can
+    then send it as it is, without looking at the outbox again (`Delivery.offer`)."""
+    other = db.execute(
+        "SELECT 1 FROM outbox WHERE chat_id = ? AND status IN ('pending', 'sending') "
+        "AND id <> ? LIMIT 1",
+        [message.chat_id, message_id],
+    ).fetchone()
+    if other is not None:
+        return None
+    return QueuedMessage(message_id, message, 0, from_utc_iso(utc_iso(now)))
+
+
 _WAITING = (
     "SELECT id, chat_id, status = 'sending', priority, kind <> 'alert', next_attempt_at "
     "FROM outbox WHERE status IN ('pending', 'sending')"

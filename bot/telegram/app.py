@@ -184,7 +184,9 @@ class TelegramBot:
 
     async def after_commit(self, after: AfterCommit) -> None:
         """What an update's transaction left to do: send, dispatch, staff reports."""
-        if after.queued:
+        if after.ready is not None:
+            self.delivery.offer(after.ready)
+        elif after.queued:
             self.delivery.wake()
         if after.checkins_due:
             self.checkins_due.set()

@@ -133,6 +133,20 @@ class Delivery:
     def wake(self) -> None:
         self._wakeup.set()
 
+    def offer(self, queued: QueuedMessage) -> None:
+        """A message just committed while nothing else of its chat waited
+        (`outbox.queued_alone`): sent now, without another look at the outbox, unless its
+        chat has a message on its way or no place is free; then the next look finds it."""
+        chat = queued.message.chat_id
+        if (
+            self._loop is None
+            or chat in self._in_flight
+            or len(self._in_flight) >= self.concurrency
+        ):
+            self.wake()
+            return
+        self._send(queued)
+
     async def drain(self, timeout: float = 10.0, horizon: float = 5.0) -> None:
         """Wait until no message is on its way and none is due within `horizon` seconds
         (a retry Telegram asked to wait for is waited out)."""
@@ -165,14 +179,20 @@ class Delivery:
                 )
             self._full = len(batch) >= free
             for queued in batch:
-                self._in_flight.add(queued.message.chat_id)
-                task = asyncio.create_task(self._deliver(queued))
-                self._tasks.add(task)
-                task.add_done_callback(self._tasks.discard)
+                # A chat on its way now was offered its message while this look was made
+                # (`offer`); the look may have read that same row, still waiting.
+                if queued.message.chat_id not in self._in_flight:
+                    self._send(queued)
             if not self._in_flight:
                 self._idle.set()
                 await self._check_late_alerts()
             await self._sleep_until(next_due)
+
+    def _send(self, queued: QueuedMessage) -> None:
+        self._in_flight.add(queued.message.chat_id)
+        task = asyncio.create_task(self._deliver(queued))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     async def _sleep_until(self, next_due: datetime | None) -> None:
         """Until woken (a message committed or done), or `next_due`, or a while."""

@@ -34,6 +34,7 @@ from bot.conversation.events import (
 )
 from bot.conversation.router import Conversation
 from bot.storage import inbox, outbox
+from bot.storage.outbox import OutgoingMessage, QueuedMessage
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +58,9 @@ class AfterCommit:
 
     toast: str | None = None
     queued: int = 0
+    ready: QueuedMessage | None = None
+    """The one message queued, when nothing else of its chat waits: the sender takes it
+    as it is (`Delivery.offer`) instead of reading it back from the outbox."""
     checkins_due: bool = False
     staff_jobs: list[StaffJob] = field(default_factory=list)
 
@@ -92,6 +96,7 @@ def queue(
     """Put what the conversation decided into the outbox (staff-chat items need the
     `settings` that name the staff and escalation chats)."""
     after = AfterCommit()
+    enqueued: list[tuple[int, OutgoingMessage]] = []
     urgent = any(isinstance(item, StaffAlert) for item in outgoing)
     staff_chat = settings.staff_chat_id if settings else None
     escalation_chat = settings.escalation_chat_id if settings else None
@@ -122,8 +127,10 @@ def queue(
         elif isinstance(item, CheckInsDue):
             after.checkins_due = True
         if message is not None:
-            outbox.enqueue(db, message, now)
-            after.queued += 1
+            enqueued.append((outbox.enqueue(db, message, now), message))
+    after.queued = len(enqueued)
+    if len(enqueued) == 1:
+        after.ready = outbox.queued_alone(db, *enqueued[0], now)
     return after
 
 
