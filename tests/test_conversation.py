@@ -4,6 +4,7 @@ stored, and what the scheduler and staff hear about."""
 from __future__ import annotations
 
 import sqlite3
+import unicodedata
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -779,6 +780,12 @@ def test_a_command_addressed_to_the_bot_by_name_is_read_as_that_command() -> Non
     assert read_message("/time@aftercare_bot 09:30") == Command("time", ("09:30",), "aftercare_bot")
     assert read_message("/Start") == Command("start")
     assert read_message("and/or") == Text("and/or")
+
+
+def test_plain_ascii_is_read_as_typed_since_no_format_character_is_ascii() -> None:
+    every_ascii_character = "".join(chr(code) for code in range(128))
+    assert all(unicodedata.category(ch) != "Cf" for ch in every_ascii_character)
+    assert read_message(every_ascii_character) == Text(every_ascii_character)
 
 
 def test_the_day_note_leaves_out_the_check_in_question() -> None:

@@ -88,6 +88,8 @@ MAX_ARGS = 20
 def without_format_characters(text: str) -> str:
     """The text without invisible Unicode format characters (zero-width spaces, joiners,
     direction marks), so "y\u200bellow p\u200bus" is read as "yellow pus" by every check."""
+    if text.isascii():
+        return text  # no format character is ASCII: most messages need no look at each
     return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
 
 
