@@ -1,6 +1,6 @@
 """A reply that is its chat's only waiting message goes to the sender as the turn queued
 it (`outbox.queued_alone`, `Delivery.offer`), without the sender reading it back from the
-outbox; still sent once, whatever look at the outbox was under way meanwhile."""
+outbox; never ahead of older messages waiting for the sender, and sent once."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from conftest import ANNA, RunningBot
+from conftest import ANNA, BEN, RunningBot
 from fake_bot_api import FakeBotApi
 from sqlite_utils import Database
 
@@ -72,7 +72,7 @@ async def test_a_reply_queued_alone_is_sent_without_another_look_at_the_outbox(
     assert api.texts(ANNA)[-1] == MAKEUP
 
 
-async def test_a_message_offered_while_a_look_at_the_outbox_took_it_too_is_sent_once(
+async def test_a_message_offered_while_a_look_at_the_outbox_is_under_way_is_sent_once(
     bot: RunningBot, api: FakeBotApi
 ) -> None:
     delivery = bot.telegram.delivery
@@ -83,8 +83,22 @@ async def test_a_message_offered_while_a_look_at_the_outbox_took_it_too_is_sent_
     delivery.wake()
     await asyncio.sleep(0.05)  # the sender's look waits behind the held database thread
     delivery.offer(handed)
-    await api.wait_for_call("sendMessage")
+    await asyncio.sleep(0.05)
+    sent_during_the_look = api.texts(ANNA)
     gate.set()
     await held
     await delivery.drain()
-    assert api.texts(ANNA) == ["hello"]
+    assert (sent_during_the_look, api.texts(ANNA)) == ([], ["hello"])
+
+
+async def test_a_message_offered_while_older_ones_wait_for_a_look_goes_after_them(
+    bot: RunningBot, api: FakeBotApi
+) -> None:
+    delivery = bot.telegram.delivery
+    older = await bot.store.run(outbox.enqueue, hello(BEN), NOW)
+    newer = await bot.store.run(queue_alone, hello(ANNA))
+    assert newer is not None and newer.id > older
+    delivery.wake()  # as the commit of the older one, which could not offer it, did
+    delivery.offer(newer)
+    await delivery.drain()
+    assert [int(sent["chat_id"]) for sent in api.sent()] == [BEN, ANNA]

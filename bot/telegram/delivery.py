@@ -109,6 +109,8 @@ class Delivery:
         self._next_late_check = 0.0
         self._full = False
         """The last look took as many messages as there were free places: more may wait."""
+        self._looking = False
+        """A look at the outbox is under way: it may take a message `offer` is given."""
 
     async def start(self) -> None:
         resent, unknown = await self.store.run(outbox.recover, self.clock())
@@ -135,11 +137,16 @@ class Delivery:
 
     def offer(self, queued: QueuedMessage) -> None:
         """A message just committed while nothing else of its chat waited
-        (`outbox.queued_alone`): sent now, without another look at the outbox, unless its
-        chat has a message on its way or no place is free; then the next look finds it."""
+        (`outbox.queued_alone`): sent now, without another look at the outbox, when the
+        sender has nothing older to take first (no look is due or under way, the last one
+        left nothing behind), its chat has no message on its way and a place is free;
+        otherwise the next look finds it, in its turn."""
         chat = queued.message.chat_id
         if (
             self._loop is None
+            or self._looking
+            or self._wakeup.is_set()
+            or self._full
             or chat in self._in_flight
             or len(self._in_flight) >= self.concurrency
         ):
@@ -174,15 +181,16 @@ class Delivery:
                 # again. A chat with a message on its way wakes the loop when it is done
                 # and more of it waits, so its waiting messages never make the loop poll.
                 now = self.clock()
-                batch, next_due = await self.store.run(
-                    outbox.due, now, free, frozenset(self._in_flight)
-                )
+                self._looking = True
+                try:
+                    batch, next_due = await self.store.run(
+                        outbox.due, now, free, frozenset(self._in_flight)
+                    )
+                finally:
+                    self._looking = False
             self._full = len(batch) >= free
             for queued in batch:
-                # A chat on its way now was offered its message while this look was made
-                # (`offer`); the look may have read that same row, still waiting.
-                if queued.message.chat_id not in self._in_flight:
-                    self._send(queued)
+                self._send(queued)
             if not self._in_flight:
                 self._idle.set()
                 await self._check_late_alerts()
