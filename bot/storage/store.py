@@ -56,9 +56,6 @@ _READER_NAME = "aftercare-db-reader"
 _TRUNCATE_WAL = "_aftercare_truncate_wal"
 BATCH_LIMIT = 64
 """At most this many queued calls share one commit."""
-_SAVEPOINT = "SAVEPOINT aftercare_call"
-_ROLLBACK_TO_SAVEPOINT = "ROLLBACK TO SAVEPOINT aftercare_call"
-_RELEASE_SAVEPOINT = "RELEASE SAVEPOINT aftercare_call"
 
 _Result: TypeAlias = Future[Any] | asyncio.Future[Any]
 _Job = tuple[Callable[..., Any], tuple[Any, ...], _Result, bool]
@@ -233,27 +230,22 @@ class Store:
         _hand_back(outcomes)
 
     @staticmethod
-    def _run_each_in_savepoint(
-        db: Database,
-        batch: list[_Job],
-        outcomes: list[_Outcome],
-    ) -> None:
-        # One savepoint name for every call, set by hand: sqlite-utils' `atomic` draws a
-        # random name from the OS and wraps a generator around each call (every message
-        # of a burst passes here).
+    def _run_each_in_savepoint(db: Database, batch: list[_Job], outcomes: list[_Outcome]) -> None:
+        # A savepoint by hand: sqlite-utils' `atomic` asks the OS for a random name and
+        # wraps a generator around every call.
         conn = db.conn
         for fn, args, future, _ in batch:
-            conn.execute(_SAVEPOINT)
+            conn.execute("SAVEPOINT aftercare_call")
             try:
                 value = fn(db, *args)
             except Exception as error:
                 if not conn.in_transaction:
                     raise  # the error ended the whole transaction: all of it failed
-                conn.execute(_ROLLBACK_TO_SAVEPOINT)
-                conn.execute(_RELEASE_SAVEPOINT)
+                conn.execute("ROLLBACK TO aftercare_call")
+                conn.execute("RELEASE aftercare_call")
                 outcomes.append((future, None, error))
             else:
-                conn.execute(_RELEASE_SAVEPOINT)
+                conn.execute("RELEASE aftercare_call")
                 outcomes.append((future, value, None))
 
     def _open(self) -> None:
