@@ -110,6 +110,22 @@ def test_a_word_that_started_nothing_is_read_again_once_a_phrase_starts_with_it(
     assert [hit.value for hit in index.find(line)] == ["itch", "lines"]
 
 
+def test_the_first_hit_is_the_one_find_gives_first() -> None:
+    index: PhraseIndex[str] = PhraseIndex()
+    for phrase in ("red*", "redder", "itchy ... skin"):
+        index.add(compile_phrase(phrase), phrase)
+    line = Line.of(tokens("it is itchy on my skin and redder today"))
+    first = index.first(line)
+    assert first is not None and first == index.find(line)[0]
+    assert first.value == "itchy ... skin"
+
+
+def test_no_first_hit_when_no_phrase_is_in_the_message() -> None:
+    index: PhraseIndex[str] = PhraseIndex()
+    index.add(compile_phrase("red*"), "red*")
+    assert index.first(Line.of(tokens("it is itchy today"))) is None
+
+
 def _hits(phrases: list[str], message: str) -> list[Hit[str]]:
     index: PhraseIndex[str] = PhraseIndex()
     for phrase in phrases:

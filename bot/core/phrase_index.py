@@ -5,7 +5,7 @@ start with (`bot.core.phrases` says what a phrase is), so finding all of them in
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
 from typing import Generic, NamedTuple, TypeVar
@@ -59,7 +59,14 @@ class PhraseIndex(Generic[T]):
     def find(self, line: Line, near: Sequence[tuple[int, int]] | None = None) -> list[Hit[T]]:
         """Every phrase in the message `line`, at every position where it starts; only
         starts inside the token ranges `near` when given (what context can reach)."""
-        hits: list[Hit[T]] = []
+        return list(self._hits(line, near))
+
+    def first(self, line: Line, near: Sequence[tuple[int, int]] | None = None) -> Hit[T] | None:
+        """The first hit `find` would give, the rest of the message not read: a rule that
+        only asks whether a phrase is anywhere stops at the first."""
+        return next(self._hits(line, near), None)
+
+    def _hits(self, line: Line, near: Sequence[tuple[int, int]] | None) -> Iterator[Hit[T]]:
         found, text, offsets = line.tokens, line.text, line.offsets
         nothing = self._starts_nothing
         starts = [
@@ -81,12 +88,11 @@ class PhraseIndex(Generic[T]):
                 if words is not None:
                     end = start + len(words)
                     if found[start:end] == words:
-                        hits.append(Hit(start, end, phrase, value))
+                        yield Hit(start, end, phrase, value)
                 elif matches:
                     matched = phrase.match(line, start)
                     if matched is not None:
-                        hits.append(Hit(start, matched[0], phrase, value, matched[1]))
-        return hits
+                        yield Hit(start, matched[0], phrase, value, matched[1])
 
     def _starting_with(self, token: str) -> _Entry[T]:
         cached = self._candidates.get(token)
