@@ -110,6 +110,12 @@ def test_a_word_that_started_nothing_is_read_again_once_a_phrase_starts_with_it(
     assert [hit.value for hit in index.find(line)] == ["itch", "lines"]
 
 
+def test_a_line_knows_where_its_sentences_end() -> None:
+    line = Line.of(tokens("red. hot! is it ok? fine; thanks, bye"))
+    assert [line.tokens[at] for at in line.sentence_ends] == [".", "!", "?", ";"]
+    assert line.sentence_ends == (1, 3, 7, 9)
+
+
 def test_the_first_hit_is_the_one_find_gives_first() -> None:
     index: PhraseIndex[str] = PhraseIndex()
     for phrase in ("red*", "redder", "itchy ... skin"):

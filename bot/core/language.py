@@ -120,7 +120,8 @@ class LanguageGate:
             for token in set(found).difference(self._known)
             if token.isalpha() and len(token) > 1 and token.isascii()
         )
-        if not unknown or sum(1 for token in found if token in unknown) < 2:
+        # Two distinct unknown words occur twice in all; one must occur twice itself.
+        if not unknown or (len(unknown) == 1 and found.count(next(iter(unknown))) < 2):
             return frozenset()
         return unknown
 

@@ -22,7 +22,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from itertools import accumulate, chain, count
+from itertools import accumulate, chain, compress, count
 from operator import add
 from typing import NamedTuple
 
@@ -277,6 +277,12 @@ class Line:
     text: str
     offsets: tuple[int, ...]
     token_at: dict[int, int]
+
+    @cached_property
+    def sentence_ends(self) -> tuple[int, ...]:
+        """Where the tokens that end a sentence are: found once per message, for ConText
+        and the sentence rules alike."""
+        return tuple(compress(count(), map(SENTENCE_ENDS.__contains__, self.tokens)))
 
     @classmethod
     def of(cls, found: Sequence[str]) -> Line:

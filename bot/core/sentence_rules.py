@@ -24,7 +24,7 @@ from collections.abc import Mapping, Sequence
 from bot.core.language import COMMON_WORDS
 from bot.core.model import WarningSigns
 from bot.core.phrase_index import Hit, PhraseIndex
-from bot.core.phrases import SENTENCE_ENDS, Line, compile_phrase
+from bot.core.phrases import Line, compile_phrase
 
 _OWNER_REACH = 8
 """How far before a mention its owner may be named: "my running shorts are soaked and smell"."""
@@ -127,7 +127,7 @@ class MessageRules:
         self._rules = rules
         self._line = line
         self._found = line.tokens
-        self._ends = [i for i, token in enumerate(self._found) if token in SENTENCE_ENDS]
+        self._ends = line.sentence_ends
         # A 4,096-character story has hundreds of sentences and a few mentions: each kind
         # of phrase is read only in the stretch a mention asks about, or (those that count
         # anywhere in the message) up to the first found.
