@@ -70,9 +70,12 @@ class LanguageGate:
         self._known = frozenset(vocabulary) | COMMON_WORDS
         self._identify = identify
 
-    def unreadable(self, text: str, found: Sequence[str] | None = None) -> str | None:
+    def unreadable(
+        self, text: str, found: Sequence[str] | None = None, folded: str | None = None
+    ) -> str | None:
         """The language of `text` when it is not English, or None when it is (or may be).
-        `found` are its tokens (`bot.core.phrases.tokens`) when the caller has them."""
+        `found` are its tokens (`bot.core.phrases.tokens`) and `folded` the text folded
+        (`bot.core.phrases.fold`) when the caller has them."""
         if not text.isascii() and _OTHER_ALPHABET.search(text):
             letters = len(_LETTER.findall(text))
             if letters and len(_OTHER_ALPHABET.findall(text)) > letters / 2:
@@ -92,7 +95,7 @@ class LanguageGate:
         if not unknown:
             return None
         clauses = _CLAUSE.split(text)
-        folded = fold(text)
+        folded = fold(text) if folded is None else folded
         pieces = _CLAUSE_KEPT.split(folded)
         folded_clauses = pieces[::2]
         if len(folded_clauses) == len(clauses) and _marks(folded) == _marks(text):

@@ -64,10 +64,15 @@ class PhraseError(ValueError):
 
 def tokens(text: str) -> list[str]:
     """The message as tokens: lower case, accents and apostrophes gone, chat spelled out."""
-    text = fold(text)
-    if "\n" in text:
-        text = _NEWLINE.sub(" . ", text)
-    return cut(text)
+    return folded_tokens(fold(text))
+
+
+def folded_tokens(folded: str) -> list[str]:
+    """`tokens` of text already `fold`ed: a caller that also needs the folded text (the
+    language gate) folds a long message once."""
+    if "\n" in folded:
+        folded = _NEWLINE.sub(" . ", folded)
+    return cut(folded)
 
 
 def fold(text: str) -> str:

@@ -28,7 +28,7 @@ from bot.core.context import MAX_SCOPE, ConText, Trigger
 from bot.core.language import COMMON_WORDS, Identify, LanguageGate
 from bot.core.model import Sign, WarningSigns
 from bot.core.phrase_index import Hit, PhraseIndex
-from bot.core.phrases import Line, compile_phrase, is_number, tokens
+from bot.core.phrases import Line, compile_phrase, fold, folded_tokens, is_number
 from bot.core.sentence_rules import SentenceRules
 
 UNREADABLE = "unreadable"
@@ -147,8 +147,9 @@ class SignChecker:
         """Does `text`, from a patient on `day` since treatment (None: unknown), report a
         warning sign now?"""
         text = text[:MESSAGE_LIMIT]
-        found = tokens(text)
-        language = self._language.unreadable(text, found)
+        folded = fold(text)
+        found = folded_tokens(folded)
+        language = self._language.unreadable(text, found, folded)
         if language is not None:
             return SignCheck(UNREADABLE, alert=True, triggers=(f"language: {language}",))
         line = Line.of(found)
