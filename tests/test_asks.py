@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.asks import asks_something, questions, sentences, split_questions
+from bot.core.asks import asks_something, focus, questions, sentences, split_questions
 
 
 def test_a_message_is_cut_into_its_sentences() -> None:
@@ -87,3 +87,34 @@ def test_one_question_about_two_things_stays_one_question(text: str) -> None:
 def test_only_the_first_questions_asked_are_split_out_when_a_limit_is_given() -> None:
     text = "can i wash? can i run? can i swim? can i fly?"
     assert split_questions(text, 2) == ["can i wash?", "can i run?"]
+
+
+STORY = " ".join(
+    [
+        "Had it done on Monday and honestly it went fine.",
+        "Can I wear makeup to work tomorrow?",
+        "My sister says it looked worse on her.",
+        "Also is it ok to go for a run tonight?",
+    ]
+    * 40
+)
+"""About 6,000 characters: asking sentences with a story around them, all through."""
+
+
+@pytest.mark.parametrize("most", [1, 37, 1000, 2000])
+def test_the_focus_cut_to_its_first_characters_is_the_whole_focus_cut_there(most: int) -> None:
+    whole = focus(STORY)
+    assert whole is not None and len(whole) > 2000
+    assert focus(STORY, most) == whole[:most]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Can I wear makeup? Is it ok to run?",
+        "Had it done on Monday. It went fine.",
+        "Had it done on Monday. It went fine. " * 40 + "Can I wear makeup?",
+    ],
+)
+def test_a_focus_shorter_than_the_cut_or_none_is_the_same_with_the_cut(text: str) -> None:
+    assert focus(text, 1000) == focus(text)

@@ -221,3 +221,12 @@ def test_twin_examples_of_a_small_topic_train_to_convergence() -> None:
             regularisation=2.0,
         )
     assert model.ranked("do you sell gift cards?")[0][0] == "gift"
+
+
+def test_a_long_story_scores_exactly_its_distinct_features_summed_in_the_order_first_met() -> None:
+    labels = ["makeup"] * 4 + ["sun"] * 4
+    model = train(MAKEUP + SUN, labels, method="logistic", counted=False, regularisation=10.0)
+    story = " ".join(MAKEUP + SUN + ITEMS + SUNNY) * 20
+    found = list(features(story))
+    total = sum(model.feature_weights(feature)[0] for feature in found)
+    assert model.scores(story) == [model.bias[0] + total * (1.0 / math.sqrt(len(found)))]

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from bot.cli import main
 from bot.core.language import LanguageGate
 from bot.core.matching import Matcher
+from bot.core.phrases import fold, tokens
 from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR, load_knowledge
 
 FOREIGN_REPORTS = {
@@ -137,3 +138,24 @@ def test_ask_json_shows_an_unreadable_message_as_a_red_flag() -> None:
     result = CliRunner().invoke(main, ["ask", FOREIGN_REPORTS["de"], "--json"])
     answer = json.loads(result.stdout)
     assert (answer["red_flag"], answer["sign"]) == (True, "unreadable")
+
+
+def test_a_single_unknown_word_said_once_never_reaches_the_identifier() -> None:
+    identify = FakeIdentifier("es", 0.9)
+    gate = LanguageGate({"face", "red", "swollen", "since", "yesterday"}, identify)
+    assert gate.unreadable(LONG_ENGLISH + "muy red") is None
+    assert identify.asked == []
+
+
+def test_a_message_given_with_its_folded_text_is_read_as_without_it() -> None:
+    text = LONG_ENGLISH + "Mi mejilla está dura y caliente…"
+    answers = []
+    for given in (False, True):
+        identify = FakeIdentifier("es", 0.9)
+        gate = LanguageGate({"face", "red", "swollen", "since", "yesterday"}, identify)
+        if given:
+            answers.append((gate.unreadable(text, tokens(text), fold(text)), identify.asked))
+        else:
+            answers.append((gate.unreadable(text), identify.asked))
+    assert answers[0] == answers[1]
+    assert answers[0][0] == "es"

@@ -110,6 +110,28 @@ def test_a_word_that_started_nothing_is_read_again_once_a_phrase_starts_with_it(
     assert [hit.value for hit in index.find(line)] == ["itch", "lines"]
 
 
+def test_a_line_knows_where_its_sentences_end() -> None:
+    line = Line.of(tokens("red. hot! is it ok? fine; thanks, bye"))
+    assert [line.tokens[at] for at in line.sentence_ends] == [".", "!", "?", ";"]
+    assert line.sentence_ends == (1, 3, 7, 9)
+
+
+def test_the_first_hit_is_the_one_find_gives_first() -> None:
+    index: PhraseIndex[str] = PhraseIndex()
+    for phrase in ("red*", "redder", "itchy ... skin"):
+        index.add(compile_phrase(phrase), phrase)
+    line = Line.of(tokens("it is itchy on my skin and redder today"))
+    first = index.first(line)
+    assert first is not None and first == index.find(line)[0]
+    assert first.value == "itchy ... skin"
+
+
+def test_no_first_hit_when_no_phrase_is_in_the_message() -> None:
+    index: PhraseIndex[str] = PhraseIndex()
+    index.add(compile_phrase("red*"), "red*")
+    assert index.first(Line.of(tokens("it is itchy today"))) is None
+
+
 def _hits(phrases: list[str], message: str) -> list[Hit[str]]:
     index: PhraseIndex[str] = PhraseIndex()
     for phrase in phrases:

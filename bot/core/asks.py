@@ -90,15 +90,30 @@ def questions(text: str) -> list[str]:
     return [s for s in sentences(text) if asks_something(s)]
 
 
-def focus(text: str) -> str | None:
+def focus(text: str, most: int | None = None) -> str | None:
     """The part of `text` that asks, when there is a story around it: its asking sentences
     and the short ones that name what they ask about ("Tretinoin - how long do I wait?");
-    None when the whole message asks, or nothing does."""
-    every = sentences(text)
-    kept = [s for s in every if asks_something(s) or _names_a_topic(s)]
-    if len(kept) == len(every) or not any(asks_something(s) for s in kept):
+    None when the whole message asks, or nothing does. Only its first `most` characters
+    when given: the sentences after them are then read only until it is clear that some
+    sentence is left out and some kept one asks."""
+    kept: list[str] = []
+    size = -1  # the length of `kept` joined
+    left_out = asking = False
+    for sentence in sentences(text):
+        asks = asks_something(sentence)
+        if asks or _names_a_topic(sentence):
+            asking = asking or asks
+            if most is None or size < most:
+                kept.append(sentence)
+                size += len(sentence) + 1
+        else:
+            left_out = True
+        if most is not None and size >= most and left_out and asking:
+            break
+    if not left_out or not asking:
         return None
-    return " ".join(kept)
+    joined = " ".join(kept)
+    return joined if most is None else joined[:most]
 
 
 def split_questions(text: str, most: int | None = None) -> list[str]:

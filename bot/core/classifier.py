@@ -29,6 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import chain, pairwise
+from operator import itemgetter
 from typing import Any
 
 CHAR_NGRAMS = (3, 4, 5)
@@ -177,7 +178,7 @@ class LinearModel:
         if self.counted:
             # One cached lookup per word gives both its number of features and its vector.
             read = list(map(self._word_vector, words))
-            count = sum(counted for counted, _ in read) + len(pairs)
+            count = sum(map(itemgetter(0), read)) + len(pairs)
             vectors = [vector for _, vector in read if vector is not None]
             known_pairs = [row for row in map(rows.get, pairs) if row is not None]
             vectors.extend(map(self._vector, known_pairs))
@@ -188,9 +189,11 @@ class LinearModel:
             # and "care"): the words' known rows are joined as a set.
             count = len(set().union(*map(word_features, distinct))) + len(pairs)
             known: dict[int, list[float]] = {}
-            for word in distinct:
-                known.update(self._word_rows(word))
-            known.update((rows[pair], self._vector(rows[pair])) for pair in pairs if pair in rows)
+            for rows_of_word in map(self._word_rows, distinct):
+                known.update(rows_of_word)
+            # Each pair looked up once: most of a long story's pairs are unknown.
+            pair_rows = [row for row in map(rows.get, pairs) if row is not None]
+            known.update(zip(pair_rows, map(self._vector, pair_rows), strict=True))
             vectors = list(known.values())
         if not vectors:
             return list(self.bias)
@@ -198,7 +201,7 @@ class LinearModel:
         if len(self.bias) == 1:
             # The binary form has one column: summed directly, not transposed first (the
             # same additions in the same order, at a fraction of the cost on a long story).
-            return [self.bias[0] + sum(vector[0] for vector in vectors) * scale]
+            return [self.bias[0] + sum(map(itemgetter(0), vectors)) * scale]
         return [
             bias + total * scale
             for bias, total in zip(self.bias, map(sum, zip(*vectors, strict=True)), strict=True)

@@ -30,7 +30,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.core.phrase_index import Hit, PhraseIndex
-from bot.core.phrases import SENTENCE_ENDS, Line, Phrase
+from bot.core.phrases import Line, Phrase
 
 MAX_SCOPE = 10
 """Words between a trigger and a mention beyond which the trigger no longer applies: a
@@ -137,7 +137,7 @@ class ConText:
             for hit in triggers
             if not any(p.start <= hit.start and hit.end <= p.end for p in pseudo)
         ]
-        bounds = [_Span(i, i + 1) for i, token in enumerate(found) if token in SENTENCE_ENDS]
+        bounds = [_Span(i, i + 1) for i in line.sentence_ends]
         crossed: dict[int, set[str]] = {}
         for h in by_kind.get(_CROSS, ()):
             crossed.setdefault(h.start, set()).add(str(h.value[1]))

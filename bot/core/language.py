@@ -70,9 +70,12 @@ class LanguageGate:
         self._known = frozenset(vocabulary) | COMMON_WORDS
         self._identify = identify
 
-    def unreadable(self, text: str, found: Sequence[str] | None = None) -> str | None:
+    def unreadable(
+        self, text: str, found: Sequence[str] | None = None, folded: str | None = None
+    ) -> str | None:
         """The language of `text` when it is not English, or None when it is (or may be).
-        `found` are its tokens (`bot.core.phrases.tokens`) when the caller has them."""
+        `found` are its tokens (`bot.core.phrases.tokens`) and `folded` the text folded
+        (`bot.core.phrases.fold`) when the caller has them."""
         if not text.isascii() and _OTHER_ALPHABET.search(text):
             letters = len(_LETTER.findall(text))
             if letters and len(_OTHER_ALPHABET.findall(text)) > letters / 2:
@@ -92,7 +95,7 @@ class LanguageGate:
         if not unknown:
             return None
         clauses = _CLAUSE.split(text)
-        folded = fold(text)
+        folded = fold(text) if folded is None else folded
         pieces = _CLAUSE_KEPT.split(folded)
         folded_clauses = pieces[::2]
         if len(folded_clauses) == len(clauses) and _marks(folded) == _marks(text):
@@ -120,7 +123,8 @@ class LanguageGate:
             for token in set(found).difference(self._known)
             if token.isalpha() and len(token) > 1 and token.isascii()
         )
-        if not unknown or sum(1 for token in found if token in unknown) < 2:
+        # Two distinct unknown words occur twice in all; one must occur twice itself.
+        if not unknown or (len(unknown) == 1 and found.count(next(iter(unknown))) < 2):
             return frozenset()
         return unknown
 

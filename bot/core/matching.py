@@ -381,7 +381,8 @@ class Matcher:
 
 @lru_cache(maxsize=MESSAGE_CACHE)
 def _focus(text: str) -> str | None:
-    return focus(text)
+    # What asks is read no further than its first MAX_MESSAGE_CHARS, as any message.
+    return focus(text, MAX_MESSAGE_CHARS)
 
 
 def _first_best(scores: list[float]) -> int:

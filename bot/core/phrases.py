@@ -22,7 +22,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from itertools import accumulate, chain, count
+from itertools import accumulate, chain, compress, count
 from operator import add
 from typing import NamedTuple
 
@@ -64,10 +64,15 @@ class PhraseError(ValueError):
 
 def tokens(text: str) -> list[str]:
     """The message as tokens: lower case, accents and apostrophes gone, chat spelled out."""
-    text = fold(text)
-    if "\n" in text:
-        text = _NEWLINE.sub(" . ", text)
-    return cut(text)
+    return folded_tokens(fold(text))
+
+
+def folded_tokens(folded: str) -> list[str]:
+    """`tokens` of text already `fold`ed: a caller that also needs the folded text (the
+    language gate) folds a long message once."""
+    if "\n" in folded:
+        folded = _NEWLINE.sub(" . ", folded)
+    return cut(folded)
 
 
 def fold(text: str) -> str:
@@ -277,6 +282,12 @@ class Line:
     text: str
     offsets: tuple[int, ...]
     token_at: dict[int, int]
+
+    @cached_property
+    def sentence_ends(self) -> tuple[int, ...]:
+        """Where the tokens that end a sentence are: found once per message, for ConText
+        and the sentence rules alike."""
+        return tuple(compress(count(), map(SENTENCE_ENDS.__contains__, self.tokens)))
 
     @classmethod
     def of(cls, found: Sequence[str]) -> Line:

@@ -24,7 +24,7 @@ from collections.abc import Mapping, Sequence
 from bot.core.language import COMMON_WORDS
 from bot.core.model import WarningSigns
 from bot.core.phrase_index import Hit, PhraseIndex
-from bot.core.phrases import SENTENCE_ENDS, Line, compile_phrase
+from bot.core.phrases import Line, compile_phrase
 
 _OWNER_REACH = 8
 """How far before a mention its owner may be named: "my running shorts are soaked and smell"."""
@@ -42,19 +42,17 @@ class SentenceRules:
     def __init__(self, knowledge: WarningSigns) -> None:
         lists = knowledge.word_lists
         story, general = knowledge.past_story, knowledge.general_question
-        # Read over the whole message (a story's end may be sentences away), only when a
-        # sign is mentioned; the words of every sentence ("is", "my") only when a rarer one
-        # ("years ago", a question word) asks for them: long stories stay fast.
+        # One index per kind, each read only where a mention asks (`MessageRules`).
         self._indexes: dict[str, PhraseIndex[str]] = {}
-        for group, kind, texts in (
-            ("rare", "anchor", story.anchors),
-            ("rare", "ended", story.ended),
-            ("opens", "opens", general.opens),
-            ("tense", "told", story.told),
-            ("tense", "now", story.now),
-            ("patient", "patient", general.anchors),
+        for kind, texts in (
+            ("anchor", story.anchors),
+            ("ended", story.ended),
+            ("opens", general.opens),
+            ("told", story.told),
+            ("now", story.now),
+            ("patient", general.anchors),
         ):
-            index = self._indexes.setdefault(group, PhraseIndex())
+            index = self._indexes.setdefault(kind, PhraseIndex())
             for text in texts:
                 index.add(compile_phrase(text, lists), kind)
         self._possessors = knowledge.possessors
@@ -67,15 +65,14 @@ class SentenceRules:
     def read(self, line: Line) -> MessageRules:
         return MessageRules(self, line)
 
-    def find(
-        self, line: Line, group: str, near: Sequence[tuple[int, int]] | None = None
-    ) -> dict[str, list[Hit[str]]]:
-        """The phrases of one group ("rare", "opens", "tense", "patient") found in `line`
-        (starting inside the token ranges `near` when given), by kind."""
-        hits: dict[str, list[Hit[str]]] = {}
-        for hit in self._indexes[group].find(line, near):
-            hits.setdefault(hit.value, []).append(hit)
-        return hits
+    def find(self, line: Line, kind: str, near: Sequence[tuple[int, int]]) -> list[Hit[str]]:
+        """The phrases of one kind ("anchor", "ended", "opens", "told", "now", "patient")
+        found in `line`, starting inside the token ranges `near`, in order."""
+        return self._indexes[kind].find(line, near)
+
+    def first(self, line: Line, kind: str) -> Hit[str] | None:
+        """The first phrase of one kind anywhere in `line`, if any."""
+        return self._indexes[kind].first(line)
 
     def owner(self, found: Sequence[str], start: int, first: int) -> str | None:
         """The noun that the nearest possessor before the mention at `start` names (its
@@ -130,27 +127,12 @@ class MessageRules:
         self._rules = rules
         self._line = line
         self._found = line.tokens
-        self._hits: dict[str, list[Hit[str]]] = {}
-        self._starts: dict[str, list[int]] = {}
-        self._read: set[str] = set()
-        self._need("rare")
-        self._ends = [i for i, token in enumerate(self._found) if token in SENTENCE_ENDS]
-        # Question words count only where a sentence opens: read only there.
-        begins = [0, *(i + 1 for i in self._ends)]
-        size = len(self._found)
-        self._add(
-            rules.find(line, "opens", [(b, min(size, b + _OPENER_REACH + 1)) for b in begins])
-        )
-
-    def _add(self, hits: dict[str, list[Hit[str]]]) -> None:
-        for kind, found in hits.items():
-            self._hits[kind] = sorted(found, key=lambda h: h.start)
-            self._starts[kind] = [h.start for h in self._hits[kind]]
-
-    def _need(self, group: str) -> None:
-        if group not in self._read:
-            self._read.add(group)
-            self._add(self._rules.find(self._line, group))
+        self._ends = line.sentence_ends
+        # A 4,096-character story has hundreds of sentences and a few mentions: each kind
+        # of phrase is read only in the stretch a mention asks about, or (those that count
+        # anywhere in the message) up to the first found.
+        self._within: dict[tuple[str, int, int], list[Hit[str]]] = {}
+        self._anywhere: dict[str, Hit[str] | None] = {}
 
     def sentence(self, start: int) -> tuple[int, int]:
         """Where the sentence holding token `start` begins and ends."""
@@ -161,8 +143,16 @@ class MessageRules:
         return begin, stop
 
     def _in(self, kind: str, begin: int, stop: int) -> list[Hit[str]]:
-        starts = self._starts.get(kind, [])
-        return self._hits.get(kind, [])[bisect_left(starts, begin) : bisect_left(starts, stop)]
+        """The phrases of `kind` that start at tokens `begin` to `stop` (exclusive)."""
+        key = (kind, begin, stop)
+        if key not in self._within:
+            self._within[key] = self._rules.find(self._line, kind, [(max(0, begin), stop)])
+        return self._within[key]
+
+    def _first(self, kind: str) -> Hit[str] | None:
+        if kind not in self._anywhere:
+            self._anywhere[kind] = self._rules.first(self._line, kind)
+        return self._anywhere[kind]
 
     def owner(self, start: int, first: int) -> str | None:
         """See `SentenceRules.owner`."""
@@ -173,29 +163,29 @@ class MessageRules:
         story that ended, or None. The clause speaks of now from the word that opens it
         ("and now", "still", "is")."""
         begin, stop = self.sentence(start)
-        why = self._in("anchor", begin, stop) or self._hits.get("ended", [])
-        if not why:
+        anchors = self._in("anchor", begin, stop)
+        why = anchors[0] if anchors else self._first("ended")
+        if why is None:
             return None
-        self._need("tense")
         if not self._in("told", begin, stop) or self._in("now", first - 1, last):
             return None
-        return why[0].words(self._found)
+        return why.words(self._found)
 
     def general_question(self, start: int) -> str | None:
         """The question word that makes the mention at `start` part of a question about
         signs in general, or None. Any anchor in the message ties it to the patient: "can I
         take paracetamol for a fever after microneedling? I'm 38.2"."""
         begin, stop = self.sentence(start)
+        # Question words count only where a sentence opens: read only there.
         opens = [
             h
-            for h in self._in("opens", begin, stop)
+            for h in self._in("opens", begin, min(stop, begin + _OPENER_REACH + 1))
             if h.start == begin
             or (h.start - begin <= _OPENER_REACH and self._found[h.start - 1] == ",")
         ]
         if not opens:
             return None
-        self._need("patient")
-        if self._hits.get("patient"):
+        if self._first("patient") is not None:
             return None
         return opens[0].words(self._found)
 

@@ -21,13 +21,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import compress, count
 
 from bot.core.classifier import words_of
 from bot.core.context import MAX_SCOPE, ConText, Trigger
 from bot.core.language import COMMON_WORDS, Identify, LanguageGate
 from bot.core.model import Sign, WarningSigns
 from bot.core.phrase_index import Hit, PhraseIndex
-from bot.core.phrases import Line, compile_phrase, is_number, tokens
+from bot.core.phrases import Line, compile_phrase, fold, folded_tokens, is_number
 from bot.core.sentence_rules import SentenceRules
 
 UNREADABLE = "unreadable"
@@ -146,8 +147,9 @@ class SignChecker:
         """Does `text`, from a patient on `day` since treatment (None: unknown), report a
         warning sign now?"""
         text = text[:MESSAGE_LIMIT]
-        found = tokens(text)
-        language = self._language.unreadable(text, found)
+        folded = fold(text)
+        found = folded_tokens(folded)
+        language = self._language.unreadable(text, found, folded)
         if language is not None:
             return SignCheck(UNREADABLE, alert=True, triggers=(f"language: {language}",))
         line = Line.of(found)
@@ -348,10 +350,11 @@ def _longest(hits: list[Hit[Sign]]) -> list[Hit[Sign]]:
 def day_in_text(found: Sequence[str]) -> int | None:
     """The latest day since treatment the message names ("day 8", "10 days after")."""
     days: list[int] = []
-    for index, word in enumerate(found):
-        # Most words name no day: only these are read, with the words around them.
-        if word not in _DAY_STARTS and not word[0].isdigit():
-            continue
+    # Most words name no day: only these are read, with the words around them (picked
+    # out with no Python step per word: a long story has hundreds).
+    starts = _DAY_STARTS.union(word for word in set(found) if word[0].isdigit())
+    for index in compress(count(), map(starts.__contains__, found)):
+        word = found[index]
         # "day one", "two days after": a number in words counts like its digits.
         token = _DIGITS.get(word, word)
         before = found[index - 1] if index else ""

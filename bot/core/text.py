@@ -125,7 +125,11 @@ def fold(text: str) -> str:
     text = text[:MAX_MESSAGE_CHARS]
     if not text.isascii():
         text = unicodedata.normalize("NFKD", text)
-        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+        # The marks looked up once each, not character by character: a long story with
+        # one emoji would otherwise pay for every one of its letters.
+        marks = [ch for ch in set(text) if unicodedata.combining(ch)]
+        if marks:
+            text = text.translate(dict.fromkeys(map(ord, marks)))
     return _APOSTROPHES.sub("", text.lower())
 
 
