@@ -28,6 +28,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 
 from bot.core.phrase_index import Hit, PhraseIndex
 from bot.core.phrases import SENTENCE_ENDS, Line, Phrase
@@ -208,12 +209,15 @@ class Reading:
                 for b in self._bounds
                 if b.only_for in (None, key[0]) and not (crossing and key[0] in b.not_for)
             ]
-            self._starts[key] = sorted(b.start for b in mine)
-            self._ends[key] = sorted(b.end for b in mine)
+            # The bounds come sorted by where they start; `_ends` holds the furthest end
+            # so far, so that an end overlapping the mention ("my lips" of "my lips are
+            # swelling") begins its clause too.
+            self._starts[key] = [b.start for b in mine]
+            self._ends[key] = list(accumulate((b.end for b in mine), max))
         starts, ends = self._starts[key], self._ends[key]
-        before = bisect_right(ends, start)
+        before = bisect_left(starts, start)
         after = bisect_left(starts, end)
-        first = ends[before - 1] if before else 0
+        first = min(start, ends[before - 1]) if before else 0
         last = starts[after] if after < len(starts) else len(self.found)
         return first, last
 

@@ -1,0 +1,215 @@
+"""Look-alikes of a new blind round by cause, in words written here: a source on the
+screen, a professional's client, past told with "before my appointment" or "but today
+not", a thing a smell comes from, another cause of a hand's blister. Each rule sits next
+to reports in the same shape that it must leave alone: a false alarm costs a staff
+glance, a miss can cost a patient."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.signs import SignChecker
+from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR, load_knowledge
+
+
+@pytest.fixture(scope="module")
+def checker() -> SignChecker:
+    knowledge = load_knowledge(DEFAULT_KNOWLEDGE_DIR).signs
+    assert knowledge is not None
+    return SignChecker(knowledge)
+
+
+ON_THE_SCREEN = [
+    "in the show last night one of them had an allergic reaction and couldnt breathe",
+    "watching a drama and some guy's throat was closing up, had to look away",
+    "the character's wound went all green and smelly on telly tonight, gross",
+]
+
+SEEN_WHILE_WATCHING = [
+    "I was watching the show and my face swelled up so much my eyes are nearly shut",
+    "watching tv tonight and my cheek is oozing yellow stuff",
+    "on the sofa watching a film and my lips are swelling",
+]
+
+
+@pytest.mark.parametrize("text", ON_THE_SCREEN)
+def test_a_sign_of_someone_on_the_screen_does_not_alert(checker: SignChecker, text: str) -> None:
+    assert not checker.check(text).alert
+
+
+@pytest.mark.parametrize("text", SEEN_WHILE_WATCHING)
+def test_a_sign_of_the_patient_while_watching_the_screen_alerts(
+    checker: SignChecker, text: str
+) -> None:
+    assert checker.check(text).alert
+
+
+A_PROFESSIONALS_CLIENT = [
+    "i am a beautician and my client today has small blisters on her lip from a cold sore",
+    "my patient at the dental office had her lip swell after the anaesthetic",
+    "the beautician told me one of her ladies had an infection that smelled awful",
+    "I did not treat her, but my customer is covered in a rash",
+]
+
+A_CLIENT_OF_THE_CLINIC = [
+    "I'm a client of yours and my face has pus coming out of it",
+    "as a patient of the clinic, I have a fever of 39 since yesterday",
+    "one of my spots is oozing yellow stuff",
+]
+
+
+@pytest.mark.parametrize("text", A_PROFESSIONALS_CLIENT)
+def test_a_sign_of_a_professionals_client_does_not_alert(checker: SignChecker, text: str) -> None:
+    assert not checker.check(text).alert
+
+
+@pytest.mark.parametrize("text", A_CLIENT_OF_THE_CLINIC)
+def test_a_patient_who_calls_themselves_a_client_alerts(checker: SignChecker, text: str) -> None:
+    assert checker.check(text).alert
+
+
+OVER_BY_NOW = [
+    "I had a fever on Sunday but that was before my appointment, it was a cold",
+    "yesterday morning the eyes was puffy but today not",
+    "had a couple of pus spots on day 3 but they've dried up and gone",
+    "i had a cold sore two weeks ago, now healed, can i do my next microneedling?",
+]
+
+STILL_THERE = [
+    "I had a fever on Sunday after my appointment and it's 38.5 today",
+    "my eyes were puffy yesterday but today they are swollen shut",
+    "had a couple of pus spots on day 3 and now they're oozing more",
+    "i had a cold sore two weeks ago, now healed, but today there are new blisters on my lip",
+]
+
+
+@pytest.mark.parametrize("text", OVER_BY_NOW)
+def test_a_sign_over_by_now_or_before_the_appointment_does_not_alert(
+    checker: SignChecker, text: str
+) -> None:
+    assert not checker.check(text).alert
+
+
+@pytest.mark.parametrize("text", STILL_THERE)
+def test_a_sign_told_with_the_past_but_there_now_alerts(checker: SignChecker, text: str) -> None:
+    assert checker.check(text).alert
+
+
+FROM_A_THING = [
+    "there's a weird smell from my makeup bag, I think my old foundation has gone off",
+    "a rotten smell coming from the fridge, should i clean it",
+    "funny smell off my jade roller, should I wash it?",
+]
+
+FROM_THE_FACE = [
+    "there's a weird smell from my cheek where it's scabbed",
+    "a rotten smell coming from the holes on my chin",
+    "funny smell off my skin and yellow stuff on it",
+]
+
+
+@pytest.mark.parametrize("text", FROM_A_THING)
+def test_a_smell_from_a_thing_does_not_alert(checker: SignChecker, text: str) -> None:
+    assert not checker.check(text).alert
+
+
+@pytest.mark.parametrize("text", FROM_THE_FACE)
+def test_a_smell_from_the_face_alerts(checker: SignChecker, text: str) -> None:
+    assert checker.check(text).alert
+
+
+A_LIST_ABOUT_THE_HAND = [
+    "my hand is burned from cooking, small blister",
+    "my finger is sore from the bread knife, a cut",
+    "my knee is grazed from the fall, some scabs",
+]
+
+A_LIST_ABOUT_THE_FACE = [
+    "my hand is burned from cooking, small blisters on my lip too",
+    "my finger is sore, and a blister on my cheek is leaking",
+    "my knee is grazed, some yellow crust on my chin",
+]
+
+
+@pytest.mark.parametrize("text", A_LIST_ABOUT_THE_HAND)
+def test_what_a_hand_has_told_after_a_comma_does_not_alert(checker: SignChecker, text: str) -> None:
+    assert not checker.check(text).alert
+
+
+@pytest.mark.parametrize("text", A_LIST_ABOUT_THE_FACE)
+def test_what_the_face_has_told_after_a_hand_alerts(checker: SignChecker, text: str) -> None:
+    assert checker.check(text).alert
+
+
+AS_IF = [
+    "I feel as if my throat is narrowing and swallowing my tea was painful",
+    "feels as though my tongue is getting thicker",
+    "it's as if my lips are swelling up by the minute",
+]
+
+WHAT_IF = [
+    "what if my throat starts closing up, who do I call?",
+    "if my lips swell up should I ring you?",
+    "just in case, what would I do if my tongue got thick?",
+]
+
+
+@pytest.mark.parametrize("text", AS_IF)
+def test_a_sign_told_as_if_alerts(checker: SignChecker, text: str) -> None:
+    assert checker.check(text).alert
+
+
+@pytest.mark.parametrize("text", WHAT_IF)
+def test_a_sign_told_with_what_if_does_not_alert(checker: SignChecker, text: str) -> None:
+    assert not checker.check(text).alert
+
+
+WHY_WOULD = [
+    "why would a bit of my forehead be white and blotchy when the rest is pink?",
+    "why would the side of my nose go grey and cold?",
+    "why would my cheek be oozing yellow on day 5",
+]
+
+
+@pytest.mark.parametrize("text", WHY_WOULD)
+def test_asking_why_a_sign_is_there_alerts(checker: SignChecker, text: str) -> None:
+    assert checker.check(text).alert
+
+
+def test_asking_why_a_sign_happens_to_people_does_not_alert(checker: SignChecker) -> None:
+    assert not checker.check("why would a rash happen after microneedling?").alert
+
+
+CARING_FOR_FAMILY = [
+    "my little brother has a really bad fever, can i still look after him?",
+    "My daughter has chickenpox and is covered in blisters, can I still hug her?",
+    "My roommate has a cold sore, should I avoid sharing towels with her?",
+]
+
+FAMILY_WITH_A_SIGN = [
+    "my little brother had it done with me and he has a fever of 39",
+    "my daughter's face is covered in blisters since her session",
+    "my son has pus coming out of his cheek, what do I do?",
+]
+
+
+@pytest.mark.parametrize("text", CARING_FOR_FAMILY)
+def test_caring_for_someone_ill_does_not_alert(checker: SignChecker, text: str) -> None:
+    assert not checker.check(text).alert
+
+
+@pytest.mark.parametrize("text", FAMILY_WITH_A_SIGN)
+def test_a_relative_with_a_sign_alerts(checker: SignChecker, text: str) -> None:
+    assert checker.check(text).alert
+
+
+def test_a_bruise_fading_yellow_is_healing_on_day_5(checker: SignChecker) -> None:
+    assert not checker.check("the bruising near my eye is yellow now", 5).alert
+
+
+def test_swelling_told_as_going_down_after_a_comma_does_not_alert(checker: SignChecker) -> None:
+    assert not checker.check("little bit swelling on cheek and red, it's going down", 1).alert
+
+
+def test_red_streaks_spelt_strekes_going_down_the_neck_alert(checker: SignChecker) -> None:
+    assert checker.check("red strekes going down my nek from my cheek").alert
