@@ -213,3 +213,123 @@ def test_swelling_told_as_going_down_after_a_comma_does_not_alert(checker: SignC
 
 def test_red_streaks_spelt_strekes_going_down_the_neck_alert(checker: SignChecker) -> None:
     assert checker.check("red strekes going down my nek from my cheek").alert
+
+
+A_PRODUCTS_OWN_SMELL = [
+    "the numbing cream smelled like rotten eggs but whatever",
+    "this new serum smells weird, like vinegar, is it off?",
+    "the sunscreen stinks of chemicals, can I use a different one?",
+]
+
+THE_FACE_SMELLS_AFTER_A_PRODUCT = [
+    "my face smells like rotten eggs since I put the cream on",
+    "I put the serum on and now my skin smells rotten",
+    "my cheek is oozing and smells like cheese",
+]
+
+
+@pytest.mark.parametrize("text", A_PRODUCTS_OWN_SMELL)
+def test_a_products_own_smell_does_not_alert(checker: SignChecker, text: str) -> None:
+    assert not checker.check(text).alert
+
+
+@pytest.mark.parametrize("text", THE_FACE_SMELLS_AFTER_A_PRODUCT)
+def test_the_face_smelling_after_a_product_alerts(checker: SignChecker, text: str) -> None:
+    assert checker.check(text).alert
+
+
+EYES_RED_FROM_SOMETHING_ELSE = [
+    "my eyes are bloodshot from crying at a movie lol",
+    "eyes are red and itchy from hay fever, can I use eye drops?",
+    "my eyes are a bit sore from chlorine after swimming with the kids",
+]
+
+EYES_AFTER_THE_TREATMENT = [
+    "my eyes are red and sore since the treatment, and my vision is blurry",
+    "my eye is bloodshot and I can't see properly",
+    "I was crying because my eye is swollen shut since the needling",
+]
+
+
+@pytest.mark.parametrize("text", EYES_RED_FROM_SOMETHING_ELSE)
+def test_eyes_red_from_something_else_do_not_alert(checker: SignChecker, text: str) -> None:
+    assert not checker.check(text).alert
+
+
+@pytest.mark.parametrize("text", EYES_AFTER_THE_TREATMENT)
+def test_eyes_with_a_sign_after_the_treatment_alert(checker: SignChecker, text: str) -> None:
+    assert checker.check(text).alert
+
+
+ANOTHER_PART_AGAIN = [
+    "my toe is infected from an ingrown nail, oozing a bit, is it ok to have my follow up?",
+    "my armpits smell after spin class, is deodorant ok after microneedling?",
+    "cut my finger on a tin, bleeding a lot, can I still do my skincare?",
+]
+
+THE_FACE_AFTER_ANOTHER_PART = [
+    "I stubbed my toe, and my cheek is oozing yellow pus",
+    "my finger is cut, and there's yellow pus coming out of my chin",
+    "my armpit is fine but my jaw is hot, hard and swollen",
+]
+
+
+@pytest.mark.parametrize("text", ANOTHER_PART_AGAIN)
+def test_a_sign_of_another_part_told_on_after_a_comma_does_not_alert(
+    checker: SignChecker, text: str
+) -> None:
+    assert not checker.check(text).alert
+
+
+@pytest.mark.parametrize("text", THE_FACE_AFTER_ANOTHER_PART)
+def test_a_sign_of_the_face_after_another_part_alerts(checker: SignChecker, text: str) -> None:
+    assert checker.check(text).alert
+
+
+def test_warm_and_a_bit_tender_to_touch_is_healing_on_day_2(checker: SignChecker) -> None:
+    assert not checker.check("face is warm and a bit tender to touch", 2).alert
+
+
+def test_warm_and_tender_to_touch_alerts_when_the_redness_spreads(checker: SignChecker) -> None:
+    text = "my face is warm and tender to touch and the redness is spreading"
+    assert checker.check(text, 2).alert
+
+
+ARM_TREATED = [
+    "had the stretch marks on my arm needled and now red lines are going up towards my armpit",
+    "my treated upper arm is hot and swollen right up into my armpit",
+    "the needled scars near my armpit are oozing and smell bad",
+]
+
+
+@pytest.mark.parametrize("text", ARM_TREATED)
+def test_a_sign_near_the_armpit_of_a_treated_arm_alerts(checker: SignChecker, text: str) -> None:
+    assert checker.check(text).alert
+
+
+ANOTHER_PART_NOT_TREATED = [
+    "my knee is hot and swollen from football, nothing to do with my face",
+    "my arm is red and sore from the flu jab",
+    "the back of my hand is swollen from a wasp sting",
+]
+
+
+@pytest.mark.parametrize("text", ANOTHER_PART_NOT_TREATED)
+def test_another_part_not_called_treated_does_not_alert(checker: SignChecker, text: str) -> None:
+    assert not checker.check(text).alert
+
+
+ASKED_OF_THE_PATIENTS_OWN = [
+    "the needled scars near my armpit are oozing and smell bad",
+    "are these yellow crusty blisters bad?",
+    "my cheeks are oozing and the smell is bad",
+]
+
+
+@pytest.mark.parametrize("text", ASKED_OF_THE_PATIENTS_OWN)
+def test_a_sign_told_with_bad_alerts(checker: SignChecker, text: str) -> None:
+    assert checker.check(text).alert
+
+
+def test_asking_whether_a_sign_is_bad_in_general_does_not_alert(checker: SignChecker) -> None:
+    assert not checker.check("are blisters bad after microneedling?").alert
