@@ -333,3 +333,111 @@ def test_a_sign_told_with_bad_alerts(checker: SignChecker, text: str) -> None:
 
 def test_asking_whether_a_sign_is_bad_in_general_does_not_alert(checker: SignChecker) -> None:
     assert not checker.check("are blisters bad after microneedling?").alert
+
+
+TRAVELLING = [
+    "at the clinic it was just pink, now it's angry red and going down my neck",
+    "the swelling is moving down to my jaw and neck",
+    "red and creeping up to my eye since this morning",
+]
+
+GOING_DOWN = [
+    "the swelling is going down, my neck feels fine too",
+    "the redness went down to my normal colour by the evening",
+    "red is going down, just a bit pink on my chin now",
+]
+
+
+@pytest.mark.parametrize("text", TRAVELLING)
+def test_redness_or_swelling_travelling_down_the_neck_alerts(
+    checker: SignChecker, text: str
+) -> None:
+    assert checker.check(text).alert
+
+
+@pytest.mark.parametrize("text", GOING_DOWN)
+def test_redness_or_swelling_going_down_does_not_alert(checker: SignChecker, text: str) -> None:
+    assert not checker.check(text, 2).alert
+
+
+EYES_NARROWED = [
+    "face feels tight like a drum and my eyes are getting smaller",
+    "my eyes have gone tiny from the swelling",
+    "my eyes are like slits this morning",
+]
+
+EYES_SMALL_OTHERWISE = [
+    "my eyes look smaller without mascara lol, when can I wear it again?",
+    "I have small eyes anyway, will the under eye area be done too?",
+    "smaller eye cream tubes are cheaper, which one do you sell?",
+]
+
+
+@pytest.mark.parametrize("text", EYES_NARROWED)
+def test_eyes_narrowed_by_swelling_alert(checker: SignChecker, text: str) -> None:
+    assert checker.check(text).alert
+
+
+@pytest.mark.parametrize("text", EYES_SMALL_OTHERWISE)
+def test_eyes_small_for_another_reason_do_not_alert(checker: SignChecker, text: str) -> None:
+    assert not checker.check(text).alert
+
+
+SENT_BY_SOMEONE_ELSE = [
+    "my ex had microneedling and got a massive infection, karma tbh lol",
+    "omg my friend sent me a pic of her face oozing after microneedling at some dodgy place",
+    "my mate forwarded me a post about a girl whose cheeks went grey",
+]
+
+SENT_BY_THE_PATIENT = [
+    "my friend sent me a pic she took of my cheek and it's oozing yellow",
+    "I sent my friend a pic and she says my face looks grey",
+    "sent you a photo, my chin is leaking pus",
+]
+
+
+@pytest.mark.parametrize("text", SENT_BY_SOMEONE_ELSE)
+def test_a_sign_someone_else_had_or_sent_does_not_alert(checker: SignChecker, text: str) -> None:
+    assert not checker.check(text).alert
+
+
+@pytest.mark.parametrize("text", SENT_BY_THE_PATIENT)
+def test_a_sign_of_the_patient_in_a_sent_picture_alerts(checker: SignChecker, text: str) -> None:
+    assert checker.check(text).alert
+
+
+A_RELATIVE_ILL_WITH_SOMETHING_NAMED = [
+    "my mum's sick with the flu so im looking after myself lol",
+    "My daughter's got a throat infection and can barely swallow, so I'm on nurse duty",
+    "My daughter has a fever from daycare germs, unrelated but I might cancel my follow-up",
+    "my boyfriend's sunburn is peeling and blistering, he never listens about sunscreen",
+]
+
+A_RELATIVE_WITH_A_SIGN_AND_A_GUESS = [
+    "my son has a fever could it be a virus or is it from his session",
+    "My daughter has a fever is it from a virus or the microneedling",
+    "my daughter had microneedling yesterday and she has a fever now, is it the flu?",
+    "my husband's got a cold sore on his lip where they needled him on monday",
+    "My daughter's cheek has a pale white patch that feels cold",
+    "my wife has a fever of 39 and her face is hot and red since the needling, not flu",
+]
+
+
+@pytest.mark.parametrize("text", A_RELATIVE_ILL_WITH_SOMETHING_NAMED)
+def test_a_relative_ill_with_an_illness_the_writer_names_does_not_alert(
+    checker: SignChecker, text: str
+) -> None:
+    assert not checker.check(text).alert
+
+
+@pytest.mark.parametrize("text", A_RELATIVE_WITH_A_SIGN_AND_A_GUESS)
+def test_a_relative_with_a_sign_alerts_whatever_the_writer_guesses(
+    checker: SignChecker, text: str
+) -> None:
+    assert checker.check(text).alert
+
+
+def test_the_patients_own_fever_alerts_whatever_they_think_caused_it(
+    checker: SignChecker,
+) -> None:
+    assert checker.check("I have a fever from the flu I think, day 2 after my treatment").alert
