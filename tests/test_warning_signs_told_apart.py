@@ -441,3 +441,56 @@ def test_the_patients_own_fever_alerts_whatever_they_think_caused_it(
     checker: SignChecker,
 ) -> None:
     assert checker.check("I have a fever from the flu I think, day 2 after my treatment").alert
+
+
+EYES_PUFFY_ON_WAKING = [
+    "my under eyes look swollen when I woke up, it's going down now",
+    "eyes were swollen this morning, better by lunch",
+    "my eyelids look a bit swollen in the morning",
+]
+
+EYES_SWOLLEN_AND_MORE = [
+    "my eyes are swollen shut this morning",
+    "my eyes are so swollen I cant see this morning",
+    "eyes swollen since I woke up and my throat feels tight",
+]
+
+
+@pytest.mark.parametrize("text", EYES_PUFFY_ON_WAKING)
+def test_eyes_swollen_on_waking_are_healing_on_day_1(checker: SignChecker, text: str) -> None:
+    assert not checker.check(text, 1).alert
+
+
+@pytest.mark.parametrize("text", EYES_SWOLLEN_AND_MORE)
+def test_eyes_swollen_on_waking_with_a_sign_alert_on_day_1(checker: SignChecker, text: str) -> None:
+    assert checker.check(text, 1).alert
+
+
+A_STORY_THAT_GOES_ON = [
+    "My twin sister had hers done too. Hers was a different story, her face swelled up loads"
+    " on day 2 and she got these yellow crusts on her cheeks, she went to the GP.",
+    "I work at a dental surgery and yesterday a patient came in whose whole face was swollen"
+    " and weeping after a treatment at a salon. Is there anything I should look out for?",
+    "my colleague had hers done last month and she got a fever and her cheeks went hard",
+]
+
+A_STORY_THEN_THE_PATIENT_NOW = [
+    "my friend had hers done with me and she has a fever now and pus on her chin",
+    "my sister had it done and she is oozing yellow from her cheek since this morning",
+    "my colleague had hers done and I got a fever and my cheeks went hard",
+    "as a patient I had a fever after the treatment and it is still 38.5",
+]
+
+
+@pytest.mark.parametrize("text", A_STORY_THAT_GOES_ON)
+def test_someone_elses_story_going_on_after_and_she_does_not_alert(
+    checker: SignChecker, text: str
+) -> None:
+    assert not checker.check(text).alert
+
+
+@pytest.mark.parametrize("text", A_STORY_THEN_THE_PATIENT_NOW)
+def test_a_story_that_turns_to_the_patient_or_to_now_alerts(
+    checker: SignChecker, text: str
+) -> None:
+    assert checker.check(text).alert

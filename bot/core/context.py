@@ -190,8 +190,10 @@ class Reading:
         self._categories = {b.only_for for b in bounds} | {c for b in bounds for c in b.not_for}
         self._own_ends: dict[str, list[int]] = {}
         for b in bounds:
-            # Of several words only: "I" in "an influencer I follow said" opens no clause.
-            if b.only_for is not None and b.end - b.start > 1:
+            # Of several words only: "I" in "an influencer I follow said" opens no clause;
+            # and not crossed: "and she got" goes on with the story.
+            crossed = b.only_for in b.not_for
+            if b.only_for is not None and b.end - b.start > 1 and not crossed:
                 self._own_ends.setdefault(b.only_for, []).append(b.start)
         # Built when first asked for: most messages ask for few of them.
         self._starts: dict[tuple[str | None, bool], list[int]] = {}
