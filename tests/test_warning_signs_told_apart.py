@@ -494,3 +494,29 @@ def test_a_story_that_turns_to_the_patient_or_to_now_alerts(
     checker: SignChecker, text: str
 ) -> None:
     assert checker.check(text).alert
+
+
+SHES_ALWAYS_HAD = [
+    "my friend had hers done last year, she's always had sensitive skin and her face was"
+    " weeping for a week",
+    "my colleague had it at a cheap place, she's always had bad luck, her cheeks oozed for days",
+    "my cousin went somewhere dodgy, he's always had spots and his chin went crusty yellow",
+]
+
+SHES_GOT_NOW = [
+    "my friend had it done, she's got pus coming out of her cheek",
+    "my friend had hers done with me, she's been shivery with a fever since last night",
+    "my mate had it done, she's still oozing yellow from her chin",
+]
+
+
+@pytest.mark.parametrize("text", SHES_ALWAYS_HAD)
+def test_a_story_going_on_with_shes_always_had_does_not_alert(
+    checker: SignChecker, text: str
+) -> None:
+    assert not checker.check(text).alert
+
+
+@pytest.mark.parametrize("text", SHES_GOT_NOW)
+def test_a_friend_who_has_a_sign_now_alerts(checker: SignChecker, text: str) -> None:
+    assert checker.check(text).alert
