@@ -188,6 +188,8 @@ class Reading:
         self._longest = max((t.end - t.start for t in self._near), default=0)
         self._bounds = bounds
         self._categories = {b.only_for for b in bounds} | {c for b in bounds for c in b.not_for}
+        self._crossed = {c for b in bounds for c in b.not_for}
+        """The categories whose scope passes over a clause end of this message."""
         self._own_ends: dict[str, list[int]] = {}
         for b in bounds:
             # Of several words only: "I" in "an influencer I follow said" opens no clause;
@@ -234,12 +236,17 @@ class Reading:
         """Every context that applies to the mention at tokens `start`..`end`, whose
         phrase skipped the tokens `skipped` with `...`."""
         applied = [Modifier(t.value.category, t.words(self.found)) for t in self._anywhere]
-        # Over a crossing a scope counts its words again, so a trigger may be twice as far.
-        low = bisect_left(self._near_starts, start - 2 * MAX_SCOPE - self._longest)
+        # Over a crossing a scope counts its words again, so a trigger of a category with
+        # crossings may be twice as far.
+        far = bisect_left(self._near_starts, start - 2 * MAX_SCOPE - self._longest)
+        low = bisect_left(self._near_starts, start - MAX_SCOPE - self._longest)
         high = bisect_right(self._near_starts, end + MAX_SCOPE)
         clauses: dict[tuple[str, bool], tuple[int, int]] = {}
-        for hit in self._near[low:high]:
+        for at in range(far, high):
+            hit = self._near[at]
             category, direction = hit.value.category, hit.value.direction
+            if at < low and category not in self._crossed:
+                continue
             # A crossing carries a trigger's scope forwards only: "years ago I had a peel,
             # my lips swelled up" is the past, "my cheek has gone hard, she had it done
             # last week" is not.
