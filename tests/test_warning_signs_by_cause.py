@@ -182,3 +182,82 @@ def test_a_broken_getting_worse_phrase_is_reported_with_file_and_line(
         load_knowledge(knowledge_copy)
     where = f"knowledge/warning-signs/signs.yaml:{line}:"
     assert any(str(problem).startswith(where) for problem in caught.value.problems)
+
+
+THEIR_STORY_TOLD_ON = [
+    "my cousin's microneedling went wrong and her cheeks were oozing yellow for a week",
+    "my daughter's friend had a horrible infection at a salon, her face was oozing pus",
+    "my colleague had a reaction to the numbing cream, she said her lips swelled right up",
+    "my son's girlfriend had microneedling and her face went all blotchy and grey",
+    "so my sister in law had this done and she got a rash all over her neck",
+    "girl at my gym had hers done, she said her face leaked clear fluid for 2 days",
+]
+
+THEIR_STORY_THEN_MINE = [
+    "my friend had hers done, her face was fine but my cheek has gone grey",
+    "my colleague had a reaction to the numbing cream and now my lips are swelling",
+    "my cousin had it done with me, she was fine, I've got pus coming out of my chin",
+    "my daughter had it done yesterday and her face swelled up overnight",
+    "my son had microneedling on tuesday, his cheek went hot and there's yellow crust",
+    "my mate had it done, she says her face is oozing and hot since yesterday",
+]
+
+
+@pytest.mark.parametrize("text", THEIR_STORY_TOLD_ON)
+def test_someone_elses_story_told_on_in_the_past_over_and_or_a_comma_does_not_alert(
+    checker: SignChecker, text: str
+) -> None:
+    assert not checker.check(text).alert
+
+
+@pytest.mark.parametrize("text", THEIR_STORY_THEN_MINE)
+def test_a_sign_of_the_patient_a_relative_or_a_friend_now_after_a_story_still_alerts(
+    checker: SignChecker, text: str
+) -> None:
+    assert checker.check(text).alert
+
+
+TOLD_OF_MY_FACE = [
+    "my colleague looked at my face and said it looks like there's pus in the holes",
+    "my friend came round, saw my cheek and told me it smells off",
+    "my flatmate stared at my face and said the patch by my nose is going grey",
+]
+
+
+@pytest.mark.parametrize("text", TOLD_OF_MY_FACE)
+def test_what_someone_says_after_looking_at_the_patients_face_alerts(
+    checker: SignChecker, text: str
+) -> None:
+    assert checker.check(text).alert
+
+
+def test_an_aside_about_the_patient_inside_a_source_is_still_the_source(
+    checker: SignChecker,
+) -> None:
+    assert not checker.check("an influencer I follow said her skin was weeping for days").alert
+
+
+COLOUR_CHANGING = [
+    "its turning purple round the edges",
+    "mine has gone a bit grey near the nose",
+    "it's going blue at the tip",
+    "my aunt said her face went purple after hers, and now mine is going purple too",
+]
+
+COLOUR_OF_A_THING = [
+    "it's a purple serum, is it ok to use?",
+    "its a black bottle with a pump, can i use it",
+    "mine is the blue one in the picture, which serum do i use first",
+]
+
+
+@pytest.mark.parametrize("text", COLOUR_CHANGING)
+def test_skin_told_as_it_or_mine_changing_colour_alerts(checker: SignChecker, text: str) -> None:
+    assert checker.check(text).alert
+
+
+@pytest.mark.parametrize("text", COLOUR_OF_A_THING)
+def test_the_colour_of_a_thing_told_as_it_or_mine_does_not_alert(
+    checker: SignChecker, text: str
+) -> None:
+    assert not checker.check(text).alert

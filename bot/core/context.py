@@ -28,6 +28,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 
 from bot.core.phrase_index import Hit, PhraseIndex
 from bot.core.phrases import Line, Phrase
@@ -42,7 +43,15 @@ DIRECTIONS = ("before", "after", "both", "anywhere")
 that happen to me?" makes every sign in the message someone else's story)."""
 
 _TRIGGER, _PSEUDO, _END, _CROSS = "trigger", "pseudo", "end", "cross"
-CATEGORIES = ("negated", "historical", "hypothetical", "next_session", "someone_else", "elsewhere")
+CATEGORIES = (
+    "negated",
+    "historical",
+    "hypothetical",
+    "next_session",
+    "someone_else",
+    "their_story",
+    "elsewhere",
+)
 """The context categories, in the words of signs.yaml."""
 
 
@@ -179,6 +188,15 @@ class Reading:
         self._longest = max((t.end - t.start for t in self._near), default=0)
         self._bounds = bounds
         self._categories = {b.only_for for b in bounds} | {c for b in bounds for c in b.not_for}
+        self._crossed = {c for b in bounds for c in b.not_for}
+        """The categories whose scope passes over a clause end of this message."""
+        self._own_ends: dict[str, list[int]] = {}
+        for b in bounds:
+            # Of several words only: "I" in "an influencer I follow said" opens no clause;
+            # and not crossed: "and she got" goes on with the story.
+            crossed = b.only_for in b.not_for
+            if b.only_for is not None and b.end - b.start > 1 and not crossed:
+                self._own_ends.setdefault(b.only_for, []).append(b.start)
         # Built when first asked for: most messages ask for few of them.
         self._starts: dict[tuple[str | None, bool], list[int]] = {}
         self._ends: dict[tuple[str | None, bool], list[int]] = {}
@@ -195,24 +213,40 @@ class Reading:
                 for b in self._bounds
                 if b.only_for in (None, key[0]) and not (crossing and key[0] in b.not_for)
             ]
-            self._starts[key] = sorted(b.start for b in mine)
-            self._ends[key] = sorted(b.end for b in mine)
+            # The bounds come sorted by where they start; `_ends` holds the furthest end
+            # so far, so that an end overlapping the mention ("my lips" of "my lips are
+            # swelling") begins its clause too.
+            self._starts[key] = [b.start for b in mine]
+            self._ends[key] = list(accumulate((b.end for b in mine), max))
         starts, ends = self._starts[key], self._ends[key]
-        before = bisect_right(ends, start)
+        before = bisect_left(starts, start)
         after = bisect_left(starts, end)
-        first = ends[before - 1] if before else 0
+        first = min(start, ends[before - 1]) if before else 0
         last = starts[after] if after < len(starts) else len(self.found)
         return first, last
+
+    def _holds_own_end(self, hit: Hit[Trigger], category: str) -> bool:
+        """Whether an end of `category` alone, of several words, starts inside the
+        trigger's words."""
+        starts = self._own_ends.get(category, [])
+        at = bisect_right(starts, hit.start)
+        return at < len(starts) and starts[at] < hit.end
 
     def modifiers(self, start: int, end: int, skipped: Sequence[int] = ()) -> list[Modifier]:
         """Every context that applies to the mention at tokens `start`..`end`, whose
         phrase skipped the tokens `skipped` with `...`."""
         applied = [Modifier(t.value.category, t.words(self.found)) for t in self._anywhere]
+        # Over a crossing a scope counts its words again, so a trigger of a category with
+        # crossings may be twice as far.
+        far = bisect_left(self._near_starts, start - 2 * MAX_SCOPE - self._longest)
         low = bisect_left(self._near_starts, start - MAX_SCOPE - self._longest)
         high = bisect_right(self._near_starts, end + MAX_SCOPE)
         clauses: dict[tuple[str, bool], tuple[int, int]] = {}
-        for hit in self._near[low:high]:
+        for at in range(far, high):
+            hit = self._near[at]
             category, direction = hit.value.category, hit.value.direction
+            if at < low and category not in self._crossed:
+                continue
             # A crossing carries a trigger's scope forwards only: "years ago I had a peel,
             # my lips swelled up" is the past, "my cheek has gone hard, she had it done
             # last week" is not.
@@ -221,8 +255,11 @@ class Reading:
                 clauses[key] = self.clause(start, end, *key)
             first, last = clauses[key]
             if hit.start < start:
-                # A trigger may end with the word that starts the clause ("so I don't").
+                # A trigger may end with the word that starts the clause ("so I don't"),
+                # but not hold an end of its own category: "my colleague looked at my face
+                # and said" is no story of hers, "my face" is the patient's again.
                 applies = direction in ("before", "both") and hit.end > first
+                applies = applies and not self._holds_own_end(hit, category)
                 # Carried over crossings, a scope counts its words again in each clause:
                 # a story told in the past goes on clause after clause.
                 if (category, False) not in clauses:
