@@ -332,3 +332,29 @@ def test_eyes_swollen_on_waking_are_healing_on_day_1(checker: SignChecker, text:
 @pytest.mark.parametrize("text", EYES_SWOLLEN_AND_MORE)
 def test_eyes_swollen_on_waking_with_a_sign_alert_on_day_1(checker: SignChecker, text: str) -> None:
     assert checker.check(text, 1).alert
+
+
+WHITE_SAID_OF_SOMETHING_ELSE = [
+    "is it normal to have little white bumps",
+    "is it ok that there are tiny white spots on my forehead",
+    "is this normal, a few white dots came up overnight",
+]
+
+SKIN_GONE_WHITE = [
+    "is it normal that my cheek is white",
+    "my chin is really pale and cold",
+    "the skin under my eye is white",
+    "my nose is completely white where they did it",
+]
+
+
+@pytest.mark.parametrize("text", WHITE_SAID_OF_SOMETHING_ELSE)
+def test_a_question_with_is_and_white_far_apart_names_no_skin_gone_white(
+    checker: SignChecker, text: str
+) -> None:
+    assert not checker.check(text).alert
+
+
+@pytest.mark.parametrize("text", SKIN_GONE_WHITE)
+def test_skin_said_to_be_white_or_pale_alerts(checker: SignChecker, text: str) -> None:
+    assert checker.check(text).alert
