@@ -10,6 +10,7 @@ terms (`bot.core.lexical.TermIndex`), and hold no state.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 Tokens = Sequence[tuple[int, str | None]]
@@ -83,6 +84,27 @@ SOMEONE_ELSE = frozenset(
 FOR_SOMEONE = frozenset({"my", "our", "his", "her"})
 GIFTS = frozenset({"gift", "gifts", "present", "presents"})
 """A product to buy as a gift is for someone else's skin ("a good serum for a present")."""
+SESSION_ITSELF = re.compile(
+    r"\b(?:during|while (?:you|they|she|he|its|it is|being|needling|having it|getting it|"
+    r"doing it)|(?:do|will|would|did) (?:you|they) (?:use|put|apply|numb|do it)|"
+    r"what (?:device|machine|pen|needle|needles|serum|cream|gel) (?:do|did|will) (?:you|they)|"
+    r"on the day of)\b"
+)
+"""A question about what happens in the session itself, not the healing after it."""
+SESSION_WORDS = frozenset(
+    "it its treatment treatments session sessions procedure appointment appt done day".split()
+)
+"""Words that name the session, not the healing, in a question about the session itself."""
+SERVICE_ASKED = re.compile(
+    r"\b(?:do|does|can|could) (?:you|you guys|u|the clinic|your clinic|they) "
+    r"(?:do|offer|sell|provide|stock|have|also do|also offer|also sell)\b|"
+    r"\b(?:can|could) (?:i|my \w+|we) (?:book|get) (?:in )?(?:for )?(?:a|an|some)\b"
+)
+"""A question asking whether the clinic offers a service or product."""
+CLINIC_WORDS = frozenset("clinic book booking treatment treatments appointment appt".split())
+"""Words that name the clinic, not the patient's healing, in a question about its services."""
+RATE_UNITS = frozenset({"day", "week"})
+RATE_BREAKERS = frozenset({"after", "post", "or", "later", "before", "since", "of", "and"})
 
 
 def about_another_procedure(plain: list[str], tokens_of: Callable[[], Tokens]) -> bool:
@@ -118,10 +140,30 @@ def about_another_procedure(plain: list[str], tokens_of: Callable[[], Tokens]) -
 
 def tied_to_treatment(plain: list[str], tokens_of: Callable[[], Tokens]) -> bool:
     """Whether a word of `plain` ties it to the patient's own treatment and healing: the
-    treatment's names, "after", "yet", "day", "it", "normal"."""
-    if TIED_TO_TREATMENT.intersection(plain) or OWN_CARE.intersection(plain):
+    treatment's names, "after", "yet", "day", "it", "normal". A word only seems to tie it
+    in a rate ("3 litres of water a day"), in a question about the session itself ("what
+    serum do you put on while needling?") or in one asking for another service ("do you
+    do facials at the clinic?")."""
+    joined = " ".join(plain)
+    session_itself = SESSION_ITSELF.search(joined) is not None
+    loose = SESSION_WORDS if session_itself else frozenset()
+    if SERVICE_ASKED.search(joined):
+        loose |= CLINIC_WORDS
+    kept = [w for i, w in enumerate(plain) if w not in loose and not _in_a_rate(plain, i)]
+    if TIED_TO_TREATMENT.intersection(kept) or OWN_CARE.intersection(kept):
         return True
-    return any(token == TREATMENT_TERM for _, token in tokens_of())
+    return not session_itself and any(token == TREATMENT_TERM for _, token in tokens_of())
+
+
+def _in_a_rate(plain: list[str], at: int) -> bool:
+    """Whether the word at `at` is the unit of a rate: "per day", "every day", "a day" (but
+    not "a day after" or "a day or two", which count the days since treatment)."""
+    if plain[at] not in RATE_UNITS or at == 0:
+        return False
+    before, after = plain[at - 1], plain[at + 1 : at + 2]
+    return before in {"per", "every", "each"} or (
+        before == "a" and not RATE_BREAKERS.intersection(after)
+    )
 
 
 def general_advice(plain: list[str]) -> bool:

@@ -1,0 +1,78 @@
+"""Which questions are outside aftercare even with aftercare words in them."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.matching import Matcher
+from bot.core.outside import TREATMENT_TERM, Tokens, tied_to_treatment
+from bot.core.text import words
+from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR, load_knowledge
+
+
+@pytest.fixture(scope="module")
+def matcher() -> Matcher:
+    return Matcher(load_knowledge(DEFAULT_KNOWLEDGE_DIR))
+
+
+def no_terms() -> Tokens:
+    return []
+
+
+def tied(question: str) -> bool:
+    return tied_to_treatment(words(question), no_terms)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how much protein should i eat in a day",
+        "is 2 cups of coffee per day too many",
+        "how many glasses of water a day is healthy",
+    ],
+)
+def test_a_rate_does_not_tie_a_question_to_the_days_since_treatment(question: str) -> None:
+    assert not tied(question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["can i wear makeup a day after", "is it ok to skip sunscreen for a day or two"],
+)
+def test_a_day_counted_from_the_treatment_still_ties_a_question_to_it(question: str) -> None:
+    assert tied(question)
+
+
+def test_the_sessions_words_do_not_tie_a_question_about_the_session_itself() -> None:
+    assert not tied("what serum do you put on during the treatment")
+
+
+def test_a_question_about_the_session_that_asks_about_healing_stays_tied() -> None:
+    assert tied("i bled during the session, is it still normal to be bleeding now")
+
+
+def test_the_treatments_name_does_not_tie_a_question_about_the_session_itself() -> None:
+    def needling() -> Tokens:
+        return [(5, TREATMENT_TERM)]
+
+    assert not tied_to_treatment(words("what device do you use while needling"), needling)
+    assert tied_to_treatment(words("what device should i get for needling"), needling)
+
+
+def test_the_clinics_words_do_not_tie_a_question_asking_for_another_service() -> None:
+    assert not tied("do you offer hydrafacials at the clinic")
+    assert tied("when can i book the clinic for my next one")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what serum do you put on while needling",
+        "can i book in for a facial with you",
+        "how much protein should i eat in a day",
+    ],
+)
+def test_a_question_outside_aftercare_that_borrows_its_words_is_not_answered(
+    matcher: Matcher, question: str
+) -> None:
+    assert matcher.match(question).decision != "answer"
