@@ -76,3 +76,22 @@ def test_a_question_outside_aftercare_that_borrows_its_words_is_not_answered(
     matcher: Matcher, question: str
 ) -> None:
     assert matcher.match(question).decision != "answer"
+
+
+def test_a_procedure_already_had_makes_the_question_that_procedures_business(
+    matcher: Matcher,
+) -> None:
+    assert matcher.index.about_another_procedure("i had a chemical peel friday, can i moisturise")
+
+
+def test_a_procedure_still_to_come_is_timing_around_this_treatment(matcher: Matcher) -> None:
+    assert not matcher.index.about_another_procedure(
+        "i had a chemical peel booked for next month, can i still have it"
+    )
+
+
+def test_waxing_and_dermaplaning_are_procedures_of_their_own_after_which_to_care(
+    matcher: Matcher,
+) -> None:
+    assert matcher.index.about_another_procedure("how soon can i wear makeup after dermaplaning")
+    assert matcher.index.about_another_procedure("after waxing my legs can i use a scrub")

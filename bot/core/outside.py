@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from itertools import pairwise
 
 Tokens = Sequence[tuple[int, str | None]]
 """A message's concept phrases and words as (position, term); None for filler."""
@@ -52,6 +53,18 @@ GENERAL_OPENERS = tuple(
     )
 )
 """How a general question about something starts ("what is botox", "does filler hurt")."""
+PROCEDURE_WORDS = frozenset({"laser", "dermaplaning", "dermaplane", "waxing", "threading"})
+"""Words read as a topic's concept ("laser hair removal", "waxing" as hair removal) that
+name a procedure of their own all the same: "after waxing" is the waxing's aftercare."""
+HAD_WORDS = frozenset({"had", "got"})
+STILL_TO_COME = frozenset(
+    "booked book booking next upcoming tomorrow due planning planned soon going".split()
+)
+"""Words that make a procedure one still to come, whose timing around this treatment is
+aftercare (`other-treatments`), not one already had."""
+HAVING_IT = frozenset({("have", "it"), ("get", "it"), ("having", "it"), ("getting", "it")})
+"""Asking to have this treatment ("I had surgery last month, can I have it?") is getting
+ready for it (`before-treatment`), whatever procedure was had."""
 AFTERCARE_CUES = frozenset(
     {"after", "post", "since", "yet", "ok", "okay", "safe", "allowed", "fine", "when", "can"}
 )
@@ -111,10 +124,20 @@ def about_another_procedure(plain: list[str], tokens_of: Callable[[], Tokens]) -
     """Whether the words `plain` are about another procedure rather than this treatment:
     the time before or after it ("can I wear makeup after a chemical peel?"), or what it
     is ("what is botox?", "how long does filler last?"), with no word of microneedling.
-    That is the other procedure's business, even with aftercare words in it. `tokens_of`
+    That is the other procedure's business, even with aftercare words in it, and so is a
+    procedure had ("I got my nose pierced yesterday...") unless one is still to come
+    ("...I had a peel booked for next month"). `tokens_of`
     reads the terms, only when the words could be such a question."""
-    if not AROUND_WORDS.intersection(plain) and not any(
-        plain[: len(opener)] == list(opener) for opener in GENERAL_OPENERS
+    pairs = set(pairwise(plain))
+    had = (
+        HAD_WORDS.intersection(plain)
+        and not STILL_TO_COME.intersection(plain)
+        and not HAVING_IT.intersection(pairs)
+    )
+    if (
+        not had
+        and not AROUND_WORDS.intersection(plain)
+        and not any(plain[: len(opener)] == list(opener) for opener in GENERAL_OPENERS)
     ):
         return False
     tokens = tokens_of()
@@ -126,8 +149,14 @@ def about_another_procedure(plain: list[str], tokens_of: Callable[[], Tokens]) -
         while start < len(plain) and plain[start] in PROCEDURE_FILLER:
             start += 1
         # "laser hair removal" is read as hair removal, but names a laser all the same.
-        return at.get(start) in OTHER_PROCEDURE_TERMS or plain[start : start + 1] == ["laser"]
+        return at.get(start) in OTHER_PROCEDURE_TERMS or (
+            start < len(plain) and plain[start] in PROCEDURE_WORDS
+        )
 
+    # "I had a chemical peel on Friday, can I moisturise?" asks after the peel as well, and
+    # so does "it's flaking from the peel I had".
+    if had and any(term in OTHER_PROCEDURE_TERMS for _, term in tokens):
+        return True
     if any(w in AROUND_WORDS and names_procedure(i + 1) for i, w in enumerate(plain)):
         return True
     opener = next((o for o in GENERAL_OPENERS if plain[: len(o)] == list(o)), None)
