@@ -95,3 +95,12 @@ def test_waxing_and_dermaplaning_are_procedures_of_their_own_after_which_to_care
 ) -> None:
     assert matcher.index.about_another_procedure("how soon can i wear makeup after dermaplaning")
     assert matcher.index.about_another_procedure("after waxing my legs can i use a scrub")
+
+
+def test_injectables_and_other_devices_are_procedures_of_their_own(matcher: Matcher) -> None:
+    assert matcher.index.about_another_procedure("how soon can i exercise after profhilo")
+    assert matcher.index.about_another_procedure("can i wash my face after hifu")
+
+
+def test_rf_microneedling_is_this_treatment_not_another_procedure(matcher: Matcher) -> None:
+    assert not matcher.index.about_another_procedure("how long is the downtime after morpheus8")

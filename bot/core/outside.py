@@ -29,6 +29,8 @@ OTHER_PROCEDURE_TERMS = frozenset(
         "c:chemical_peel",
         "c:other_surgery",
         "c:selftan",
+        "c:injectable",
+        "c:energy_device",
     }
 )
 """Concepts in concepts.yaml that name a procedure other than microneedling."""
@@ -53,7 +55,9 @@ GENERAL_OPENERS = tuple(
     )
 )
 """How a general question about something starts ("what is botox", "does filler hurt")."""
-PROCEDURE_WORDS = frozenset({"laser", "dermaplaning", "dermaplane", "waxing", "threading"})
+PROCEDURE_WORDS = frozenset(
+    {"laser", "dermaplaning", "dermaplane", "waxing", "threading", "bleaching"}
+)
 """Words read as a topic's concept ("laser hair removal", "waxing" as hair removal) that
 name a procedure of their own all the same: "after waxing" is the waxing's aftercare."""
 HAD_WORDS = frozenset({"had", "got"})
