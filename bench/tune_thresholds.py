@@ -38,9 +38,9 @@ DEFAULT_FILES = [
     ROOT / "tests" / "data" / "dev.jsonl",
 ]
 BLENDS = {
-    "learned_weight": (0.4, 0.5, 0.6, 0.7),
+    "learned_weight": (0.25, 0.35, 0.45),
     "sharpness": (3.0, 5.0, 8.0),
-    "question_weight": (0.6, 0.8),
+    "question_weight": (0.7, 0.8, 0.9),
 }
 CHOICES: dict[str, tuple[float, ...]] = {
     "answer": (48.0, 52.0, 56.0, 60.0, 64.0, 68.0),
