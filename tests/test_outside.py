@@ -104,3 +104,23 @@ def test_injectables_and_other_devices_are_procedures_of_their_own(matcher: Matc
 
 def test_rf_microneedling_is_this_treatment_not_another_procedure(matcher: Matcher) -> None:
     assert not matcher.index.about_another_procedure("how long is the downtime after morpheus8")
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["do you sell the hyaluronic serum you used", "do you guys also do brows and lashes"],
+)
+def test_asking_what_the_clinic_offers_is_not_answered_with_aftercare(
+    matcher: Matcher, question: str
+) -> None:
+    match = matcher.match(question)
+    assert match.decision != "answer" and match.rule is None
+
+
+@pytest.mark.parametrize(
+    "question", ["do you do follow up appointments", "do you do anything for the redness"]
+)
+def test_asking_what_the_clinic_does_for_the_patients_own_care_is_not_an_offer(
+    matcher: Matcher, question: str
+) -> None:
+    assert not matcher.index.asks_what_is_offered(question)

@@ -219,6 +219,11 @@ class TermIndex:
         return outside.tied_to_treatment(plain, lambda: self._tokens(plain))
 
     @staticmethod
+    def asks_what_is_offered(text: str) -> bool:
+        """Whether `text` asks what the clinic offers or sells (`outside.asks_what_is_offered`)."""
+        return outside.asks_what_is_offered(words(text))
+
+    @staticmethod
     def general_advice(text: str) -> bool:
         """Whether `text` asks for general shopping or someone else's skin
         (`outside.general_advice`)."""

@@ -289,6 +289,7 @@ class Matcher:
                 and outside.score >= self.thresholds.off_topic_share * ranked[0].score
             )
             or index.about_another_procedure(text)
+            or index.asks_what_is_offered(text)
             or index.general_advice(text)
         ):
             ranked = _promoted(ranked, outside.topic)

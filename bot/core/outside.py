@@ -118,6 +118,19 @@ SERVICE_ASKED = re.compile(
     r"\b(?:can|could) (?:i|my \w+|we) (?:book|get) (?:in )?(?:for )?(?:a|an|some)\b"
 )
 """A question asking whether the clinic offers a service or product."""
+OFFERED = re.compile(
+    r"\b(?:do|does) (?:you|u|you guys|u guys|yall|you all|the clinic|your clinic) "
+    r"(?:also |still |even )?(?:do|offer|sell|provide|stock)\b"
+)
+"""Asking whether the clinic offers a service or sells a product ("do you do lip filler",
+"do you sell the serum you used"): the clinic team's business, even when the service
+or product has an aftercare topic."""
+OWN_CARE_OFFERED = frozenset(
+    "session sessions appointment appointments appt aftercare follow check checkup anything"
+    " something".split()
+)
+"""Words that make such a question one about the patient's own care ("do you do follow
+up appointments", "do you do anything for the redness")."""
 CLINIC_WORDS = frozenset("clinic book booking treatment treatments appointment appt".split())
 """Words that name the clinic, not the patient's healing, in a question about its services."""
 RATE_UNITS = frozenset({"day", "week"})
@@ -216,3 +229,9 @@ def general_advice(plain: list[str]) -> bool:
     )
     buying = bool(ASKS_WHICH_TO_BUY.intersection(plain))
     return for_someone or ((for_a_skin_type or bool(GIFTS.intersection(plain))) and buying)
+
+
+def asks_what_is_offered(plain: list[str]) -> bool:
+    """Whether the words `plain` ask whether the clinic offers a service or sells a product
+    (`OFFERED`), not about the patient's own care."""
+    return OFFERED.search(" ".join(plain)) is not None and not OWN_CARE_OFFERED.intersection(plain)
