@@ -248,6 +248,15 @@ def test_a_question_that_points_back_at_the_story_is_read_with_it(matcher: Match
     assert (match.decision, match.rule) == ("answer", "peeling-flaking")
 
 
+def test_a_question_that_says_too_little_of_what_it_asks_is_read_with_its_story(
+    matcher: Matcher,
+) -> None:
+    match = matcher.match(
+        "I coach netball so I'm running about and sweating most evenings. Any advice for this week?"
+    )
+    assert (match.decision, match.rule) == ("answer", "exercise-sweating")
+
+
 def test_a_clear_winner_the_classifier_also_names_is_answered_at_a_lower_score(
     matcher: Matcher,
 ) -> None:
