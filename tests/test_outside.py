@@ -124,3 +124,13 @@ def test_asking_what_the_clinic_does_for_the_patients_own_care_is_not_an_offer(
     matcher: Matcher, question: str
 ) -> None:
     assert not matcher.index.asks_what_is_offered(question)
+
+
+def test_a_procedures_name_may_start_with_words_of_its_own(matcher: Matcher) -> None:
+    assert matcher.index.about_another_procedure("can i swim after my hernia repair surgery")
+
+
+def test_a_treatment_the_message_says_it_is_not_ties_nothing(matcher: Matcher) -> None:
+    assert matcher.index.about_another_procedure(
+        "had a salon peel on monday (not microneedling), can i moisturise"
+    )

@@ -60,6 +60,10 @@ PROCEDURE_WORDS = frozenset(
 )
 """Words read as a topic's concept ("laser hair removal", "waxing" as hair removal) that
 name a procedure of their own all the same: "after waxing" is the waxing's aftercare."""
+MAX_NAME_WORDS = 3
+SURGERY_TERMS = frozenset({"c:another_procedure", "c:other_surgery"})
+"""Surgery and the like, whose name may take up to `MAX_NAME_WORDS` words, the word
+"surgery" or its like last ("femto lasik surgery", "hernia repair operation")."""
 HAD_WORDS = frozenset({"had", "got"})
 STILL_TO_COME = frozenset(
     "booked book booking next upcoming tomorrow due planning planned soon going".split()
@@ -158,7 +162,8 @@ def about_another_procedure(plain: list[str], tokens_of: Callable[[], Tokens]) -
     ):
         return False
     tokens = tokens_of()
-    if any(token == TREATMENT_TERM for _, token in tokens):
+    # "(not microneedling)" says which treatment it is not.
+    if any(t == TREATMENT_TERM and plain[i - 1 : i] != ["not"] for i, t in tokens):
         return False
     at = dict(tokens)
 
@@ -166,9 +171,18 @@ def about_another_procedure(plain: list[str], tokens_of: Callable[[], Tokens]) -
         while start < len(plain) and plain[start] in PROCEDURE_FILLER:
             start += 1
         # "laser hair removal" is read as hair removal, but names a laser all the same.
-        return at.get(start) in OTHER_PROCEDURE_TERMS or (
-            start < len(plain) and plain[start] in PROCEDURE_WORDS
-        )
+        if start < len(plain) and plain[start] in PROCEDURE_WORDS:
+            return True
+        if at.get(start) in OTHER_PROCEDURE_TERMS:
+            return True
+        # Surgery's name may start with words of its own ("femto lasik surgery").
+        for end in range(start, min(start + MAX_NAME_WORDS, len(plain))):
+            term = at.get(end)
+            if term in SURGERY_TERMS:
+                return True
+            if term is None or term.startswith("c:"):
+                return False
+        return False
 
     # "I had a chemical peel on Friday, can I moisturise?" asks after the peel as well, and
     # so does "it's flaking from the peel I had".
