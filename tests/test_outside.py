@@ -134,3 +134,13 @@ def test_a_treatment_the_message_says_it_is_not_ties_nothing(matcher: Matcher) -
     assert matcher.index.about_another_procedure(
         "had a salon peel on monday (not microneedling), can i moisturise"
     )
+
+
+def test_a_sign_of_healing_skin_ties_a_question_to_the_treatment(matcher: Matcher) -> None:
+    assert matcher.index.tied_to_treatment("how much longer will the flaking go on")
+
+
+def test_a_sign_felt_somewhere_else_does_not_tie_a_question_to_the_treatment(
+    matcher: Matcher,
+) -> None:
+    assert not matcher.index.tied_to_treatment("my knee has been sore for a week")

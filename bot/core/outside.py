@@ -137,6 +137,12 @@ OWN_CARE_OFFERED = frozenset(
 up appointments", "do you do anything for the redness")."""
 CLINIC_WORDS = frozenset("clinic book booking treatment treatments appointment appt".split())
 """Words that name the clinic, not the patient's healing, in a question about its services."""
+HEALING_TERMS = frozenset(
+    {"c:pain", "c:redness", "c:swelling", "c:bruise", "c:peel", "c:itch", "c:sting", "c:dryness"}
+)
+"""Concepts in concepts.yaml that name how healing skin looks or feels."""
+ELSEWHERE_TERM = "c:elsewhere"
+"""The concept in concepts.yaml of other body parts and other health matters."""
 RATE_UNITS = frozenset({"day", "week"})
 RATE_BREAKERS = frozenset({"after", "post", "or", "later", "before", "since", "of", "and"})
 
@@ -212,7 +218,11 @@ def tied_to_treatment(plain: list[str], tokens_of: Callable[[], Tokens]) -> bool
     kept = [w for i, w in enumerate(plain) if w not in loose and not _in_a_rate(plain, i)]
     if TIED_TO_TREATMENT.intersection(kept) or OWN_CARE.intersection(kept):
         return True
-    return not session_itself and any(token == TREATMENT_TERM for _, token in tokens_of())
+    terms = {token for _, token in tokens_of()}
+    # "how long does the sore feeling last": a sign of healing skin, unless it is elsewhere.
+    if HEALING_TERMS.intersection(terms) and ELSEWHERE_TERM not in terms:
+        return True
+    return not session_itself and TREATMENT_TERM in terms
 
 
 def _in_a_rate(plain: list[str], at: int) -> bool:
