@@ -257,6 +257,12 @@ def test_a_question_that_says_too_little_of_what_it_asks_is_read_with_its_story(
     assert (match.decision, match.rule) == ("answer", "exercise-sweating")
 
 
+def test_hair_highlights_are_hair_colour_not_a_makeup_highlighter(matcher: Matcher) -> None:
+    match = matcher.match("my hairdresser can fit me in for highlights on friday, should i go")
+    assert (match.decision, match.rule) == ("answer", "hair-dye")
+    assert "c:makeup" in matcher.terms("can i wear highlighter on my cheekbones")
+
+
 def test_a_clear_winner_the_classifier_also_names_is_answered_at_a_lower_score(
     matcher: Matcher,
 ) -> None:
