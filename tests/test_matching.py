@@ -263,6 +263,10 @@ def test_hair_highlights_are_hair_colour_not_a_makeup_highlighter(matcher: Match
     assert "c:makeup" in matcher.terms("can i wear highlighter on my cheekbones")
 
 
+def test_facial_hair_is_hair_to_shave_not_a_facial(matcher: Matcher) -> None:
+    assert "c:facial" not in matcher.terms("my facial hair is growing back already")
+
+
 def test_a_clear_winner_the_classifier_also_names_is_answered_at_a_lower_score(
     matcher: Matcher,
 ) -> None:
