@@ -267,6 +267,12 @@ def test_facial_hair_is_hair_to_shave_not_a_facial(matcher: Matcher) -> None:
     assert "c:facial" not in matcher.terms("my facial hair is growing back already")
 
 
+def test_asking_whether_the_clinic_will_still_treat_is_about_the_time_before(
+    matcher: Matcher,
+) -> None:
+    assert "c:before_session" in matcher.terms("i have a cold, would you still treat me")
+
+
 def test_a_clear_winner_the_classifier_also_names_is_answered_at_a_lower_score(
     matcher: Matcher,
 ) -> None:

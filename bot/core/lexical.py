@@ -44,6 +44,7 @@ BEFORE_SESSION = re.compile(
     r"(?:get|have|do|book|go ahead with) (?:microneedling|the treatment|a treatment|a session|"
     r"my session|it done|it|treatment)\b.{0,40}\b(?:if|with|while|when|whilst|during)\b|"
     r"\bwho (?:should|shouldnt|cant|cannot|can not|should not|is not|isnt)\b|"
+    r"\b(?:will|would|can|could) you still (?:do|treat|go ahead)\b|"
     r"\b(?:shave|wax|prepare|prep|stop|pause|skip|avoid)\b[^.?!]{0,25}\bfor (?:my |the |a |your )?"
     r"(?:next |first |upcoming )?(?:session|appointment|appt|treatment|microneedling|procedure)\b"
 )
