@@ -155,11 +155,10 @@ def about_another_procedure(plain: list[str], tokens_of: Callable[[], Tokens]) -
     procedure had ("I got my nose pierced yesterday...") unless one is still to come
     ("...I had a peel booked for next month"). `tokens_of`
     reads the terms, only when the words could be such a question."""
-    pairs = set(pairwise(plain))
     had = (
         HAD_WORDS.intersection(plain)
         and not STILL_TO_COME.intersection(plain)
-        and not HAVING_IT.intersection(pairs)
+        and not HAVING_IT.intersection(pairwise(plain))
     )
     if (
         not had
