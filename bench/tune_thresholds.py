@@ -1,47 +1,65 @@
-"""Grid search of the matcher's blend and thresholds on labelled questions.
+"""Search of the matcher's blend and decision thresholds on labelled questions.
 
-Run: .venv/bin/python bench/tune_thresholds.py [FILE.jsonl ...]
+Run: .venv/bin/python bench/tune_thresholds.py [FILE.jsonl ...] [--blends]
 (default: the tuning sets, tests/data/patients.jsonl and tests/data/dev.jsonl; never
-the frozen sets under bench/frozen). For each blend of the two opinions it ranks every
-question once, then tries every threshold on those rankings, so the search takes about a
-minute. Prints the best settings with the issue's figures; the chosen values go into
+the frozen sets under bench/frozen). Every question is ranked once per blend, with what
+the classifiers say of it (the matcher's second look: how likely it is outside aftercare
+and whether the classifier alone names the same topic), so the decision tried is the
+one the bot makes. From the thresholds in use, each threshold in turn takes the value
+that scores best with the others held, until none moves (a full grid of the eleven would
+take hours). `--blends` repeats that for every blend of the two opinions. Prints the
+best settings with the issue's figures; the chosen values go into
 `bot.core.matching.Thresholds`, `bot.core.decision.DecisionThresholds` and (the
 sharpness) `bot.knowledge.trained.TOPICS` by hand.
 """
 
 from __future__ import annotations
 
+import argparse
 import itertools
 import sys
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from accuracy import Line, read
 
-from bot.core.decision import Candidate, DecisionThresholds, decide, decide_parts
+from bot.core.decision import Candidate, DecisionThresholds, SecondLook, decide, decide_parts
 from bot.core.matching import Matcher, Thresholds
 from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR, load_knowledge
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_FILES = [
+    ROOT / "tests" / "data" / "tuning" / "questions_c.jsonl",
     ROOT / "tests" / "data" / "tuning" / "questions_real.jsonl",
     ROOT / "tests" / "data" / "tuning" / "questions_voices.jsonl",
     ROOT / "tests" / "data" / "patients.jsonl",
     ROOT / "tests" / "data" / "dev.jsonl",
 ]
 BLENDS = {
-    "learned_weight": (0.4, 0.5, 0.6, 0.7),
+    "learned_weight": (0.25, 0.35, 0.45),
     "sharpness": (3.0, 5.0, 8.0),
-    "question_weight": (0.6, 0.8),
+    "question_weight": (0.7, 0.8, 0.9),
 }
-ANSWER = (28.0, 32.0, 36.0, 40.0, 44.0, 48.0, 52.0)
-MARGIN = (0.0, 4.0, 8.0, 12.0, 16.0)
-SUGGEST = (12.0, 16.0, 20.0, 24.0)
-PART_ANSWER = (-8.0, 0.0, 8.0)
-"""How much more than `answer` one part of a several-question message needs."""
-PART_SUPPORT = (0.3, 0.5, 0.7)
+CHOICES: dict[str, tuple[float, ...]] = {
+    "answer": (48.0, 52.0, 56.0, 60.0, 64.0, 68.0),
+    "margin": (8.0, 12.0, 16.0, 20.0, 24.0),
+    "suggest": (8.0, 12.0, 16.0, 20.0),
+    "part_answer": (56.0, 60.0, 64.0, 68.0, 72.0),
+    "part_support": (0.1, 0.2, 0.3, 0.5),
+    "part_clear": (52.0, 60.0, 68.0),
+    "part_clear_margin": (20.0, 30.0, 40.0),
+    "outside": (0.5, 0.6, 0.7, 0.8),
+    "agreed_answer": (40.0, 45.0, 50.0, 55.0),
+    "agreed_margin": (12.0, 16.0, 20.0, 24.0),
+    "agreed_learned": (0.5, 0.6, 0.7, 0.8, 0.9),
+    "agreed_outside": (0.3, 0.4, 0.5),
+}
+"""The values each decision threshold may take (the one in use is always tried too)."""
+SEEN_EVERYTHING = DecisionThresholds(answer=0.0, margin=0.0, agreed_answer=0.0, agreed_margin=0.0)
+"""Thresholds under which the matcher takes its second look at every question: whether
+the look is needed depends on the thresholds being tried."""
 WRONG_COST = 4.0
 """A confidently wrong answer costs this many right ones: the target is at most 2%."""
 
@@ -51,6 +69,7 @@ class Ranked:
     line: Line
     whole: list[Candidate]
     parts: list[list[Candidate]]
+    look: SecondLook
 
 
 @dataclass
@@ -92,9 +111,9 @@ def score(ranked: list[Ranked], limits: DecisionThresholds) -> Figures:
     figures = Figures()
     for item in ranked:
         verdict = (
-            decide_parts(item.whole, item.parts, limits, len(item.parts))
+            decide_parts(item.whole, item.parts, limits, len(item.parts), item.look)
             if item.parts
-            else decide(item.whole, limits)
+            else decide(item.whole, limits, item.look)
         )
         expected = item.line.expected
         answered = verdict.topics if verdict.decision == "answer" else ()
@@ -116,8 +135,44 @@ def score(ranked: list[Ranked], limits: DecisionThresholds) -> Figures:
     return figures
 
 
+def ranked_lines(matcher: Matcher, lines: list[Line]) -> list[Ranked]:
+    """Every line ranked as the matcher ranks it, with its second look."""
+    in_use = matcher.thresholds
+    matcher.thresholds = replace(in_use, decision=SEEN_EVERYTHING)
+    ranked = []
+    for line in lines:
+        whole = matcher.ranking(line.question)
+        look = matcher._second_look(line.question, whole)
+        ranked.append(Ranked(line, whole, matcher.part_rankings(line.question), look))
+    matcher.thresholds = in_use
+    return ranked
+
+
+def search(ranked: list[Ranked], start: DecisionThresholds) -> tuple[Figures, DecisionThresholds]:
+    """From `start`, each threshold in turn takes its best value, until none moves."""
+    best, best_figures = start, score(ranked, start)
+    moved = True
+    while moved:
+        moved = False
+        for name, values in CHOICES.items():
+            for value in sorted({*values, getattr(start, name)}):
+                tried = replace(best, **{name: value})
+                figures = score(ranked, tried)
+                if figures.value > best_figures.value + 1e-9:
+                    best, best_figures, moved = tried, figures, True
+    return best_figures, best
+
+
+def described(limits: DecisionThresholds) -> str:
+    return " ".join(f"{f.name}={getattr(limits, f.name)}" for f in fields(limits))
+
+
 def main() -> None:
-    files = [Path(p) for p in sys.argv[1:]] or DEFAULT_FILES
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("files", nargs="*", type=Path)
+    parser.add_argument("--blends", action="store_true", help="search the blends as well")
+    args = parser.parse_args()
+    files = args.files or DEFAULT_FILES
     lines = [line for path in files if path.exists() for line in read(path)]
     matcher = Matcher(load_knowledge(DEFAULT_KNOWLEDGE_DIR))
     # Warning signs are decided before any score, by their own check.
@@ -127,31 +182,29 @@ def main() -> None:
         if not line.red_flag and not matcher.signs.check(line.question, line.day).sign
     ]
     model = matcher.classifier
-    results: list[tuple[float, Figures, Thresholds, float]] = []
-    for learned, sharpness, focus in itertools.product(*BLENDS.values()):
-        blend = replace(matcher.thresholds, learned_weight=learned, question_weight=focus)
-        matcher.thresholds = blend
-        matcher.classifier = model.with_sharpness(sharpness)
-        ranked = [
-            Ranked(line, matcher.ranking(line.question), matcher.part_rankings(line.question))
-            for line in lines
-        ]
-        for answer, margin, suggest, part, support in itertools.product(
-            ANSWER, MARGIN, SUGGEST, PART_ANSWER, PART_SUPPORT
-        ):
-            limits = DecisionThresholds(answer, margin, suggest, answer + part, support)
-            figures = score(ranked, limits)
-            results.append((figures.value, figures, replace(blend, decision=limits), sharpness))
-        best = max(r[0] for r in results)
-        print(f"learned {learned} sharpness {sharpness} focus {focus}: best so far {best:.3f}")
-    results.sort(key=lambda r: -r[0])
-    print(f"{len(lines)} labelled questions; best settings first:")
-    for value, figures, chosen, sharpness in results[:15]:
-        d = chosen.decision
+    in_use = matcher.thresholds
+    blends = (
+        itertools.product(*BLENDS.values())
+        if args.blends
+        else [(in_use.learned_weight, None, in_use.question_weight)]
+    )
+    start = in_use.decision
+    print(f"{len(lines)} labelled questions; in use: {score(ranked_lines(matcher, lines), start)}")
+    results: list[tuple[Figures, Thresholds, float | None]] = []
+    for learned, sharpness, focus in blends:
+        matcher.thresholds = replace(in_use, learned_weight=learned, question_weight=focus)
+        if sharpness is not None:
+            matcher.classifier = model.with_sharpness(sharpness)
+        figures, limits = search(ranked_lines(matcher, lines), start)
+        results.append((figures, replace(matcher.thresholds, decision=limits), sharpness))
+        print(f"learned {learned} sharpness {sharpness} focus {focus}: {figures.value:.3f}")
+    results.sort(key=lambda r: -r[0].value)
+    print("best settings first:")
+    for figures, chosen, sharpness in results[:5]:
+        print(f"{figures.value:.3f}  {figures}")
         print(
-            f"{value:.3f}  {figures}  learned={chosen.learned_weight} "
-            f"sharpness={sharpness} focus={chosen.question_weight} answer={d.answer} "
-            f"margin={d.margin} suggest={d.suggest} part={d.part_answer} support={d.part_support}"
+            f"  learned={chosen.learned_weight} sharpness={sharpness} "
+            f"focus={chosen.question_weight} {described(chosen.decision)}"
         )
 
 

@@ -248,6 +248,31 @@ def test_a_question_that_points_back_at_the_story_is_read_with_it(matcher: Match
     assert (match.decision, match.rule) == ("answer", "peeling-flaking")
 
 
+def test_a_question_that_says_too_little_of_what_it_asks_is_read_with_its_story(
+    matcher: Matcher,
+) -> None:
+    match = matcher.match(
+        "I coach netball so I'm running about and sweating most evenings. Any advice for this week?"
+    )
+    assert (match.decision, match.rule) == ("answer", "exercise-sweating")
+
+
+def test_hair_highlights_are_hair_colour_not_a_makeup_highlighter(matcher: Matcher) -> None:
+    match = matcher.match("my hairdresser can fit me in for highlights on friday, should i go")
+    assert (match.decision, match.rule) == ("answer", "hair-dye")
+    assert "c:makeup" in matcher.terms("can i wear highlighter on my cheekbones")
+
+
+def test_facial_hair_is_hair_to_shave_not_a_facial(matcher: Matcher) -> None:
+    assert "c:facial" not in matcher.terms("my facial hair is growing back already")
+
+
+def test_asking_whether_the_clinic_will_still_treat_is_about_the_time_before(
+    matcher: Matcher,
+) -> None:
+    assert "c:before_session" in matcher.terms("i have a cold, would you still treat me")
+
+
 def test_a_clear_winner_the_classifier_also_names_is_answered_at_a_lower_score(
     matcher: Matcher,
 ) -> None:

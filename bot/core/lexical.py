@@ -19,82 +19,16 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from itertools import chain
 
+from bot.core import outside
 from bot.core.model import KnowledgeBase, Rule
+from bot.core.outside import TREATMENT_TERM
 from bot.core.text import CHAT_SPELLING, STOP_WORDS, TIME_WORDS, is_stop_word, stem, words
 
-TREATMENT_TERM = "c:microneedling"
-"""The concept `microneedling` in concepts.yaml: the treatment's own names."""
 IGNORED_TERM = "c:ignore"
 """The concept `ignore` in concepts.yaml: words the matcher skips (brand names)."""
-OTHER_PROCEDURE_TERMS = frozenset(
-    {
-        "c:another_procedure",
-        "c:botox",
-        "c:filler",
-        "c:laser",
-        "c:facial",
-        "c:chemical_peel",
-        "c:other_surgery",
-        "c:selftan",
-    }
-)
-"""Concepts in concepts.yaml that name a procedure other than microneedling."""
 MESSAGE_CACHE = 16
 """Texts whose terms are kept: the message, its questions and its parts, not more, so
 that every new message is read afresh."""
-AROUND_WORDS = frozenset({"after", "post", "following", "before", "of"})
-PROCEDURE_FILLER = frozenset(
-    {"a", "an", "the", "my", "your", "her", "his", "our", "getting", "having", "doing", "this"}
-)
-GENERAL_OPENERS = tuple(
-    tuple(opener.split())
-    for opener in (
-        "what is",
-        "what are",
-        "whats",
-        "how long does",
-        "how long do",
-        "how often",
-        "how does",
-        "does",
-        "do",
-        "is",
-        "are",
-    )
-)
-"""How a general question about something starts ("what is botox", "does filler hurt")."""
-AFTERCARE_CUES = frozenset(
-    {"after", "post", "since", "yet", "ok", "okay", "safe", "allowed", "fine", "when", "can"}
-)
-"""Words that make "is botox ok", "is filler safe yet" a question about the patient's own
-timing after microneedling rather than about the other procedure."""
-
-TIED_TO_TREATMENT = frozenset(
-    """after afterwards post since following day days yesterday today tonight tomorrow now
-    yet still heal healing healed session sessions treatment treated procedure appointment
-    appt done results way fine ok okay safe allowed""".split()
-)
-"""Words that tie a question to the patient's own treatment and healing ("best cream to use
-after", "is it ok"), or ask how rather than which ("the best way to apply sunscreen")."""
-OWN_CARE = frozenset(
-    "it again back resume restart recovery recover recovering downtime normal treatments aftercare"
-    " book booking clinic".split()
-)
-"""Words that tie a question to the patient's own care, beyond `TIED_TO_TREATMENT`: their
-healing ("is that normal"), going back to a habit ("when can I go back to waxing"), the
-clinic ("how do I book")."""
-ASKS_WHICH_TO_BUY = frozenset({"best", "recommend", "recommendation", "buy", "brand", "brands"})
-SKIN_TYPES = frozenset({"oily", "dry", "combination", "combo", "sensitive", "normal", "mature"})
-"""A product asked for a skin type ("best moisturiser for oily skin") is general advice; one
-asked for with no purpose ("which moisturiser would you recommend") is for the healing skin."""
-SOMEONE_ELSE = frozenset(
-    """kids kid children child son daughter husband wife partner boyfriend girlfriend mum mom
-    mother dad father friend baby toddler sister brother nan gran grandma teen teenager""".split()
-)
-"""Who a question may be for instead of the patient ("sunscreen for my kids")."""
-FOR_SOMEONE = frozenset({"my", "our", "his", "her"})
-GIFTS = frozenset({"gift", "gifts", "present", "presents"})
-"""A product to buy as a gift is for someone else's skin ("a good serum for a present")."""
 
 
 INTERVAL = re.compile(r"\b(?:how long|how many (?:weeks|days|months)|how soon|how often|gap)\b")
@@ -110,6 +44,7 @@ BEFORE_SESSION = re.compile(
     r"(?:get|have|do|book|go ahead with) (?:microneedling|the treatment|a treatment|a session|"
     r"my session|it done|it|treatment)\b.{0,40}\b(?:if|with|while|when|whilst|during)\b|"
     r"\bwho (?:should|shouldnt|cant|cannot|can not|should not|is not|isnt)\b|"
+    r"\b(?:will|would|can|could) you still (?:do|treat|go ahead)\b|"
     r"\b(?:shave|wax|prepare|prep|stop|pause|skip|avoid)\b[^.?!]{0,25}\bfor (?:my |the |a |your )?"
     r"(?:next |first |upcoming )?(?:session|appointment|appt|treatment|microneedling|procedure)\b"
 )
@@ -274,62 +209,26 @@ class TermIndex:
         return tuple(t for t in out if t != TREATMENT_TERM) or tuple(out[:1])
 
     def about_another_procedure(self, text: str) -> bool:
-        """Whether `text` is about another procedure rather than this treatment: the time
-        before or after it ("can I wear makeup after a chemical peel?"), or what it is
-        ("what is botox?", "how long does filler last?"), with no word of microneedling.
-        That is the other procedure's business, even with aftercare words in it."""
+        """Whether `text` is about another procedure (`outside.about_another_procedure`)."""
         plain = words(text)
-        if not AROUND_WORDS.intersection(plain) and not any(
-            plain[: len(opener)] == list(opener) for opener in GENERAL_OPENERS
-        ):
-            return False
-        tokens = self._tokens(plain)
-        if any(token == TREATMENT_TERM for _, token in tokens):
-            return False
-        at = dict(tokens)
-
-        def names_procedure(start: int) -> bool:
-            while start < len(plain) and plain[start] in PROCEDURE_FILLER:
-                start += 1
-            # "laser hair removal" is read as hair removal, but names a laser all the same.
-            return at.get(start) in OTHER_PROCEDURE_TERMS or plain[start : start + 1] == ["laser"]
-
-        if any(w in AROUND_WORDS and names_procedure(i + 1) for i, w in enumerate(plain)):
-            return True
-        opener = next((o for o in GENERAL_OPENERS if plain[: len(o)] == list(o)), None)
-        return (
-            opener is not None
-            and names_procedure(len(opener))
-            and not AFTERCARE_CUES.intersection(plain)
-        )
+        return outside.about_another_procedure(plain, lambda: self._tokens(plain))
 
     def tied_to_treatment(self, text: str) -> bool:
-        """Whether a word of `text` ties it to the patient's own treatment and healing:
-        the treatment's names, "after", "yet", "day", "it", "normal"."""
+        """Whether a word of `text` ties it to the patient's own treatment and healing
+        (`outside.tied_to_treatment`)."""
         plain = words(text)
-        if TIED_TO_TREATMENT.intersection(plain) or OWN_CARE.intersection(plain):
-            return True
-        return any(token == TREATMENT_TERM for _, token in self._tokens(plain))
+        return outside.tied_to_treatment(plain, lambda: self._tokens(plain))
+
+    @staticmethod
+    def asks_what_is_offered(text: str) -> bool:
+        """Whether `text` asks what the clinic offers or sells (`outside.asks_what_is_offered`)."""
+        return outside.asks_what_is_offered(words(text))
 
     @staticmethod
     def general_advice(text: str) -> bool:
-        """Whether `text` asks which product to buy ("best moisturiser for oily skin") or asks
-        for someone else ("what sunscreen for my kids at the beach"), with no word tying it to
-        the patient's own treatment: general shopping or another person's skin, not aftercare,
-        even with aftercare words in it."""
-        plain = words(text)
-        if TIED_TO_TREATMENT.intersection(plain):
-            return False
-        for_someone = any(
-            plain[i] == "for" and plain[i + 1] in FOR_SOMEONE and plain[i + 2] in SOMEONE_ELSE
-            for i in range(len(plain) - 2)
-        )
-        for_a_skin_type = any(
-            plain[i] == "for" and plain[i + 1] in SKIN_TYPES and plain[i + 2] == "skin"
-            for i in range(len(plain) - 2)
-        )
-        buying = bool(ASKS_WHICH_TO_BUY.intersection(plain))
-        return for_someone or ((for_a_skin_type or bool(GIFTS.intersection(plain))) and buying)
+        """Whether `text` asks for general shopping or someone else's skin
+        (`outside.general_advice`)."""
+        return outside.general_advice(words(text))
 
     def _tokens(self, plain: list[str]) -> list[tuple[int, str | None]]:
         """Each concept phrase or word of `plain` as (position, term); None for filler."""

@@ -62,7 +62,10 @@ class Thresholds:
     """The classifier's share of a topic's score; the lexical score has the rest (how the
     classifier is trained: `bot.knowledge.trained.TOPICS`)."""
     question_weight: float = 0.8
-    """In a message with a story around its questions, the questions' share of the score."""
+    """In a message with a story around its questions, the questions' share of the score..."""
+    question_strength: float = 0.7
+    """...unless the questions' best score is below this share of the whole message's: "What's
+    the right thing to do?" says too little of what it asks about, so the whole is read."""
     agreement: float = 24.0
     """Added to a topic both opinions put first: they rarely agree on a wrong topic."""
     off_topic_share: float = 0.6
@@ -195,11 +198,13 @@ class Matcher:
         if asked is not None:
             # The story around a question must not dilute it below the answer threshold.
             focused = self._blend(asked, set(self.terms(asked)))
-            weight = self.thresholds.question_weight
-            scores = [
-                weight * question + (1 - weight) * whole
-                for question, whole in zip(focused, scores, strict=True)
-            ]
+            limits = self.thresholds
+            if max(focused) >= limits.question_strength * max(scores):
+                weight = limits.question_weight
+                scores = [
+                    weight * question + (1 - weight) * whole
+                    for question, whole in zip(focused, scores, strict=True)
+                ]
         return self._ranked(scores)
 
     def _ranked(self, scores: list[float]) -> list[Candidate]:
@@ -289,6 +294,7 @@ class Matcher:
                 and outside.score >= self.thresholds.off_topic_share * ranked[0].score
             )
             or index.about_another_procedure(text)
+            or index.asks_what_is_offered(text)
             or index.general_advice(text)
         ):
             ranked = _promoted(ranked, outside.topic)
@@ -336,15 +342,8 @@ class Matcher:
                 rules=verdict.topics,
             )
         if verdict.decision == "suggest":
-            return Match(
-                None,
-                None,
-                round(verdict.score, 1),
-                "suggest",
-                False,
-                verdict.suggestions,
-                wording["did_you_mean"],
-            )
+            score, buttons = round(verdict.score, 1), verdict.suggestions
+            return Match(None, None, score, "suggest", False, buttons, wording["did_you_mean"])
         intent = self._rules[verdict.intent] if verdict.intent else None
         return self._fallback(round(verdict.score, 1), (), intent=intent)
 

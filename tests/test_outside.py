@@ -1,0 +1,146 @@
+"""Which questions are outside aftercare even with aftercare words in them."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.matching import Matcher
+from bot.core.outside import TREATMENT_TERM, Tokens, tied_to_treatment
+from bot.core.text import words
+from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR, load_knowledge
+
+
+@pytest.fixture(scope="module")
+def matcher() -> Matcher:
+    return Matcher(load_knowledge(DEFAULT_KNOWLEDGE_DIR))
+
+
+def no_terms() -> Tokens:
+    return []
+
+
+def tied(question: str) -> bool:
+    return tied_to_treatment(words(question), no_terms)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how much protein should i eat in a day",
+        "is 2 cups of coffee per day too many",
+        "how many glasses of water a day is healthy",
+    ],
+)
+def test_a_rate_does_not_tie_a_question_to_the_days_since_treatment(question: str) -> None:
+    assert not tied(question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["can i wear makeup a day after", "is it ok to skip sunscreen for a day or two"],
+)
+def test_a_day_counted_from_the_treatment_still_ties_a_question_to_it(question: str) -> None:
+    assert tied(question)
+
+
+def test_the_sessions_words_do_not_tie_a_question_about_the_session_itself() -> None:
+    assert not tied("what serum do you put on during the treatment")
+
+
+def test_a_question_about_the_session_that_asks_about_healing_stays_tied() -> None:
+    assert tied("i bled during the session, is it still normal to be bleeding now")
+
+
+def test_the_treatments_name_does_not_tie_a_question_about_the_session_itself() -> None:
+    def needling() -> Tokens:
+        return [(5, TREATMENT_TERM)]
+
+    assert not tied_to_treatment(words("what device do you use while needling"), needling)
+    assert tied_to_treatment(words("what device should i get for needling"), needling)
+
+
+def test_the_clinics_words_do_not_tie_a_question_asking_for_another_service() -> None:
+    assert not tied("do you offer hydrafacials at the clinic")
+    assert tied("when can i book the clinic for my next one")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what serum do you put on while needling",
+        "can i book in for a facial with you",
+        "how much protein should i eat in a day",
+    ],
+)
+def test_a_question_outside_aftercare_that_borrows_its_words_is_not_answered(
+    matcher: Matcher, question: str
+) -> None:
+    assert matcher.match(question).decision != "answer"
+
+
+def test_a_procedure_already_had_makes_the_question_that_procedures_business(
+    matcher: Matcher,
+) -> None:
+    assert matcher.index.about_another_procedure("i had a chemical peel friday, can i moisturise")
+
+
+def test_a_procedure_still_to_come_is_timing_around_this_treatment(matcher: Matcher) -> None:
+    assert not matcher.index.about_another_procedure(
+        "i had a chemical peel booked for next month, can i still have it"
+    )
+
+
+def test_waxing_and_dermaplaning_are_procedures_of_their_own_after_which_to_care(
+    matcher: Matcher,
+) -> None:
+    assert matcher.index.about_another_procedure("how soon can i wear makeup after dermaplaning")
+    assert matcher.index.about_another_procedure("after waxing my legs can i use a scrub")
+
+
+def test_injectables_and_other_devices_are_procedures_of_their_own(matcher: Matcher) -> None:
+    assert matcher.index.about_another_procedure("how soon can i exercise after profhilo")
+    assert matcher.index.about_another_procedure("can i wash my face after hifu")
+
+
+def test_rf_microneedling_is_this_treatment_not_another_procedure(matcher: Matcher) -> None:
+    assert not matcher.index.about_another_procedure("how long is the downtime after morpheus8")
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["do you sell the hyaluronic serum you used", "do you guys also do brows and lashes"],
+)
+def test_asking_what_the_clinic_offers_is_not_answered_with_aftercare(
+    matcher: Matcher, question: str
+) -> None:
+    match = matcher.match(question)
+    assert match.decision != "answer" and match.rule is None
+
+
+@pytest.mark.parametrize(
+    "question", ["do you do follow up appointments", "do you do anything for the redness"]
+)
+def test_asking_what_the_clinic_does_for_the_patients_own_care_is_not_an_offer(
+    matcher: Matcher, question: str
+) -> None:
+    assert not matcher.index.asks_what_is_offered(question)
+
+
+def test_a_procedures_name_may_start_with_words_of_its_own(matcher: Matcher) -> None:
+    assert matcher.index.about_another_procedure("can i swim after my hernia repair surgery")
+
+
+def test_a_treatment_the_message_says_it_is_not_ties_nothing(matcher: Matcher) -> None:
+    assert matcher.index.about_another_procedure(
+        "had a salon peel on monday (not microneedling), can i moisturise"
+    )
+
+
+def test_a_sign_of_healing_skin_ties_a_question_to_the_treatment(matcher: Matcher) -> None:
+    assert matcher.index.tied_to_treatment("how much longer will the flaking go on")
+
+
+def test_a_sign_felt_somewhere_else_does_not_tie_a_question_to_the_treatment(
+    matcher: Matcher,
+) -> None:
+    assert not matcher.index.tied_to_treatment("my knee has been sore for a week")
