@@ -358,3 +358,26 @@ def test_a_question_with_is_and_white_far_apart_names_no_skin_gone_white(
 @pytest.mark.parametrize("text", SKIN_GONE_WHITE)
 def test_skin_said_to_be_white_or_pale_alerts(checker: SignChecker, text: str) -> None:
     assert checker.check(text).alert
+
+
+OTHER_USES = [
+    "Can I shampoo after dying my hair?",
+    "im dying my hair tomorrow is that ok",
+    "got my lips done with filler yesterday, can i drink through a straw",
+]
+
+THE_SIGN_ITSELF = [
+    "the skin on my cheek looks like its dying",
+    "the patch near my lip is dying",
+    "it feels like breathing through a straw",
+]
+
+
+@pytest.mark.parametrize("text", OTHER_USES)
+def test_a_hair_dye_or_a_drinking_straw_is_no_sign(checker: SignChecker, text: str) -> None:
+    assert not checker.check(text).alert
+
+
+@pytest.mark.parametrize("text", THE_SIGN_ITSELF)
+def test_skin_dying_or_breathing_through_a_straw_alerts(checker: SignChecker, text: str) -> None:
+    assert checker.check(text).alert
