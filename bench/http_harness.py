@@ -77,7 +77,7 @@ def enrol(db: Path, ids: list[int]) -> None:
 
     def unit(database: Database) -> None:
         for patient_id in ids:
-            patients.get_or_create_patient(
+            patients.greet_patient(
                 database,
                 patient_id,
                 chat_id=patient_id,

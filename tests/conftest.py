@@ -196,7 +196,7 @@ def enrol_patient(
     unless `plan` is None, said yes to check-ins from `plan`, stored as onboarding does."""
 
     def enrol(db: Database) -> None:
-        patients.get_or_create_patient(
+        patients.greet_patient(
             db,
             patient_id,
             chat_id=patient_id,

@@ -28,7 +28,7 @@ def raise_alert(db: sqlite_utils.Database, minutes_ago: float, taken_after: floa
 
 def with_alerts(store: Store) -> stats.Stats:
     def history(db: sqlite_utils.Database) -> None:
-        patients.get_or_create_patient(
+        patients.greet_patient(
             db,
             ANNA,
             chat_id=ANNA,

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from bot.cli import main
 from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR, load_knowledge
 from bot.storage.alerts import record_red_flag, take
-from bot.storage.patients import get_or_create_patient
+from bot.storage.patients import greet_patient
 from bot.storage.questions import record_question, record_unanswered
 from bot.storage.store import Store
 
@@ -203,15 +203,17 @@ def test_a_word_diff_shows_the_changed_words_with_a_few_around_them() -> None:
 def add_patients(store: Store, *ids: int) -> None:
     for patient in ids:
         store.run_sync(
-            lambda db, p=patient: get_or_create_patient(
-                db,
-                p,
-                chat_id=p,
-                first_name="A",
-                username=None,
-                timezone=ZoneInfo("Europe/London"),
-                checkin_time=time(10),
-                now=NOW,
+            lambda db, p=patient: (
+                greet_patient(
+                    db,
+                    p,
+                    chat_id=p,
+                    first_name="A",
+                    username=None,
+                    timezone=ZoneInfo("Europe/London"),
+                    checkin_time=time(10),
+                    now=NOW,
+                ).patient
             )
         )
 

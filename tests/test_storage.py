@@ -40,7 +40,7 @@ def store(db_path: Path) -> Iterator[Store]:
 def meet(
     db: sqlite_utils.Database, patient_id: int = ANNA, now: datetime = NOW, **profile: Any
 ) -> patients.Patient:
-    return patients.get_or_create_patient(
+    return patients.greet_patient(
         db,
         patient_id,
         chat_id=profile.get("chat_id", patient_id),
@@ -49,7 +49,7 @@ def meet(
         timezone=ZoneInfo("Europe/London"),
         checkin_time=time(10, 0),
         now=now,
-    )
+    ).patient
 
 
 def known(store: Store, patient_id: int) -> patients.Patient:
@@ -323,7 +323,7 @@ def test_meeting_a_patient_says_whether_they_were_reachable_before(store: Store)
             timezone=ZoneInfo("Europe/London"),
             checkin_time=time(10, 0),
             now=NOW,
-        )[1]
+        ).was_reachable
 
     first = store.run_sync(greet)
     again = store.run_sync(greet)

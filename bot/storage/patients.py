@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
@@ -58,6 +58,14 @@ class Treatment:
     created_at: datetime
 
 
+class Greeting(NamedTuple):
+    """A patient met by `greet_patient`."""
+
+    patient: Patient
+    was_reachable: bool | None
+    """Whether they were reachable before this contact; None for a new patient."""
+
+
 _WITH_NEWEST_TREATMENT = (
     "SELECT patients.*, (SELECT treated_on FROM treatments WHERE patient_id = patients.id "
     "ORDER BY id DESC LIMIT 1) AS newest_treated_on FROM patients WHERE id = ?"
@@ -72,37 +80,6 @@ def get_patient(db: Database, patient_id: int) -> Patient | None:
     return _patient(row) if row is not None else None
 
 
-def get_or_create_patient(
-    db: Database,
-    patient_id: int,
-    *,
-    chat_id: int,
-    first_name: str | None,
-    username: str | None,
-    timezone: ZoneInfo,
-    checkin_time: time,
-    now: datetime,
-    channel: str = TELEGRAM,
-) -> Patient:
-    """The patient, created on first contact and refreshed on every later one.
-
-    `timezone` and `checkin_time` are the clinic's defaults, used only for a new patient.
-    A patient who writes to us is reachable again, whatever happened before.
-    """
-    patient, _ = greet_patient(
-        db,
-        patient_id,
-        chat_id=chat_id,
-        first_name=first_name,
-        username=username,
-        timezone=timezone,
-        checkin_time=checkin_time,
-        now=now,
-        channel=channel,
-    )
-    return patient
-
-
 def greet_patient(
     db: Database,
     patient_id: int,
@@ -114,10 +91,14 @@ def greet_patient(
     checkin_time: time,
     now: datetime,
     channel: str = TELEGRAM,
-) -> tuple[Patient, bool | None]:
-    """`get_or_create_patient`, also saying whether the patient was reachable before this
-    contact (None for a new patient). Every message of a patient we know costs one read
-    and one write: the refreshed patient is the row read, with what was just written."""
+) -> Greeting:
+    """The patient, created on first contact and refreshed on every later one, and whether
+    they were reachable before this contact (None for a new patient).
+
+    `timezone` and `checkin_time` are the clinic's defaults, used only for a new patient.
+    A patient who writes to us is reachable again, whatever happened before. Every message
+    of a patient we know costs one read and one write: the refreshed patient is the row
+    read, with what was just written."""
     seen = utc_iso(now)
     row = _patient_row(db, patient_id)
     if row is not None:
@@ -134,7 +115,7 @@ def greet_patient(
             reachable=1,
             last_seen_at=seen,
         )
-        return _patient(row), was_reachable
+        return Greeting(_patient(row), was_reachable)
     db.table("patients").insert(
         {
             "id": patient_id,
@@ -153,7 +134,7 @@ def greet_patient(
     )
     patient = get_patient(db, patient_id)
     assert patient is not None  # written just above, in the same transaction
-    return patient, None
+    return Greeting(patient, None)
 
 
 def add_treatment(db: Database, patient_id: int, treated_on: date, now: datetime) -> Treatment:
