@@ -257,6 +257,49 @@ async def test_a_real_question_while_the_date_is_awaited_is_answered_then_the_da
     assert patient(store).state == State.AWAITING_DATE
 
 
+async def test_a_date_and_a_question_in_one_message_store_the_date_and_answer_for_its_day(
+    engine: Engine, store: Store
+) -> None:
+    await say(engine, "/start")
+    sent = await say(engine, "had it done yesterday, can i wear makeup?")
+    assert patient(store).treated_on == date(2026, 11, 26)
+    assert texts(sent)[0].startswith("Got it: Thursday 26 November, so today is day 1.")
+    assert texts(sent)[1].startswith(MAKEUP_DAY_0_1)
+    assert [b.data for b in buttons(sent)] == ["checkins:yes", "checkins:no"]
+
+
+async def test_a_day_named_only_by_the_question_is_not_taken_for_the_treatment(
+    engine: Engine, store: Store
+) -> None:
+    await say(engine, "/start")
+    sent = await say(engine, "can i wear makeup tonight")
+    assert texts(sent)[0].startswith("Makeup: give your skin 48 hours.")
+    assert "when was your treatment?" in texts(sent)[1]
+    assert patient(store).treated_on is None
+    assert patient(store).state == State.AWAITING_DATE
+
+
+async def test_a_question_about_tonight_keeps_a_treatment_still_ahead(
+    engine: Engine, store: Store
+) -> None:
+    await say(engine, "/start")
+    await say(engine, "not done yet")
+    sent = await say(engine, "can i wear makeup tonight?")
+    assert len(texts(sent)) == 1 and texts(sent)[0].startswith("Makeup:")
+    assert patient(store).treated_on is None
+    assert patient(store).state == State.TREATMENT_AHEAD
+
+
+async def test_a_bare_date_gets_the_day_and_the_offer_and_no_answer_besides(
+    engine: Engine, store: Store
+) -> None:
+    await say(engine, "/start")
+    sent = await say(engine, "last tuesday")
+    assert patient(store).treated_on == date(2026, 11, 24)
+    assert len(texts(sent)) == 2
+    assert texts(sent)[0].startswith("Got it: Tuesday 24 November, so today is day 3.")
+
+
 async def test_yes_please_turns_check_ins_on_and_tells_the_scheduler(
     engine: Engine, store: Store, hooks: RecordingHooks
 ) -> None:

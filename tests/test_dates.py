@@ -13,6 +13,8 @@ import pytest
 from bot.core.dates import (
     DateProblem,
     UpcomingTreatment,
+    asks_something,
+    date_statement,
     days_since_treatment,
     format_treatment_date,
     parse_treatment_date,
@@ -263,3 +265,26 @@ def test_a_treatment_date_is_written_with_weekday_day_and_month() -> None:
 def test_a_treatment_date_from_another_year_than_today_shows_the_year() -> None:
     assert format_treatment_date(date(2025, 12, 20), TODAY) == "Saturday 20 December 2025"
     assert format_treatment_date(date(2026, 11, 24), TODAY) == "Tuesday 24 November"
+
+
+@pytest.mark.parametrize(
+    ("message", "told"),
+    [
+        ("had it done yesterday, can i wear makeup?", "had it done yesterday"),
+        ("is this normal? my treatment was on monday", "my treatment was on monday"),
+        ("I had it yesterday and my face is red", "I had it yesterday and my face is red"),
+        ("last tuesday", "last tuesday"),
+        ("can i wash my face tonight", None),
+        ("I want to wear makeup tonight and go out", None),
+    ],
+)
+def test_only_the_part_of_a_message_that_tells_the_treatment_is_read_for_its_date(
+    message: str, told: str | None
+) -> None:
+    assert date_statement(message) == told
+
+
+def test_a_message_asks_something_by_a_question_word_first_or_a_question_mark() -> None:
+    assert asks_something("had it tuesday, when can I swim")
+    assert asks_something("makeup ok tomorrow?")
+    assert not asks_something("had it tuesday, face is red")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from bot.conversation import questions
+from bot.conversation import alerts, questions
 from bot.conversation.events import Outgoing, RemoveButtons, Reply, Toast
 from bot.conversation.states import State
 from bot.conversation.turn import Turn, plain_words
@@ -14,6 +14,8 @@ from bot.conversation.wording import checkin_offer, clock, date_buttons
 from bot.core.dates import (
     DateProblem,
     UpcomingTreatment,
+    asks_something,
+    date_statement,
     days_since_treatment,
     format_treatment_date,
     read_treatment_date,
@@ -60,22 +62,47 @@ def treatment(turn: Turn, args: tuple[str, ...]) -> list[Outgoing]:
 
 
 def date_or_question(turn: Turn, patient: Patient, text: str, match: Match) -> list[Outgoing]:
-    """While we wait for the date, a date is taken and a real question still answered.
+    """While we wait for the date, a date is taken and a real question still answered,
+    both when one message holds the two ("had it yesterday, can I wear makeup?"); a day
+    named only by the question ("can I wash my face tonight") is not the treatment's.
     Once the patient has said the treatment is still ahead, a question is answered
     without asking for the date again."""
+    a_question = match.decision != "fallback" or match.intent is not None
+    told = date_statement(text) if a_question else text
+    if told is None:
+        return _question_not_date(turn, patient, text, match)
     try:
-        found = read_treatment_date(text, turn.today(patient), turn.settings.date_order)
+        found = read_treatment_date(told, turn.today(patient), turn.settings.date_order)
     except DateProblem as problem:
-        if match.decision == "fallback" and match.intent is None:
+        if not a_question:
             if patient.state == State.TREATMENT_AHEAD:
                 return questions.answer(turn, patient, text, match)
             return [Reply(problem.message, date_buttons(turn.knowledge.base))]
         return _question_not_date(turn, patient, text, match)
-    a_question = match.decision != "fallback" or match.intent is not None
-    if isinstance(found, UpcomingTreatment) and not found.said_not_yet and a_question:
-        # "can I wear makeup tomorrow?" names a day ahead, but is a question.
+    if not a_question:
+        return date_given(turn, patient, found)
+    if isinstance(found, UpcomingTreatment) and not found.said_not_yet:
+        # "I want to wear makeup tomorrow" names a day ahead, but is a question.
         return _question_not_date(turn, patient, text, match)
-    return date_given(turn, patient, found)
+    return _date_then_answer(turn, patient, text, found)
+
+
+def _date_then_answer(
+    turn: Turn, patient: Patient, text: str, found: date | UpcomingTreatment
+) -> list[Outgoing]:
+    """The date taken, then the question answered for the day it makes (the offer of
+    check-ins, if any, after the answer)."""
+    told_back = date_given(turn, patient, found)
+    patient = turn.refresh()
+    day = turn.day(patient)
+    match = turn.knowledge.matcher.match(text, day)
+    if match.red_flag:
+        # Normal on an unknown day, a warning sign on this one (still swollen on day 5).
+        return [*told_back, *alerts.raise_alert(turn, day, text, match.sign)]
+    if match.decision != "answer" and not asks_something(text):
+        # "last tuesday" is a date the matcher half-recognised, not a question.
+        return told_back
+    return [told_back[0], *questions.answer(turn, patient, text, match), *told_back[1:]]
 
 
 def _question_not_date(turn: Turn, patient: Patient, text: str, match: Match) -> list[Outgoing]:

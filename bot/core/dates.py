@@ -32,6 +32,9 @@ UPCOMING_DAYS = 60
 # Nobody writes a date in more than a sentence; a long text is a question, not a date,
 # and sparing dateparser from it keeps a reply fast.
 MAX_DATE_TEXT = 100
+SHORT_DATE_WORDS = 4
+"""A message this short that asks nothing is a date even without a word for the treatment
+("last tuesday", "20th of november"); "I want to wear makeup tonight" is not."""
 
 MONTHS = tuple(calendar.month_name)[1:]
 WEEKDAYS = tuple(calendar.day_name)
@@ -146,6 +149,46 @@ def read_treatment_date(
     if not _EXPLICIT_YEAR.search(words) and found <= today:
         found = _nearest_of_years(found, today)
     return _checked(found, today, order)
+
+
+_ASKING = re.compile(
+    r"(?:can|could|should|shall|may|might|must|when|how|what|whats|which|where|why|is|isnt"
+    r"|are|am|do|does|did|will|would|was|were|any|ok|okay)\b"
+)
+_TELLS_TREATMENT = re.compile(
+    r"\b(?:had|have|got|get|did|done|went|was|were|treat\w*|sessions?|appointment|procedure"
+    r"|micro\w*|needl\w*|derma\w*|haven'?t|havent|booked)\b"
+)
+
+
+def date_statement(text: str) -> str | None:
+    """The part of a message that the matcher read as a question which tells when the
+    treatment was. Its clauses that tell it, when some clause asks something: "had it
+    done yesterday, can I wear makeup?" -> "had it done yesterday"; a clause that asks
+    or leaves the treatment out is not one: in "can I wash my face tonight", "tonight"
+    is the question's day. When nothing asks, the whole message if it names the
+    treatment or is a few words ("last tuesday"). None when no part tells the date."""
+    clauses = _clauses(text)
+    if any(asks for _, asks in clauses):
+        told = [words for words, asks in clauses if not asks and _TELLS_TREATMENT.search(words)]
+        return ", ".join(told) or None
+    if _TELLS_TREATMENT.search(text.lower()) or len(text.split()) <= SHORT_DATE_WORDS:
+        return text
+    return None
+
+
+def asks_something(text: str) -> bool:
+    """Whether a clause of `text` asks: a question word first, or a question mark after."""
+    return any(asks for _, asks in _clauses(text))
+
+
+def _clauses(text: str) -> list[tuple[str, bool]]:
+    """The clauses of `text`, lower case, each with whether it asks."""
+    found = []
+    for part in re.finditer(r"[^,;.!?\n]+[,;.!?\n]*", text.lower()):
+        words = part.group().strip(" ,;.!?\n")
+        found.append((words, "?" in part.group() or bool(_ASKING.match(words))))
+    return found
 
 
 def days_since_treatment(treated_on: date, now: datetime, tz: ZoneInfo) -> int:
