@@ -300,6 +300,19 @@ async def test_a_bare_date_gets_the_day_and_the_offer_and_no_answer_besides(
     assert texts(sent)[0].startswith("Got it: Tuesday 24 November, so today is day 3.")
 
 
+async def test_a_new_date_after_treatment_is_not_read_as_a_question_too(
+    store: Store, settings: Settings
+) -> None:
+    # The shipped knowledge reads a bare "monday" as going back to work.
+    shipped = replace(settings, knowledge_dir=DEFAULT_KNOWLEDGE_DIR)
+    engine = Engine(Conversation(KnowledgeHolder(DEFAULT_KNOWLEDGE_DIR), shipped), store)
+    await onboard(engine)
+    await say(engine, "/treatment")
+    sent = await say(engine, "monday")
+    assert patient(store).treated_on == date(2026, 11, 23)
+    assert texts(sent) == [texts(sent)[0]]
+
+
 async def test_yes_please_turns_check_ins_on_and_tells_the_scheduler(
     engine: Engine, store: Store, hooks: RecordingHooks
 ) -> None:

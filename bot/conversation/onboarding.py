@@ -12,6 +12,7 @@ from bot.conversation.states import State
 from bot.conversation.turn import Turn, plain_words
 from bot.conversation.wording import checkin_offer, clock, date_buttons
 from bot.core.dates import (
+    SHORT_DATE_WORDS,
     DateProblem,
     UpcomingTreatment,
     asks_something,
@@ -99,8 +100,10 @@ def _date_then_answer(
     if match.red_flag:
         # Normal on an unknown day, a warning sign on this one (still swollen on day 5).
         return [*told_back, *alerts.raise_alert(turn, day, text, match.sign)]
-    if match.decision != "answer" and not asks_something(text):
-        # "last tuesday" is a date the matcher half-recognised, not a question.
+    if not asks_something(text) and (
+        match.decision != "answer" or len(text.split()) <= SHORT_DATE_WORDS
+    ):
+        # "last tuesday" or "monday" is a date the matcher read as a topic, not a question.
         return told_back
     return [told_back[0], *questions.answer(turn, patient, text, match), *told_back[1:]]
 
