@@ -99,6 +99,13 @@ checkins:
 """
 
 
+def a_zone_at_midday(now: datetime) -> str:
+    """A time zone where it is around noon at `now`, far from the quiet hours: tests on
+    the real clock send check-ins whatever the hour they run at."""
+    ahead = (12 - now.hour + 12) % 24 - 12  # hours ahead of UTC, -12..11
+    return "Etc/GMT" if ahead == 0 else f"Etc/GMT{-ahead:+d}"
+
+
 def write_small_knowledge(root: Path) -> Path:
     """A complete, valid knowledge folder with short, predictable answers."""
     topics = root / "topics"

@@ -12,7 +12,16 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import ANNA, BEN, STAFF_CHAT, WORDING, RunningBot, settings_for, start_bot
+from conftest import (
+    ANNA,
+    BEN,
+    STAFF_CHAT,
+    WORDING,
+    RunningBot,
+    a_zone_at_midday,
+    settings_for,
+    start_bot,
+)
 from fake_bot_api import FakeBotApi
 from sqlite_utils import Database
 
@@ -227,8 +236,11 @@ def _outbox_checkins(db: Database) -> list[tuple[str, str | None]]:
 
 
 def _make_the_next_check_in_due(db: Database) -> int:
-    """Day 1's check-in due a minute ago (the clock is real in these tests)."""
-    a_minute_ago = utc_iso(datetime.now(UTC) - timedelta(minutes=1))
+    """Day 1's check-in due a minute ago, for patients where it is midday (the clock is
+    real in these tests: at night the check-in would wait for the quiet hours' end)."""
+    now = datetime.now(UTC)
+    db.execute("UPDATE patients SET timezone = ?", [a_zone_at_midday(now)])
+    a_minute_ago = utc_iso(now - timedelta(minutes=1))
     return db.execute(
         "UPDATE checkins SET due_at = ? WHERE id = (SELECT id FROM checkins "
         "WHERE status = 'pending' ORDER BY due_at LIMIT 1)",

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from bot_process import bot_environment, bot_process
-from conftest import ANNA, STAFF, STAFF_CHAT, WORDING
+from conftest import ANNA, STAFF, STAFF_CHAT, WORDING, a_zone_at_midday
 from fake_bot_api import ApiCall, FakeBotApi
 from sqlite_utils import Database
 
@@ -168,12 +168,6 @@ def _wait_for_text(api: FakeBotApi, chat_id: int, words: str, timeout: float = 2
     return False
 
 
-def _a_zone_at_midday(now: datetime) -> str:
-    """A time zone where it is around noon now, far from the quiet hours."""
-    ahead = (12 - now.hour + 12) % 24 - 12  # hours ahead of UTC, -12..11
-    return "Etc/GMT" if ahead == 0 else f"Etc/GMT{-ahead:+d}"
-
-
 def _onboarded_with_a_check_in_due_now(db: Database) -> None:
     """Anna, treated two days ago, opted in, with day 1's check-in due a minute ago and
     the next one days away (so the late rule still wants it sent)."""
@@ -183,7 +177,7 @@ def _onboarded_with_a_check_in_due_now(db: Database) -> None:
         "INSERT INTO patients (id, chat_id, first_name, timezone, checkin_time, "
         "checkins_enabled, reachable, created_at, last_seen_at, channel) "
         "VALUES (?, ?, 'Anna', ?, '10:00', 1, 1, ?, ?, 'telegram')",
-        [ANNA, ANNA, _a_zone_at_midday(now), utc_iso(now), utc_iso(now)],
+        [ANNA, ANNA, a_zone_at_midday(now), utc_iso(now), utc_iso(now)],
     )
     db.execute(
         "INSERT INTO treatments (id, patient_id, treated_on, created_at) VALUES (1, ?, ?, ?)",
