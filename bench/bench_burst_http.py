@@ -2,10 +2,12 @@
 by side, with the fake Bot API served from this process (the bots run in their own).
 
 Run: .venv/bin/python bench/bench_burst_http.py [--rounds 5] [--latencies 0,20] [--http 1.1,2]
+[--against CHECKOUT]
 Target (issue 14): median and p95 latency and CPU per update each at most 1.5x the bare
 bot's; 0 lost, 0 duplicated. With `--http 1.1,2` every bot runs over HTTP/1.1 and over
 HTTP/2 (the fake too), and each bot's HTTP/2 figures are also set against its HTTP/1.1
-ones.
+ones. With `--against CHECKOUT` that checkout's `aftercare run` (HTTP/1.1, its own .venv)
+takes part in every round too, set against the bare bot and against ours.
 
 50 enrolled patients ask 5 questions each: a patient asks, waits for the reply, asks again
 at once. Latency runs from the moment an update is offered to getUpdates to the moment
@@ -89,6 +91,13 @@ def report(setting: Setting, results: dict[str, Runs]) -> None:
         f"{'ours/bare':10}{medians[0]:>9.2f}x{medians[1]:>9.2f}x{medians[2]:>11.2f}x"
         f"   ({', '.join(verdict)}; target <= {TARGET_RATIO}x)"
     )
+    if "against" in results:
+        for name, (ones, others) in {
+            "against/bare": (results["against"], bare),
+            "ours/against": (ours, results["against"]),
+        }.items():
+            median, p95, cpu = median_ratios(ones, others)
+            print(f"{name:12}{median:>8.2f}x{p95:>9.2f}x{cpu:>11.2f}x")
     for n, (one, other) in enumerate(zip(ours, bare, strict=True), 1):
         a, b = figures(one), figures(other)
         print(
@@ -132,7 +141,14 @@ def main() -> None:
         action="store_true",
         help="also ours with Telegram's send limits lifted (diagnostic: the bot's own cost)",
     )
+    parser.add_argument(
+        "--against",
+        type=Path,
+        help="another checkout (with its own .venv): its `aftercare run` in every round too",
+    )
     options = parser.parse_args()
+    if options.against is not None and options.http != "1.1":
+        raise SystemExit("--against runs over HTTP/1.1 only")
     latencies = [float(ms) / 1000 for ms in options.latencies.split(",")]
     http_versions = [http_version(text) for text in options.http.split(",")]
     ids = patient_ids(options.patients)
@@ -150,6 +166,7 @@ def main() -> None:
             options.without_limits,
             http_versions,
             options.bare_rate_limited,
+            options.against.resolve() if options.against is not None else None,
         )
         with running(bots, ids, print):
             for bot in bots:

@@ -158,7 +158,7 @@ def running(
     the end."""
     with contextlib.ExitStack() as stack:
         for contender in contenders:
-            if contender.name.startswith("ours"):
+            if contender.name != "bare":
                 enrol(contender.workdir / "aftercare.db", enrolled)
             served = contender.api.serve_http(contender.latency, contender.http_version)
             base_url = stack.enter_context(served)
@@ -175,14 +175,18 @@ def contenders(
     without_limits: bool,
     http_versions: Sequence[HttpVersion] = ("1.1",),
     bare_rate_limited: bool = False,
+    against: Path | None = None,
 ) -> list[Contender]:
     """Ours and the bare bot at each simulated round trip and HTTP version; with
     `without_limits`, ours also with Telegram's send limits lifted (a diagnostic); with
-    `bare_rate_limited`, the bare bot keeps to Telegram's limits too."""
+    `bare_rate_limited`, the bare bot keeps to Telegram's limits too; with `against`,
+    also `aftercare run` of that checkout (its own .venv), named "against"."""
     made: list[Contender] = []
     for latency in latencies:
         for http_version in http_versions:
             kinds = _commands(http_version, bare_concurrent, without_limits, bare_rate_limited)
+            if against is not None:
+                kinds.append(("against", [str(against / ".venv" / "bin" / "aftercare"), "run"]))
             for name, command in kinds:
                 workdir = workroot / f"{name}-{int(latency * 1000)}ms-http{http_version}"
                 workdir.mkdir(parents=True)

@@ -9,9 +9,8 @@ once for replies and alerts, at most once for check-ins.
 
 Telegram's limits and the retry policy are `bot.telegram.limits`; the call each row makes
 is `bot.telegram.calls`; what each attempt's end writes to the database is
-`bot.telegram.outcomes`. One chat's backlog never holds up
-another's: a chat has at most one message on its way, and a row is picked per chat,
-urgent first.
+`bot.telegram.outcomes`. One chat's backlog never holds up another's: a chat has at most
+one message on its way, and a row is picked per chat, urgent first.
 
 Errors:
 - `RetryAfter` (flood control): that chat waits as long as Telegram says; then retried.
@@ -176,10 +175,13 @@ class Delivery:
             free = self.concurrency - len(self._in_flight)
             batch: list[QueuedMessage] = []
             next_due = None
-            if free > 0:
+            if free <= 0:
+                self._full = True
+            elif not (self._full and self.limits.line_is_long()):
                 # One look at the database per wake-up: what to send now, and when to look
                 # again. A chat with a message on its way wakes the loop when it is done
-                # and more of it waits, so its waiting messages never make the loop poll.
+                # and more of it waits, so its waiting messages never make the loop poll;
+                # a full one with a long line under the rate limit looks later (`limits`).
                 now = self.clock()
                 self._looking = True
                 try:
@@ -188,7 +190,7 @@ class Delivery:
                     )
                 finally:
                     self._looking = False
-            self._full = len(batch) >= free
+                self._full = len(batch) >= free
             for queued in batch:
                 self._send(queued)
             if not self._in_flight:
@@ -240,11 +242,10 @@ class Delivery:
             log.exception("unexpected error while delivering message %d", queued.id)
         finally:
             self._in_flight.discard(message.chat_id)
-            # A delivered message that leaves its chat with nothing waiting needs no new
-            # look at the outbox (one per message in a burst), unless the last look left
-            # messages behind for want of places, or the sender is now idle (`drain`, late
-            # alerts). New rows wake the sender when they are committed.
-            if not quiet or self._full or not self._in_flight:
+            # No new look at the outbox for a message that leaves its chat with nothing
+            # waiting, unless the last look left some behind and the line under the rate
+            # limit runs short, or the sender is idle (`drain`, late alerts).
+            if not quiet or not self._in_flight or (self._full and not self.limits.line_is_long()):
                 self.wake()
 
     async def _attempt(self, queued: QueuedMessage) -> bool:

@@ -29,6 +29,12 @@ PRIVATE_BURST = 3
 GROUP_PER_MINUTE = 20
 REPLY_RETRY_CAP = 300.0
 ALERT_RETRY_CAP = 30.0
+LONG_LINE_SECONDS = 0.2
+"""A full sender takes more from the outbox only once the line under the overall limit is
+shorter than this: a message it took sooner would wait at the end of that line, so it
+waits in the outbox instead, where the next look picks the most urgent first; and a burst
+costs one look at the outbox per few messages, not one per message. Far longer than a
+look takes, so the line never runs dry for want of one."""
 GIVE_UP_REPLIES_AFTER = timedelta(hours=24)
 """A reply Telegram could not take for a day is dropped (logged): it would only confuse."""
 # Transport errors raised before the request left this machine: resending cannot duplicate.
@@ -75,6 +81,8 @@ class SendLimits:
         self.group_per_minute = group_per_minute
         self._chats: dict[int, AsyncLimiter] = {}
         self._held_until: dict[int, float] = {}
+        self.in_line = 0
+        """Messages their chats allow now, waiting for their turn under the overall limit."""
 
     async def acquire(self, chat_id: int) -> None:
         """Wait until `chat_id` may receive its next message."""
@@ -88,7 +96,19 @@ class SendLimits:
                 limiter = AsyncLimiter(self.group_per_minute, 60)
             self._chats[chat_id] = limiter
         await limiter.acquire()
-        await self.overall.acquire()
+        self.in_line += 1
+        try:
+            await self.overall.acquire()
+        finally:
+            self.in_line -= 1
+
+    def line_is_long(self) -> bool:
+        """Whether the messages in line under the overall limit take longer than
+        `LONG_LINE_SECONDS` to go. Each of them, once sent, wakes a full sender whose line
+        has run short (`bot.telegram.delivery`), so a look put off meanwhile is only late,
+        never forgotten."""
+        seconds = self.in_line * self.overall.time_period / self.overall.max_rate
+        return seconds > LONG_LINE_SECONDS
 
     def hold(self, chat_id: int, seconds: float) -> None:
         """Send nothing to `chat_id` for `seconds` (Telegram's flood control said so)."""
