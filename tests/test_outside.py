@@ -144,3 +144,10 @@ def test_a_sign_felt_somewhere_else_does_not_tie_a_question_to_the_treatment(
     matcher: Matcher,
 ) -> None:
     assert not matcher.index.tied_to_treatment("my knee has been sore for a week")
+
+
+@pytest.mark.parametrize(
+    "question", ["whats your phone number", "what are your opening hours", "your email?"]
+)
+def test_how_to_reach_the_clinic_ties_a_question_to_the_patients_own_care(question: str) -> None:
+    assert tied(question)

@@ -88,11 +88,11 @@ TIED_TO_TREATMENT = frozenset(
 after", "is it ok"), or ask how rather than which ("the best way to apply sunscreen")."""
 OWN_CARE = frozenset(
     "it again back resume restart recovery recover recovering downtime normal treatments aftercare"
-    " book booking clinic".split()
+    " book booking clinic phone number email opening hours".split()
 )
 """Words that tie a question to the patient's own care, beyond `TIED_TO_TREATMENT`: their
 healing ("is that normal"), going back to a habit ("when can I go back to waxing"), the
-clinic ("how do I book")."""
+clinic and how to reach it ("how do I book", "what's your phone number")."""
 ASKS_WHICH_TO_BUY = frozenset({"best", "recommend", "recommendation", "buy", "brand", "brands"})
 SKIN_TYPES = frozenset({"oily", "dry", "combination", "combo", "sensitive", "normal", "mature"})
 """A product asked for a skin type ("best moisturiser for oily skin") is general advice; one
