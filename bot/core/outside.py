@@ -70,6 +70,8 @@ STILL_TO_COME = frozenset(
 )
 """Words that make a procedure one still to come, whose timing around this treatment is
 aftercare (`other-treatments`), not one already had."""
+STILL_TO_COME_REACH = 4
+"""How many words either side of a procedure's name may say it is still to come."""
 HAVING_IT = frozenset({("have", "it"), ("get", "it"), ("having", "it"), ("getting", "it")})
 """Asking to have this treatment ("I had surgery last month, can I have it?") is getting
 ready for it (`before-treatment`), whatever procedure was had."""
@@ -109,7 +111,7 @@ SESSION_ITSELF = re.compile(
     r"\b(?:during|while (?:you|they|she|he|its|it is|being|needling|having it|getting it|"
     r"doing it)|(?:do|will|would|did) (?:you|they) (?:use|put|apply|numb|do it)|"
     r"what (?:device|machine|pen|needle|needles|serum|cream|gel) (?:do|did|will) (?:you|they)|"
-    r"on the day of)\b"
+    r"what(?: \w+){1,6} involved?|on the day of)\b"
 )
 """A question about what happens in the session itself, not the healing after it."""
 SESSION_WORDS = frozenset(
@@ -155,11 +157,7 @@ def about_another_procedure(plain: list[str], tokens_of: Callable[[], Tokens]) -
     procedure had ("I got my nose pierced yesterday...") unless one is still to come
     ("...I had a peel booked for next month"). `tokens_of`
     reads the terms, only when the words could be such a question."""
-    had = (
-        HAD_WORDS.intersection(plain)
-        and not STILL_TO_COME.intersection(plain)
-        and not HAVING_IT.intersection(pairwise(plain))
-    )
+    had = HAD_WORDS.intersection(plain) and not HAVING_IT.intersection(pairwise(plain))
     if (
         not had
         and not AROUND_WORDS.intersection(plain)
@@ -191,7 +189,9 @@ def about_another_procedure(plain: list[str], tokens_of: Callable[[], Tokens]) -
 
     # "I had a chemical peel on Friday, can I moisturise?" asks after the peel as well, and
     # so does "it's flaking from the peel I had".
-    if had and any(term in OTHER_PROCEDURE_TERMS for _, term in tokens):
+    if had and any(
+        term in OTHER_PROCEDURE_TERMS and not _still_to_come(plain, i) for i, term in tokens
+    ):
         return True
     if any(w in AROUND_WORDS and names_procedure(i + 1) for i, w in enumerate(plain)):
         return True
@@ -201,6 +201,14 @@ def about_another_procedure(plain: list[str], tokens_of: Callable[[], Tokens]) -
         and names_procedure(len(opener))
         and not AFTERCARE_CUES.intersection(plain)
     )
+
+
+def _still_to_come(plain: list[str], at: int) -> bool:
+    """Whether the procedure named at `at` is one still to come: a word such as "booked" or
+    "next" near its name ("a peel booked for next month"), not one that says when a habit
+    comes back ("I got a belly piercing, can I go swimming next week?")."""
+    near = plain[max(0, at - STILL_TO_COME_REACH) : at + STILL_TO_COME_REACH + 1]
+    return bool(STILL_TO_COME.intersection(near))
 
 
 def tied_to_treatment(plain: list[str], tokens_of: Callable[[], Tokens]) -> bool:
