@@ -57,7 +57,7 @@ class DecisionThresholds:
     """The least probability that a message is outside aftercare (with no word tying it to
     the patient's treatment) that makes a confident answer a "Did you mean": "what is the
     least damaging hair dye?" scores high on hair dye, but is not asked about healing skin."""
-    agreed_answer: float = 50.0
+    agreed_answer: float = 45.0
     """The least score answered at once, below `answer`, when the classifier alone also
     puts the topic first with a probability of at least `agreed_learned`..."""
     agreed_margin: float = 20.0
