@@ -105,6 +105,18 @@ def test_a_habit_coming_back_next_week_does_not_make_a_procedure_had_one_to_come
     )
 
 
+def test_my_procedure_from_the_past_is_a_procedure_had(matcher: Matcher) -> None:
+    assert matcher.index.about_another_procedure(
+        "my lip filler from the summer still feels lumpy, can i massage it"
+    )
+
+
+def test_my_procedure_still_to_come_is_not_a_procedure_had(matcher: Matcher) -> None:
+    assert not matcher.index.about_another_procedure(
+        "my botox was booked for next week, is that too soon"
+    )
+
+
 def test_waxing_and_dermaplaning_are_procedures_of_their_own_after_which_to_care(
     matcher: Matcher,
 ) -> None:

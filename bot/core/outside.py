@@ -70,6 +70,9 @@ STILL_TO_COME = frozenset(
 )
 """Words that make a procedure one still to come, whose timing around this treatment is
 aftercare (`other-treatments`), not one already had."""
+PAST_MARKERS = frozenset({"was", "were", "from", "ago", "yesterday"})
+"""Words that, just after "my <procedure>", say it is one already had ("my filler from
+March", "my peel was on Friday")."""
 STILL_TO_COME_REACH = 4
 """How many words either side of a procedure's name may say it is still to come."""
 HAVING_IT = frozenset({("have", "it"), ("get", "it"), ("having", "it"), ("getting", "it")})
@@ -158,7 +161,8 @@ def about_another_procedure(plain: list[str], tokens_of: Callable[[], Tokens]) -
     ("...I had a peel booked for next month"). `tokens_of`
     reads the terms, only when the words could be such a question."""
     had = HAD_WORDS.intersection(plain) and not HAVING_IT.intersection(pairwise(plain))
-    if (
+    own_past = "my" in plain and PAST_MARKERS.intersection(plain)
+    if not own_past and (
         not had
         and not AROUND_WORDS.intersection(plain)
         and not any(plain[: len(opener)] == list(opener) for opener in GENERAL_OPENERS)
@@ -191,6 +195,15 @@ def about_another_procedure(plain: list[str], tokens_of: Callable[[], Tokens]) -
     # so does "it's flaking from the peel I had".
     if had and any(
         term in OTHER_PROCEDURE_TERMS and not _still_to_come(plain, i) for i, term in tokens
+    ):
+        return True
+    # "my chemical peel from last week is peeling, can I pick it?" is a procedure had too.
+    if own_past and any(
+        term in OTHER_PROCEDURE_TERMS
+        and plain[i - 1 : i] == ["my"]
+        and PAST_MARKERS.intersection(plain[i + 1 : i + 1 + MAX_NAME_WORDS])
+        and not _still_to_come(plain, i)
+        for i, term in tokens
     ):
         return True
     if any(w in AROUND_WORDS and names_procedure(i + 1) for i, w in enumerate(plain)):
