@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.asks import asks_something, focus, questions, sentences, split_questions
+from bot.core.asks import (
+    asks_something,
+    clause_focus,
+    focus,
+    questions,
+    sentences,
+    split_questions,
+)
 
 
 def test_a_message_is_cut_into_its_sentences() -> None:
@@ -118,3 +125,15 @@ def test_the_focus_cut_to_its_first_characters_is_the_whole_focus_cut_there(most
 )
 def test_a_focus_shorter_than_the_cut_or_none_is_the_same_with_the_cut(text: str) -> None:
     assert focus(text, 1000) == focus(text)
+
+
+def test_a_long_story_told_in_one_sentence_is_read_by_the_clauses_that_ask() -> None:
+    story = (
+        "so the kids were off school all week and the house has been chaos, i barely slept,"
+        " my sister came round with wine on friday, anyway it's day 3 now, can i exfoliate?"
+    )
+    assert clause_focus(story) == "can i exfoliate?"
+
+
+def test_a_short_message_is_not_cut_into_clauses() -> None:
+    assert clause_focus("day 3 now, can i exfoliate?") is None

@@ -133,6 +133,14 @@ def test_a_second_question_leading_by_far_is_answered_though_the_first_drowns_it
     assert verdict.topics == ("pain-discomfort", "sessions-followup")
 
 
+def test_the_part_leading_with_the_whole_messages_answer_is_answered_in_its_place() -> None:
+    whole = ranking(("work-going-out", 70.0), ("peeling-flaking", 25.0))
+    first = ranking(("peeling-flaking", 100.0), ("other-treatments", 30.0))
+    second = ranking(("work-going-out", 50.0), ("results-timeline", 45.0))
+    verdict = decide_parts(whole, [first, second], LIMITS, 2)
+    assert verdict.topics == ("peeling-flaking", "work-going-out")
+
+
 def test_the_same_topic_asked_twice_is_answered_once() -> None:
     whole = ranking(("makeup", 80.0), ("serums", 10.0))
     parts = [ranking(("makeup", 90.0)), ranking(("makeup", 88.0))]
@@ -167,8 +175,8 @@ def test_parts_are_not_ranked_once_two_answers_are_out_of_reach() -> None:
             ranked.append(topic)
             yield ranking((topic, 30.0))
 
-    decide_parts(whole, lazily("makeup", "serums"), LIMITS, 2)
-    assert ranked == ["makeup"]
+    decide_parts(whole, lazily("serums", "makeup"), LIMITS, 2)
+    assert ranked == ["serums"]
 
 
 def test_parts_are_not_ranked_once_every_supported_topic_is_answered() -> None:

@@ -47,6 +47,13 @@ def test_the_sessions_words_do_not_tie_a_question_about_the_session_itself() -> 
     assert not tied("what serum do you put on during the treatment")
 
 
+@pytest.mark.parametrize(
+    "question", ["what is involved in the treatment", "what does the session involve"]
+)
+def test_what_the_session_involves_is_a_question_about_the_session_itself(question: str) -> None:
+    assert not tied(question)
+
+
 def test_a_question_about_the_session_that_asks_about_healing_stays_tied() -> None:
     assert tied("i bled during the session, is it still normal to be bleeding now")
 
@@ -87,6 +94,26 @@ def test_a_procedure_already_had_makes_the_question_that_procedures_business(
 def test_a_procedure_still_to_come_is_timing_around_this_treatment(matcher: Matcher) -> None:
     assert not matcher.index.about_another_procedure(
         "i had a chemical peel booked for next month, can i still have it"
+    )
+
+
+def test_a_habit_coming_back_next_week_does_not_make_a_procedure_had_one_to_come(
+    matcher: Matcher,
+) -> None:
+    assert matcher.index.about_another_procedure(
+        "i got my belly button pierced on saturday, can i go in the sea next week"
+    )
+
+
+def test_my_procedure_from_the_past_is_a_procedure_had(matcher: Matcher) -> None:
+    assert matcher.index.about_another_procedure(
+        "my lip filler from the summer still feels lumpy, can i massage it"
+    )
+
+
+def test_my_procedure_still_to_come_is_not_a_procedure_had(matcher: Matcher) -> None:
+    assert not matcher.index.about_another_procedure(
+        "my botox was booked for next week, is that too soon"
     )
 
 
@@ -144,3 +171,10 @@ def test_a_sign_felt_somewhere_else_does_not_tie_a_question_to_the_treatment(
     matcher: Matcher,
 ) -> None:
     assert not matcher.index.tied_to_treatment("my knee has been sore for a week")
+
+
+@pytest.mark.parametrize(
+    "question", ["whats your phone number", "what are your opening hours", "your email?"]
+)
+def test_how_to_reach_the_clinic_ties_a_question_to_the_patients_own_care(question: str) -> None:
+    assert tied(question)

@@ -49,6 +49,10 @@ _SPLIT_QUESTIONS = re.compile(
     rf"\b(?:secondly|thirdly|lastly)\b,?\s+|"
     rf"\band\s+(?=(?:also\s+)?{_ACTIVITY}\s)"
 )
+_CLAUSE_END = re.compile(r"\s*[,;]\s*|\s+(?:anyway|but)\s+")
+CLAUSE_FOCUS_WORDS = 22
+"""A message this long whose sentences all ask is a story told in one breath; its clauses
+that ask are read as its question (`clause_focus`)."""
 _MIN_PART_WORDS = 2
 _HEADING_WORDS = 4
 """A sentence this short that asks nothing names a topic rather than tells a story..."""
@@ -114,6 +118,20 @@ def focus(text: str, most: int | None = None) -> str | None:
         return None
     joined = " ".join(kept)
     return joined if most is None else joined[:most]
+
+
+def clause_focus(text: str) -> str | None:
+    """The clauses that ask in a long story told as one sentence ("so i'm 58 and nervous
+    about it all, my daughter booked it, anyway it's day 2, can i put my usual cream on?"),
+    where `focus` finds no sentence to leave out; None when the message is shorter than
+    `CLAUSE_FOCUS_WORDS` words, or when every clause asks or none does."""
+    if len(text.split()) < CLAUSE_FOCUS_WORDS:
+        return None
+    clauses = [c for c in _CLAUSE_END.split(text) if _has_words(c)]
+    kept = [c for c in clauses if asks_something(c)]
+    if not kept or len(kept) == len(clauses):
+        return None
+    return " ".join(kept)
 
 
 def split_questions(text: str, most: int | None = None) -> list[str]:

@@ -57,7 +57,7 @@ class DecisionThresholds:
     """The least probability that a message is outside aftercare (with no word tying it to
     the patient's treatment) that makes a confident answer a "Did you mean": "what is the
     least damaging hair dye?" scores high on hair dye, but is not asked about healing skin."""
-    agreed_answer: float = 50.0
+    agreed_answer: float = 45.0
     """The least score answered at once, below `answer`, when the classifier alone also
     puts the topic first with a probability of at least `agreed_learned`..."""
     agreed_margin: float = 20.0
@@ -141,9 +141,9 @@ def decide_parts(
     A part is answered when its best topic is aftercare, clearly confident, and also among
     the whole message's leading topics (a fragment such as "how often?" leans on the
     question before it and must not bring a topic of its own), or when it leads by far on
-    its own. When two or more topics
-    come out, they are answered together in the order asked; otherwise the whole message
-    is decided as one. `parts` is read lazily and no further than needed: once too few
+    its own, or when it leads with the topic the whole message is answered with. When two
+    or more topics come out, they are answered together in the order asked; otherwise the
+    whole message is decided as one. `parts` is read lazily and no further than needed: once too few
     parts are left to make two answers, or every supported topic is answered, the rest
     are not ranked at all. A message likely outside aftercare (`look`, as in `decide`) is
     decided as one.
@@ -175,7 +175,12 @@ def decide_parts(
             and lead.score >= thresholds.part_clear
             and lead.score - runner_up >= thresholds.part_clear_margin
         )
-        if (clear or (confident and lead.topic in supported)) and lead.topic not in topics:
+        # The topic the whole message is answered with is what the part that leads with it
+        # asks, even when that part alone says it too briefly to be sure.
+        answered_whole = whole.decision == "answer" and lead.topic == whole.topic
+        if (clear or answered_whole or (confident and lead.topic in supported)) and (
+            lead.topic not in topics
+        ):
             topics.append(lead.topic)
     if len(topics) < 2:
         return whole

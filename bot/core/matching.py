@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from bot.core.asks import focus, split_questions
+from bot.core.asks import clause_focus, focus, split_questions
 from bot.core.classifier import LinearModel
 from bot.core.decision import (
     Candidate,
@@ -381,7 +381,8 @@ class Matcher:
 @lru_cache(maxsize=MESSAGE_CACHE)
 def _focus(text: str) -> str | None:
     # What asks is read no further than its first MAX_MESSAGE_CHARS, as any message.
-    return focus(text, MAX_MESSAGE_CHARS)
+    found = focus(text, MAX_MESSAGE_CHARS)
+    return found if found is not None else clause_focus(text[:MAX_MESSAGE_CHARS])
 
 
 def _first_best(scores: list[float]) -> int:

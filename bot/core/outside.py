@@ -70,6 +70,11 @@ STILL_TO_COME = frozenset(
 )
 """Words that make a procedure one still to come, whose timing around this treatment is
 aftercare (`other-treatments`), not one already had."""
+PAST_MARKERS = frozenset({"was", "were", "from", "ago", "yesterday"})
+"""Words that, just after "my <procedure>", say it is one already had ("my filler from
+March", "my peel was on Friday")."""
+STILL_TO_COME_REACH = 4
+"""How many words either side of a procedure's name may say it is still to come."""
 HAVING_IT = frozenset({("have", "it"), ("get", "it"), ("having", "it"), ("getting", "it")})
 """Asking to have this treatment ("I had surgery last month, can I have it?") is getting
 ready for it (`before-treatment`), whatever procedure was had."""
@@ -88,11 +93,11 @@ TIED_TO_TREATMENT = frozenset(
 after", "is it ok"), or ask how rather than which ("the best way to apply sunscreen")."""
 OWN_CARE = frozenset(
     "it again back resume restart recovery recover recovering downtime normal treatments aftercare"
-    " book booking clinic".split()
+    " book booking clinic phone number email opening hours".split()
 )
 """Words that tie a question to the patient's own care, beyond `TIED_TO_TREATMENT`: their
 healing ("is that normal"), going back to a habit ("when can I go back to waxing"), the
-clinic ("how do I book")."""
+clinic and how to reach it ("how do I book", "what's your phone number")."""
 ASKS_WHICH_TO_BUY = frozenset({"best", "recommend", "recommendation", "buy", "brand", "brands"})
 SKIN_TYPES = frozenset({"oily", "dry", "combination", "combo", "sensitive", "normal", "mature"})
 """A product asked for a skin type ("best moisturiser for oily skin") is general advice; one
@@ -109,7 +114,7 @@ SESSION_ITSELF = re.compile(
     r"\b(?:during|while (?:you|they|she|he|its|it is|being|needling|having it|getting it|"
     r"doing it)|(?:do|will|would|did) (?:you|they) (?:use|put|apply|numb|do it)|"
     r"what (?:device|machine|pen|needle|needles|serum|cream|gel) (?:do|did|will) (?:you|they)|"
-    r"on the day of)\b"
+    r"what(?: \w+){1,6} involved?|on the day of)\b"
 )
 """A question about what happens in the session itself, not the healing after it."""
 SESSION_WORDS = frozenset(
@@ -155,12 +160,9 @@ def about_another_procedure(plain: list[str], tokens_of: Callable[[], Tokens]) -
     procedure had ("I got my nose pierced yesterday...") unless one is still to come
     ("...I had a peel booked for next month"). `tokens_of`
     reads the terms, only when the words could be such a question."""
-    had = (
-        HAD_WORDS.intersection(plain)
-        and not STILL_TO_COME.intersection(plain)
-        and not HAVING_IT.intersection(pairwise(plain))
-    )
-    if (
+    had = HAD_WORDS.intersection(plain) and not HAVING_IT.intersection(pairwise(plain))
+    own_past = "my" in plain and PAST_MARKERS.intersection(plain)
+    if not own_past and (
         not had
         and not AROUND_WORDS.intersection(plain)
         and not any(plain[: len(opener)] == list(opener) for opener in GENERAL_OPENERS)
@@ -191,7 +193,18 @@ def about_another_procedure(plain: list[str], tokens_of: Callable[[], Tokens]) -
 
     # "I had a chemical peel on Friday, can I moisturise?" asks after the peel as well, and
     # so does "it's flaking from the peel I had".
-    if had and any(term in OTHER_PROCEDURE_TERMS for _, term in tokens):
+    if had and any(
+        term in OTHER_PROCEDURE_TERMS and not _still_to_come(plain, i) for i, term in tokens
+    ):
+        return True
+    # "my chemical peel from last week is peeling, can I pick it?" is a procedure had too.
+    if own_past and any(
+        term in OTHER_PROCEDURE_TERMS
+        and plain[i - 1 : i] == ["my"]
+        and PAST_MARKERS.intersection(plain[i + 1 : i + 1 + MAX_NAME_WORDS])
+        and not _still_to_come(plain, i)
+        for i, term in tokens
+    ):
         return True
     if any(w in AROUND_WORDS and names_procedure(i + 1) for i, w in enumerate(plain)):
         return True
@@ -201,6 +214,14 @@ def about_another_procedure(plain: list[str], tokens_of: Callable[[], Tokens]) -
         and names_procedure(len(opener))
         and not AFTERCARE_CUES.intersection(plain)
     )
+
+
+def _still_to_come(plain: list[str], at: int) -> bool:
+    """Whether the procedure named at `at` is one still to come: a word such as "booked" or
+    "next" near its name ("a peel booked for next month"), not one that says when a habit
+    comes back ("I got a belly piercing, can I go swimming next week?")."""
+    near = plain[max(0, at - STILL_TO_COME_REACH) : at + STILL_TO_COME_REACH + 1]
+    return bool(STILL_TO_COME.intersection(near))
 
 
 def tied_to_treatment(plain: list[str], tokens_of: Callable[[], Tokens]) -> bool:
