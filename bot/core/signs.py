@@ -258,12 +258,7 @@ class SignChecker:
             owner = None if on_the_skin else rules.owner(hit.start, first)
             if owner is not None:
                 reasons.append(f"elsewhere: said of '{owner}', which no report names")
-            ended = rules.past_story(hit.start, first, last)
-            if ended is not None:
-                reasons.append(f"historical: a story told in the past ('{ended}')")
-            asked = rules.general_question(hit.start)
-            if asked is not None:
-                reasons.append(f"hypothetical: a question about signs in general ('{asked}')")
+            reasons += rules.reasons(hit.start, hit.end, first, last)
             if hit.value is IMPROVING:
                 reasons.append("getting better")
             # Normal on the day only while nothing in its sentence says it is getting
