@@ -141,6 +141,18 @@ def test_a_sign_in_the_same_shape_as_a_look_alike_alerts(
     assert checker.check(text, day).alert
 
 
+def test_normal_healing_told_as_a_list_does_not_alert_on_the_grammar_words_left(
+    checker: SignChecker,
+) -> None:
+    # Once "red", "hot" and "tight" are ruled out on day 0, "so and so and so" is left:
+    # "and" alone reads like a report to the classifier (reports list signs).
+    assert not checker.check("so red and so hot and so tight", 0).alert
+
+
+def test_a_sign_told_after_a_list_of_normal_healing_still_alerts(checker: SignChecker) -> None:
+    assert checker.check("so red and so hot and my lips are swelling up fast", 0).alert
+
+
 def test_an_unknown_field_of_the_experiencer_rule_is_reported_with_file_and_line(
     tmp_path: Path,
 ) -> None:

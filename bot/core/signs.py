@@ -41,6 +41,7 @@ ruled out, the classifier alone does not alert either."""
 MESSAGE_LIMIT = 4096
 """Telegram's longest message: every character of it is read."""
 _IDIOM, _SKIN, _WORSE = "other sense", "treated skin", "getting worse"
+_JOINS = frozenset({"and", "or", "n", "&", ",", "plus"})
 _DAY_WORDS = {"today": 0, "tonight": 0, "yesterday": 1}
 _DAY_TOKENS = frozenset({"day", "days", "week", "morning", "evening", "night", *_DAY_WORDS})
 _TREATED = frozenset({"done", "treatment", "session", "treated", "needling", "microneedling"})
@@ -190,6 +191,10 @@ class SignChecker:
             # The day told is what made the symptom normal, no evidence of a sign: the
             # classifier learned "day 2" from reports ("day 2 and my cheeks feel warm").
             gone |= _day_told(found)
+            # With the words that joined them: left alone, "and" of "red and warm" reads
+            # like a report (reports list signs: "hot and hard").
+            near = {j + 1 for j in gone} | {j - 1 for j in gone}
+            gone |= {i for i in near if 0 <= i < len(found) and found[i] in _JOINS}
             rest = " ".join(token for i, token in enumerate(found) if i not in gone)
             if self.knowledge.classifier.probabilities(rest)["report"] < threshold:
                 return SignCheck(ruled_out=_ruled_out(ruled, found), probability=probability)
