@@ -75,6 +75,9 @@ TOLD_OF_SOMEONE_ELSE = [
     "and said her whole jaw was hot and hard for weeks",
     "so this influencer I follow, who always posts her skincare routine, did a video where "
     "her face was covered in blisters after it",
+    "One of the girls in my office had a horrible infection after hers, with pus and a fever, "
+    "she was off for a week",
+    "my gym buddy had a nightmare after hers, blisters, a fever, the lot",
 ]
 TOLD_OF_THE_PATIENT_OR_FAMILY = [
     "my daughter had it done on Monday, she's 17, and her face is oozing yellow stuff today",
@@ -86,6 +89,10 @@ TOLD_OF_THE_PATIENT_OR_FAMILY = [
     "My best mate had hers done with me and was fine, but I've got a fever of 38.9",
     "my friend's daughter came with me and she said my cheek was oozing yellow stuff",
     "Me and my bestie both got it done, she's fine but my eye is swollen shut and blurry",
+    "My mate drove me home, she was lovely, face swelling up like a balloon on the way",
+    "My sister came round, she brought soup, fever of 39 and shaking since lunch",
+    "my colleague had hers last year, she was fine, but I have a fever of 38.8 since yesterday",
+    "the nurse checked me, she was happy, then two hours later, lips swelling and throat tight",
 ]
 
 
@@ -123,6 +130,9 @@ SIGNS_IN_THE_SAME_SHAPES = [
     (None, "I've ended up with blisters all over my lip since the needling"),
     (None, "there's a hot hard lump on my cheek where they needled, no filler there ever"),
     (4, "face is red like I've been in the sun and it is spreading to my neck"),
+    (5, "my cheeks were pink on day 2 and now on day 5 they're beetroot"),
+    (None, "woke up drenched in sweat and freezing at the same time"),
+    (None, "the swelling has moved down into my neck"),
     (None, "they treated my cheeks and now they're oozing yellow crust"),
 ]
 

@@ -70,6 +70,7 @@ class SentenceRules:
             ("others", knowledge.experiencer.plural_others),
             ("family", knowledge.experiencer.family),
             ("self", knowledge.experiencer.patient),
+            ("skin", knowledge.treated_skin),
         ):
             index = self._indexes.setdefault(kind, PhraseIndex())
             for text in texts:
@@ -242,15 +243,23 @@ class MessageRules:
         in its clause ("her cheeks", "she had", "a week and her forehead was weeping"),
         with no word of the patient's own after it in the clause ("she said my cheek",
         "she reckons the red line down my neck"), in a clause told in the past, points
-        back to the nearest person named before it."""
-        pronouns = self._in("pronoun", first, end - 1)
-        plural = self._in("they", first, end - 1)
+        back to the nearest person named before it. A clause with neither the patient, the
+        face nor a pronoun is read with the rest of its sentence before it."""
+        # A clause with no one in it goes on with the one before it in the sentence:
+        # "one of the girls had an infection after hers, with pus and a fever".
+        # Not one that names the face ("face swelling up on the way home"): the patient's.
+        alone = not self._in("self", first, last) and not self._in("skin", first, last)
+        begin = self.sentence(first)[0] if alone else first
+        pronouns = self._in("pronoun", begin, end - 1)
+        plural = self._in("they", begin, end - 1)
+        if begin < first and any(h.start >= first for h in pronouns + plural):
+            begin = first
         told = max(pronouns + plural, key=lambda hit: hit.start, default=None)
-        if told is None or any(h.start > told.start for h in self._in("self", first, last)):
+        if told is None or any(h.start > told.start for h in self._in("self", begin, last)):
             return None
         # What a friend had is her story; what she has now may be the patient writing for
         # her ("she has a fever now, what should she do"): only a clause told in the past.
-        if not self._in("told", first, end) or self._in("now", first, last):
+        if not self._in("told", begin, end) or self._in("now", first, last):
             return None
         reach = max(0, told.start - _ANTECEDENT_REACH)
         # Family named anywhere before: the patient may be writing for them ("I'm Jess's
