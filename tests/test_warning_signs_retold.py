@@ -8,6 +8,7 @@ silence, in the same shapes."""
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ import pytest
 from bot.core.model import KnowledgeError
 from bot.core.signs import SignChecker
 from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR, load_knowledge
+from bot.knowledge.trained import signs_training
 
 
 @pytest.fixture(scope="module")
@@ -39,6 +41,7 @@ NOT_TAKEN_BACK = [
     "no joke, there's yellow pus coming out of my cheek",
     "lips blowing up like a balloon after the serum, this is not a joke",
     "day 8 and it's still bleeding in spots, not kidding",
+    "Omg my lip has swollen to twice its size since this morning, not even joking",
     "lol i know it sounds silly but theres green gunk oozing from my chin",
     "my skin is glowing in a good way but my lip has come up in blisters",
     "jk about earlier, it's actually worse, the redness is spreading down my neck",
@@ -133,6 +136,8 @@ SIGNS_IN_THE_SAME_SHAPES = [
     (5, "my cheeks were pink on day 2 and now on day 5 they're beetroot"),
     (None, "woke up drenched in sweat and freezing at the same time"),
     (None, "the swelling has moved down into my neck"),
+    (3, "flaking round my nostrils and there's yellow pus coming out of my chin"),
+    (2, "cheeks warm and flushed and now my eyelids are swelling shut"),
     (None, "they treated my cheeks and now they're oozing yellow crust"),
 ]
 
@@ -161,6 +166,20 @@ def test_normal_healing_told_as_a_list_does_not_alert_on_the_grammar_words_left(
 
 def test_a_sign_told_after_a_list_of_normal_healing_still_alerts(checker: SignChecker) -> None:
     assert checker.check("so red and so hot and my lips are swelling up fast", 0).alert
+
+
+def test_where_a_symptom_normal_on_the_day_is_tells_the_classifier_nothing() -> None:
+    # A classifier that learned the face from reports, as the shipped one partly does.
+    knowledge = load_knowledge(DEFAULT_KNOWLEDGE_DIR).signs
+    assert knowledge is not None
+    model = signs_training(
+        [(text, True) for text in ("my nose", "my chin", "nose and chin", "on my nose")]
+        + [(text, False) for text in ("can i", "when can i", "ok to", "is it ok")]
+    ).train()
+    checker = SignChecker(replace(knowledge, classifier=model))
+    text = "day 4, flaking around my nose and chin"
+    assert model.probabilities(text)["report"] > knowledge.alert_probability
+    assert not checker.check(text).alert
 
 
 def test_an_unknown_field_of_the_experiencer_rule_is_reported_with_file_and_line(

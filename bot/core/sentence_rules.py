@@ -154,6 +154,10 @@ class MessageRules:
         self._within: dict[tuple[str, int, int], list[Hit[str]]] = {}
         self._anywhere: dict[str, Hit[str] | None] = {}
 
+    def face_words(self) -> set[int]:
+        """Where the message names the treated skin ("my chin", "where they did")."""
+        return {i for h in self._in("skin", 0, len(self._found)) for i in range(h.start, h.end)}
+
     def sentence(self, start: int) -> tuple[int, int]:
         """Where the sentence holding token `start` begins and ends."""
         # Bisected: a 4,096-character story has hundreds of mentions and sentences.

@@ -186,15 +186,16 @@ class SignChecker:
             # The classifier reads words, not who has them or where: "no pain at all",
             # "my toe is red and hot" score like reports. Read again without the symptoms
             # the context step ruled out: an alert must rest on the words left.
-            gone = {i for m in ruled for i in range(*_context_of(m))}
-            gone -= {i for m in symptoms if not m.reasons for i in range(*m.clause)}
-            # The day told is what made the symptom normal, no evidence of a sign: the
-            # classifier learned "day 2" from reports ("day 2 and my cheeks feel warm").
-            gone |= _day_told(found)
-            # With the words that joined them: left alone, "and" of "red and warm" reads
-            # like a report (reports list signs: "hot and hard").
+            # No evidence either: the day told, that made it normal ("day 2" is in reports),
+            # the words that joined them ("and": reports list signs) and where the skin is
+            # (reports name it more than questions), but in a standing symptom's clause.
+            told = _day_told(found)
+            gone = {i for m in ruled for i in range(*_context_of(m))} | told
             near = {j + 1 for j in gone} | {j - 1 for j in gone}
             gone |= {i for i in near if 0 <= i < len(found) and found[i] in _JOINS}
+            gone |= self._sentences.read(line).face_words()
+            gone -= {i for m in symptoms if not m.reasons for i in range(*m.clause)}
+            gone |= told
             rest = " ".join(token for i, token in enumerate(found) if i not in gone)
             if self.knowledge.classifier.probabilities(rest)["report"] < threshold:
                 return SignCheck(ruled_out=_ruled_out(ruled, found), probability=probability)
