@@ -81,6 +81,9 @@ TOLD_OF_SOMEONE_ELSE = [
     "One of the girls in my office had a horrible infection after hers, with pus and a fever, "
     "she was off for a week",
     "my gym buddy had a nightmare after hers, blisters, a fever, the lot",
+    "My brother's girlfriend had hers done last month and said her cheeks were oozing",
+    "one of the mums at the school gate, the one with amazing skin, told me her face went "
+    "grey and patchy after a treatment",
 ]
 TOLD_OF_THE_PATIENT_OR_FAMILY = [
     "my daughter had it done on Monday, she's 17, and her face is oozing yellow stuff today",
@@ -96,6 +99,7 @@ TOLD_OF_THE_PATIENT_OR_FAMILY = [
     "My sister came round, she brought soup, fever of 39 and shaking since lunch",
     "my colleague had hers last year, she was fine, but I have a fever of 38.8 since yesterday",
     "the nurse checked me, she was happy, then two hours later, lips swelling and throat tight",
+    "my son's girlfriend is staying with us, she had it done Monday and her face has swollen up",
 ]
 
 

@@ -251,8 +251,11 @@ class MessageRules:
         face nor a pronoun is read with the rest of its sentence before it."""
         # A clause with no one in it goes on with the one before it in the sentence:
         # "one of the girls had an infection after hers, with pus and a fever".
-        # Not one that names the face ("face swelling up on the way home"): the patient's.
-        alone = not self._in("self", first, last) and not self._in("skin", first, last)
+        # Not one that names the face ("face swelling up on the way home"): the patient's;
+        # "her cheeks" are hers.
+        theirs = {h.end for h in self._in("pronoun", first, last) + self._in("they", first, last)}
+        face = [h for h in self._in("skin", first, last) if h.start not in theirs]
+        alone = not self._in("self", first, last) and not face
         begin = self.sentence(first)[0] if alone else first
         pronouns = self._in("pronoun", begin, end - 1)
         plural = self._in("they", begin, end - 1)
@@ -268,7 +271,11 @@ class MessageRules:
         reach = max(0, told.start - _ANTECEDENT_REACH)
         # Family named anywhere before: the patient may be writing for them ("I'm Jess's
         # mum ... her flatmates ... she's shivering" is Jess).
-        if any(h.start < told.start for h in self._in("family", reach, told.start)):
+        named = self._in("other", reach, told.start) + self._in("others", reach, told.start)
+        family = self._in("family", reach, told.start)
+        # Not family of someone else's: "my brother's girlfriend" is no one the patient
+        # writes for.
+        if any(not any(o.start <= f.start < o.end for o in named) for f in family):
             return None
         # "she" points back to one person, "they" to one or several.
         kinds = ("other", "others") if told in plural else ("other",)
