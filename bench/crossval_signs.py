@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bot.core.model import Problem
 from bot.core.signs import SignChecker
 from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR, load_knowledge
-from bot.knowledge.signs_loader import read_examples, sign_words
+from bot.knowledge.signs_examples import read_examples, sign_words
 from bot.knowledge.trained import signs_training
 
 

@@ -164,6 +164,36 @@ class GeneralQuestion:
 
 
 @dataclass(frozen=True)
+class Retraction:
+    """How a patient takes back what they just said: a `phrase` after a mention in its
+    sentence, or opening the next sentence ("MY SKIN IS ON FIRE. in a good way", "lips
+    are blowing up. jk"), unless it sits inside one of `unless` ("not joking")."""
+
+    phrases: tuple[str, ...] = ()
+    unless: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Experiencer:
+    """Whose a mention is when a pronoun tells it ("her cheeks were oozing", "she had a
+    fever"): the person the pronoun points back to, the nearest of `others` (people the
+    patient does not speak for: a friend, a client, someone online) named before it,
+    however long the story in between, unless `family` is named too."""
+
+    pronouns: tuple[str, ...] = ()
+    """Pronouns of one person ("she", "her"): they never point back to several."""
+    plural_pronouns: tuple[str, ...] = ()
+    """Pronouns of one or several ("they", "their")."""
+    others: tuple[str, ...] = ()
+    plural_others: tuple[str, ...] = ()
+    """Several people the patient does not speak for ("her flatmates", "the girls")."""
+    family: tuple[str, ...] = ()
+    """Named anywhere before the pronoun, the patient may be writing for them."""
+    patient: tuple[str, ...] = ()
+    """The patient's own words ("my", "I"): after the pronoun, the mention is theirs."""
+
+
+@dataclass(frozen=True)
 class ContextTerm:
     """A ConText trigger: `category` (negated, historical...) looking `direction`; with
     `direction` "ends", a word that ends the scope of this category only; "crosses", a
@@ -234,6 +264,8 @@ class WarningSigns:
     """Words between that noun and the mention ("is", "smells", "really")."""
     past_story: PastStory = PastStory()
     general_question: GeneralQuestion = GeneralQuestion()
+    retraction: Retraction = Retraction()
+    experiencer: Experiencer = Experiencer()
     getting_worse: tuple[str, ...] = ()
     """Words that say a symptom is getting worse, spreading, severe or lasting: in their
     sentence, healing the knowledge calls normal on the day is no longer ruled out."""

@@ -1,7 +1,7 @@
 """Context rules that read past a mention's clause: whose noun it is, a story that
-ended, a question about signs in general.
+ended, a question about signs in general, words taken back, whose a pronoun is.
 
-ConText (`bot.core.context`) reads a trigger and the clause it governs. Three ways of
+ConText (`bot.core.context`) reads a trigger and the clause it governs. Five ways of
 telling that a mention is not the patient's sign now need more of the message:
 - the owner rule: a mention is said of the nearest noun a possessor names before it
   ("my lunchbox smells rotten"); a noun that no labelled report and no sign phrase uses is
@@ -10,7 +10,14 @@ telling that a mention is not the patient's sign now need more of the message:
   ago I had hives") or a message that says the story ended ("nothing since") is the past
   for every mention in it, unless the mention's own clause speaks of now;
 - a general question: a sentence that opens with a question word and has nothing tying
-  it to the patient ("do blisters happen after microneedling?").
+  it to the patient ("do blisters happen after microneedling?");
+- words taken back: a retraction after the mention in its sentence or opening the next
+  one ("MY FACE IS ON FIRE. in a good way", "lips blowing up lol jk");
+- whose a pronoun is: a mention told with "her", "she", "his"... belongs to the person
+  the pronoun points back to, named anywhere before it, however long the story between
+  ("my friend, who has been going there for years and swears by it, told me after her
+  last session she had a fever"): someone the patient does not speak for is someone
+  else's story; family may be the one they write for.
 The words of each are knowledge (`context:` in knowledge/warning-signs/signs.yaml); this
 module only knows the rules.
 """
@@ -34,6 +41,10 @@ _KNOWN_NOUNS = 10_000
 """How many nouns the owner rule remembers having looked up."""
 _OPENER_REACH = 4
 """A question word may follow a greeting and a comma ("hi, is pus normal?")."""
+_RETRACTION_REACH = 3
+"""How far into the next sentence a retraction may open it ("lol ok jk")."""
+_ANTECEDENT_REACH = 80
+"""How far before a pronoun the person it points back to may be named: a long story."""
 
 
 class SentenceRules:
@@ -51,6 +62,15 @@ class SentenceRules:
             ("told", story.told),
             ("now", story.now),
             ("patient", general.anchors),
+            ("retracts", knowledge.retraction.phrases),
+            ("kept", knowledge.retraction.unless),
+            ("pronoun", knowledge.experiencer.pronouns),
+            ("they", knowledge.experiencer.plural_pronouns),
+            ("other", knowledge.experiencer.others),
+            ("others", knowledge.experiencer.plural_others),
+            ("family", knowledge.experiencer.family),
+            ("self", knowledge.experiencer.patient),
+            ("skin", knowledge.treated_skin),
         ):
             index = self._indexes.setdefault(kind, PhraseIndex())
             for text in texts:
@@ -66,7 +86,7 @@ class SentenceRules:
         return MessageRules(self, line)
 
     def find(self, line: Line, kind: str, near: Sequence[tuple[int, int]]) -> list[Hit[str]]:
-        """The phrases of one kind ("anchor", "ended", "opens", "told", "now", "patient")
+        """The phrases of one kind ("anchor", "ended", "opens", "told", "now", "patient"...)
         found in `line`, starting inside the token ranges `near`, in order."""
         return self._indexes[kind].find(line, near)
 
@@ -134,6 +154,10 @@ class MessageRules:
         self._within: dict[tuple[str, int, int], list[Hit[str]]] = {}
         self._anywhere: dict[str, Hit[str] | None] = {}
 
+    def face_words(self) -> set[int]:
+        """Where the message names the treated skin ("my chin", "where they did")."""
+        return {i for h in self._in("skin", 0, len(self._found)) for i in range(h.start, h.end)}
+
     def sentence(self, start: int) -> tuple[int, int]:
         """Where the sentence holding token `start` begins and ends."""
         # Bisected: a 4,096-character story has hundreds of mentions and sentences.
@@ -146,7 +170,8 @@ class MessageRules:
         """The phrases of `kind` that start at tokens `begin` to `stop` (exclusive)."""
         key = (kind, begin, stop)
         if key not in self._within:
-            self._within[key] = self._rules.find(self._line, kind, [(max(0, begin), stop)])
+            near = [(max(0, begin), min(stop, len(self._found)))]
+            self._within[key] = self._rules.find(self._line, kind, near)
         return self._within[key]
 
     def _first(self, kind: str) -> Hit[str] | None:
@@ -188,6 +213,79 @@ class MessageRules:
         if self._first("patient") is not None:
             return None
         return opens[0].words(self._found)
+
+    def reasons(self, start: int, end: int, first: int, last: int) -> list[str]:
+        """Why the rules that read the sentence or the message set aside the mention at
+        tokens `start`..`end` (its clause is `first`..`last`), in the words of the context
+        categories."""
+        told = {
+            "historical: a story told in the past": self.past_story(start, first, last),
+            "hypothetical: a question about signs in general": self.general_question(start),
+            "negated: taken back": self.retracted(start),
+            "someone_else: told of": self.experiencer(end, first, last),
+        }
+        return [f"{why} ('{words}')" for why, words in told.items() if words is not None]
+
+    def retracted(self, start: int) -> str | None:
+        """The words that take back the mention at `start`, or None: a retraction after it
+        in its sentence, or opening the next sentence ("SKIN ON FIRE!!! in a good way")."""
+        begin, stop = self.sentence(start)
+        opening = stop
+        ends = set(self._ends)
+        while opening in ends:
+            opening += 1
+        found = [h for h in self._in("retracts", start + 1, stop) if h.start > start]
+        found += self._in("retracts", opening, opening + _RETRACTION_REACH + 1)
+        kept = self._in("kept", max(begin, start - 2), opening + _RETRACTION_REACH + 3)
+        taken = [h for h in found if not any(k.start <= h.start and h.end <= k.end for k in kept)]
+        return taken[0].words(self._found) if taken else None
+
+    def experiencer(self, end: int, first: int, last: int) -> str | None:
+        """Who the mention ending at token `end` (its clause is `first`..`last`) is told
+        of, when that is someone the patient does not speak for; None when it is the
+        patient, family or nobody named: the last pronoun before the mention's last word
+        in its clause ("her cheeks", "she had", "a week and her forehead was weeping"),
+        with no word of the patient's own after it in the clause ("she said my cheek",
+        "she reckons the red line down my neck"), in a clause told in the past, points
+        back to the nearest person named before it. A clause with neither the patient, the
+        face nor a pronoun is read with the rest of its sentence before it."""
+        # A clause with no one in it goes on with the one before it in the sentence:
+        # "one of the girls had an infection after hers, with pus and a fever".
+        # Not one that names the face ("face swelling up on the way home"): the patient's;
+        # "her cheeks" are hers.
+        theirs = {h.end for h in self._in("pronoun", first, last) + self._in("they", first, last)}
+        face = [h for h in self._in("skin", first, last) if h.start not in theirs]
+        alone = not self._in("self", first, last) and not face
+        begin = self.sentence(first)[0] if alone else first
+        pronouns = self._in("pronoun", begin, end - 1)
+        plural = self._in("they", begin, end - 1)
+        if begin < first and any(h.start >= first for h in pronouns + plural):
+            begin = first
+        told = max(pronouns + plural, key=lambda hit: hit.start, default=None)
+        if told is None or any(h.start > told.start for h in self._in("self", begin, last)):
+            return None
+        # What a friend had is her story; what she has now may be the patient writing for
+        # her ("she has a fever now, what should she do"): only a clause told in the past.
+        if not self._in("told", begin, end) or self._in("now", first, last):
+            return None
+        reach = max(0, told.start - _ANTECEDENT_REACH)
+        # Family named anywhere before: the patient may be writing for them ("I'm Jess's
+        # mum ... her flatmates ... she's shivering" is Jess).
+        named = self._in("other", reach, told.start) + self._in("others", reach, told.start)
+        family = self._in("family", reach, told.start)
+        # Not family of someone else's: "my brother's girlfriend" is no one the patient
+        # writes for.
+        if any(not any(o.start <= f.start < o.end for o in named) for f in family):
+            return None
+        # "she" points back to one person, "they" to one or several.
+        kinds = ("other", "others") if told in plural else ("other",)
+        named = [h for kind in kinds for h in self._in(kind, reach, told.start)]
+        nearest = max(named, key=lambda hit: hit.end, default=None)
+        others = self._in("others", reach, told.start) if told not in plural else []
+        # A singular pronoun never points back to several: "her flatmates ... she".
+        if nearest is None or any(h.end > nearest.end for h in others):
+            return None
+        return nearest.words(self._found)
 
 
 def _words_of(phrases: Sequence[str], lists: Mapping[str, Sequence[str]]) -> tuple[str, ...]:

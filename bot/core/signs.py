@@ -41,6 +41,7 @@ ruled out, the classifier alone does not alert either."""
 MESSAGE_LIMIT = 4096
 """Telegram's longest message: every character of it is read."""
 _IDIOM, _SKIN, _WORSE = "other sense", "treated skin", "getting worse"
+_JOINS = frozenset({"and", "or", "n", "&", ",", "plus"})
 _DAY_WORDS = {"today": 0, "tonight": 0, "yesterday": 1}
 _DAY_TOKENS = frozenset({"day", "days", "week", "morning", "evening", "night", *_DAY_WORDS})
 _TREATED = frozenset({"done", "treatment", "session", "treated", "needling", "microneedling"})
@@ -185,11 +186,16 @@ class SignChecker:
             # The classifier reads words, not who has them or where: "no pain at all",
             # "my toe is red and hot" score like reports. Read again without the symptoms
             # the context step ruled out: an alert must rest on the words left.
-            gone = {i for m in ruled for i in range(*_context_of(m))}
+            # No evidence either: the day told, that made it normal ("day 2" is in reports),
+            # the words that joined them ("and": reports list signs) and where the skin is
+            # (reports name it more than questions), but in a standing symptom's clause.
+            told = _day_told(found)
+            gone = {i for m in ruled for i in range(*_context_of(m))} | told
+            near = {j + 1 for j in gone} | {j - 1 for j in gone}
+            gone |= {i for i in near if 0 <= i < len(found) and found[i] in _JOINS}
+            gone |= self._sentences.read(line).face_words()
             gone -= {i for m in symptoms if not m.reasons for i in range(*m.clause)}
-            # The day told is what made the symptom normal, no evidence of a sign: the
-            # classifier learned "day 2" from reports ("day 2 and my cheeks feel warm").
-            gone |= _day_told(found)
+            gone |= told
             rest = " ".join(token for i, token in enumerate(found) if i not in gone)
             if self.knowledge.classifier.probabilities(rest)["report"] < threshold:
                 return SignCheck(ruled_out=_ruled_out(ruled, found), probability=probability)
@@ -258,12 +264,7 @@ class SignChecker:
             owner = None if on_the_skin else rules.owner(hit.start, first)
             if owner is not None:
                 reasons.append(f"elsewhere: said of '{owner}', which no report names")
-            ended = rules.past_story(hit.start, first, last)
-            if ended is not None:
-                reasons.append(f"historical: a story told in the past ('{ended}')")
-            asked = rules.general_question(hit.start)
-            if asked is not None:
-                reasons.append(f"hypothetical: a question about signs in general ('{asked}')")
+            reasons += rules.reasons(hit.start, hit.end, first, last)
             if hit.value is IMPROVING:
                 reasons.append("getting better")
             # Normal on the day only while nothing in its sentence says it is getting

@@ -10,29 +10,27 @@ other knowledge file; the format is described in docs/warning-signs.md.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any
 
 from bot.core.context import CATEGORIES
-from bot.core.language import COMMON_WORDS
 from bot.core.model import (
     ContextTerm,
+    Experiencer,
     GeneralQuestion,
     NormalHealing,
     PastStory,
     Problem,
+    Retraction,
     Sign,
-    SignWords,
     WarningSigns,
 )
-from bot.core.phrases import PhraseError, compile_phrase, tokens
-from bot.knowledge.files import SIGNS_FOLDER, warning_sign_files
+from bot.core.phrases import PhraseError, compile_phrase
+from bot.knowledge.files import SIGNS_FOLDER
+from bot.knowledge.signs_examples import english_words, read_examples, sign_words
 from bot.knowledge.trained import TrainingSet, signs_training
-from bot.knowledge.yaml_lines import Collector, Node, Seq, line_of, parse_days, read_yaml
+from bot.knowledge.yaml_lines import Collector, Node, items, line_of, parse_days, read_yaml
 
 SIGN_FIELDS = {"id", "name", "phrases", "whole_body", "from_day"}
 TOP_FIELDS = {
@@ -51,34 +49,29 @@ OWNER_LISTS = ("possessors", "determiners", "owner_links")
 """Single words the owner rule reads (see `WarningSigns.possessors`)."""
 PAST_STORY_FIELDS = ("told", "anchors", "ended", "now")
 GENERAL_QUESTION_FIELDS = ("opens", "anchors")
-CONTEXT_KEYS = {*CATEGORIES, *CONTEXT_LISTS, *OWNER_LISTS, "past_story", "general_question"}
-DIRECTIONS = ("before", "after", "both", "anywhere", "ends", "crosses")
-CAUSES = (
-    "denied",
-    "past",
-    "hypothetical",
-    "general-question",
-    "other-person",
-    "other-body-part-or-object",
-    "other-sense",
-    "normal-healing",
-    "everyday",
+RETRACTION_FIELDS = ("phrases", "unless")
+EXPERIENCER_FIELDS = (
+    "pronouns",
+    "plural_pronouns",
+    "others",
+    "plural_others",
+    "family",
+    "patient",
 )
-"""Why a look-alike is not a report: the false-alarm causes of docs/warning-signs.md."""
+CONTEXT_KEYS = {
+    *CATEGORIES,
+    *CONTEXT_LISTS,
+    *OWNER_LISTS,
+    "past_story",
+    "general_question",
+    "retraction",
+    "experiencer",
+}
+DIRECTIONS = ("before", "after", "both", "anywhere", "ends", "crosses")
 DEFAULT_ALERT_PROBABILITY = 0.8
 _CLAUSE = re.compile(r"[,.;:!?\n]+")
 _WORD = re.compile(r"[a-z]+")
 _APOSTROPHE = re.compile(r"[’'`´]")
-
-
-@dataclass(frozen=True)
-class Example:
-    """One labelled message: a report of `label` (a sign id) or a look-alike of a cause."""
-
-    text: str
-    report: bool
-    label: str
-    source: str
 
 
 UntrainedSigns = partial[WarningSigns]
@@ -121,6 +114,8 @@ def load_warning_signs(
     general = GeneralQuestion(
         *_group(rules, "general_question", GENERAL_QUESTION_FIELDS, where, lists)
     )
+    retraction = Retraction(*_group(rules, "retraction", RETRACTION_FIELDS, where, lists))
+    experiencer = Experiencer(*_group(rules, "experiencer", EXPERIENCER_FIELDS, where, lists))
     context, category_ends = _split_ends(terms)
     threshold = _threshold(node, where)
     examples = read_examples(root, name, problems, {sign.id for sign in signs})
@@ -128,7 +123,7 @@ def load_warning_signs(
         return None
     phrases = [p for s in signs for p in s.phrases]
     words = {w for text in (*vocabulary, *phrases) for w in _WORD.findall(text.lower())}
-    words |= _english_words([example.text for example in examples], words)
+    words |= english_words([example.text for example in examples], words)
     untrained = partial(
         WarningSigns,
         signs=signs,
@@ -143,6 +138,8 @@ def load_warning_signs(
         owner_links=owner_links,
         past_story=past_story,
         general_question=general,
+        retraction=retraction,
+        experiencer=experiencer,
         other_senses=senses,
         getting_worse=worse,
         improving=improving,
@@ -156,41 +153,11 @@ def load_warning_signs(
     return untrained, signs_training((e.text, e.report) for e in examples)
 
 
-def sign_words(examples: Iterable[Example]) -> SignWords:
-    """The words of each sign's reports (see `SignWords`)."""
-    counts: dict[str, Counter[str]] = {}
-    for example in examples:
-        if example.report:
-            words = {t for t in tokens(example.text) if t.isalpha() and len(t) > 2}
-            counts.setdefault(example.label, Counter()).update(words)
-    vocabulary = {word for counter in counts.values() for word in counter}
-    by_word: dict[str, dict[str, int]] = {}
-    for sign, counter in counts.items():
-        for word, count in counter.items():
-            by_word.setdefault(word, {})[sign] = count
-    return SignWords(
-        tuple(counts),
-        tuple(sum(counter.values()) + len(vocabulary) for counter in counts.values()),
-        by_word,
-    )
-
-
-def _items(node: Node, key: str, where: Collector) -> list[tuple[int, Any]]:
-    value = node.get(key)
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        where.add(line_of(node, key), f"{key} must be a list (one '- ' line per entry)")
-        return []
-    lines = value.lines if isinstance(value, Seq) else [line_of(node, key)] * len(value)
-    return list(zip(lines, value, strict=True))
-
-
 def _phrases(
     node: Node, key: str, where: Collector, lists: dict[str, tuple[str, ...]]
 ) -> tuple[str, ...]:
     phrases = []
-    for line, item in _items(node, key, where):
+    for line, item in items(node, key, where):
         if isinstance(item, (int, float)) and not isinstance(item, bool):
             item = str(item)
         if not isinstance(item, str) or not item.strip():
@@ -221,7 +188,7 @@ def _word_lists(node: Node, where: Collector) -> dict[str, tuple[str, ...]]:
 
 def _signs(node: Node, where: Collector, lists: dict[str, tuple[str, ...]]) -> tuple[Sign, ...]:
     signs: list[Sign] = []
-    for line, entry in _items(node, "signs", where):
+    for line, entry in items(node, "signs", where):
         if not isinstance(entry, Node):
             where.add(line, "each sign needs 'id:', 'name:' and 'phrases:'")
             continue
@@ -268,7 +235,7 @@ def _normal_healing(
     node: Node, where: Collector, lists: dict[str, tuple[str, ...]]
 ) -> tuple[NormalHealing, ...]:
     normal = []
-    for line, entry in _items(node, "normal_healing", where):
+    for line, entry in items(node, "normal_healing", where):
         days = parse_days(str(entry.get("days", ""))) if isinstance(entry, Node) else None
         if not isinstance(entry, Node) or days is None:
             where.add(line, "each normal_healing entry needs 'days:' (like 0-2) and 'phrases:'")
@@ -308,7 +275,7 @@ def _words(table: object, key: str, where: Collector) -> frozenset[str]:
     if not isinstance(table, Node):
         return frozenset()
     words = set()
-    for line, item in _items(table, key, where):
+    for line, item in items(table, key, where):
         if not isinstance(item, str) or not re.fullmatch(r"[a-z]+", item.strip().lower()):
             where.add(line, f"{key}: each entry must be one plain word")
             continue
@@ -323,7 +290,7 @@ def _group(
     where: Collector,
     lists: dict[str, tuple[str, ...]],
 ) -> list[tuple[str, ...]]:
-    """The phrase lists of one context rule (`past_story`, `general_question`), in the
+    """The phrase lists of one context rule (`past_story`, `retraction`...), in the
     order of `fields`; empty when the file leaves the rule out."""
     group = table.get(key) if isinstance(table, Node) else None
     if group is None:
@@ -351,50 +318,3 @@ def _threshold(node: Node, where: Collector) -> float:
         where.add(line_of(node, "classifier"), "classifier: alert_probability must be 0-1")
         return DEFAULT_ALERT_PROBABILITY
     return float(value)
-
-
-def read_examples(
-    root: Path, name: Callable[[Path], str], problems: list[Problem], sign_ids: set[str]
-) -> list[Example]:
-    examples: list[Example] = []
-    seen: dict[str, tuple[str, str]] = {}
-    for path in warning_sign_files(root)[1:]:
-        where = Collector(name(path), problems)
-        node = read_yaml(path, where.name, problems)
-        if not isinstance(node, Node) or not set(node) <= {"reports", "look_alikes"}:
-            if node is not None:
-                where.add(1, "an examples file has 'reports:' and 'look_alikes:', nothing else")
-            continue
-        for part, allowed in (("reports", sign_ids), ("look_alikes", set(CAUSES))):
-            table = node.get(part) or Node()
-            for label in table:
-                if label not in allowed:
-                    known = ", ".join(sorted(allowed))
-                    where.add(line_of(table, label), f"'{label}' is not one of: {known}")
-                    continue
-                for line, text in _items(table, label, where):
-                    if not isinstance(text, str) or not text.strip():
-                        where.add(line, f"{label}: each example must be a message")
-                        continue
-                    report = part == "reports"
-                    key = " ".join(_WORD.findall(_APOSTROPHE.sub("", text.lower())))
-                    if key in seen and seen[key][0] != part:
-                        where.add(line, f"this message is also a {seen[key][0]} in {seen[key][1]}")
-                    seen.setdefault(key, (part, f"{where.name}:{line}"))
-                    examples.append(Example(text.strip(), report, str(label), path.stem))
-    if not any(e.report for e in examples) or all(e.report for e in examples):
-        folder = name(root / SIGNS_FOLDER)
-        problems.append(Problem(folder, 1, "examples need reports and look-alikes"))
-    return examples
-
-
-def _english_words(texts: list[str], known: set[str]) -> set[str]:
-    """The words of the examples written in English, clause by clause: a report half in
-    Spanish among the examples must not teach the language gate that Spanish is English."""
-    found: set[str] = set()
-    for text in texts:
-        for clause in _CLAUSE.split(text.lower()):
-            words = _WORD.findall(clause)
-            if sum(1 for w in words if w in known or w in COMMON_WORDS) * 2 > len(words):
-                found.update(words)
-    return found

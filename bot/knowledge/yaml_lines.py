@@ -172,3 +172,15 @@ def parse_days(text: str) -> tuple[int, int | None] | None:
         return first, None
     last = int(match.group(3)) if match.group(3) else first
     return (first, last) if last >= first else None
+
+
+def items(node: Node, key: str, where: Collector) -> list[tuple[int, Any]]:
+    """The entries of the list at `key` with the line of each (empty when absent)."""
+    value = node.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        where.add(line_of(node, key), f"{key} must be a list (one '- ' line per entry)")
+        return []
+    lines = value.lines if isinstance(value, Seq) else [line_of(node, key)] * len(value)
+    return list(zip(lines, value, strict=True))
