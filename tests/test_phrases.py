@@ -110,6 +110,23 @@ def test_a_word_that_started_nothing_is_read_again_once_a_phrase_starts_with_it(
     assert [hit.value for hit in index.find(line)] == ["itch", "lines"]
 
 
+def test_a_phrase_opening_with_choices_is_tried_with_those_its_word_can_start() -> None:
+    phrase = compile_phrase("{redness}|{worse}|7 ... lumps", LISTS)
+    assert phrase.choices_starting("pinkish") == (0,)
+    assert phrase.choices_starting("getting") == (1,)
+    assert phrase.choices_starting("7") == (2,)
+    assert phrase.choices_starting("lumps") == ()
+
+
+def test_a_phrase_cut_to_its_choices_at_a_word_finds_what_the_whole_phrase_finds() -> None:
+    message = "spreading fast and lumps. getting bigger, lumps. pink lumps"
+    hits = _hits(["{redness}|{worse} ... lumps"], message)
+    assert [(hit.start, hit.end, hit.skipped) for hit in hits] == [
+        (0, 4, (1, 2)),
+        (10, 12, ()),
+    ]
+
+
 def test_a_line_knows_where_its_sentences_end() -> None:
     line = Line.of(tokens("red. hot! is it ok? fine; thanks, bye"))
     assert [line.tokens[at] for at in line.sentence_ends] == [".", "!", "?", ";"]

@@ -41,12 +41,16 @@ class PhraseIndex(Generic[T]):
     prefix_sizes: set[int] = field(default_factory=set)
     _candidates: dict[str, _Entry[T]] = field(default_factory=dict, repr=False)
     _quick: dict[tuple[int, ...], re.Pattern[str]] = field(default_factory=dict, repr=False)
+    _narrowed: dict[tuple[int, tuple[int, ...]], Phrase] = field(default_factory=dict, repr=False)
+    """Phrases cut to the choices of their first element that a token can start, shared
+    by the tokens that can start the same ones ("swelling", "swollen")."""
     _starts_nothing: set[str] = field(default_factory=set, repr=False)
     """Tokens no phrase can start with: most of a message's words, skipped before the loop."""
 
     def add(self, phrase: Phrase, value: T) -> None:
         self._candidates.clear()
         self._quick.clear()
+        self._narrowed.clear()
         self._starts_nothing.clear()
         for atom in phrase.first_atoms():
             if atom.word is not None:
@@ -87,13 +91,13 @@ class PhraseIndex(Generic[T]):
             matches = quick is not None and quick.match(text, offsets[start]) is not None
             if not matches and not plain_words:
                 continue
-            for phrase, value, words in candidates:
+            for phrase, value, words, tried in candidates:
                 if words is not None:
                     end = start + len(words)
                     if found[start:end] == words:
                         yield Hit(start, end, phrase, value)
                 elif matches:
-                    matched = phrase.match(line, start)
+                    matched = tried.match(line, start)
                     if matched is not None:
                         yield Hit(start, matched[0], phrase, value, matched[1])
 
@@ -109,9 +113,16 @@ class PhraseIndex(Generic[T]):
                 candidates.extend(self.by_prefix.get(token[:size], ()))
         if token[0].isdigit():
             candidates.extend(self.by_number)
-        unique = list({id(phrase): (phrase, value) for phrase, value in candidates}.values())
-        tested = [phrase for phrase, _ in unique if phrase.words is None]
-        key = tuple(id(phrase) for phrase in tested)
+        unique = {id(phrase): (phrase, value) for phrase, value in candidates}.values()
+        # Each phrase as tried here; one that cannot start here at all is left out (it
+        # would find nothing).
+        kept = [
+            (phrase, value, phrase.words, tried)
+            for phrase, value in unique
+            if (tried := self._tried(phrase, token)) is not None
+        ]
+        tested = [tried for _, _, words, tried in kept if words is None]
+        key = tuple(map(id, tested))
         quick = self._quick.get(key)
         if quick is None and tested:
             quick = re.compile("|".join(f"(?:{phrase.plain})" for phrase in tested))
@@ -119,15 +130,25 @@ class PhraseIndex(Generic[T]):
         if len(self._candidates) > CACHED_TOKENS:
             self._candidates.clear()
             self._starts_nothing.clear()
-        if not unique:
+        if not kept:
             self._starts_nothing.add(token)
-        entry = _Entry(
-            quick,
-            tuple((phrase, value, phrase.words) for phrase, value in unique),
-            any(phrase.words is not None for phrase, _ in unique),
-        )
+        entry = _Entry(quick, tuple(kept), any(words is not None for _, _, words, _ in kept))
         self._candidates[token] = entry
         return entry
+
+    def _tried(self, phrase: Phrase, token: str) -> Phrase | None:
+        """`phrase` as tried at a token `token`: cut to the choices of its first element
+        that can start there (the same matches, fewer choices tried), or None if none can."""
+        choices = phrase.choices_starting(token)
+        if choices is None:
+            return phrase
+        if not choices:
+            return None
+        key = (id(phrase), choices)
+        narrowed = self._narrowed.get(key)
+        if narrowed is None:
+            narrowed = self._narrowed[key] = phrase.narrowed(choices)
+        return narrowed
 
 
 class _Entry(NamedTuple, Generic[T]):
@@ -135,7 +156,8 @@ class _Entry(NamedTuple, Generic[T]):
     that), one pattern testing the others at once, and whether any is plain words."""
 
     quick: re.Pattern[str] | None
-    candidates: tuple[tuple[Phrase, T, tuple[str, ...] | None], ...]
+    candidates: tuple[tuple[Phrase, T, tuple[str, ...] | None, Phrase], ...]
+    """Each phrase with its value, its plain words and the phrase tried in its place."""
     plain_words: bool
 
 

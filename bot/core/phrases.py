@@ -186,6 +186,30 @@ class Phrase:
     def first_atoms(self) -> list[_Atom]:
         return _first_atoms(self.elements[0])
 
+    def choices_starting(self, token: str) -> tuple[int, ...] | None:
+        """Which choices of this phrase's first element can start at a token `token`
+        (None: the element is one word, or every choice can)."""
+        first = self.elements[0]
+        if not isinstance(first, _Choice):
+            return None
+        kept = tuple(
+            at
+            for at, option in enumerate(first.options)
+            if any(_starts(atom, token) for atom in _first_atoms(option[0]))
+        )
+        return None if len(kept) == len(first.options) else kept
+
+    def narrowed(self, choices: tuple[int, ...]) -> Phrase:
+        """This phrase with only the `choices` of its first element (`choices_starting`):
+        where none of the others can start, it matches exactly as this phrase does, and
+        its expression does not try the others one by one ("{face_part}|it ..." read at
+        "it" tries no face part)."""
+        first = self.elements[0]
+        if not isinstance(first, _Choice):
+            return self
+        options = tuple(first.options[at] for at in choices)
+        return Phrase(self.text, (_Choice(options), *self.elements[1:]))
+
     def match(self, line: Line, start: int) -> tuple[int, tuple[int, ...]] | None:
         """Where this phrase, started at token `start`, ends (exclusive) and which tokens
         its `...` skipped; None when it does not match there."""
@@ -212,7 +236,7 @@ class _Compiled(NamedTuple):
     """The named groups of the `...` gaps."""
 
 
-_GAP = f"(?:(?![.!?;,] )[^ ]+ ){{0,{GAP_WORDS}}}"
+_GAP = f"(?:(?![.!?;,] )[^ ]++ ){{0,{GAP_WORDS}}}"
 
 
 def _regex(
@@ -249,7 +273,7 @@ def _atom_regex(atom: _Atom, groups: list[tuple[str, _Ranges | _Gap]], named: bo
     if atom.word is not None:
         return re.escape(atom.word) + " "
     if atom.prefix is not None:
-        return re.escape(atom.prefix) + "[^ ]* "
+        return re.escape(atom.prefix) + "[^ ]*+ "
     return _numbers_regex((atom,), groups, named)
 
 
@@ -296,6 +320,15 @@ class Line:
         starts = tuple(map(add, accumulate(map(len, found), initial=0), count()))
         text = " ".join(found) + " " if found else ""
         return cls(tuple(found), text, starts[:-1], dict(zip(starts, count())))
+
+
+def _starts(atom: _Atom, token: str) -> bool:
+    """Whether the expression of `atom` (`_atom_regex`) can match the token `token`."""
+    if atom.word is not None:
+        return token == atom.word
+    if atom.prefix is not None:
+        return token.startswith(atom.prefix)
+    return is_number(token)
 
 
 def _first_atoms(element: _Element) -> list[_Atom]:
