@@ -127,6 +127,16 @@ def test_a_phrase_cut_to_its_choices_at_a_word_finds_what_the_whole_phrase_finds
     ]
 
 
+def test_every_phrase_starting_at_one_word_is_found_with_its_own_end() -> None:
+    hits = _hits(["red|pink ... sore", "red|pink {6-10}", "red*"], "red 7 and sore. red 11")
+    assert [(hit.value, hit.start, hit.end, hit.skipped) for hit in hits] == [
+        ("red|pink ... sore", 0, 4, (1, 2)),
+        ("red|pink {6-10}", 0, 2, ()),
+        ("red*", 0, 1, ()),
+        ("red*", 5, 6, ()),
+    ]
+
+
 def test_a_line_knows_where_its_sentences_end() -> None:
     line = Line.of(tokens("red. hot! is it ok? fine; thanks, bye"))
     assert [line.tokens[at] for at in line.sentence_ends] == [".", "!", "?", ";"]

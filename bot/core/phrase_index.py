@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from itertools import chain, compress, count
+from itertools import chain, compress, count, repeat
 from operator import not_
 from typing import Generic, NamedTuple, TypeVar
 
@@ -40,7 +40,7 @@ class PhraseIndex(Generic[T]):
     by_number: list[tuple[Phrase, T]] = field(default_factory=list)
     prefix_sizes: set[int] = field(default_factory=set)
     _candidates: dict[str, _Entry[T]] = field(default_factory=dict, repr=False)
-    _quick: dict[tuple[int, ...], re.Pattern[str]] = field(default_factory=dict, repr=False)
+    _quick: dict[tuple[int, ...], _Tests] = field(default_factory=dict, repr=False)
     _narrowed: dict[tuple[int, tuple[int, ...]], Phrase] = field(default_factory=dict, repr=False)
     """Phrases cut to the choices of their first element that a token can start, shared
     by the tokens that can start the same ones ("swelling", "swollen")."""
@@ -80,24 +80,32 @@ class PhraseIndex(Generic[T]):
             # no Python step per word (`first` often stops at the first few).
             starts = compress(count(), map(not_, map(nothing.__contains__, found)))
         else:
-            starts = [at for at in _positions(near) if found[at] not in nothing]
-        known = self._candidates
+            starts = _positions(near, found, nothing)
+        known, token_at = self._candidates, line.token_at
         for start in starts:
             # Looked up here, not through a call: this runs for every word of the message.
             entry = known.get(found[start]) or self._starting_with(found[start])
-            quick, candidates, plain_words = entry
+            quick, grouped, candidates, plain_words = entry
             # One regular expression tells whether any candidate that is more than plain
-            # words matches here: most positions have none, and then none is tried.
-            matches = quick is not None and quick.match(text, offsets[start]) is not None
-            if not matches and not plain_words:
-                continue
-            for phrase, value, words, tried in candidates:
+            # words matches here: most positions have none, and then none is tried. Where
+            # one does, another tells which, each candidate in a group of its own; and a
+            # match that says no more than where it ends is not tried again.
+            tried = None if quick is None else quick.match(text, offsets[start])
+            if tried is None:
+                if not plain_words:
+                    continue
+            elif grouped is not None:
+                tried = grouped.match(text, offsets[start])
+            for phrase, value, words, group, again in candidates:
                 if words is not None:
                     end = start + len(words)
                     if found[start:end] == words:
                         yield Hit(start, end, phrase, value)
-                elif matches:
-                    matched = tried.match(line, start)
+                elif tried is not None and tried.start(group) >= 0:
+                    if again is None:
+                        yield Hit(start, token_at[tried.end(group)], phrase, value)
+                        continue
+                    matched = again.match(line, start)
                     if matched is not None:
                         yield Hit(start, matched[0], phrase, value, matched[1])
 
@@ -117,22 +125,38 @@ class PhraseIndex(Generic[T]):
         # Each phrase as tried here; one that cannot start here at all is left out (it
         # would find nothing).
         kept = [
-            (phrase, value, phrase.words, tried)
+            (phrase, value, tried)
             for phrase, value in unique
             if (tried := self._tried(phrase, token)) is not None
         ]
-        tested = [tried for _, _, words, tried in kept if words is None]
+        tested = [tried for phrase, _, tried in kept if phrase.words is None]
         key = tuple(map(id, tested))
-        quick = self._quick.get(key)
-        if quick is None and tested:
-            quick = re.compile("|".join(f"(?:{phrase.plain})" for phrase in tested))
-            self._quick[key] = quick
+        if tested and key not in self._quick:
+            self._quick[key] = (
+                re.compile("|".join(f"(?:{phrase.plain})" for phrase in tested)),
+                # One candidate: the first test is its match (its group 0).
+                re.compile("".join(f"(?:(?=({phrase.plain}))|)" for phrase in tested))
+                if len(tested) > 1
+                else None,
+            )
+        quick, grouped = self._quick.get(key, (None, None))
         if len(self._candidates) > CACHED_TOKENS:
             self._candidates.clear()
             self._starts_nothing.clear()
         if not kept:
             self._starts_nothing.add(token)
-        entry = _Entry(quick, tuple(kept), any(words is not None for _, _, words, _ in kept))
+        groups = count(1) if len(tested) > 1 else repeat(0)
+        entry = _Entry(
+            quick,
+            grouped,
+            tuple(
+                (phrase, value, phrase.words, 0, None)
+                if phrase.words is not None
+                else (phrase, value, None, next(groups), None if tried.ends_only else tried)
+                for phrase, value, tried in kept
+            ),
+            any(phrase.words is not None for phrase, _, _ in kept),
+        )
         self._candidates[token] = entry
         return entry
 
@@ -151,22 +175,36 @@ class PhraseIndex(Generic[T]):
         return narrowed
 
 
+_Tests = tuple[re.Pattern[str], re.Pattern[str] | None]
+"""The two expressions of `_Entry`: `quick` and `grouped`."""
+
+
 class _Entry(NamedTuple, Generic[T]):
     """What can start at one token: the phrases (each with its plain words, if it is only
     that), one pattern testing the others at once, and whether any is plain words."""
 
     quick: re.Pattern[str] | None
-    candidates: tuple[tuple[Phrase, T, tuple[str, ...] | None, Phrase], ...]
-    """Each phrase with its value, its plain words and the phrase tried in its place."""
+    grouped: re.Pattern[str] | None
+    """When there are several candidates tested by `quick`: each in a group of its own."""
+    candidates: tuple[tuple[Phrase, T, tuple[str, ...] | None, int, Phrase | None], ...]
+    """Each phrase with its value; its plain words, if it is only that; else its group in
+    `quick`, and the phrase to match again for the numbers and gaps in it (None: the
+    group's end is all there is to know)."""
     plain_words: bool
 
 
-def _positions(ranges: Sequence[tuple[int, int]]) -> Iterable[int]:
-    """The token positions inside any of `ranges`, each once, in order."""
+def _positions(
+    ranges: Sequence[tuple[int, int]], found: Sequence[str], nothing: set[str]
+) -> Iterable[int]:
+    """The token positions inside any of `ranges`, each once, in order, but those whose
+    token is in `nothing` (picked out range by range with no Python step per word)."""
     merged: list[tuple[int, int]] = []
     for low, high in sorted(ranges):
         if merged and low <= merged[-1][1]:
             merged[-1] = (merged[-1][0], max(high, merged[-1][1]))
         elif low < high:
             merged.append((low, high))
-    return chain.from_iterable(range(low, high) for low, high in merged)
+    return chain.from_iterable(
+        compress(range(low, high), map(not_, map(nothing.__contains__, found[low:high])))
+        for low, high in merged
+    )
