@@ -112,10 +112,16 @@ def test_a_word_that_started_nothing_is_read_again_once_a_phrase_starts_with_it(
 
 def test_a_phrase_opening_with_choices_is_tried_with_those_its_word_can_start() -> None:
     phrase = compile_phrase("{redness}|{worse}|7 ... lumps", LISTS)
-    assert phrase.choices_starting("pinkish") == (0,)
-    assert phrase.choices_starting("getting") == (1,)
-    assert phrase.choices_starting("7") == (2,)
-    assert phrase.choices_starting("lumps") == ()
+    at_seven, at_getting = phrase.at("7"), phrase.at("getting")
+    assert at_seven is not None and at_seven.plain.startswith("(?:7 )(?:")
+    assert at_getting is not None
+    assert at_getting.plain.startswith("(?:(?:getting bigger |spread[^ ]*+ ))(?:")
+    assert phrase.at("lumps") is None
+
+
+def test_a_phrase_opening_with_one_word_is_tried_as_it_is() -> None:
+    phrase = compile_phrase("red ... lumps", LISTS)
+    assert phrase.at("red") is phrase
 
 
 def test_a_phrase_cut_to_its_choices_at_a_word_finds_what_the_whole_phrase_finds() -> None:

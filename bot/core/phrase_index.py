@@ -41,7 +41,7 @@ class PhraseIndex(Generic[T]):
     prefix_sizes: set[int] = field(default_factory=set)
     _candidates: dict[str, _Entry[T]] = field(default_factory=dict, repr=False)
     _quick: dict[tuple[int, ...], _Tests] = field(default_factory=dict, repr=False)
-    _narrowed: dict[tuple[int, tuple[int, ...]], Phrase] = field(default_factory=dict, repr=False)
+    _narrowed: dict[tuple[int, object], Phrase] = field(default_factory=dict, repr=False)
     """Phrases cut to the choices of their first element that a token can start, shared
     by the tokens that can start the same ones ("swelling", "swollen")."""
     _starts_nothing: set[str] = field(default_factory=set, repr=False)
@@ -161,18 +161,12 @@ class PhraseIndex(Generic[T]):
         return entry
 
     def _tried(self, phrase: Phrase, token: str) -> Phrase | None:
-        """`phrase` as tried at a token `token`: cut to the choices of its first element
-        that can start there (the same matches, fewer choices tried), or None if none can."""
-        choices = phrase.choices_starting(token)
-        if choices is None:
-            return phrase
-        if not choices:
-            return None
-        key = (id(phrase), choices)
-        narrowed = self._narrowed.get(key)
-        if narrowed is None:
-            narrowed = self._narrowed[key] = phrase.narrowed(choices)
-        return narrowed
+        """`phrase` as tried at a token `token` (`Phrase.at`), the same for the tokens
+        that keep the same choices ("swelling", "swollen"), or None if it cannot start."""
+        narrowed = phrase.at(token)
+        if narrowed is None or narrowed is phrase:
+            return narrowed
+        return self._narrowed.setdefault((id(phrase), narrowed.elements[0]), narrowed)
 
 
 _Tests = tuple[re.Pattern[str], re.Pattern[str] | None]

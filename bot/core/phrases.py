@@ -91,15 +91,7 @@ def fold(text: str) -> str:
 
 def cut(folded: str) -> list[str]:
     """The tokens of text already `fold`ed (a line break in it is not a sentence end)."""
-    # Read piece by piece between spaces, each distinct piece once: no token holds a
-    # space, and a long message repeats the same few hundred words ("face", "it's", "day").
-    return list(chain.from_iterable(map(_piece, folded.split())))
-
-
-@lru_cache(maxsize=CACHED_TOKENS)
-def _piece(piece: str) -> tuple[str, ...]:
-    """The tokens of one piece of folded text between spaces ("cheek," -> "cheek", ",")."""
-    return tuple(chain.from_iterable(map(_read, _TOKEN.findall(piece))))
+    return list(chain.from_iterable(map(_read, _TOKEN.findall(folded))))
 
 
 @lru_cache(maxsize=CACHED_TOKENS)
@@ -186,8 +178,7 @@ class Phrase:
 
     @cached_property
     def ends_only(self) -> bool:
-        """Whether a match of `plain` tells all that `match` would: no number to hold to
-        its range, no `...` whose words to give."""
+        """Whether `match` tells no more than where `plain` ends (no number, no `...`)."""
         groups: list[tuple[str, _Ranges | _Gap]] = []
         _regex(self.elements, groups)
         return not groups
@@ -202,29 +193,16 @@ class Phrase:
     def first_atoms(self) -> list[_Atom]:
         return _first_atoms(self.elements[0])
 
-    def choices_starting(self, token: str) -> tuple[int, ...] | None:
-        """Which choices of this phrase's first element can start at a token `token`
-        (None: the element is one word, or every choice can)."""
-        first = self.elements[0]
-        if not isinstance(first, _Choice):
-            return None
-        kept = tuple(
-            at
-            for at, option in enumerate(first.options)
-            if any(_starts(atom, token) for atom in _first_atoms(option[0]))
-        )
-        return None if len(kept) == len(first.options) else kept
-
-    def narrowed(self, choices: tuple[int, ...]) -> Phrase:
-        """This phrase with only the `choices` of its first element (`choices_starting`):
-        where none of the others can start, it matches exactly as this phrase does, and
-        its expression does not try the others one by one ("{face_part}|it ..." read at
-        "it" tries no face part)."""
+    def at(self, token: str) -> Phrase | None:
+        """This phrase with only the choices of its first element that can start at a
+        token `token`: the same matches there, fewer choices tried; None if none can."""
         first = self.elements[0]
         if not isinstance(first, _Choice):
             return self
-        options = tuple(first.options[at] for at in choices)
-        return Phrase(self.text, (_Choice(options), *self.elements[1:]))
+        kept = tuple(option for option in first.options if _starts(option[0], token))
+        if len(kept) == len(first.options) or not kept:
+            return self if kept else None
+        return Phrase(self.text, (_Choice(kept), *self.elements[1:]))
 
     def match(self, line: Line, start: int) -> tuple[int, tuple[int, ...]] | None:
         """Where this phrase, started at token `start`, ends (exclusive) and which tokens
@@ -338,13 +316,12 @@ class Line:
         return cls(tuple(found), text, starts[:-1], dict(zip(starts, count())))
 
 
-def _starts(atom: _Atom, token: str) -> bool:
-    """Whether the expression of `atom` (`_atom_regex`) can match the token `token`."""
-    if atom.word is not None:
-        return token == atom.word
-    if atom.prefix is not None:
-        return token.startswith(atom.prefix)
-    return is_number(token)
+def _starts(element: _Element, token: str) -> bool:
+    """Whether the expression of `element` can match from a token `token`."""
+    atoms = _first_atoms(element)
+    if any(atom.word == token or (atom.prefix and token.startswith(atom.prefix)) for atom in atoms):
+        return True
+    return is_number(token) and any(atom.low is not None for atom in atoms)
 
 
 def _first_atoms(element: _Element) -> list[_Atom]:

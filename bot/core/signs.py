@@ -19,7 +19,6 @@ A message in a language the bot cannot read alerts too, as the sign "unreadable"
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import compress, count
@@ -245,7 +244,7 @@ class SignChecker:
         mentions = []
         for hit in hits:
             first, last = reading.clause(hit.start, hit.end)
-            on_the_skin = hit.value.whole_body or _any_within(skin, first, last)
+            on_the_skin = hit.value.whole_body or any(first <= at < last for at in skin)
             reasons = [
                 f"{m.category} by '{m.words}'"
                 for m in reading.modifiers(hit.start, hit.end, hit.skipped)
@@ -271,7 +270,7 @@ class SignChecker:
             # worse, spreading, severe or lasting: "puffy this morning and now I cant
             # open them" is no morning puffiness.
             begin, stop = rules.sentence(hit.start)
-            growing = _any_within(worse, begin, stop)
+            growing = any(begin <= at < stop for at in worse)
             early = hit.value.from_day is not None and day is not None and day < hit.value.from_day
             if early and not growing:
                 reasons.append(f"normal healing on day {day}")
@@ -302,13 +301,6 @@ class SignChecker:
             if word not in COMMON_WORDS
         ]
         return [word for weight, word in sorted(scored, reverse=True)[:3] if weight > 0]
-
-
-def _any_within(starts: Sequence[int], low: int, high: int) -> bool:
-    """Whether any of `starts` (in order) is from `low` to `high` (exclusive): bisected,
-    as a long story has many mentions and many of these phrases."""
-    at = bisect_left(starts, low)
-    return at < len(starts) and starts[at] < high
 
 
 def _context_of(mention: _Mention) -> tuple[int, int]:
