@@ -110,6 +110,39 @@ def test_a_word_that_started_nothing_is_read_again_once_a_phrase_starts_with_it(
     assert [hit.value for hit in index.find(line)] == ["itch", "lines"]
 
 
+def test_a_phrase_opening_with_choices_is_tried_with_those_its_word_can_start() -> None:
+    phrase = compile_phrase("{redness}|{worse}|7 ... lumps", LISTS)
+    at_seven, at_getting = phrase.at("7"), phrase.at("getting")
+    assert at_seven is not None and at_seven.plain.startswith("(?:7 )(?:")
+    assert at_getting is not None
+    assert at_getting.plain.startswith("(?:(?:getting bigger |spread[^ ]*+ ))(?:")
+    assert phrase.at("lumps") is None
+
+
+def test_a_phrase_opening_with_one_word_is_tried_as_it_is() -> None:
+    phrase = compile_phrase("red ... lumps", LISTS)
+    assert phrase.at("red") is phrase
+
+
+def test_a_phrase_cut_to_its_choices_at_a_word_finds_what_the_whole_phrase_finds() -> None:
+    message = "spreading fast and lumps. getting bigger, lumps. pink lumps"
+    hits = _hits(["{redness}|{worse} ... lumps"], message)
+    assert [(hit.start, hit.end, hit.skipped) for hit in hits] == [
+        (0, 4, (1, 2)),
+        (10, 12, ()),
+    ]
+
+
+def test_every_phrase_starting_at_one_word_is_found_with_its_own_end() -> None:
+    hits = _hits(["red|pink ... sore", "red|pink {6-10}", "red*"], "red 7 and sore. red 11")
+    assert [(hit.value, hit.start, hit.end, hit.skipped) for hit in hits] == [
+        ("red|pink ... sore", 0, 4, (1, 2)),
+        ("red|pink {6-10}", 0, 2, ()),
+        ("red*", 0, 1, ()),
+        ("red*", 5, 6, ()),
+    ]
+
+
 def test_a_line_knows_where_its_sentences_end() -> None:
     line = Line.of(tokens("red. hot! is it ok? fine; thanks, bye"))
     assert [line.tokens[at] for at in line.sentence_ends] == [".", "!", "?", ";"]

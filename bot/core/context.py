@@ -141,10 +141,15 @@ class ConText:
             if isinstance(h.value[1], Trigger)
         ]
         triggers += self._anywhere.find(line) if anywhere is None else anywhere
+        # A trigger inside a pseudo-trigger does nothing: the furthest end of those that
+        # start at or before it tells (hits come in order), with no pass over them all
+        # for each trigger of a long story.
+        pseudo_starts = [p.start for p in pseudo]
+        furthest = list(accumulate((p.end for p in pseudo), max))
         triggers = [
             hit
             for hit in triggers
-            if not any(p.start <= hit.start and hit.end <= p.end for p in pseudo)
+            if not (at := bisect_right(pseudo_starts, hit.start)) or furthest[at - 1] < hit.end
         ]
         bounds = [_Span(i, i + 1) for i in line.sentence_ends]
         crossed: dict[int, set[str]] = {}

@@ -177,6 +177,13 @@ class Phrase:
         return _regex(self.elements, [], named=False)
 
     @cached_property
+    def ends_only(self) -> bool:
+        """Whether `match` tells no more than where `plain` ends (no number, no `...`)."""
+        groups: list[tuple[str, _Ranges | _Gap]] = []
+        _regex(self.elements, groups)
+        return not groups
+
+    @cached_property
     def words(self) -> tuple[str, ...] | None:
         """The tokens this phrase is when it is plain words only ("not sure"): those are
         found by comparing tokens, with no regular expression to compile or run."""
@@ -185,6 +192,17 @@ class Phrase:
 
     def first_atoms(self) -> list[_Atom]:
         return _first_atoms(self.elements[0])
+
+    def at(self, token: str) -> Phrase | None:
+        """This phrase with only the choices of its first element that can start at a
+        token `token`: the same matches there, fewer choices tried; None if none can."""
+        first = self.elements[0]
+        if not isinstance(first, _Choice):
+            return self
+        kept = tuple(option for option in first.options if _starts(option[0], token))
+        if len(kept) == len(first.options) or not kept:
+            return self if kept else None
+        return Phrase(self.text, (_Choice(kept), *self.elements[1:]))
 
     def match(self, line: Line, start: int) -> tuple[int, tuple[int, ...]] | None:
         """Where this phrase, started at token `start`, ends (exclusive) and which tokens
@@ -212,7 +230,7 @@ class _Compiled(NamedTuple):
     """The named groups of the `...` gaps."""
 
 
-_GAP = f"(?:(?![.!?;,] )[^ ]+ ){{0,{GAP_WORDS}}}"
+_GAP = f"(?:(?![.!?;,] )[^ ]++ ){{0,{GAP_WORDS}}}"
 
 
 def _regex(
@@ -249,7 +267,7 @@ def _atom_regex(atom: _Atom, groups: list[tuple[str, _Ranges | _Gap]], named: bo
     if atom.word is not None:
         return re.escape(atom.word) + " "
     if atom.prefix is not None:
-        return re.escape(atom.prefix) + "[^ ]* "
+        return re.escape(atom.prefix) + "[^ ]*+ "
     return _numbers_regex((atom,), groups, named)
 
 
@@ -296,6 +314,14 @@ class Line:
         starts = tuple(map(add, accumulate(map(len, found), initial=0), count()))
         text = " ".join(found) + " " if found else ""
         return cls(tuple(found), text, starts[:-1], dict(zip(starts, count())))
+
+
+def _starts(element: _Element, token: str) -> bool:
+    """Whether the expression of `element` can match from a token `token`."""
+    atoms = _first_atoms(element)
+    if any(atom.word == token or (atom.prefix and token.startswith(atom.prefix)) for atom in atoms):
+        return True
+    return is_number(token) and any(atom.low is not None for atom in atoms)
 
 
 def _first_atoms(element: _Element) -> list[_Atom]:
