@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from scheduler.clock import utc
@@ -33,16 +34,14 @@ LATE_DELIVERY_LIMIT = timedelta(hours=12)
 FATIGUE_STREAK = 3
 
 
-@dataclass(frozen=True)
-class PlannedCheckIn:
+class PlannedCheckIn(NamedTuple):
     """One check-in of a plan: the day since treatment and the UTC instant it is due."""
 
     day: int
     due_at: datetime
 
 
-@dataclass(frozen=True)
-class QuietHours:
+class QuietHours(NamedTuple):
     """Local hours without check-ins, from `start` (included) to `end` (excluded).
 
     A window whose start is after its end crosses midnight (21:00-08:00); equal start and
@@ -94,8 +93,7 @@ class CheckInPlan:
         return next((s for s in self.steps if s.day == day), None)
 
 
-@dataclass(frozen=True)
-class SentCheckIn:
+class SentCheckIn(NamedTuple):
     """A check-in that reached the patient, as the fatigue rule sees it."""
 
     sent_at: datetime

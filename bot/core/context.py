@@ -27,8 +27,8 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from itertools import accumulate
+from typing import NamedTuple
 
 from bot.core.phrase_index import Hit, PhraseIndex
 from bot.core.phrases import Line, Phrase
@@ -55,8 +55,7 @@ CATEGORIES = (
 """The context categories, in the words of signs.yaml."""
 
 
-@dataclass(frozen=True)
-class Trigger:
+class Trigger(NamedTuple):
     """What a trigger phrase does: its category and the direction it looks."""
 
     category: str
@@ -64,16 +63,14 @@ class Trigger:
     """One of DIRECTIONS."""
 
 
-@dataclass(frozen=True)
-class Modifier:
+class Modifier(NamedTuple):
     """A context that applies to a mention: its category and the trigger words found."""
 
     category: str
     words: str
 
 
-@dataclass(frozen=True)
-class _Span:
+class _Span(NamedTuple):
     start: int
     end: int
     only_for: str | None = None

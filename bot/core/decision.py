@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 Decision = Literal["answer", "suggest", "fallback"]
 """A confident answer, a "Did you mean" with topic buttons, or the kind fallback."""
@@ -24,8 +24,7 @@ MAX_ANSWERS = 3
 """A message rarely asks more than three things; more answers would not fit a phone."""
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
     """One topic's score for a message, from 0 to 100."""
 
     topic: str
@@ -67,8 +66,7 @@ class DecisionThresholds:
     """...and the message is less likely than this to be outside aftercare."""
 
 
-@dataclass(frozen=True)
-class SecondLook:
+class SecondLook(NamedTuple):
     """What the classifiers say of a message's question beside the blended scores."""
 
     outside: float = 0.0
@@ -78,8 +76,7 @@ class SecondLook:
     first as well (0 when it does not)."""
 
 
-@dataclass(frozen=True)
-class Verdict:
+class Verdict(NamedTuple):
     """What to do with a message: the decision, the topics answered, the buttons offered."""
 
     decision: Decision

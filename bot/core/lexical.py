@@ -15,9 +15,9 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from itertools import chain
+from typing import NamedTuple
 
 from bot.core import outside
 from bot.core.model import KnowledgeBase, Rule
@@ -51,12 +51,14 @@ BEFORE_SESSION = re.compile(
 """A question about the time before a session: preparing, stopping things, who may have it."""
 
 
+FEW_SHARED = 32
+"""How many phrasings sharing several terms with a message `TermIndex.topic_scores` picks
+out one by one; more are summed as they come (a long message)."""
 READING_FORMAT = 1
 """Raised when the code reading terms changes in a way `TermIndex.reading` cannot see."""
 
 
-@dataclass(frozen=True)
-class LexicalSettings:
+class LexicalSettings(NamedTuple):
     """How the lexical scores are computed (tuned with `bench/tune_thresholds.py`)."""
 
     example_weight: float = 0.45
@@ -134,7 +136,21 @@ class TermIndex:
             1.0 / norm if (norm := math.sqrt(sum(map(squares.__getitem__, terms)))) else 0.0
             for terms in phrasings
         ]
-        self._points_to: dict[str, list[tuple[int, float]]] = {}
+        # Per term and topic, the largest inverse norm of the topic's phrasings with the
+        # term: a phrasing sharing only that term with a message is as near as the term's
+        # square times its inverse norm, so the nearest of them needs no look at each one.
+        nearest_alone: dict[str, dict[int, float]] = defaultdict(dict)
+        for term, found in postings.items():
+            largest = nearest_alone[term]
+            for phrasing in found:
+                index = self._rule_of[phrasing]
+                largest[index] = max(largest.get(index, 0.0), self._inverse_norms[phrasing])
+        self._sets: dict[str, tuple[int, frozenset[int]]] = {}
+        """Each term's phrasings as the bits of one number and as a set, made when first
+        needed."""
+        self._points_to: dict[str, list[tuple[int, float, float]]] = {}
+        """Per term, the topics whose phrasings have it: how strongly it points to each,
+        and the largest inverse norm among those phrasings (see above)."""
         self._evidence: dict[str, float] = {}
         self.off_topic_terms: set[str] = set()
         self.social_terms: set[str] = set()
@@ -151,7 +167,8 @@ class TermIndex:
             # A word seen once or twice is weak evidence: smoothing keeps it from claiming a
             # topic alone, and its evidence weight grows with how often staff used it.
             self._points_to[term] = [
-                (i, count / (total + smoothing)) for i, count in counts.items()
+                (i, count / (total + smoothing), nearest_alone[term][i])
+                for i, count in counts.items()
             ]
             self._evidence[term] = total / (total + smoothing)
             if total >= 2 and sum(c for i, c in counts.items() if off_topic[i]) >= 0.75 * total:
@@ -264,6 +281,28 @@ class TermIndex:
             return None
         return self._concept_of.get(stemmed, stemmed)
 
+    def _as_sets(self, term: str) -> tuple[int, frozenset[int]]:
+        found = self._sets.get(term)
+        if found is None:
+            bits = bytearray(len(self._rule_of) // 8 + 1)
+            for phrasing in self._postings[term]:
+                bits[phrasing >> 3] |= 1 << (phrasing & 7)
+            found = int.from_bytes(bits, "little"), frozenset(self._postings[term])
+            self._sets[term] = found
+        return found
+
+    def _shared_by_several(self, terms: Iterable[str]) -> list[int] | None:
+        """The phrasings that have more than one of `terms`, or None when there are more
+        than `FEW_SHARED` of them."""
+        seen = several = 0
+        for term in terms:
+            mask = self._as_sets(term)[0]
+            several |= seen & mask
+            if several.bit_count() > FEW_SHARED:
+                return None
+            seen |= mask
+        return _bits(several)
+
     def topic_scores(self, query: set[str]) -> list[float]:
         """The score from 0 to 100 of every topic for the terms `query`, in the knowledge's
         order (0: the terms do not point to it)."""
@@ -273,27 +312,57 @@ class TermIndex:
         idf, unknown = self._idf, self._unknown_idf
         squares = {t: idf.get(t, unknown) ** 2 for t in query}
         query_norm = math.sqrt(sum(squares.values()))
-        # The nearest phrasing of each topic: a cosine over the phrasings sharing a term.
-        dot = [0.0] * len(self._rule_of)
-        shared: list[list[int]] = []
-        for term, square in squares.items():
-            found = self._postings.get(term)
-            if found is not None:
-                shared.append(found)
-                for phrasing in found:
-                    dot[phrasing] += square
-        inverse_norms, rule_of = self._inverse_norms, self._rule_of
-        for phrasing in chain.from_iterable(shared):
-            cosine = dot[phrasing] * inverse_norms[phrasing]
-            if cosine > best[rule_of[phrasing]]:
-                best[rule_of[phrasing]] = cosine
         # How much of the message each topic's words explain.
         evidence = {t: self._evidence.get(t, 1.0) for t in query}
         cover = [0.0] * len(self._rules)
+        points_to = self._points_to
         for term, weight in evidence.items():
-            for rule_index, share in self._points_to.get(term, ()):
+            for rule_index, share, _ in points_to.get(term, ()):
                 cover[rule_index] += weight * share
+        # The nearest phrasing of each topic: a cosine over the phrasings sharing a term.
+        postings = self._postings
+        shared = [(square, postings[t]) for t, square in squares.items() if t in postings]
+        several = self._shared_by_several(t for t in squares if t in postings)
+        inverse_norms, rule_of = self._inverse_norms, self._rule_of
+        if several is not None:
+            # Those sharing one term only are read at once, per term and topic; only those
+            # sharing several terms are summed one by one, in the order of the terms.
+            for term, square in squares.items():
+                for rule_index, _, inverse_norm in points_to.get(term, ()):
+                    cosine = square * inverse_norm
+                    if cosine > best[rule_index]:
+                        best[rule_index] = cosine
+            dot = dict.fromkeys(several, 0.0)
+            for term, square in squares.items():
+                if term in postings:
+                    for phrasing in self._as_sets(term)[1].intersection(dot):
+                        dot[phrasing] += square
+            for phrasing, total in dot.items():
+                cosine = total * inverse_norms[phrasing]
+                if cosine > best[rule_of[phrasing]]:
+                    best[rule_of[phrasing]] = cosine
+        else:
+            # A long message shares many phrasings with many terms: summing every phrasing
+            # costs less than picking those out.
+            sums = [0.0] * len(rule_of)
+            for square, found in shared:
+                for phrasing in found:
+                    sums[phrasing] += square
+            for phrasing in chain.from_iterable(found for _, found in shared):
+                cosine = sums[phrasing] * inverse_norms[phrasing]
+                if cosine > best[rule_of[phrasing]]:
+                    best[rule_of[phrasing]] = cosine
         alpha = self.settings.example_weight
         near = 100 * alpha / query_norm
         explained = 100 * (1 - alpha) / sum(evidence.values())
         return [near * b + explained * c for b, c in zip(best, cover, strict=True)]
+
+
+def _bits(mask: int) -> list[int]:
+    """The positions of the bits set in `mask`, lowest first."""
+    found = []
+    while mask:
+        lowest = mask & -mask
+        found.append(lowest.bit_length() - 1)
+        mask ^= lowest
+    return found

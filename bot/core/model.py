@@ -1,6 +1,9 @@
 """What staff write, as the bot holds it: topics, wording, check-in plan and warning signs.
 
-Plain immutable values, built by `bot.knowledge.loader` and read everywhere else.
+Plain immutable values, built by `bot.knowledge.loader` and read everywhere else. Those
+nothing ever copies with changes are named tuples: defining a frozen dataclass costs every
+start of `aftercare` about a millisecond, and `aftercare ask` defines those of every module
+it reads (the same holds in `bot.core` and `scheduler.planning`).
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from bot.core.classifier import LinearModel
 from scheduler.planning import CheckInPlan
@@ -45,8 +49,7 @@ OFF_TOPIC = "off-topic"
 classifier's label for a message that is."""
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     """One thing wrong in the knowledge folder, located for the person who edits it."""
 
     file: str
@@ -118,8 +121,7 @@ class Wording:
         return self.texts[key]
 
 
-@dataclass(frozen=True)
-class Sign:
+class Sign(NamedTuple):
     """One warning sign: how patients describe it (phrases, see `bot.core.phrases`)."""
 
     id: str
@@ -129,8 +131,7 @@ class Sign:
     from_day: int | None = None
 
 
-@dataclass(frozen=True)
-class NormalHealing:
+class NormalHealing(NamedTuple):
     """Descriptions the knowledge calls normal from day `first` to day `last` (None: on)."""
 
     first: int
@@ -141,8 +142,7 @@ class NormalHealing:
         return day >= self.first and (self.last is None or day <= self.last)
 
 
-@dataclass(frozen=True)
-class PastStory:
+class PastStory(NamedTuple):
     """How a story that ended is told: a sentence `told` in the past, with an `anchor` in
     it ("years ago") or a message that says it `ended` ("nothing since", "all good now"),
     is the past for every mention in it, unless the mention's own clause says `now`."""
@@ -153,8 +153,7 @@ class PastStory:
     now: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class GeneralQuestion:
+class GeneralQuestion(NamedTuple):
     """How a question about signs in general is asked: a sentence that `opens` with a
     question word and has none of the `anchors` that tie it to the patient ("my", "it",
     "today"): "do blisters happen after microneedling", "which is worse, pus or a fever"."""
@@ -193,8 +192,7 @@ class Experiencer:
     """The patient's own words ("my", "I"): after the pronoun, the mention is theirs."""
 
 
-@dataclass(frozen=True)
-class ContextTerm:
+class ContextTerm(NamedTuple):
     """A ConText trigger: `category` (negated, historical...) looking `direction`; with
     `direction` "ends", a word that ends the scope of this category only; "crosses", a
     phrase starting with a clause end that this category's scope passes over."""
@@ -204,8 +202,7 @@ class ContextTerm:
     phrase: str
 
 
-@dataclass(frozen=True)
-class SignWords:
+class SignWords(NamedTuple):
     """How often each sign's labelled reports use each word: a small naive Bayes that
     names the likeliest sign when only the classifier finds one.
 

@@ -114,8 +114,7 @@ def is_number(token: str) -> bool:
     return bool(_NUMBER.match(token))
 
 
-@dataclass(frozen=True)
-class _Atom:
+class _Atom(NamedTuple):
     """One token test: a word, a word start (`swell*`) or a number range."""
 
     word: str | None = None
@@ -135,8 +134,7 @@ class _Atom:
         )
 
 
-@dataclass(frozen=True)
-class _Choice:
+class _Choice(NamedTuple):
     """Any of several sequences: `hot|warm`, or the entries of a `{word list}`."""
 
     options: tuple[tuple[_Element, ...], ...]
@@ -281,8 +279,7 @@ def _numbers_regex(
     return rf"(?P<{name}>\d+(?:\.\d+)?) "
 
 
-@dataclass(frozen=True)
-class _Ranges:
+class _Ranges(NamedTuple):
     """The number ranges one matched number must fall in (any of them)."""
 
     atoms: tuple[_Atom, ...]

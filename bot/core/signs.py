@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from itertools import compress, count
+from typing import NamedTuple
 
 from bot.core.classifier import words_of
 from bot.core.context import MAX_SCOPE, ConText, Trigger
@@ -63,8 +63,7 @@ _Found = tuple[Sign | None, Trigger | None]
 message, or (neither) a symptom coming back."""
 
 
-@dataclass(frozen=True)
-class SignCheck:
+class SignCheck(NamedTuple):
     """What the check found: the sign, whether to alert, and why.
 
     `triggers` are the words that made it alert; `ruled_out` says which mentions the
@@ -80,8 +79,7 @@ class SignCheck:
     probability: float | None = None
 
 
-@dataclass(frozen=True)
-class _Mention:
+class _Mention(NamedTuple):
     hit: Hit[Sign]
     reasons: tuple[str, ...]
     clause: tuple[int, int]

@@ -5,15 +5,17 @@ knowledge with its matcher built (`bot.knowledge.compiled`). Each entry is one f
 after its key, a fingerprint of everything it was made from, and the file holds that key
 beside what it caches, in a one-line header with a checksum of the rest:
 
-    {"format": 1, "key": "<fingerprint>", "sections": [["meta", 120], ...], "sha256": "..."}
+    {"format": 1, "key": "<fingerprint>", "sections": [["meta", 120], ...], "crc32": 12345}
     <the sections' bytes, one after the other>
 
 An entry is read back only when its header parses, names the key asked for and the
 checksum matches: a truncated, damaged or foreign file counts as no entry, so what it
-held is computed again and written over it, never trusted. Entries are written whole or
-not at all (a temporary file renamed into place), and only the few most recently used of
-each kind are kept. A folder that cannot be written costs the next start the work, never
-a start.
+held is computed again and written over it, never trusted. The checksum is a CRC-32: it
+is there to catch damage (a foreign file is refused by its key, and by what may be read
+back, below), and a cryptographic hash of a compiled knowledge's megabytes would cost
+`aftercare ask` more than its answer does. Entries are written whole or not at all (a
+temporary file renamed into place), and only the few most recently used of each kind are
+kept. A folder that cannot be written costs the next start the work, never a start.
 
 Nothing read back can run code: a model's sections are JSON, UTF-8 text and the raw
 bytes of Python's `array` module; the compiled knowledge is a pickle read by an unpickler
@@ -23,10 +25,10 @@ that may rebuild knowledge types only (`bot.knowledge.codec`).
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import threading
+import zlib
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -56,7 +58,7 @@ def read_entry(path: Path, key: str, *, touch: bool = True) -> dict[str, bytes] 
             body = file.read()
         if header["format"] != FORMAT or header["key"] != key:
             return None
-        if hashlib.sha256(body).hexdigest() != header["sha256"]:
+        if zlib.crc32(body) != header["crc32"]:
             return None
         sections: dict[str, bytes] = {}
         start = 0
@@ -79,7 +81,7 @@ def write_entry(path: Path, key: str, sections: Mapping[str, bytes]) -> None:
         "format": FORMAT,
         "key": key,
         "sections": [[name, len(data)] for name, data in sections.items()],
-        "sha256": hashlib.sha256(body).hexdigest(),
+        "crc32": zlib.crc32(body),
     }
     # A name no other writer uses (two processes, or two reloads, may store the same key).
     partial = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")

@@ -21,10 +21,10 @@ import hashlib
 import json
 import os
 import sys
-from dataclasses import dataclass
 from functools import cache
 from importlib.util import find_spec
 from pathlib import Path
+from typing import NamedTuple
 
 from bot.core.matching import Matcher
 from bot.core.model import KnowledgeBase
@@ -38,8 +38,7 @@ LIBRARIES = ("yaml", "snowballstemmer", "Stemmer", "rapidfuzz", "sklearn", "nump
 upgrade of any of them may build other knowledge from the same files."""
 
 
-@dataclass(frozen=True)
-class Knowledge:
+class Knowledge(NamedTuple):
     """One consistent version of the knowledge and the matcher built from it."""
 
     base: KnowledgeBase
