@@ -148,10 +148,11 @@ class MessageRules:
         self._line = line
         self._found = line.tokens
         self._ends = line.sentence_ends
-        # A 4,096-character story has hundreds of sentences and a few mentions: each kind
-        # of phrase is read only in the stretch a mention asks about, or (those that count
-        # anywhere in the message) up to the first found.
-        self._within: dict[tuple[str, int, int], list[Hit[str]]] = {}
+        # Each kind of phrase is read once over the whole message, when a mention first
+        # asks about it: the stretches mentions ask about overlap (every mention asks its
+        # sentence and clause about several kinds), and a stretch's phrases are then a
+        # slice. Those that count anywhere are read up to the first found.
+        self._every: dict[str, tuple[list[Hit[str]], list[int]]] = {}
         self._anywhere: dict[str, Hit[str] | None] = {}
 
     def face_words(self) -> set[int]:
@@ -167,12 +168,13 @@ class MessageRules:
         return begin, stop
 
     def _in(self, kind: str, begin: int, stop: int) -> list[Hit[str]]:
-        """The phrases of `kind` that start at tokens `begin` to `stop` (exclusive)."""
-        key = (kind, begin, stop)
-        if key not in self._within:
-            near = [(max(0, begin), min(stop, len(self._found)))]
-            self._within[key] = self._rules.find(self._line, kind, near)
-        return self._within[key]
+        """The phrases of `kind` that start at tokens `begin` to `stop` (exclusive), in
+        order."""
+        if kind not in self._every:
+            hits = self._rules.find(self._line, kind, [(0, len(self._found))])
+            self._every[kind] = hits, [hit.start for hit in hits]
+        hits, starts = self._every[kind]
+        return hits[bisect_left(starts, begin) : bisect_left(starts, stop)]
 
     def _first(self, kind: str) -> Hit[str] | None:
         if kind not in self._anywhere:
