@@ -11,7 +11,7 @@ import pytest
 
 from bot.core import classifier
 from bot.core.classifier import LinearModel, features, words_of
-from bot.core.training import Method, examples_of, featurise, fit, model_of, train
+from bot.core.training import Method, examples_of, train
 
 MAKEUP = ["can i wear makeup", "is foundation ok", "when can i put concealer on", "mascara?"]
 SUN = ["do i need sunscreen", "can i sunbathe", "which spf", "is the sun bad for me"]
@@ -134,32 +134,6 @@ def test_reading_without_scikit_learn_gives_what_the_support_vector_classifier_g
     expected = reference.decision_function(vectoriser.transform([scaled(text)]))[0]
     # Unknown features still count in the scaling, as they do here; pruning moves little.
     assert model.scores(text)[0] == pytest.approx(expected, abs=0.02)
-
-
-def test_three_labels_fitted_one_at_a_time_score_as_one_fit_of_all_three_does() -> None:
-    from sklearn.svm import LinearSVC
-
-    # Unequal labels, so that each label's own class weight matters.
-    texts = MAKEUP * 3 + SUN + ["hi", "hello"]
-    labels = ["makeup"] * 12 + ["sun"] * 4 + ["hi"] * 2
-    examples = examples_of(texts, labels, counted=True)
-    ours = fit(examples, method="svm", regularisation=2.0, sharpness=5.0)
-    reference = LinearSVC(C=2.0, class_weight=examples.class_weights, tol=1e-6)
-    reference.fit(examples.matrix, examples.targets, sample_weight=examples.counts)
-    theirs = model_of(examples, [(reference.coef_, reference.intercept_)], sharpness=5.0)
-    for text in ["hello there", "foundation and spf", "can i sunbathe", "zzz"]:
-        assert ours.probability_list(text) == pytest.approx(theirs.probability_list(text), abs=0.01)
-
-
-def test_texts_read_once_make_the_matrix_read_from_the_texts() -> None:
-    texts = ["peel peel peel?", "can i wear makeup", "spf", "Can I wear makeup"]
-    read = featurise(texts)
-    for counted in (True, False):
-        once = examples_of(read, ["a", "b", "a", "a"], counted=counted)
-        again = examples_of(texts, ["a", "b", "a", "a"], counted=counted)
-        assert once.features == again.features
-        assert (once.matrix != again.matrix).nnz == 0
-        assert list(once.counts) == list(again.counts) == [1, 1, 1, 1]
 
 
 def test_sharper_probabilities_favour_the_best_label_more(topics: LinearModel) -> None:

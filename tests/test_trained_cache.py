@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from bot.core import training
 from bot.core.classifier import LinearModel
 from bot.core.model import OFF_TOPIC
 from bot.knowledge import cache, trained
@@ -31,10 +30,10 @@ def nothing_remembered(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def no_training(monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse(_: object) -> list[LinearModel]:
+    def refuse(_: TrainingSet) -> LinearModel:
         raise AssertionError("trained again")
 
-    monkeypatch.setattr(trained, "trained_now", refuse)
+    monkeypatch.setattr(TrainingSet, "train", refuse)
 
 
 def stored_files(folder: Path) -> list[Path]:
@@ -189,22 +188,3 @@ def test_models_trained_side_by_side_come_back_in_the_order_asked_and_are_stored
     ]
     assert models[1] is stored
     assert len(list(tmp_path.glob("*.cache"))) == 3
-
-
-def test_two_models_of_the_same_texts_read_the_texts_once(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    read: list[tuple[str, ...]] = []
-    featurise = training.featurise
-
-    def counted(texts: tuple[str, ...]) -> training.Featurised:
-        read.append(texts)
-        return featurise(texts)
-
-    monkeypatch.setattr(training, "featurise", counted)
-    by_topic = replace(TOPICS, texts=(*TOPICS.texts, "hello"), labels=(*TOPICS.labels, "hi"))
-    greeting = replace(by_topic, kind="scope", labels=("other",) * 4 + ("hi",))
-    topics, scope = trained_models([by_topic, greeting], tmp_path)
-    assert read == [by_topic.texts]
-    assert (topics.labels, scope.labels) == (("hi", "makeup", "sun"), ("hi", "other"))
-    assert topics.ranked("hello there")[0][0] == scope.ranked("hello there")[0][0] == "hi"

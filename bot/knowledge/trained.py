@@ -15,10 +15,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import sys
 from array import array
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from functools import cache, cached_property
@@ -27,7 +26,7 @@ from pathlib import Path
 from bot.core import classifier, training
 from bot.core.classifier import LinearModel
 from bot.core.model import OFF_TOPIC, Rule
-from bot.core.training import Examples, Featurised, Method
+from bot.core.training import Examples, Method
 from bot.knowledge.cache import cache_dir, entry_path, read_entry, write_entry
 
 REPORT, CALM = "report", "calm"
@@ -84,27 +83,20 @@ class TrainingSet:
         """A model trained now (scikit-learn needed)."""
         return self.fit(self.examples())
 
-    def examples(self, read: Featurised | None = None) -> Examples:
-        """The texts as the matrix `fit` takes (holds the GIL: Python builds it), from
-        `read` when the texts were featurised already."""
-        texts = read if read is not None else self.texts
-        return training.examples_of(texts, self.labels, counted=self.settings.counted)
-
-    def solvers(self, examples: Examples) -> list[Callable[[], training.Solution]]:
-        """The parts of the fit on `examples`, each free to run in a thread of its own."""
-        settings = self.settings
-        return training.solvers(
-            examples, method=settings.method, regularisation=settings.regularisation
-        )
-
-    def model(self, examples: Examples, solutions: Sequence[training.Solution]) -> LinearModel:
-        """The model that the solutions of `solvers` make."""
-        model = training.model_of(examples, solutions, sharpness=self.settings.sharpness)
-        return replace(model, trained_on=self.fingerprint)
+    def examples(self) -> Examples:
+        """The texts as the matrix `fit` takes (holds the GIL: Python builds it)."""
+        return training.examples_of(self.texts, self.labels, counted=self.settings.counted)
 
     def fit(self, examples: Examples) -> LinearModel:
-        """The model fitted on `examples`, its parts one after the other."""
-        return self.model(examples, [solve() for solve in self.solvers(examples)])
+        """The model fitted on `examples` (liblinear lets go of the GIL meanwhile)."""
+        settings = self.settings
+        model = training.fit(
+            examples,
+            method=settings.method,
+            regularisation=settings.regularisation,
+            sharpness=settings.sharpness,
+        )
+        return replace(model, trained_on=self.fingerprint)
 
 
 def topic_training(rules: Iterable[Rule]) -> TrainingSet:
@@ -150,9 +142,6 @@ _memory: dict[str, LinearModel] = {}
 """Models this process has read or trained, by fingerprint: a reload that changed only
 the topics reads the warning-sign model from here."""
 MEMORY_KEEP = 8
-MOST_WORKERS = 4
-"""Threads that fit at once at most: more cores than that help little (there are three
-models, one of them in a few dozen parts)."""
 
 
 def trained_models(sets: Sequence[TrainingSet], folder: Path | None = None) -> list[LinearModel]:
@@ -161,41 +150,22 @@ def trained_models(sets: Sequence[TrainingSet], folder: Path | None = None) -> l
     folder = folder if folder is not None else cache_dir()
     stored = [_stored(each.kind, each.fingerprint, folder) for each in sets]
     missing = [each for each, model in zip(sets, stored, strict=True) if model is None]
-    fresh = trained_now(missing) if missing else []
+    if len(missing) > 1:
+        # liblinear lets go of the GIL while it fits, so each model fits in a thread of
+        # its own while this one builds the next matrix (which holds the GIL). The set
+        # with the most labels goes first: one fit per label, its fit is the longest.
+        with ThreadPoolExecutor(max_workers=len(missing)) as pool:
+            first = sorted(missing, key=lambda each: -len(set(each.labels)))
+            fits = {id(each): pool.submit(each.fit, each.examples()) for each in first}
+            fresh = [fits[id(each)].result() for each in missing]
+    else:
+        fresh = [each.train() for each in missing]
     for training_set, model in zip(missing, fresh, strict=True):
         key = training_set.fingerprint
         write_entry(entry_path(folder, training_set.kind, key), key, model_sections(model))
         _remember(key, model)
     trained = iter(fresh)
     return [model if model is not None else next(trained) for model in stored]
-
-
-def trained_now(sets: Sequence[TrainingSet]) -> list[LinearModel]:
-    """A model trained now for each of `sets`, every core busy.
-
-    Python builds the matrices and holds the GIL meanwhile; liblinear lets go of it while
-    it fits. So a pool of one thread per core imports scikit-learn (a second or more)
-    while this thread builds every matrix (sets of the same texts read them once), then
-    fits the parts of every model (`TrainingSet.solvers`): the models fitted whole first,
-    the largest first, then the many small parts of the others, so that no long fit is
-    left alone on one core at the end."""
-    workers = min(os.cpu_count() or 1, MOST_WORKERS)
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        importing = pool.submit(training.load_solvers)
-        read: dict[tuple[str, ...], Featurised] = {}
-        examples = []
-        for each in sets:
-            if each.texts not in read:
-                read[each.texts] = training.featurise(each.texts)
-            examples.append(each.examples(read[each.texts]))
-        importing.result()
-        solvers = [each.solvers(matrix) for each, matrix in zip(sets, examples, strict=True)]
-        order = sorted(range(len(sets)), key=lambda i: (len(solvers[i]), -examples[i].matrix.nnz))
-        running = {i: [pool.submit(solve) for solve in solvers[i]] for i in order}
-        return [
-            each.model(matrix, [part.result() for part in running[i]])
-            for i, (each, matrix) in enumerate(zip(sets, examples, strict=True))
-        ]
 
 
 def _stored(kind: str, key: str, folder: Path) -> LinearModel | None:
