@@ -10,6 +10,7 @@ pauses the schedule and waits for the runs under way (at most `FINISH_SECONDS`).
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +18,19 @@ if TYPE_CHECKING:
     from telegram.ext import JobQueue
 
 Work = Callable[[], Coroutine[Any, Any, None]]
+
+log = logging.getLogger(__name__)
+
+
+class _CancelledRuns(logging.Filter):
+    """Keeps out APScheduler's traceback for a run cancelled as the loop ends (only a stop
+    does that, and the run says so in one line): every other error still shows."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and isinstance(record.exc_info[1], asyncio.CancelledError))
+
+
+logging.getLogger("apscheduler.executors.default").addFilter(_CancelledRuns())
 
 FINISH_SECONDS = 5.0
 """How long stopping waits for a run under way to finish its work."""
@@ -45,6 +59,11 @@ class PeriodicJobs:
             self._running.add(task)
             try:
                 await work()
+            except asyncio.CancelledError:
+                # Only a stop cancels a run, once it has waited `FINISH_SECONDS`: what the
+                # run left undone is still due in SQLite, so it is said in one line, not
+                # in APScheduler's traceback of an error.
+                log.warning("the %s job was stopped halfway; what it left is still due", name)
             finally:
                 self._running.discard(task)
 
