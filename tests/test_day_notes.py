@@ -57,3 +57,23 @@ def test_the_shipped_notes_never_name_another_day(shipped_plan: CheckInPlan) -> 
 def test_the_shipped_six_week_note_is_not_shown_months_later(shipped_plan: CheckInPlan) -> None:
     assert "six weeks" in (day_note(shipped_plan, 42) or "")
     assert all("six weeks" not in (day_note(shipped_plan, day) or "") for day in range(49, 400))
+
+
+def test_the_note_in_the_reply_to_a_date_does_not_say_hi_after_got_it() -> None:
+    plan = CheckInPlan((CheckInStep(1, "Hi! Redness is normal. How is your skin today?"),))
+    assert day_note(plan, 1) == "Redness is normal."
+
+
+def test_a_two_word_greeting_is_left_out_of_the_note_too() -> None:
+    plan = CheckInPlan((CheckInStep(0, "Welcome home! Tonight you look sunburnt."),))
+    assert day_note(plan, 0) == "Tonight you look sunburnt."
+
+
+def test_a_note_that_opens_with_news_keeps_its_first_sentence() -> None:
+    plan = CheckInPlan((CheckInStep(7, "One week in! Most people look normal again."),))
+    assert day_note(plan, 7) == "One week in! Most people look normal again."
+
+
+def test_a_note_that_is_only_a_greeting_stays_as_it_is() -> None:
+    plan = CheckInPlan((CheckInStep(2, "Hello!"),))
+    assert day_note(plan, 2) == "Hello!"

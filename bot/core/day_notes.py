@@ -16,6 +16,13 @@ from scheduler.planning import CheckInPlan, CheckInStep
 NOTE_DAYS = 7
 """A check-in's message describes at most this many days, starting on its own day."""
 
+_GREETING = re.compile(
+    r"(?:hi|hello|hey|hiya|good (?:morning|afternoon|evening)|welcome home)(?: there)?[!.]",
+    re.IGNORECASE,
+)
+"""A sentence that only greets: right for a check-in that opens a chat, odd after "Got it:
+... today is day 1" in the reply to a date."""
+
 
 def day_note_step(plan: CheckInPlan, day: int) -> CheckInStep | None:
     """The check-in whose message describes `day`, if one does (see the module docstring).
@@ -33,9 +40,18 @@ def day_note_step(plan: CheckInPlan, day: int) -> CheckInStep | None:
 
 def day_note(plan: CheckInPlan, day: int) -> str | None:
     """What to expect on `day`: the describing check-in's message without its questions
-    (their reply buttons belong to the check-in itself)."""
+    (their reply buttons belong to the check-in itself) and without a greeting."""
     step = day_note_step(plan, day)
-    return without_questions(step.message) if step is not None else None
+    note = without_questions(step.message) if step is not None else None
+    if note is None:
+        return None
+    first, _, rest = note.partition(" ")
+    if rest and _GREETING.fullmatch(first):
+        return rest
+    words = note.split(" ", 2)
+    if len(words) == 3 and _GREETING.fullmatch(" ".join(words[:2])):
+        return words[2]
+    return note
 
 
 def without_questions(message: str) -> str | None:
