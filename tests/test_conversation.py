@@ -313,6 +313,86 @@ async def test_a_new_date_after_treatment_is_not_read_as_a_question_too(
     assert texts(sent) == [texts(sent)[0]]
 
 
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("actually it was on monday not yesterday", date(2026, 11, 23)),
+        ("my treatment was 3 days ago", date(2026, 11, 24)),
+        ("sorry I meant the 20th", date(2026, 11, 20)),
+        ("last tuesday", date(2026, 11, 24)),
+    ],
+)
+async def test_a_known_patient_telling_another_date_is_asked_whether_to_change_it(
+    engine: Engine, store: Store, typed: str, meant: date
+) -> None:
+    await onboard(engine, "yesterday")
+    sent = await say(engine, typed)
+    assert [b.data for b in buttons(sent)] == [
+        f"redate:{meant.isoformat()}:2026-11-26",
+        "redate:keep:2026-11-26",
+    ]
+    assert patient(store).treated_on == date(2026, 11, 26)
+
+
+async def test_yes_change_it_stores_the_new_date_and_says_its_day(
+    engine: Engine, store: Store, hooks: RecordingHooks
+) -> None:
+    await onboard(engine, "yesterday")
+    await say(engine, "actually it was on monday")
+    sent = await press(engine, "redate:2026-11-23:2026-11-26")
+    assert isinstance(sent[0], RemoveButtons)
+    assert patient(store).treated_on == date(2026, 11, 23)
+    assert texts(sent)[0].startswith("Got it: Monday 23 November, so today is day 4.")
+    assert hooks.calls.count(("treatment_changed", patient(store).id)) == 2
+
+
+async def test_no_keep_it_leaves_the_date_as_it_was(engine: Engine, store: Store) -> None:
+    await onboard(engine, "yesterday")
+    await say(engine, "actually it was on monday")
+    sent = await press(engine, "redate:keep:2026-11-26")
+    assert patient(store).treated_on == date(2026, 11, 26)
+    assert "Thursday 26 November" in texts(sent)[0]
+
+
+async def test_a_date_change_button_pressed_after_another_change_does_nothing(
+    engine: Engine, store: Store
+) -> None:
+    await onboard(engine, "yesterday")
+    await say(engine, "actually it was on monday")
+    await say(engine, "/treatment 25/11")
+    sent = await press(engine, "redate:2026-11-23:2026-11-26")
+    assert patient(store).treated_on == date(2026, 11, 25)
+    assert texts(sent) == []
+
+
+async def test_a_forged_date_change_to_a_future_day_does_nothing(
+    engine: Engine, store: Store
+) -> None:
+    await onboard(engine, "yesterday")
+    await press(engine, "redate:2026-12-24:2026-11-26")
+    await press(engine, "redate:not-a-date:2026-11-26")
+    assert patient(store).treated_on == date(2026, 11, 26)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "I went to the gym yesterday",
+        "the redness was worse yesterday",
+        "my next session is on friday",
+        "had it done yesterday",
+        "can I wear makeup on monday?",
+    ],
+)
+async def test_a_story_a_question_or_the_same_date_is_not_taken_for_a_date_change(
+    engine: Engine, store: Store, typed: str
+) -> None:
+    await onboard(engine, "yesterday")
+    sent = await say(engine, typed)
+    assert not [b for b in buttons(sent) if b.data.startswith("redate:")]
+    assert patient(store).treated_on == date(2026, 11, 26)
+
+
 async def test_yes_please_turns_check_ins_on_and_tells_the_scheduler(
     engine: Engine, store: Store, hooks: RecordingHooks
 ) -> None:

@@ -7,15 +7,17 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from bot.conversation import alerts, questions
-from bot.conversation.events import Outgoing, RemoveButtons, Reply, Toast
+from bot.conversation.events import Button, Outgoing, RemoveButtons, Reply, Toast
 from bot.conversation.states import State
 from bot.conversation.turn import Turn, plain_words
 from bot.conversation.wording import checkin_offer, clock, date_buttons
 from bot.core.dates import (
+    MAX_DAYS_AGO,
     SHORT_DATE_WORDS,
     DateProblem,
     UpcomingTreatment,
     asks_something,
+    date_correction,
     date_statement,
     days_since_treatment,
     format_treatment_date,
@@ -123,6 +125,49 @@ def date_button(turn: Turn, value: str) -> list[Outgoing]:
         return [Toast(turn.say("button_expired"))]
     today = turn.today(patient)
     treated_on = today if value == "today" else today - timedelta(days=1)
+    return [RemoveButtons(), *date_given(turn, patient, treated_on)]
+
+
+def date_change(turn: Turn, patient: Patient, text: str) -> list[Outgoing] | None:
+    """A patient whose date we know telling another one ("actually it was on monday"):
+    asked, with buttons, whether to change it. None when `text` tells no other date."""
+    if patient.treated_on is None:
+        return None
+    today = turn.today(patient)
+    found = date_correction(text, patient.treated_on, today, turn.settings.date_order)
+    if found is None:
+        return None
+    old = patient.treated_on.isoformat()
+    day = days_since_treatment(found, turn.now, patient.timezone)
+    offer = turn.say(
+        "date_change_offer",
+        date=format_treatment_date(found, today),
+        day=day,
+        old=format_treatment_date(patient.treated_on, today),
+    )
+    yes = Button(turn.say("date_change_yes"), f"redate:{found.isoformat()}:{old}")
+    no = Button(turn.say("date_change_no"), f"redate:keep:{old}")
+    return [Reply(offer, ((yes, no),))]
+
+
+def date_change_button(turn: Turn, value: str) -> list[Outgoing]:
+    """ "Yes, change it" or "No, keep it" under that question. It acts only while the
+    date it would replace is still the stored one (not after /treatment or /forget)."""
+    patient = turn.meet()
+    new, _, old = value.partition(":")
+    expired: list[Outgoing] = [Toast(turn.say("button_expired")), RemoveButtons()]
+    if patient.treated_on is None or old != patient.treated_on.isoformat():
+        return expired
+    today = turn.today(patient)
+    if new == "keep":
+        kept = format_treatment_date(patient.treated_on, today)
+        return [RemoveButtons(), Reply(turn.say("date_change_kept", date=kept))]
+    try:
+        treated_on = date.fromisoformat(new)
+    except ValueError:
+        return expired
+    if not timedelta(0) <= today - treated_on <= timedelta(days=MAX_DAYS_AGO):
+        return expired
     return [RemoveButtons(), *date_given(turn, patient, treated_on)]
 
 

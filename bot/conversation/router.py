@@ -91,6 +91,7 @@ BUTTON_FLOWS: dict[str, ButtonFlow] = {
     "forget": forget.button,
     "date": onboarding.date_button,
     "checkins": onboarding.checkins_button,
+    "redate": onboarding.date_change_button,
     "topic": questions.topic_button,
     "ci": lambda turn, value: checkins.button(turn, f"ci:{value}"),
     "alert": alerts.button,
@@ -240,7 +241,9 @@ class Conversation:
             return relay.patient_text(turn, patient, text)
         if patient.state in (State.AWAITING_DATE, State.TREATMENT_AHEAD):
             return onboarding.date_or_question(turn, patient, text, match)
-        answered = questions.answer(turn, patient, text, match)
+        answered = onboarding.date_change(turn, patient, text) or questions.answer(
+            turn, patient, text, match
+        )
         if offer_again:
             # The question came before the answer to the offer: it is answered, and the
             # offer stands.

@@ -177,6 +177,40 @@ def date_statement(text: str) -> str | None:
     return None
 
 
+_NAMES_TREATMENT = re.compile(
+    r"\b(?:treat\w*|sessions?|appointment|procedure|micro\w*|needl\w*|derma\w*"
+    r"|(?:had|got|have) (?:it|mine|them)(?: done)?|it was|i meant)\b"
+)
+CORRECTION_WORDS = 16
+"""A date correction is said in a sentence; a longer message that names a day is a story."""
+
+
+def date_correction(
+    text: str, treated_on: date, today: date, order: DateOrder = "DMY"
+) -> date | None:
+    """The treatment date a patient whose date we know tells us in `text`, when it is
+    another one ("actually it was on monday", "my treatment was 3 days ago", "last
+    tuesday"): a statement, not a question, naming the treatment or a few words long.
+    None when `text` tells no date, the same date, or one still ahead ("my next session
+    is on friday" is the next one, not a correction)."""
+    lowered = text.lower()
+    if asks_something(text) or len(text.split()) > CORRECTION_WORDS:
+        return None
+    if len(text.split()) > SHORT_DATE_WORDS and not _NAMES_TREATMENT.search(lowered):
+        return None
+    if re.search(r"\bnext\b", lowered):
+        return None
+    # "monday, not yesterday": the day taken back is not read.
+    meant = re.sub(r"\b(?:not|rather than|instead of)\b[^,.;!]*", " ", lowered)
+    try:
+        found = read_treatment_date(meant, today, order)
+    except DateProblem:
+        return None
+    if isinstance(found, UpcomingTreatment) or found == treated_on:
+        return None
+    return found
+
+
 def asks_something(text: str) -> bool:
     """Whether a clause of `text` asks: a question word first, or a question mark after."""
     return any(asks for _, asks in _clauses(text))
