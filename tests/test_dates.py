@@ -14,6 +14,7 @@ from bot.core.dates import (
     DateProblem,
     UpcomingTreatment,
     asks_something,
+    date_correction,
     date_statement,
     days_since_treatment,
     format_treatment_date,
@@ -288,3 +289,42 @@ def test_a_message_asks_something_by_a_question_word_first_or_a_question_mark() 
     assert asks_something("had it tuesday, when can I swim")
     assert asks_something("makeup ok tomorrow?")
     assert not asks_something("had it tuesday, face is red")
+
+
+CORRECTION_TODAY = date(2026, 11, 28)  # a Saturday
+STORED = date(2026, 11, 27)
+
+
+@pytest.mark.parametrize(
+    ("text", "meant"),
+    [
+        ("actually it was on monday not yesterday", date(2026, 11, 23)),
+        ("oops wrong date, it was wednesday", date(2026, 11, 25)),
+        ("I had my microneedling done on the 20th of november", date(2026, 11, 20)),
+        ("im on day 5", date(2026, 11, 23)),
+        ("actually it was on wensday", date(2026, 11, 25)),
+        ("sat 21st", date(2026, 11, 21)),
+    ],
+)
+def test_a_statement_made_only_of_a_date_is_a_date_correction(text: str, meant: date) -> None:
+    assert date_correction(text, STORED, CORRECTION_TODAY) == meant
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "swollen since monday",
+        "it was worse on monday",
+        "in the sun",
+        "sat in the sun",
+        "may",
+        "yesterday",
+        "my next session is on friday",
+        "was it monday?",
+        "no not yesterday",
+    ],
+)
+def test_a_symptom_a_word_like_a_day_the_same_date_or_a_question_is_no_correction(
+    text: str,
+) -> None:
+    assert date_correction(text, STORED, CORRECTION_TODAY) is None
