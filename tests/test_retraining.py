@@ -68,7 +68,9 @@ def test_an_edit_to_a_topic_example_trains_the_topic_and_scope_models_only(
     load_knowledge(small_knowledge)
     restart(monkeypatch)
     fitted.clear()
-    edit_topic(small_knowledge, "sun-protection", "examples", lambda found: [*found, "is a sunbed ok"])
+    edit_topic(
+        small_knowledge, "sun-protection", "examples", lambda found: [*found, "is a sunbed ok"]
+    )
     load_knowledge(small_knowledge)
     assert sorted(fitted) == ["scope", "topics"]
 
@@ -91,7 +93,9 @@ def test_a_topic_model_stored_before_an_edit_never_answers_for_the_edited_knowle
 ) -> None:
     before = load_knowledge(small_knowledge).topic_classifier
     restart(monkeypatch)
-    edit_topic(small_knowledge, "sun-protection", "examples", lambda found: [*found, "is a sunbed ok"])
+    edit_topic(
+        small_knowledge, "sun-protection", "examples", lambda found: [*found, "is a sunbed ok"]
+    )
     edited = load_knowledge(small_knowledge)
     model = edited.topic_classifier
     assert before is not None and model is not None

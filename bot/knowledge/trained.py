@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
+import threading
 from array import array
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -166,6 +167,37 @@ def trained_models(sets: Sequence[TrainingSet], folder: Path | None = None) -> l
         _remember(key, model)
     trained = iter(fresh)
     return [model if model is not None else next(trained) for model in stored]
+
+
+class Training:
+    """`trained_models(sets)` in a thread of its own, started now, while the caller goes on
+    reading the other files: liblinear lets go of the GIL while it fits, so the longest
+    fit (the topics', one problem per topic) runs on the other core beside that Python
+    work instead of after it. The thread is a daemon: a process that stops at a problem in
+    the files does not wait for models nobody will read (one still stored is harmless:
+    it is keyed by what it learned)."""
+
+    def __init__(self, sets: Sequence[TrainingSet], folder: Path | None = None) -> None:
+        self._models: list[LinearModel] = []
+        self._error: Exception | None = None
+        self._thread = threading.Thread(
+            target=self._train, args=(list(sets), folder), name="training", daemon=True
+        )
+        self._thread.start()
+
+    def _train(self, sets: list[TrainingSet], folder: Path | None) -> None:
+        try:
+            self._models = trained_models(sets, folder)
+        # Raised again in the caller's thread, by `models`.
+        except Exception as error:
+            self._error = error
+
+    def models(self) -> list[LinearModel]:
+        """The models, once trained (or read back), in the order of the sets."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._models
 
 
 def _stored(kind: str, key: str, folder: Path) -> LinearModel | None:
