@@ -2,13 +2,14 @@
 look-alikes), the topic classifier (every topic's example phrasings) and the scope
 classifier (aftercare phrasings against the off-topic and social ones).
 
-Training needs scikit-learn, whose import alone takes a second or two, and then takes
-about a second more: too slow for every start. So each model is kept in the cache folder
-(`bot.knowledge.cache`), keyed by a fingerprint of everything it was trained on: the
-texts, their labels, the training settings and the source of `bot.core.classifier` and
-`bot.core.training`. A start with unchanged examples reads both models back in a few
-milliseconds without importing scikit-learn; an edit trains what it changed, both models
-at once when both changed, with one import.
+Training imports NumPy, SciPy and liblinear and takes a second or more of CPU: too slow
+for every start. So each model is kept in the cache folder (`bot.knowledge.cache`),
+keyed by a fingerprint of everything it alone was trained on: its texts, their labels,
+its training settings and the source of `bot.core.classifier` and `bot.core.training`.
+A start with unchanged examples reads the models back in a few milliseconds without
+importing any of those; an edit trains only the models it feeds (an answer none, a
+topic's examples the topic and scope models, a warning-sign example the warning-sign
+model), side by side when there are several (`Training`, `trained_models`).
 """
 
 from __future__ import annotations
