@@ -88,6 +88,9 @@ class Side:
     python: Path
     cache: Path
     env: dict[str, str]
+    root: Path
+    """The checkout: `python -c` runs there, since it imports `bot` from the current
+    folder first (from anywhere else each side would measure that folder's code)."""
 
     def aftercare(self) -> list[str]:
         """How staff start the command line: the console script beside this Python."""
@@ -146,6 +149,7 @@ def python_runs(
             done = subprocess.run(
                 [str(side.python), "-c", code],
                 env=side.env,
+                cwd=side.root,
                 capture_output=True,
                 text=True,
                 check=True,
@@ -178,6 +182,7 @@ def load_runs(
             done = subprocess.run(
                 [str(side.python), "-c", LOAD, *([str(folder)] if folder else [])],
                 env=side.env,
+                cwd=side.root,
                 capture_output=True,
                 text=True,
                 check=True,
@@ -311,7 +316,7 @@ def main() -> None:
                 if label == "against"
                 else Path(sys.executable)
             )
-            sides.append(Side(label, python, cache, side_env))
+            sides.append(Side(label, python, cache, side_env, checkout))
         if options.load_only:
             knowledge_load(count, sides, work)
             return
