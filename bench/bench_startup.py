@@ -28,10 +28,12 @@ Then, in fresh processes: what `aftercare chat` imports before it reads a line, 
 knowledge load (`KnowledgeHolder`, as the bot starts) with an empty cache (the models
 trained) and a warm one, the two checkouts side by side with the ratio of their medians
 (wall clock, and CPU time: all threads, so training side by side counts in full).
-`--load-only` measures that knowledge load and nothing else. Last, in this process, every
-question of tests/data timed through the whole match and through the warning-sign check
-alone: wall clock and CPU time of this thread (the CPU time is what a match costs; the
-wall clock also counts other processes on a shared machine), p50 and p99 of three rounds.
+`--load-only` measures that knowledge load and nothing else, and then the first load
+after each kind of staff edit (bench/knowledge_edits.py), the shipped knowledge warm.
+Last, in this process, every question of tests/data timed through the whole match and
+through the warning-sign check alone: wall clock and CPU time of this thread (the CPU
+time is what a match costs; the wall clock also counts other processes on a shared
+machine), p50 and p99 of three rounds.
 """
 
 from __future__ import annotations
@@ -51,6 +53,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from knowledge_edits import EDITS, edited_copy
+
 ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE = ROOT / "knowledge"
 QUESTION = "can i wear makeup tomorrow"
@@ -63,11 +69,12 @@ seconds = time.perf_counter() - start
 print(seconds, *(m for m in ("telegram", "httpx") if m in sys.modules))
 """
 LOAD = """
-import time
+import sys, time
 start, start_cpu = time.perf_counter(), time.process_time()
+from pathlib import Path
 from bot.knowledge.holder import KnowledgeHolder
 from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR
-KnowledgeHolder(DEFAULT_KNOWLEDGE_DIR)
+KnowledgeHolder(Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_KNOWLEDGE_DIR)
 print(time.perf_counter() - start, time.process_time() - start_cpu)
 """
 
@@ -81,6 +88,9 @@ class Side:
     python: Path
     cache: Path
     env: dict[str, str]
+    root: Path
+    """The checkout: `python -c` runs there, since it imports `bot` from the current
+    folder first (from anywhere else each side would measure that folder's code)."""
 
     def aftercare(self) -> list[str]:
         """How staff start the command line: the console script beside this Python."""
@@ -139,6 +149,7 @@ def python_runs(
             done = subprocess.run(
                 [str(side.python), "-c", code],
                 env=side.env,
+                cwd=side.root,
                 capture_output=True,
                 text=True,
                 check=True,
@@ -156,18 +167,22 @@ def python_runs(
     return lines
 
 
-def load_runs(count: int, sides: list[Side], before: Callable[[Side], None]) -> list[str]:
-    """The knowledge load (`LOAD`) run `count` times in a fresh Python of each side, the
-    sides taking turns (after `before` each time): min and median of its wall clock and
-    CPU time, and with two sides the ratio of the medians."""
+def load_runs(
+    count: int, sides: list[Side], before: Callable[[Side], None], folder: Path | None = None
+) -> list[str]:
+    """The knowledge load (`LOAD`, of `folder` or the shipped knowledge) run `count` times
+    in a fresh Python of each side, the sides taking turns (after `before` each time): min
+    and median of its wall clock and CPU time, and with two sides the ratio of the
+    medians."""
     walls: dict[str, list[float]] = {side.label: [] for side in sides}
     cpus: dict[str, list[float]] = {side.label: [] for side in sides}
     for _ in range(count):
         for side in sides:
             before(side)
             done = subprocess.run(
-                [str(side.python), "-c", LOAD],
+                [str(side.python), "-c", LOAD, *([str(folder)] if folder else [])],
                 env=side.env,
+                cwd=side.root,
                 capture_output=True,
                 text=True,
                 check=True,
@@ -178,15 +193,32 @@ def load_runs(count: int, sides: list[Side], before: Callable[[Side], None]) -> 
     return summary(sides, walls, cpus, cpu_min=True)
 
 
-def knowledge_load(count: int, sides: list[Side]) -> None:
-    """The knowledge load in fresh processes, with the models trained and from the cache."""
+def knowledge_load(count: int, sides: list[Side], work: Path | None = None) -> None:
+    """The knowledge load in fresh processes, with the models trained and from the cache;
+    given a `work` folder, also the first load after each kind of staff edit."""
     print("knowledge load in a fresh process (import and KnowledgeHolder):")
-    print("  cold (empty cache: both models trained)")
+    print("  cold (empty cache: every model trained)")
     for line in load_runs(count, sides, Side.empty_cache):
         print("    " + line)
     print("  warm")
     for line in load_runs(count, sides, keep_cache):
         print("    " + line)
+    if work is None:
+        return
+    # Each run starts from the cache a load of the shipped knowledge leaves, kept aside.
+    for side in sides:
+        side.empty_cache()
+        load_runs(1, [side], keep_cache)
+        shutil.copytree(side.cache, work / f"{side.label}-warm")
+
+    def warm_again(side: Side) -> None:
+        side.empty_cache()
+        shutil.copytree(work / f"{side.label}-warm", side.cache)
+
+    for name, edit in EDITS.items():
+        print(f"  after {name} (the shipped knowledge warm)")
+        for line in load_runs(count, sides, warm_again, edit(work)):
+            print("    " + line)
 
 
 def questions() -> list[str]:
@@ -217,19 +249,6 @@ def latencies(call: Callable[[str], object], texts: list[str]) -> str:
         p50, p99 = ordered[len(ordered) // 2], ordered[int(0.99 * len(ordered))]
         figures.append(f"{clock} p50 {p50:.3f} ms, p99 {p99:.3f} ms")
     return f"{len(wall)} calls: " + "; ".join(figures)
-
-
-def edited_copy(folder: Path) -> Path:
-    """The shipped knowledge with one more example question: a staff edit."""
-    target = folder / "edited-knowledge"
-    shutil.copytree(KNOWLEDGE, target)
-    makeup = target / "topics" / "makeup.yaml"
-    text = makeup.read_text(encoding="utf-8")
-    makeup.write_text(
-        text.replace("examples:\n", "examples:\n  - is a little tinted balm ok\n", 1),
-        encoding="utf-8",
-    )
-    return target
 
 
 def summary(
@@ -297,9 +316,9 @@ def main() -> None:
                 if label == "against"
                 else Path(sys.executable)
             )
-            sides.append(Side(label, python, cache, side_env))
+            sides.append(Side(label, python, cache, side_env, checkout))
         if options.load_only:
-            knowledge_load(count, sides)
+            knowledge_load(count, sides, work)
             return
         print("floors:")
         for code in ("pass", "import click"):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 import pickle
+import subprocess
+import sys
 import warnings
 from collections import Counter
 
@@ -11,7 +13,7 @@ import pytest
 
 from bot.core import classifier
 from bot.core.classifier import LinearModel, features, words_of
-from bot.core.training import Method, examples_of, train
+from bot.core.training import Method, NotConverged, examples_of, train
 
 MAKEUP = ["can i wear makeup", "is foundation ok", "when can i put concealer on", "mascara?"]
 SUN = ["do i need sunscreen", "can i sunbathe", "which spf", "is the sun bad for me"]
@@ -203,8 +205,6 @@ def test_texts_that_read_as_the_same_words_are_one_row_that_counts_twice() -> No
 
 
 def test_twin_examples_of_a_small_topic_train_to_convergence() -> None:
-    from sklearn.exceptions import ConvergenceWarning
-
     # A staff draft whose title repeats its one example: as two rows, the small topic's
     # weight left liblinear short of its optimum after 1,000 iterations.
     days = range(25)
@@ -212,7 +212,7 @@ def test_twin_examples_of_a_small_topic_train_to_convergence() -> None:
     sun = [f"is {thing} ok on day {day}" for thing in SUNNY for day in days]
     gift = ["sell gift cards", "Sell gift cards"]
     with warnings.catch_warnings():
-        warnings.simplefilter("error", ConvergenceWarning)
+        warnings.simplefilter("error", NotConverged)
         model = train(
             makeup + sun + gift,
             ["makeup"] * len(makeup) + ["sun"] * len(sun) + ["gift"] * len(gift),
@@ -230,3 +230,41 @@ def test_a_long_story_scores_exactly_its_distinct_features_summed_in_the_order_f
     found = list(features(story))
     total = sum(model.feature_weights(feature)[0] for feature in found)
     assert model.scores(story) == [model.bias[0] + total * (1.0 / math.sqrt(len(found)))]
+
+
+def test_training_imports_neither_scikit_learn_itself_nor_scipy_stats() -> None:
+    # A fresh process: this one may have imported scikit-learn for other tests.
+    code = (
+        "import sys\n"
+        "from bot.core.training import train\n"
+        "train(['can i wear makeup', 'which spf'], ['makeup', 'sun'], method='svm',"
+        " counted=True, regularisation=1.0)\n"
+        "print(sorted(m for m in ('sklearn', 'sklearn.base', 'scipy.stats') if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_scikit_learn_imported_after_training_is_the_whole_package() -> None:
+    code = (
+        "from bot.core.training import train\n"
+        "train(['can i wear makeup', 'which spf'], ['makeup', 'sun'], method='logistic',"
+        " counted=False, regularisation=1.0)\n"
+        "from sklearn.svm import LinearSVC\n"
+        "print(LinearSVC().fit([[0.0], [1.0]], [0, 1]).predict([[1.0]])[0])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "1"
+
+
+def test_the_same_examples_train_to_the_same_weights_every_time() -> None:
+    labels = ["makeup"] * 4 + ["sun"] * 4
+    first, second = (
+        train(MAKEUP + SUN, labels, method="svm", counted=True, regularisation=2.0)
+        for _ in range(2)
+    )
+    assert (first.features, first.weights, first.bias) == (
+        second.features,
+        second.weights,
+        second.bias,
+    )

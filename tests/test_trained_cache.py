@@ -188,3 +188,16 @@ def test_models_trained_side_by_side_come_back_in_the_order_asked_and_are_stored
     ]
     assert models[1] is stored
     assert len(list(tmp_path.glob("*.cache"))) == 3
+
+
+def test_models_trained_in_the_background_come_back_in_the_order_asked(tmp_path: Path) -> None:
+    greetings = replace(TOPICS, texts=(*TOPICS.texts, "hello"), labels=(*TOPICS.labels, "hi"))
+    models = trained.Training([greetings, TOPICS], tmp_path).models()
+    assert [model.trained_on for model in models] == [greetings.fingerprint, TOPICS.fingerprint]
+
+
+def test_a_background_training_that_fails_raises_in_the_thread_that_asks(tmp_path: Path) -> None:
+    one_label = replace(TOPICS, labels=("makeup",) * len(TOPICS.texts))
+    training = trained.Training([one_label], tmp_path)
+    with pytest.raises(ValueError, match="two different labels"):
+        training.models()

@@ -12,13 +12,25 @@ repeats one of its examples, "Sell gift cards" and "sell gift cards") become one
 counts as many times: the same problem for liblinear (the sum of the losses is
 unchanged, and the balanced class weights are those of every text), without twin rows
 that leave its dual solver creeping along their difference until it gives up.
+
+liblinear is called the way scikit-learn's `LinearSVC` and `LogisticRegression` call it,
+with the same settings, through scikit-learn's own wrapper imported on its own
+(`_liblinear`): importing the estimators would import most of scikit-learn and
+scipy.stats, a second of every start that trains.
 """
 
 from __future__ import annotations
 
+import sys
+import threading
+import warnings
 from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from importlib import import_module
+from importlib.util import find_spec
+from pathlib import Path
+from types import ModuleType
 from typing import Any, Literal
 
 from bot.core.classifier import LinearModel, word_features, word_pairs, words_of
@@ -30,6 +42,22 @@ Method = Literal["logistic", "svm"]
 """Logistic regression (probabilities that mean something: the warning-sign threshold is
 set on them) or a linear support vector classifier (one label against the rest, its
 scores turned into probabilities with a `sharpness`: the matcher's blend is tuned so)."""
+TOLERANCE = 1e-4
+"""liblinear's stopping tolerance, scikit-learn's default for both estimators: measured on
+the tuning sets, the topics' 3e-3 decided as well and fitted in 40% less time, 1e-2 lost
+answers; not taken, since that fit no longer holds up a load (it runs beside it)."""
+SEED = 1
+"""liblinear visits the rows in a random order; a fixed seed trains the same examples to
+the same model every time (scikit-learn's default drew a new one each fit)."""
+_SQUARED_HINGE_DUAL, _LOGISTIC_DUAL = 1, 7
+"""liblinear's numbers for its solvers (L2R_L2LOSS_SVC_DUAL, L2R_LR_DUAL)."""
+_PACKAGES = {"sklearn": "", "sklearn.utils": "utils", "sklearn.svm": "svm"}
+"""The packages above liblinear's wrapper and what it imports, with their folders."""
+_IMPORTING = threading.Lock()
+
+
+class NotConverged(UserWarning):
+    """liblinear stopped at its iteration limit, short of its optimum."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -127,9 +155,13 @@ def fit(
     being drowned out."""
     import numpy
 
-    model = _estimator(method, regularisation, len(examples.labels), examples.class_weights)
-    model.fit(examples.matrix, examples.targets, sample_weight=examples.counts)
-    by_feature = model.coef_.T
+    if method == "svm" or len(examples.labels) == 2:
+        coefficients, intercepts = _liblinear_fit(examples, method, regularisation)
+    else:
+        model = _multinomial(regularisation, examples.class_weights)
+        model.fit(examples.matrix, examples.targets, sample_weight=examples.counts)
+        coefficients, intercepts = model.coef_, model.intercept_
+    by_feature = coefficients.T
     kept = numpy.abs(by_feature) >= PRUNE_BELOW
     used = kept.any(axis=1)
     kept = kept[used]
@@ -138,7 +170,7 @@ def fit(
     names = examples.features
     return LinearModel(
         examples.labels,
-        tuple(float(b) for b in model.intercept_),
+        tuple(float(b) for b in intercepts),
         tuple(names[column] for column in numpy.flatnonzero(used).tolist()),
         array("I", offsets.tolist()),
         array("H", label_index.tolist()),
@@ -167,24 +199,90 @@ def train(
     )
 
 
-def _estimator(
-    method: Method, regularisation: float, label_count: int, class_weights: dict[int, float]
-) -> Any:
-    if method == "svm":
-        from sklearn.svm import LinearSVC
+def _liblinear_fit(examples: Examples, method: Method, regularisation: float) -> tuple[Any, Any]:
+    """The weights and intercepts liblinear fits, called as scikit-learn's `LinearSVC` and
+    `LogisticRegression(solver="liblinear", dual=True)` call it, to the same numbers: the
+    squared hinge loss one label against the rest (dual), or the logistic loss of two
+    labels (dual: with far more features than examples it reaches the same optimum,
+    probabilities within 1e-4, in about half the time). The intercept is a feature of
+    value 1, penalised like the others, as scikit-learn's `intercept_scaling=1` has it."""
+    import numpy
 
-        return LinearSVC(C=regularisation, class_weight=class_weights)
+    class_weights = numpy.array([examples.class_weights[i] for i in range(len(examples.labels))])
+    targets = examples.targets.astype(numpy.float64)
+    if method == "svm":
+        solver, iterations = _SQUARED_HINGE_DUAL, 1000
+        label_weights, row_weights = class_weights, examples.counts
+    else:
+        # As `LogisticRegression` passes them: the class weights folded into each row's.
+        solver, iterations = _LOGISTIC_DUAL, 2000
+        label_weights = numpy.ones(2)
+        row_weights = examples.counts * class_weights[examples.targets]
+    weights, rounds = _liblinear().train_wrap(
+        examples.matrix,
+        targets,
+        True,
+        solver,
+        TOLERANCE,
+        1.0,
+        regularisation,
+        label_weights,
+        iterations,
+        SEED,
+        0.1,
+        row_weights,
+    )
+    if int(numpy.max(rounds)) >= iterations:
+        warnings.warn(
+            f"liblinear stopped after {iterations} rounds, short of its optimum",
+            NotConverged,
+            stacklevel=3,
+        )
+    return weights[:, :-1], weights[:, -1]
+
+
+def _liblinear() -> Any:
+    """scikit-learn's wrapper of liblinear, imported without the rest of scikit-learn.
+
+    `import sklearn` runs scikit-learn's `__init__`, which imports most of it and
+    scipy.stats: about a second of CPU, most of a cold start's imports, for one compiled
+    function. The wrapper itself needs only NumPy and SciPy's BLAS, so while it loads the
+    packages above it stand in as bare namespaces (their folders, none of their code);
+    they are taken out again at once, so that a later `import sklearn` runs the real ones
+    and finds the wrapper already loaded. Under a lock: models fit in threads."""
+    with _IMPORTING:
+        wrapper = _import_liblinear()
+        # liblinear prints its progress to standard output unless told not to.
+        wrapper.set_verbosity_wrap(0)
+        return wrapper
+
+
+def _import_liblinear() -> Any:
+    loaded = sys.modules.get("sklearn.svm._liblinear")
+    if loaded is not None:
+        return loaded
+    if "sklearn" in sys.modules:
+        from sklearn.svm import _liblinear
+
+        return _liblinear
+    spec = find_spec("sklearn")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("scikit-learn is needed to train the classifiers")
+    root = Path(next(iter(spec.submodule_search_locations)))
+    for package, folder in _PACKAGES.items():
+        stand_in = ModuleType(package)
+        stand_in.__path__ = [str(root / folder)]
+        sys.modules[package] = stand_in
+    try:
+        return import_module("sklearn.svm._liblinear")
+    finally:
+        for package in _PACKAGES:
+            del sys.modules[package]
+
+
+def _multinomial(regularisation: float, class_weights: dict[int, float]) -> Any:
+    # Three labels or more with the logistic loss are beyond liblinear (no model of the
+    # shipped knowledge is one): scikit-learn's default solver fits them all at once.
     from sklearn.linear_model import LogisticRegression
 
-    # liblinear fits two labels several times faster than the default solver, to the
-    # same decisions (bench/crossval_signs.py); it cannot fit three or more.
-    solver = "liblinear" if label_count == 2 else "lbfgs"
-    # With far more features than examples liblinear's dual form reaches the same optimum
-    # (probabilities within 1e-4) in about half the time.
-    return LogisticRegression(
-        C=regularisation,
-        max_iter=2000,
-        class_weight=class_weights,
-        solver=solver,
-        dual=solver == "liblinear",
-    )
+    return LogisticRegression(C=regularisation, max_iter=2000, class_weight=class_weights)

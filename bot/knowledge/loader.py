@@ -25,7 +25,7 @@ from bot.knowledge.files import DEFAULT_KNOWLEDGE_DIR
 from bot.knowledge.plan_loader import load_plan, plan_with_details
 from bot.knowledge.signs_loader import load_warning_signs
 from bot.knowledge.texts import PLACEHOLDERS, TITLE_LIMIT, checked_text, fill_placeholders
-from bot.knowledge.trained import scope_training, topic_training, trained_models
+from bot.knowledge.trained import Training, scope_training, topic_training, trained_models
 from bot.knowledge.wording_loader import load_wording
 from bot.knowledge.yaml_lines import Collector as _Collector
 from bot.knowledge.yaml_lines import Node as _Node
@@ -250,6 +250,13 @@ def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
     for missing in sorted(set(REQUIRED_TOPICS) - present):
         problems.append(Problem(name(root / "topics"), 1, f"required topic '{missing}' is missing"))
 
+    # The topic and scope models start training while the other files are read; only
+    # when the topics are sound, since any problem stops the load. A folder with no
+    # off-topic topic has no scope to learn, and no question to doubt.
+    scope = scope_training(rules)
+    scoped = len(set(scope.labels)) > 1
+    learning = None if problems else Training([topic_training(rules), *([scope] if scoped else [])])
+
     def required(file: str) -> Path | None:
         path = root / file
         if not path.exists():
@@ -273,17 +280,14 @@ def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
         text for rule in rules for text in (*rule.examples, *rule.keywords, rule.answer)
     ] + list(wording.texts.values() if wording else ())
     signs = load_warning_signs(root, name, problems, vocabulary)
-    if problems or wording is None or plan is None or signs is None:
+    # `learning` is None only when there were problems already.
+    if problems or wording is None or plan is None or signs is None or learning is None:
         raise KnowledgeError(sorted(problems, key=lambda p: (p.file, p.line)))
     untrained_signs, signs_examples = signs
-    # The models at once, and only for a folder known to be good: one scikit-learn import
-    # at most, none when all are stored already.
-    # A folder with no off-topic topic has no scope to learn, and no question to doubt.
-    scope = scope_training(rules)
-    scoped = len(set(scope.labels)) > 1
-    signs_model, topic_model, *scope_model = trained_models(
-        [signs_examples, topic_training(rules), *([scope] if scoped else [])]
-    )
+    # The warning-sign model only for a folder known to be good (its examples are the
+    # last files read); it fits here while the topics' may still be fitting there.
+    [signs_model] = trained_models([signs_examples])
+    topic_model, *scope_model = learning.models()
     details = {k: wording[k] for k in PLACEHOLDERS}
     return KnowledgeBase(
         rules=tuple(_with_details(rule, details) for rule in rules),

@@ -2,13 +2,14 @@
 look-alikes), the topic classifier (every topic's example phrasings) and the scope
 classifier (aftercare phrasings against the off-topic and social ones).
 
-Training needs scikit-learn, whose import alone takes a second or two, and then takes
-about a second more: too slow for every start. So each model is kept in the cache folder
-(`bot.knowledge.cache`), keyed by a fingerprint of everything it was trained on: the
-texts, their labels, the training settings and the source of `bot.core.classifier` and
-`bot.core.training`. A start with unchanged examples reads both models back in a few
-milliseconds without importing scikit-learn; an edit trains what it changed, both models
-at once when both changed, with one import.
+Training imports NumPy, SciPy and liblinear and takes a second or more of CPU: too slow
+for every start. So each model is kept in the cache folder (`bot.knowledge.cache`),
+keyed by a fingerprint of everything it alone was trained on: its texts, their labels,
+its training settings and the source of `bot.core.classifier` and `bot.core.training`.
+A start with unchanged examples reads the models back in a few milliseconds without
+importing any of those; an edit trains only the models it feeds (an answer none, a
+topic's examples the topic and scope models, a warning-sign example the warning-sign
+model), side by side when there are several (`Training`, `trained_models`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
+import threading
 from array import array
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -166,6 +168,37 @@ def trained_models(sets: Sequence[TrainingSet], folder: Path | None = None) -> l
         _remember(key, model)
     trained = iter(fresh)
     return [model if model is not None else next(trained) for model in stored]
+
+
+class Training:
+    """`trained_models(sets)` in a thread of its own, started now, while the caller goes on
+    reading the other files: liblinear lets go of the GIL while it fits, so the longest
+    fit (the topics', one problem per topic) runs on the other core beside that Python
+    work instead of after it. The thread is a daemon: a process that stops at a problem in
+    the files does not wait for models nobody will read (one still stored is harmless:
+    it is keyed by what it learned)."""
+
+    def __init__(self, sets: Sequence[TrainingSet], folder: Path | None = None) -> None:
+        self._models: list[LinearModel] = []
+        self._error: Exception | None = None
+        self._thread = threading.Thread(
+            target=self._train, args=(list(sets), folder), name="training", daemon=True
+        )
+        self._thread.start()
+
+    def _train(self, sets: list[TrainingSet], folder: Path | None) -> None:
+        try:
+            self._models = trained_models(sets, folder)
+        # Raised again in the caller's thread, by `models`.
+        except Exception as error:
+            self._error = error
+
+    def models(self) -> list[LinearModel]:
+        """The models, once trained (or read back), in the order of the sets."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._models
 
 
 def _stored(kind: str, key: str, folder: Path) -> LinearModel | None:
