@@ -93,7 +93,13 @@ class TelegramBot:
             limits=limits,
         )
         self.processor = InboxProcessor(application, product.store, product.clock)
-        self.poller = Poller(application.bot, product.store, self.processor.submit, product.clock)
+        self.poller = Poller(
+            application.bot,
+            product.store,
+            self.processor.submit,
+            product.clock,
+            take_at_once=self.processor.take_at_once,
+        )
         if poll_timeout is not None:
             self.poller.poll_timeout = poll_timeout
         self.chat = TelegramChat(

@@ -77,6 +77,22 @@ class InProcessing:
     warn_flood: bool = False
     settled: bool = False
     """A handler's transaction marked the update processed: nobody needs to look again."""
+    unwritten: inbox.InboxRow | None = None
+    """The update's inbox row while only Telegram has it (it is handled as it arrived):
+    a failure must store it, to be processed again."""
+    on_written: Callable[[], None] | None = None
+    """Told once the update is in the database, processed or to be processed again."""
+
+    def written(self) -> None:
+        self.unwritten = None
+        if self.on_written is not None:
+            self.on_written()
+            self.on_written = None
+
+    def settle(self) -> None:
+        """The update's decision has committed."""
+        self.settled = True
+        self.written()
 
 
 processing: contextvars.ContextVar[InProcessing | None] = contextvars.ContextVar(
@@ -211,7 +227,7 @@ class TelegramChat:
             handle_update, self.conversation, context, sender, event, self.clock()
         )
         if state is not None:
-            state.settled = True
+            state.settle()
         if query is not None:
             await _quietly(query.answer(text=after.toast))
         await self.after_commit(after)
@@ -227,9 +243,13 @@ class TelegramChat:
             return
         log.error("update %s failed: %s\n%s", update.update_id, type(error).__name__, where)
         now = self.clock()
+        state = processing.get()
+        unwritten = state.unwritten if state is not None else None
         set_aside = await self.store.run(
-            inbox.record_failure, update.update_id, type(error).__name__, now
+            inbox.record_failure, update.update_id, type(error).__name__, now, unwritten
         )
+        if state is not None:
+            state.written()
         if set_aside:
             wording = self.conversation.knowledge.current.base.wording
             await self._say_in_chat(update, wording["processing_failed"])
@@ -249,7 +269,7 @@ class TelegramChat:
         after = await self.store.run(unit)
         state = processing.get()
         if state is not None:
-            state.settled = True
+            state.settle()
         await self.after_commit(after)
 
 
