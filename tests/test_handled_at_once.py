@@ -126,3 +126,21 @@ async def test_telegram_is_not_told_a_message_arrived_before_its_decision_commit
     assert told == []
     assert confirmed is not None
     assert api.texts(ANNA)[-1] == MAKEUP_DAY_2_ON
+
+
+async def test_a_forged_button_whose_answer_hangs_holds_up_no_other_patient(
+    bot: RunningBot, api: FakeBotApi
+) -> None:
+    await bot.onboard(BEN)
+    held = api.hold("answerCallbackQuery")
+    bot.telegram.poller.poll_timeout = 1
+    api.queue(api.button_update(ANNA, "x" * 65))
+    polling = asyncio.create_task(bot.telegram.poller.run())
+    try:
+        await held.wait()
+        api.send_text(BEN, QUESTION)
+        replies = await api.wait_for_messages(BEN, len(api.texts(BEN)) + 1)
+    finally:
+        held.release()
+        polling.cancel()
+    assert replies[-1] == MAKEUP_DAY_2_ON

@@ -172,10 +172,12 @@ class TelegramChat:
         data = query.data or ""
         in_staff_chat = chat is not None and chat.id == self.conversation.settings.staff_chat_id
         if chat is None or (chat.type != ChatType.PRIVATE and not in_staff_chat):
+            await self._settle_unchanged(update)
             await _quietly(query.answer())
             return
         if len(data) > MAX_CALLBACK_DATA:
             expired = self.conversation.knowledge.current.base.wording["button_expired"]
+            await self._settle_unchanged(update)
             await _quietly(query.answer(text=expired))
             return
         pressed = query.message if isinstance(query.message, Message) else None
@@ -185,6 +187,15 @@ class TelegramChat:
             )
             return
         await self._converse(update, ButtonPress(data))
+
+    async def _settle_unchanged(self, update: Update) -> None:
+        """An update that changes nothing is marked processed before the call to Telegram
+        that follows it: polling waits for an update handled as it arrived to be stored
+        (`bot.telegram.polling`), and must not wait on the network too."""
+        await self.store.run(inbox.mark_done, update.update_id, self.clock())
+        state = processing.get()
+        if state is not None:
+            state.settle()
 
     async def on_group_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A command in a group: staff commands for staff in the staff chat, otherwise a
