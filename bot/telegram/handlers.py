@@ -228,11 +228,14 @@ class TelegramChat:
         query = update.callback_query
         pressed = query.message.message_id if query is not None and query.message else None
         state = processing.get()
+        # The flood rule is for a patient writing faster than anyone reads: a busy staff
+        # chat (a backlog of replies to patients after an outage) is never cut short.
+        flooding = state is not None and state.flooding and chat.type == ChatType.PRIVATE
         context = UpdateContext(
             update.update_id,
             pressed_message_id=pressed,
-            flooding=state.flooding if state else False,
-            warn_flood=state.warn_flood if state else False,
+            flooding=flooding,
+            warn_flood=flooding and state is not None and state.warn_flood,
         )
         after = await self.store.run(
             handle_update, self.conversation, context, sender, event, self.clock()
