@@ -109,13 +109,16 @@ class Contender:
     http_version: HttpVersion = "1.1"
     api: FakeBotApi = field(default_factory=FakeBotApi)
     extra_env: dict[str, str] = field(default_factory=dict)
+    knowledge: Path = DEFAULT_KNOWLEDGE_DIR
+    """Another checkout's bot reads that checkout's knowledge: this one's may use wording
+    its code does not know yet."""
     process: subprocess.Popen[bytes] | None = None
     _log: IO[bytes] | None = None
 
     def start(self, base_url: str) -> None:
         """Start the bot; return once it polls."""
         environment = bot_environment(
-            base_url, self.workdir / "aftercare.db", DEFAULT_KNOWLEDGE_DIR, **self.extra_env
+            base_url, self.workdir / "aftercare.db", self.knowledge, **self.extra_env
         )
         self._log = (self.workdir / "bot.log").open("wb")
         self.process = subprocess.Popen(
@@ -190,7 +193,10 @@ def contenders(
             for name, command in kinds:
                 workdir = workroot / f"{name}-{int(latency * 1000)}ms-http{http_version}"
                 workdir.mkdir(parents=True)
-                made.append(Contender(name, latency, command, workdir, http_version))
+                contender = Contender(name, latency, command, workdir, http_version)
+                if name == "against" and against is not None:
+                    contender.knowledge = against / "knowledge"
+                made.append(contender)
     return made
 
 

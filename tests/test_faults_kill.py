@@ -4,16 +4,17 @@ a start over a broken knowledge folder still serves patients."""
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from bot_process import bot_environment, bot_process
 from conftest import ANNA, STAFF, STAFF_CHAT, WORDING, a_zone_at_midday
-from fake_bot_api import ApiCall, FakeBotApi
+from fake_bot_api import ApiCall, FakeBotApi, Outcome
 from sqlite_utils import Database
 
 from bot.storage.store import Store
@@ -63,6 +64,47 @@ def test_a_kill_right_after_a_warning_sign_is_fetched_loses_neither_answer_nor_a
         assert bot.stop() == 0, bot.output
     assert api.texts(ANNA).count(URGENT) >= 1
     assert len(alerts(api)) >= 1
+
+
+def test_a_kill_while_a_message_is_handled_before_anything_of_it_is_stored_loses_nothing(
+    tmp_path: Path, small_knowledge: Path, api: FakeBotApi, base_url: str
+) -> None:
+    database = tmp_path / "aftercare.db"
+    with bot_process(api, tmp_path, environment(base_url, tmp_path, small_knowledge)) as bot:
+        # The test holds the database's write lock: the bot fetches the message and
+        # decides, and its transaction (the message's first write) waits.
+        locker = sqlite3.connect(database, isolation_level=None)
+        try:
+            locker.execute("BEGIN IMMEDIATE")
+            polls = [
+                c for c in api.calls if c.method == "getUpdates" and c.outcome is Outcome.PENDING
+            ]
+            after = len(api.calls)
+            update_id = api.send_text(ANNA, RED_FLAG)["update_id"]
+            # A getUpdates open at the send, or the next one, hands the message over.
+            _wait_until(
+                lambda: any(
+                    call.outcome is Outcome.ANSWERED
+                    for call in [*polls, *api.calls[after:]]
+                    if call.method == "getUpdates"
+                )
+            )
+            time.sleep(0.5)
+            told = [
+                call.params["offset"]
+                for call in api.calls
+                if call.method == "getUpdates" and (call.params.get("offset") or 0) > update_id
+            ]
+            bot.kill()
+        finally:
+            locker.close()
+        bot.start()
+        api.wait_for_messages_sync(ANNA, 1, timeout=30)
+        api.wait_for_messages_sync(STAFF_CHAT, 1, timeout=30)
+        assert bot.stop() == 0, bot.output
+    assert told == []
+    assert api.texts(ANNA).count(URGENT) == 1
+    assert len(alerts(api)) == 1
 
 
 def test_an_urgent_answer_telegram_took_before_the_kill_is_sent_again_with_its_alert(
@@ -157,6 +199,14 @@ def test_a_restart_over_a_broken_knowledge_folder_serves_the_last_good_one_and_t
     assert "makeup.yaml" in output and "last good version" in output
     assert "makeup.yaml" in api.texts(STAFF_CHAT)[0]
     assert "not a doctor" in api.texts(ANNA)[0]
+
+
+def _wait_until(condition: Callable[[], bool], timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the condition never held")
+        time.sleep(0.01)
 
 
 def _wait_for_text(api: FakeBotApi, chat_id: int, words: str, timeout: float = 20.0) -> bool:

@@ -10,6 +10,7 @@ from conftest import MAKEUP_DAY_2_ON, STAFF_CHAT, settings_for, start_bot
 from fake_bot_api import FakeBotApi
 
 from bot.knowledge import watcher as watcher_module
+from bot.knowledge.files import knowledge_files
 from bot.knowledge.holder import KnowledgeHolder
 from bot.knowledge.watcher import KnowledgeWatcher, broken_knowledge_message
 
@@ -312,3 +313,29 @@ def test_staff_notes_quoting_html_problems_are_themselves_valid_telegram_html() 
     )
     assert html_problems(broken_knowledge_message([problem])) == []
     assert html_problems(reloaded_message(f"reloaded: makeup answer changed\n{problem}")) == []
+
+
+# --- the look at the folder ----------------------------------------------------------------
+
+
+def test_the_watcher_looks_at_exactly_the_files_the_knowledge_is_read_from(
+    knowledge_copy: Path,
+) -> None:
+    (knowledge_copy / "topics" / "notes.txt").write_text("not knowledge")
+    (knowledge_copy / "topics" / ".draft.yaml").write_text("title: draft")
+    examples = knowledge_copy / "warning-signs" / "examples"
+    examples.mkdir(parents=True, exist_ok=True)
+    (examples / "extra.yaml").write_text("reports: []")
+    named = [str(path.relative_to(knowledge_copy)) for path in knowledge_files(knowledge_copy)]
+    assert [name for name, _, _ in watcher_module.folder_state(knowledge_copy)] == named
+
+
+def test_a_change_of_size_or_time_in_any_knowledge_file_changes_what_the_watcher_sees(
+    knowledge_copy: Path,
+) -> None:
+    before = watcher_module.folder_state(knowledge_copy)
+    last = knowledge_copy / before[-1][0]
+    last.write_text(last.read_text() + "\n")
+    after = watcher_module.folder_state(knowledge_copy)
+    assert [entry[0] for entry in after] == [entry[0] for entry in before]
+    assert after[-1] != before[-1] and after[:-1] == before[:-1]

@@ -16,6 +16,7 @@ from fake_bot_api import FakeBotApi, Json
 
 from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR
 from bot.storage import alerts
+from bot.telegram.processing import FLOOD_BACKLOG
 
 RED_FLAG = "theres yellow crust on my chin and it feels hot"
 FRIDAY_NOON = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
@@ -289,3 +290,26 @@ async def test_in_a_forum_staff_chat_each_patient_gets_a_topic_and_their_message
         assert api.messages(STAFF_CHAT, thread)[-1]["text"].endswith('"thank you"')
     finally:
         await bot.stop()
+
+
+async def test_staff_replies_from_a_busy_staff_chat_all_reach_the_patient(
+    staff: Staff, api: FakeBotApi
+) -> None:
+    alert = staff.alert()
+    backlog = [
+        api.text_update(
+            STAFF,
+            f"Note {n}",
+            chat_id=STAFF_CHAT,
+            reply_to=int(alert["message_id"]),
+            first_name="Sam",
+        )
+        for n in range(FLOOD_BACKLOG + 4)
+    ]
+    await staff.bot.telegram.poller.store_batch(backlog)
+    await staff.bot.settle()
+    signed = [text for text in api.texts(ANNA) if text.startswith("Note ")]
+    assert len(signed) == len(backlog)
+    assert not any(
+        text.startswith("I'm getting a lot of messages") for text in api.texts(STAFF_CHAT)
+    )

@@ -14,15 +14,17 @@ it can be read again.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import html
 import logging
+import os
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot.core.model import KnowledgeBase
 from bot.knowledge.changes import knowledge_changes, reload_summary
-from bot.knowledge.files import knowledge_digest, knowledge_files
+from bot.knowledge.files import SIGNS_FOLDER, knowledge_digest
 from bot.knowledge.holder import KnowledgeHolder, KnowledgeStart
 
 log = logging.getLogger(__name__)
@@ -47,19 +49,49 @@ class ReloadOutcome:
 
 
 def folder_state(directory: Path) -> FolderState:
-    """Names, sizes and modification times of every knowledge file; raises `OSError`
-    when the folder itself cannot be read."""
-    if directory.exists():
-        # Listing it is what fails on a folder the bot may not read.
-        next(directory.iterdir(), None)
-    entries: list[tuple[str, int, int]] = []
-    for path in knowledge_files(directory):
-        try:
-            stat = path.stat()
-        except OSError:
-            continue
-        entries.append((str(path.relative_to(directory)), stat.st_size, stat.st_mtime_ns))
-    return tuple(entries)
+    """Names, sizes and modification times of every knowledge file (the files of
+    `knowledge_files`, in its order); raises `OSError` when the folder itself cannot be
+    read. It runs at every poll, so each folder is listed once (`os.scandir`) and no
+    `Path` is made per file."""
+    try:
+        top = _yaml_files(directory)
+    except FileNotFoundError:
+        return ()  # a folder not there holds no files; loading it says what is wrong
+    signs = directory / SIGNS_FOLDER
+    topics = _yaml_files(directory / "topics", missing_ok=True)
+    in_signs = _yaml_files(signs, missing_ok=True)
+    examples = _yaml_files(signs / "examples", missing_ok=True)
+    extras = [
+        (name, top[name]) for name in ("bot.yaml", "checkins.yaml", "concepts.yaml") if name in top
+    ]
+    signs_file = in_signs.get("signs.yaml")
+    return (
+        *(_entry("topics/", name, stat) for name, stat in topics.items()),
+        *(_entry("", name, stat) for name, stat in extras),
+        *([_entry(f"{SIGNS_FOLDER}/", "signs.yaml", signs_file)] if signs_file else []),
+        *(_entry(f"{SIGNS_FOLDER}/examples/", name, stat) for name, stat in examples.items()),
+    )
+
+
+def _entry(prefix: str, name: str, stat: os.stat_result) -> tuple[str, int, int]:
+    return (prefix + name, stat.st_size, stat.st_mtime_ns)
+
+
+def _yaml_files(folder: Path, missing_ok: bool = False) -> dict[str, os.stat_result]:
+    """The `.yaml` files directly in `folder` (name: stat), in name order; a file that
+    vanished while listed is left out."""
+    try:
+        with os.scandir(folder) as listing:
+            found = sorted((entry.name, entry) for entry in listing if entry.name.endswith(".yaml"))
+    except (FileNotFoundError, NotADirectoryError):
+        if missing_ok:
+            return {}
+        raise
+    files: dict[str, os.stat_result] = {}
+    for name, entry in found:
+        with contextlib.suppress(OSError):
+            files[name] = entry.stat()
+    return files
 
 
 class KnowledgeWatcher:

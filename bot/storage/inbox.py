@@ -7,7 +7,10 @@ again. The update id is the key, so an update Telegram sends twice is stored, an
 processed, once.
 
 A row's life: pending -> done (its processing committed, in the same transaction as the
-conversation's decision and the messages it queued) or failed (it raised every time).
+conversation's decision and the messages it queued) or failed (it raised every time). An
+update handled the moment it arrives (`bot.telegram.polling`) skips "pending": its first
+row is the "done" one its decision's transaction writes (`claim`), or, when its handling
+failed, a pending row written with the failure counted (`record_failure`).
 A processed row keeps no payload (no message text stays on disk), and processed rows are
 pruned after `KEEP_PROCESSED` (Telegram never resends an update that old).
 """
@@ -24,6 +27,9 @@ from sqlite_utils import Database
 from scheduler.clock import utc_iso
 
 KEEP_PROCESSED = timedelta(days=2)
+InboxRow = tuple[int, int | None, int | None, dict[str, Any]]
+"""An update as the inbox stores it: `(update_id, chat_id, user_id, payload)`, the payload
+Telegram's own JSON."""
 MAX_ATTEMPTS = 3
 """An update whose processing raised this many times is set aside as failed (and logged),
 so one poisoned update cannot stop the bot at every start."""
@@ -39,11 +45,7 @@ class StoredUpdate:
     attempts: int
 
 
-def add(
-    db: Database,
-    updates: list[tuple[int, int | None, int | None, dict[str, Any]]],
-    now: datetime,
-) -> list[int]:
+def add(db: Database, updates: list[InboxRow], now: datetime) -> list[int]:
     """Store `(update_id, chat_id, user_id, payload)` updates not seen before; returns the
     ids of those that were new (Telegram may send an update again after a restart)."""
     new: list[int] = []
@@ -94,13 +96,34 @@ def mark_done(db: Database, update_id: int, now: datetime) -> None:
     )
 
 
+def claim(db: Database, update_id: int, now: datetime) -> bool:
+    """Mark the update processed, as the first thing its decision's transaction does;
+    False when it was processed (or set aside) before, and must have no effect again.
+    Like `mark_done`, it writes the row when there is none: an update handled as it
+    arrived has none yet."""
+    cursor = db.execute(
+        "INSERT INTO inbox (update_id, received_at, status, attempts, handled_at) "
+        "VALUES (?, ?, 'done', 0, ?) ON CONFLICT (update_id) DO UPDATE SET status = 'done', "
+        "payload = NULL, chat_id = NULL, patient_id = NULL, handled_at = excluded.handled_at "
+        "WHERE inbox.status = 'pending'",
+        [update_id, utc_iso(now), utc_iso(now)],
+    )
+    return cursor.rowcount == 1
+
+
 def is_done(db: Database, update_id: int) -> bool:
     row = db.execute("SELECT status FROM inbox WHERE update_id = ?", [update_id]).fetchone()
     return row is not None and row[0] != "pending"
 
 
-def record_failure(db: Database, update_id: int, error: str, now: datetime) -> bool:
-    """Processing raised; returns True when the update is now set aside as failed."""
+def record_failure(
+    db: Database, update_id: int, error: str, now: datetime, unwritten: InboxRow | None = None
+) -> bool:
+    """Processing raised; returns True when the update is now set aside as failed. An
+    update handled as it arrived is `unwritten` until now: it is stored here, pending, so
+    that it is processed again."""
+    if unwritten is not None:
+        add(db, [unwritten], now)
     db.execute(
         "UPDATE inbox SET attempts = attempts + 1, error = ? WHERE update_id = ?",
         [error, update_id],

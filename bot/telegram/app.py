@@ -55,8 +55,10 @@ from bot.telegram.processing import InboxProcessor
 
 log = logging.getLogger(__name__)
 
-RELOAD_POLL_SECONDS = 1.0
-"""How often the knowledge folder is looked at; an edit goes live a settle time later."""
+RELOAD_POLL_SECONDS = 2.0
+"""How often the knowledge folder is looked at; an edit goes live at the first look a
+settle time (2 s) after it, so 2-4 s after the save. Looking more often would not make
+that much sooner, and each look costs every patient's burst a little CPU."""
 PRUNE_SECONDS = 3600.0
 FIRST_RUN = 0.1
 """Seconds after start-up the check-in and housekeeping jobs first run."""
@@ -93,7 +95,13 @@ class TelegramBot:
             limits=limits,
         )
         self.processor = InboxProcessor(application, product.store, product.clock)
-        self.poller = Poller(application.bot, product.store, self.processor.submit, product.clock)
+        self.poller = Poller(
+            application.bot,
+            product.store,
+            self.processor.submit,
+            product.clock,
+            take_at_once=self.processor.take_at_once,
+        )
         if poll_timeout is not None:
             self.poller.poll_timeout = poll_timeout
         self.chat = TelegramChat(

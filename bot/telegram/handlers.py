@@ -77,6 +77,22 @@ class InProcessing:
     warn_flood: bool = False
     settled: bool = False
     """A handler's transaction marked the update processed: nobody needs to look again."""
+    unwritten: inbox.InboxRow | None = None
+    """The update's inbox row while only Telegram has it (it is handled as it arrived):
+    a failure must store it, to be processed again."""
+    on_written: Callable[[], None] | None = None
+    """Told once the update is in the database, processed or to be processed again."""
+
+    def written(self) -> None:
+        self.unwritten = None
+        if self.on_written is not None:
+            self.on_written()
+            self.on_written = None
+
+    def settle(self) -> None:
+        """The update's decision has committed."""
+        self.settled = True
+        self.written()
 
 
 processing: contextvars.ContextVar[InProcessing | None] = contextvars.ContextVar(
@@ -156,10 +172,12 @@ class TelegramChat:
         data = query.data or ""
         in_staff_chat = chat is not None and chat.id == self.conversation.settings.staff_chat_id
         if chat is None or (chat.type != ChatType.PRIVATE and not in_staff_chat):
+            await self._settle_unchanged(update)
             await _quietly(query.answer())
             return
         if len(data) > MAX_CALLBACK_DATA:
             expired = self.conversation.knowledge.current.base.wording["button_expired"]
+            await self._settle_unchanged(update)
             await _quietly(query.answer(text=expired))
             return
         pressed = query.message if isinstance(query.message, Message) else None
@@ -169,6 +187,15 @@ class TelegramChat:
             )
             return
         await self._converse(update, ButtonPress(data))
+
+    async def _settle_unchanged(self, update: Update) -> None:
+        """An update that changes nothing is marked processed before the call to Telegram
+        that follows it: polling waits for an update handled as it arrived to be stored
+        (`bot.telegram.polling`), and must not wait on the network too."""
+        await self.store.run(inbox.mark_done, update.update_id, self.clock())
+        state = processing.get()
+        if state is not None:
+            state.settle()
 
     async def on_group_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A command in a group: staff commands for staff in the staff chat, otherwise a
@@ -201,17 +228,20 @@ class TelegramChat:
         query = update.callback_query
         pressed = query.message.message_id if query is not None and query.message else None
         state = processing.get()
+        # The flood rule is for a patient writing faster than anyone reads: a busy staff
+        # chat (a backlog of replies to patients after an outage) is never cut short.
+        flooding = state is not None and state.flooding and chat.type == ChatType.PRIVATE
         context = UpdateContext(
             update.update_id,
             pressed_message_id=pressed,
-            flooding=state.flooding if state else False,
-            warn_flood=state.warn_flood if state else False,
+            flooding=flooding,
+            warn_flood=flooding and state is not None and state.warn_flood,
         )
         after = await self.store.run(
             handle_update, self.conversation, context, sender, event, self.clock()
         )
         if state is not None:
-            state.settled = True
+            state.settle()
         if query is not None:
             await _quietly(query.answer(text=after.toast))
         await self.after_commit(after)
@@ -227,9 +257,13 @@ class TelegramChat:
             return
         log.error("update %s failed: %s\n%s", update.update_id, type(error).__name__, where)
         now = self.clock()
+        state = processing.get()
+        unwritten = state.unwritten if state is not None else None
         set_aside = await self.store.run(
-            inbox.record_failure, update.update_id, type(error).__name__, now
+            inbox.record_failure, update.update_id, type(error).__name__, now, unwritten
         )
+        if state is not None:
+            state.written()
         if set_aside:
             wording = self.conversation.knowledge.current.base.wording
             await self._say_in_chat(update, wording["processing_failed"])
@@ -249,7 +283,7 @@ class TelegramChat:
         after = await self.store.run(unit)
         state = processing.get()
         if state is not None:
-            state.settled = True
+            state.settle()
         await self.after_commit(after)
 
 

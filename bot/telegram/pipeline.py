@@ -73,16 +73,17 @@ def handle_update(
     event: Incoming,
     now: datetime,
 ) -> AfterCommit:
-    """Decide, queue what to send, and mark the update processed: all or nothing."""
+    """Mark the update processed, decide and queue what to send: all or nothing. An
+    update processed before (Telegram may send one again) changes nothing."""
+    if not inbox.claim(db, context.update_id, now):
+        return AfterCommit()
     outgoing = conversation.handle(db, sender, event, now)
     if context.flooding:
         outgoing = _urgent_only(outgoing, event)
         if context.warn_flood:
             wording = conversation.knowledge.current.base.wording
             outgoing = [*outgoing, Reply(wording["flood_note"])]
-    after = queue(db, outgoing, sender, now, conversation.settings, context.pressed_message_id)
-    inbox.mark_done(db, context.update_id, now)
-    return after
+    return queue(db, outgoing, sender, now, conversation.settings, context.pressed_message_id)
 
 
 def queue(

@@ -22,6 +22,7 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from sqlite_utils import Database
@@ -29,7 +30,7 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.storage import inbox
-from bot.storage.inbox import StoredUpdate
+from bot.storage.inbox import InboxRow, StoredUpdate
 from bot.storage.store import Store
 from bot.telegram.handlers import InProcessing, processing
 
@@ -49,6 +50,18 @@ class Arrived:
 
     stored: StoredUpdate
     parsed: Update | None = None
+    at_once: AtOnce | None = None
+    """Set for an update handled as it arrived: none of it is stored yet."""
+
+
+@dataclass(frozen=True)
+class AtOnce:
+    """An update taken straight from the poller (`InboxProcessor.take_at_once`): `row` is
+    what the inbox would hold; `written` is done once a transaction stored the update,
+    with its decision or to be processed again."""
+
+    row: InboxRow
+    written: asyncio.Future[None]
 
 
 @dataclass
@@ -121,6 +134,22 @@ class InboxProcessor:
                 self._ready.put_nowait(key)
             self._idle.clear()
 
+    def take_at_once(self, row: InboxRow, parsed: Update) -> asyncio.Future[None] | None:
+        """Handle an update straight away, before anything of it is stored, when its chat
+        has nothing waiting and a worker is free; None otherwise (store it first). The
+        update is stored when its decision commits (or, failing that, to be processed
+        again): the returned future says so, and until then Telegram must not be told
+        the update arrived, so that a crash meanwhile has Telegram send it again."""
+        update_id, chat_id, _, payload = row
+        key = chat_id if chat_id is not None else 0
+        free = self.concurrency - self._busy - self._ready.qsize()
+        if not self._workers or free <= 0 or key in self._in_line or update_id in self._known:
+            return None
+        written: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        stored = StoredUpdate(update_id, chat_id, payload, 0)
+        self.submit([Arrived(stored, parsed, AtOnce(row, written))])
+        return written
+
     async def wait_idle(self, timeout: float = 10.0) -> None:
         """Wait until every submitted update is processed (tests, benchmarks)."""
         async with asyncio.timeout(timeout):
@@ -164,6 +193,10 @@ class InboxProcessor:
         if warn:
             chat.warned = True
         state = InProcessing(chat.flooding, warn)
+        at_once = arrived.at_once
+        if at_once is not None:
+            state.unwritten = at_once.row
+            state.on_written = partial(_tell, at_once.written)
         token = processing.set(state)
         stored = arrived.stored
         try:
@@ -177,21 +210,55 @@ class InboxProcessor:
                 # only an update no handler settled costs another trip to the database.
                 if state.settled:
                     return
-                if await self.store.run(_settle, stored.update_id, attempt, self.clock()):
+                unwritten = state.unwritten
+                settled = await self.store.run(
+                    _settle, stored.update_id, attempt, self.clock(), unwritten is not None
+                )
+                state.written()
+                if settled:
                     return
             log.error("update %s set aside after %d failures", stored.update_id, inbox.MAX_ATTEMPTS)
         except Exception:
             log.exception("update %s could not be processed", stored.update_id)
+            if state.unwritten is not None and at_once is not None:
+                await self._store_unwritten(state.unwritten, at_once)
         finally:
             processing.reset(token)
 
+    async def _store_unwritten(self, row: InboxRow, at_once: AtOnce) -> None:
+        """An update handled as it arrived failed outside its handlers: it is stored to be
+        processed at the next start, or, if even that fails, the poller hears why (as it
+        would have when storing it itself)."""
+        try:
+            await self.store.run(inbox.add, [row], self.clock())
+        except Exception as failure:
+            _tell(at_once.written, failure)
+            return
+        _tell(at_once.written)
+        log.info("update %s stored, to be processed at the next start", row[0])
 
-def _settle(db: Database, update_id: int, attempts_before: int, now: datetime) -> bool:
+
+def _tell(written: asyncio.Future[None], failure: Exception | None = None) -> None:
+    if written.done():
+        return
+    if failure is None:
+        written.set_result(None)
+    else:
+        written.set_exception(failure)
+
+
+def _settle(
+    db: Database, update_id: int, attempts_before: int, now: datetime, unwritten: bool
+) -> bool:
     """After the handlers ran: True when the update is settled (processed, or taken by no
-    handler, or set aside); False when its processing failed and it should run again."""
+    handler, or set aside); False when its processing failed and it should run again. An
+    `unwritten` update (handled as it arrived) that no handler took is stored as done."""
     row = db.execute(
         "SELECT status, attempts FROM inbox WHERE update_id = ?", [update_id]
     ).fetchone()
+    if row is None and unwritten:
+        inbox.mark_done(db, update_id, now)
+        return True
     if row is None or row[0] != "pending":
         return True
     if row[1] > attempts_before:
