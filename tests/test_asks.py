@@ -38,6 +38,7 @@ def test_numbers_and_brackets_that_number_nothing_leave_a_sentence_whole() -> No
         "any tips for the flaking",
         "when do i book the next one",
         "makeup?",
+        "I would like to know when I can use my face powder.",
     ],
 )
 def test_questions_and_requests_ask_something(sentence: str) -> None:
@@ -71,6 +72,10 @@ def test_the_asking_sentences_are_kept_in_order() -> None:
         (
             "my skin is peeling, can i pick it? also when can i exfoliate again",
             ["my skin is peeling, can i pick it?", "when can i exfoliate again"],
+        ),
+        (
+            "can i drink wine tonight and go to the gym tomorrow",
+            ["can i drink wine tonight", "go to the gym tomorrow"],
         ),
         (
             "firstly can i wash with water and secondly can i use my cream",
@@ -125,6 +130,26 @@ def test_the_focus_cut_to_its_first_characters_is_the_whole_focus_cut_there(most
 )
 def test_a_focus_shorter_than_the_cut_or_none_is_the_same_with_the_cut(text: str) -> None:
     assert focus(text, 1000) == focus(text)
+
+
+def test_a_short_question_that_points_back_is_read_with_the_sentence_before_it() -> None:
+    text = "Sorry to bother you on a Sunday. My serum has glycolic acid in it. Can I use it?"
+    assert focus(text) == "My serum has glycolic acid in it. Can I use it?"
+
+
+def test_a_question_that_says_what_it_asks_about_is_read_without_the_sentence_before() -> None:
+    text = "Sorry to bother you on a Sunday. My serum has glycolic acid. Can I use my toner?"
+    assert focus(text) == "Can I use my toner?"
+
+
+def test_a_question_split_out_keeps_the_sentence_it_points_back_to() -> None:
+    text = "I slept on my face. Does that matter? Also can I wear makeup?"
+    assert split_questions(text) == ["i slept on my face. does that matter?", "can i wear makeup?"]
+
+
+def test_a_greeting_is_not_read_as_naming_what_is_asked() -> None:
+    text = "Hi there! Had it done on Monday, it went well. Can I wear makeup?"
+    assert focus(text) == "Can I wear makeup?"
 
 
 def test_a_long_story_told_in_one_sentence_is_read_by_the_clauses_that_ask() -> None:
