@@ -96,6 +96,24 @@ def test_one_question_about_two_things_stays_one_question(text: str) -> None:
     assert split_questions(text) == [text]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "can i put spf on today or is it too soon?",
+        "Can I put SPF on today? Is it too soon?",
+    ],
+)
+def test_a_short_question_that_points_back_asks_the_question_before_it_again(
+    text: str,
+) -> None:
+    assert len(split_questions(text)) == 1
+
+
+def test_a_question_with_an_it_that_points_nowhere_is_a_question_of_its_own() -> None:
+    text = "can i dye my hair on saturday, and is it ok to fly on monday?"
+    assert split_questions(text) == ["can i dye my hair on saturday", "is it ok to fly on monday?"]
+
+
 def test_only_the_first_questions_asked_are_split_out_when_a_limit_is_given() -> None:
     text = "can i wash? can i run? can i swim? can i fly?"
     assert split_questions(text, 2) == ["can i wash?", "can i run?"]

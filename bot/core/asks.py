@@ -69,7 +69,10 @@ _WORDS = re.compile(r"[a-z0-9]+")
 _REFERS_BACK = re.compile(r"\b(?:it|that|this|they|them|those|these)\b")
 _LEANING_WORDS = 7
 """A question this short that says "it", "that" or "they" ("Does that matter?", "will they
-fade?") is about the sentence before it, which is kept with it (`leans_back`)."""
+fade?") is about the sentence before it, which is read with it (`leans_back`)..."""
+_LEANING_PART_WORDS = 4
+"""...and one this short is no question of its own ("or is it too soon?"), where a longer
+one often is, with an "it" that points nowhere ("and is it ok to fly on Monday?")."""
 
 
 def sentences(text: str) -> list[str]:
@@ -141,11 +144,11 @@ def focus(text: str, most: int | None = None) -> str | None:
     return joined if most is None else joined[:most]
 
 
-def leans_back(sentence: str) -> bool:
-    """Whether a question is too short to say what it asks about except by pointing back
-    with "it", "that" or "they": "Does that matter?", "Can I use it?"."""
+def leans_back(sentence: str, most_words: int = _LEANING_WORDS) -> bool:
+    """Whether a question of at most `most_words` words says what it asks about only by
+    pointing back with "it", "that" or "they": "Does that matter?", "Can I use it?"."""
     found = _WORDS.findall(fold(sentence))
-    return len(found) <= _LEANING_WORDS and bool(_REFERS_BACK.search(" ".join(found)))
+    return len(found) <= most_words and bool(_REFERS_BACK.search(" ".join(found)))
 
 
 def clause_focus(text: str) -> str | None:
@@ -182,14 +185,26 @@ def split_questions(text: str, most: int | None = None) -> list[str]:
 
 
 def _asking_sentences(every: Iterable[str]) -> Iterator[str]:
-    """The sentences that ask, each with the sentence it points back to (`leans_back`)."""
-    previous = ""
+    """The sentences that ask, each with the sentence it points back to (`leans_back`):
+    a story sentence ("I slept on my face. Does that matter?") or the question before it
+    ("Can I put SPF on today? Is it too soon?"), which it asks again."""
+    held = ""  # the last asking sentence, given out once it is clear none leans on it
+    previous = ""  # the sentence before, when it asks nothing
     for sentence in every:
-        if asks_something(sentence):
-            yield f"{previous} {sentence}" if previous and leans_back(sentence) else sentence
-            previous = ""
-        else:
+        if not asks_something(sentence):
             previous = sentence
+            continue
+        if previous and leans_back(sentence):
+            sentence = f"{previous} {sentence}"
+        elif held and leans_back(sentence, _LEANING_PART_WORDS):
+            held, sentence = f"{held} {sentence}", ""
+        if sentence:
+            if held:
+                yield held
+            held = sentence
+        previous = ""
+    if held:
+        yield held
 
 
 def _with_context(pieces: list[str]) -> list[str]:
@@ -200,7 +215,11 @@ def _with_context(pieces: list[str]) -> list[str]:
         # "can i drink wine tonight and go to the gym": the second activity is asked by
         # the "can i" of the first.
         carried = bool(joined) and not pending and _CARRIED.match(piece) is not None
-        if carried or asks_something(piece):
+        # "can i put spf on today or is it too soon": a short question that points back
+        # asks the question before it again.
+        if joined and not pending and leans_back(piece, _LEANING_PART_WORDS):
+            joined[-1] = f"{joined[-1]}, {piece}"
+        elif carried or asks_something(piece):
             joined.append(piece)
             pending = ""
         else:
