@@ -162,6 +162,15 @@ def test_a_procedure_still_to_be_had_is_not_a_procedure_had(
     assert not matcher.index.about_another_procedure(question)
 
 
+def test_how_long_to_wait_before_a_procedure_is_timing_around_this_treatment(
+    matcher: Matcher,
+) -> None:
+    assert not matcher.index.about_another_procedure(
+        "how long should i wait before getting filler in my cheeks"
+    )
+    assert matcher.index.about_another_procedure("how long should i wait after filler to run")
+
+
 def test_injectables_and_other_devices_are_procedures_of_their_own(matcher: Matcher) -> None:
     assert matcher.index.about_another_procedure("how soon can i exercise after profhilo")
     assert matcher.index.about_another_procedure("can i wash my face after hifu")

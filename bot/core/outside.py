@@ -79,6 +79,7 @@ aftercare (`other-treatments`), not one already had."""
 PAST_MARKERS = frozenset({"was", "were", "from", "ago", "yesterday"})
 """Words that, just after "my <procedure>", say it is one already had ("my filler from
 March", "my peel was on Friday")."""
+WAITING = frozenset({"wait", "waiting"})
 STILL_TO_COME_REACH = 4
 """How many words either side of a procedure's name may say it is still to come."""
 HAVING_IT = frozenset({("have", "it"), ("get", "it"), ("having", "it"), ("getting", "it")})
@@ -212,7 +213,10 @@ def about_another_procedure(plain: list[str], tokens_of: Callable[[], Tokens]) -
         for i, term in tokens
     ):
         return True
-    if any(w in AROUND_WORDS and names_procedure(i + 1) for i, w in enumerate(plain)):
+    if any(
+        w in AROUND_WORDS and not _waits_for(plain, i) and names_procedure(i + 1)
+        for i, w in enumerate(plain)
+    ):
         return True
     # "my brows were laminated today", "my brow lamination was today": a procedure had.
     if (had or own_past) and PROCEDURE_DONE.intersection(plain):
@@ -230,6 +234,12 @@ def about_another_procedure(plain: list[str], tokens_of: Callable[[], Tokens]) -
         and names_procedure(len(opener))
         and not AFTERCARE_CUES.intersection(plain)
     )
+
+
+def _waits_for(plain: list[str], at: int) -> bool:
+    """Whether the "before" at `at` says how long to wait before a procedure still to come
+    ("how long should I wait before getting filler?"): timing around this treatment."""
+    return plain[at] == "before" and bool(WAITING.intersection(plain[max(0, at - 2) : at]))
 
 
 def _still_to_come(plain: list[str], at: int) -> bool:
