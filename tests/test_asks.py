@@ -78,6 +78,10 @@ def test_the_asking_sentences_are_kept_in_order() -> None:
             ["can i drink wine tonight", "go to the gym tomorrow"],
         ),
         (
+            "can i swim in the sea, and what about the plane journey",
+            ["can i swim in the sea", "what about the plane journey"],
+        ),
+        (
             "firstly can i wash with water and secondly can i use my cream",
             ["firstly can i wash with water", "can i use my cream"],
         ),

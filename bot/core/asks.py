@@ -47,7 +47,7 @@ _ACTIVITY = (
 _SPLIT_QUESTIONS = re.compile(
     rf"(?:,|\band\b|\balso\b|\bplus\b|&|\+|\bor\b|\bthen\b)\s+"
     rf"(?:(?:also|secondly|second|thirdly|third|lastly|finally)\s*,?\s+)?"
-    rf"(?=(?:i\s+)?(?:{_QUESTION_START}|whether)\s+(?!about\b))|"
+    rf"(?=(?:i\s+)?(?:{_QUESTION_START}|whether)\s+)|"
     rf"\b(?:secondly|thirdly|lastly)\b,?\s+|"
     rf"\band\s+(?=(?:also\s+)?{_ACTIVITY}\s)"
 )
