@@ -240,13 +240,11 @@ class Matcher:
         # A reply answers a few questions, never sixty: a long story's later questions
         # are not ranked one by one (the whole message's ranking still reads them).
         size = len(text.split())
-        several = several_possible(ranked, limits, size)
-        parts = split_questions(text, MAX_PARTS) if several else []
+        parts = split_questions(text, MAX_PARTS) if several_possible(ranked, limits, size) else []
         look = self._second_look(text, ranked)
         if len(parts) < 2:
             return decide(ranked, limits, look)
-        rankings = map(self._part_ranking, parts)
-        return decide_parts(ranked, rankings, limits, len(parts), look, size)
+        return decide_parts(ranked, map(self._part_ranking, parts), limits, len(parts), look, size)
 
     def _second_look(self, text: str, ranked: list[Candidate]) -> SecondLook:
         """What the classifiers say of the question in `text` (see `SecondLook`); none when
