@@ -25,7 +25,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from accuracy import Line, read
 
-from bot.core.decision import Candidate, DecisionThresholds, SecondLook, decide, decide_parts
+from bot.core.decision import (
+    Candidate,
+    DecisionThresholds,
+    SecondLook,
+    decide,
+    decide_parts,
+    several_possible,
+)
 from bot.core.matching import Matcher, Thresholds
 from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR, load_knowledge
 
@@ -110,9 +117,11 @@ class Figures:
 def score(ranked: list[Ranked], limits: DecisionThresholds) -> Figures:
     figures = Figures()
     for item in ranked:
+        # The parts are read only when the bot would read them (`several_possible`).
+        words = len(item.line.question.split())
         verdict = (
-            decide_parts(item.whole, item.parts, limits, len(item.parts), item.look)
-            if item.parts
+            decide_parts(item.whole, item.parts, limits, len(item.parts), item.look, words)
+            if item.parts and several_possible(item.whole, limits, words)
             else decide(item.whole, limits, item.look)
         )
         expected = item.line.expected

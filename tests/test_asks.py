@@ -38,6 +38,7 @@ def test_numbers_and_brackets_that_number_nothing_leave_a_sentence_whole() -> No
         "any tips for the flaking",
         "when do i book the next one",
         "makeup?",
+        "I would like to know when I can use my face powder.",
     ],
 )
 def test_questions_and_requests_ask_something(sentence: str) -> None:
@@ -73,6 +74,14 @@ def test_the_asking_sentences_are_kept_in_order() -> None:
             ["my skin is peeling, can i pick it?", "when can i exfoliate again"],
         ),
         (
+            "can i drink wine tonight and go to the gym tomorrow",
+            ["can i drink wine tonight", "go to the gym tomorrow"],
+        ),
+        (
+            "can i swim in the sea, and what about the plane journey",
+            ["can i swim in the sea", "what about the plane journey"],
+        ),
+        (
             "firstly can i wash with water and secondly can i use my cream",
             ["firstly can i wash with water", "can i use my cream"],
         ),
@@ -89,6 +98,24 @@ def test_two_questions_in_one_message_are_split_in_the_order_asked(
 )
 def test_one_question_about_two_things_stays_one_question(text: str) -> None:
     assert split_questions(text) == [text]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "can i put spf on today or is it too soon?",
+        "Can I put SPF on today? Is it too soon?",
+    ],
+)
+def test_a_short_question_that_points_back_asks_the_question_before_it_again(
+    text: str,
+) -> None:
+    assert len(split_questions(text)) == 1
+
+
+def test_a_question_with_an_it_that_points_nowhere_is_a_question_of_its_own() -> None:
+    text = "can i dye my hair on saturday, and is it ok to fly on monday?"
+    assert split_questions(text) == ["can i dye my hair on saturday", "is it ok to fly on monday?"]
 
 
 def test_only_the_first_questions_asked_are_split_out_when_a_limit_is_given() -> None:
@@ -125,6 +152,26 @@ def test_the_focus_cut_to_its_first_characters_is_the_whole_focus_cut_there(most
 )
 def test_a_focus_shorter_than_the_cut_or_none_is_the_same_with_the_cut(text: str) -> None:
     assert focus(text, 1000) == focus(text)
+
+
+def test_a_short_question_that_points_back_is_read_with_the_sentence_before_it() -> None:
+    text = "Sorry to bother you on a Sunday. My serum has glycolic acid in it. Can I use it?"
+    assert focus(text) == "My serum has glycolic acid in it. Can I use it?"
+
+
+def test_a_question_that_says_what_it_asks_about_is_read_without_the_sentence_before() -> None:
+    text = "Sorry to bother you on a Sunday. My serum has glycolic acid. Can I use my toner?"
+    assert focus(text) == "Can I use my toner?"
+
+
+def test_a_question_split_out_keeps_the_sentence_it_points_back_to() -> None:
+    text = "I slept on my face. Does that matter? Also can I wear makeup?"
+    assert split_questions(text) == ["i slept on my face. does that matter?", "can i wear makeup?"]
+
+
+def test_a_greeting_is_not_read_as_naming_what_is_asked() -> None:
+    text = "Hi there! Had it done on Monday, it went well. Can I wear makeup?"
+    assert focus(text) == "Can I wear makeup?"
 
 
 def test_a_long_story_told_in_one_sentence_is_read_by_the_clauses_that_ask() -> None:

@@ -164,6 +164,27 @@ def test_a_message_likely_outside_aftercare_is_not_answered_part_by_part() -> No
 def test_several_answers_are_possible_only_with_two_supported_topics() -> None:
     assert several_possible(ranking(("makeup", 80.0), ("serums", 60.0)), LIMITS)
     assert not several_possible(ranking(("makeup", 80.0), ("serums", 5.0)), LIMITS)
+    assert not several_possible(ranking(("makeup", 80.0), ("serums", 5.0)), LIMITS, words=40)
+
+
+def test_a_short_message_may_ask_several_things_whatever_its_whole_ranking() -> None:
+    assert several_possible(ranking(("makeup", 80.0), ("serums", 5.0)), LIMITS, words=12)
+
+
+def test_a_short_message_answers_a_clear_part_the_whole_ranking_drowned() -> None:
+    whole = ranking(("serums", 88.0), ("exercise-sweating", 15.0), ("home-devices", 10.0))
+    first = ranking(("exercise-sweating", 77.0), ("sessions-followup", 12.0))
+    second = ranking(("serums", 119.0), ("home-devices", 16.0))
+    verdict = decide_parts(whole, [first, second], LIMITS, 2, words=18)
+    assert verdict.topics == ("exercise-sweating", "serums")
+
+
+def test_a_long_story_answers_only_the_topics_its_whole_ranking_supports() -> None:
+    whole = ranking(("serums", 88.0), ("exercise-sweating", 15.0), ("home-devices", 10.0))
+    first = ranking(("serums", 119.0), ("home-devices", 16.0))
+    aside = ranking(("exercise-sweating", 77.0), ("sessions-followup", 12.0))
+    verdict = decide_parts(whole, [first, aside], LIMITS, 2, words=90)
+    assert verdict.topics == ("serums",)
 
 
 def test_parts_are_not_ranked_once_two_answers_are_out_of_reach() -> None:

@@ -124,6 +124,53 @@ def test_waxing_and_dermaplaning_are_procedures_of_their_own_after_which_to_care
     assert matcher.index.about_another_procedure("after waxing my legs can i use a scrub")
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "after a brazilian wax can i go swimming",
+        "after my eyebrow tint can i wash my face",
+        "can i wear mascara after a lash lift",
+    ],
+)
+def test_a_procedures_name_may_have_a_word_before_it(matcher: Matcher, question: str) -> None:
+    assert matcher.index.about_another_procedure(question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "i had my brows laminated today, when can i wash my face",
+        "my brows were laminated yesterday, can i moisturise",
+        "my brow lamination was today can i wash my face tonight",
+    ],
+)
+def test_a_procedure_said_to_be_done_is_a_procedure_had(matcher: Matcher, question: str) -> None:
+    assert matcher.index.about_another_procedure(question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "can i use my lip tint after",
+        "had my treatment yesterday, when can i wax my lip",
+        "when can i get my brows laminated again",
+    ],
+)
+def test_a_procedure_still_to_be_had_is_not_a_procedure_had(
+    matcher: Matcher, question: str
+) -> None:
+    assert not matcher.index.about_another_procedure(question)
+
+
+def test_how_long_to_wait_before_a_procedure_is_timing_around_this_treatment(
+    matcher: Matcher,
+) -> None:
+    assert not matcher.index.about_another_procedure(
+        "how long should i wait before getting filler in my cheeks"
+    )
+    assert matcher.index.about_another_procedure("how long should i wait after filler to run")
+
+
 def test_injectables_and_other_devices_are_procedures_of_their_own(matcher: Matcher) -> None:
     assert matcher.index.about_another_procedure("how soon can i exercise after profhilo")
     assert matcher.index.about_another_procedure("can i wash my face after hifu")

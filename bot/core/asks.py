@@ -10,6 +10,7 @@ that each can be answered. Pure text functions: no knowledge, no scores.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from itertools import chain
 
@@ -32,7 +33,8 @@ _ASKING_WORDS = re.compile(
 _ASKING_PHRASES = re.compile(
     r"\b(?:can i|can you|could i|should i|do i|am i|is it|is that|is this|are they|"
     r"will it|will i|would it|when can|how long|how soon|how do|how can|what (?:do|should|can)|"
-    r"wondering|wonder if|want to know|wanted to know|need to know|tell me|any tips|any advice|"
+    r"wondering|wonder if|(?:want|wanted|like|need) to (?:know|ask)|tell me|"
+    r"any tips|any advice|"
     r"ok to|okay to|alright to|safe to|fine to|allowed to|advice|advise|help me|"
     r"let me know|not sure if|unsure if|is there|are there|do you|does it|normal)\b"
 )
@@ -45,10 +47,11 @@ _ACTIVITY = (
 _SPLIT_QUESTIONS = re.compile(
     rf"(?:,|\band\b|\balso\b|\bplus\b|&|\+|\bor\b|\bthen\b)\s+"
     rf"(?:(?:also|secondly|second|thirdly|third|lastly|finally)\s*,?\s+)?"
-    rf"(?=(?:i\s+)?(?:{_QUESTION_START}|whether)\s+(?!about\b))|"
+    rf"(?=(?:i\s+)?(?:{_QUESTION_START}|whether)\s+)|"
     rf"\b(?:secondly|thirdly|lastly)\b,?\s+|"
     rf"\band\s+(?=(?:also\s+)?{_ACTIVITY}\s)"
 )
+_CARRIED = re.compile(rf"(?:also\s+)?{_ACTIVITY}\s")
 _CLAUSE_END = re.compile(r"\s*[,;]\s*|\s+(?:anyway|but)\s+")
 CLAUSE_FOCUS_WORDS = 22
 """A message this long whose sentences all ask is a story told in one breath; its clauses
@@ -58,10 +61,18 @@ _HEADING_WORDS = 4
 """A sentence this short that asks nothing names a topic rather than tells a story..."""
 _SMALL_TALK = frozenset(
     """hi hey hello hiya heya morning evening afternoon good thanks thank you ok okay so um
-    lol sorry hun love quick question again me here just its it is day update""".split()
+    lol sorry hun love quick question again me here just its it is day update there all
+    guys everyone team dear""".split()
 )
 """...unless it is only greetings and chat like these."""
 _WORDS = re.compile(r"[a-z0-9]+")
+_REFERS_BACK = re.compile(r"\b(?:it|that|this|they|them|those|these)\b")
+_LEANING_WORDS = 7
+"""A question this short that says "it", "that" or "they" ("Does that matter?", "will they
+fade?") is about the sentence before it, which is read with it (`leans_back`)..."""
+_LEANING_PART_WORDS = 4
+"""...and one this short is no question of its own ("or is it too soon?"), where a longer
+one often is, with an "it" that points nowhere ("and is it ok to fly on Monday?")."""
 
 
 def sentences(text: str) -> list[str]:
@@ -95,29 +106,49 @@ def questions(text: str) -> list[str]:
 
 
 def focus(text: str, most: int | None = None) -> str | None:
-    """The part of `text` that asks, when there is a story around it: its asking sentences
-    and the short ones that name what they ask about ("Tretinoin - how long do I wait?");
+    """The part of `text` that asks, when there is a story around it: its asking sentences,
+    the short ones that name what they ask about ("Tretinoin - how long do I wait?") and
+    the sentence a short question points back to ("It has glycolic acid. Can I use it?");
     None when the whole message asks, or nothing does. Only its first `most` characters
     when given: the sentences after them are then read only until it is clear that some
     sentence is left out and some kept one asks."""
     kept: list[str] = []
     size = -1  # the length of `kept` joined
+    pending: str | None = None  # left out, unless the next sentence points back to it
     left_out = asking = False
+
+    def keep(sentence: str) -> None:
+        nonlocal size
+        if most is None or size < most:
+            kept.append(sentence)
+            size += len(sentence) + 1
+
     for sentence in sentences(text):
         asks = asks_something(sentence)
         if asks or _names_a_topic(sentence):
             asking = asking or asks
-            if most is None or size < most:
-                kept.append(sentence)
-                size += len(sentence) + 1
+            if pending is not None and asks and leans_back(sentence):
+                keep(pending)
+            elif pending is not None:
+                left_out = True
+            keep(sentence)
+            pending = None
         else:
-            left_out = True
+            left_out = left_out or pending is not None
+            pending = sentence
         if most is not None and size >= most and left_out and asking:
             break
-    if not left_out or not asking:
+    if not (left_out or pending is not None) or not asking:
         return None
     joined = " ".join(kept)
     return joined if most is None else joined[:most]
+
+
+def leans_back(sentence: str, most_words: int = _LEANING_WORDS) -> bool:
+    """Whether a question of at most `most_words` words says what it asks about only by
+    pointing back with "it", "that" or "they": "Does that matter?", "Can I use it?"."""
+    found = _WORDS.findall(fold(sentence))
+    return len(found) <= most_words and bool(_REFERS_BACK.search(" ".join(found)))
 
 
 def clause_focus(text: str) -> str | None:
@@ -142,7 +173,7 @@ def split_questions(text: str, most: int | None = None) -> list[str]:
     sentences are then not read at all."""
     found: list[str] = []
     every = sentences(text)
-    asking = (s for s in every if asks_something(s))
+    asking = _asking_sentences(every)
     first = next(asking, None)
     for sentence in every if first is None else chain((first,), asking):
         if most is not None and len(found) >= most:
@@ -153,12 +184,42 @@ def split_questions(text: str, most: int | None = None) -> list[str]:
     return found[:most]
 
 
+def _asking_sentences(every: Iterable[str]) -> Iterator[str]:
+    """The sentences that ask, each with the sentence it points back to (`leans_back`):
+    a story sentence ("I slept on my face. Does that matter?") or the question before it
+    ("Can I put SPF on today? Is it too soon?"), which it asks again."""
+    held = ""  # the last asking sentence, given out once it is clear none leans on it
+    previous = ""  # the sentence before, when it asks nothing
+    for sentence in every:
+        if not asks_something(sentence):
+            previous = sentence
+            continue
+        if previous and leans_back(sentence):
+            sentence = f"{previous} {sentence}"
+        elif held and leans_back(sentence, _LEANING_PART_WORDS):
+            held, sentence = f"{held} {sentence}", ""
+        if sentence:
+            if held:
+                yield held
+            held = sentence
+        previous = ""
+    if held:
+        yield held
+
+
 def _with_context(pieces: list[str]) -> list[str]:
     joined: list[str] = []
     pending = ""
     for piece in pieces:
         piece = f"{pending}, {piece}" if pending else piece
-        if asks_something(piece):
+        # "can i drink wine tonight and go to the gym": the second activity is asked by
+        # the "can i" of the first.
+        carried = bool(joined) and not pending and _CARRIED.match(piece) is not None
+        # "can i put spf on today or is it too soon": a short question that points back
+        # asks the question before it again.
+        if joined and not pending and leans_back(piece, _LEANING_PART_WORDS):
+            joined[-1] = f"{joined[-1]}, {piece}"
+        elif carried or asks_something(piece):
             joined.append(piece)
             pending = ""
         else:

@@ -52,6 +52,11 @@ class DecisionThresholds:
     part_clear_margin: float = 30.0
     """...unless the part leads this clearly on its own: a second question ("...and when do
     I book the next one?") is often drowned by the first in the whole message's ranking."""
+    short_message: int = 25
+    """A message of at most this many words is read part by part even when its whole
+    ranking supports one topic: "when can i go back to spin class and can i use my
+    hyaluronic serum" ranks the serum far ahead. A longer story is not: the asides of a
+    story lead clearly on their own more often than a second question does."""
     outside: float = 0.6
     """The least probability that a message is outside aftercare (with no word tying it to
     the patient's treatment) that makes a confident answer a "Did you mean": "what is the
@@ -131,6 +136,7 @@ def decide_parts(
     thresholds: DecisionThresholds,
     count: int,
     look: SecondLook = SecondLook(),
+    words: int | None = None,
 ) -> Verdict:
     """The decision for a message that asks several things: `ranking` is the whole
     message's, `parts` the ranking of each of its `count` questions in the order asked.
@@ -143,7 +149,8 @@ def decide_parts(
     whole message is decided as one. `parts` is read lazily and no further than needed: once too few
     parts are left to make two answers, or every supported topic is answered, the rest
     are not ranked at all. A message likely outside aftercare (`look`, as in `decide`) is
-    decided as one.
+    decided as one. A short message (`words`, see `DecisionThresholds.short_message`) reads
+    every part: a part that leads clearly may bring a topic the whole does not support.
     """
     whole = decide(ranking, thresholds, look)
     if (whole.decision == "fallback" and whole.intent is not None) or (
@@ -151,11 +158,12 @@ def decide_parts(
     ):
         return whole
     supported = _supported(ranking, thresholds)
+    short = _short(words, thresholds)
     topics: list[str] = []
     pending = iter(parts)
     for seen in range(count):
         # Too few parts left to make two answers, or every topic a part may bring is in.
-        if len(topics) + count - seen < 2 or len(topics) == len(supported):
+        if len(topics) + count - seen < 2 or (len(topics) == len(supported) and not short):
             break
         part = next(pending, None)
         if not part:
@@ -199,10 +207,16 @@ def within_reach(ranking: Sequence[Candidate], thresholds: DecisionThresholds) -
     )
 
 
-def several_possible(ranking: Sequence[Candidate], thresholds: DecisionThresholds) -> bool:
-    """Whether `decide_parts` could answer several topics for a message ranked `ranking`:
-    when it could not, the parts need not be ranked at all."""
-    return len(_supported(ranking, thresholds)) > 1
+def several_possible(
+    ranking: Sequence[Candidate], thresholds: DecisionThresholds, words: int | None = None
+) -> bool:
+    """Whether `decide_parts` could answer several topics for a message of `words` words
+    ranked `ranking`: when it could not, the parts need not be ranked at all."""
+    return _short(words, thresholds) or len(_supported(ranking, thresholds)) > 1
+
+
+def _short(words: int | None, thresholds: DecisionThresholds) -> bool:
+    return words is not None and words <= thresholds.short_message
 
 
 def _supported(ranking: Sequence[Candidate], thresholds: DecisionThresholds) -> set[str]:

@@ -239,11 +239,12 @@ class Matcher:
         ranked = self._with_rules(text, query, ranked)
         # A reply answers a few questions, never sixty: a long story's later questions
         # are not ranked one by one (the whole message's ranking still reads them).
-        parts = split_questions(text, MAX_PARTS) if several_possible(ranked, limits) else []
+        size = len(text.split())
+        parts = split_questions(text, MAX_PARTS) if several_possible(ranked, limits, size) else []
         look = self._second_look(text, ranked)
         if len(parts) < 2:
             return decide(ranked, limits, look)
-        return decide_parts(ranked, map(self._part_ranking, parts), limits, len(parts), look)
+        return decide_parts(ranked, map(self._part_ranking, parts), limits, len(parts), look, size)
 
     def _second_look(self, text: str, ranked: list[Candidate]) -> SecondLook:
         """What the classifiers say of the question in `text` (see `SecondLook`); none when

@@ -56,10 +56,16 @@ GENERAL_OPENERS = tuple(
 )
 """How a general question about something starts ("what is botox", "does filler hurt")."""
 PROCEDURE_WORDS = frozenset(
-    {"laser", "dermaplaning", "dermaplane", "waxing", "threading", "bleaching"}
+    """laser dermaplaning dermaplane waxing wax threading bleaching tint lamination
+    microblading lift""".split()
 )
-"""Words read as a topic's concept ("laser hair removal", "waxing" as hair removal) that
-name a procedure of their own all the same: "after waxing" is the waxing's aftercare."""
+"""Words read as a topic's concept ("laser hair removal", "waxing" as hair removal) or as
+nothing that name a procedure of their own all the same: "after waxing" is the waxing's
+aftercare, and so is "after my brow lamination". The name may have a word before it
+("a brazilian wax", "my eyebrow tint", "a lash lift")."""
+PROCEDURE_DONE = frozenset({"laminated", "microbladed", "tattooed"})
+"""Words saying a procedure was done, with no concept of their own: "my brows were
+laminated today, can I wash my face?" asks after the lamination."""
 MAX_NAME_WORDS = 3
 SURGERY_TERMS = frozenset({"c:another_procedure", "c:other_surgery"})
 """Surgery and the like, whose name may take up to `MAX_NAME_WORDS` words, the word
@@ -73,6 +79,7 @@ aftercare (`other-treatments`), not one already had."""
 PAST_MARKERS = frozenset({"was", "were", "from", "ago", "yesterday"})
 """Words that, just after "my <procedure>", say it is one already had ("my filler from
 March", "my peel was on Friday")."""
+WAITING = frozenset({"wait", "waiting"})
 STILL_TO_COME_REACH = 4
 """How many words either side of a procedure's name may say it is still to come."""
 HAVING_IT = frozenset({("have", "it"), ("get", "it"), ("having", "it"), ("getting", "it")})
@@ -178,7 +185,7 @@ def about_another_procedure(plain: list[str], tokens_of: Callable[[], Tokens]) -
         while start < len(plain) and plain[start] in PROCEDURE_FILLER:
             start += 1
         # "laser hair removal" is read as hair removal, but names a laser all the same.
-        if start < len(plain) and plain[start] in PROCEDURE_WORDS:
+        if PROCEDURE_WORDS.intersection(plain[start : start + 2]):
             return True
         if at.get(start) in OTHER_PROCEDURE_TERMS:
             return True
@@ -206,7 +213,20 @@ def about_another_procedure(plain: list[str], tokens_of: Callable[[], Tokens]) -
         for i, term in tokens
     ):
         return True
-    if any(w in AROUND_WORDS and names_procedure(i + 1) for i, w in enumerate(plain)):
+    if any(
+        w in AROUND_WORDS and not _waits_for(plain, i) and names_procedure(i + 1)
+        for i, w in enumerate(plain)
+    ):
+        return True
+    # "my brows were laminated today", "my brow lamination was today": a procedure had.
+    if (had or own_past) and PROCEDURE_DONE.intersection(plain):
+        return True
+    if own_past and any(
+        w in PROCEDURE_WORDS
+        and "my" in plain[max(0, i - 2) : i]
+        and PAST_MARKERS.intersection(plain[i + 1 : i + 1 + MAX_NAME_WORDS])
+        for i, w in enumerate(plain)
+    ):
         return True
     opener = next((o for o in GENERAL_OPENERS if plain[: len(o)] == list(o)), None)
     return (
@@ -214,6 +234,12 @@ def about_another_procedure(plain: list[str], tokens_of: Callable[[], Tokens]) -
         and names_procedure(len(opener))
         and not AFTERCARE_CUES.intersection(plain)
     )
+
+
+def _waits_for(plain: list[str], at: int) -> bool:
+    """Whether the "before" at `at` says how long to wait before a procedure still to come
+    ("how long should I wait before getting filler?"): timing around this treatment."""
+    return plain[at] == "before" and bool(WAITING.intersection(plain[max(0, at - 2) : at]))
 
 
 def _still_to_come(plain: list[str], at: int) -> bool:
