@@ -230,11 +230,3 @@ def test_a_long_story_scores_exactly_its_distinct_features_summed_in_the_order_f
     found = list(features(story))
     total = sum(model.feature_weights(feature)[0] for feature in found)
     assert model.scores(story) == [model.bias[0] + total * (1.0 / math.sqrt(len(found)))]
-
-
-def test_a_model_read_back_lists_its_features_in_their_order(topics: LinearModel) -> None:
-    again = pickle.loads(pickle.dumps(topics))
-    assert len(again.features) == len(topics.features)
-    assert list(again.features) == list(topics.features)
-    assert [again.features[0], again.features[-1]] == [topics.features[0], topics.features[-1]]
-    assert tuple(again.features[1:3]) == tuple(topics.features[1:3])

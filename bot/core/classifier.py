@@ -25,12 +25,12 @@ import unicodedata
 from array import array
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from itertools import accumulate, chain, pairwise
+from itertools import chain, pairwise
 from operator import itemgetter
-from typing import Any, overload
+from typing import Any
 
 CHAR_NGRAMS = (3, 4, 5)
 WORDS_CACHED = 65536
@@ -123,22 +123,20 @@ class LinearModel:
 
     def __getstate__(self) -> tuple[object, ...]:
         # How the compiled-knowledge cache stores a model: the features as one text (as
-        # `bot.knowledge.trained` does) with where each starts, and their sorted order:
-        # not tens of thousands of strings in a dict to rebuild one by one, and no caches
-        # (made again empty).
+        # `bot.knowledge.trained` does) and their sorted order, not tens of thousands of
+        # strings in a dict to rebuild one by one, and no caches (made again empty).
         order = sorted(range(len(self.features)), key=self.features.__getitem__)
         return (
             *(getattr(self, name) for name in _STORED),
             "\n".join(self.features),
-            array("I", accumulate((len(f) + 1 for f in self.features), initial=0)),
             array("I", order),
         )
 
     def __setstate__(self, state: tuple[Any, ...]) -> None:
-        *stored, features, starts, order = state
+        *stored, features, order = state
         for name, value in zip(_STORED, stored, strict=True):
             object.__setattr__(self, name, value)
-        object.__setattr__(self, "features", _Features(features, starts))
+        object.__setattr__(self, "features", tuple(features.split("\n")) if features else ())
         object.__setattr__(self, "_rows", _SortedRows(self, order))
         self._empty_caches()
 
@@ -231,36 +229,6 @@ class LinearModel:
     def with_sharpness(self, sharpness: float) -> LinearModel:
         """The same weights read with another sharpness (for tuning the blend)."""
         return replace(self, sharpness=sharpness)
-
-
-class _Features(Sequence[str]):
-    """A model's features as read back from the compiled-knowledge cache: the one text they
-    were stored as, each feature cut out of it when it is asked for. `aftercare ask` looks
-    up a few hundred of tens of thousands, and never pays for making them all."""
-
-    def __init__(self, text: str, starts: array[int]) -> None:
-        self.text = text
-        self.starts = starts
-        """Where each feature starts in `text`, and one past the end (after a newline)."""
-
-    def __len__(self) -> int:
-        return len(self.starts) - 1
-
-    @overload
-    def __getitem__(self, row: int) -> str: ...
-    @overload
-    def __getitem__(self, row: slice) -> Sequence[str]: ...
-    def __getitem__(self, row: int | slice) -> str | Sequence[str]:
-        if isinstance(row, slice):
-            return tuple(self)[row]
-        if row < 0:
-            row += len(self)
-        if not 0 <= row < len(self):
-            raise IndexError(row)
-        return self.text[self.starts[row] : self.starts[row + 1] - 1]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.text.split("\n") if len(self) else ())
 
 
 class _SortedRows:
