@@ -6,15 +6,18 @@ matching engine's program (pure Python, a few hundred microseconds to several
 milliseconds each), then handing that program to the engine (`_sre.compile`, in C,
 microseconds). A one-shot `aftercare ask` compiles dozens: the core modules' own, those
 the knowledge holds, and the ones the phrase index builds for the words of the message.
-So the compiled-knowledge cache (`bot.knowledge.compiled`) stores each one's program,
-and reading it back hands the programs to the engine and puts the patterns in the `re`
-module's own cache, where `re.compile` and the unpickler find them, as if compiled
+The compiled-knowledge cache (`bot.knowledge.compiled`) stores the programs of the first
+two (the phrase index's depend on the message and are still compiled when one needs
+them), and reading it back hands the programs to the engine and puts the patterns in the
+`re` module's own cache, where `re.compile` and the unpickler find them, as if compiled
 earlier in the same process.
 
 Each program is made exactly as `re.compile` makes it, and checked against it when it is
 written. A program is only valid for the engine that wrote it: the cache entry's key
 names the Python running (`sys.version`), and the engine's version is stored and
-compared too; any mismatch or damage refuses the whole entry, which is then built again.
+compared too; any mismatch or damage (the engine checks every program it is given)
+refuses the whole entry, which is then built again. The stored data are `marshal`led
+strings, numbers and lists: nothing in them is run.
 """
 
 from __future__ import annotations
