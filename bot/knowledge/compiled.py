@@ -155,10 +155,11 @@ def _write(key: str, knowledge: Knowledge) -> None:
 def _module_patterns() -> list[re.Pattern[str]]:
     """The regular expressions the modules that read the knowledge compile as they are
     imported (a cached start imports them all)."""
+    # Copied before they are read: a thread still importing may add to them meanwhile.
     return [
         value
         for name, module in list(sys.modules.items())
         if codec.own_module(name)
-        for value in vars(module).values()
+        for value in list(vars(module).values())
         if isinstance(value, re.Pattern)
     ]
