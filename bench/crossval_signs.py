@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -50,7 +49,7 @@ def main() -> None:
             continue
         kept = [e for e in examples if e.source != source]
         model = signs_training((e.text, e.report) for e in kept).train()
-        signs = replace(knowledge.signs, classifier=model, sign_words=sign_words(kept))
+        signs = knowledge.signs._replace(classifier=model, sign_words=sign_words(kept))
         checker = SignChecker(signs)
         held = [e for e in examples if e.source == source]
         reports = [e for e in held if e.report]

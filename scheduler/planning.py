@@ -23,7 +23,6 @@ The rules, in the words of the product brief:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
@@ -61,8 +60,7 @@ class QuietHours(NamedTuple):
         return moment >= self.start or moment < self.end
 
 
-@dataclass(frozen=True)
-class CheckInReply:
+class CheckInReply(NamedTuple):
     """A reply button under a check-in and what pressing it does."""
 
     label: str
@@ -71,8 +69,7 @@ class CheckInReply:
     worrying: bool = False
 
 
-@dataclass(frozen=True)
-class CheckInStep:
+class CheckInStep(NamedTuple):
     """One planned check-in: sent on `day` since treatment."""
 
     day: int
@@ -81,8 +78,7 @@ class CheckInStep:
     booking: bool = False
 
 
-@dataclass(frozen=True)
-class CheckInPlan:
+class CheckInPlan(NamedTuple):
     """The days the bot checks in (staff write it in `checkins.yaml`), and the local hours
     it must stay quiet."""
 

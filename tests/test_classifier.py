@@ -268,3 +268,19 @@ def test_the_same_examples_train_to_the_same_weights_every_time() -> None:
         second.weights,
         second.bias,
     )
+
+
+def test_a_model_read_back_in_small_blocks_finds_every_feature_and_no_other(
+    topics: LinearModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(classifier, "BLOCK", 2)
+    again = pickle.loads(pickle.dumps(topics))
+    for feature in [*sorted(topics.features), "", "a", "w:zzzz", "c:<ma", "\n", "c:<ma\nc:<mak"]:
+        assert again.feature_weights(feature) == topics.feature_weights(feature)
+
+
+def test_a_model_read_back_lists_its_features_in_their_order(topics: LinearModel) -> None:
+    again = pickle.loads(pickle.dumps(topics))
+    assert len(again.features) == len(topics.features)
+    assert list(again.features) == list(topics.features)
+    assert again.features[-1] == topics.features[-1]

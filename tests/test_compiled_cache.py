@@ -3,7 +3,9 @@ trusted (damaged, foreign, or naming code to run)."""
 
 from __future__ import annotations
 
+import marshal
 import pickle
+import subprocess
 import sys
 from pathlib import Path
 
@@ -11,7 +13,7 @@ import pytest
 
 from bot.core.signs import IMPROVING
 from bot.knowledge import codec, compiled, loader
-from bot.knowledge.cache import cache_dir, entry_path, write_entry
+from bot.knowledge.cache import cache_dir, entry_path, read_entry, write_entry
 from bot.knowledge.compiled import compile_knowledge
 
 QUESTION = "can i wear makeup tomorrow"
@@ -132,3 +134,52 @@ def test_a_constant_compared_by_identity_is_read_back_as_itself() -> None:
 def test_a_constant_must_be_a_knowledge_object() -> None:
     with pytest.raises(pickle.UnpicklingError):
         codec.constant("bot.core.signs", "re")
+
+
+def test_an_entry_whose_patterns_another_engine_compiled_is_rebuilt(
+    knowledge_copy: Path, loads: list[Path]
+) -> None:
+    expected = compile_knowledge(knowledge_copy).matcher.match(QUESTION).as_json()
+    entry = entry_of(knowledge_copy)
+    sections = read_entry(entry, entry.stem.split("-", 1)[1])
+    assert sections is not None
+    engine, programs = marshal.loads(sections["patterns"])
+    foreign = marshal.dumps(((engine[0] + 1, *engine[1:]), programs))
+    write_entry(entry, entry.stem.split("-", 1)[1], {**sections, "patterns": foreign})
+    assert compile_knowledge(knowledge_copy).matcher.match(QUESTION).as_json() == expected
+    assert compile_knowledge(knowledge_copy).matcher.match(QUESTION).as_json() == expected
+    assert loads == [knowledge_copy, knowledge_copy]
+
+
+def test_a_cached_start_compiles_none_of_the_cores_regular_expressions(
+    knowledge_copy: Path,
+) -> None:
+    compile_knowledge(knowledge_copy)
+    started = subprocess.run(
+        [sys.executable, "-c", COUNT_COMPILES, str(knowledge_copy)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert started.stdout.split("\n")[:2] == ["read back", "compiled by bot: []"]
+
+
+COUNT_COMPILES = """
+import re, sys
+from pathlib import Path
+from bot.knowledge.compiled import cached_knowledge
+ours = []
+compile_one = re._compiler.compile
+def counted(pattern, flags=0):
+    caller = sys._getframe(1)
+    while caller.f_globals["__name__"] == "re":
+        caller = caller.f_back
+    if caller.f_globals["__name__"].startswith(("bot.", "scheduler.")):
+        ours.append(pattern)
+    return compile_one(pattern, flags)
+re._compiler.compile = counted
+print("read back" if cached_knowledge(Path(sys.argv[1])) else "loaded")
+print("compiled by bot:", ours)
+"""
+"""A fresh Python that reads the knowledge back, printing the patterns the bot's modules
+compiled meanwhile (the standard library's own are not the cache's to keep)."""

@@ -21,7 +21,7 @@ def with_rules(base: KnowledgeBase, rules: list[Rule]) -> KnowledgeBase:
 
 
 def edited(base: KnowledgeBase, rule_id: str, **changes: object) -> KnowledgeBase:
-    rules = [replace(r, **changes) if r.id == rule_id else r for r in base.rules]  # type: ignore[arg-type]
+    rules = [r._replace(**changes) if r.id == rule_id else r for r in base.rules]  # type: ignore[arg-type]
     return with_rules(base, rules)
 
 
@@ -37,14 +37,14 @@ def test_a_rewritten_answer_is_named_by_its_topic(shipped: KnowledgeBase) -> Non
 
 def test_a_changed_day_variant_counts_as_a_changed_answer(shipped: KnowledgeBase) -> None:
     makeup = shipped.rule("makeup")
-    first = replace(makeup.by_day[0], answer="Not yet.")
+    first = makeup.by_day[0]._replace(answer="Not yet.")
     after = edited(shipped, "makeup", by_day=(first, *makeup.by_day[1:]))
     assert knowledge_changes(shipped, after) == ["makeup answer changed"]
 
 
 def test_added_and_removed_topics_follow_changed_ones(shipped: KnowledgeBase) -> None:
     price = shipped.rule("price-payment")
-    parking = replace(price, id="parking", title="Parking")
+    parking = price._replace(id="parking", title="Parking")
     rules = [r for r in shipped.rules if r.id != "price-payment"] + [parking]
     after = edited(with_rules(shipped, rules), "makeup", answer="Makeup: wait two days.")
     assert reload_summary(shipped, after) == (
@@ -60,7 +60,7 @@ def test_a_title_and_example_change_are_said_together(shipped: KnowledgeBase) ->
 
 def test_the_bots_wording_and_the_plan_are_named_too(shipped: KnowledgeBase) -> None:
     wording = Wording({**shipped.wording.texts, "fallback": "Sorry!", "help": "Ask me."})
-    plan = replace(shipped.plan, steps=shipped.plan.steps[:-1])
+    plan = shipped.plan._replace(steps=shipped.plan.steps[:-1])
     after = replace(shipped, wording=wording, plan=plan)
     assert knowledge_changes(shipped, after) == [
         "bot wording changed (fallback, help)",
@@ -69,7 +69,7 @@ def test_the_bots_wording_and_the_plan_are_named_too(shipped: KnowledgeBase) -> 
 
 
 def test_many_changes_are_summed_up_to_stay_phone_sized(shipped: KnowledgeBase) -> None:
-    after = with_rules(shipped, [replace(r, answer=r.answer + " Thanks.") for r in shipped.rules])
+    after = with_rules(shipped, [r._replace(answer=r.answer + " Thanks.") for r in shipped.rules])
     summary = reload_summary(shipped, after)
     assert summary.count(";") == 8
     assert summary.endswith(f"and {len(shipped.rules) - 8} more changes")

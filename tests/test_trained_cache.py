@@ -68,7 +68,7 @@ def test_an_edited_example_changes_the_fingerprint(small_knowledge: Path) -> Non
 
     rules = load_knowledge(small_knowledge).rules
     first, *rest = rules
-    edited = (replace(first, examples=(*first.examples, "one more way to ask")), *rest)
+    edited = (first._replace(examples=(*first.examples, "one more way to ask")), *rest)
     assert topic_training(edited).fingerprint != topic_training(rules).fingerprint
 
 

@@ -8,7 +8,6 @@ silence, in the same shapes."""
 from __future__ import annotations
 
 import shutil
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -180,7 +179,7 @@ def test_where_a_symptom_normal_on_the_day_is_tells_the_classifier_nothing() -> 
         [(text, True) for text in ("my nose", "my chin", "nose and chin", "on my nose")]
         + [(text, False) for text in ("can i", "when can i", "ok to", "is it ok")]
     ).train()
-    checker = SignChecker(replace(knowledge, classifier=model))
+    checker = SignChecker(knowledge._replace(classifier=model))
     text = "day 4, flaking around my nose and chin"
     assert model.probabilities(text)["report"] > knowledge.alert_probability
     assert not checker.check(text).alert

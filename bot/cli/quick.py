@@ -12,6 +12,7 @@ click would re-encode, shell completion) is left to click, which does what it al
 from __future__ import annotations
 
 import codecs
+import gc
 import io
 import json
 import os
@@ -44,6 +45,16 @@ def answered_quickly(arguments: Sequence[str]) -> bool:
 
 
 def _answer(question: str, day: int | None, folder: str | None) -> bool:
+    # Nothing made while answering one question is garbage before the process ends: the
+    # collections the imports would set off (a dozen, a few milliseconds) find nothing.
+    gc.disable()
+    try:
+        return _answer_collecting_nothing(question, day, folder)
+    finally:
+        gc.enable()
+
+
+def _answer_collecting_nothing(question: str, day: int | None, folder: str | None) -> bool:
     from bot.config import ConfigError, load_settings
     from bot.knowledge.compiled import cached_knowledge
 

@@ -1,9 +1,11 @@
 """What staff write, as the bot holds it: topics, wording, check-in plan and warning signs.
 
-Plain immutable values, built by `bot.knowledge.loader` and read everywhere else. Those
-nothing ever copies with changes are named tuples: defining a frozen dataclass costs every
-start of `aftercare` about a millisecond, and `aftercare ask` defines those of every module
-it reads (the same holds in `bot.core` and `scheduler.planning`).
+Plain immutable values, built by `bot.knowledge.loader` and read everywhere else. Most are
+named tuples (copied with changes by `_replace`): defining a frozen dataclass costs every
+start of `aftercare` about a millisecond, compiling its six generated methods, and `aftercare
+ask` defines those of every module it reads (the same holds in `bot.core` and
+`scheduler.planning`). The knowledge base itself, whose derived index is no field to
+compare, and the wording, read by key, stay dataclasses.
 """
 
 from __future__ import annotations
@@ -68,8 +70,7 @@ class KnowledgeError(Exception):
         super().__init__("\n".join(str(p) for p in problems))
 
 
-@dataclass(frozen=True)
-class DayVariant:
+class DayVariant(NamedTuple):
     """An answer that applies from day `first` to day `last` (None: onwards)."""
 
     first: int
@@ -80,8 +81,7 @@ class DayVariant:
         return day >= self.first and (self.last is None or day <= self.last)
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     """One topic: how patients ask about it and what the clinic answers."""
 
     id: str
@@ -162,8 +162,7 @@ class GeneralQuestion(NamedTuple):
     anchors: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Retraction:
+class Retraction(NamedTuple):
     """How a patient takes back what they just said: a `phrase` after a mention in its
     sentence, or opening the next sentence ("MY SKIN IS ON FIRE. in a good way", "lips
     are blowing up. jk"), unless it sits inside one of `unless` ("not joking")."""
@@ -172,8 +171,7 @@ class Retraction:
     unless: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Experiencer:
+class Experiencer(NamedTuple):
     """Whose a mention is when a pronoun tells it ("her cheeks were oozing", "she had a
     fever"): the person the pronoun points back to, the nearest of `others` (people the
     patient does not speak for: a friend, a client, someone online) named before it,
@@ -228,8 +226,7 @@ class SignWords(NamedTuple):
         return {sign: value - mean for sign, value in logs.items()}
 
 
-@dataclass(frozen=True)
-class WarningSigns:
+class WarningSigns(NamedTuple):
     """The warning signs, the words that put them in context, and the trained classifier
     (`sign_words` names the likeliest sign when only the classifier finds one)."""
 

@@ -20,6 +20,7 @@ import functools
 import gc
 import io
 import pickle
+import re
 import sys
 import types
 from collections.abc import Callable
@@ -44,11 +45,13 @@ STANDARD = frozenset(
 """The standard library's types a cache file may rebuild (how pickle writes them)."""
 
 
-def dumps(value: object) -> bytes:
-    """`value` as bytes that `loads` reads back."""
+def dumps(value: object, patterns: list[re.Pattern[str]] | None = None) -> bytes:
+    """`value` as bytes that `loads` reads back; every regular expression written is added
+    to `patterns` when given (`bot.knowledge.patterns` keeps them compiled)."""
     buffer = io.BytesIO()
     writer = _Writer(buffer, protocol=PROTOCOL)
     writer.constants = _constants()
+    writer.patterns = [] if patterns is None else patterns
     writer.dump(value)
     return buffer.getvalue()
 
@@ -74,7 +77,7 @@ def cached_method(owner: object, name: str, maxsize: int | None) -> Callable[...
     if (
         name.startswith("__")
         or not isinstance(method, types.FunctionType)
-        or not _own(method.__module__)
+        or not own_module(method.__module__)
     ):
         raise pickle.UnpicklingError(f"{type(owner).__name__}.{name} is not a knowledge method")
     bound: Callable[..., Any] = getattr(owner, name)
@@ -84,8 +87,8 @@ def cached_method(owner: object, name: str, maxsize: int | None) -> Callable[...
 def constant(module: str, name: str) -> object:
     """The knowledge object `module` defines as `name`: how a constant the code compares by
     identity (`bot.core.signs.IMPROVING`) is read back, as itself and not as a copy."""
-    found = getattr(import_module(module), name, None) if _own(module) else None
-    if found is None or isinstance(found, type) or not _own(type(found).__module__):
+    found = getattr(import_module(module), name, None) if own_module(module) else None
+    if found is None or isinstance(found, type) or not own_module(type(found).__module__):
         raise pickle.UnpicklingError(f"{module}.{name} is not a knowledge constant")
     return found
 
@@ -94,25 +97,30 @@ def _constants() -> dict[int, tuple[str, str]]:
     """Every knowledge object a loaded module of ours defines by name, by identity."""
     found: dict[int, tuple[str, str]] = {}
     for module_name, module in list(sys.modules.items()):
-        if not _own(module_name):
+        if not own_module(module_name):
             continue
         for name, value in vars(module).items():
-            if not isinstance(value, type) and _own(type(value).__module__):
+            if not isinstance(value, type) and own_module(type(value).__module__):
                 found[id(value)] = (module_name, name)
     return found
 
 
-def _own(module: str) -> bool:
+def own_module(module: str) -> bool:
+    """Whether `module` defines knowledge types (a cache file may rebuild its classes)."""
     return module.startswith(OWN_PACKAGE) or module in OWN_MODULES
 
 
 class _Writer(pickle.Pickler):
     constants: dict[int, tuple[str, str]]
+    patterns: list[re.Pattern[str]]
 
     def reducer_override(self, obj: Any) -> Any:
         named = self.constants.get(id(obj))
         if named is not None:
             return constant, named
+        if isinstance(obj, re.Pattern):
+            self.patterns.append(obj)
+            return NotImplemented
         if isinstance(obj, functools._lru_cache_wrapper):
             method = obj.__wrapped__
             if isinstance(method, types.MethodType):
@@ -127,7 +135,7 @@ class _Reader(pickle.Unpickler):
             return super().find_class(module, name)
         if module == __name__ and name in (cached_method.__name__, constant.__name__):
             return cached_method if name == cached_method.__name__ else constant
-        if _own(module):
+        if own_module(module):
             found = getattr(import_module(module), name, None)
             if isinstance(found, type) and found.__module__ == module:
                 return found

@@ -11,7 +11,9 @@ file, the folder's path, the source of the code that reads them, the Python runn
 and the installed libraries that shape it. A start whose files are the same reads it back
 in one pass; any edit, another version of the bot, of Python or of those libraries loads
 the folder afresh. Only good versions are ever cached, so every problem is reported from
-the files themselves.
+the files themselves. Beside the knowledge, the entry keeps the regular expressions that the
+core compiles and the knowledge holds, compiled (`bot.knowledge.patterns`): put in place
+before the knowledge is read back, so its modules compile none of them again.
 """
 
 from __future__ import annotations
@@ -20,17 +22,22 @@ import gc
 import hashlib
 import json
 import os
+import re
 import sys
 from functools import cache
 from importlib.util import find_spec
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from bot.core.matching import Matcher
-from bot.core.model import KnowledgeBase
-from bot.knowledge import codec
+from bot.knowledge import codec, patterns
 from bot.knowledge.cache import cache_dir, entry_path, read_entry, write_entry
 from bot.knowledge.files import DEFAULT_KNOWLEDGE_DIR, knowledge_digest
+
+if TYPE_CHECKING:
+    # Imported when used: a cached start puts the stored regular expressions in place
+    # before the core's modules compile their own.
+    from bot.core.matching import Matcher
+    from bot.core.model import KnowledgeBase
 
 KIND = "knowledge"
 LIBRARIES = ("yaml", "snowballstemmer", "Stemmer", "rapidfuzz", "sklearn", "numpy", "scipy")
@@ -55,6 +62,7 @@ def compile_knowledge(directory: Path | str | None = None) -> Knowledge:
         if cached is not None:
             return cached
     # Imported here: reading YAML is only needed when the cache does not fit.
+    from bot.core.matching import Matcher
     from bot.knowledge.loader import load_knowledge
 
     base = load_knowledge(root)
@@ -122,6 +130,7 @@ def _read(key: str) -> Knowledge | None:
     if sections is None:
         return None
     try:
+        patterns.install(sections["patterns"])
         knowledge = codec.loads(sections["knowledge"])
     # A sound checksum over something unreadable (written by another version, or not by
     # us at all) counts as no entry, whatever reading it raised: the folder is loaded.
@@ -137,5 +146,20 @@ def _read(key: str) -> Knowledge | None:
 
 
 def _write(key: str, knowledge: Knowledge) -> None:
-    sections = {"knowledge": codec.dumps(knowledge)}
+    held: list[re.Pattern[str]] = []
+    data = codec.dumps(knowledge, held)
+    sections = {"patterns": patterns.dumps([*held, *_module_patterns()]), "knowledge": data}
     write_entry(entry_path(cache_dir(), KIND, key), key, sections)
+
+
+def _module_patterns() -> list[re.Pattern[str]]:
+    """The regular expressions the modules that read the knowledge compile as they are
+    imported (a cached start imports them all)."""
+    # Copied before they are read: a thread still importing may add to them meanwhile.
+    return [
+        value
+        for name, module in list(sys.modules.items())
+        if codec.own_module(name)
+        for value in list(vars(module).values())
+        if isinstance(value, re.Pattern)
+    ]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -165,10 +164,9 @@ def _load_topic(
 
 
 def _with_details(rule: Rule, details: Mapping[str, str]) -> Rule:
-    return replace(
-        rule,
+    return rule._replace(
         answer=fill_placeholders(rule.answer, details),
-        by_day=tuple(replace(v, answer=fill_placeholders(v.answer, details)) for v in rule.by_day),
+        by_day=tuple(v._replace(answer=fill_placeholders(v.answer, details)) for v in rule.by_day),
     )
 
 

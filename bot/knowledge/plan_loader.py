@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import replace
 from datetime import time
 from pathlib import Path
 from typing import Any
@@ -22,17 +21,16 @@ _QUIET_PATTERN = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$"
 
 def plan_with_details(plan: CheckInPlan, details: Mapping[str, str]) -> CheckInPlan:
     steps = tuple(
-        replace(
-            step,
+        step._replace(
             message=fill_placeholders(step.message, details),
             replies=tuple(
-                replace(r, answer=fill_placeholders(r.answer, details) if r.answer else None)
+                r._replace(answer=fill_placeholders(r.answer, details) if r.answer else None)
                 for r in step.replies
             ),
         )
         for step in plan.steps
     )
-    return replace(plan, steps=steps)
+    return plan._replace(steps=steps)
 
 
 def load_plan(
