@@ -49,12 +49,14 @@ NORMAL_READINGS = [
     ("Thermometer said 36.7 this morning so no fever, I just feel a bit tired", 2),
     ("temp was 37.1, i read that's normal. face just sore-ish", 2),
     ("My temperature is normal (98.4F), face just pink", 1),
+    ("i checked with a thermometer, 36.7, so no fever i guess", 4),
 ]
 FEVER_READINGS = [
     ("temp 38.2 this evening and I feel shivery", 3),
     ("Thermometer says 100.8 and I feel like garbage", 3),
     ("my temp was 36.9 this morning but tonight it's 38.4", 3),
     ("temp 37.2 but I'm shaking and can't get warm", 3),
+    ("i checked with a thermometer, 38.7, and i feel awful", 3),
 ]
 
 
@@ -76,6 +78,8 @@ LAUGHING = [
     "can't breathe 😭😭 my bf just sent me a pic of my face with the numbing cream on",
     "I can't breathe 😂 the nurse's face when I asked if I could go clubbing tonight",
     "can't breathe 😂😂 my mum just asked if microneedling is like acupuncture",
+    "can't breathe lmaooo my dog just licked my face and I screamed",
+    "can't breathe, I'm laughing so hard at my before photo 😂",
 ]
 NOT_LAUGHING = [
     "i cant breathe 😭 help",
@@ -108,6 +112,12 @@ OTHER_LOOK_ALIKES = [
     ("my pillowcase smells of the balm, should I change it every night", 3),
     ("my flannel smells musty, should I use a new one on my face", 3),
     ("the milk's gone off and smells rotten, anyway can I drink alcohol tonight", None),
+    ("my lip balm smells rancid, can I still use it on my lips after treatment?", 2),
+    ("There's a red line right across my phone screen, it's cracked", 2),
+    ("got a blister on my tongue from hot tea, can I still use the mouthwash", 2),
+    ("After my last microneedling I had a small cold sore, the nurse said to mention it", None),
+    ("my flatmate has flu, how do i avoid catching it while im healing", 3),
+    ("my flatmate's got conjunctivitis, her eyes are all gunky. how do I keep it away from me", 2),
 ]
 REPORTS_IN_THE_SAME_SHAPES = [
     ("I'm scared, my lips are swelling up and my throat feels tight", 1),
@@ -120,6 +130,9 @@ REPORTS_IN_THE_SAME_SHAPES = [
     ("there's a red streak going from my cheek down my neck", 3),
     ("my eye is so swollen I can't see out of it", 2),
     ("my face smells really bad, like something rotten", 5),
+    ("when i wash my face the flannel smells gross, like bad breath", 5),
+    ("my lip is blistering and I haven't had any hot tea or coffee", 3),
+    ("I had a cold sore after my last microneedling and now there's a new cold sore", 3),
 ]
 
 
