@@ -118,6 +118,10 @@ OTHER_LOOK_ALIKES = [
     ("After my last microneedling I had a small cold sore, the nurse said to mention it", None),
     ("my flatmate has flu, how do i avoid catching it while im healing", 3),
     ("my flatmate's got conjunctivitis, her eyes are all gunky. how do I keep it away from me", 2),
+    ("My grandson has impetigo with crusty yellow sores round his mouth", 2),
+    ("Woke up puffy round the eyes and a bit red, feels like a mild sunburn", 1),
+    ("the skin round my nose is crusty and dry, I'm not picking it", 5),
+    ("not getting worse, if anything it's better than yesterday", 4),
 ]
 REPORTS_IN_THE_SAME_SHAPES = [
     ("I'm scared, my lips are swelling up and my throat feels tight", 1),
@@ -131,6 +135,10 @@ REPORTS_IN_THE_SAME_SHAPES = [
     ("my eye is so swollen I can't see out of it", 2),
     ("my face smells really bad, like something rotten", 5),
     ("when i wash my face the flannel smells gross, like bad breath", 5),
+    ("My grandson has been staying. Now I have crusty yellow sores round my mouth", 4),
+    ("Woke up with my eyes puffy and bloodshot and they are getting worse", 1),
+    ("the skin round my nose is crusty and weeping yellow", 5),
+    ("it was better than yesterday but now it's come back worse and it's spreading", 4),
     ("my lip is blistering and I haven't had any hot tea or coffee", 3),
     ("I had a cold sore after my last microneedling and now there's a new cold sore", 3),
 ]
@@ -154,6 +162,7 @@ PLAIN_REPORTS = [
     "I've taken advil twice and it hasn't made any difference at all",
     "Even the strongest Tylenol I have only takes it down from a 9 to an 8",
     "My friend took me to the clinic on Friday and now my face is twice as swollen as it was",
+    "my friend said it looks like a red line going down my neck from my jaw",
 ]
 
 
