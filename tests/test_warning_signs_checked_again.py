@@ -163,9 +163,34 @@ PLAIN_REPORTS = [
     "Even the strongest Tylenol I have only takes it down from a 9 to an 8",
     "My friend took me to the clinic on Friday and now my face is twice as swollen as it was",
     "my friend said it looks like a red line going down my neck from my jaw",
+    "swallowing feels like trying to get a pill down with no water, every single time",
 ]
 
 
 @pytest.mark.parametrize("text", PLAIN_REPORTS)
 def test_a_report_without_a_clinical_word_alerts(checker: SignChecker, text: str) -> None:
+    assert checker.check(text).alert
+
+
+OTHER_SENSES = [
+    "that was an eye watering price but so worth it",
+    "I nearly choked on my tea when I saw myself in the mirror lol, so red",
+    "my skin looks so sick rn, can I wear mascara",
+]
+FEELING_SICK = [
+    "i feel so sick and dizzy since this afternoon and my face is really hot",
+    "my skin is so red and I feel so sick",
+    "I feel super sick and my skin is burning",
+]
+
+
+@pytest.mark.parametrize("text", OTHER_SENSES)
+def test_a_price_food_gone_down_the_wrong_way_or_slang_does_not_alert(
+    checker: SignChecker, text: str
+) -> None:
+    assert not checker.check(text).alert
+
+
+@pytest.mark.parametrize("text", FEELING_SICK)
+def test_feeling_sick_is_never_read_as_slang(checker: SignChecker, text: str) -> None:
     assert checker.check(text).alert
