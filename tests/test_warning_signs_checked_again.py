@@ -164,6 +164,8 @@ PLAIN_REPORTS = [
     "My friend took me to the clinic on Friday and now my face is twice as swollen as it was",
     "my friend said it looks like a red line going down my neck from my jaw",
     "swallowing feels like trying to get a pill down with no water, every single time",
+    "hurts that much I'm in tears, nothing's helping",
+    "yesterday it was a 4, today it's a 7",
 ]
 
 
