@@ -107,3 +107,25 @@ def test_a_category_scope_passes_over_a_clause_end_it_crosses() -> None:
     hit = index.find(line)[0]
     found = crossing.read(line).modifiers(hit.start, hit.end, hit.skipped)
     assert [m.category for m in found] == ["elsewhere"]
+
+
+def test_a_category_end_inside_the_mention_stops_a_trigger_before_it() -> None:
+    rules = ConText(
+        [(compile_phrase("friend said"), Trigger("someone_else", "before"))],
+        pseudo=[],
+        clause_ends=[compile_phrase(",")],
+        category_ends=[(compile_phrase("my neck"), "someone_else")],
+    )
+    index: PhraseIndex[None] = PhraseIndex()
+    index.add(compile_phrase("red line ... neck"), None)
+    found = []
+    for message in (
+        "my friend said a red line runs down my neck",
+        "friend said a red line on her neck",
+    ):
+        line = Line.of(tokens(message))
+        hit = index.find(line)[0]
+        found.append(
+            [m.category for m in rules.read(line).modifiers(hit.start, hit.end, hit.skipped)]
+        )
+    assert found == [[], ["someone_else"]]

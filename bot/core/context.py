@@ -234,6 +234,13 @@ class Reading:
         at = bisect_right(starts, hit.start)
         return at < len(starts) and starts[at] < hit.end
 
+    def _holds_end_within(self, start: int, end: int, category: str) -> bool:
+        """Whether an end of `category` alone, of several words, starts inside the
+        mention at tokens `start`..`end`."""
+        starts = self._own_ends.get(category, [])
+        at = bisect_left(starts, start)
+        return at < len(starts) and starts[at] < end
+
     def modifiers(self, start: int, end: int, skipped: Sequence[int] = ()) -> list[Modifier]:
         """Every context that applies to the mention at tokens `start`..`end`, whose
         phrase skipped the tokens `skipped` with `...`."""
@@ -262,6 +269,9 @@ class Reading:
                 # and said" is no story of hers, "my face" is the patient's again.
                 applies = direction in ("before", "both") and hit.end > first
                 applies = applies and not self._holds_own_end(hit, category)
+                # Nor when the mention's own words hold one: "my friend said it looks like
+                # a red line going down my neck" is the patient's neck.
+                applies = applies and not self._holds_end_within(start, end, category)
                 # Carried over crossings, a scope counts its words again in each clause:
                 # a story told in the past goes on clause after clause.
                 if (category, False) not in clauses:

@@ -165,10 +165,13 @@ class GeneralQuestion(NamedTuple):
 class Retraction(NamedTuple):
     """How a patient takes back what they just said: a `phrase` after a mention in its
     sentence, or opening the next sentence ("MY SKIN IS ON FIRE. in a good way", "lips
-    are blowing up. jk"), unless it sits inside one of `unless` ("not joking")."""
+    are blowing up. jk"), or one of `later` opening either of the next two sentences
+    ("I thought my lip was swelling. Checked in the mirror. Actually no, it's fine"),
+    unless it sits inside one of `unless` ("not joking")."""
 
     phrases: tuple[str, ...] = ()
     unless: tuple[str, ...] = ()
+    later: tuple[str, ...] = ()
 
 
 class Experiencer(NamedTuple):

@@ -12,7 +12,8 @@ telling that a mention is not the patient's sign now need more of the message:
 - a general question: a sentence that opens with a question word and has nothing tying
   it to the patient ("do blisters happen after microneedling?");
 - words taken back: a retraction after the mention in its sentence or opening the next
-  one ("MY FACE IS ON FIRE. in a good way", "lips blowing up lol jk");
+  one ("MY FACE IS ON FIRE. in a good way", "lips blowing up lol jk"), or a plain "no"
+  opening either of the next two ("my lip was swelling. Checked. Actually no, it's fine");
 - whose a pronoun is: a mention told with "her", "she", "his"... belongs to the person
   the pronoun points back to, named anywhere before it, however long the story between
   ("my friend, who has been going there for years and swears by it, told me after her
@@ -64,6 +65,7 @@ class SentenceRules:
             ("patient", general.anchors),
             ("retracts", knowledge.retraction.phrases),
             ("kept", knowledge.retraction.unless),
+            ("later", knowledge.retraction.later),
             ("pronoun", knowledge.experiencer.pronouns),
             ("they", knowledge.experiencer.plural_pronouns),
             ("other", knowledge.experiencer.others),
@@ -148,6 +150,7 @@ class MessageRules:
         self._line = line
         self._found = line.tokens
         self._ends = line.sentence_ends
+        self._end_set = set(self._ends)
         # Each kind of phrase is read once over the whole message, when a mention first
         # asks about it: the stretches mentions ask about overlap (every mention asks its
         # sentence and clause about several kinds), and a stretch's phrases are then a
@@ -230,17 +233,35 @@ class MessageRules:
 
     def retracted(self, start: int) -> str | None:
         """The words that take back the mention at `start`, or None: a retraction after it
-        in its sentence, or opening the next sentence ("SKIN ON FIRE!!! in a good way")."""
+        in its sentence, or opening the next sentence ("SKIN ON FIRE!!! in a good way"),
+        or a `later` one opening either of the next two ("my lip was swelling up. Checked
+        in the mirror. Actually no, it's fine")."""
         begin, stop = self.sentence(start)
-        opening = stop
-        ends = set(self._ends)
-        while opening in ends:
-            opening += 1
+        opening = self._opening(stop)
         found = [h for h in self._in("retracts", start + 1, stop) if h.start > start]
         found += self._in("retracts", opening, opening + _RETRACTION_REACH + 1)
         kept = self._in("kept", max(begin, start - 2), opening + _RETRACTION_REACH + 3)
         taken = [h for h in found if not any(k.start <= h.start and h.end <= k.end for k in kept)]
-        return taken[0].words(self._found) if taken else None
+        if taken:
+            return taken[0].words(self._found)
+        # Checked, then taken back: only when nothing after it says the sign is there
+        # after all ("Actually no, I'm sure it's nothing. But it does look wet").
+        after = opening
+        for _ in range(2):
+            if after >= len(self._found):
+                break
+            later = self._in("later", after, after + _RETRACTION_REACH + 1)
+            _, next_stop = self.sentence(self._opening(self.sentence(after)[1]))
+            if later and not self._in("kept", later[0].start, next_stop):
+                return later[0].words(self._found)
+            after = self._opening(self.sentence(after)[1])
+        return None
+
+    def _opening(self, stop: int) -> int:
+        """Where the sentence after the one ending at token `stop` opens."""
+        while stop in self._end_set:
+            stop += 1
+        return stop
 
     def experiencer(self, end: int, first: int, last: int) -> str | None:
         """Who the mention ending at token `end` (its clause is `first`..`last`) is told

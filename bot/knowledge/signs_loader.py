@@ -49,7 +49,7 @@ OWNER_LISTS = ("possessors", "determiners", "owner_links")
 """Single words the owner rule reads (see `WarningSigns.possessors`)."""
 PAST_STORY_FIELDS = ("told", "anchors", "ended", "now")
 GENERAL_QUESTION_FIELDS = ("opens", "anchors")
-RETRACTION_FIELDS = ("phrases", "unless")
+RETRACTION_FIELDS = ("phrases", "unless", "later")
 EXPERIENCER_FIELDS = (
     "pronouns",
     "plural_pronouns",
