@@ -1,9 +1,11 @@
 """Warning signs told the way patients write them, with no clinical word: what comes out
-told by its look, a smell called a scent or named in Tagalog, pain told by its beat,
-worse told as better before, deep red after a comma, a typed-in-a-hurry red line, a
-comparison with a thing, see-through bumps, a reaction one "comes up in", air that is not
-enough, words that swim and lights with a glow. Each shape sits next to look-alikes in the
-same words that must stay quiet: a scent of a thing, better than expected, a cracked screen."""
+told by its look, a smell called a scent or named in Tagalog, pain told by its beat or
+rising by the hour, worse told as better before, deep red after a comma, a red line typed
+in a hurry, a comparison with a thing, see-through bumps, a reaction one "comes up in",
+air that is not enough, words that swim, lights with a glow, sight dim out of one eye,
+and a lump asked about that is the patient's own. Each shape sits next to look-alikes in
+the same words that must stay quiet: a scent of a thing, better than expected, a cracked
+screen, a question about signs in general."""
 
 from __future__ import annotations
 
@@ -53,6 +55,10 @@ NEW_PHRASINGS = [
     ("breathing-swallowing", "I keep having to take big breaths, can't seem to get enough air"),
     ("eye-vision", "yesterday I could read my phone fine, today the words are swimming"),
     ("eye-vision", "lights have a glow around them now"),
+    ("eye-vision", "everything is a bit dim out of one eye"),
+    ("severe-pain", "it burns more every hour, nothing cools it"),
+    ("allergic-reaction", "my skin went bumpy like orange peel and itches after the cream"),
+    ("hot-hard", "should I worry about a hard warm lump on my jaw? it appeared yesterday"),
 ]
 
 
@@ -72,6 +78,8 @@ SAME_WORDS_NO_SIGN = [
     "the words on my laptop screen are swimming because it's cracked",
     "I'm scarlet with embarrassment now, my boss saw my face",
     "what if one of the dots bursts with thick cloudy stuff, do I call you?",
+    "when should I worry about swelling?",
+    "should I worry about the redness on my cheeks on day 1?",
 ]
 
 
