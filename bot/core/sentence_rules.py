@@ -53,8 +53,9 @@ class SentenceRules:
     def __init__(self, knowledge: WarningSigns) -> None:
         lists = knowledge.word_lists
         story, general = knowledge.past_story, knowledge.general_question
-        # One index per kind, each read only where a mention asks (`MessageRules`).
-        self._indexes: dict[str, PhraseIndex[str]] = {}
+        # One index for every kind: a message is read once for all of them, when a
+        # mention first asks (`MessageRules`); each kind's hits are then a slice.
+        self._index: PhraseIndex[str] = PhraseIndex()
         for kind, texts in (
             ("anchor", story.anchors),
             ("ended", story.ended),
@@ -72,9 +73,8 @@ class SentenceRules:
             ("self", knowledge.experiencer.patient),
             ("skin", knowledge.treated_skin),
         ):
-            index = self._indexes.setdefault(kind, PhraseIndex())
             for text in texts:
-                index.add(compile_phrase(text, lists), kind)
+                self._index.add(compile_phrase(text, lists), kind)
         self._possessors = knowledge.possessors
         self._determiners = knowledge.determiners
         self._links = knowledge.owner_links
@@ -85,14 +85,13 @@ class SentenceRules:
     def read(self, line: Line) -> MessageRules:
         return MessageRules(self, line)
 
-    def find(self, line: Line, kind: str, near: Sequence[tuple[int, int]]) -> list[Hit[str]]:
-        """The phrases of one kind ("anchor", "ended", "opens", "told", "now", "patient"...)
-        found in `line`, starting inside the token ranges `near`, in order."""
-        return self._indexes[kind].find(line, near)
-
-    def first(self, line: Line, kind: str) -> Hit[str] | None:
-        """The first phrase of one kind anywhere in `line`, if any."""
-        return self._indexes[kind].first(line)
+    def find(self, line: Line) -> dict[str, list[Hit[str]]]:
+        """The phrases of every kind ("anchor", "ended", "opens", "told", "now",
+        "patient"...) found in `line`, by kind, each in order."""
+        by_kind: dict[str, list[Hit[str]]] = {}
+        for hit in self._index.find(line):
+            by_kind.setdefault(hit.value, []).append(hit)
+        return by_kind
 
     def owner(self, found: Sequence[str], start: int, first: int) -> str | None:
         """The noun that the nearest possessor before the mention at `start` names (its
@@ -148,12 +147,11 @@ class MessageRules:
         self._line = line
         self._found = line.tokens
         self._ends = line.sentence_ends
-        # Each kind of phrase is read once over the whole message, when a mention first
-        # asks about it: the stretches mentions ask about overlap (every mention asks its
+        # Every kind of phrase is read in one pass over the whole message, when a mention
+        # first asks: the stretches mentions ask about overlap (every mention asks its
         # sentence and clause about several kinds), and a stretch's phrases are then a
-        # slice. Those that count anywhere are read up to the first found.
-        self._every: dict[str, tuple[list[Hit[str]], list[int]]] = {}
-        self._anywhere: dict[str, Hit[str] | None] = {}
+        # slice.
+        self._every: dict[str, tuple[list[Hit[str]], list[int]]] | None = None
 
     def face_words(self) -> set[int]:
         """Where the message names the treated skin ("my chin", "where they did")."""
@@ -170,16 +168,21 @@ class MessageRules:
     def _in(self, kind: str, begin: int, stop: int) -> list[Hit[str]]:
         """The phrases of `kind` that start at tokens `begin` to `stop` (exclusive), in
         order."""
-        if kind not in self._every:
-            hits = self._rules.find(self._line, kind, [(0, len(self._found))])
-            self._every[kind] = hits, [hit.start for hit in hits]
-        hits, starts = self._every[kind]
+        hits, starts = self._of(kind)
         return hits[bisect_left(starts, begin) : bisect_left(starts, stop)]
 
     def _first(self, kind: str) -> Hit[str] | None:
-        if kind not in self._anywhere:
-            self._anywhere[kind] = self._rules.first(self._line, kind)
-        return self._anywhere[kind]
+        hits = self._of(kind)[0]
+        return hits[0] if hits else None
+
+    def _of(self, kind: str) -> tuple[list[Hit[str]], list[int]]:
+        """The phrases of `kind` in the message, in order, and where each starts."""
+        if self._every is None:
+            self._every = {
+                name: (hits, [hit.start for hit in hits])
+                for name, hits in self._rules.find(self._line).items()
+            }
+        return self._every.get(kind, ([], []))
 
     def owner(self, start: int, first: int) -> str | None:
         """See `SentenceRules.owner`."""
