@@ -43,6 +43,8 @@ _OPENER_REACH = 4
 """A question word may follow a greeting and a comma ("hi, is pus normal?")."""
 _RETRACTION_REACH = 3
 """How far into the next sentence a retraction may open it ("lol ok jk")."""
+_ANYWHERE = frozenset({"ended", "patient"})
+"""The kinds of phrase that count anywhere in a message: read up to the first found."""
 _ANTECEDENT_REACH = 80
 """How far before a pronoun the person it points back to may be named: a long story."""
 
@@ -53,9 +55,11 @@ class SentenceRules:
     def __init__(self, knowledge: WarningSigns) -> None:
         lists = knowledge.word_lists
         story, general = knowledge.past_story, knowledge.general_question
-        # One index for every kind: a message is read once for all of them, when a
-        # mention first asks (`MessageRules`); each kind's hits are then a slice.
+        # One index for the kinds read in stretches: a message is read once for all of
+        # them, when a mention first asks (`MessageRules`); each kind's hits are then a
+        # slice. One index each for the kinds that count anywhere, read up to the first.
         self._index: PhraseIndex[str] = PhraseIndex()
+        self._anywhere: dict[str, PhraseIndex[str]] = {}
         for kind, texts in (
             ("anchor", story.anchors),
             ("ended", story.ended),
@@ -73,8 +77,11 @@ class SentenceRules:
             ("self", knowledge.experiencer.patient),
             ("skin", knowledge.treated_skin),
         ):
+            index = self._index
+            if kind in _ANYWHERE:
+                index = self._anywhere.setdefault(kind, PhraseIndex())
             for text in texts:
-                self._index.add(compile_phrase(text, lists), kind)
+                index.add(compile_phrase(text, lists), kind)
         self._possessors = knowledge.possessors
         self._determiners = knowledge.determiners
         self._links = knowledge.owner_links
@@ -86,12 +93,16 @@ class SentenceRules:
         return MessageRules(self, line)
 
     def find(self, line: Line) -> dict[str, list[Hit[str]]]:
-        """The phrases of every kind ("anchor", "ended", "opens", "told", "now",
-        "patient"...) found in `line`, by kind, each in order."""
+        """The phrases of every kind read in stretches ("anchor", "opens", "told", "now"...)
+        found in `line`, by kind, each in order."""
         by_kind: dict[str, list[Hit[str]]] = {}
         for hit in self._index.find(line):
             by_kind.setdefault(hit.value, []).append(hit)
         return by_kind
+
+    def first(self, line: Line, kind: str) -> Hit[str] | None:
+        """The first phrase of a kind that counts anywhere ("ended", "patient") in `line`."""
+        return self._anywhere[kind].first(line)
 
     def owner(self, found: Sequence[str], start: int, first: int) -> str | None:
         """The noun that the nearest possessor before the mention at `start` names (its
@@ -147,11 +158,12 @@ class MessageRules:
         self._line = line
         self._found = line.tokens
         self._ends = line.sentence_ends
-        # Every kind of phrase is read in one pass over the whole message, when a mention
-        # first asks: the stretches mentions ask about overlap (every mention asks its
-        # sentence and clause about several kinds), and a stretch's phrases are then a
-        # slice.
+        # The kinds read in stretches are read in one pass over the whole message, when a
+        # mention first asks: the stretches mentions ask about overlap (every mention asks
+        # its sentence and clause about several kinds), and a stretch's phrases are then a
+        # slice. Those that count anywhere are read up to the first found.
         self._every: dict[str, tuple[list[Hit[str]], list[int]]] | None = None
+        self._anywhere: dict[str, Hit[str] | None] = {}
 
     def face_words(self) -> set[int]:
         """Where the message names the treated skin ("my chin", "where they did")."""
@@ -172,8 +184,9 @@ class MessageRules:
         return hits[bisect_left(starts, begin) : bisect_left(starts, stop)]
 
     def _first(self, kind: str) -> Hit[str] | None:
-        hits = self._of(kind)[0]
-        return hits[0] if hits else None
+        if kind not in self._anywhere:
+            self._anywhere[kind] = self._rules.first(self._line, kind)
+        return self._anywhere[kind]
 
     def _of(self, kind: str) -> tuple[list[Hit[str]], list[int]]:
         """The phrases of `kind` in the message, in order, and where each starts."""
