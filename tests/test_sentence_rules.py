@@ -227,3 +227,45 @@ def test_an_unknown_field_of_a_past_story_is_reported(knowledge_copy: Path) -> N
     with pytest.raises(KnowledgeError) as caught:
         load_knowledge(knowledge_copy)
     assert any("'tolt'" in str(p) and "past_story" in str(p) for p in caught.value.problems)
+
+
+CALM = "The weather was lovely and the park was busy with dogs. "
+"""A sentence naming no sign, repeated into the longest message Telegram allows."""
+
+
+def longest(text: str, *, last: bool) -> str:
+    """`text` as the last (or first) sentence of a story of about 4,000 characters."""
+    calm = CALM * (4000 // len(CALM))
+    return calm + text if last else f"{text} {calm}"
+
+
+@pytest.mark.parametrize("last", [True, False])
+def test_words_taken_back_in_the_next_sentence_of_a_longest_story_still_take_it_back(
+    checker: SignChecker, last: bool
+) -> None:
+    found = checker.check(longest("MY FACE IS ON FIRE. in a good way", last=last))
+    assert not found.alert
+    assert any("taken back" in reason for reason in found.ruled_out)
+
+
+@pytest.mark.parametrize("last", [True, False])
+def test_a_story_that_ended_at_either_end_of_a_longest_story_is_the_past(
+    checker: SignChecker, last: bool
+) -> None:
+    found = checker.check(longest("years ago I had hives after a peel, all gone now.", last=last))
+    assert not found.alert
+    assert any("a story told in the past" in reason for reason in found.ruled_out)
+
+
+@pytest.mark.parametrize("last", [True, False])
+def test_a_sign_said_of_a_thing_at_either_end_of_a_longest_story_does_not_alert(
+    checker: SignChecker, last: bool
+) -> None:
+    assert not alerts(checker, longest("my lunchbox smells rotten", last=last))
+
+
+@pytest.mark.parametrize("last", [True, False])
+def test_a_report_at_either_end_of_a_longest_story_alerts(checker: SignChecker, last: bool) -> None:
+    assert alerts(
+        checker, longest("my cheek is hot and swollen and the pus is spreading.", last=last)
+    )

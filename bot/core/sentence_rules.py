@@ -44,6 +44,8 @@ _OPENER_REACH = 4
 """A question word may follow a greeting and a comma ("hi, is pus normal?")."""
 _RETRACTION_REACH = 3
 """How far into the next sentence a retraction may open it ("lol ok jk")."""
+_ANYWHERE = frozenset({"ended", "patient"})
+"""The kinds of phrase that count anywhere in a message: read up to the first found."""
 _ANTECEDENT_REACH = 80
 """How far before a pronoun the person it points back to may be named: a long story."""
 
@@ -54,8 +56,11 @@ class SentenceRules:
     def __init__(self, knowledge: WarningSigns) -> None:
         lists = knowledge.word_lists
         story, general = knowledge.past_story, knowledge.general_question
-        # One index per kind, each read only where a mention asks (`MessageRules`).
-        self._indexes: dict[str, PhraseIndex[str]] = {}
+        # One index for the kinds read in stretches: a message is read once for all of
+        # them, when a mention first asks (`MessageRules`); each kind's hits are then a
+        # slice. One index each for the kinds that count anywhere, read up to the first.
+        self._index: PhraseIndex[str] = PhraseIndex()
+        self._anywhere: dict[str, PhraseIndex[str]] = {}
         for kind, texts in (
             ("anchor", story.anchors),
             ("ended", story.ended),
@@ -74,7 +79,9 @@ class SentenceRules:
             ("self", knowledge.experiencer.patient),
             ("skin", knowledge.treated_skin),
         ):
-            index = self._indexes.setdefault(kind, PhraseIndex())
+            index = self._index
+            if kind in _ANYWHERE:
+                index = self._anywhere.setdefault(kind, PhraseIndex())
             for text in texts:
                 index.add(compile_phrase(text, lists), kind)
         self._possessors = knowledge.possessors
@@ -87,14 +94,17 @@ class SentenceRules:
     def read(self, line: Line) -> MessageRules:
         return MessageRules(self, line)
 
-    def find(self, line: Line, kind: str, near: Sequence[tuple[int, int]]) -> list[Hit[str]]:
-        """The phrases of one kind ("anchor", "ended", "opens", "told", "now", "patient"...)
-        found in `line`, starting inside the token ranges `near`, in order."""
-        return self._indexes[kind].find(line, near)
+    def find(self, line: Line) -> dict[str, list[Hit[str]]]:
+        """The phrases of every kind read in stretches ("anchor", "opens", "told", "now"...)
+        found in `line`, by kind, each in order."""
+        by_kind: dict[str, list[Hit[str]]] = {}
+        for hit in self._index.find(line):
+            by_kind.setdefault(hit.value, []).append(hit)
+        return by_kind
 
     def first(self, line: Line, kind: str) -> Hit[str] | None:
-        """The first phrase of one kind anywhere in `line`, if any."""
-        return self._indexes[kind].first(line)
+        """The first phrase of a kind that counts anywhere ("ended", "patient") in `line`."""
+        return self._anywhere[kind].first(line)
 
     def owner(self, found: Sequence[str], start: int, first: int) -> str | None:
         """The noun that the nearest possessor before the mention at `start` names (its
@@ -151,11 +161,11 @@ class MessageRules:
         self._found = line.tokens
         self._ends = line.sentence_ends
         self._end_set = set(self._ends)
-        # Each kind of phrase is read once over the whole message, when a mention first
-        # asks about it: the stretches mentions ask about overlap (every mention asks its
-        # sentence and clause about several kinds), and a stretch's phrases are then a
+        # The kinds read in stretches are read in one pass over the whole message, when a
+        # mention first asks: the stretches mentions ask about overlap (every mention asks
+        # its sentence and clause about several kinds), and a stretch's phrases are then a
         # slice. Those that count anywhere are read up to the first found.
-        self._every: dict[str, tuple[list[Hit[str]], list[int]]] = {}
+        self._every: dict[str, tuple[list[Hit[str]], list[int]]] | None = None
         self._anywhere: dict[str, Hit[str] | None] = {}
 
     def face_words(self) -> set[int]:
@@ -173,16 +183,22 @@ class MessageRules:
     def _in(self, kind: str, begin: int, stop: int) -> list[Hit[str]]:
         """The phrases of `kind` that start at tokens `begin` to `stop` (exclusive), in
         order."""
-        if kind not in self._every:
-            hits = self._rules.find(self._line, kind, [(0, len(self._found))])
-            self._every[kind] = hits, [hit.start for hit in hits]
-        hits, starts = self._every[kind]
+        hits, starts = self._of(kind)
         return hits[bisect_left(starts, begin) : bisect_left(starts, stop)]
 
     def _first(self, kind: str) -> Hit[str] | None:
         if kind not in self._anywhere:
             self._anywhere[kind] = self._rules.first(self._line, kind)
         return self._anywhere[kind]
+
+    def _of(self, kind: str) -> tuple[list[Hit[str]], list[int]]:
+        """The phrases of `kind` in the message, in order, and where each starts."""
+        if self._every is None:
+            self._every = {
+                name: (hits, [hit.start for hit in hits])
+                for name, hits in self._rules.find(self._line).items()
+            }
+        return self._every.get(kind, ([], []))
 
     def owner(self, start: int, first: int) -> str | None:
         """See `SentenceRules.owner`."""
