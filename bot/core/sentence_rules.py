@@ -90,9 +90,18 @@ class SentenceRules:
         self._patient_words = patient_words(knowledge)
         self._skin_words = _words_of(knowledge.treated_skin, lists)
         self._unknown: dict[str, bool] = {}
+        self._last: tuple[Line, MessageRules] | None = None
 
     def read(self, line: Line) -> MessageRules:
-        return MessageRules(self, line)
+        """The rules applied to `line`. The check asks twice about one message (its
+        mentions, then the skin words the classifier reads again without): the second
+        time gets the same reading, and its phrases already read."""
+        last = self._last
+        if last is not None and last[0] is line:
+            return last[1]
+        reading = MessageRules(self, line)
+        self._last = (line, reading)
+        return reading
 
     def find(self, line: Line) -> dict[str, list[Hit[str]]]:
         """The phrases of every kind read in stretches ("anchor", "opens", "told", "now"...)
