@@ -168,9 +168,13 @@ def python_runs(
 
 
 def load_runs(
-    count: int, sides: list[Side], before: Callable[[Side], None], folder: Path | None = None
+    count: int,
+    sides: list[Side],
+    before: Callable[[Side], None],
+    folders: dict[str, Path] | None = None,
 ) -> list[str]:
-    """The knowledge load (`LOAD`, of `folder` or the shipped knowledge) run `count` times
+    """The knowledge load (`LOAD`, of each side's folder in `folders` or its shipped
+    knowledge) run `count` times
     in a fresh Python of each side, the sides taking turns (after `before` each time): min
     and median of its wall clock and CPU time, and with two sides the ratio of the
     medians."""
@@ -180,7 +184,7 @@ def load_runs(
         for side in sides:
             before(side)
             done = subprocess.run(
-                [str(side.python), "-c", LOAD, *([str(folder)] if folder else [])],
+                [str(side.python), "-c", LOAD, *([str(folders[side.label])] if folders else [])],
                 env=side.env,
                 cwd=side.root,
                 capture_output=True,
@@ -217,7 +221,9 @@ def knowledge_load(count: int, sides: list[Side], work: Path | None = None) -> N
 
     for name, edit in EDITS.items():
         print(f"  after {name} (the shipped knowledge warm)")
-        for line in load_runs(count, sides, warm_again, edit(work)):
+        # Each side edits its own knowledge: another checkout may not read this one's.
+        folders = {s.label: edit(work / s.label, s.root / "knowledge") for s in sides}
+        for line in load_runs(count, sides, warm_again, folders):
             print("    " + line)
 
 
@@ -358,14 +364,15 @@ def main() -> None:
                     entry.unlink()
             timed([*side.aftercare(), "ask", QUESTION, "--json"], side.env)
 
-        edited = edited_copy(work)
+        # Each side edits its own knowledge: another checkout may not read this one's.
+        edited = {s.label: edited_copy(work / s.label, s.root / "knowledge") for s in sides}
         for name, arguments in [
             (f'ask "{QUESTION}" --json', ["ask", QUESTION, "--json"]),
             ("kb check", ["kb", "check"]),
         ]:
 
             def on_edited(side: Side, arguments: list[str] = arguments) -> list[str]:
-                return [*side.aftercare(), *arguments, "--knowledge", str(edited)]
+                return [*side.aftercare(), *arguments, "--knowledge", str(edited[side.label])]
 
             print(f"aftercare {name} --knowledge EDITED_COPY, the first start after the edit:")
             for line in runs(count, sides, on_edited, before=forget_edit):

@@ -12,10 +12,11 @@ from pathlib import Path
 KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
 
 
-def edited_copy(folder: Path) -> Path:
-    """The shipped knowledge with one more example question: a staff edit."""
+def edited_copy(folder: Path, source: Path = KNOWLEDGE) -> Path:
+    """The shipped knowledge (or `source`, another checkout's) with one more example
+    question: a staff edit."""
     target = folder / "edited-knowledge"
-    shutil.copytree(KNOWLEDGE, target)
+    shutil.copytree(source, target)
     makeup = target / "topics" / "makeup.yaml"
     text = makeup.read_text(encoding="utf-8")
     makeup.write_text(
@@ -25,14 +26,17 @@ def edited_copy(folder: Path) -> Path:
     return target
 
 
-def edited_answer(folder: Path) -> Path:
+def edited_answer(folder: Path, source: Path = KNOWLEDGE) -> Path:
     """The shipped knowledge with one answer reworded: no model learns answers."""
-    return _edited(folder / "answer-edited", "topics/makeup.yaml", "Give your skin", "Allow")
+    return _edited(
+        source, folder / "answer-edited", "topics/makeup.yaml", "Give your skin", "Allow"
+    )
 
 
-def edited_sign_example(folder: Path) -> Path:
+def edited_sign_example(folder: Path, source: Path = KNOWLEDGE) -> Path:
     """The shipped knowledge with one warning-sign example reworded."""
     return _edited(
+        source,
         folder / "sign-edited",
         "warning-signs/examples/everyday-face-questions.yaml",
         "more ibuprofen",
@@ -40,8 +44,8 @@ def edited_sign_example(folder: Path) -> Path:
     )
 
 
-def _edited(target: Path, file: str, old: str, new: str) -> Path:
-    shutil.copytree(KNOWLEDGE, target)
+def _edited(source: Path, target: Path, file: str, old: str, new: str) -> Path:
+    shutil.copytree(source, target)
     path = target / file
     text = path.read_text(encoding="utf-8")
     if old not in text:
@@ -50,7 +54,7 @@ def _edited(target: Path, file: str, old: str, new: str) -> Path:
     return target
 
 
-EDITS: dict[str, Callable[[Path], Path]] = {
+EDITS: dict[str, Callable[[Path, Path], Path]] = {
     "an answer edit (no model trained)": edited_answer,
     "a topic example added (topic and scope models trained)": edited_copy,
     "a warning-sign example edit (its model trained)": edited_sign_example,
