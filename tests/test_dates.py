@@ -10,11 +10,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.core.date_corrections import date_correction
 from bot.core.dates import (
     DateProblem,
     UpcomingTreatment,
     asks_something,
-    date_correction,
     date_statement,
     days_since_treatment,
     format_treatment_date,

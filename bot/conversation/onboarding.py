@@ -11,13 +11,13 @@ from bot.conversation.events import Button, Outgoing, RemoveButtons, Reply, Toas
 from bot.conversation.states import State
 from bot.conversation.turn import Turn, plain_words
 from bot.conversation.wording import checkin_offer, clock, date_buttons
+from bot.core.date_corrections import date_correction
 from bot.core.dates import (
     MAX_DAYS_AGO,
     SHORT_DATE_WORDS,
     DateProblem,
     UpcomingTreatment,
     asks_something,
-    date_correction,
     date_statement,
     days_since_treatment,
     format_treatment_date,

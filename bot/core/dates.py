@@ -38,10 +38,10 @@ SHORT_DATE_WORDS = 4
 
 MONTHS = tuple(calendar.month_name)[1:]
 WEEKDAYS = tuple(calendar.day_name)
-_MONTH_NUMBERS = {name.lower(): number for number, name in enumerate(MONTHS, start=1)}
-_MONTH_NUMBERS.update({name[:3].lower(): number for number, name in enumerate(MONTHS, 1)})
-_MONTH_NUMBERS["sept"] = 9
-_WEEKDAY_WORDS = {name.lower() for name in WEEKDAYS} | {name[:3].lower() for name in WEEKDAYS}
+MONTH_WORDS = {name.lower(): number for number, name in enumerate(MONTHS, start=1)}
+MONTH_WORDS.update({name[:3].lower(): number for number, name in enumerate(MONTHS, 1)})
+MONTH_WORDS["sept"] = 9
+WEEKDAY_WORDS = {name.lower() for name in WEEKDAYS} | {name[:3].lower() for name in WEEKDAYS}
 # Words that appear in dates and must never be "corrected" into a month or weekday.
 _DATE_WORDS = {
     "today",
@@ -127,7 +127,7 @@ def read_treatment_date(
     if not cleaned or len(cleaned) > MAX_DATE_TEXT:
         raise DateProblem(_unreadable_message(order))
     if _NOT_YET.search(cleaned):
-        ahead = _read_words(_correct_spelling(cleaned), today, order, prefer="future")
+        ahead = _read_words(mend_spelling(cleaned), today, order, prefer="future")
         on = ahead if ahead is not None and ahead > today else None
         return _upcoming(on, today, said_not_yet=True)
     if _BARE_NUMBER.fullmatch(cleaned) and int(cleaned) <= MAX_DAYS_AGO:
@@ -141,7 +141,7 @@ def read_treatment_date(
     numeric = _NUMERIC_DATE.fullmatch(cleaned)
     if numeric:
         return _checked(_numeric_date(numeric, today, order), today, order)
-    words = _correct_spelling(cleaned)
+    words = mend_spelling(cleaned)
     _refuse_impossible_day_of_month(words)
     found = _read_words(words, today, order)
     if found is None:
@@ -175,79 +175,6 @@ def date_statement(text: str) -> str | None:
     if _TELLS_TREATMENT.search(text.lower()) or len(text.split()) <= SHORT_DATE_WORDS:
         return text
     return None
-
-
-_CORRECTION_FILLERS = frozenset(
-    "a an and actually at i i'm im it it's its meant mean my me mine no not oh oops on "
-    "really rather than instead of sorry so the think was wait wrong date day had got have "
-    "did done get treatment treatments session appointment procedure microneedling "
-    "needling dermapen in last this past ago yesterday today days weeks week".split()
-)
-"""The words a date correction is made of besides the date itself: "sorry, I meant the
-20th", "actually my treatment was on monday, not yesterday"."""
-_EVERYDAY_WORDS = frozenset({"sun", "sat", "wed", "mar", "may"})
-"""Short names of days and months that are everyday words too ("in the sun"): a day only
-next to a number ("sat 21st")."""
-CORRECTION_WORDS = 16
-"""A date correction is said in a sentence; a longer message that names a day is a story."""
-
-
-def date_correction(
-    text: str, treated_on: date, today: date, order: DateOrder = "DMY"
-) -> date | None:
-    """The treatment date a patient whose date we know tells us in `text`, when it is
-    another one ("actually it was on monday", "my treatment was 3 days ago", "last
-    tuesday"): a statement made only of a date and the words around one. None when
-    `text` tells no date, says anything else ("swollen since monday"), tells the same
-    date, or one still ahead."""
-    lowered = text.lower()
-    if asks_something(text) or len(text.split()) > CORRECTION_WORDS:
-        return None
-    if not _only_a_date(lowered):
-        return None
-    # "monday, not yesterday": the day taken back is not read.
-    meant = re.sub(r"\b(?:not|rather than|instead of)\b[^,.;!]*", " ", lowered)
-    try:
-        found = read_treatment_date(meant, today, order)
-    except DateProblem:
-        return None
-    if isinstance(found, UpcomingTreatment) or found == treated_on:
-        return None
-    return found
-
-
-def _only_a_date(text: str) -> bool:
-    """Whether every word of `text` belongs to a date or to the words around one, with a
-    number, a month or a weekday among them. Cheap, so that most messages are spared the
-    spelling mender and dateparser (milliseconds a message); one misspelt word is mended."""
-    words = re.findall(r"[a-z0-9']+", text)
-    has_number = any(ch.isdigit() for ch in text)
-    names_day = False
-    unknown = []
-    for word in words:
-        if word in _EVERYDAY_WORDS and not has_number:
-            unknown.append(word)
-        elif (
-            word[0].isdigit()
-            or word in _MONTH_NUMBERS
-            or word in _WEEKDAY_WORDS
-            or _full_name(word)
-        ):
-            names_day = True
-        elif word not in _CORRECTION_FILLERS:
-            unknown.append(word)
-    if len(unknown) > 1:
-        return False
-    if unknown:
-        mended = _correct_spelling(unknown[0])
-        if not _full_name(mended):
-            return False
-        names_day = True
-    return names_day or bool(re.search(r"\b(?:yesterday|today|ago)\b", text))
-
-
-def _full_name(word: str) -> bool:
-    return word.capitalize() in MONTHS or word.capitalize() in WEEKDAYS
 
 
 def asks_something(text: str) -> bool:
@@ -378,14 +305,14 @@ def _existing_date(year: int, month: int, day: int, order: DateOrder) -> date:
     return date(year, month, day)
 
 
-def _correct_spelling(text: str) -> str:
+def mend_spelling(text: str) -> str:
     """Mend misspelt months, weekdays, "today" and "yesterday" ("novmber", "wensday",
     "yesterdy"): dateparser only knows the exact spellings."""
     vocabulary = [name.lower() for name in (*MONTHS, *WEEKDAYS, "today", "yesterday")]
 
     def mend(match: re.Match[str]) -> str:
         word = match.group(0)
-        if len(word) < 4 or word in _DATE_WORDS or word in _MONTH_NUMBERS:
+        if len(word) < 4 or word in _DATE_WORDS or word in MONTH_WORDS:
             return word
         close = difflib.get_close_matches(word, vocabulary, n=1, cutoff=_SPELLING_CUTOFF)
         return close[0] if close else word
@@ -414,14 +341,14 @@ def _read_words(
 
 
 def _names_a_weekday(text: str) -> bool:
-    return any(word in _WEEKDAY_WORDS for word in re.findall(r"[a-z]+", text))
+    return any(word in WEEKDAY_WORDS for word in re.findall(r"[a-z]+", text))
 
 
 def _refuse_impossible_day_of_month(text: str) -> None:
     """Refuse "31 feb" or "february 30th", which dateparser misreads or cannot read."""
     for pattern, day_group, month_group in ((_DAY_MONTH, 1, 2), (_MONTH_DAY, 2, 1)):
         for match in pattern.finditer(text):
-            month = _MONTH_NUMBERS.get(match.group(month_group))
+            month = MONTH_WORDS.get(match.group(month_group))
             day = int(match.group(day_group))
             if month is not None and not 1 <= day <= calendar.monthrange(2024, month)[1]:
                 raise DateProblem(
