@@ -10,9 +10,7 @@ from datetime import date
 
 from bot.core.dates import (
     MONTH_WORDS,
-    MONTHS,
     WEEKDAY_WORDS,
-    WEEKDAYS,
     DateOrder,
     DateProblem,
     UpcomingTreatment,
@@ -71,7 +69,7 @@ def _only_a_date(text: str) -> bool:
     for word in words:
         if word in _EVERYDAY_WORDS and not has_number:
             unknown.append(word)
-        elif word[0].isdigit() or word in MONTH_WORDS or word in WEEKDAY_WORDS or _full_name(word):
+        elif word[0].isdigit() or _day_name(word):
             names_day = True
         elif word not in _CORRECTION_FILLERS:
             unknown.append(word)
@@ -79,11 +77,12 @@ def _only_a_date(text: str) -> bool:
         return False
     if unknown:
         mended = mend_spelling(unknown[0])
-        if not _full_name(mended):
+        if mended in _EVERYDAY_WORDS or not _day_name(mended):
             return False
         names_day = True
     return names_day or bool(re.search(r"\b(?:yesterday|today|ago)\b", text))
 
 
-def _full_name(word: str) -> bool:
-    return word.capitalize() in MONTHS or word.capitalize() in WEEKDAYS
+def _day_name(word: str) -> bool:
+    """A month or a weekday, in full or short ("nov", "tues" is not: it is mended)."""
+    return word in MONTH_WORDS or word in WEEKDAY_WORDS

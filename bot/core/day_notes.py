@@ -17,11 +17,11 @@ NOTE_DAYS = 7
 """A check-in's message describes at most this many days, starting on its own day."""
 
 _GREETING = re.compile(
-    r"(?:hi|hello|hey|hiya|good (?:morning|afternoon|evening)|welcome home)(?: there)?[!.]",
+    r"\A(?:hi|hello|hey|hiya|good (?:morning|afternoon|evening)|welcome home)(?: there)?[!.] ",
     re.IGNORECASE,
 )
-"""A sentence that only greets: right for a check-in that opens a chat, odd after "Got it:
-... today is day 1" in the reply to a date."""
+"""A sentence that only greets, opening a note: right for a check-in that opens a chat,
+odd after "Got it: ... today is day 1" in the reply to a date."""
 
 
 def day_note_step(plan: CheckInPlan, day: int) -> CheckInStep | None:
@@ -43,15 +43,7 @@ def day_note(plan: CheckInPlan, day: int) -> str | None:
     (their reply buttons belong to the check-in itself) and without a greeting."""
     step = day_note_step(plan, day)
     note = without_questions(step.message) if step is not None else None
-    if note is None:
-        return None
-    first, _, rest = note.partition(" ")
-    if rest and _GREETING.fullmatch(first):
-        return rest
-    words = note.split(" ", 2)
-    if len(words) == 3 and _GREETING.fullmatch(" ".join(words[:2])):
-        return words[2]
-    return note
+    return _GREETING.sub("", note, count=1) if note is not None else None
 
 
 def without_questions(message: str) -> str | None:
