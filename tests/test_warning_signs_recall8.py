@@ -138,7 +138,26 @@ def test_a_sign_told_after_a_long_calm_story_alerts(
     assert found.sign == sign
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the nurse said the puffiness would settle by day 3 but on day 6 it's puffier",
+        "it was pink on day 2, now it's on my neck too",
+        "my cheeks were less red at the clinic than they are now",
+        "at first it was only my chin, now my whole jaw is red",
+    ],
+)
+def test_worse_told_against_the_clinic_or_an_earlier_day_alerts(
+    checker: SignChecker, text: str
+) -> None:
+    found = checker.check(text)
+    assert found.alert
+    assert found.sign == "worsening-redness-swelling"
+
+
 SAME_WORDS_NO_SIGN = [
+    "my cheeks are less red today than yesterday, can I go for a run",
+    "it was only a bit pink at first, now it's all fine, can I exfoliate",
     "used the SPF they sold me, no reaction at all, can I put makeup over it",
     "my sister tried a sheet mask and her face swelled up, should I avoid sheet masks",
     "compared to yesterday the pink has faded loads, can I wear makeup tomorrow",
