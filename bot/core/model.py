@@ -266,6 +266,9 @@ class WarningSigns(NamedTuple):
     getting_worse: tuple[str, ...] = ()
     """Words that say a symptom is getting worse, spreading, severe or lasting: in their
     sentence, healing the knowledge calls normal on the day is no longer ruled out."""
+    other_skin: tuple[str, ...] = ()
+    """A face word owned by another body part ("the skin on my arm", "my knee scar"): no
+    treated skin, so it does not keep a mention on another body part."""
 
 
 @dataclass(frozen=True)
