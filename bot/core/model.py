@@ -160,6 +160,9 @@ class GeneralQuestion(NamedTuple):
 
     opens: tuple[str, ...] = ()
     anchors: tuple[str, ...] = ()
+    markers: tuple[str, ...] = ()
+    """Words that ask about what is usual whatever the anchors ("generally?", "in
+    general?"): the sentence asks about signs in general even when it says "it"."""
 
 
 class Retraction(NamedTuple):

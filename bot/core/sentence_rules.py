@@ -68,6 +68,7 @@ class SentenceRules:
             ("told", story.told),
             ("now", story.now),
             ("patient", general.anchors),
+            ("usual", general.markers),
             ("retracts", knowledge.retraction.phrases),
             ("kept", knowledge.retraction.unless),
             ("later", knowledge.retraction.later),
@@ -240,7 +241,9 @@ class MessageRules:
         ]
         if not opens:
             return None
-        if self._first("patient") is not None:
+        # "Is it bad if it's still open after a week, generally?" asks what is usual,
+        # whatever "it" it says.
+        if self._first("patient") is not None and not self._in("usual", begin, stop):
             return None
         return opens[0].words(self._found)
 
