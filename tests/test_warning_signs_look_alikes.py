@@ -106,8 +106,6 @@ def test_the_same_words_told_of_the_patient_alert(checker: SignChecker, text: st
     [
         "Should anything happen in the night, such as a high temperature, who do I ring?",
         "In the case of fever, who I call?",
-        "my friends said I'd be in agony",
-        "Is a cold sore likely after treatment? I get them sometimes",
         "Pain 9 out of 10 would be an emergency?",
         "Hypothetically, if there's pus, what then?",
         "What signs of infection should I watch for, like pus or heat?",
@@ -145,15 +143,34 @@ def test_a_sign_after_a_question_about_what_is_usual_alerts(checker: SignChecker
     "text",
     [
         "The first night my eyes were puffy, now it is gone. It is normal it happened?",
-        "Day 0 pain was 6/10 during treatment, resolved by evening. Expected?",
+        "the first evening my lips were puffy, now it is gone, was that normal?",
     ],
 )
 def test_a_story_that_ended_does_not_alert(checker: SignChecker, text: str) -> None:
     assert not alerts(checker, text)
 
 
-def test_a_sign_today_after_one_that_ended_alerts(checker: SignChecker) -> None:
-    assert alerts(checker, "the first night was sore, now it is fine, but today there is pus")
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the first night was sore, now it is fine, but today there is pus",
+        "the pain resolved by morning then came back at 9/10",
+    ],
+)
+def test_a_sign_now_after_one_that_ended_alerts(checker: SignChecker, text: str) -> None:
+    assert alerts(checker, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "is it usual for the pain to be 9/10 on day 3?",
+        "is it expected that the pain is getting worse every day?",
+        "I was told I'd be in agony and I am, it's a 9",
+    ],
+)
+def test_asking_whether_ones_own_sign_is_usual_alerts(checker: SignChecker, text: str) -> None:
+    assert alerts(checker, text)
 
 
 def test_someone_elses_sign_the_patient_says_they_do_not_have_does_not_alert(
