@@ -111,9 +111,7 @@ def test_the_same_words_told_of_the_patient_alert(checker: SignChecker, text: st
         "What signs of infection should I watch for, like pus or heat?",
     ],
 )
-def test_a_question_about_what_might_happen_does_not_alert(
-    checker: SignChecker, text: str
-) -> None:
+def test_a_question_about_what_might_happen_does_not_alert(checker: SignChecker, text: str) -> None:
     assert not alerts(checker, text)
 
 

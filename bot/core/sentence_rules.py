@@ -79,6 +79,7 @@ class SentenceRules:
             ("family", knowledge.experiencer.family),
             ("self", knowledge.experiencer.patient),
             ("skin", knowledge.treated_skin),
+            ("other_skin", knowledge.other_skin),
         ):
             index = self._index
             if kind in _ANYWHERE:
@@ -181,6 +182,17 @@ class MessageRules:
     def face_words(self) -> set[int]:
         """Where the message names the treated skin ("my chin", "where they did")."""
         return {i for h in self._in("skin", 0, len(self._found)) for i in range(h.start, h.end)}
+
+    def face_starts(self) -> list[int]:
+        """Where each phrase naming the treated skin starts, but for a face word another
+        body part owns ("the skin on my arm", "my knee replacement scar")."""
+        every = len(self._found)
+        other = self._in("other_skin", 0, every)
+        return [
+            h.start
+            for h in self._in("skin", 0, every)
+            if not any(o.start <= h.start and h.end <= o.end for o in other)
+        ]
 
     def sentence(self, start: int) -> tuple[int, int]:
         """Where the sentence holding token `start` begins and ends."""

@@ -40,8 +40,7 @@ SYMPTOM = Sign("symptom", "A symptom that is no sign on its own", ())
 ruled out, the classifier alone does not alert either."""
 MESSAGE_LIMIT = 4096
 """Telegram's longest message: every character of it is read."""
-_IDIOM, _SKIN, _WORSE = "other sense", "treated skin", "getting worse"
-_OTHER_SKIN = "other skin"
+_IDIOM, _WORSE = "other sense", "getting worse"
 _JOINS = frozenset({"and", "or", "n", "&", ",", "plus"})
 _DAY_WORDS = {"today": 0, "tonight": 0, "yesterday": 1}
 _DAY_TOKENS = frozenset({"day", "days", "week", "morning", "evening", "night", *_DAY_WORDS})
@@ -125,8 +124,6 @@ class SignChecker:
             ],
             extra={
                 _IDIOM: [compile_phrase(text, lists) for text in knowledge.other_senses],
-                _SKIN: [compile_phrase(text, lists) for text in knowledge.treated_skin],
-                _OTHER_SKIN: [compile_phrase(text, lists) for text in knowledge.other_skin],
                 _WORSE: [compile_phrase(text, lists) for text in knowledge.getting_worse],
                 **{
                     name: [compile_phrase(text, lists) for text in normal.phrases]
@@ -239,14 +236,7 @@ class SignChecker:
         reading = self._context.read(line, near, anywhere)
         rules = self._sentences.read(line)
         idioms = reading.extra.get(_IDIOM, [])
-        # "the skin on my arm", "my knee scar": a face word that another body part owns
-        # names no treated skin.
-        other = reading.extra.get(_OTHER_SKIN, [])
-        skin = [
-            start
-            for start, end in reading.extra.get(_SKIN, [])
-            if not any(s <= start and end <= e for s, e in other)
-        ]
+        skin = rules.face_starts()
         worse = [start for start, _ in reading.extra.get(_WORSE, [])]
         normal = [
             span
@@ -258,19 +248,13 @@ class SignChecker:
         for hit in hits:
             first, last = reading.clause(hit.start, hit.end)
             on_the_skin = hit.value.whole_body or any(first <= at < last for at in skin)
-            # Another body part named in an earlier clause holds the mention only when the
-            # face is not named in the sentence before it: "burned my hand on the oven,
-            # there's a blister" is the hand's; "scratched my cheek with my nails, there's
-            # pus" is the cheek's.
-            said = rules.sentence(hit.start)[0]
-            face_before = any(said <= at < hit.start for at in skin)
+            # Another body part in an earlier clause holds the mention unless its sentence
+            # named the face first: "scratched my cheek with my nails, there's pus".
+            before = any(rules.sentence(hit.start)[0] <= at < hit.start for at in skin)
             reasons = [
                 f"{m.category} by '{m.words}'"
                 for m in reading.modifiers(hit.start, hit.end, hit.skipped)
-                if not (
-                    m.category == "elsewhere"
-                    and (on_the_skin or (m.at < first and face_before))
-                )
+                if not (m.category == "elsewhere" and (on_the_skin or (m.at < first and before)))
             ]
             reasons += [
                 f"other sense: '{' '.join(found[start:end])}'"
