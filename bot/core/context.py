@@ -68,6 +68,8 @@ class Modifier(NamedTuple):
 
     category: str
     words: str
+    at: int = -1
+    """Where the trigger starts (-1: it acts on the whole message)."""
 
 
 class _Span(NamedTuple):
@@ -290,5 +292,5 @@ class Reading:
                     i in skipped for i in range(hit.start, hit.end)
                 )
             if applies:
-                applied.append(Modifier(category, hit.words(self.found)))
+                applied.append(Modifier(category, hit.words(self.found), hit.start))
         return applied

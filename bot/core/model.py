@@ -160,6 +160,9 @@ class GeneralQuestion(NamedTuple):
 
     opens: tuple[str, ...] = ()
     anchors: tuple[str, ...] = ()
+    markers: tuple[str, ...] = ()
+    """Words that ask about what is usual whatever the anchors ("generally?", "in
+    general?"): the sentence asks about signs in general even when it says "it"."""
 
 
 class Retraction(NamedTuple):
@@ -266,6 +269,9 @@ class WarningSigns(NamedTuple):
     getting_worse: tuple[str, ...] = ()
     """Words that say a symptom is getting worse, spreading, severe or lasting: in their
     sentence, healing the knowledge calls normal on the day is no longer ruled out."""
+    other_skin: tuple[str, ...] = ()
+    """A face word owned by another body part ("the skin on my arm", "my knee scar"): no
+    treated skin, so it does not keep a mention on another body part."""
 
 
 @dataclass(frozen=True)

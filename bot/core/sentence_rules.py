@@ -68,6 +68,7 @@ class SentenceRules:
             ("told", story.told),
             ("now", story.now),
             ("patient", general.anchors),
+            ("usual", general.markers),
             ("retracts", knowledge.retraction.phrases),
             ("kept", knowledge.retraction.unless),
             ("later", knowledge.retraction.later),
@@ -78,6 +79,7 @@ class SentenceRules:
             ("family", knowledge.experiencer.family),
             ("self", knowledge.experiencer.patient),
             ("skin", knowledge.treated_skin),
+            ("other_skin", knowledge.other_skin),
         ):
             index = self._index
             if kind in _ANYWHERE:
@@ -181,6 +183,17 @@ class MessageRules:
         """Where the message names the treated skin ("my chin", "where they did")."""
         return {i for h in self._in("skin", 0, len(self._found)) for i in range(h.start, h.end)}
 
+    def face_starts(self) -> list[int]:
+        """Where each phrase naming the treated skin starts, but for a face word another
+        body part owns ("the skin on my arm", "my knee replacement scar")."""
+        every = len(self._found)
+        other = self._in("other_skin", 0, every)
+        return [
+            h.start
+            for h in self._in("skin", 0, every)
+            if not any(o.start <= h.start and h.end <= o.end for o in other)
+        ]
+
     def sentence(self, start: int) -> tuple[int, int]:
         """Where the sentence holding token `start` begins and ends."""
         # Bisected: a 4,096-character story has hundreds of mentions and sentences.
@@ -240,7 +253,9 @@ class MessageRules:
         ]
         if not opens:
             return None
-        if self._first("patient") is not None:
+        # "Is it bad if it's still open after a week, generally?" asks what is usual,
+        # whatever "it" it says.
+        if self._first("patient") is not None and not self._in("usual", begin, stop):
             return None
         return opens[0].words(self._found)
 

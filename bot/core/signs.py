@@ -40,7 +40,7 @@ SYMPTOM = Sign("symptom", "A symptom that is no sign on its own", ())
 ruled out, the classifier alone does not alert either."""
 MESSAGE_LIMIT = 4096
 """Telegram's longest message: every character of it is read."""
-_IDIOM, _SKIN, _WORSE = "other sense", "treated skin", "getting worse"
+_IDIOM, _WORSE = "other sense", "getting worse"
 _JOINS = frozenset({"and", "or", "n", "&", ",", "plus"})
 _DAY_WORDS = {"today": 0, "tonight": 0, "yesterday": 1}
 _DAY_TOKENS = frozenset({"day", "days", "week", "morning", "evening", "night", *_DAY_WORDS})
@@ -124,7 +124,6 @@ class SignChecker:
             ],
             extra={
                 _IDIOM: [compile_phrase(text, lists) for text in knowledge.other_senses],
-                _SKIN: [compile_phrase(text, lists) for text in knowledge.treated_skin],
                 _WORSE: [compile_phrase(text, lists) for text in knowledge.getting_worse],
                 **{
                     name: [compile_phrase(text, lists) for text in normal.phrases]
@@ -235,8 +234,9 @@ class SignChecker:
         reach = MAX_SCOPE + 8
         near = [(max(0, h.start - reach), min(len(found), h.end + reach)) for h in hits]
         reading = self._context.read(line, near, anywhere)
+        rules = self._sentences.read(line)
         idioms = reading.extra.get(_IDIOM, [])
-        skin = [start for start, _ in reading.extra.get(_SKIN, [])]
+        skin = rules.face_starts()
         worse = [start for start, _ in reading.extra.get(_WORSE, [])]
         normal = [
             span
@@ -244,15 +244,17 @@ class SignChecker:
             if day is not None and normal.covers(day)
             for span in reading.extra.get(name, [])
         ]
-        rules = self._sentences.read(line)
         mentions = []
         for hit in hits:
             first, last = reading.clause(hit.start, hit.end)
             on_the_skin = hit.value.whole_body or any(first <= at < last for at in skin)
+            # Another body part in an earlier clause holds the mention unless its sentence
+            # named the face first: "scratched my cheek with my nails, there's pus".
+            before = any(rules.sentence(hit.start)[0] <= at < hit.start for at in skin)
             reasons = [
                 f"{m.category} by '{m.words}'"
                 for m in reading.modifiers(hit.start, hit.end, hit.skipped)
-                if not (m.category == "elsewhere" and on_the_skin)
+                if not (m.category == "elsewhere" and (on_the_skin or (m.at < first and before)))
             ]
             reasons += [
                 f"other sense: '{' '.join(found[start:end])}'"

@@ -44,11 +44,11 @@ TOP_FIELDS = {
     "context",
     "classifier",
 }
-CONTEXT_LISTS = {"pseudo_triggers", "clause_ends", "treated_skin"}
+CONTEXT_LISTS = {"pseudo_triggers", "clause_ends", "treated_skin", "other_skin"}
 OWNER_LISTS = ("possessors", "determiners", "owner_links")
 """Single words the owner rule reads (see `WarningSigns.possessors`)."""
 PAST_STORY_FIELDS = ("told", "anchors", "ended", "now")
-GENERAL_QUESTION_FIELDS = ("opens", "anchors")
+GENERAL_QUESTION_FIELDS = ("opens", "anchors", "markers")
 RETRACTION_FIELDS = ("phrases", "unless", "later")
 EXPERIENCER_FIELDS = (
     "pronouns",
@@ -110,6 +110,7 @@ def load_warning_signs(
     terms, pseudo, clause_ends, treated_skin = _context(node, where, lists)
     rules = node.get("context")
     possessors, determiners, owner_links = (_words(rules, key, where) for key in OWNER_LISTS)
+    other_skin = _phrases(rules, "other_skin", where, lists) if isinstance(rules, Node) else ()
     past_story = PastStory(*_group(rules, "past_story", PAST_STORY_FIELDS, where, lists))
     general = GeneralQuestion(
         *_group(rules, "general_question", GENERAL_QUESTION_FIELDS, where, lists)
@@ -133,6 +134,7 @@ def load_warning_signs(
         clause_ends=clause_ends,
         category_ends=category_ends,
         treated_skin=treated_skin,
+        other_skin=other_skin,
         possessors=possessors,
         determiners=determiners,
         owner_links=owner_links,
