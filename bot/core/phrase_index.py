@@ -85,15 +85,14 @@ class PhraseIndex(Generic[T]):
         for start in starts:
             # Looked up here, not through a call: this runs for every word of the message.
             entry = known.get(found[start]) or self._starting_with(found[start])
-            quick, grouped, candidates, lone_word = entry
-            # One regular expression tells whether any candidate but a phrase of this one
-            # word matches here: most positions have none, and then none is tried. Where
-            # one does, another tells which of those that are more than plain words, each
-            # in a group of its own; and a match that says no more than where it ends is
-            # not tried again.
+            quick, grouped, candidates, plain_words = entry
+            # One regular expression tells whether any candidate that is more than plain
+            # words matches here: most positions have none, and then none is tried. Where
+            # one does, another tells which, each candidate in a group of its own; and a
+            # match that says no more than where it ends is not tried again.
             tried = None if quick is None else quick.match(text, offsets[start])
             if tried is None:
-                if not lone_word:
+                if not plain_words:
                     continue
             elif grouped is not None:
                 tried = grouped.match(text, offsets[start])
@@ -131,16 +130,13 @@ class PhraseIndex(Generic[T]):
             if (tried := self._tried(phrase, token)) is not None
         ]
         tested = [tried for phrase, _, tried in kept if phrase.words is None]
-        # Plain words of more than this one: tested with the rest, so that a position
-        # where none matches is passed over with one test.
-        longer = [tried for phrase, _, tried in kept if len(phrase.words or ()) > 1]
-        key = tuple(map(id, tested + longer))
-        if key and key not in self._quick:
+        key = tuple(map(id, tested))
+        if tested and key not in self._quick:
             self._quick[key] = (
-                re.compile("|".join(f"(?:{phrase.plain})" for phrase in tested + longer)),
+                re.compile("|".join(f"(?:{phrase.plain})" for phrase in tested)),
                 # One candidate: the first test is its match (its group 0).
                 re.compile("".join(f"(?:(?=({phrase.plain}))|)" for phrase in tested))
-                if tested and len(key) > 1
+                if len(tested) > 1
                 else None,
             )
         quick, grouped = self._quick.get(key, (None, None))
@@ -149,7 +145,7 @@ class PhraseIndex(Generic[T]):
             self._starts_nothing.clear()
         if not kept:
             self._starts_nothing.add(token)
-        groups = count(1) if grouped is not None else repeat(0)
+        groups = count(1) if len(tested) > 1 else repeat(0)
         entry = _Entry(
             quick,
             grouped,
@@ -159,7 +155,7 @@ class PhraseIndex(Generic[T]):
                 else (phrase, value, None, next(groups), None if tried.ends_only else tried)
                 for phrase, value, tried in kept
             ),
-            any(len(phrase.words or ()) == 1 for phrase, _, _ in kept),
+            any(phrase.words is not None for phrase, _, _ in kept),
         )
         self._candidates[token] = entry
         return entry
@@ -179,18 +175,16 @@ _Tests = tuple[re.Pattern[str], re.Pattern[str] | None]
 
 class _Entry(NamedTuple, Generic[T]):
     """What can start at one token: the phrases (each with its plain words, if it is only
-    that), one pattern testing all but the phrases of that one word at once, and whether
-    there is such a phrase (it matches wherever its word is)."""
+    that), one pattern testing the others at once, and whether any is plain words."""
 
     quick: re.Pattern[str] | None
     grouped: re.Pattern[str] | None
-    """When `quick` tests several candidates: each that is more than plain words in a
-    group of its own."""
+    """When there are several candidates tested by `quick`: each in a group of its own."""
     candidates: tuple[tuple[Phrase, T, tuple[str, ...] | None, int, Phrase | None], ...]
     """Each phrase with its value; its plain words, if it is only that; else its group in
-    `grouped` (or 0: the match of `quick`), and the phrase to match again for the
-    numbers and gaps in it (None: the group's end is all there is to know)."""
-    lone_word: bool
+    `quick`, and the phrase to match again for the numbers and gaps in it (None: the
+    group's end is all there is to know)."""
+    plain_words: bool
 
 
 def _positions(
