@@ -12,7 +12,7 @@ from collections import Counter
 import pytest
 
 from bot.core import classifier
-from bot.core.classifier import LinearModel, features, words_of
+from bot.core.classifier import LinearModel, features, read_words, word_pairs, words_of
 from bot.core.training import Method, NotConverged, examples_of, train
 
 MAKEUP = ["can i wear makeup", "is foundation ok", "when can i put concealer on", "mascara?"]
@@ -62,6 +62,16 @@ def test_accents_and_apostrophes_do_not_change_the_words() -> None:
 def test_a_typo_still_shares_most_features_with_the_right_spelling() -> None:
     right, typo = set(features("foundation")), set(features("foundaton"))
     assert len(right & typo) / len(right) > 0.5
+
+
+def test_a_text_is_read_as_its_words_and_the_pairs_of_its_neighbouring_words() -> None:
+    text = "Can't wear makeup, can I?"
+    assert read_words(text) == (tuple(words_of(text)), tuple(word_pairs(words_of(text))))
+
+
+def test_a_text_read_by_several_models_is_cut_into_words_once() -> None:
+    text = "is foundation ok the day after, or only sunscreen?"
+    assert read_words(text) is read_words(text)
 
 
 def test_a_trained_model_prefers_the_label_of_similar_examples(topics: LinearModel) -> None:

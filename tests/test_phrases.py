@@ -89,6 +89,24 @@ def test_a_phrase_of_plain_words_is_found_wherever_all_its_words_stand() -> None
     assert [hit.start for hit in _hits(["not sure"], message)] == [0, 9]
 
 
+def test_phrases_of_one_word_of_several_words_and_with_gaps_at_one_start_come_in_order() -> None:
+    phrases = ["not", "not sure", "not ... better", "not really"]
+    hits = _hits(phrases, "not sure it is not really better. not")
+    assert [(hit.start, hit.value) for hit in hits] == [
+        (0, "not"),
+        (0, "not sure"),
+        (0, "not ... better"),
+        (4, "not"),
+        (4, "not ... better"),
+        (4, "not really"),
+        (8, "not"),
+    ]
+
+
+def test_a_longer_phrase_of_plain_words_is_not_found_where_only_its_first_word_stands() -> None:
+    assert _hits(["not sure", "not ... better"], "not now, later") == []
+
+
 def test_phrases_at_one_word_are_found_whole_words_first_then_shortest_start_first() -> None:
     hits = _hits(["redd*", "red*", "redder"], "it is redder today")
     assert [hit.value for hit in hits] == ["redder", "red*", "redd*"]

@@ -37,6 +37,8 @@ WORDS_CACHED = 65536
 """Distinct words whose summed weights a model remembers (a few MB at most)."""
 BLOCK = 32
 """Features per block of a model read back from the compiled-knowledge cache (`_SortedRows`)."""
+TEXTS_CACHED = 16
+"""Texts whose words the models remember: the last few messages and their parts."""
 ROWS_SEARCHED = 1024
 """Features a model read back from the compiled-knowledge cache looks up by binary search
 before it builds the dict of them all: `aftercare ask` looks up a few hundred, and never
@@ -73,6 +75,15 @@ def word_features(word: str) -> tuple[str, ...]:
 def word_pairs(words: Sequence[str]) -> list[str]:
     """The features of neighbouring words, in order."""
     return [f"b:{before} {after}" for before, after in pairwise(words)]
+
+
+@lru_cache(maxsize=TEXTS_CACHED)
+def read_words(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The words of `text` and the features of its neighbouring words, in order: what
+    every model reads of a text. Cached: one message is read by several models (the
+    warning signs', the topics', the scope's), and a long one costs a pass each."""
+    words = tuple(words_of(text))
+    return words, tuple(word_pairs(words))
 
 
 def features(text: str) -> Counter[str]:
@@ -181,8 +192,7 @@ class LinearModel:
 
     def scores(self, text: str) -> list[float]:
         """The linear score of each scored label (one score when binary)."""
-        words = words_of(text)
-        pairs = word_pairs(words)
+        words, pairs = read_words(text)
         rows = self._rows
         if self.counted:
             # One cached lookup per word gives both its number of features and its vector.
@@ -193,7 +203,7 @@ class LinearModel:
             vectors.extend(map(self._vector, known_pairs))
         else:
             distinct = dict.fromkeys(words)
-            pairs = list(dict.fromkeys(pairs))
+            pairs = tuple(dict.fromkeys(pairs))
             # Each distinct feature once, even when several words have it ("<ca" in "can"
             # and "care"): the words' known rows are joined as a set.
             count = len(set().union(*map(word_features, distinct))) + len(pairs)

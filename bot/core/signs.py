@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from itertools import compress, count
 from typing import NamedTuple
 
-from bot.core.classifier import words_of
+from bot.core.classifier import read_words
 from bot.core.context import MAX_SCOPE, ConText, Trigger
 from bot.core.language import COMMON_WORDS, Identify, LanguageGate
 from bot.core.model import Sign, WarningSigns
@@ -298,7 +298,7 @@ class SignChecker:
         weights = self.knowledge.classifier.feature_weights
         scored = [
             (weights("w:" + word)[0], word)
-            for word in set(words_of(text))
+            for word in set(read_words(text)[0])
             if word not in COMMON_WORDS
         ]
         return [word for weight, word in sorted(scored, reverse=True)[:3] if weight > 0]
