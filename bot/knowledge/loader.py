@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -217,6 +218,31 @@ def problems_report(error: KnowledgeError, directory: Path) -> str:
 
 def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
     """Load and validate a knowledge folder; raise `KnowledgeError` listing every problem."""
+    return read_knowledge(directory).trained()
+
+
+@dataclass(frozen=True)
+class ReadKnowledge:
+    """A knowledge folder read and found sound, its topic and scope models perhaps still
+    training: `untrained` is the knowledge without them (its warning-sign model trained),
+    for work that needs no topic model to start while they fit (the match index)."""
+
+    untrained: KnowledgeBase
+    learning: Training
+
+    def trained(self) -> KnowledgeBase:
+        """The knowledge with its topic and scope models, once they are trained."""
+        topic_model, *scope_model = self.learning.models()
+        return replace(
+            self.untrained,
+            topic_classifier=topic_model,
+            scope_classifier=scope_model[0] if scope_model else None,
+        )
+
+
+def read_knowledge(directory: Path | str | None = None) -> ReadKnowledge:
+    """Load and validate a knowledge folder as `load_knowledge` does, without waiting for
+    the topic and scope models."""
     root = Path(directory) if directory is not None else DEFAULT_KNOWLEDGE_DIR
     problems: list[Problem] = []
     warnings: list[Problem] = []
@@ -285,9 +311,8 @@ def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
     # The warning-sign model only for a folder known to be good (its examples are the
     # last files read); it fits here while the topics' may still be fitting there.
     [signs_model] = trained_models([signs_examples])
-    topic_model, *scope_model = learning.models()
     details = {k: wording[k] for k in PLACEHOLDERS}
-    return KnowledgeBase(
+    untrained = KnowledgeBase(
         rules=tuple(_with_details(rule, details) for rule in rules),
         wording=wording,
         plan=plan_with_details(plan, details),
@@ -295,6 +320,5 @@ def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
         source_dir=root,
         warnings=tuple(sorted(warnings, key=lambda p: (p.file, p.line))),
         signs=untrained_signs(classifier=signs_model),
-        topic_classifier=topic_model,
-        scope_classifier=scope_model[0] if scope_model else None,
     )
+    return ReadKnowledge(untrained, learning)
