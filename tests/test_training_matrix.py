@@ -10,7 +10,8 @@ import numpy
 import pytest
 from scipy.sparse import csr_matrix
 
-from bot.core.training import summed_rows, train
+from bot.core import training
+from bot.core.training import TextReader, examples_of, summed_rows, train
 
 
 def test_a_column_listed_twice_in_a_row_is_held_once_with_the_value_two() -> None:
@@ -43,6 +44,36 @@ def test_a_row_with_no_columns_holds_nothing_and_its_neighbours_keep_theirs() ->
     )
     assert rows.indptr.tolist() == [0, 1, 1, 2]
     assert rows.indices.tolist() == [2, 0]
+
+
+TEXTS = ["can i wear makeup", "is foundation ok", "which spf", "can i wear makeup", "hi there"]
+TOPICS = ["makeup", "makeup", "sun", "makeup", "hello"]
+SCOPES = ["in scope", "in scope", "in scope", "in scope", "off-topic"]
+
+
+def test_two_sets_of_the_same_texts_read_by_one_reader_get_the_matrices_of_two_readers() -> None:
+    reader = TextReader()
+    for labels, counted in ((TOPICS, True), (SCOPES, False)):
+        shared = examples_of(TEXTS, labels, counted=counted, reader=reader)
+        alone = examples_of(TEXTS, labels, counted=counted)
+        assert shared.features == alone.features
+        assert shared.matrix.indptr.tolist() == alone.matrix.indptr.tolist()
+        assert shared.matrix.indices.tolist() == alone.matrix.indices.tolist()
+        assert shared.matrix.data.tolist() == alone.matrix.data.tolist()
+        assert shared.counts.tolist() == alone.counts.tolist()
+
+
+def test_a_reader_reads_no_text_it_has_read_already(monkeypatch: pytest.MonkeyPatch) -> None:
+    reader = TextReader()
+    first = examples_of(TEXTS, TOPICS, counted=True, reader=reader)
+
+    def unread(text: str) -> list[str]:
+        raise AssertionError(f"{text!r} was read again")
+
+    monkeypatch.setattr(training, "words_of", unread)
+    monkeypatch.setattr(training, "word_features", unread)
+    again = examples_of(TEXTS, SCOPES, counted=True, reader=reader)
+    assert again.features == first.features
 
 
 def test_training_imports_neither_scipys_sparse_matrices_nor_its_linear_algebra() -> None:

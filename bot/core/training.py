@@ -34,11 +34,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import import_module
 from importlib.util import find_spec
+from itertools import pairwise
 from pathlib import Path
 from types import ModuleType
 from typing import Any, Literal, NamedTuple
 
-from bot.core.classifier import LinearModel, word_features, word_pairs, words_of
+from bot.core.classifier import LinearModel, word_features, words_of
 
 PRUNE_BELOW = 0.01
 """Weights smaller than this (in absolute value) are dropped after training: they change
@@ -123,10 +124,63 @@ class Examples:
     counted: bool
 
 
-def examples_of(texts: Iterable[str], labels: Sequence[str], *, counted: bool) -> Examples:
+class TextReader:
+    """The columns of texts' features, numbered in the order first met, each distinct text,
+    word and pair of words read once. Two training sets of the same texts (the topic and
+    the scope models learn the same phrasings) share one: the second reads nothing."""
+
+    def __init__(self) -> None:
+        self.columns: dict[str, int] = {}
+        self._words_of: dict[str, tuple[str, ...]] = {}
+        # A word's columns, and a text's, as machine arrays: extending one copies memory.
+        self._word_columns: dict[str, array[int]] = {}
+        self._pair_columns: dict[tuple[str, str], int] = {}
+        self._text_columns: dict[tuple[str, ...], array[int]] = {}
+
+    def words(self, text: str) -> tuple[str, ...]:
+        found = self._words_of.get(text)
+        if found is None:
+            found = self._words_of[text] = tuple(words_of(text))
+        return found
+
+    def text_columns(self, words: tuple[str, ...]) -> array[int]:
+        """The column of each feature of a text of `words`, once per occurrence (liblinear
+        takes 32-bit indices only)."""
+        found = self._text_columns.get(words)
+        if found is not None:
+            return found
+        columns, by_word, by_pair = self.columns, self._word_columns, self._pair_columns
+        found = array("i")
+        for word in words:
+            ones = by_word.get(word)
+            if ones is None:
+                ones = array(
+                    "i", [columns.setdefault(f, len(columns)) for f in word_features(word)]
+                )
+                by_word[word] = ones
+            found.extend(ones)
+        for pair in pairwise(words):
+            column = by_pair.get(pair)
+            if column is None:
+                # As `word_pairs` writes a pair.
+                name = f"b:{pair[0]} {pair[1]}"
+                column = by_pair[pair] = columns.setdefault(name, len(columns))
+            found.append(column)
+        self._text_columns[words] = found
+        return found
+
+
+def examples_of(
+    texts: Iterable[str],
+    labels: Sequence[str],
+    *,
+    counted: bool,
+    reader: TextReader | None = None,
+) -> Examples:
     """`texts` labelled `labels` (at least two distinct) as a matrix of the values a
     `LinearModel` reads: each feature's count (or 1 when `counted` is False) over the
-    square root of how many were counted in its text."""
+    square root of how many were counted in its text. A `reader` that has read other
+    texts numbers the columns otherwise: share one only between sets of the same texts."""
     texts = list(texts)
     if len(texts) != len(labels):
         raise ValueError("one label per text")
@@ -136,18 +190,15 @@ def examples_of(texts: Iterable[str], labels: Sequence[str], *, counted: bool) -
     # Imported here: only training needs it (scikit-learn brings it).
     import numpy
 
+    reader = reader if reader is not None else TextReader()
     label_index = {name: i for i, name in enumerate(names)}
-    columns: dict[str, int] = {}
-    # Each word's columns as a machine array: extending `entries` by one copies memory.
-    word_columns: dict[str, array[int]] = {}
     rows: dict[tuple[tuple[str, ...], int], int] = {}
     targets: list[int] = []
     counts: list[int] = []
-    # liblinear takes 32-bit indices only.
     entries = array("i")
     row_ends = array("i", [0])
     for text, label in zip(texts, labels, strict=True):
-        words = tuple(words_of(text))
+        words = reader.words(text)
         key = (words, label_index[label])
         if key in rows:
             counts[rows[key]] += 1
@@ -155,16 +206,9 @@ def examples_of(texts: Iterable[str], labels: Sequence[str], *, counted: bool) -
         rows[key] = len(targets)
         targets.append(key[1])
         counts.append(1)
-        for word in words:
-            found = word_columns.get(word)
-            if found is None:
-                found = array(
-                    "i", [columns.setdefault(f, len(columns)) for f in word_features(word)]
-                )
-                word_columns[word] = found
-            entries.extend(found)
-        entries.extend([columns.setdefault(pair, len(columns)) for pair in word_pairs(words)])
+        entries.extend(reader.text_columns(words))
         row_ends.append(len(entries))
+    columns = reader.columns
     # Each occurrence counts one; summing them gives each feature's count in its text.
     ends = numpy.frombuffer(row_ends, dtype=numpy.int32)
     matrix = summed_rows(numpy.frombuffer(entries, dtype=numpy.int32), ends, len(columns))
