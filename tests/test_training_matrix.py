@@ -3,15 +3,18 @@ linear algebra: what a start that trains no longer imports."""
 
 from __future__ import annotations
 
+import random
 import subprocess
 import sys
+import threading
 
 import numpy
 import pytest
 from scipy.sparse import csr_matrix
 
 from bot.core import training
-from bot.core.training import TextReader, examples_of, summed_rows, train
+from bot.core.classifier import LinearModel
+from bot.core.training import TextReader, examples_of, fit, summed_rows, train
 
 
 def test_a_column_listed_twice_in_a_row_is_held_once_with_the_value_two() -> None:
@@ -111,3 +114,34 @@ def test_three_labels_with_the_logistic_loss_still_train() -> None:
     )
     assert model.ranked("can i wear foundation")[0][0] == "makeup"
     assert sum(model.probability_list("which spf")) == pytest.approx(1.0)
+
+
+def test_models_fitted_at_the_same_time_get_the_weights_each_gets_alone() -> None:
+    # liblinear's random row order comes from one generator for the whole process.
+    generator = random.Random(3)
+    vocabulary = [f"word{n}" for n in range(200)]
+    texts = [" ".join(generator.choices(vocabulary, k=8)) for _ in range(800)]
+    labels = [f"topic{generator.randrange(3)}" for _ in texts]
+    sets = [
+        examples_of(texts, labels, counted=True),
+        examples_of(texts[::-1], labels, counted=True),
+    ]
+
+    def fitted(index: int) -> LinearModel:
+        return fit(sets[index], method="svm", regularisation=2.0)
+
+    alone = [fitted(0), fitted(1)]
+    together: dict[int, LinearModel] = {}
+    start = threading.Barrier(2)
+
+    def fit_together(index: int) -> None:
+        start.wait()
+        together[index] = fitted(index)
+
+    threads = [threading.Thread(target=fit_together, args=(i,)) for i in (0, 1)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for index, model in enumerate(alone):
+        assert together[index].weights.tobytes() == model.weights.tobytes()

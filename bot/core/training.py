@@ -67,6 +67,12 @@ _PACKAGES = {
 `scipy.linalg`, whose `__init__` imports all of linear algebra: half a second), each with
 its distribution and its folder there."""
 _IMPORTING = threading.Lock()
+_FITTING = threading.Lock()
+"""One liblinear fit at a time: its solvers draw their row order from one random generator
+for the whole process (scikit-learn's wrapper reseeds it at the start of every fit), so
+two fits at once draw from each other's sequence and train other weights at every run.
+One at a time, each fit starts from `SEED` and trains the model it trains alone; a fit
+still lets go of the GIL, so it runs beside the Python that builds the next matrix."""
 
 
 class NotConverged(UserWarning):
@@ -309,20 +315,22 @@ def _liblinear_fit(examples: Examples, method: Method, regularisation: float) ->
         solver, iterations = _LOGISTIC_DUAL, 2000
         label_weights = numpy.ones(2)
         row_weights = examples.counts * class_weights[examples.targets]
-    weights, rounds = _liblinear().train_wrap(
-        examples.matrix,
-        targets,
-        True,
-        solver,
-        TOLERANCE,
-        1.0,
-        regularisation,
-        label_weights,
-        iterations,
-        SEED,
-        0.1,
-        row_weights,
-    )
+    wrapper = _liblinear()
+    with _FITTING:
+        weights, rounds = wrapper.train_wrap(
+            examples.matrix,
+            targets,
+            True,
+            solver,
+            TOLERANCE,
+            1.0,
+            regularisation,
+            label_weights,
+            iterations,
+            SEED,
+            0.1,
+            row_weights,
+        )
     if int(numpy.max(rounds)) >= iterations:
         warnings.warn(
             f"liblinear stopped after {iterations} rounds, short of its optimum",
