@@ -150,11 +150,13 @@ def test_a_folder_of_aftercare_topics_only_loads_and_answers(small_knowledge: Pa
     assert Matcher(knowledge).match("can i wear makeup tomorrow").rule == "makeup"
 
 
-def test_knowledge_read_has_no_topic_models_until_they_are_trained(small_knowledge: Path) -> None:
+def test_knowledge_read_has_no_models_until_they_are_trained(small_knowledge: Path) -> None:
     read = read_knowledge(small_knowledge)
     assert read.untrained.topic_classifier is None
-    assert read.untrained.signs is not None
+    assert read.untrained.signs is None
     trained = read.trained()
+    assert trained.signs is not None
+    assert trained.signs.classifier is not None
     assert trained.topic_classifier is not None
     assert trained.scope_classifier is not None
     assert trained.rules is read.untrained.rules
