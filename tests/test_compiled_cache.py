@@ -37,13 +37,13 @@ class Intruder:
 def loads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """Every folder loaded from its files (not read back from the cache) from now on."""
     loaded: list[Path] = []
-    load = loader.load_knowledge
+    load = loader.read_knowledge
 
     def counted(directory: Path) -> object:
         loaded.append(Path(directory))
         return load(directory)
 
-    monkeypatch.setattr(loader, "load_knowledge", counted)
+    monkeypatch.setattr(loader, "read_knowledge", counted)
     return loaded
 
 

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.core.lexical import TermIndex
 from bot.core.matching import Matcher
 from bot.core.model import REQUIRED_TOPICS, KnowledgeError
-from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR, load_knowledge, parse_days
+from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR, load_knowledge, parse_days, read_knowledge
 
 
 def problems_of(folder: Path) -> list[str]:
@@ -147,3 +148,27 @@ def test_a_folder_of_aftercare_topics_only_loads_and_answers(small_knowledge: Pa
     knowledge = load_knowledge(small_knowledge)
     assert knowledge.scope_classifier is None
     assert Matcher(knowledge).match("can i wear makeup tomorrow").rule == "makeup"
+
+
+def test_knowledge_read_has_no_models_until_they_are_trained(small_knowledge: Path) -> None:
+    read = read_knowledge(small_knowledge)
+    assert read.untrained.topic_classifier is None
+    assert read.untrained.signs is None
+    trained = read.trained()
+    assert trained.signs is not None
+    assert trained.signs.classifier is not None
+    assert trained.topic_classifier is not None
+    assert trained.scope_classifier is not None
+    assert trained.rules is read.untrained.rules
+
+
+def test_a_matcher_given_the_index_built_while_the_models_trained_keeps_it(
+    small_knowledge: Path,
+) -> None:
+    read = read_knowledge(small_knowledge)
+    index = TermIndex(read.untrained)
+    base = read.trained()
+    matcher = Matcher(base, index=index)
+    assert matcher.index is index
+    question = "can i wear makeup tomorrow"
+    assert matcher.match(question).as_json() == Matcher(base).match(question).as_json()

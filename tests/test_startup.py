@@ -65,7 +65,7 @@ def test_a_second_start_reads_the_knowledge_back_instead_of_loading_the_files(
     def no_loading(directory: Path) -> None:
         raise AssertionError(f"{directory} was loaded again")
 
-    monkeypatch.setattr(loader, "load_knowledge", no_loading)
+    monkeypatch.setattr(loader, "read_knowledge", no_loading)
     again = compile_knowledge(knowledge_copy).base
     assert (again.rules, again.wording, again.plan) == (first.rules, first.wording, first.plan)
 

@@ -30,12 +30,7 @@ from bot.core.decision import (
     several_possible,
     within_reach,
 )
-from bot.core.lexical import (
-    BEFORE_SESSION_TERM,
-    MESSAGE_CACHE,
-    LexicalSettings,
-    TermIndex,
-)
+from bot.core.lexical import BEFORE_SESSION_TERM, MESSAGE_CACHE, LexicalSettings, TermIndex
 from bot.core.model import OFF_TOPIC, WARNING_SIGNS, KnowledgeBase, Rule
 from bot.core.signs import UNREADABLE, SignCheck, SignChecker
 from bot.core.text import MAX_MESSAGE_CHARS, words
@@ -125,15 +120,17 @@ class Matcher:
         knowledge: KnowledgeBase,
         thresholds: Thresholds | None = None,
         classifier: LinearModel | None = None,
+        index: TermIndex | None = None,
     ) -> None:
-        """Index `knowledge`; `classifier` replaces its topic classifier (for tuning)."""
+        """Index `knowledge` (or take its `index`, built while its models were training);
+        `classifier` replaces its topic classifier (for tuning)."""
         classifier = classifier or knowledge.topic_classifier
         if knowledge.signs is None or classifier is None:
             raise ValueError("a matcher needs the trained knowledge: load the knowledge folder")
         self.signs = SignChecker(knowledge.signs)
         self.knowledge = knowledge
         self.thresholds = thresholds or Thresholds()
-        self.index = TermIndex(knowledge, self.thresholds.lexical)
+        self.index = TermIndex(knowledge, self.thresholds.lexical) if index is None else index
         self.classifier = classifier
         self.scope = knowledge.scope_classifier
         self._rules = {rule.id: rule for rule in knowledge.rules}

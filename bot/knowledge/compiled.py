@@ -62,11 +62,17 @@ def compile_knowledge(directory: Path | str | None = None) -> Knowledge:
         if cached is not None:
             return cached
     # Imported here: reading YAML is only needed when the cache does not fit.
-    from bot.core.matching import Matcher
-    from bot.knowledge.loader import load_knowledge
+    from bot.core.lexical import TermIndex
+    from bot.core.matching import Matcher, Thresholds
+    from bot.knowledge.loader import read_knowledge
 
-    base = load_knowledge(root)
-    knowledge = Knowledge(base, Matcher(base))
+    read = read_knowledge(root)
+    # The match index reads no model: it is built while the topic models may still fit
+    # (liblinear lets go of the GIL), not after them.
+    thresholds = Thresholds()
+    index = TermIndex(read.untrained, thresholds.lexical)
+    base = read.trained()
+    knowledge = Knowledge(base, Matcher(base, thresholds, index=index))
     # Files saved while they were being read must not be cached under the older content.
     if key is not None and _key(root) == key:
         _write(key, knowledge)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +23,9 @@ from bot.core.model import (
 )
 from bot.knowledge.files import DEFAULT_KNOWLEDGE_DIR
 from bot.knowledge.plan_loader import load_plan, plan_with_details
-from bot.knowledge.signs_loader import load_warning_signs
+from bot.knowledge.signs_loader import UntrainedSigns, load_warning_signs
 from bot.knowledge.texts import PLACEHOLDERS, TITLE_LIMIT, checked_text, fill_placeholders
-from bot.knowledge.trained import Training, scope_training, topic_training, trained_models
+from bot.knowledge.trained import Training, scope_training, topic_training
 from bot.knowledge.wording_loader import load_wording
 from bot.knowledge.yaml_lines import Collector as _Collector
 from bot.knowledge.yaml_lines import Node as _Node
@@ -217,6 +218,36 @@ def problems_report(error: KnowledgeError, directory: Path) -> str:
 
 def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
     """Load and validate a knowledge folder; raise `KnowledgeError` listing every problem."""
+    return read_knowledge(directory).trained()
+
+
+@dataclass(frozen=True)
+class ReadKnowledge:
+    """A knowledge folder read and found sound, its models perhaps still training:
+    `untrained` is the knowledge without them (no warning signs yet either), for work
+    that needs no model to start while they fit (the match index)."""
+
+    untrained: KnowledgeBase
+    learning: Training
+    """The topic and scope models."""
+    signs_learning: Training
+    untrained_signs: UntrainedSigns
+
+    def trained(self) -> KnowledgeBase:
+        """The knowledge with its warning signs and its models, once they are trained."""
+        [signs_model] = self.signs_learning.models()
+        topic_model, *scope_model = self.learning.models()
+        return replace(
+            self.untrained,
+            signs=self.untrained_signs(classifier=signs_model),
+            topic_classifier=topic_model,
+            scope_classifier=scope_model[0] if scope_model else None,
+        )
+
+
+def read_knowledge(directory: Path | str | None = None) -> ReadKnowledge:
+    """Load and validate a knowledge folder as `load_knowledge` does, without waiting for
+    the topic and scope models."""
     root = Path(directory) if directory is not None else DEFAULT_KNOWLEDGE_DIR
     problems: list[Problem] = []
     warnings: list[Problem] = []
@@ -283,18 +314,16 @@ def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
         raise KnowledgeError(sorted(problems, key=lambda p: (p.file, p.line)))
     untrained_signs, signs_examples = signs
     # The warning-sign model only for a folder known to be good (its examples are the
-    # last files read); it fits here while the topics' may still be fitting there.
-    [signs_model] = trained_models([signs_examples])
-    topic_model, *scope_model = learning.models()
+    # last files read); in a thread too, so that the caller builds what needs no model
+    # meanwhile.
+    signs_learning = Training([signs_examples])
     details = {k: wording[k] for k in PLACEHOLDERS}
-    return KnowledgeBase(
+    untrained = KnowledgeBase(
         rules=tuple(_with_details(rule, details) for rule in rules),
         wording=wording,
         plan=plan_with_details(plan, details),
         concepts=concepts,
         source_dir=root,
         warnings=tuple(sorted(warnings, key=lambda p: (p.file, p.line))),
-        signs=untrained_signs(classifier=signs_model),
-        topic_classifier=topic_model,
-        scope_classifier=scope_model[0] if scope_model else None,
     )
+    return ReadKnowledge(untrained, learning, signs_learning, untrained_signs)

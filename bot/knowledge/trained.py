@@ -28,7 +28,7 @@ from pathlib import Path
 from bot.core import classifier, training
 from bot.core.classifier import LinearModel
 from bot.core.model import OFF_TOPIC, Rule
-from bot.core.training import Examples, Method
+from bot.core.training import Examples, Method, TextReader
 from bot.knowledge.cache import cache_dir, entry_path, read_entry, write_entry
 
 REPORT, CALM = "report", "calm"
@@ -85,9 +85,12 @@ class TrainingSet:
         """A model trained now (scikit-learn needed)."""
         return self.fit(self.examples())
 
-    def examples(self) -> Examples:
-        """The texts as the matrix `fit` takes (holds the GIL: Python builds it)."""
-        return training.examples_of(self.texts, self.labels, counted=self.settings.counted)
+    def examples(self, reader: TextReader | None = None) -> Examples:
+        """The texts as the matrix `fit` takes (holds the GIL: Python builds it), read by
+        `reader` when given (one reader per distinct `texts`: see `TextReader`)."""
+        return training.examples_of(
+            self.texts, self.labels, counted=self.settings.counted, reader=reader
+        )
 
     def fit(self, examples: Examples) -> LinearModel:
         """The model fitted on `examples` (liblinear lets go of the GIL meanwhile)."""
@@ -156,9 +159,16 @@ def trained_models(sets: Sequence[TrainingSet], folder: Path | None = None) -> l
         # liblinear lets go of the GIL while it fits, so each model fits in a thread of
         # its own while this one builds the next matrix (which holds the GIL). The set
         # with the most labels goes first: one fit per label, its fit is the longest.
+        # The topic and scope models learn the same texts: read once, for both.
+        readers: dict[tuple[str, ...], TextReader] = {}
         with ThreadPoolExecutor(max_workers=len(missing)) as pool:
             first = sorted(missing, key=lambda each: -len(set(each.labels)))
-            fits = {id(each): pool.submit(each.fit, each.examples()) for each in first}
+            fits = {
+                id(each): pool.submit(
+                    each.fit, each.examples(readers.setdefault(each.texts, TextReader()))
+                )
+                for each in first
+            }
             fresh = [fits[id(each)].result() for each in missing]
     else:
         fresh = [each.train() for each in missing]
