@@ -147,6 +147,23 @@ def test_the_same_topic_asked_twice_is_answered_once() -> None:
     assert decide_parts(whole, parts, LIMITS, len(parts)).topics == ("makeup",)
 
 
+def test_a_second_question_leading_with_a_topic_already_answered_adds_its_next_topic() -> None:
+    whole = ranking(("swimming-heat", 90.0), ("lifestyle-diet", 40.0))
+    second = ranking(("swimming-heat", 95.0), ("lifestyle-diet", 80.0), ("makeup", 10.0))
+    parts = [ranking(("swimming-heat", 100.0)), second]
+    verdict = decide_parts(whole, parts, LIMITS, len(parts))
+    assert verdict.topics == ("swimming-heat", "lifestyle-diet")
+
+
+def test_a_second_question_adds_no_topic_that_is_unsure_once_the_answered_one_is_set_aside() -> (
+    None
+):
+    whole = ranking(("swimming-heat", 90.0), ("lifestyle-diet", 40.0))
+    second = ranking(("swimming-heat", 95.0), ("lifestyle-diet", 50.0), ("makeup", 45.0))
+    parts = [ranking(("swimming-heat", 100.0)), second]
+    assert decide_parts(whole, parts, LIMITS, len(parts)).topics == ("swimming-heat",)
+
+
 def test_an_off_topic_message_is_not_answered_part_by_part() -> None:
     whole = [Candidate("price-payment", 90.0, aftercare=False), Candidate("makeup", 60.0)]
     parts = [ranking(("makeup", 90.0)), ranking(("serums", 90.0))]

@@ -92,6 +92,15 @@ def test_a_general_question_about_infection_answers_without_alarm(matcher: Match
     assert not match.red_flag
 
 
+def test_a_question_about_something_else_with_a_worry_word_gets_its_own_topic(
+    matcher: Matcher,
+) -> None:
+    # The signs' check reads "is it a problem" as a question about signs in general, but
+    # the warning-signs topic is not even among the leading guesses: it asks about hair dye.
+    match = matcher.match("is it a problem if my fringe dye drips on my skin")
+    assert match.rule == "hair-dye"
+
+
 def test_the_answer_depends_on_the_day_since_treatment(matcher: Matcher) -> None:
     rule = matcher.knowledge.rule("makeup")
     on_day_0 = matcher.match("can i wear foundation", day=0)

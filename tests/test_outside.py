@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.core.matching import Matcher
-from bot.core.outside import TREATMENT_TERM, Tokens, tied_to_treatment
+from bot.core.outside import TREATMENT_TERM, Tokens, said_of_a_thing, tied_to_treatment
 from bot.core.text import words
 from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR, load_knowledge
 
@@ -225,3 +225,34 @@ def test_a_sign_felt_somewhere_else_does_not_tie_a_question_to_the_treatment(
 )
 def test_how_to_reach_the_clinic_ties_a_question_to_the_patients_own_care(question: str) -> None:
     assert tied(question)
+
+
+def peeling_said_of(question: str, things: frozenset[str]) -> bool:
+    """`said_of_a_thing` with "peeling" as the only healing word and `things` as the things."""
+    plain = words(question)
+
+    def tokens() -> Tokens:
+        return [(i, "c:peel" if w == "peeling" else w) for i, w in enumerate(plain)]
+
+    return said_of_a_thing(plain, tokens, things.__contains__)
+
+
+def test_a_healing_word_said_of_a_thing_is_about_the_thing() -> None:
+    assert peeling_said_of("the varnish on my front door is all peeling", frozenset({"door"}))
+
+
+def test_a_healing_word_said_of_the_patients_skin_is_about_the_skin() -> None:
+    assert not peeling_said_of("my chin is peeling", frozenset({"door"}))
+
+
+def test_a_noun_right_before_a_healing_word_describes_it_rather_than_owns_it() -> None:
+    assert not peeling_said_of("the annoying door peeling", frozenset({"door"}))
+
+
+def test_a_question_about_how_a_thing_looks_gets_no_aftercare_answer(matcher: Matcher) -> None:
+    match = matcher.match("the varnish on my garden bench is peeling")
+    assert match.decision != "answer"
+
+
+def test_the_patients_own_skin_still_gets_the_aftercare_answer(matcher: Matcher) -> None:
+    assert matcher.match("the skin on my chin is peeling, what should i use").decision == "answer"

@@ -165,7 +165,10 @@ def decide_parts(
         # Too few parts left to make two answers, or every topic a part may bring is in.
         if len(topics) + count - seen < 2 or (len(topics) == len(supported) and not short):
             break
-        part = next(pending, None)
+        # A second question asks something new: a part that leads with a topic already
+        # answered ("can I go in the jacuzzi, and can I have a cocktail by the pool?") is
+        # read for the best topic it adds.
+        part = [c for c in next(pending, ()) if c.topic not in topics]
         if not part:
             continue
         lead = part[0]
@@ -183,9 +186,7 @@ def decide_parts(
         # The topic the whole message is answered with is what the part that leads with it
         # asks, even when that part alone says it too briefly to be sure.
         answered_whole = whole.decision == "answer" and lead.topic == whole.topic
-        if (clear or answered_whole or (confident and lead.topic in supported)) and (
-            lead.topic not in topics
-        ):
+        if clear or answered_whole or (confident and lead.topic in supported):
             topics.append(lead.topic)
     if len(topics) < 2:
         return whole

@@ -22,6 +22,7 @@ from typing import NamedTuple
 from bot.core import outside
 from bot.core.model import KnowledgeBase, Rule
 from bot.core.outside import TREATMENT_TERM
+from bot.core.sentence_rules import patient_words
 from bot.core.text import CHAT_SPELLING, STOP_WORDS, TIME_WORDS, is_stop_word, stem, words
 
 IGNORED_TERM = "c:ignore"
@@ -102,6 +103,9 @@ class TermIndex:
                 vocabulary.update(w for w in words(text) if len(w) > 2)
         self._vocabulary = sorted(vocabulary)
         self._known = frozenset(self._vocabulary)
+        signs = knowledge.signs
+        self._things = frozenset(signs.word_lists.get("thing", ())) if signs else frozenset()
+        self._patient_words = patient_words(signs) if signs else frozenset()
         self._correct = lru_cache(maxsize=65536)(self._correct_uncached)
         # Sized for one message: its terms are needed by several steps of one match.
         self._cached_terms = lru_cache(maxsize=MESSAGE_CACHE)(self._terms_uncached)
@@ -241,11 +245,25 @@ class TermIndex:
         """Whether `text` asks what the clinic offers or sells (`outside.asks_what_is_offered`)."""
         return outside.asks_what_is_offered(words(text))
 
-    @staticmethod
-    def general_advice(text: str) -> bool:
+    def general_advice(self, text: str) -> bool:
         """Whether `text` asks for general shopping or someone else's skin
-        (`outside.general_advice`)."""
-        return outside.general_advice(words(text))
+        (`outside.general_advice`), or says how a thing looks (`outside.said_of_a_thing`)."""
+        plain = words(text)
+        if outside.general_advice(plain):
+            return True
+        # The message's terms are read already: most have no healing word to place.
+        healing = outside.HEALING_TERMS.intersection(self.terms(text))
+        return bool(healing) and outside.said_of_a_thing(
+            plain, lambda: self._tokens(plain), self._is_thing
+        )
+
+    def _is_thing(self, noun: str) -> bool:
+        """A thing the warning signs name ("car", "kitchen"), or a noun that neither the
+        reports nor the topics ever use ("wallpaper", "door"): no part of a patient's skin."""
+        if noun in self._things:
+            return True
+        known = noun in self._patient_words or self._correct(noun) in self._known
+        return noun.isalpha() and len(noun) > 2 and not known
 
     def _tokens(self, plain: list[str]) -> list[tuple[int, str | None]]:
         """Each concept phrase or word of `plain` as (position, term); None for filler."""

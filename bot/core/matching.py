@@ -20,6 +20,7 @@ from functools import lru_cache
 from bot.core.asks import clause_focus, focus, split_questions
 from bot.core.classifier import LinearModel
 from bot.core.decision import (
+    MAX_SUGGESTIONS,
     Candidate,
     Decision,
     DecisionThresholds,
@@ -54,8 +55,7 @@ class Thresholds:
     decision: DecisionThresholds = field(default_factory=DecisionThresholds)
     lexical: LexicalSettings = field(default_factory=LexicalSettings)
     learned_weight: float = 0.35
-    """The classifier's share of a topic's score; the lexical score has the rest (how the
-    classifier is trained: `bot.knowledge.trained.TOPICS`)."""
+    """The classifier's share of a topic's score (trained: `bot.knowledge.trained.TOPICS`)."""
     question_weight: float = 0.8
     """In a message with a story around its questions, the questions' share of the score..."""
     question_strength: float = 0.7
@@ -64,8 +64,7 @@ class Thresholds:
     agreement: float = 24.0
     """Added to a topic both opinions put first: they rarely agree on a wrong topic."""
     off_topic_share: float = 0.6
-    """A word that only means an off-topic question wins when the off-topic topic scores at
-    least this share of the best score."""
+    """A word that only means an off-topic question wins at this share of the best score."""
 
 
 @dataclass(frozen=True)
@@ -219,11 +218,12 @@ class Matcher:
         query = set(self.terms(text))
         ranked = self._rank(text, query)
         verdict = self._verdict(text, query, ranked)
-        # A general question about warning signs gets their topic, unless it is about
-        # another procedure altogether ("signs of an infected piercing") or about getting
-        # ready for the next session ("I get cold sores, what do I do before my next one?").
+        # A general question about warning signs gets their topic, unless it is about another
+        # procedure ("signs of an infected piercing"), the next session ("I get cold sores..."),
+        # or something their topic is not even a leading guess for ("fringe dye dripped on me").
         before = verdict.topic == BEFORE_TREATMENT and BEFORE_SESSION_TERM in query
-        if red.asked_about and verdict.intent != OTHER_PROCEDURES and not before:
+        leading = any(c.topic == WARNING_SIGNS for c in ranked[:MAX_SUGGESTIONS])
+        if red.asked_about and verdict.intent != OTHER_PROCEDURES and not before and leading:
             top = ranked[0].score if ranked else 0.0
             rule = self.knowledge.rule(WARNING_SIGNS)
             return self._warning(red, max(top, 50.0), red_flag=False, answer=rule.answer_for(day))

@@ -155,6 +155,14 @@ HEALING_TERMS = frozenset(
 """Concepts in concepts.yaml that name how healing skin looks or feels."""
 ELSEWHERE_TERM = "c:elsewhere"
 """The concept in concepts.yaml of other body parts and other health matters."""
+THING_OWNERS = frozenset({"my", "our", "the", "his", "her", "their", "your"})
+THING_LINKS = frozenset(
+    """is are was were has have had been look looks looking gone going went got getting feels
+    feel seems started starting keeps kept all so really very quite still bit a""".split()
+)
+"""Words between a noun and how it looks ("my front door is all peeling")..."""
+THING_NAME_WORDS = 2
+"""...and how many words a noun's name may take after "my" or "the" ("my leather jacket")."""
 RATE_UNITS = frozenset({"day", "week"})
 RATE_BREAKERS = frozenset({"after", "post", "or", "later", "before", "since", "of", "and"})
 
@@ -280,6 +288,28 @@ def _in_a_rate(plain: list[str], at: int) -> bool:
     return before in {"per", "every", "each"} or (
         before == "a" and not RATE_BREAKERS.intersection(after)
     )
+
+
+def said_of_a_thing(
+    plain: list[str], tokens_of: Callable[[], Tokens], is_thing: Callable[[str], bool]
+) -> bool:
+    """Whether a word for how healing skin looks or feels is said of a thing: "the paint on
+    my front door is peeling", "our bathroom tiles look swollen". The noun is the last word
+    before the healing word, past words such as "is" and "looks" (at least one), with "my"
+    or "the" just before it; `is_thing` says whether a patient's skin is never called so."""
+    for at, term in tokens_of():
+        if term not in HEALING_TERMS:
+            continue
+        noun = at - 1
+        while noun > 0 and plain[noun] in THING_LINKS:
+            noun -= 1
+        # Without a word such as "is" between them, the noun is the healing word's own
+        # ("the initial redness"), not what it is said of.
+        named_by = plain[max(0, noun - THING_NAME_WORDS) : noun]
+        linked = noun < at - 1
+        if linked and THING_OWNERS.intersection(named_by) and is_thing(plain[noun]):
+            return True
+    return False
 
 
 def general_advice(plain: list[str]) -> bool:
