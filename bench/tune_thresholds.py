@@ -18,7 +18,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import sys
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -147,7 +147,7 @@ def score(ranked: list[Ranked], limits: DecisionThresholds) -> Figures:
 def ranked_lines(matcher: Matcher, lines: list[Line]) -> list[Ranked]:
     """Every line ranked as the matcher ranks it, with its second look."""
     in_use = matcher.thresholds
-    matcher.thresholds = replace(in_use, decision=SEEN_EVERYTHING)
+    matcher.thresholds = in_use._replace(decision=SEEN_EVERYTHING)
     ranked = []
     for line in lines:
         whole = matcher.ranking(line.question)
@@ -165,7 +165,7 @@ def search(ranked: list[Ranked], start: DecisionThresholds) -> tuple[Figures, De
         moved = False
         for name, values in CHOICES.items():
             for value in sorted({*values, getattr(start, name)}):
-                tried = replace(best, **{name: value})
+                tried = best._replace(**{name: value})
                 figures = score(ranked, tried)
                 if figures.value > best_figures.value + 1e-9:
                     best, best_figures, moved = tried, figures, True
@@ -173,7 +173,7 @@ def search(ranked: list[Ranked], start: DecisionThresholds) -> tuple[Figures, De
 
 
 def described(limits: DecisionThresholds) -> str:
-    return " ".join(f"{f.name}={getattr(limits, f.name)}" for f in fields(limits))
+    return " ".join(f"{name}={value}" for name, value in limits._asdict().items())
 
 
 def main() -> None:
@@ -201,11 +201,11 @@ def main() -> None:
     print(f"{len(lines)} labelled questions; in use: {score(ranked_lines(matcher, lines), start)}")
     results: list[tuple[Figures, Thresholds, float | None]] = []
     for learned, sharpness, focus in blends:
-        matcher.thresholds = replace(in_use, learned_weight=learned, question_weight=focus)
+        matcher.thresholds = in_use._replace(learned_weight=learned, question_weight=focus)
         if sharpness is not None:
             matcher.classifier = model.with_sharpness(sharpness)
         figures, limits = search(ranked_lines(matcher, lines), start)
-        results.append((figures, replace(matcher.thresholds, decision=limits), sharpness))
+        results.append((figures, matcher.thresholds._replace(decision=limits), sharpness))
         print(f"learned {learned} sharpness {sharpness} focus {focus}: {figures.value:.3f}")
     results.sort(key=lambda r: -r[0].value)
     print("best settings first:")

@@ -11,10 +11,9 @@ import math
 import os
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from datetime import time
 from pathlib import Path
-from typing import Literal, TypeVar
+from typing import Literal, NamedTuple, TypeVar
 from zoneinfo import ZoneInfo
 
 from bot.core.clock_input import parse_clock_time, parse_timezone
@@ -23,6 +22,7 @@ from bot.knowledge.files import DEFAULT_KNOWLEDGE_DIR
 DateOrder = Literal["DMY", "MDY"]
 
 _T = TypeVar("_T")
+_SECRET = "telegram_bot_token"
 _UTC = ZoneInfo("UTC")
 
 
@@ -34,11 +34,15 @@ class ConfigError(Exception):
         self.problems = problems
 
 
-@dataclass(frozen=True)
-class Settings:
-    """Everything `aftercare` can be configured with; the defaults are the contract's."""
+class Settings(NamedTuple):
+    """Everything `aftercare` can be configured with; the defaults are the contract's.
 
-    telegram_bot_token: str | None = field(default=None, repr=False)
+    A named tuple (copied with changes by `_replace`), not a dataclass: `aftercare ask`
+    reads the settings at every start, and a dataclass costs that start the compiling of
+    its generated methods and the import of `dataclasses` (see `bot.core.model`).
+    """
+
+    telegram_bot_token: str | None = None
     telegram_api_base_url: str = "https://api.telegram.org/bot"
     db_path: Path = Path("aftercare.db")
     knowledge_dir: Path = DEFAULT_KNOWLEDGE_DIR
@@ -51,6 +55,11 @@ class Settings:
     alert_escalate_minutes: float = 15.0
     escalation_chat_id: int | None = None
     handoff_idle_hours: float = 24.0
+
+    def __repr__(self) -> str:
+        # Never the token: settings end up in logs and tracebacks.
+        shown = ", ".join(f"{k}={v!r}" for k, v in self._asdict().items() if k != _SECRET)
+        return f"Settings({shown})"
 
     def require_token(self) -> str:
         """The bot token, or a `ConfigError` that says how to get one."""
@@ -82,27 +91,28 @@ def load_settings(
         values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
     values.update(os.environ if environ is None else environ)
     reader = _Reader(values)
+    default = Settings()
     settings = Settings(
         telegram_bot_token=reader.read("TELEGRAM_BOT_TOKEN", str, None),
         telegram_api_base_url=reader.read(
-            "TELEGRAM_API_BASE_URL", _base_url, Settings.telegram_api_base_url
+            "TELEGRAM_API_BASE_URL", _base_url, default.telegram_api_base_url
         ),
-        db_path=reader.read("AFTERCARE_DB", _path, Settings.db_path),
-        knowledge_dir=reader.read("AFTERCARE_KNOWLEDGE_DIR", _path, Settings.knowledge_dir),
-        timezone=reader.read("AFTERCARE_TIMEZONE", parse_timezone, Settings.timezone),
-        checkin_time=reader.read("AFTERCARE_CHECKIN_TIME", parse_clock_time, Settings.checkin_time),
+        db_path=reader.read("AFTERCARE_DB", _path, default.db_path),
+        knowledge_dir=reader.read("AFTERCARE_KNOWLEDGE_DIR", _path, default.knowledge_dir),
+        timezone=reader.read("AFTERCARE_TIMEZONE", parse_timezone, default.timezone),
+        checkin_time=reader.read("AFTERCARE_CHECKIN_TIME", parse_clock_time, default.checkin_time),
         dispatch_seconds=reader.read(
-            "AFTERCARE_DISPATCH_SECONDS", _positive_seconds, Settings.dispatch_seconds
+            "AFTERCARE_DISPATCH_SECONDS", _positive_seconds, default.dispatch_seconds
         ),
-        staff_ids=reader.read("AFTERCARE_STAFF_IDS", _user_ids, Settings.staff_ids),
+        staff_ids=reader.read("AFTERCARE_STAFF_IDS", _user_ids, default.staff_ids),
         staff_chat_id=reader.read("AFTERCARE_STAFF_CHAT_ID", _chat_id, None),
-        date_order=reader.read("AFTERCARE_DATE_ORDER", _date_order, Settings.date_order),
+        date_order=reader.read("AFTERCARE_DATE_ORDER", _date_order, default.date_order),
         alert_escalate_minutes=reader.read(
-            "AFTERCARE_ALERT_ESCALATE_MINUTES", _positive_minutes, Settings.alert_escalate_minutes
+            "AFTERCARE_ALERT_ESCALATE_MINUTES", _positive_minutes, default.alert_escalate_minutes
         ),
         escalation_chat_id=reader.read("AFTERCARE_ESCALATION_CHAT_ID", _chat_id, None),
         handoff_idle_hours=reader.read(
-            "AFTERCARE_HANDOFF_IDLE_HOURS", _positive_hours, Settings.handoff_idle_hours
+            "AFTERCARE_HANDOFF_IDLE_HOURS", _positive_hours, default.handoff_idle_hours
         ),
     )
     if reader.problems:

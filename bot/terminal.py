@@ -247,8 +247,7 @@ def chat(
         return EXIT_KNOWLEDGE
     if staff:
         # The terminal is the staff chat too, with its local staff member.
-        settings = replace(
-            settings,
+        settings = settings._replace(
             staff_chat_id=LOCAL_STAFF_CHAT,
             staff_ids=settings.staff_ids | {LOCAL_STAFF_ID},
         )

@@ -8,7 +8,7 @@ import os
 import shutil
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -268,7 +268,7 @@ def settings_for(tmp_path: Path, knowledge: Path, **changes: Any) -> Settings:
         staff_ids=frozenset({STAFF}),
         staff_chat_id=STAFF_CHAT,
     )
-    return replace(settings, **changes)
+    return settings._replace(**changes)
 
 
 @dataclass

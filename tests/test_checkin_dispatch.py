@@ -8,7 +8,7 @@ delivery of what it queued as the sender records it (the sender has tests of its
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -184,7 +184,7 @@ class Dispatcher:
 
 @pytest.fixture
 def dispatcher(store: Store, small_knowledge: Path) -> Dispatcher:
-    return Dispatcher(store, replace(load_knowledge(small_knowledge), plan=PLAN))
+    return Dispatcher(store, load_knowledge(small_knowledge)._replace(plan=PLAN))
 
 
 # Sending
@@ -330,8 +330,8 @@ def test_a_check_in_handed_back_unsent_is_skipped_once_it_is_stale(dispatcher: D
 def test_a_check_in_taken_out_of_the_plan_is_skipped(dispatcher: Dispatcher) -> None:
     dispatcher.enrol()
     dispatcher.look(ONBOARDED)
-    dispatcher.knowledge = replace(
-        dispatcher.knowledge, plan=CheckInPlan(tuple(s for s in STEPS if s.day != 1))
+    dispatcher.knowledge = dispatcher.knowledge._replace(
+        plan=CheckInPlan(tuple(s for s in STEPS if s.day != 1))
     )
     assert dispatcher.look(DAY_1).skipped == 1
     assert dispatcher.statuses()[1] == "skipped"

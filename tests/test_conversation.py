@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -240,7 +240,7 @@ async def test_an_impossible_future_or_old_date_is_explained_and_asked_again(
 async def test_numeric_dates_are_read_month_first_when_configured(
     store: Store, settings: Settings
 ) -> None:
-    american = replace(settings, date_order="MDY")
+    american = settings._replace(date_order="MDY")
     engine = Engine(Conversation(KnowledgeHolder(settings.knowledge_dir), american), store)
     await say(engine, "/start")
     await say(engine, "11/20")
@@ -304,7 +304,7 @@ async def test_a_new_date_after_treatment_is_not_read_as_a_question_too(
     store: Store, settings: Settings
 ) -> None:
     # The shipped knowledge reads a bare "monday" as going back to work.
-    shipped = replace(settings, knowledge_dir=DEFAULT_KNOWLEDGE_DIR)
+    shipped = settings._replace(knowledge_dir=DEFAULT_KNOWLEDGE_DIR)
     engine = Engine(Conversation(KnowledgeHolder(DEFAULT_KNOWLEDGE_DIR), shipped), store)
     await onboard(engine)
     await say(engine, "/treatment")
@@ -663,7 +663,7 @@ async def test_without_a_staff_chat_the_red_flag_is_recorded_as_not_alerted(
     store: Store, settings: Settings
 ) -> None:
     knowledge = KnowledgeHolder(settings.knowledge_dir)
-    engine = Engine(Conversation(knowledge, replace(settings, staff_chat_id=None)), store)
+    engine = Engine(Conversation(knowledge, settings._replace(staff_chat_id=None)), store)
     sent = await say(engine, RED_FLAG_MESSAGE)
     assert len(sent) == 1 and isinstance(sent[0], Reply)
     assert "Please call Test Clinic on 0100 000" in sent[0].text
@@ -935,7 +935,7 @@ def test_the_day_note_leaves_out_the_check_in_question() -> None:
 
 @pytest.fixture
 def default_engine(store: Store, settings: Settings) -> Engine:
-    shipped = replace(settings, knowledge_dir=DEFAULT_KNOWLEDGE_DIR)
+    shipped = settings._replace(knowledge_dir=DEFAULT_KNOWLEDGE_DIR)
     return Engine(Conversation(KnowledgeHolder(DEFAULT_KNOWLEDGE_DIR), shipped), store)
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 
 from bot.core.model import KnowledgeBase, Rule, Wording
@@ -17,7 +15,7 @@ def shipped() -> KnowledgeBase:
 
 
 def with_rules(base: KnowledgeBase, rules: list[Rule]) -> KnowledgeBase:
-    return replace(base, rules=tuple(rules))
+    return base._replace(rules=tuple(rules))
 
 
 def edited(base: KnowledgeBase, rule_id: str, **changes: object) -> KnowledgeBase:
@@ -61,7 +59,7 @@ def test_a_title_and_example_change_are_said_together(shipped: KnowledgeBase) ->
 def test_the_bots_wording_and_the_plan_are_named_too(shipped: KnowledgeBase) -> None:
     wording = Wording({**shipped.wording.texts, "fallback": "Sorry!", "help": "Ask me."})
     plan = shipped.plan._replace(steps=shipped.plan.steps[:-1])
-    after = replace(shipped, wording=wording, plan=plan)
+    after = shipped._replace(wording=wording, plan=plan)
     assert knowledge_changes(shipped, after) == [
         "bot wording changed (fallback, help)",
         "check-in plan changed",
@@ -73,3 +71,10 @@ def test_many_changes_are_summed_up_to_stay_phone_sized(shipped: KnowledgeBase) 
     summary = reload_summary(shipped, after)
     assert summary.count(";") == 8
     assert summary.endswith(f"and {len(shipped.rules) - 8} more changes")
+
+
+def test_a_copy_with_other_topics_finds_its_own_topics_by_id(shipped: KnowledgeBase) -> None:
+    makeup = shipped.rule("makeup")
+    renamed = shipped._replace(rules=(makeup._replace(title="Make-up"),))
+    assert renamed.rule("makeup").title == "Make-up"
+    assert not renamed.has_rule("sun-protection")

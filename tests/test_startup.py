@@ -162,6 +162,20 @@ def test_a_cached_question_is_answered_without_importing_click(tmp_path: Path) -
     assert done.stderr.split() == ["False"]
 
 
+def test_a_cached_question_defines_no_dataclass_and_loads_no_openssl(tmp_path: Path) -> None:
+    # Both cost a cached ask more than its decision: `dataclasses` brings `inspect` and
+    # compiles each class's methods, `hashlib` loads OpenSSL.
+    said_at_exit = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: print(*(m in sys.modules for m in ('dataclasses', "
+        "'_hashlib')), file=sys.stderr))"
+    )
+    console_script(["ask", QUESTIONS[1], "--json"], tmp_path)
+    done = console_script(["ask", QUESTIONS[1], "--json"], tmp_path, said_at_exit)
+    assert json.loads(done.stdout)["red_flag"] is True
+    assert done.stderr.split() == ["False", "False"]
+
+
 @pytest.mark.parametrize("question", QUESTIONS)
 def test_the_quick_answer_is_the_line_the_ask_command_prints(question: str, tmp_path: Path) -> None:
     arguments = ["ask", "--day=3", question, "--json", "--knowledge", str(DEFAULT_KNOWLEDGE_DIR)]

@@ -26,7 +26,6 @@ from array import array
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from itertools import accumulate, chain, islice, pairwise
 from operator import itemgetter
@@ -94,7 +93,6 @@ def features(text: str) -> Counter[str]:
     return found
 
 
-@dataclass(frozen=True, eq=False)
 class LinearModel:
     """A trained classifier: per feature, the (label index, weight) pairs that are not ~0,
     kept flat: feature `features[i]` owns entries `offsets[i]` to `offsets[i + 1]` of
@@ -103,24 +101,39 @@ class LinearModel:
     With two labels the model scores the second one only (the binary form). `sharpness`
     turns the linear scores into probabilities: the sigmoid (two labels) or the softmax
     of the scores times it; logistic regression's own probabilities have sharpness 1.
+
+    Compared by identity. A plain class: a dataclass would cost every start of `aftercare
+    ask` the compiling of its generated methods (see `bot.core.model`).
     """
 
-    labels: tuple[str, ...]
-    bias: tuple[float, ...]
-    features: Sequence[str]
-    offsets: array[int]
-    label_index: array[int]
-    weights: array[float]
-    counted: bool
-    sharpness: float = 1.0
-    trained_on: str = ""
-    """A fingerprint of what it learned, the key it is stored under (`bot.knowledge.trained`)."""
-    _rows: dict[str, int] | _SortedRows = field(init=False, repr=False)
-    _vector: Any = field(init=False, repr=False)
-    _word_vector: Any = field(init=False, repr=False)
-    _word_rows: Any = field(init=False, repr=False)
+    _rows: dict[str, int] | _SortedRows
+    _vector: Any
+    _word_vector: Any
+    _word_rows: Any
 
-    def __post_init__(self) -> None:
+    def __init__(
+        self,
+        labels: tuple[str, ...],
+        bias: tuple[float, ...],
+        features: Sequence[str],
+        offsets: array[int],
+        label_index: array[int],
+        weights: array[float],
+        counted: bool,
+        sharpness: float = 1.0,
+        trained_on: str = "",
+    ) -> None:
+        self.labels = labels
+        self.bias = bias
+        self.features = features
+        self.offsets = offsets
+        self.label_index = label_index
+        self.weights = weights
+        self.counted = counted
+        self.sharpness = sharpness
+        self.trained_on = trained_on
+        """A fingerprint of what it learned, the key it is stored under
+        (`bot.knowledge.trained`)."""
         self.index_rows()
         self._empty_caches()
 
@@ -247,7 +260,17 @@ class LinearModel:
 
     def with_sharpness(self, sharpness: float) -> LinearModel:
         """The same weights read with another sharpness (for tuning the blend)."""
-        return replace(self, sharpness=sharpness)
+        return LinearModel(
+            self.labels,
+            self.bias,
+            self.features,
+            self.offsets,
+            self.label_index,
+            self.weights,
+            self.counted,
+            sharpness,
+            self.trained_on,
+        )
 
 
 class _SortedRows:

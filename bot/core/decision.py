@@ -13,7 +13,6 @@ confidence adds its topic, in the order asked.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
 Decision = Literal["answer", "suggest", "fallback"]
@@ -34,8 +33,7 @@ class Candidate(NamedTuple):
     (off-topic or social)."""
 
 
-@dataclass(frozen=True)
-class DecisionThresholds:
+class DecisionThresholds(NamedTuple):
     """Where a score becomes an answer or a "Did you mean" (see `bench/tune_thresholds.py`)."""
 
     answer: float = 60.0

@@ -10,7 +10,6 @@ explains.
 
 from __future__ import annotations
 
-import hashlib
 import math
 import re
 from collections import defaultdict
@@ -204,6 +203,10 @@ class TermIndex:
         data: tuple[Iterable[object], ...] = (self._phrases.items(), self._concept_of.items())
         data += (self._vocabulary, STOP_WORDS, CHAT_SPELLING.items())
         parts = (READING_FORMAT, self.settings.typo_cutoff, *(sorted(map(repr, d)) for d in data))
+        # Imported here: a cached `aftercare ask` never reads this, and importing hashlib
+        # loads OpenSSL.
+        import hashlib
+
         return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()[:16]
 
     def terms(self, text: str) -> list[str]:

@@ -14,8 +14,8 @@ a greeting never hides a question, and anything about the time before a session 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from typing import NamedTuple
 
 from bot.core.asks import clause_focus, focus, split_questions
 from bot.core.classifier import LinearModel
@@ -44,16 +44,15 @@ RANKED = 12
 """How many leading topics a ranking keeps: suggestions and rules look no further."""
 
 
-@dataclass(frozen=True)
-class Thresholds:
+class Thresholds(NamedTuple):
     """How the two opinions are blended and where a score becomes an answer.
 
     Chosen with `bench/tune_thresholds.py` on the tuning sets (tests/data/tuning, dev.jsonl
     and tests/data/patients.jsonl); see the README for the figures.
     """
 
-    decision: DecisionThresholds = field(default_factory=DecisionThresholds)
-    lexical: LexicalSettings = field(default_factory=LexicalSettings)
+    decision: DecisionThresholds = DecisionThresholds()
+    lexical: LexicalSettings = LexicalSettings()
     learned_weight: float = 0.35
     """The classifier's share of a topic's score (trained: `bot.knowledge.trained.TOPICS`)."""
     question_weight: float = 0.8
@@ -67,8 +66,7 @@ class Thresholds:
     """A word that only means an off-topic question wins at this share of the best score."""
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):
     """What the knowledge says about one message.
 
     `rule` is the first topic answered (or the warning-signs topic); `rules` lists every
@@ -89,10 +87,6 @@ class Match:
     """The words that named the warning sign."""
     ruled_out: tuple[str, ...] = ()
     """The context that set a mention of a sign aside (denied, past, someone else...)."""
-
-    def __post_init__(self) -> None:
-        if not self.rules and self.rule is not None and self.decision == "answer":
-            object.__setattr__(self, "rules", (self.rule,))
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -229,7 +223,7 @@ class Matcher:
             return self._warning(red, max(top, 50.0), red_flag=False, answer=rule.answer_for(day))
         topic = self._reply(verdict, day)
         # A mention the context step set aside is shown to staff testing with `ask --json`.
-        return replace(topic, sign=red.sign, ruled_out=red.ruled_out) if red.ruled_out else topic
+        return topic._replace(sign=red.sign, ruled_out=red.ruled_out) if red.ruled_out else topic
 
     def _verdict(self, text: str, query: set[str], ranked: list[Candidate]) -> Verdict:
         limits = self.thresholds.decision
@@ -356,6 +350,7 @@ class Matcher:
             (),
             answer,
             sign=red.sign,
+            rules=(rule.id,),
             triggers=red.triggers,
             ruled_out=red.ruled_out,
         )

@@ -1,20 +1,20 @@
 """What staff write, as the bot holds it: topics, wording, check-in plan and warning signs.
 
 Plain immutable values, built by `bot.knowledge.loader` and read everywhere else. Most are
-named tuples (copied with changes by `_replace`): defining a frozen dataclass costs every
-start of `aftercare` about a millisecond, compiling its six generated methods, and `aftercare
-ask` defines those of every module it reads (the same holds in `bot.core` and
-`scheduler.planning`). The knowledge base itself, whose derived index is no field to
-compare, and the wording, read by key, stay dataclasses.
+named tuples (copied with changes by `_replace`): defining a dataclass costs every start of
+`aftercare` about a millisecond, compiling its generated methods, and importing the
+`dataclasses` module several more (it brings `inspect`, `ast` and `tokenize`), and `aftercare
+ask` reads every module of `bot.core`, `scheduler.planning` and `bot.config`, so none of them
+defines one. The knowledge base itself, whose derived index is no field to compare, and the
+wording, read by key, are small plain classes.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from bot.core.classifier import LinearModel
 from scheduler.planning import CheckInPlan
@@ -111,14 +111,21 @@ class Rule(NamedTuple):
         return self.answer
 
 
-@dataclass(frozen=True)
 class Wording:
     """The bot's own sentences, with the clinic's details filled in."""
 
-    texts: Mapping[str, str]
+    __slots__ = ("texts",)
+
+    def __init__(self, texts: Mapping[str, str]) -> None:
+        self.texts = texts
 
     def __getitem__(self, key: str) -> str:
         return self.texts[key]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Wording):
+            return NotImplemented
+        return self.texts == other.texts
 
 
 class Sign(NamedTuple):
@@ -274,30 +281,50 @@ class WarningSigns(NamedTuple):
     treated skin, so it does not keep a mention on another body part."""
 
 
-@dataclass(frozen=True)
 class KnowledgeBase:
-    """Everything staff wrote, validated and immutable."""
+    """Everything staff wrote, validated; never changed once built (`_replace` makes a
+    copy with changes). Two are equal when what staff wrote is: the warnings and the
+    trained classifiers, derived from it, are not compared."""
 
-    rules: tuple[Rule, ...]
-    wording: Wording
-    plan: CheckInPlan
-    concepts: Mapping[str, tuple[str, ...]]
-    source_dir: Path
-    warnings: tuple[Problem, ...] = field(default=(), compare=False)
-    """Things that load but look wrong (an answer cut off mid-sentence): `kb check` shows
-    them, nothing refuses them."""
-    signs: WarningSigns | None = None
-    """None only in knowledge built by hand for tests that never read a message."""
-    topic_classifier: LinearModel | None = field(default=None, compare=False)
-    """The classifier trained on the topics' example phrasings (see `bot.knowledge.trained`);
-    None, like `signs`, only in knowledge built by hand."""
-    scope_classifier: LinearModel | None = field(default=None, compare=False)
-    """Whether a message is for the aftercare answers at all (`bot.knowledge.trained`);
-    None only in knowledge built by hand, whose matcher then never doubts its scope."""
-    _by_id: Mapping[str, Rule] = field(default_factory=dict, repr=False, compare=False)
+    def __init__(
+        self,
+        rules: tuple[Rule, ...],
+        wording: Wording,
+        plan: CheckInPlan,
+        concepts: Mapping[str, tuple[str, ...]],
+        source_dir: Path,
+        warnings: tuple[Problem, ...] = (),
+        signs: WarningSigns | None = None,
+        topic_classifier: LinearModel | None = None,
+        scope_classifier: LinearModel | None = None,
+    ) -> None:
+        self.rules = rules
+        self.wording = wording
+        self.plan = plan
+        self.concepts = concepts
+        self.source_dir = source_dir
+        self.warnings = warnings
+        """Things that load but look wrong (an answer cut off mid-sentence): `kb check`
+        shows them, nothing refuses them."""
+        self.signs = signs
+        """None only in knowledge built by hand for tests that never read a message."""
+        self.topic_classifier = topic_classifier
+        """The classifier trained on the topics' example phrasings (see
+        `bot.knowledge.trained`); None, like `signs`, only in knowledge built by hand."""
+        self.scope_classifier = scope_classifier
+        """Whether a message is for the aftercare answers at all (`bot.knowledge.trained`);
+        None only in knowledge built by hand, whose matcher then never doubts its scope."""
+        self._by_id = {r.id: r for r in rules}
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_by_id", {r.id: r for r in self.rules})
+    def _replace(self, **changes: Any) -> KnowledgeBase:
+        """A copy with the fields named in `changes` changed, as a named tuple's."""
+        fields = {name: getattr(self, name) for name in _KNOWLEDGE_FIELDS}
+        return KnowledgeBase(**(fields | changes))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, KnowledgeBase):
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in _COMPARED)
 
     def rule(self, rule_id: str) -> Rule:
         return self._by_id[rule_id]
@@ -308,3 +335,7 @@ class KnowledgeBase:
     @property
     def aftercare_rules(self) -> tuple[Rule, ...]:
         return tuple(r for r in self.rules if r.is_aftercare)
+
+
+_COMPARED = ("rules", "wording", "plan", "concepts", "source_dir", "signs")
+_KNOWLEDGE_FIELDS = (*_COMPARED, "warnings", "topic_classifier", "scope_classifier")

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from itertools import chain, compress, count, repeat
 from operator import not_
 from typing import Generic, NamedTuple, TypeVar
@@ -31,21 +30,22 @@ class Hit(NamedTuple, Generic[T]):
         return " ".join(found[self.start : self.end])
 
 
-@dataclass
 class PhraseIndex(Generic[T]):
     """Many phrases, each with a value, indexed by the tokens they can start with."""
 
-    by_word: dict[str, list[tuple[Phrase, T]]] = field(default_factory=dict)
-    by_prefix: dict[str, list[tuple[Phrase, T]]] = field(default_factory=dict)
-    by_number: list[tuple[Phrase, T]] = field(default_factory=list)
-    prefix_sizes: set[int] = field(default_factory=set)
-    _candidates: dict[str, _Entry[T]] = field(default_factory=dict, repr=False)
-    _quick: dict[tuple[int, ...], _Tests] = field(default_factory=dict, repr=False)
-    _narrowed: dict[tuple[int, object], Phrase] = field(default_factory=dict, repr=False)
-    """Phrases cut to the choices of their first element that a token can start, shared
-    by the tokens that can start the same ones ("swelling", "swollen")."""
-    _starts_nothing: set[str] = field(default_factory=set, repr=False)
-    """Tokens no phrase can start with: most of a message's words, skipped before the loop."""
+    def __init__(self) -> None:
+        self.by_word: dict[str, list[tuple[Phrase, T]]] = {}
+        self.by_prefix: dict[str, list[tuple[Phrase, T]]] = {}
+        self.by_number: list[tuple[Phrase, T]] = []
+        self.prefix_sizes: set[int] = set()
+        self._candidates: dict[str, _Entry[T]] = {}
+        self._quick: dict[tuple[int, ...], _Tests] = {}
+        self._narrowed: dict[tuple[int, object], Phrase] = {}
+        """Phrases cut to the choices of their first element that a token can start, shared
+        by the tokens that can start the same ones ("swelling", "swollen")."""
+        self._starts_nothing: set[str] = set()
+        """Tokens no phrase can start with: most of a message's words, skipped before the
+        loop."""
 
     def add(self, phrase: Phrase, value: T) -> None:
         self._candidates.clear()

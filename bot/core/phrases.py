@@ -20,7 +20,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from itertools import accumulate, chain, compress, count
 from operator import add
@@ -140,15 +139,13 @@ class _Choice(NamedTuple):
     options: tuple[tuple[_Element, ...], ...]
 
 
-@dataclass(frozen=True)
-class _Gap:
+class _Gap(NamedTuple):
     """`...`: up to GAP_WORDS tokens, never past the end of a sentence."""
 
 
 _Element = _Atom | _Choice | _Gap
 
 
-@dataclass(frozen=True)
 class Phrase:
     """A phrase as staff wrote it, ready to match.
 
@@ -159,8 +156,14 @@ class Phrase:
     message compiles only those that could start at one of its words.
     """
 
-    text: str
-    elements: tuple[_Element, ...]
+    def __init__(self, text: str, elements: tuple[_Element, ...]) -> None:
+        self.text, self.elements = text, elements
+
+    def __eq__(self, it: object) -> bool:
+        return isinstance(it, Phrase) and (it.text, it.elements) == (self.text, self.elements)
+
+    def __hash__(self) -> int:
+        return hash((self.text, self.elements))
 
     @cached_property
     def _compiled(self) -> _Compiled:
@@ -288,15 +291,14 @@ class _Ranges(NamedTuple):
         return any(atom.fits(token) for atom in self.atoms)
 
 
-@dataclass(frozen=True)
 class Line:
     """A tokenised message, joined as the phrases' regular expressions read it: build it
     once per message with `Line.of(tokens)` and give it to every index."""
 
-    tokens: tuple[str, ...]
-    text: str
-    offsets: tuple[int, ...]
-    token_at: dict[int, int]
+    def __init__(
+        self, tokens: tuple[str, ...], text: str, offsets: tuple[int, ...], token_at: dict[int, int]
+    ) -> None:
+        self.tokens, self.text, self.offsets, self.token_at = tokens, text, offsets, token_at
 
     @cached_property
     def sentence_ends(self) -> tuple[int, ...]:

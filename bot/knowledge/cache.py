@@ -55,18 +55,21 @@ def read_entry(path: Path, key: str, *, touch: bool = True) -> dict[str, bytes] 
     try:
         with path.open("rb") as file:
             header = json.loads(file.readline())
-            body = file.read()
-        if header["format"] != FORMAT or header["key"] != key:
-            return None
-        if zlib.crc32(body) != header["crc32"]:
-            return None
-        sections: dict[str, bytes] = {}
-        start = 0
-        for name, size in header["sections"]:
-            sections[str(name)] = body[start : start + int(size)]
-            start += int(size)
-        if start != len(body):
-            return None
+            if header["format"] != FORMAT or header["key"] != key:
+                return None
+            # Each section read from the file on its own, not sliced out of the whole body:
+            # a compiled knowledge is megabytes, and a second copy of them costs `aftercare
+            # ask` milliseconds.
+            sections: dict[str, bytes] = {}
+            crc = 0
+            for name, size in header["sections"]:
+                data = file.read(int(size))
+                if len(data) != int(size):
+                    return None
+                sections[str(name)] = data
+                crc = zlib.crc32(data, crc)
+            if file.read(1) or crc != header["crc32"]:
+                return None
     except (OSError, ValueError, KeyError, TypeError):
         return None
     if touch:

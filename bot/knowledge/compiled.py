@@ -19,11 +19,13 @@ before the knowledge is read back, so its modules compile none of them again.
 from __future__ import annotations
 
 import gc
-import hashlib
 import json
 import os
 import re
 import sys
+
+# BLAKE2 without `hashlib`, as in `bot.knowledge.files`.
+from _blake2 import blake2b
 from functools import cache
 from importlib.util import find_spec
 from pathlib import Path
@@ -94,7 +96,7 @@ def _key(root: Path) -> str | None:
     identity = json.dumps(
         [str(root), str(root.absolute()), files, _code_digest(), sys.version, _libraries()]
     )
-    return hashlib.sha256(identity.encode("utf-8")).hexdigest()[:32]
+    return blake2b(identity.encode("utf-8"), digest_size=16).hexdigest()
 
 
 @cache
@@ -107,7 +109,7 @@ def _code_digest() -> str:
         *sorted((here.parent / "core").glob("*.py")),
         here.parents[1] / "scheduler" / "planning.py",
     ]
-    digest = hashlib.sha256()
+    digest = blake2b(digest_size=32)
     for source in sources:
         digest.update(source.read_bytes())
     return digest.hexdigest()

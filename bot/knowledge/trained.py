@@ -21,7 +21,7 @@ import threading
 from array import array
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
 
@@ -101,7 +101,9 @@ class TrainingSet:
             regularisation=settings.regularisation,
             sharpness=settings.sharpness,
         )
-        return replace(model, trained_on=self.fingerprint)
+        # Just made here and shared with no one: named in place, its rows not indexed again.
+        model.trained_on = self.fingerprint
+        return model
 
 
 def topic_training(rules: Iterable[Rule]) -> TrainingSet:
