@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -237,8 +237,7 @@ class ReadKnowledge:
         """The knowledge with its warning signs and its models, once they are trained."""
         [signs_model] = self.signs_learning.models()
         topic_model, *scope_model = self.learning.models()
-        return replace(
-            self.untrained,
+        return self.untrained._replace(
             signs=self.untrained_signs(classifier=signs_model),
             topic_classifier=topic_model,
             scope_classifier=scope_model[0] if scope_model else None,
