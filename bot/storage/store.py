@@ -19,11 +19,11 @@ back alone), and one commit makes them all durable. No caller hears "done" befor
 commit, so a crash loses nothing a caller was told was saved; a burst of 50 messages costs
 one disk sync instead of 50.
 
-Reads, and writes whose loss in a power cut only means a message is sent again or recorded
-as "unknown whether it arrived" (the outcome of a delivery; the decision for an update the
-inbox holds, made again), need not wait for the disk (`run(..., durable=False)`). A batch of
-only such calls commits without a disk sync; it still survives the process being killed
-(SQLite has written it), and the next durable commit syncs it with its own.
+Some writes need not wait for the disk (`run(..., durable=False)`): those whose loss in a
+power cut only means a message is sent again or recorded as "unknown whether it arrived",
+which a killed run already means (the outcome of a delivery). A batch of only such writes
+commits without a disk sync; it still survives the process being killed (SQLite has
+written it), and the next durable commit syncs it with its own.
 
 The schema is created and evolved only by numbered migrations, applied at start-up: the
 ones below, then the scheduler's (`scheduler/outbox.py`), as listed in `MIGRATION_SETS`.

@@ -185,8 +185,8 @@ class Delivery:
                 now = self.clock()
                 self._looking = True
                 try:
-                    batch, next_due = await self.store.run(  # a read: no disk sync
-                        outbox.due, now, free, frozenset(self._in_flight), durable=False
+                    batch, next_due = await self.store.run(
+                        outbox.due, now, free, frozenset(self._in_flight)
                     )
                 finally:
                     self._looking = False

@@ -237,19 +237,8 @@ class TelegramChat:
             flooding=flooding,
             warn_flood=flooding and state is not None and state.warn_flood,
         )
-        # An update already in the inbox needs no disk sync for its decision: lost in a
-        # power cut, the decision is made again from the stored update (its reply may go
-        # twice, at least once as ever), and anything sent at most once syncs first
-        # (`outbox.begin`). One handled as it arrived has only this commit to keep it.
-        stored = state is not None and state.unwritten is None
         after = await self.store.run(
-            handle_update,
-            self.conversation,
-            context,
-            sender,
-            event,
-            self.clock(),
-            durable=not stored,
+            handle_update, self.conversation, context, sender, event, self.clock()
         )
         if state is not None:
             state.settle()
