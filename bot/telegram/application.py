@@ -123,10 +123,18 @@ async def set_command_menus(bot: Bot, settings: Settings) -> None:
             await bot.set_my_commands(patient + staff, scope=BotCommandScopeChat(staff_id))
 
 
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
 def configure_logging() -> None:
-    logging.basicConfig(
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO
-    )
+    logging.basicConfig(format=LOG_FORMAT, level=logging.INFO)
+    # The format shows none of these, and each record would otherwise look them up (the
+    # caller's file and line by walking the stack): Python's logging HOWTO, "Optimization".
+    # Every patient's update logs a line on the database thread.
+    logging.logThreads = False
+    logging.logProcesses = False
+    logging.logMultiprocessing = False
+    logging._srcfile = None
     # httpx logs every request URL at INFO, and the URL contains the bot token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)

@@ -110,6 +110,8 @@ class Poller:
         self.poll_timeout = poll_timeout
         self.sleep = sleep
         self.offset: int | None = None
+        self.types_told = False
+        """Whether Telegram has answered a getUpdates that named the update types."""
 
     async def run(self) -> None:
         """Poll until cancelled; raises `TokenRefused` if Telegram refuses the token."""
@@ -117,17 +119,21 @@ class Poller:
         self.offset = last + 1 if last is not None else None
         backoff = Backoff(self.sleep)
         while True:
+            asked: dict[str, Any] = {
+                "offset": self.offset,
+                "limit": BATCH,
+                "timeout": self.poll_timeout,
+            }
+            if not self.types_told:
+                # Telegram keeps the types of the last getUpdates that named them ("if not
+                # specified, the previous setting will be used"), and the list would cost
+                # more than the rest of every poll: its 480 characters of JSON are
+                # percent-encoded one by one in Python, once per update in a busy hour.
+                asked["allowed_updates"] = Update.ALL_TYPES
             try:
                 # Through `do_api_request` for Telegram's own JSON (see the module's docstring).
                 updates = await self.bot.do_api_request(
-                    "getUpdates",
-                    api_kwargs={
-                        "offset": self.offset,
-                        "limit": BATCH,
-                        "timeout": self.poll_timeout,
-                        "allowed_updates": Update.ALL_TYPES,
-                    },
-                    read_timeout=self.poll_timeout + READ_MARGIN,
+                    "getUpdates", api_kwargs=asked, read_timeout=self.poll_timeout + READ_MARGIN
                 )
             except (InvalidToken, EndPointNotFound) as error:
                 # A running bot's refused token comes back as "endpoint not found" here.
@@ -139,6 +145,7 @@ class Poller:
                 await backoff.wait(error)
                 continue
             backoff.reached()
+            self.types_told = True
             if updates:
                 await self.store_batch(updates)
 
