@@ -22,8 +22,9 @@ from sqlite_utils import Database
 from bot.compose import Product, compose, utc_now
 from bot.config import Settings
 from bot.core.model import REQUIRED_TOPICS
+from bot.core.signs import SignChecker
 from bot.knowledge.holder import KnowledgeHolder
-from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR
+from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR, load_knowledge
 from bot.storage import checkin_plans, patients
 from bot.storage.store import Store
 from bot.telegram.app import TelegramBot
@@ -371,3 +372,12 @@ async def bot(tmp_path: Path, small_knowledge: Path, api: FakeBotApi) -> AsyncIt
     running = await start_bot(settings_for(tmp_path, small_knowledge), api)
     yield running
     await running.stop()
+
+
+@pytest.fixture(scope="session")
+def checker() -> SignChecker:
+    """The warning-sign check over the shipped knowledge, read once for every test file
+    that asks for it."""
+    knowledge = load_knowledge(DEFAULT_KNOWLEDGE_DIR).signs
+    assert knowledge is not None
+    return SignChecker(knowledge)

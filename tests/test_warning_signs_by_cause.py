@@ -12,15 +12,7 @@ import pytest
 from bot.core.model import KnowledgeError
 from bot.core.phrases import tokens
 from bot.core.signs import SignChecker, day_in_text
-from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR, load_knowledge
-
-
-@pytest.fixture(scope="module")
-def checker() -> SignChecker:
-    knowledge = load_knowledge(DEFAULT_KNOWLEDGE_DIR).signs
-    assert knowledge is not None
-    return SignChecker(knowledge)
-
+from bot.knowledge.loader import load_knowledge
 
 NORMAL_ON_THE_DAY = [
     (0, "face is beetroot red and radiating heat, is that normal tonight?"),

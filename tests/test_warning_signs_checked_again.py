@@ -10,15 +10,6 @@ from __future__ import annotations
 import pytest
 
 from bot.core.signs import SignChecker
-from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR, load_knowledge
-
-
-@pytest.fixture(scope="module")
-def checker() -> SignChecker:
-    knowledge = load_knowledge(DEFAULT_KNOWLEDGE_DIR).signs
-    assert knowledge is not None
-    return SignChecker(knowledge)
-
 
 CHECKED_AND_TAKEN_BACK = [
     "my cheek looked like it was oozing yellow. turned the light on. actually no its fine",

@@ -8,14 +8,6 @@ from __future__ import annotations
 import pytest
 
 from bot.core.signs import SignChecker
-from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR, load_knowledge
-
-
-@pytest.fixture(scope="module")
-def checker() -> SignChecker:
-    knowledge = load_knowledge(DEFAULT_KNOWLEDGE_DIR).signs
-    assert knowledge is not None
-    return SignChecker(knowledge)
 
 
 def alerts(checker: SignChecker, text: str, day: int | None = None) -> bool:

@@ -17,14 +17,6 @@ from bot.core.signs import SignChecker
 from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR, load_knowledge
 from bot.knowledge.trained import signs_training
 
-
-@pytest.fixture(scope="module")
-def checker() -> SignChecker:
-    knowledge = load_knowledge(DEFAULT_KNOWLEDGE_DIR).signs
-    assert knowledge is not None
-    return SignChecker(knowledge)
-
-
 TAKEN_BACK = [
     "my face is burning!! in a good way lol, it's that tingly fresh feeling",
     "SKIN IS ON FIRE. Joking, it's just warm and pink",

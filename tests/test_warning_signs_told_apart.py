@@ -9,15 +9,6 @@ from __future__ import annotations
 import pytest
 
 from bot.core.signs import SignChecker
-from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR, load_knowledge
-
-
-@pytest.fixture(scope="module")
-def checker() -> SignChecker:
-    knowledge = load_knowledge(DEFAULT_KNOWLEDGE_DIR).signs
-    assert knowledge is not None
-    return SignChecker(knowledge)
-
 
 OVER_BY_NOW = [
     "I had a fever on Sunday but that was before my appointment, it was a cold",
