@@ -21,6 +21,7 @@ from bot.core.dates import (
     date_statement,
     days_since_treatment,
     format_treatment_date,
+    only_a_day,
     read_treatment_date,
 )
 from bot.core.day_notes import day_note, day_note_step
@@ -34,10 +35,13 @@ NO = {"no", "n", "nope", "no thanks", "no thank you", "not now", "nah"}
 
 def start(turn: Turn) -> list[Outgoing]:
     """/start: the welcome and disclaimer, then the treatment date question (a patient
-    whose date we know is reminded of it instead of asked again)."""
+    whose date we know is reminded of it instead of asked again, and one whose treatment
+    is still ahead is not asked for it before then)."""
     patient = turn.meet()
     wording = turn.knowledge.base.wording
     welcome = f"{wording['welcome']}\n\n{wording['disclaimer']}"
+    if patient.treated_on is None and patient.state == State.TREATMENT_AHEAD:
+        return [Reply(f"{welcome}\n\n{turn.say('welcome_back_ahead')}")]
     if patient.treated_on is None:
         return [Reply(welcome), *ask_date(turn, patient)]
     when = format_treatment_date(patient.treated_on, turn.today(patient))
@@ -85,6 +89,10 @@ def date_or_question(turn: Turn, patient: Patient, text: str, match: Match) -> l
     if not a_question:
         return date_given(turn, patient, found)
     if isinstance(found, UpcomingTreatment) and not found.said_not_yet:
+        if only_a_day(text):
+            # "next monday" may read like a topic to the matcher, but it answers the
+            # question we asked.
+            return date_given(turn, patient, found)
         # "I want to wear makeup tomorrow" names a day ahead, but is a question.
         return _question_not_date(turn, patient, text, match)
     return _date_then_answer(turn, patient, text, found)

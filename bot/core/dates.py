@@ -177,6 +177,28 @@ def date_statement(text: str) -> str | None:
     return None
 
 
+_NUMBER_WORDS = "one two three four five six seven eight nine ten couple few".split()
+_AROUND_A_DAY = frozenset(
+    {*_DATE_WORDS, *_NUMBER_WORDS, *MONTH_WORDS, *WEEKDAY_WORDS}
+    | set("tomorrow tmrw tmr next coming in at a it its it's is will be my our the".split())
+    | set("treatment appointment session procedure microneedling having im i'm i am".split())
+)
+_NUMBER = re.compile(r"\d{1,4}(?:st|nd|rd|th)?")
+"""The words that may stand around a day while a message only tells it ("my treatment is
+next monday", "in 3 days"); any other word makes it more than a date ("going out
+tomorrow")."""
+
+
+def only_a_day(text: str) -> bool:
+    """Whether `text` tells a day and nothing else: no question, and no word outside the
+    few that name a day or the treatment ("its tomorrow", "next week"; not "can I go to
+    work tomorrow?")."""
+    if asks_something(text):
+        return False
+    words = re.findall(r"[a-z0-9']+", _clean(text))
+    return bool(words) and all(w in _AROUND_A_DAY or _NUMBER.fullmatch(w) for w in words)
+
+
 def asks_something(text: str) -> bool:
     """Whether a clause of `text` asks: a question word first, or a question mark after."""
     return any(asks for _, asks in _clauses(text))

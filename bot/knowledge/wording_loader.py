@@ -25,6 +25,7 @@ WORDING_FIELDS: dict[str, tuple[str, ...]] = {
     "help": (),
     "help_checkin_days": ("days",),
     "welcome_back": ("date", "day"),
+    "welcome_back_ahead": (),
     "empty_message": (),
     "unknown_command": (),
     "date_today": (),
