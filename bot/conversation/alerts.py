@@ -37,13 +37,14 @@ def urgent_answer(turn: Turn, sign: str | None) -> str:
     """What the patient is told: honest about who was told and when the clinic is open."""
     wording = turn.knowledge.base.wording
     staffed = turn.settings.staff_chat_id is not None
-    if sign == UNREADABLE:
-        return wording["unreadable_answer" if staffed else "unreadable_answer_no_staff"]
+    # A message we cannot read may be as urgent as any warning sign: out of hours it
+    # gets the out-of-hours number too.
+    kind = "unreadable_answer" if sign == UNREADABLE else "red_flag_answer"
     if not staffed:
-        return wording["red_flag_answer_no_staff"]
+        return wording[f"{kind}_no_staff"]
     if clinic_open(turn.knowledge.base, turn.settings, turn.now):
-        return wording["red_flag_answer"]
-    return wording["red_flag_answer_closed"]
+        return wording[kind]
+    return wording[f"{kind}_closed"]
 
 
 def clinic_open(knowledge: KnowledgeBase, settings: Settings, now: datetime) -> bool:

@@ -90,6 +90,7 @@ WORDING_FIELDS: dict[str, tuple[str, ...]] = {
     "red_flag_answer_closed": (),
     "red_flag_answer_no_staff": (),
     "unreadable_answer_no_staff": (),
+    "unreadable_answer_closed": (),
     "staff_alert_unreadable": ("day", "quote", "who"),
     "photo_offer": (),
     "photo_consent": (),
