@@ -1,6 +1,7 @@
 """The conversation keeps its place with the shipped knowledge: a treatment still ahead
 told in a few words while the date is asked, /start from a patient waiting for a
-treatment, and a question before the answer to the check-in offer."""
+treatment, a question before the answer to the check-in offer, and short thanks or
+acknowledgements (which must not be taken for product questions, nor kept for staff)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from bot.conversation.states import State
 from bot.knowledge.holder import KnowledgeHolder
 from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR
 from bot.storage import patients
+from bot.storage.questions import unanswered_questions
+from bot.storage.stats import stats
 from bot.storage.store import Store
 
 NOW = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)  # a Friday
@@ -49,6 +52,10 @@ class Chat:
 
     async def say(self, text: str) -> list[Outgoing]:
         return await self.store.run(self.conversation.handle, ANNA, read_message(text), NOW)
+
+    def unanswered(self) -> list[str]:
+        kept = self.store.run_sync(unanswered_questions, None)
+        return [question.text for question in kept]
 
     def patient(self) -> patients.Patient:
         found = self.store.run_sync(patients.get_patient, ANNA.user_id)
@@ -149,3 +156,39 @@ async def test_yes_after_the_offer_shown_again_turns_check_ins_on(chat: Chat) ->
     await chat.say("can i wear makeup?")
     await chat.say("yes")
     assert chat.patient().checkins_enabled
+
+
+@pytest.mark.parametrize("typed", ["👍", "🙏", "np", "ty", "👌"])
+async def test_a_thumbs_up_or_short_thanks_gets_a_friendly_reply_and_is_not_kept_for_staff(
+    chat: Chat, typed: str
+) -> None:
+    await chat.say("/start")
+    await chat.say("3 days ago")
+    await chat.say("no")
+    sent = await chat.say(typed)
+    assert len(texts(sent)) == 1 and not buttons(sent)
+    assert chat.conversation.knowledge.current.base.wording["fallback"] not in texts(sent)
+    assert chat.unanswered() == []
+
+
+@pytest.mark.parametrize("typed", ["is la mer ok", "la mer?", "ok to use la mer?", "is tatcha ok"])
+async def test_a_question_about_a_product_is_not_taken_for_an_acknowledgement(
+    chat: Chat, typed: str
+) -> None:
+    await chat.say("/start")
+    await chat.say("3 days ago")
+    await chat.say("no")
+    await chat.say(typed)
+    assert chat.unanswered() == [typed]
+
+
+async def test_stats_count_thanks_and_acknowledgements_as_small_talk_not_as_fell_back(
+    chat: Chat,
+) -> None:
+    await chat.say("/start")
+    await chat.say("3 days ago")
+    await chat.say("no")
+    for typed in ("thanks", "ok", "lovely thanks"):
+        await chat.say(typed)
+    week = chat.store.run_sync(stats, NOW)["last_7_days"]
+    assert (week["small_talk"], week["questions_fallen_back"]) == (3, 0)

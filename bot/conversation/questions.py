@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 
 from bot.conversation.events import NonText, Outgoing, Reply
+from bot.conversation.small_talk import read_small_talk
 from bot.conversation.turn import Turn
 from bot.conversation.wording import suggestion_buttons
 from bot.core.matching import Match
@@ -20,6 +21,7 @@ log = logging.getLogger(__name__)
 def answer(turn: Turn, patient: Patient, text: str, match: Match) -> list[Outgoing]:
     """The knowledge's answer (or "Did you mean", or the fallback), logged for the stats;
     the unsure and unanswered questions are kept for staff."""
+    match = read_small_talk(turn, text, match)
     # The topic stays out of the log: with the pseudonym it would be a health detail.
     log.info("patient %s: question, decision %s", pseudonym(patient.id), match.decision)
     _log_question(turn, patient.id, text, match)
@@ -51,7 +53,9 @@ def non_text(turn: Turn, event: NonText, read: list[Outgoing]) -> list[Outgoing]
 
 def _log_question(turn: Turn, patient_id: int, text: str, match: Match) -> None:
     rule = match.rule or match.intent
-    questions.record_question(turn.db, patient_id, match.decision, rule, False, turn.now)
+    social = match.intent is not None and turn.knowledge.base.rule(match.intent).is_social
+    handled: questions.HandledAs = "social" if social else match.decision
+    questions.record_question(turn.db, patient_id, handled, rule, False, turn.now)
     if match.decision == "answer" or match.intent is not None:
         return
     suggested = match.decision == "suggest"

@@ -157,7 +157,8 @@ def format_stats(figures: Stats) -> str:
             f"New patients: {period['new_patients']}",
             f"Questions answered: {period['questions_answered']}, "
             f"did-you-mean: {period['questions_suggested']}, "
-            f"fell back: {period['questions_fallen_back']}",
+            f"fell back: {period['questions_fallen_back']}, "
+            f"small talk (thanks, ok, hello): {period['small_talk']}",
             f"Warning signs: {period['red_flags']}",
             _alert_line(alerted),
             f"Check-ins sent: {period['checkins_sent']}",

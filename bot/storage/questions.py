@@ -18,6 +18,9 @@ from bot.core.decision import Decision
 from scheduler.clock import from_utc_iso, utc_iso
 
 UnansweredDecision = Literal["fallback", "suggest"]
+HandledAs = Decision | Literal["social"]
+"""How a message was handled, as the stats count it: the matcher's decision, or "social"
+for the short friendly reply to thanks, "ok" or hello (not a question that fell back)."""
 
 
 @dataclass(frozen=True)
@@ -34,7 +37,7 @@ class UnansweredQuestion:
 def record_question(
     db: Database,
     patient_id: int,
-    decision: Decision,
+    decision: HandledAs,
     rule: str | None,
     red_flag: bool,
     now: datetime,

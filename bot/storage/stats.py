@@ -23,6 +23,8 @@ class PeriodStats(TypedDict):
     questions_answered: int
     questions_suggested: int
     questions_fallen_back: int
+    small_talk: int
+    """Thanks, "ok", hello and the like, given their short friendly reply."""
     red_flags: int
     checkins_sent: int
     checkins_skipped: int
@@ -92,6 +94,7 @@ def stats(db: Database, now: datetime) -> Stats:
             "questions_answered": questions("answer"),
             "questions_suggested": questions("suggest"),
             "questions_fallen_back": questions("fallback"),
+            "small_talk": questions("social"),
             "red_flags": count("SELECT count(*) FROM red_flags WHERE created_at >= ?", since),
             "checkins_sent": checkins("sent"),
             "checkins_skipped": checkins("skipped"),
