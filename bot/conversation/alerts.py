@@ -20,6 +20,8 @@ from bot.conversation.events import (
 )
 from bot.conversation.turn import Turn
 from bot.conversation.wording import alert_buttons, clock, staff_alert_text, who
+from bot.core.dates import stated_day
+from bot.core.matching import Match
 from bot.core.model import WARNING_SIGNS, KnowledgeBase
 from bot.core.opening_hours import parse_opening_hours
 from bot.core.pseudonym import pseudonym
@@ -51,6 +53,18 @@ def clinic_open(knowledge: KnowledgeBase, settings: Settings, now: datetime) -> 
     """Whether the clinic is open now, in its own time zone (AFTERCARE_TIMEZONE)."""
     hours = parse_opening_hours(knowledge.wording["opening_hours"])
     return hours.is_open(now.astimezone(settings.timezone))
+
+
+def checked_on_the_later_day(turn: Turn, text: str, day: int | None, match: Match) -> Match:
+    """`match`, or the warning sign the message shows on the day the patient says it is
+    ("still bleeding and its day 10") when that is later than the stored day (or the
+    stored day is unknown): a sign that depends on the day is not missed because the
+    date we hold is wrong. Topics keep the stored day."""
+    said = stated_day(text)
+    if match.red_flag or said is None or (day is not None and said <= day):
+        return match
+    later = turn.knowledge.matcher.match(text, said)
+    return later if later.red_flag else match
 
 
 def raise_alert(turn: Turn, day: int | None, quote: str, sign: str | None) -> list[Outgoing]:

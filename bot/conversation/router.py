@@ -231,6 +231,7 @@ class Conversation:
             patient = turn.refresh()
         day = turn.day(patient)
         match = turn.knowledge.matcher.match(text, day)
+        match = alerts.checked_on_the_later_day(turn, text, day, match)
         talking_to_staff = relay.in_conversation(turn, patient)
         if match.red_flag:
             raised = alerts.raise_alert(turn, day, text, match.sign)

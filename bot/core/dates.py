@@ -213,6 +213,20 @@ def _clauses(text: str) -> list[tuple[str, bool]]:
     return found
 
 
+_TODAY_IS_DAY = re.compile(
+    r"(?:^\W*|\b(?:it'?s|its|i'?m|im|i am|am|now|today is|today'?s|this is|currently)\s+"
+    r"(?:on\s+|at\s+)?)day\s*(\d{1,3})\b"
+)
+
+
+def stated_day(text: str) -> int | None:
+    """The day since treatment a patient says it is ("its day 10", "I'm on day 5", a
+    message opening with "day 3"); None when they say none. A day in a story ("on day 2
+    it bled") or a question ("will it be red on day 10?") is not today's."""
+    found = _TODAY_IS_DAY.search(text.lower())
+    return int(found.group(1)) if found else None
+
+
 def days_since_treatment(treated_on: date, now: datetime, tz: ZoneInfo) -> int:
     """Whole days from the treatment date to `now` in the patient's time zone; never negative.
 
