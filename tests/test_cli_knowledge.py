@@ -165,3 +165,22 @@ def test_kb_eval_groups_missed_warning_signs_by_sign_and_false_alarms_by_cause(
     figures = json.loads(as_json)
     assert figures["missed_signs_by_sign"]["fever-unwell"]["wrong"] == 1
     assert figures["false_alarms_by_cause"]["denied"]["questions"][0]["found_sign"]
+
+
+def test_kb_eval_lists_false_alarms_by_the_sign_the_check_found(tmp_path: Path) -> None:
+    labelled = tmp_path / "labelled.jsonl"
+    rows = [
+        # Deliberately mislabelled as calm, so that the check surely alerts on them.
+        {"question": "my face is oozing pus", "expected": [], "cause": "denied"},
+        {"question": "yellow pus coming out of my cheek", "expected": [], "cause": "past"},
+        {"question": "can i wear makeup tomorrow", "expected": ["makeup"]},
+    ]
+    labelled.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    _, as_json, _ = run("kb", "eval", str(labelled), "--json")
+    by_sign = json.loads(as_json)["false_alarms_by_sign"]
+    ((sign, alarms),) = by_sign.items()
+    assert (alarms["wrong"], alarms["of"]) == (2, 3)
+    _, out, _ = run("kb", "eval", str(labelled))
+    lines = out.splitlines()
+    found = lines.index("False alarms, by the sign found:")
+    assert lines[found + 1] == f"  {sign}: 2 of 3 calm lines alerted"

@@ -63,7 +63,8 @@ def eval_command(file: str, as_json: bool, folder: str | None) -> None:
     expected list means the bot should not give an aftercare answer. A line may add
     "day" (days since treatment), "sign" (which warning sign it reports) and "cause" (why
     a look-alike is not one). Lists every miss, missed warning signs by sign and false
-    alarms by cause. A topic id that is not in the knowledge is an error (exit 1).
+    alarms by cause and by the sign found. A topic id that is not in the knowledge is an
+    error (exit 1).
     """
     from tqdm import tqdm
 

@@ -5,7 +5,7 @@ A labelled question is one JSON object a line:
 An empty `expected` means the bot should fall back rather than give an aftercare answer.
 A line may also carry `day` (days since treatment), `sign` (which warning sign a report
 describes) and `cause` (why a look-alike is not a warning sign): misses and false alarms
-are then grouped by them.
+are then grouped by them; false alarms are also grouped by the sign the check found.
 
 A figure over no questions is None ("none in this file"), never 100%.
 """
@@ -181,6 +181,15 @@ class Report:
         """Alerts on calm lines, by the look-alike cause their line is labelled with."""
         return _groups(self.calm, lambda o: o.item.cause, lambda o: o.false_alarm)
 
+    @property
+    def false_alarms_by_sign(self) -> list[Group]:
+        """Alerts on calm lines, by the sign the check found, each out of every calm line
+        (any of them could have raised it)."""
+        return [
+            Group(g.name, g.wrong, len(self.calm))
+            for g in _groups(self.calm, lambda o: o.match.sign, lambda o: o.false_alarm)
+        ]
+
     def as_json(self) -> dict[str, object]:
         def rounded(value: float | None) -> float | None:
             return round(value, 4) if value is not None else None
@@ -203,6 +212,7 @@ class Report:
             "false_alarm_rate": rounded(self.false_alarm_rate),
             "missed_signs_by_sign": groups(self.missed_signs),
             "false_alarms_by_cause": groups(self.false_alarms),
+            "false_alarms_by_sign": groups(self.false_alarms_by_sign),
             "misses": [
                 {
                     "question": o.item.question,

@@ -26,8 +26,8 @@ def got(outcome: Outcome) -> str:
 
 
 def describe_evaluation(report: Report) -> list[str]:
-    """Every miss, then missed warning signs by sign and false alarms by cause, then the
-    figures on one line."""
+    """Every miss, then missed warning signs by sign and false alarms by cause and by the
+    sign found, then the figures on one line."""
     lines = [
         f"miss: {o.item.question!r} expected {list(o.item.expected) or 'fallback'} "
         f"got {got(o)} ({o.match.decision}, {o.match.score})"
@@ -39,6 +39,8 @@ def describe_evaluation(report: Report) -> list[str]:
     if report.false_alarms:
         lines.append("False alarms, by cause:")
         lines += _groups(report.false_alarms, "alerted")
+        lines.append("False alarms, by the sign found:")
+        lines += _groups(report.false_alarms_by_sign, "calm lines alerted")
     lines.append(
         f"{len(report.outcomes)} questions: "
         f"in-scope top-1 {percent(report.top1_accuracy)} ({len(report.in_scope)}), "
