@@ -184,3 +184,18 @@ def test_kb_eval_lists_false_alarms_by_the_sign_the_check_found(tmp_path: Path) 
     lines = out.splitlines()
     found = lines.index("False alarms, by the sign found:")
     assert lines[found + 1] == f"  {sign}: 2 of 3 calm lines alerted"
+
+
+def test_ask_json_names_no_sign_when_nothing_alerts_and_keeps_the_mention_under_ruled_out() -> None:
+    _, out, _ = run("ask", "my eyes are puffy this morning is that ok", "--day", "1", "--json")
+    answer = json.loads(out)
+    assert (answer["red_flag"], answer["sign"]) == (False, None)
+    (puffy,) = [r for r in answer["ruled_out"] if r.startswith("allergic-reaction: ")]
+    assert "'eyes are puffy'" in puffy and "normal healing on day 1" in puffy
+
+
+def test_ask_json_says_when_a_sign_word_was_read_in_another_sense() -> None:
+    _, out, _ = run("ask", "its a scorcher outside, 38 degrees", "--day", "3", "--json")
+    answer = json.loads(out)
+    assert (answer["red_flag"], answer["sign"]) == (False, None)
+    assert any("other sense: 'scorcher outside" in r for r in answer["ruled_out"])

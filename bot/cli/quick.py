@@ -27,7 +27,12 @@ if TYPE_CHECKING:
 
 def answer_line(match: Match) -> str:
     """What `aftercare ask --json` prints for one question (without its newline)."""
-    return json.dumps(match.as_json(), ensure_ascii=False)
+    fields = match.as_json()
+    if not match.red_flag:
+        # A sign is named only when it alerts: a mention set aside is in "ruled_out",
+        # with why, and a "sign" beside "red_flag": false reads as an alert.
+        fields["sign"] = None
+    return json.dumps(fields, ensure_ascii=False)
 
 
 def answered_quickly(arguments: Sequence[str]) -> bool:

@@ -69,8 +69,9 @@ def ask(question: str | None, day: int | None, as_json: bool, folder: str | None
     Put the question in quotes: aftercare ask "can I wear makeup tomorrow". Without
     QUESTION, it reads one question a line (from a file or a pipe) and answers each.
     With --json each answer is one JSON object with rule, title, score, answer, red_flag,
-    suggestions and decision (plus intent for off-topic replies and sign for warning
-    signs).
+    suggestions and decision, plus intent for off-topic replies, sign and triggers for a
+    warning sign (sign is null when red_flag is false), and ruled_out: each mention of a
+    sign set aside, with why (denied, past, normal on the day, another sense...).
     """
     matcher = knowledge_or_exit(knowledge_dir(folder)).matcher
     questions = [question] if question is not None else (line.rstrip("\n") for line in sys.stdin)
