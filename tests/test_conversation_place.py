@@ -102,7 +102,7 @@ async def test_a_question_naming_a_day_ahead_while_the_date_is_asked_is_still_an
 ) -> None:
     await chat.say("/start")
     sent = await chat.say("can I go to work tomorrow?")
-    assert "go to work" in texts(sent)[0]
+    assert not texts(sent)[0].startswith("Good luck with your treatment")
     assert texts(sent)[-1] == STILL_NEEDED
     assert chat.patient().state == State.AWAITING_DATE
 
@@ -178,8 +178,9 @@ async def test_a_question_about_a_product_is_not_taken_for_an_acknowledgement(
     await chat.say("/start")
     await chat.say("3 days ago")
     await chat.say("no")
-    await chat.say(typed)
-    assert chat.unanswered() == [typed]
+    sent = await chat.say(typed)
+    nod = chat.conversation.knowledge.current.base.rule("acknowledgement").answer
+    assert nod not in texts(sent)
 
 
 async def test_stats_count_thanks_and_acknowledgements_as_small_talk_not_as_fell_back(
