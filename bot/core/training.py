@@ -341,6 +341,12 @@ def _liblinear_fit(examples: Examples, method: Method, regularisation: float) ->
     return weights[:, :-1], weights[:, -1]
 
 
+def load_solver() -> None:
+    """Import liblinear's wrapper (and NumPy with it) now: a process that forks children to
+    train imports them once, before, rather than once in each child."""
+    _liblinear()
+
+
 def _liblinear() -> Any:
     """scikit-learn's wrapper of liblinear, imported without the rest of scikit-learn.
 

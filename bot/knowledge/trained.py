@@ -206,6 +206,7 @@ class Training:
         if not self._missing:
             return
         if may_fork():
+            training.load_solver()
             # Handed back pickled: a model's features sorted for the compiled knowledge's
             # cache in the child, not here (see `LinearModel.__getstate__`).
             self._child = Forked(partial(trained_models, self._missing, folder))
