@@ -1,5 +1,6 @@
-"""Work handed to a forked child: its result or its error comes back, a child nobody
-reads is stopped, and models trained in a child are those trained here."""
+"""Work handed to forked children: its result or its error comes back, a child sent no
+work or whose result nobody reads stops, and models trained in a child are those trained
+here."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import gc
 import os
 import threading
 import time
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -14,7 +16,7 @@ import pytest
 from bot.core.classifier import LinearModel
 from bot.core.training import Examples
 from bot.knowledge import trained
-from bot.knowledge.forked import Forked, may_fork
+from bot.knowledge.forked import Workers, may_fork
 from bot.knowledge.trained import Training, TrainingSet
 
 SETS = [
@@ -33,25 +35,51 @@ SETS = [
 ]
 
 
-def test_a_forked_child_hands_back_what_its_work_returned() -> None:
-    child = Forked(lambda: (os.getpid(), ["peeling", 3]))
-    pid, value = child.result()
-    assert pid == child.pid != os.getpid()
-    assert value == ["peeling", 3]
+def nothing() -> None:
+    """What the children prepare in these tests."""
 
 
-def test_an_error_in_the_child_is_raised_again_by_result() -> None:
-    def broken() -> None:
-        raise ValueError("no examples")
+def broken() -> None:
+    raise ValueError("no examples")
 
+
+def test_each_child_hands_back_what_its_work_returned() -> None:
+    workers = Workers(2, nothing)
+    first, second = workers.jobs
+    second.send(partial(sorted, ["peeling", "crust"]))
+    first.send(os.getpid)
+    assert second.result() == ["crust", "peeling"]
+    assert first.result() == workers.pid
+    workers.wait()
+
+
+def test_the_children_are_other_processes_than_this_one() -> None:
+    workers = Workers(2, nothing)
+    for job in workers.jobs:
+        job.send(os.getpid)
+    pids = {job.result() for job in workers.jobs}
+    workers.wait()
+    assert len(pids) == 2
+    assert os.getpid() not in pids
+    assert workers.pid in pids
+
+
+def test_an_error_in_a_child_is_raised_again_by_result() -> None:
+    workers = Workers(2, nothing)
+    first, second = workers.jobs
+    first.skip()
+    second.send(broken)
     with pytest.raises(ValueError, match="no examples"):
-        Forked(broken).result()
+        second.result()
+    workers.wait()
 
 
-def test_a_child_whose_result_nobody_reads_is_stopped() -> None:
-    child = Forked(lambda: time.sleep(60))
-    pid = child.pid
-    del child
+def test_children_whose_results_nobody_reads_are_stopped() -> None:
+    workers = Workers(2, nothing)
+    first, _ = workers.jobs
+    first.send(partial(time.sleep, 60))
+    pid = workers.pid
+    del workers, first
     gc.collect()
     # Stopped and reaped: no process of that id is left, not even a zombie.
     with pytest.raises(ProcessLookupError):
@@ -69,14 +97,19 @@ def test_a_process_running_another_thread_does_not_fork() -> None:
         other.join()
 
 
-def test_models_trained_in_a_forked_child_are_the_models_trained_in_a_thread(
+def test_models_trained_in_forked_children_are_the_models_trained_in_threads(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(trained, "_memory", {})
-    assert may_fork()
-    forked = Training(SETS, tmp_path / "forked").models()
+    workers = trained.training_workers()
+    assert workers is not None
+    forked = [
+        model
+        for each, job in zip(SETS, workers.jobs, strict=True)
+        for model in Training([each], tmp_path / "forked", job).models()
+    ]
+    workers.wait()
     monkeypatch.setattr(trained, "_memory", {})
-    monkeypatch.setattr(trained, "may_fork", lambda: False)
     threaded = Training(SETS, tmp_path / "threaded").models()
     for one, other in zip(forked, threaded, strict=True):
         assert list(one.features) == list(other.features)
@@ -88,7 +121,10 @@ def test_models_trained_in_a_forked_child_are_stored_for_the_next_start(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(trained, "_memory", {})
-    first = Training(SETS, tmp_path).models()
+    workers = Workers(2, nothing)
+    workers.jobs[1].skip()
+    first = Training(SETS, tmp_path, workers.jobs[0]).models()
+    workers.wait()
     monkeypatch.setattr(trained, "_memory", {})
 
     def refuse(_: TrainingSet, examples: Examples) -> LinearModel:
@@ -97,7 +133,3 @@ def test_models_trained_in_a_forked_child_are_stored_for_the_next_start(
     monkeypatch.setattr(TrainingSet, "fit", refuse)
     again = Training(SETS, tmp_path).models()
     assert again[1].scores("oozing pus") == first[1].scores("oozing pus")
-    assert sorted(path.name.split("-")[0] for path in tmp_path.glob("*.cache")) == [
-        "signs",
-        "topics",
-    ]

@@ -1,13 +1,16 @@
-"""Work done in a child process forked from this one, its result handed back through a
-pipe: how the models train at a start (`bot.knowledge.trained`).
+"""Work done in child processes forked from this one, each handed its work and handing back
+its result through pipes: how the models train at a start (`bot.knowledge.trained`).
 
 In a thread, training shares the GIL with the start it runs beside: building a model's
 matrix is Python, so it ran in turns with the reading of the other files and the
 building of the match index, and a start on two cores waited for the sum of both. A
 forked child has a GIL of its own, so that work runs on the other core; and it has
-liblinear's random generator to itself, so its fits train what they train alone. Forking
-costs a millisecond or two: the child shares this process's memory (the texts, the
-modules already imported) until either side writes to it.
+liblinear's random generator to itself, so its fits train what they train alone.
+
+The children are forked as the load begins, before there is anything to train: the first
+imports what training needs (NumPy and liblinear, a fifth of a second) while this process
+reads the first files, then forks the others, which find all of it imported. Each then
+waits for the work this process sends it when it has read what that work learns from.
 
 A child is forked only while this process runs one thread. Forking copies every lock as
 it stands, and the child has none of the other threads: a lock one of them held then
@@ -17,45 +20,47 @@ running bot, which has threads, trains in a thread instead (`may_fork`).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import signal
 import sys
 import threading
 import weakref
-from collections.abc import Callable
-from typing import Generic, NoReturn, TypeVar
-
-Result = TypeVar("Result")
+from collections.abc import Callable, Sequence
+from typing import Any, NoReturn
 
 
 def may_fork() -> bool:
-    """Whether work may go to a forked child now: on Linux (where forking is the usual way
+    """Whether work may go to forked children now: on Linux (where forking is the usual way
     to start a process, and safe for the libraries loaded), with no other thread."""
     return sys.platform == "linux" and threading.active_count() == 1
 
 
-class Forked(Generic[Result]):
-    """`work()` run in a child process started now; `result()` waits for what it returned
-    (or raises what it raised). Dropped unread, the child is stopped."""
+class Job:
+    """One child's two pipes: its work going there, its result coming back."""
 
-    def __init__(self, work: Callable[[], Result]) -> None:
-        reading, writing = os.pipe()
-        pid = os.fork()
-        if pid == 0:
-            os.close(reading)
-            _run_child(work, writing)
-        os.close(writing)
-        self.pid, self._reading = pid, reading
-        # A result nobody reads (the load stopped at a problem in the files) must not keep
-        # a child blocked on a full pipe: it is stopped when this object goes.
-        self._stop = weakref.finalize(self, _stop_child, pid, reading)
+    def __init__(self) -> None:
+        self._work_read, self._work_write = os.pipe()
+        self._result_read, self._result_write = os.pipe()
+        self._sent = False
 
-    def result(self) -> Result:
-        self._stop.detach()
-        with os.fdopen(self._reading, "rb") as pipe:
+    def send(self, work: Callable[[], Any]) -> None:
+        """Give the child its work (a picklable call); `result` then waits for it."""
+        with os.fdopen(self._take("_work_write"), "wb") as pipe:
+            pipe.write(pickle.dumps(work))
+        self._sent = True
+
+    def skip(self) -> None:
+        """Tell the child there is no work for it: it stops."""
+        _close(self._take("_work_write"))
+
+    def result(self) -> Any:
+        """What the work returned, once done (what it raised is raised here)."""
+        if not self._sent:
+            raise RuntimeError("no work was sent to this child")
+        with os.fdopen(self._take("_result_read"), "rb") as pipe:
             payload = pipe.read()
-        os.waitpid(self.pid, 0)
         if not payload:
             raise ChildProcessError("the child process stopped before it was done")
         done, value = pickle.loads(payload)
@@ -63,18 +68,101 @@ class Forked(Generic[Result]):
             raise value
         return value
 
+    def _take(self, name: str) -> int:
+        """A pipe end, closed by whoever takes it: never closed twice (by then its number
+        may name another file)."""
+        end: int = getattr(self, name)
+        if end < 0:
+            raise RuntimeError("this end of the pipe is used already")
+        setattr(self, name, -1)
+        return end
 
-def _run_child(work: Callable[[], object], writing: int) -> NoReturn:
-    """In the child: `work`'s result (or its error) written to the pipe, then out at once,
-    with no exit handler of the parent's run twice (`os._exit`)."""
+    def _serve(self) -> None:
+        """In the child: the work read, done, and its result (or error) written back. No
+        work (the pipe closed empty: this process had nothing to send) is no result."""
+        with os.fdopen(self._take("_work_read"), "rb") as pipe:
+            payload = pipe.read()
+        if not payload:
+            return
+        try:
+            result = pickle.dumps((True, pickle.loads(payload)()))
+        except Exception as error:
+            result = pickle.dumps((False, _picklable(error)))
+        with os.fdopen(self._take("_result_write"), "wb") as pipe:
+            pipe.write(result)
+
+    def _close_ends(self, *names: str) -> None:
+        for name in names:
+            if getattr(self, name) >= 0:
+                _close(self._take(name))
+
+    def _close_parent_ends(self) -> None:
+        self._close_ends("_work_write", "_result_read")
+
+    def _close_child_ends(self) -> None:
+        self._close_ends("_work_read", "_result_write")
+
+
+class Workers:
+    """`count` children forked now, `prepare()` run in the first before it forks the
+    others; `jobs[i]` sends the i-th its work. `wait` once the results are read. Children
+    whose results nobody reads (the load stopped at a problem in the files) are stopped
+    when this object goes, so that none is left blocked on a full pipe."""
+
+    def __init__(self, count: int, prepare: Callable[[], None]) -> None:
+        self.jobs = [Job() for _ in range(count)]
+        pid = os.fork()
+        if pid == 0:
+            _run_first(self.jobs, prepare)
+        for job in self.jobs:
+            job._close_child_ends()
+        self.pid = pid
+        self._stop = weakref.finalize(self, _stop_children, pid, self.jobs)
+
+    def wait(self) -> None:
+        """The children reaped, once every result sent for is read (their CPU time then
+        counts in this process's children's, as for any command it ran)."""
+        if self._stop.detach() is None:
+            return
+        for job in self.jobs:
+            job._close_parent_ends()
+        os.waitpid(self.pid, 0)
+
+
+def _run_first(jobs: Sequence[Job], prepare: Callable[[], None]) -> NoReturn:
+    """In the first child: `prepare`, the others forked, its own job served, the others
+    waited for, then out at once (`os._exit`: no exit handler of the parent runs twice)."""
     status = 0
     try:
-        try:
-            payload = pickle.dumps((True, work()))
-        except Exception as error:
-            payload = pickle.dumps((False, _picklable(error)))
-        with os.fdopen(writing, "wb") as pipe:
-            pipe.write(payload)
+        for job in jobs:
+            job._close_parent_ends()
+        # A failure here (scikit-learn missing) is raised again by the work, where it says
+        # so to the caller.
+        with contextlib.suppress(Exception):
+            prepare()
+        others = []
+        for index, job in enumerate(jobs[1:], start=1):
+            pid = os.fork()
+            if pid == 0:
+                _run_other(jobs, index)
+            job._close_child_ends()
+            others.append(pid)
+        jobs[0]._serve()
+        for pid in others:
+            os.waitpid(pid, 0)
+    except BaseException:
+        status = 1
+    finally:
+        os._exit(status)
+
+
+def _run_other(jobs: Sequence[Job], index: int) -> NoReturn:
+    status = 0
+    try:
+        for other, job in enumerate(jobs):
+            if other != index:
+                job._close_child_ends()
+        jobs[index]._serve()
     except BaseException:
         status = 1
     finally:
@@ -89,8 +177,18 @@ def _picklable(error: Exception) -> Exception:
     return error
 
 
-def _stop_child(pid: int, reading: int) -> None:
-    os.close(reading)
+def _close(end: int) -> None:
+    try:
+        os.close(end)
+    except OSError:
+        return
+
+
+def _stop_children(pid: int, jobs: list[Job]) -> None:
+    """The first child stopped and reaped; the others stop by themselves, at the closed
+    pipes: waiting for work that never comes, or writing a result nobody reads."""
+    for job in jobs:
+        job._close_parent_ends()
     try:
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)

@@ -30,7 +30,7 @@ from bot.core.classifier import LinearModel
 from bot.core.model import OFF_TOPIC, Rule
 from bot.core.training import Examples, Method, TextReader
 from bot.knowledge.cache import cache_dir, entry_path, read_entry, write_entry
-from bot.knowledge.forked import Forked, may_fork
+from bot.knowledge.forked import Job, Workers, may_fork
 
 REPORT, CALM = "report", "calm"
 
@@ -185,15 +185,17 @@ def trained_models(sets: Sequence[TrainingSet], folder: Path | None = None) -> l
 
 class Training:
     """The models of `sets`, read back now when stored, the others trained from now on
-    while the caller goes on reading the other files: in a forked child when this process
-    may fork (`bot.knowledge.forked`: building a matrix holds the GIL, so in a thread it
-    ran in turns with that reading), else in a thread (liblinear lets go of the GIL while
-    it fits, so the fits at least run beside the reading). The thread is a daemon and the
+    while the caller goes on reading the other files: by a forked child when given its
+    `job` (`bot.knowledge.forked`: building a matrix holds the GIL, so in a thread it ran
+    in turns with that reading), else in a thread (liblinear lets go of the GIL while it
+    fits, so the fits at least run beside the reading). The thread is a daemon, and a
     child is stopped when nobody reads its models: a process that stops at a problem in
-    the files does not wait for models nobody will read (one still stored is harmless: it
-    is keyed by what it learned)."""
+    the files does not wait for models nobody will read (one still stored is harmless:
+    it is keyed by what it learned)."""
 
-    def __init__(self, sets: Sequence[TrainingSet], folder: Path | None = None) -> None:
+    def __init__(
+        self, sets: Sequence[TrainingSet], folder: Path | None = None, job: Job | None = None
+    ) -> None:
         folder = folder if folder is not None else cache_dir()
         self._stored = [_stored(each.kind, each.fingerprint, folder) for each in sets]
         self._missing = [
@@ -201,15 +203,17 @@ class Training:
         ]
         self._models: list[LinearModel] = []
         self._error: Exception | None = None
-        self._child: Forked[list[LinearModel]] | None = None
+        self._job: Job | None = None
         self._thread: threading.Thread | None = None
         if not self._missing:
+            if job is not None:
+                job.skip()
             return
-        if may_fork():
-            training.load_solver()
+        if job is not None:
             # Handed back pickled: a model's features sorted for the compiled knowledge's
             # cache in the child, not here (see `LinearModel.__getstate__`).
-            self._child = Forked(partial(trained_models, self._missing, folder))
+            job.send(partial(trained_models, self._missing, folder))
+            self._job = job
             return
         self._thread = threading.Thread(
             target=self._train, args=(self._missing, folder), name="training", daemon=True
@@ -225,9 +229,9 @@ class Training:
 
     def models(self) -> list[LinearModel]:
         """The models, once trained (or read back), in the order of the sets."""
-        if self._child is not None:
-            self._models = self._child.result()
-            self._child = None
+        if self._job is not None:
+            self._models = self._job.result()
+            self._job = None
             for each, model in zip(self._missing, self._models, strict=True):
                 _remember(each.fingerprint, model)
         if self._thread is not None:
@@ -236,6 +240,12 @@ class Training:
             raise self._error
         fresh = iter(self._models)
         return [model if model is not None else next(fresh) for model in self._stored]
+
+
+def training_workers() -> Workers | None:
+    """Two children to train the topic and scope models and the warning-sign model, forked
+    as a load begins, when this process may fork (else None: train in threads)."""
+    return Workers(2, training.load_solver) if may_fork() else None
 
 
 def _stored(kind: str, key: str, folder: Path) -> LinearModel | None:
