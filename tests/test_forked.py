@@ -17,6 +17,7 @@ from bot.core.classifier import LinearModel
 from bot.core.training import Examples
 from bot.knowledge import trained
 from bot.knowledge.forked import Workers, may_fork
+from bot.knowledge.loader import read_knowledge
 from bot.knowledge.trained import Training, TrainingSet
 
 SETS = [
@@ -133,3 +134,15 @@ def test_models_trained_in_a_forked_child_are_stored_for_the_next_start(
     monkeypatch.setattr(TrainingSet, "fit", refuse)
     again = Training(SETS, tmp_path).models()
     assert again[1].scores("oozing pus") == first[1].scores("oozing pus")
+
+
+def test_knowledge_read_with_forked_trainers_gives_its_models_each_time_asked(
+    small_knowledge: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(trained, "_memory", {})
+    read = read_knowledge(small_knowledge)
+    assert read.workers is not None
+    first, again = read.trained(), read.trained()
+    assert first.topic_classifier is again.topic_classifier is not None
+    assert first.scope_classifier is again.scope_classifier is not None

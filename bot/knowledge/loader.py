@@ -325,8 +325,8 @@ def read_knowledge(directory: Path | str | None = None) -> ReadKnowledge:
         raise KnowledgeError(sorted(problems, key=lambda p: (p.file, p.line)))
     untrained_signs, signs_examples = signs
     # The warning-sign model only for a folder known to be good (its examples are the
-    # last files read); in a thread too, so that the caller builds what needs no model
-    # meanwhile.
+    # last files read); in a child (or a thread) too, so that the caller builds what needs
+    # no model meanwhile.
     signs_learning = Training([signs_examples], job=signs_job)
     details = {k: wording[k] for k in PLACEHOLDERS}
     untrained = KnowledgeBase(
