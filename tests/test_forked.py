@@ -65,6 +65,17 @@ def test_the_children_are_other_processes_than_this_one() -> None:
     assert workers.pid in pids
 
 
+def test_sending_work_does_not_wait_for_a_child_still_preparing() -> None:
+    workers = Workers(2, partial(time.sleep, 3))
+    first, second = workers.jobs
+    second.skip()
+    started = time.monotonic()
+    first.send(partial(len, "x" * 500_000))
+    assert time.monotonic() - started < 1.0
+    assert first.result() == 500_000
+    workers.wait()
+
+
 def test_an_error_in_a_child_is_raised_again_by_result() -> None:
     workers = Workers(2, nothing)
     first, second = workers.jobs

@@ -21,6 +21,7 @@ running bot, which has threads, trains in a thread instead (`may_fork`).
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import pickle
 import signal
@@ -29,6 +30,9 @@ import threading
 import weakref
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
+
+WORK_ROOM = 1 << 20
+"""Bytes a work pipe holds: Linux's largest pipe for a process that is not privileged."""
 
 
 def may_fork() -> bool:
@@ -44,6 +48,11 @@ class Job:
         self._work_read, self._work_write = os.pipe()
         self._result_read, self._result_write = os.pipe()
         self._sent = False
+        # Room for the whole work (a model's texts, a few hundred kB), so that sending it
+        # does not wait for a child still importing to read it. Where the system refuses a
+        # pipe this large, the usual 64 kB only costs that wait.
+        with contextlib.suppress(OSError):
+            fcntl.fcntl(self._work_write, fcntl.F_SETPIPE_SZ, WORK_ROOM)
 
     def send(self, work: Callable[[], Any]) -> None:
         """Give the child its work (a picklable call); `result` then waits for it."""
