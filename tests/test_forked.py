@@ -157,3 +157,12 @@ def test_knowledge_read_with_forked_trainers_gives_its_models_each_time_asked(
     first, again = read.trained(), read.trained()
     assert first.topic_classifier is again.topic_classifier is not None
     assert first.scope_classifier is again.scope_classifier is not None
+
+
+def test_children_sent_no_work_are_stopped_without_waiting_for_what_they_prepare() -> None:
+    workers = Workers(2, partial(time.sleep, 30))
+    for job in workers.jobs:
+        job.skip()
+    started = time.monotonic()
+    workers.wait()
+    assert time.monotonic() - started < 10

@@ -47,7 +47,7 @@ class Job:
     def __init__(self) -> None:
         self._work_read, self._work_write = os.pipe()
         self._result_read, self._result_write = os.pipe()
-        self._sent = False
+        self.sent = False
         # Room for the whole work (a model's texts, a few hundred kB), so that sending it
         # does not wait for a child still importing to read it. Where the system refuses a
         # pipe this large, the usual 64 kB only costs that wait.
@@ -58,7 +58,7 @@ class Job:
         """Give the child its work (a picklable call); `result` then waits for it."""
         with os.fdopen(self._take("_work_write"), "wb") as pipe:
             pipe.write(pickle.dumps(work))
-        self._sent = True
+        self.sent = True
 
     def skip(self) -> None:
         """Tell the child there is no work for it: it stops."""
@@ -66,7 +66,7 @@ class Job:
 
     def result(self) -> Any:
         """What the work returned, once done (what it raised is raised here)."""
-        if not self._sent:
+        if not self.sent:
             raise RuntimeError("no work was sent to this child")
         with os.fdopen(self._take("_result_read"), "rb") as pipe:
             payload = pipe.read()
@@ -135,6 +135,10 @@ class Workers:
             return
         for job in self.jobs:
             job._close_parent_ends()
+        if not any(job.sent for job in self.jobs):
+            # Nothing to train (every model was stored): what they import is not needed.
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGKILL)
         os.waitpid(self.pid, 0)
 
 
