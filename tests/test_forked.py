@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.core import training
 from bot.core.classifier import LinearModel
 from bot.core.training import Examples
 from bot.knowledge import trained
@@ -113,8 +114,7 @@ def test_models_trained_in_forked_children_are_the_models_trained_in_threads(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(trained, "_memory", {})
-    workers = trained.training_workers()
-    assert workers is not None
+    workers = Workers(2, training.load_solver)
     forked = [
         model
         for each, job in zip(SETS, workers.jobs, strict=True)
@@ -152,6 +152,8 @@ def test_knowledge_read_with_forked_trainers_gives_its_models_each_time_asked(
 ) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     monkeypatch.setattr(trained, "_memory", {})
+    # Whatever threads earlier tests left idle in this process.
+    monkeypatch.setattr(trained, "may_fork", lambda: True)
     read = read_knowledge(small_knowledge)
     assert read.workers is not None
     first, again = read.trained(), read.trained()
