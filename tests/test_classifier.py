@@ -294,3 +294,18 @@ def test_a_model_read_back_lists_its_features_in_their_order(topics: LinearModel
     assert len(again.features) == len(topics.features)
     assert list(again.features) == list(topics.features)
     assert again.features[-1] == topics.features[-1]
+
+
+def test_a_model_read_back_is_stored_again_as_it_was_stored(topics: LinearModel) -> None:
+    stored = pickle.dumps(topics)
+    again = pickle.loads(stored)
+    assert pickle.dumps(again) == stored
+
+
+def test_a_model_read_back_that_built_its_dict_is_stored_again_as_it_was_stored(
+    topics: LinearModel,
+) -> None:
+    stored = pickle.dumps(topics)
+    again = pickle.loads(stored)
+    again.index_rows()
+    assert pickle.dumps(again) == stored

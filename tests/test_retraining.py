@@ -31,6 +31,8 @@ def fitted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
         return fit(self, examples)
 
     monkeypatch.setattr(TrainingSet, "fit", recorded)
+    # Trained in this process, where the calls are seen (a forked child's are not).
+    monkeypatch.setattr(trained, "may_fork", lambda: False)
     return kinds
 
 

@@ -151,6 +151,12 @@ class LinearModel:
         # How the compiled-knowledge cache stores a model: its features sorted, as one text
         # with every `BLOCK`th feature apart, and the row of each, so that reading it back
         # makes no string per feature (see `_SortedRows`); no caches (made again empty).
+        # A model read back that way (from the cache, or trained in a forked child) still
+        # has them: stored again as they are, not sorted again.
+        rows = self._rows
+        if isinstance(rows, _SortedRows):
+            stored = (getattr(self, name) for name in _STORED)
+            return (*stored, rows.text, rows.order, rows.firsts, rows.starts)
         order = sorted(range(len(self.features)), key=self.features.__getitem__)
         ordered = [self.features[row] for row in order]
         text = "\n" + "\n".join(ordered) + "\n" if ordered else ""

@@ -22,10 +22,11 @@ from bot.core.model import (
     Rule,
 )
 from bot.knowledge.files import DEFAULT_KNOWLEDGE_DIR
+from bot.knowledge.forked import Workers
 from bot.knowledge.plan_loader import load_plan, plan_with_details
 from bot.knowledge.signs_loader import UntrainedSigns, load_warning_signs
 from bot.knowledge.texts import PLACEHOLDERS, TITLE_LIMIT, checked_text, fill_placeholders
-from bot.knowledge.trained import Training, scope_training, topic_training
+from bot.knowledge.trained import Training, scope_training, topic_training, training_workers
 from bot.knowledge.wording_loader import load_wording
 from bot.knowledge.yaml_lines import Collector as _Collector
 from bot.knowledge.yaml_lines import Node as _Node
@@ -232,11 +233,15 @@ class ReadKnowledge:
     """The topic and scope models."""
     signs_learning: Training
     untrained_signs: UntrainedSigns
+    workers: Workers | None
+    """The children training the models, if they train in children."""
 
     def trained(self) -> KnowledgeBase:
         """The knowledge with its warning signs and its models, once they are trained."""
         [signs_model] = self.signs_learning.models()
         topic_model, *scope_model = self.learning.models()
+        if self.workers is not None:
+            self.workers.wait()
         return self.untrained._replace(
             signs=self.untrained_signs(classifier=signs_model),
             topic_classifier=topic_model,
@@ -258,6 +263,9 @@ def read_knowledge(directory: Path | str | None = None) -> ReadKnowledge:
     def name(path: Path) -> str:
         return str(path.relative_to(root.parent)) if root.parent in path.parents else str(path)
 
+    # Forked before the files are read, so that they import what training needs meanwhile.
+    workers = training_workers()
+    topics_job, signs_job = workers.jobs if workers is not None else (None, None)
     rules: list[Rule] = []
     seen: dict[str, str] = {}
     for path in sorted((root / "topics").glob("*.yaml")):
@@ -283,7 +291,11 @@ def read_knowledge(directory: Path | str | None = None) -> ReadKnowledge:
     # off-topic topic has no scope to learn, and no question to doubt.
     scope = scope_training(rules)
     scoped = len(set(scope.labels)) > 1
-    learning = None if problems else Training([topic_training(rules), *([scope] if scoped else [])])
+    learning = (
+        None
+        if problems
+        else Training([topic_training(rules), *([scope] if scoped else [])], job=topics_job)
+    )
 
     def required(file: str) -> Path | None:
         path = root / file
@@ -313,9 +325,9 @@ def read_knowledge(directory: Path | str | None = None) -> ReadKnowledge:
         raise KnowledgeError(sorted(problems, key=lambda p: (p.file, p.line)))
     untrained_signs, signs_examples = signs
     # The warning-sign model only for a folder known to be good (its examples are the
-    # last files read); in a thread too, so that the caller builds what needs no model
-    # meanwhile.
-    signs_learning = Training([signs_examples])
+    # last files read); in a child (or a thread) too, so that the caller builds what needs
+    # no model meanwhile.
+    signs_learning = Training([signs_examples], job=signs_job)
     details = {k: wording[k] for k in PLACEHOLDERS}
     untrained = KnowledgeBase(
         rules=tuple(_with_details(rule, details) for rule in rules),
@@ -325,4 +337,4 @@ def read_knowledge(directory: Path | str | None = None) -> ReadKnowledge:
         source_dir=root,
         warnings=tuple(sorted(warnings, key=lambda p: (p.file, p.line))),
     )
-    return ReadKnowledge(untrained, learning, signs_learning, untrained_signs)
+    return ReadKnowledge(untrained, learning, signs_learning, untrained_signs, workers)

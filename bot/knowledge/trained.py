@@ -22,7 +22,7 @@ from array import array
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cache, cached_property, partial
 from pathlib import Path
 
 from bot.core import classifier, training
@@ -30,6 +30,7 @@ from bot.core.classifier import LinearModel
 from bot.core.model import OFF_TOPIC, Rule
 from bot.core.training import Examples, Method, TextReader
 from bot.knowledge.cache import cache_dir, entry_path, read_entry, write_entry
+from bot.knowledge.forked import Job, Workers, may_fork
 
 REPORT, CALM = "report", "calm"
 
@@ -183,22 +184,43 @@ def trained_models(sets: Sequence[TrainingSet], folder: Path | None = None) -> l
 
 
 class Training:
-    """`trained_models(sets)` in a thread of its own, started now, while the caller goes on
-    reading the other files: liblinear lets go of the GIL while it fits, so the longest
-    fit (the topics', one problem per topic) runs on the other core beside that Python
-    work instead of after it. The thread is a daemon: a process that stops at a problem in
+    """The models of `sets`, read back now when stored, the others trained from now on
+    while the caller goes on reading the other files: by a forked child when given its
+    `job` (`bot.knowledge.forked`: building a matrix holds the GIL, so in a thread it ran
+    in turns with that reading), else in a thread (liblinear lets go of the GIL while it
+    fits, so the fits at least run beside the reading). The thread is a daemon, and a
+    child is stopped when nobody reads its models: a process that stops at a problem in
     the files does not wait for models nobody will read (one still stored is harmless:
     it is keyed by what it learned)."""
 
-    def __init__(self, sets: Sequence[TrainingSet], folder: Path | None = None) -> None:
+    def __init__(
+        self, sets: Sequence[TrainingSet], folder: Path | None = None, job: Job | None = None
+    ) -> None:
+        folder = folder if folder is not None else cache_dir()
+        self._stored = [_stored(each.kind, each.fingerprint, folder) for each in sets]
+        self._missing = [
+            each for each, model in zip(sets, self._stored, strict=True) if model is None
+        ]
         self._models: list[LinearModel] = []
         self._error: Exception | None = None
+        self._job: Job | None = None
+        self._thread: threading.Thread | None = None
+        if not self._missing:
+            if job is not None:
+                job.skip()
+            return
+        if job is not None:
+            # Handed back pickled: a model's features sorted for the compiled knowledge's
+            # cache in the child, not here (see `LinearModel.__getstate__`).
+            job.send(partial(trained_models, self._missing, folder))
+            self._job = job
+            return
         self._thread = threading.Thread(
-            target=self._train, args=(list(sets), folder), name="training", daemon=True
+            target=self._train, args=(self._missing, folder), name="training", daemon=True
         )
         self._thread.start()
 
-    def _train(self, sets: list[TrainingSet], folder: Path | None) -> None:
+    def _train(self, sets: list[TrainingSet], folder: Path) -> None:
         try:
             self._models = trained_models(sets, folder)
         # Raised again in the caller's thread, by `models`.
@@ -207,10 +229,23 @@ class Training:
 
     def models(self) -> list[LinearModel]:
         """The models, once trained (or read back), in the order of the sets."""
-        self._thread.join()
+        if self._job is not None:
+            self._models = self._job.result()
+            self._job = None
+            for each, model in zip(self._missing, self._models, strict=True):
+                _remember(each.fingerprint, model)
+        if self._thread is not None:
+            self._thread.join()
         if self._error is not None:
             raise self._error
-        return self._models
+        fresh = iter(self._models)
+        return [model if model is not None else next(fresh) for model in self._stored]
+
+
+def training_workers() -> Workers | None:
+    """Two children to train the topic and scope models and the warning-sign model, forked
+    as a load begins, when this process may fork (else None: train in threads)."""
+    return Workers(2, training.load_solver) if may_fork() else None
 
 
 def _stored(kind: str, key: str, folder: Path) -> LinearModel | None:
