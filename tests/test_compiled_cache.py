@@ -164,6 +164,22 @@ def test_a_cached_start_compiles_none_of_the_cores_regular_expressions(
     assert started.stdout.split("\n")[:2] == ["read back", "compiled by bot: []"]
 
 
+def test_a_cached_start_compiles_nothing_to_answer_a_question_of_the_commonest_words(
+    knowledge_copy: Path,
+) -> None:
+    # "can" and "i" start hundreds of warning-sign phrases: each would be compiled afresh.
+    compile_knowledge(knowledge_copy)
+    code = COUNT_COMPILES + f"cached_knowledge(Path(sys.argv[1])).matcher.match({QUESTION!r})\n"
+    code += "print('compiled while matching:', ours[len(before):])\n"
+    started = subprocess.run(
+        [sys.executable, "-c", code, str(knowledge_copy)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert started.stdout.split("\n")[2] == "compiled while matching: []"
+
+
 COUNT_COMPILES = """
 import re, sys
 from pathlib import Path
@@ -180,6 +196,7 @@ def counted(pattern, flags=0):
 re._compiler.compile = counted
 print("read back" if cached_knowledge(Path(sys.argv[1])) else "loaded")
 print("compiled by bot:", ours)
+before = list(ours)
 """
 """A fresh Python that reads the knowledge back, printing the patterns the bot's modules
 compiled meanwhile (the standard library's own are not the cache's to keep)."""

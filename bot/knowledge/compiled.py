@@ -13,7 +13,9 @@ in one pass; any edit, another version of the bot, of Python or of those librari
 the folder afresh. Only good versions are ever cached, so every problem is reported from
 the files themselves. Beside the knowledge, the entry keeps the regular expressions that the
 core compiles and the knowledge holds, compiled (`bot.knowledge.patterns`): put in place
-before the knowledge is read back, so its modules compile none of them again.
+before the knowledge is read back, so its modules compile none of them again. So are those
+a match compiles for the words patients use most ("i", "can", "it"), matched once before
+the entry is written, so that a one-shot `aftercare ask` compiles none of them either.
 """
 
 from __future__ import annotations
@@ -26,8 +28,10 @@ import sys
 
 # BLAKE2 without `hashlib`, as in `bot.knowledge.files`.
 from _blake2 import blake2b
+from collections import Counter
 from functools import cache
 from importlib.util import find_spec
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -45,6 +49,9 @@ KIND = "knowledge"
 LIBRARIES = ("yaml", "snowballstemmer", "Stemmer", "rapidfuzz", "sklearn", "numpy", "scipy")
 """What reads the files (YAML), stems and corrects their words, and trains the models: an
 upgrade of any of them may build other knowledge from the same files."""
+COMMON_SHARE = 0.1
+"""A word in at least this share of the topics' example phrasings (one in ten) has the
+expressions a match compiles for it stored in the cache (`_warm_up`)."""
 
 
 class Knowledge(NamedTuple):
@@ -156,8 +163,37 @@ def _read(key: str) -> Knowledge | None:
 def _write(key: str, knowledge: Knowledge) -> None:
     held: list[re.Pattern[str]] = []
     data = codec.dumps(knowledge, held)
-    sections = {"patterns": patterns.dumps([*held, *_module_patterns()]), "knowledge": data}
+    # Warmed after it is written: the entry stays as small as the knowledge just built.
+    warmed = _warm_up(knowledge)
+    sections = {
+        "patterns": patterns.dumps([*held, *_module_patterns(), *warmed]),
+        "knowledge": data,
+    }
     write_entry(entry_path(cache_dir(), KIND, key), key, sections)
+
+
+def _warm_up(knowledge: Knowledge) -> list[re.Pattern[str]]:
+    """The regular expressions a match compiles for the words patients use most: those
+    in at least `COMMON_SHARE` of the topics' example phrasings.
+
+    The warning-sign check compiles one for each word that may start a phrase, the first
+    time it meets the word; for "i" or "it", which start hundreds, that costs a one-shot
+    `aftercare ask` milliseconds. Matched once here, as one message, their expressions are
+    stored with the others and are compiled already when a question brings these words.
+    """
+    # Imported here, as `Matcher` above: a cached start puts the stored expressions in place
+    # before the core's modules are imported.
+    from bot.core.text import words
+
+    examples = [example for rule in knowledge.base.rules for example in rule.examples]
+    counts = Counter(chain.from_iterable(set(words(example)) for example in examples))
+    common = [word for word, count in counts.items() if count >= COMMON_SHARE * len(examples)]
+    # Emptied first, so that what the match compiles is all there afterwards, even what
+    # this process compiled before (another thread's are stored too: harmless).
+    re.purge()
+    knowledge.matcher.match(" ".join(sorted(common)))
+    cache: dict[object, re.Pattern[str]] = re._cache  # type: ignore[attr-defined]
+    return list(cache.values())
 
 
 def _module_patterns() -> list[re.Pattern[str]]:
