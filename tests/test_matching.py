@@ -417,6 +417,16 @@ def test_picking_the_peeling_skin_is_not_answered_with_totally_normal(matcher: M
     assert "already" in match.answer
 
 
+@pytest.mark.parametrize("day", [3, 4, 5, 6])
+def test_going_out_from_day_3_does_not_forbid_the_heat_that_exercise_and_saunas_allow(
+    matcher: Matcher, day: int
+) -> None:
+    going_out = matcher.knowledge.rule("work-going-out").answer_for(day)
+    assert matcher.knowledge.rule("exercise-sweating").answer_for(day).startswith("Yes")
+    assert "from day 3" in going_out
+    assert "for a few more days" not in going_out
+
+
 def test_coconut_oil_is_not_answered_yes_please_moisturise(matcher: Matcher) -> None:
     match = matcher.match("is coconut oil ok", day=2)
     assert match.rule == "home-remedies"

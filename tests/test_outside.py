@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from bot.core.matching import Matcher
-from bot.core.outside import TREATMENT_TERM, Tokens, said_of_a_thing, tied_to_treatment
+from bot.core.outside import (
+    TREATMENT_TERM,
+    Tokens,
+    general_advice,
+    said_of_a_thing,
+    tied_to_treatment,
+)
 from bot.core.text import words
 from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR, load_knowledge
 
@@ -256,3 +262,31 @@ def test_a_question_about_how_a_thing_looks_gets_no_aftercare_answer(matcher: Ma
 
 def test_the_patients_own_skin_still_gets_the_aftercare_answer(matcher: Matcher) -> None:
     assert matcher.match("the skin on my chin is peeling, what should i use").decision == "answer"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how do i keep my mascara from smudging (no treatment, just asking)",
+        "best night cream for winter, nothing to do with my microneedling",
+        "is a hydrating face mask good before a night out, not microneedling related",
+        "which sunscreen lasts longest at the beach, just asking in general",
+    ],
+)
+def test_a_question_said_not_to_be_about_the_treatment_is_general_advice(question: str) -> None:
+    assert general_advice(words(question))
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "no treatment yet, can i keep using my retinol",
+        "is it normal or not? the treatment was monday",
+    ],
+)
+def test_a_treatment_not_had_yet_or_a_new_sentence_is_still_the_patients_own(question: str) -> None:
+    assert not general_advice(words(question))
+
+
+def test_a_product_put_on_someone_else_is_general_advice() -> None:
+    assert general_advice(words("what sun cream should i put on my toddler"))

@@ -115,6 +115,19 @@ SOMEONE_ELSE = frozenset(
 )
 """Who a question may be for instead of the patient ("sunscreen for my kids")."""
 FOR_SOMEONE = frozenset({"my", "our", "his", "her"})
+FOR_OR_ON = frozenset({"for", "on"})
+"""A product is for someone else ("for my kids") or put on them ("on my baby")."""
+NOT_ABOUT_IT = re.compile(
+    r"\b(?:nothing to do with|unrelated to|not related to|not about) "
+    r"(?:the |my |a |any |this )?(?:treatment|microneedling|needling|procedure|session)\b|"
+    r"\b(?:no|not) (?:the |my |a |any )?(?:treatment|microneedling|needling)"
+    r"(?: (?:question|related))?(?: just asking\b|$)|"
+    r"\bjust asking (?:in general|generally|out of interest|out of curiosity)\b"
+)
+"""A writer saying the question is not about the treatment ("(no treatment, just asking)",
+"nothing to do with my microneedling"): it is asked in general, whatever words it borrows.
+"no treatment yet" still speaks of the patient's own, and so does "not" before a sentence
+that starts with "the treatment" ("is this normal or not? the treatment was...")."""
 GIFTS = frozenset({"gift", "gifts", "present", "presents"})
 """A product to buy as a gift is for someone else's skin ("a good serum for a present")."""
 SESSION_ITSELF = re.compile(
@@ -315,12 +328,15 @@ def said_of_a_thing(
 def general_advice(plain: list[str]) -> bool:
     """Whether the words `plain` ask which product to buy ("best moisturiser for oily
     skin") or ask for someone else ("what sunscreen for my kids at the beach"), with no word
-    tying them to the patient's own treatment: general shopping or another person's skin,
-    not aftercare, even with aftercare words in it."""
+    tying them to the patient's own treatment, or say they are not about the treatment
+    (`NOT_ABOUT_IT`): general shopping or another person's skin, not aftercare, even with
+    aftercare words in it."""
+    if NOT_ABOUT_IT.search(" ".join(plain)):
+        return True
     if TIED_TO_TREATMENT.intersection(plain):
         return False
     for_someone = any(
-        plain[i] == "for" and plain[i + 1] in FOR_SOMEONE and plain[i + 2] in SOMEONE_ELSE
+        plain[i] in FOR_OR_ON and plain[i + 1] in FOR_SOMEONE and plain[i + 2] in SOMEONE_ELSE
         for i in range(len(plain) - 2)
     )
     for_a_skin_type = any(
