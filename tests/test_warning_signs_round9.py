@@ -234,3 +234,74 @@ def test_the_same_new_words_of_a_thing_a_day_or_someone_else_do_not_alert(
     checker: SignChecker, text: str
 ) -> None:
     assert not alerts(checker, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "looked it up and active acne means oozing or crusting, mine isn't any of those, day 5",
+        "the list says pus, fever or red streaks, mine are none of those, day 4",
+    ],
+)
+def test_signs_read_somewhere_and_denied_after_the_list_do_not_alert(
+    checker: SignChecker, text: str
+) -> None:
+    assert not alerts(checker, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "looked it up and infection means oozing or heat, mine is both of those, day 6",
+        "I don't have any of those but my lip has blisters, day 4",
+        "mine isn't any of those, but there's pus on my chin now, day 5",
+    ],
+)
+def test_a_sign_told_after_a_denial_of_the_list_alerts(checker: SignChecker, text: str) -> None:
+    assert alerts(checker, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "feeling a bit blue today, can I go for a walk in the sun",
+        "I felt a bit blue after seeing the photos",
+        "this weather makes my blood boil, can i go outside",
+        "my cheeks hurt from smiling so much at the results",
+        "the fish I cooked last night stinks out the whole flat, can I use my LED mask today?",
+    ],
+)
+def test_a_mood_a_smile_or_a_smell_filling_a_place_does_not_alert(
+    checker: SignChecker, text: str
+) -> None:
+    assert not alerts(checker, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my lips feel a bit blue and tingly, day 2",
+        "my lips are feeling numb and look a bit blue",
+        "there's a boil on my chin full of pus",
+        "my cheek hurts from smiling, it's hard and hot, day 6",
+        "my face stinks, it fills the whole room, day 7",
+    ],
+)
+def test_the_same_words_told_of_the_skin_alert(checker: SignChecker, text: str) -> None:
+    assert alerts(checker, text)
+
+
+def test_a_sign_that_turned_out_to_be_the_balm_does_not_alert(checker: SignChecker) -> None:
+    assert not alerts(checker, "I thought it was oozing but it was just the balm, all fine")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my cheek is oozing and I thought it was just the balm but it smells, day 5",
+        "there's yellow crust on my chin, I thought it was just the serum drying but it's "
+        "still there, day 6",
+    ],
+)
+def test_a_sign_still_there_after_blaming_the_balm_alerts(checker: SignChecker, text: str) -> None:
+    assert alerts(checker, text)
