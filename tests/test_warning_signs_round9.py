@@ -77,6 +77,7 @@ def test_a_story_that_ended_within_the_time_it_names_does_not_alert(
         "clear fluid seeping from my cheek since yesterday and it hasnt stopped, day 8",
         "my pain was 8/10 this morning and it's getting worse",
         "I had a fever with the flu two weeks ago and now I have a fever again, day 3",
+        "the swelling went down by lunchtime and came back worse tonight, day 4",
     ],
 )
 def test_a_story_that_goes_on_now_alerts(checker: SignChecker, text: str) -> None:
@@ -304,4 +305,23 @@ def test_a_sign_that_turned_out_to_be_the_balm_does_not_alert(checker: SignCheck
     ],
 )
 def test_a_sign_still_there_after_blaming_the_balm_alerts(checker: SignChecker, text: str) -> None:
+    assert alerts(checker, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["20 days ago", "13 days ago", "my treatment was 17 days ago", "had it done 19 days ago"],
+)
+def test_a_treatment_date_typed_alone_does_not_alert(checker: SignChecker, text: str) -> None:
+    assert not alerts(checker, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "20 days ago and my cheek is oozing yellow",
+        "12 days ago, now there's a hard hot lump on my jaw",
+    ],
+)
+def test_a_treatment_date_with_a_sign_alerts(checker: SignChecker, text: str) -> None:
     assert alerts(checker, text)
