@@ -246,7 +246,13 @@ class Reading:
     def modifiers(self, start: int, end: int, skipped: Sequence[int] = ()) -> list[Modifier]:
         """Every context that applies to the mention at tokens `start`..`end`, whose
         phrase skipped the tokens `skipped` with `...`."""
-        applied = [Modifier(t.value.category, t.words(self.found)) for t in self._anywhere]
+        # A denial of the whole message takes back what it follows, not a sign told after
+        # it: "I don't have any of those, but my lip has blisters".
+        applied = [
+            Modifier(t.value.category, t.words(self.found))
+            for t in self._anywhere
+            if t.value.category != "negated" or t.start >= end
+        ]
         # Over a crossing a scope counts its words again, so a trigger of a category with
         # crossings may be twice as far.
         far = bisect_left(self._near_starts, start - 2 * MAX_SCOPE - self._longest)

@@ -38,6 +38,8 @@ _OWNER_REACH = 8
 """How far before a mention its owner may be named: "my running shorts are soaked and smell"."""
 _NOUN_WORDS = 3
 """The longest noun an owner is named with ("my mascara wand", "the bath mat")."""
+_RELATIVE = frozenset({"i", "we", "you", "she", "he", "they", "ive", "weve", "youve"})
+"""Who opens a relative clause after a noun: "the candle i lit", "the cream she gave me"."""
 _KNOWN_NOUNS = 10_000
 """How many nouns the owner rule remembers having looked up."""
 _OPENER_REACH = 4
@@ -88,7 +90,8 @@ class SentenceRules:
                 index.add(compile_phrase(text, lists), kind)
         self._possessors = knowledge.possessors
         self._determiners = knowledge.determiners
-        self._links = knowledge.owner_links
+        # A relative clause ends the noun too: "the candle i lit smells" is the candle's.
+        self._links = frozenset(knowledge.owner_links) | _RELATIVE
         self._patient_words = patient_words(knowledge)
         self._skin_words = _words_of(knowledge.treated_skin, lists)
         self._unknown: dict[str, bool] = {}

@@ -43,16 +43,11 @@ MESSAGE_LIMIT = 4096
 _IDIOM, _WORSE = "other sense", "getting worse"
 _JOINS = frozenset({"and", "or", "n", "&", ",", "plus"})
 _DAY_WORDS = {"today": 0, "tonight": 0, "yesterday": 1}
-_DAY_TOKENS = frozenset({"day", "days", "week", "morning", "evening", "night", *_DAY_WORDS})
+_DAY_TOKENS = frozenset({"day", "days", "week", "morning", "evening", "night", "d", *_DAY_WORDS})
 _TREATED = frozenset({"done", "treatment", "session", "treated", "needling", "microneedling"})
 _AFTER = re.compile(r"^(?:since|after|ago|later|post|out|in|on)$")
-_DIGITS = {
-    word: str(value)
-    for value, word in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen"
-        " fourteen".split()
-    )
-}
+_NUMBERS = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen"
+_DIGITS = {word: str(value) for value, word in enumerate(_NUMBERS.split())}
 """Numbers in words, as their digits."""
 _DAY_STARTS = _DAY_TOKENS | _DIGITS.keys()
 """The words that may start a mention of a day (besides numbers in digits)."""
@@ -360,7 +355,8 @@ def day_in_text(found: Sequence[str]) -> int | None:
         token = _DIGITS.get(word, word)
         before = found[index - 1] if index else ""
         after = _DIGITS.get(found[index + 1], found[index + 1]) if index + 1 < len(found) else ""
-        if token in ("day", "days") and is_number(after):
+        # "d4" is chat for day 4 ("vitamin d 1000" is not).
+        if token in ("day", "days", "d") and is_number(after) and before != "vitamin":
             days.append(int(float(after)))
         elif is_number(token) and after in ("days", "day") and index + 2 < len(found):
             if _AFTER.match(found[index + 2]):
@@ -375,7 +371,10 @@ def day_in_text(found: Sequence[str]) -> int | None:
             days.append(1)
         elif is_number(token) and after in ("hours", "hour", "hrs", "hr"):
             days.append(int(float(token)) // 24)
-        elif token in ("evening", "night", "day") and before == "same":
+        # "the same evening", "the evening of the treatment": the day itself.
+        elif token in ("evening", "night", "day") and (
+            before == "same" or (after == "of" and _TREATED & {*found[index + 2 : index + 4]})
+        ):
             days.append(0)
     return max(days) if days else None
 
