@@ -41,17 +41,22 @@ _ASKING_PHRASES = re.compile(
 _ACTIVITY = (
     r"(?:go|going|do|use|using|wear|wearing|put|have|get|take|start|shave|shaving|wax|waxing|"
     r"wash|washing|swim|swimming|fly|flying|travel|drink|drinking|eat|smoke|smoking|vape|"
-    r"sleep|apply|book|play|dye|colour|color|exercise|exercising|work out|run|running|lift)"
+    r"sleep|apply|book|play|dye|colour|color|bleach|exercise|exercising|work out|run|running|lift|"
+    r"dance|dancing|hike|hiking|tweeze|pluck|tan|tanning|sunbathe)"
 )
 """Verbs that start a second activity after "and" ("use my vitamin c and go for a run")."""
+_AFTERWARDS = r"(?:also|then|after|afterwards|after that)"
+"""What may stand between "and" and the second question: "wash first and after which cream"."""
 _SPLIT_QUESTIONS = re.compile(
-    rf"(?:,|\band\b|\balso\b|\bplus\b|&|\+|\bor\b|\bthen\b)\s+"
-    rf"(?:(?:also|secondly|second|thirdly|third|lastly|finally)\s*,?\s+)?"
+    rf"(?:,|\band\b|\balso\b|\bplus\b|&|\+|\bor\b|\bthen\b|\bbtw\b|\bps\b|\blol\b)\s+"
+    rf"(?:(?:also|then|after|afterwards|after that|secondly|second|thirdly|third|lastly|finally)"
+    rf"\s*,?\s+)?"
     rf"(?=(?:i\s+)?(?:{_QUESTION_START}|whether)\s+)|"
     rf"\b(?:secondly|thirdly|lastly)\b,?\s+|"
-    rf"\band\s+(?=(?:also\s+)?{_ACTIVITY}\s)"
+    rf"\band\s+(?=(?:{_AFTERWARDS}\s+)?{_ACTIVITY}\s)"
 )
-_CARRIED = re.compile(rf"(?:also\s+)?{_ACTIVITY}\s")
+_CARRIED = re.compile(rf"(?:{_AFTERWARDS}\s+)?{_ACTIVITY}\s")
+_ASKS_ANEW = re.compile(r"(?:why|when|how|what|where|which)\b")
 _CLAUSE_END = re.compile(r"\s*[,;]\s*|\s+(?:anyway|but)\s+")
 CLAUSE_FOCUS_WORDS = 22
 """A message this long whose sentences all ask is a story told in one breath; its clauses
@@ -210,16 +215,24 @@ def _asking_sentences(every: Iterable[str]) -> Iterator[str]:
 def _with_context(pieces: list[str]) -> list[str]:
     joined: list[str] = []
     pending = ""
-    for piece in pieces:
-        piece = f"{pending}, {piece}" if pending else piece
+    for asked in pieces:
+        piece = f"{pending}, {asked}" if pending else asked
         # "can i drink wine tonight and go to the gym": the second activity is asked by
         # the "can i" of the first.
         carried = bool(joined) and not pending and _CARRIED.match(piece) is not None
         # "can i put spf on today or is it too soon": a short question that points back
-        # asks the question before it again.
-        if joined and not pending and leans_back(piece, _LEANING_PART_WORDS):
+        # asks the question before it again; one that asks why, when or how ("and why r
+        # they there") asks something new about it.
+        if (
+            joined
+            and not pending
+            and leans_back(piece, _LEANING_PART_WORDS)
+            and not _ASKS_ANEW.match(piece)
+        ):
             joined[-1] = f"{joined[-1]}, {piece}"
-        elif carried or asks_something(piece):
+        # The story before a question ("i smoke, will that affect healing") is read with
+        # it, but it is the piece itself that must ask.
+        elif carried or asks_something(asked):
             joined.append(piece)
             pending = ""
         else:
