@@ -53,9 +53,10 @@ class DecisionThresholds(NamedTuple):
     second_answer: float = 50.0
     second_margin: float = 19.0
     """One of a short message's two questions that leads with a topic of its own by this
-    margin, from at least this score, is answered beside the other, answered for sure, when
-    the whole message ranks its topic next: "how should I wash without scrubbing the
-    flakes" says washing less surely than "when will the flaking stop?" says flaking."""
+    margin, from at least this score (or by `part_clear_margin` from any score: "how many I
+    need?"), is answered beside the other, answered for sure, when the whole message ranks
+    its topic next: "how should I wash without scrubbing the flakes" says washing less
+    surely than "when will the flaking stop?" says flaking."""
     short_message: int = 25
     """A message of at most this many words is read part by part even when its whole
     ranking supports one topic: "when can i go back to spin class and can i use my
@@ -232,11 +233,11 @@ def several_possible(
     return _short(words, thresholds) or len(_supported(ranking, thresholds)) > 1
 
 
-def _second(lead: Candidate, runner_up: float, thresholds: DecisionThresholds) -> bool:
-    return (
-        lead.aftercare
-        and lead.score >= thresholds.second_answer
-        and lead.score - runner_up >= thresholds.second_margin
+def _second(best: Candidate, runner_up: float, thresholds: DecisionThresholds) -> bool:
+    lead = best.score - runner_up
+    return best.aftercare and (
+        (best.score >= thresholds.second_answer and lead >= thresholds.second_margin)
+        or lead >= thresholds.part_clear_margin
     )
 
 
