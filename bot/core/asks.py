@@ -48,7 +48,7 @@ _ACTIVITY = (
 _AFTERWARDS = r"(?:also|then|after|afterwards|after that)"
 """What may stand between "and" and the second question: "wash first and after which cream"."""
 _SPLIT_QUESTIONS = re.compile(
-    rf"(?:,|\band\b|\balso\b|\bplus\b|&|\+|\bor\b|\bthen\b|\bbtw\b|\bps\b|\blol\b)\s+"
+    rf"(?:,|\band\b|\balso\b|\bplus\b|&|\+|(\bor\b)|\bthen\b|\bbtw\b|\bps\b|\blol\b)\s+"
     rf"(?:(?:also|then|after|afterwards|after that|secondly|second|thirdly|third|lastly|finally)"
     rf"\s*,?\s+)?"
     rf"(?=(?:i\s+)?(?:{_QUESTION_START}|whether)\s+)|"
@@ -183,8 +183,10 @@ def split_questions(text: str, most: int | None = None) -> list[str]:
     for sentence in every if first is None else chain((first,), asking):
         if most is not None and len(found) >= most:
             break
-        pieces = [p.strip(" ,") for p in _SPLIT_QUESTIONS.split(fold(sentence))]
-        kept = [p for p in pieces if len(p.split()) >= _MIN_PART_WORDS]
+        # Every other item is the "or" a cut was made at, if it was made at one.
+        cut = _SPLIT_QUESTIONS.split(fold(sentence))
+        pieces = zip(cut[::2], [None, *cut[1::2]], strict=True)
+        kept = [(p.strip(" ,"), bool(o)) for p, o in pieces if len(p.split()) >= _MIN_PART_WORDS]
         found.extend(_with_context(kept) or [sentence])
     return found[:most]
 
@@ -212,23 +214,16 @@ def _asking_sentences(every: Iterable[str]) -> Iterator[str]:
         yield held
 
 
-def _with_context(pieces: list[str]) -> list[str]:
+def _with_context(pieces: list[tuple[str, bool]]) -> list[str]:
+    """The questions among `pieces`, each with whether it came after "or"."""
     joined: list[str] = []
     pending = ""
-    for asked in pieces:
+    for asked, alternative in pieces:
         piece = f"{pending}, {asked}" if pending else asked
         # "can i drink wine tonight and go to the gym": the second activity is asked by
         # the "can i" of the first.
         carried = bool(joined) and not pending and _CARRIED.match(piece) is not None
-        # "can i put spf on today or is it too soon": a short question that points back
-        # asks the question before it again; one that asks why, when or how ("and why r
-        # they there") asks something new about it.
-        if (
-            joined
-            and not pending
-            and leans_back(piece, _LEANING_PART_WORDS)
-            and not _ASKS_ANEW.match(piece)
-        ):
+        if joined and not pending and _asks_again(piece, alternative):
             joined[-1] = f"{joined[-1]}, {piece}"
         # The story before a question ("i smoke, will that affect healing") is read with
         # it, but it is the piece itself that must ask.
@@ -243,6 +238,17 @@ def _with_context(pieces: list[str]) -> list[str]:
         else:
             joined.append(pending)
     return joined
+
+
+def _asks_again(piece: str, alternative: bool) -> bool:
+    """Whether a question cut from the one before asks it again: a short one that points
+    back ("can i put spf on today, is it too soon"), unless it asks why, when or how ("and
+    why r they there" asks something new about it), or after "or" one that points back in
+    up to `_LEANING_WORDS` words, the other side of the same question ("can i pop a
+    whitehead or will that leave a scar")."""
+    if alternative and leans_back(piece):
+        return True
+    return leans_back(piece, _LEANING_PART_WORDS) and not _ASKS_ANEW.match(piece)
 
 
 def _names_a_topic(sentence: str) -> bool:
