@@ -125,6 +125,20 @@ def test_a_short_why_when_or_how_that_points_back_asks_something_new(
     assert split_questions(text) == expected
 
 
+def test_a_short_question_after_and_that_points_back_asks_something_new() -> None:
+    text = "how many sessions for my stretch marks and will they fade completely"
+    assert split_questions(text) == [
+        "how many sessions for my stretch marks",
+        "will they fade completely",
+    ]
+
+
+def test_a_short_question_after_a_comma_that_points_back_asks_the_one_before_again() -> None:
+    assert split_questions("can i wear spf today, is it too soon") == [
+        "can i wear spf today, is it too soon"
+    ]
+
+
 @pytest.mark.parametrize(
     "text",
     [

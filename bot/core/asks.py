@@ -48,7 +48,7 @@ _ACTIVITY = (
 _AFTERWARDS = r"(?:also|then|after|afterwards|after that)"
 """What may stand between "and" and the second question: "wash first and after which cream"."""
 _SPLIT_QUESTIONS = re.compile(
-    rf"(?:,|\band\b|\balso\b|\bplus\b|&|\+|(\bor\b)|\bthen\b|\bbtw\b|\bps\b|\blol\b)\s+"
+    rf"(,|\band\b|\balso\b|\bplus\b|&|\+|\bor\b|\bthen\b|\bbtw\b|\bps\b|\blol\b)\s+"
     rf"(?:(?:also|then|after|afterwards|after that|secondly|second|thirdly|third|lastly|finally)"
     rf"\s*,?\s+)?"
     rf"(?=(?:i\s+)?(?:{_QUESTION_START}|whether)\s+)|"
@@ -183,10 +183,10 @@ def split_questions(text: str, most: int | None = None) -> list[str]:
     for sentence in every if first is None else chain((first,), asking):
         if most is not None and len(found) >= most:
             break
-        # Every other item is the "or" a cut was made at, if it was made at one.
+        # Every other item is the word a cut was made at, if any ("and", "or", ",").
         cut = _SPLIT_QUESTIONS.split(fold(sentence))
         pieces = zip(cut[::2], [None, *cut[1::2]], strict=True)
-        kept = [(p.strip(" ,"), bool(o)) for p, o in pieces if len(p.split()) >= _MIN_PART_WORDS]
+        kept = [(p.strip(" ,"), o or "") for p, o in pieces if len(p.split()) >= _MIN_PART_WORDS]
         found.extend(_with_context(kept) or [sentence])
     return found[:most]
 
@@ -214,16 +214,16 @@ def _asking_sentences(every: Iterable[str]) -> Iterator[str]:
         yield held
 
 
-def _with_context(pieces: list[tuple[str, bool]]) -> list[str]:
-    """The questions among `pieces`, each with whether it came after "or"."""
+def _with_context(pieces: list[tuple[str, str]]) -> list[str]:
+    """The questions among `pieces`, each with the word it was cut at ("" for the first)."""
     joined: list[str] = []
     pending = ""
-    for asked, alternative in pieces:
+    for asked, joined_by in pieces:
         piece = f"{pending}, {asked}" if pending else asked
         # "can i drink wine tonight and go to the gym": the second activity is asked by
         # the "can i" of the first.
         carried = bool(joined) and not pending and _CARRIED.match(piece) is not None
-        if joined and not pending and _asks_again(piece, alternative):
+        if joined and not pending and _asks_again(piece, joined_by):
             joined[-1] = f"{joined[-1]}, {piece}"
         # The story before a question ("i smoke, will that affect healing") is read with
         # it, but it is the piece itself that must ask.
@@ -240,15 +240,17 @@ def _with_context(pieces: list[tuple[str, bool]]) -> list[str]:
     return joined
 
 
-def _asks_again(piece: str, alternative: bool) -> bool:
-    """Whether a question cut from the one before asks it again: a short one that points
-    back ("can i put spf on today, is it too soon"), unless it asks why, when or how ("and
-    why r they there" asks something new about it), or after "or" one that points back in
-    up to `_LEANING_WORDS` words, the other side of the same question ("can i pop a
-    whitehead or will that leave a scar")."""
-    if alternative and leans_back(piece):
+def _asks_again(piece: str, joined_by: str) -> bool:
+    """Whether a question cut from the one before, at the word `joined_by`, asks it again:
+    a short one that points back ("can i put spf on today, is it too soon"), unless "and"
+    joins it or it asks why, when or how ("... and will they fade completely", "... and
+    why r they there" ask something new about it); after "or", one that points back in up
+    to `_LEANING_WORDS` words, the other side of the same question ("can i pop a whitehead
+    or will that leave a scar")."""
+    if joined_by == "or" and leans_back(piece):
         return True
-    return leans_back(piece, _LEANING_PART_WORDS) and not _ASKS_ANEW.match(piece)
+    short = leans_back(piece, _LEANING_PART_WORDS)
+    return short and joined_by != "and" and not _ASKS_ANEW.match(piece)
 
 
 def _names_a_topic(sentence: str) -> bool:
