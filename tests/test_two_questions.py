@@ -158,6 +158,16 @@ def test_a_question_after_or_that_names_something_new_is_a_question_of_its_own()
     assert split_questions(text) == ["can i use retinol", "should i stick to hyaluronic acid"]
 
 
+def test_a_story_sentence_that_only_says_normal_is_not_a_question_of_its_own() -> None:
+    text = "Nothing weird, just normal pinkness. Can I go in the sun with SPF"
+    assert split_questions(text) == ["can i go in the sun with spf"]
+
+
+def test_or_anything_goes_on_with_the_story_told_before_a_question() -> None:
+    text = "no itching or anything now, can I go to the beach?"
+    assert len(split_questions(text)) == 1
+
+
 LIMITS = DecisionThresholds(
     answer=60.0,
     margin=16.0,

@@ -57,6 +57,7 @@ _SPLIT_QUESTIONS = re.compile(
 )
 _CARRIED = re.compile(rf"(?:{_AFTERWARDS}\s+)?{_ACTIVITY}\s")
 _ASKS_ANEW = re.compile(r"(?:why|when|how|what|where|which)\b")
+_ANY = re.compile(r"any")
 _CLAUSE_END = re.compile(r"\s*[,;]\s*|\s+(?:anyway|but)\s+")
 CLAUSE_FOCUS_WORDS = 22
 """A message this long whose sentences all ask is a story told in one breath; its clauses
@@ -198,7 +199,7 @@ def _asking_sentences(every: Iterable[str]) -> Iterator[str]:
     held = ""  # the last asking sentence, given out once it is clear none leans on it
     previous = ""  # the sentence before, when it asks nothing
     for sentence in every:
-        if not asks_something(sentence):
+        if not _asks_itself(sentence):
             previous = sentence
             continue
         if previous and leans_back(sentence):
@@ -227,7 +228,8 @@ def _with_context(pieces: list[tuple[str, str]]) -> list[str]:
             joined[-1] = f"{joined[-1]}, {piece}"
         # The story before a question ("i smoke, will that affect healing") is read with
         # it, but it is the piece itself that must ask.
-        elif carried or asks_something(asked):
+        # "no burning or anything now": "or any..." goes on with the story.
+        elif carried or (asks_something(asked) and not (joined_by == "or" and _ANY.match(asked))):
             joined.append(piece)
             pending = ""
         else:
@@ -238,6 +240,17 @@ def _with_context(pieces: list[tuple[str, str]]) -> list[str]:
         else:
             joined.append(pending)
     return joined
+
+
+def _asks_itself(sentence: str) -> bool:
+    """Whether a sentence asks by its own words, not a story that only says "normal"
+    ("No weird colours, just normal pink. Can I go in the sun?")."""
+    if "?" in sentence:
+        return True
+    folded = fold(sentence).strip()
+    if _ASKING_WORDS.match(folded):
+        return True
+    return any(found.group() != "normal" for found in _ASKING_PHRASES.finditer(folded))
 
 
 def _asks_again(piece: str, joined_by: str) -> bool:
