@@ -41,17 +41,23 @@ _ASKING_PHRASES = re.compile(
 _ACTIVITY = (
     r"(?:go|going|do|use|using|wear|wearing|put|have|get|take|start|shave|shaving|wax|waxing|"
     r"wash|washing|swim|swimming|fly|flying|travel|drink|drinking|eat|smoke|smoking|vape|"
-    r"sleep|apply|book|play|dye|colour|color|exercise|exercising|work out|run|running|lift)"
+    r"sleep|apply|book|play|dye|colour|color|bleach|exercise|exercising|work out|run|running|lift|"
+    r"dance|dancing|hike|hiking|tweeze|pluck|tan|tanning|sunbathe)"
 )
 """Verbs that start a second activity after "and" ("use my vitamin c and go for a run")."""
+_AFTERWARDS = r"(?:also|then|after|afterwards|after that)"
+"""What may stand between "and" and the second question: "wash first and after which cream"."""
 _SPLIT_QUESTIONS = re.compile(
-    rf"(?:,|\band\b|\balso\b|\bplus\b|&|\+|\bor\b|\bthen\b)\s+"
-    rf"(?:(?:also|secondly|second|thirdly|third|lastly|finally)\s*,?\s+)?"
+    rf"(,|\band\b|\balso\b|\bplus\b|&|\+|\bor\b|\bthen\b|\bbtw\b|\bps\b|\blol\b)\s+"
+    rf"(?:(?:also|then|after|afterwards|after that|secondly|second|thirdly|third|lastly|finally)"
+    rf"\s*,?\s+)?"
     rf"(?=(?:i\s+)?(?:{_QUESTION_START}|whether)\s+)|"
     rf"\b(?:secondly|thirdly|lastly)\b,?\s+|"
-    rf"\band\s+(?=(?:also\s+)?{_ACTIVITY}\s)"
+    rf"\band\s+(?=(?:{_AFTERWARDS}\s+)?{_ACTIVITY}\s)"
 )
-_CARRIED = re.compile(rf"(?:also\s+)?{_ACTIVITY}\s")
+_CARRIED = re.compile(rf"(?:{_AFTERWARDS}\s+)?{_ACTIVITY}\s")
+_ASKS_ANEW = re.compile(r"(?:why|when|how|what|where|which)\b")
+_ANY = re.compile(r"any")
 _CLAUSE_END = re.compile(r"\s*[,;]\s*|\s+(?:anyway|but)\s+")
 CLAUSE_FOCUS_WORDS = 22
 """A message this long whose sentences all ask is a story told in one breath; its clauses
@@ -178,8 +184,10 @@ def split_questions(text: str, most: int | None = None) -> list[str]:
     for sentence in every if first is None else chain((first,), asking):
         if most is not None and len(found) >= most:
             break
-        pieces = [p.strip(" ,") for p in _SPLIT_QUESTIONS.split(fold(sentence))]
-        kept = [p for p in pieces if len(p.split()) >= _MIN_PART_WORDS]
+        # Every other item is the word a cut was made at, if any ("and", "or", ",").
+        cut = _SPLIT_QUESTIONS.split(fold(sentence))
+        pieces = zip(cut[::2], [None, *cut[1::2]], strict=True)
+        kept = [(p.strip(" ,"), o or "") for p, o in pieces if len(p.split()) >= _MIN_PART_WORDS]
         found.extend(_with_context(kept) or [sentence])
     return found[:most]
 
@@ -191,7 +199,7 @@ def _asking_sentences(every: Iterable[str]) -> Iterator[str]:
     held = ""  # the last asking sentence, given out once it is clear none leans on it
     previous = ""  # the sentence before, when it asks nothing
     for sentence in every:
-        if not asks_something(sentence):
+        if not _asks_itself(sentence):
             previous = sentence
             continue
         if previous and leans_back(sentence):
@@ -207,19 +215,21 @@ def _asking_sentences(every: Iterable[str]) -> Iterator[str]:
         yield held
 
 
-def _with_context(pieces: list[str]) -> list[str]:
+def _with_context(pieces: list[tuple[str, str]]) -> list[str]:
+    """The questions among `pieces`, each with the word it was cut at ("" for the first)."""
     joined: list[str] = []
     pending = ""
-    for piece in pieces:
-        piece = f"{pending}, {piece}" if pending else piece
+    for asked, joined_by in pieces:
+        piece = f"{pending}, {asked}" if pending else asked
         # "can i drink wine tonight and go to the gym": the second activity is asked by
         # the "can i" of the first.
         carried = bool(joined) and not pending and _CARRIED.match(piece) is not None
-        # "can i put spf on today or is it too soon": a short question that points back
-        # asks the question before it again.
-        if joined and not pending and leans_back(piece, _LEANING_PART_WORDS):
+        if joined and not pending and _asks_again(piece, joined_by):
             joined[-1] = f"{joined[-1]}, {piece}"
-        elif carried or asks_something(piece):
+        # The story before a question ("i smoke, will that affect healing") is read with
+        # it, but it is the piece itself that must ask.
+        # "no burning or anything now": "or any..." goes on with the story.
+        elif carried or (asks_something(asked) and not (joined_by == "or" and _ANY.match(asked))):
             joined.append(piece)
             pending = ""
         else:
@@ -230,6 +240,30 @@ def _with_context(pieces: list[str]) -> list[str]:
         else:
             joined.append(pending)
     return joined
+
+
+def _asks_itself(sentence: str) -> bool:
+    """Whether a sentence asks by its own words, not a story that only says "normal"
+    ("No weird colours, just normal pink. Can I go in the sun?")."""
+    if "?" in sentence:
+        return True
+    folded = fold(sentence).strip()
+    if _ASKING_WORDS.match(folded):
+        return True
+    return any(found.group() != "normal" for found in _ASKING_PHRASES.finditer(folded))
+
+
+def _asks_again(piece: str, joined_by: str) -> bool:
+    """Whether a question cut from the one before, at the word `joined_by`, asks it again:
+    a short one that points back ("can i put spf on today, is it too soon"), unless "and"
+    joins it or it asks why, when or how ("... and will they fade completely", "... and
+    why r they there" ask something new about it); after "or", one that points back in up
+    to `_LEANING_WORDS` words, the other side of the same question ("can i pop a whitehead
+    or will that leave a scar")."""
+    if joined_by == "or" and leans_back(piece):
+        return True
+    short = leans_back(piece, _LEANING_PART_WORDS)
+    return short and joined_by != "and" and not _ASKS_ANEW.match(piece)
 
 
 def _names_a_topic(sentence: str) -> bool:

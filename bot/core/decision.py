@@ -50,6 +50,13 @@ class DecisionThresholds(NamedTuple):
     part_clear_margin: float = 30.0
     """...unless the part leads this clearly on its own: a second question ("...and when do
     I book the next one?") is often drowned by the first in the whole message's ranking."""
+    second_answer: float = 50.0
+    second_margin: float = 19.0
+    """One of a short message's two questions that leads with a topic of its own by this
+    margin, from at least this score (or by `part_clear_margin` from any score: "how many I
+    need?"), is answered beside the other, answered for sure, when the whole message ranks
+    its topic next: "how should I wash without scrubbing the flakes" says washing less
+    surely than "when will the flaking stop?" says flaking."""
     short_message: int = 25
     """A message of at most this many words is read part by part even when its whole
     ranking supports one topic: "when can i go back to spin class and can i use my
@@ -142,7 +149,8 @@ def decide_parts(
     A part is answered when its best topic is aftercare, clearly confident, and also among
     the whole message's leading topics (a fragment such as "how often?" leans on the
     question before it and must not bring a topic of its own), or when it leads by far on
-    its own, or when it leads with the topic the whole message is answered with. When two
+    its own, or when it leads with the topic the whole message is answered with; of two
+    questions, one less sure of its topic may join the other (`second_answer`). When two
     or more topics come out, they are answered together in the order asked; otherwise the
     whole message is decided as one. `parts` is read lazily and no further than needed: once too few
     parts are left to make two answers, or every supported topic is answered, the rest
@@ -158,15 +166,19 @@ def decide_parts(
     supported = _supported(ranking, thresholds)
     short = _short(words, thresholds)
     topics: list[str] = []
+    aside: tuple[int, str] | None = None  # a part that leads on its own (`second_answer`)
     pending = iter(parts)
     for seen in range(count):
         # Too few parts left to make two answers, or every topic a part may bring is in.
-        if len(topics) + count - seen < 2 or (len(topics) == len(supported) and not short):
+        if len(topics) + (aside is not None) + count - seen < 2 or (
+            len(topics) == len(supported) and not short
+        ):
             break
         # A second question asks something new: a part that leads with a topic already
         # answered ("can I go in the jacuzzi, and can I have a cocktail by the pool?") is
         # read for the best topic it adds.
-        part = [c for c in next(pending, ()) if c.topic not in topics]
+        asked = list(next(pending, ()))
+        part = [c for c in asked if c.topic not in topics]
         if not part:
             continue
         lead = part[0]
@@ -186,6 +198,13 @@ def decide_parts(
         answered_whole = whole.decision == "answer" and lead.topic == whole.topic
         if clear or answered_whole or (confident and lead.topic in supported):
             topics.append(lead.topic)
+        elif short and count == 2 and asked[0] is lead and _second(lead, runner_up, thresholds):
+            aside = (seen, lead.topic)
+    # Of a short message's two questions, one that leads on its own with the topic the
+    # whole message ranks next is answered beside the other, answered for sure ("how should
+    # I wash without scrubbing the flakes, and when will the flaking stop?"), in its place.
+    if aside is not None and len(topics) == 1 and aside[1] == _next_best(ranking, topics):
+        topics.insert(*aside)
     if len(topics) < 2:
         return whole
     suggestions = whole.suggestions or tuple(topics[:MAX_SUGGESTIONS])
@@ -212,6 +231,18 @@ def several_possible(
     """Whether `decide_parts` could answer several topics for a message of `words` words
     ranked `ranking`: when it could not, the parts need not be ranked at all."""
     return _short(words, thresholds) or len(_supported(ranking, thresholds)) > 1
+
+
+def _second(best: Candidate, runner_up: float, thresholds: DecisionThresholds) -> bool:
+    lead = best.score - runner_up
+    return best.aftercare and (
+        (best.score >= thresholds.second_answer and lead >= thresholds.second_margin)
+        or lead >= thresholds.part_clear_margin
+    )
+
+
+def _next_best(ranking: Sequence[Candidate], answered: list[str]) -> str | None:
+    return next((c.topic for c in ranking if c.aftercare and c.topic not in answered), None)
 
 
 def _short(words: int | None, thresholds: DecisionThresholds) -> bool:
