@@ -12,6 +12,7 @@ from bot.core.language import LanguageGate
 from bot.core.matching import Matcher
 from bot.core.phrases import fold, tokens
 from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR, load_knowledge
+from bot.knowledge.signs_examples import english_words
 
 FOREIGN_REPORTS = {
     "ru": "У меня гной на щеке и температура 38, что делать?",
@@ -159,3 +160,13 @@ def test_a_message_given_with_its_folded_text_is_read_as_without_it() -> None:
             answers.append((gate.unreadable(text), identify.asked))
     assert answers[0] == answers[1]
     assert answers[0][0] == "es"
+
+
+def test_a_run_of_spanish_inside_an_english_example_teaches_the_gate_no_spanish() -> None:
+    known = {"know", "hard", "bump", "warm", "face", "sore"}
+    story = "which is how I know that tengo un bulto duro, a hard bump, it is warm"
+    assert english_words([story], known).isdisjoint({"tengo", "un", "bulto", "duro"})
+
+
+def test_a_new_word_between_known_words_of_an_example_is_learned() -> None:
+    assert "gunky" in english_words(["my face is gunky and sore"], {"face", "sore"})

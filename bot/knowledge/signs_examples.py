@@ -103,11 +103,20 @@ def read_examples(
 
 def english_words(texts: list[str], known: set[str]) -> set[str]:
     """The words of the examples written in English, clause by clause: a report half in
-    Spanish among the examples must not teach the language gate that Spanish is English."""
+    Spanish among the examples must not teach the language gate that Spanish is English.
+    In an English clause a new word is learned between known words ("my face is gunky
+    and sore"), not from a run of words in another language ("I know that tengo un bulto
+    duro")."""
     found: set[str] = set()
     for text in texts:
         for clause in _CLAUSE.split(text.lower()):
             words = _WORD.findall(clause)
-            if sum(1 for w in words if w in known or w in COMMON_WORDS) * 2 > len(words):
-                found.update(words)
+            read = [w in known or w in COMMON_WORDS for w in words]
+            if sum(read) * 2 <= len(words):
+                continue
+            found.update(
+                word
+                for i, word in enumerate(words)
+                if read[i] or ((i == 0 or read[i - 1]) and (i + 1 == len(words) or read[i + 1]))
+            )
     return found
