@@ -3,6 +3,7 @@ trusted (damaged, foreign, or naming code to run)."""
 
 from __future__ import annotations
 
+import gc
 import marshal
 import pickle
 import subprocess
@@ -200,3 +201,21 @@ before = list(ours)
 """
 """A fresh Python that reads the knowledge back, printing the patterns the bot's modules
 compiled meanwhile (the standard library's own are not the cache's to keep)."""
+
+
+def test_the_garbage_collector_is_off_while_a_folder_loads_and_on_again_after(
+    small_knowledge: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    seen: list[bool] = []
+    load = loader.read_knowledge
+
+    def watched(directory: Path) -> loader.ReadKnowledge:
+        seen.append(gc.isenabled())
+        return load(directory)
+
+    monkeypatch.setattr(loader, "read_knowledge", watched)
+    assert gc.isenabled()
+    compile_knowledge(small_knowledge)
+    assert seen == [False]
+    assert gc.isenabled()

@@ -168,3 +168,70 @@ def test_children_sent_no_work_are_stopped_without_waiting_for_what_they_prepare
     started = time.monotonic()
     workers.wait()
     assert time.monotonic() - started < 10
+
+
+done_ahead: list[str] = []
+"""What a child's work done ahead left for its work to find (in that child)."""
+
+
+def leave_ahead(word: str) -> None:
+    done_ahead.append(word)
+
+
+def found_ahead() -> list[str]:
+    return list(done_ahead)
+
+
+def test_work_done_ahead_in_a_child_is_there_for_the_work_sent_to_it_later() -> None:
+    workers = Workers(2, nothing, ahead={1: partial(leave_ahead, "matrix")})
+    first, second = workers.jobs
+    first.send(found_ahead)
+    second.send(found_ahead)
+    assert first.result() == []
+    assert second.result() == ["matrix"]
+    workers.wait()
+    assert done_ahead == []
+
+
+def write_pid_and_sleep(path: Path) -> None:
+    path.write_text(str(os.getpid()))
+    time.sleep(60)
+
+
+def gone(pid: int) -> bool:
+    """Whether process `pid` has stopped (a zombie not reaped yet counts as stopped)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return True
+    return "\nState:\tZ" in status
+
+
+def test_a_child_still_working_ahead_is_stopped_when_nobody_reads_its_result(
+    tmp_path: Path,
+) -> None:
+    marker = tmp_path / "pid"
+    workers = Workers(2, nothing, ahead={1: partial(write_pid_and_sleep, marker)})
+    first, second = workers.jobs
+    first.skip()
+    second.send(os.getpid)
+    deadline = time.monotonic() + 10
+    while not marker.exists() or not marker.read_text():
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    pid = int(marker.read_text())
+    del workers, first, second
+    gc.collect()
+    deadline = time.monotonic() + 10
+    while not gone(pid):
+        assert time.monotonic() < deadline, "the child working ahead was left running"
+        time.sleep(0.01)
+
+
+def test_a_failure_in_the_work_done_ahead_leaves_the_work_to_do_it_again() -> None:
+    workers = Workers(2, nothing, ahead={0: broken})
+    first, second = workers.jobs
+    second.skip()
+    first.send(partial(sorted, ["b", "a"]))
+    assert first.result() == ["a", "b"]
+    workers.wait()
