@@ -10,17 +10,9 @@ from pathlib import Path
 import pytest
 
 from bot.core.classifier import LinearModel
-from bot.core.model import OFF_TOPIC, Problem
-from bot.core.training import Examples
+from bot.core.model import OFF_TOPIC
 from bot.knowledge import cache, trained
-from bot.knowledge.signs_examples import read_examples
-from bot.knowledge.trained import (
-    TrainingSet,
-    scope_training,
-    signs_training,
-    topic_training,
-    trained_models,
-)
+from bot.knowledge.trained import TrainingSet, scope_training, topic_training, trained_models
 
 QUESTION = "can i wear makeup tomorrow"
 TOPICS = TrainingSet(
@@ -209,38 +201,3 @@ def test_a_background_training_that_fails_raises_in_the_thread_that_asks(tmp_pat
     training = trained.Training([one_label], tmp_path)
     with pytest.raises(ValueError, match="two different labels"):
         training.models()
-
-
-def test_the_warning_sign_matrix_built_ahead_trains_the_model_the_load_would_train(
-    small_knowledge: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(trained, "_memory", {})
-    monkeypatch.setattr(trained, "_ahead", {})
-    problems: list[Problem] = []
-    examples = read_examples(small_knowledge, str, problems, None)
-    signs = signs_training((example.text, example.report) for example in examples)
-    alone = trained.trained_models([signs], tmp_path / "alone")[0]
-    monkeypatch.setattr(trained, "_memory", {})
-    trained.signs_ahead(small_knowledge, tmp_path / "ahead")
-    assert signs.fingerprint in trained._ahead
-
-    def refuse(*_: object, **__: object) -> Examples:
-        raise AssertionError("the matrix was built again")
-
-    monkeypatch.setattr(TrainingSet, "examples", refuse)
-    [model] = trained.trained_models([signs], tmp_path / "ahead")
-    assert trained._ahead == {}
-    assert list(model.features) == list(alone.features)
-    assert model.weights.tobytes() == alone.weights.tobytes()
-
-
-def test_no_warning_sign_matrix_is_built_ahead_when_its_model_is_stored(
-    small_knowledge: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(trained, "_memory", {})
-    monkeypatch.setattr(trained, "_ahead", {})
-    examples = read_examples(small_knowledge, str, [], None)
-    signs = signs_training((example.text, example.report) for example in examples)
-    trained.trained_models([signs], tmp_path)
-    trained.signs_ahead(small_knowledge, tmp_path)
-    assert trained._ahead == {}

@@ -12,12 +12,6 @@ imports what training needs (NumPy and liblinear, a fifth of a second) while thi
 reads the first files, then forks the others, which find all of it imported. Each then
 waits for the work this process sends it when it has read what that work learns from.
 
-A child may also be given work of its own to do ahead (`Workers`'s `ahead`), before this
-process sends it anything: the warning-sign child reads the examples files itself and
-builds their matrix while this process still reads the topics (`bot.knowledge.trained`).
-The children form a process group of their own, so that stopping it stops a child still
-busy with that work.
-
 A child is forked only while this process runs one thread. Forking copies every lock as
 it stands, and the child has none of the other threads: a lock one of them held then
 (the import lock, a logging handler's, liblinear's) would never be let go there. The
@@ -34,7 +28,7 @@ import signal
 import sys
 import threading
 import weakref
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
 WORK_ROOM = 1 << 20
@@ -120,27 +114,15 @@ class Job:
 
 class Workers:
     """`count` children forked now, `prepare()` run in the first before it forks the
-    others; `jobs[i]` sends the i-th its work. `ahead[i]`, when given, runs in the i-th
-    child once it is forked, before it reads its work (whatever it raises is ignored:
-    it is work done early, for the work sent later to use). `wait` once the results are
-    read. Children whose results nobody reads (the load stopped at a problem in the files)
-    are stopped when this object goes, so that none is left blocked on a full pipe or
-    busy with work nobody wants."""
+    others; `jobs[i]` sends the i-th its work. `wait` once the results are read. Children
+    whose results nobody reads (the load stopped at a problem in the files) are stopped
+    when this object goes, so that none is left blocked on a full pipe."""
 
-    def __init__(
-        self,
-        count: int,
-        prepare: Callable[[], None],
-        ahead: Mapping[int, Callable[[], None]] | None = None,
-    ) -> None:
+    def __init__(self, count: int, prepare: Callable[[], None]) -> None:
         self.jobs = [Job() for _ in range(count)]
         pid = os.fork()
         if pid == 0:
-            _run_first(self.jobs, prepare, ahead or {})
-        # Set here as well as in the child: whichever runs first, the group exists before
-        # anyone stops it.
-        with contextlib.suppress(OSError):
-            os.setpgid(pid, pid)
+            _run_first(self.jobs, prepare)
         for job in self.jobs:
             job._close_child_ends()
         self.pid = pid
@@ -155,20 +137,16 @@ class Workers:
             job._close_parent_ends()
         if not any(job.sent for job in self.jobs):
             # Nothing to train (every model was stored): what they import is not needed.
-            _kill(self.pid)
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGKILL)
         os.waitpid(self.pid, 0)
 
 
-def _run_first(
-    jobs: Sequence[Job], prepare: Callable[[], None], ahead: Mapping[int, Callable[[], None]]
-) -> NoReturn:
+def _run_first(jobs: Sequence[Job], prepare: Callable[[], None]) -> NoReturn:
     """In the first child: `prepare`, the others forked, its own job served, the others
     waited for, then out at once (`os._exit`: no exit handler of the parent runs twice)."""
     status = 0
     try:
-        # A group of its own, which the others join: stopped all at once (`_stop_children`).
-        with contextlib.suppress(OSError):
-            os.setpgid(0, 0)
         for job in jobs:
             job._close_parent_ends()
         # A failure here (scikit-learn missing) is raised again by the work, where it says
@@ -179,10 +157,9 @@ def _run_first(
         for index, job in enumerate(jobs[1:], start=1):
             pid = os.fork()
             if pid == 0:
-                _run_other(jobs, index, ahead.get(index))
+                _run_other(jobs, index)
             job._close_child_ends()
             others.append(pid)
-        _work_ahead(ahead.get(0))
         jobs[0]._serve()
         for pid in others:
             os.waitpid(pid, 0)
@@ -192,26 +169,17 @@ def _run_first(
         os._exit(status)
 
 
-def _run_other(jobs: Sequence[Job], index: int, ahead: Callable[[], None] | None) -> NoReturn:
+def _run_other(jobs: Sequence[Job], index: int) -> NoReturn:
     status = 0
     try:
         for other, job in enumerate(jobs):
             if other != index:
                 job._close_child_ends()
-        _work_ahead(ahead)
         jobs[index]._serve()
     except BaseException:
         status = 1
     finally:
         os._exit(status)
-
-
-def _work_ahead(ahead: Callable[[], None] | None) -> None:
-    if ahead is None:
-        return
-    # Whatever went wrong is met again by the work itself, which says so to the caller.
-    with contextlib.suppress(Exception):
-        ahead()
 
 
 def _picklable(error: Exception) -> Exception:
@@ -230,22 +198,12 @@ def _close(end: int) -> None:
 
 
 def _stop_children(pid: int, jobs: list[Job]) -> None:
-    """The children stopped (their whole group: one still working ahead too) and the first
-    reaped; the others are the first's, reaped by the system once it is gone."""
+    """The first child stopped and reaped; the others stop by themselves, at the closed
+    pipes: waiting for work that never comes, or writing a result nobody reads."""
     for job in jobs:
         job._close_parent_ends()
-    _kill(pid)
     try:
+        os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
     except (ProcessLookupError, ChildProcessError):
         return
-
-
-def _kill(pid: int) -> None:
-    """The first child's group stopped, else the first child alone (a group this process
-    could not make)."""
-    try:
-        os.killpg(pid, signal.SIGKILL)
-    except OSError:
-        with contextlib.suppress(OSError):
-            os.kill(pid, signal.SIGKILL)

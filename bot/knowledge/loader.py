@@ -264,7 +264,7 @@ def read_knowledge(directory: Path | str | None = None) -> ReadKnowledge:
         return str(path.relative_to(root.parent)) if root.parent in path.parents else str(path)
 
     # Forked before the files are read, so that they import what training needs meanwhile.
-    workers = training_workers(root)
+    workers = training_workers()
     topics_job, signs_job = workers.jobs if workers is not None else (None, None)
     rules: list[Rule] = []
     seen: dict[str, str] = {}

@@ -67,10 +67,8 @@ def sign_words(examples: Iterable[Example]) -> SignWords:
 
 
 def read_examples(
-    root: Path, name: Callable[[Path], str], problems: list[Problem], sign_ids: set[str] | None
+    root: Path, name: Callable[[Path], str], problems: list[Problem], sign_ids: set[str]
 ) -> list[Example]:
-    """Every example of `root`'s examples files, in order; what is wrong with them added to
-    `problems`. Reports may be of `sign_ids` only; of any sign when it is None."""
     examples: list[Example] = []
     seen: dict[str, tuple[str, str]] = {}
     for path in warning_sign_files(root)[1:]:
@@ -80,14 +78,10 @@ def read_examples(
             if node is not None:
                 where.add(1, "an examples file has 'reports:' and 'look_alikes:', nothing else")
             continue
-        parts: tuple[tuple[str, set[str] | None], ...] = (
-            ("reports", sign_ids),
-            ("look_alikes", set(CAUSES)),
-        )
-        for part, allowed in parts:
+        for part, allowed in (("reports", sign_ids), ("look_alikes", set(CAUSES))):
             table = node.get(part) or Node()
             for label in table:
-                if allowed is not None and label not in allowed:
+                if label not in allowed:
                     known = ", ".join(sorted(allowed))
                     where.add(line_of(table, label), f"'{label}' is not one of: {known}")
                     continue

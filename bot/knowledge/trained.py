@@ -27,7 +27,7 @@ from pathlib import Path
 
 from bot.core import classifier, training
 from bot.core.classifier import LinearModel
-from bot.core.model import OFF_TOPIC, Problem, Rule
+from bot.core.model import OFF_TOPIC, Rule
 from bot.core.training import Examples, Method, TextReader
 from bot.knowledge.cache import cache_dir, entry_path, read_entry, write_entry
 from bot.knowledge.forked import Job, Workers, may_fork
@@ -174,13 +174,7 @@ def trained_models(sets: Sequence[TrainingSet], folder: Path | None = None) -> l
             }
             fresh = [fits[id(each)].result() for each in missing]
     else:
-        # A matrix built ahead (`signs_ahead`) is the one `examples` builds: used once.
-        fresh = [
-            each.fit(
-                _ahead.pop(each.fingerprint) if each.fingerprint in _ahead else each.examples()
-            )
-            for each in missing
-        ]
+        fresh = [each.train() for each in missing]
     for training_set, model in zip(missing, fresh, strict=True):
         key = training_set.fingerprint
         write_entry(entry_path(folder, training_set.kind, key), key, model_sections(model))
@@ -248,38 +242,10 @@ class Training:
         return [model if model is not None else next(fresh) for model in self._stored]
 
 
-def training_workers(root: Path) -> Workers | None:
+def training_workers() -> Workers | None:
     """Two children to train the topic and scope models and the warning-sign model, forked
-    as a load begins, when this process may fork (else None: train in threads). The second
-    reads the warning-sign examples of `root` itself meanwhile (`signs_ahead`)."""
-    if not may_fork():
-        return None
-    return Workers(2, training.load_solver, ahead={1: partial(signs_ahead, root)})
-
-
-_ahead: dict[str, Examples] = {}
-"""The matrix of a training set built ahead of its work, by its fingerprint."""
-
-
-def signs_ahead(root: Path, folder: Path | None = None) -> None:
-    """In the warning-sign child, as soon as it is forked: the examples files of `root`
-    read and the matrix of the model they train built, unless that model is stored (in
-    `folder`, by default the cache folder). The load reads the same files; when it finds
-    them sound and sends this child the same texts to train, their matrix is ready, and
-    built while the load still read the topics instead of after it."""
-    # Imported here: the examples' reader imports this module's importers.
-    from bot.knowledge.signs_examples import read_examples
-
-    problems: list[Problem] = []
-    # Any sign is taken: the signs are not known here (the load checks them).
-    examples = read_examples(root, str, problems, None)
-    if problems:
-        return
-    ahead = signs_training((example.text, example.report) for example in examples)
-    folder = folder if folder is not None else cache_dir()
-    if entry_path(folder, ahead.kind, ahead.fingerprint).exists():
-        return
-    _ahead[ahead.fingerprint] = ahead.examples()
+    as a load begins, when this process may fork (else None: train in threads)."""
+    return Workers(2, training.load_solver) if may_fork() else None
 
 
 def _stored(kind: str, key: str, folder: Path) -> LinearModel | None:
