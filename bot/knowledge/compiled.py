@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from bot.knowledge import codec, patterns
-from bot.knowledge.cache import cache_dir, entry_path, read_entry, write_entry
+from bot.knowledge.cache import cache_dir, entry_path, read_entry, write_entry, writing_aside
 from bot.knowledge.files import DEFAULT_KNOWLEDGE_DIR, knowledge_digest
 
 if TYPE_CHECKING:
@@ -63,9 +63,13 @@ class Knowledge(NamedTuple):
     matcher: Matcher
 
 
-def compile_knowledge(directory: Path | str | None = None) -> Knowledge:
+def compile_knowledge(
+    directory: Path | str | None = None, *, write_aside: bool = False
+) -> Knowledge:
     """The knowledge of `directory` (by default the shipped one) with its matcher; raises
-    `KnowledgeError` listing every problem, as `load_knowledge` does."""
+    `KnowledgeError` listing every problem, as `load_knowledge` does. With `write_aside`,
+    a knowledge loaded from its files is returned before its entry is written, as soon as
+    it can serve (`_write_aside`)."""
     root = Path(directory) if directory is not None else DEFAULT_KNOWLEDGE_DIR
     key = _key(root)
     if key is not None:
@@ -87,7 +91,7 @@ def compile_knowledge(directory: Path | str | None = None) -> Knowledge:
         knowledge = Knowledge(base, Matcher(base, thresholds, index=index))
         # Files saved while they were being read must not be cached under the older content.
         if key is not None and _key(root) == key:
-            _write(key, knowledge)
+            (_write_aside if write_aside else _write)(key, knowledge)
     return knowledge
 
 
@@ -177,6 +181,31 @@ def _read(key: str) -> Knowledge | None:
     # a start do not walk it all, three generations over.
     gc.freeze()
     return knowledge
+
+
+def _write_aside(key: str, knowledge: Knowledge) -> None:
+    """The entry written by a forked child, so that the knowledge serves meanwhile: turning
+    it into bytes holds the GIL for a tenth of a second, the last step of a load. Written
+    here by a process that may not fork (with other threads running). This process waits
+    for the child before it next finds an entry's path, and before it exits
+    (`bot.knowledge.cache.writing_aside`): the next start finds the entry whole."""
+    # Imported here, as `Matcher` above: a cached start needs none of it.
+    from bot.knowledge.forked import may_fork
+
+    if not may_fork():
+        _write(key, knowledge)
+        return
+    pid = os.fork()
+    if pid == 0:
+        status = 0
+        try:
+            _write(key, knowledge)
+        except BaseException:
+            status = 1
+        finally:
+            # Out at once: no exit handler of this process runs twice.
+            os._exit(status)
+    writing_aside(pid)
 
 
 def _write(key: str, knowledge: Knowledge) -> None:
