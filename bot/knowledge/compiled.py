@@ -16,6 +16,8 @@ core compiles and the knowledge holds, compiled (`bot.knowledge.patterns`): put 
 before the knowledge is read back, so its modules compile none of them again. So are those
 a match compiles for the words patients use most ("i", "can", "it"), matched once before
 the entry is written, so that a one-shot `aftercare ask` compiles none of them either.
+The bot's holder does not wait for the entry: a forked child writes it while the knowledge
+already serves (`_write_aside`).
 """
 
 from __future__ import annotations
