@@ -3,18 +3,22 @@ trusted (damaged, foreign, or naming code to run)."""
 
 from __future__ import annotations
 
+import gc
 import marshal
+import os
 import pickle
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from bot.core.signs import IMPROVING
-from bot.knowledge import codec, compiled, loader
+from bot.knowledge import codec, compiled, forked, loader
 from bot.knowledge.cache import cache_dir, entry_path, read_entry, write_entry
 from bot.knowledge.compiled import compile_knowledge
+from bot.knowledge.holder import KnowledgeHolder
 
 QUESTION = "can i wear makeup tomorrow"
 ran: list[str] = []
@@ -200,3 +204,63 @@ before = list(ours)
 """
 """A fresh Python that reads the knowledge back, printing the patterns the bot's modules
 compiled meanwhile (the standard library's own are not the cache's to keep)."""
+
+
+def test_the_garbage_collector_is_off_while_a_folder_loads_and_on_again_after(
+    small_knowledge: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    seen: list[bool] = []
+    load = loader.read_knowledge
+
+    def watched(directory: Path) -> loader.ReadKnowledge:
+        seen.append(gc.isenabled())
+        return load(directory)
+
+    monkeypatch.setattr(loader, "read_knowledge", watched)
+    assert gc.isenabled()
+    compile_knowledge(small_knowledge)
+    assert seen == [False]
+    assert gc.isenabled()
+
+
+def test_a_holder_serves_before_a_child_writes_its_entry_which_the_next_load_reads_whole(
+    small_knowledge: Path, tmp_path: Path, loads: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    # Whatever threads earlier tests left idle in this process.
+    monkeypatch.setattr(forked, "may_fork", lambda: True)
+    writers = tmp_path / "writers"
+    write = compiled._write
+
+    def slow_write(key: str, knowledge: compiled.Knowledge) -> None:
+        time.sleep(0.5)
+        write(key, knowledge)
+        with writers.open("a") as file:
+            file.write(f"{os.getpid()}\n")
+
+    monkeypatch.setattr(compiled, "_write", slow_write)
+    served = KnowledgeHolder(small_knowledge).current
+    assert not writers.exists()
+    again = compile_knowledge(small_knowledge)
+    assert writers.read_text().split() != [str(os.getpid())]
+    assert len(writers.read_text().split()) == 1
+    assert loads == [small_knowledge]
+    assert again.matcher.match(QUESTION).as_json() == served.matcher.match(QUESTION).as_json()
+
+
+def test_a_process_whose_holder_wrote_its_entry_aside_leaves_it_written_when_it_exits(
+    small_knowledge: Path, tmp_path: Path
+) -> None:
+    code = (
+        "import sys, time\n"
+        "from pathlib import Path\n"
+        "from bot.knowledge import compiled\n"
+        "from bot.knowledge.holder import KnowledgeHolder\n"
+        "write = compiled._write\n"
+        "compiled._write = lambda *a: (time.sleep(1), write(*a))\n"
+        "KnowledgeHolder(Path(sys.argv[1]))\n"
+    )
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    subprocess.run([sys.executable, "-c", code, str(small_knowledge)], env=env, check=True)
+    assert list((tmp_path / "cache" / "aftercare").glob(f"{compiled.KIND}-*.cache"))

@@ -107,11 +107,12 @@ def summed_rows(columns: Any, row_ends: Any, width: int) -> Rows:
 
     height = len(row_ends) - 1
     row_of = numpy.repeat(numpy.arange(height, dtype=numpy.int64), numpy.diff(row_ends))
-    # One key per (row, column), in row-major order: sorting the keys sorts every row.
-    keys, counts = numpy.unique(row_of * width + columns, return_counts=True)
+    # Row-major keys: sorted, every row is. In sorted runs, a stable sort is numpy.unique's x1/3.
+    keys = numpy.sort(row_of * width + columns, kind="stable")
+    starts = numpy.flatnonzero(numpy.diff(keys, prepend=-1))
+    keys, counts = keys[starts], numpy.diff(starts, append=len(keys))
     per_row = numpy.bincount(keys // width, minlength=height) if width else numpy.zeros(height)
-    indptr = numpy.zeros(height + 1, dtype=numpy.int32)
-    numpy.cumsum(per_row, out=indptr[1:])
+    indptr = numpy.concatenate(([0], numpy.cumsum(per_row))).astype(numpy.int32)
     indices = (keys % width if width else keys).astype(numpy.int32)
     return Rows(counts.astype(numpy.float64), indices, indptr, (height, width))
 

@@ -24,6 +24,7 @@ that may rebuild knowledge types only (`bot.knowledge.codec`).
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import json
 import os
@@ -46,7 +47,31 @@ def cache_dir() -> Path:
 
 
 def entry_path(folder: Path, kind: str, key: str) -> Path:
+    """Where the entry of `kind` for `key` is. Any entry a child of this process is still
+    writing (`writing_aside`) is written first: what this process finds there is whole."""
+    wait_for_writing()
     return folder / f"{kind}-{key}.cache"
+
+
+_writing: list[int] = []
+"""The children of this process writing entries."""
+
+
+def writing_aside(pid: int) -> None:
+    """Child `pid` of this process is writing an entry: waited for before this process
+    next finds an entry's path, and before it exits (so the next start finds it)."""
+    if not _writing:
+        atexit.register(wait_for_writing)
+    _writing.append(pid)
+
+
+def wait_for_writing() -> None:
+    """Every entry this process's children are writing, written (or given up)."""
+    while _writing:
+        # Another thread may take the last one first.
+        with contextlib.suppress(IndexError, ChildProcessError):
+            os.waitpid(_writing.pop(), 0)
+    atexit.unregister(wait_for_writing)
 
 
 def read_entry(path: Path, key: str, *, touch: bool = True) -> dict[str, bytes] | None:

@@ -16,6 +16,8 @@ core compiles and the knowledge holds, compiled (`bot.knowledge.patterns`): put 
 before the knowledge is read back, so its modules compile none of them again. So are those
 a match compiles for the words patients use most ("i", "can", "it"), matched once before
 the entry is written, so that a one-shot `aftercare ask` compiles none of them either.
+The bot's holder does not wait for the entry: a forked child writes it while the knowledge
+already serves (`_write_aside`).
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ import sys
 # BLAKE2 without `hashlib`, as in `bot.knowledge.files`.
 from _blake2 import blake2b
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from importlib.util import find_spec
 from itertools import chain
@@ -36,7 +40,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from bot.knowledge import codec, patterns
-from bot.knowledge.cache import cache_dir, entry_path, read_entry, write_entry
+from bot.knowledge.cache import cache_dir, entry_path, read_entry, write_entry, writing_aside
 from bot.knowledge.files import DEFAULT_KNOWLEDGE_DIR, knowledge_digest
 
 if TYPE_CHECKING:
@@ -61,9 +65,13 @@ class Knowledge(NamedTuple):
     matcher: Matcher
 
 
-def compile_knowledge(directory: Path | str | None = None) -> Knowledge:
+def compile_knowledge(
+    directory: Path | str | None = None, *, write_aside: bool = False
+) -> Knowledge:
     """The knowledge of `directory` (by default the shipped one) with its matcher; raises
-    `KnowledgeError` listing every problem, as `load_knowledge` does."""
+    `KnowledgeError` listing every problem, as `load_knowledge` does. With `write_aside`,
+    a knowledge loaded from its files is returned before its entry is written, as soon as
+    it can serve (`_write_aside`)."""
     root = Path(directory) if directory is not None else DEFAULT_KNOWLEDGE_DIR
     key = _key(root)
     if key is not None:
@@ -75,17 +83,34 @@ def compile_knowledge(directory: Path | str | None = None) -> Knowledge:
     from bot.core.matching import Matcher, Thresholds
     from bot.knowledge.loader import read_knowledge
 
-    read = read_knowledge(root)
-    # The match index reads no model: it is built while the topic models may still fit
-    # (liblinear lets go of the GIL), not after them.
-    thresholds = Thresholds()
-    index = TermIndex(read.untrained, thresholds.lexical)
-    base = read.trained()
-    knowledge = Knowledge(base, Matcher(base, thresholds, index=index))
-    # Files saved while they were being read must not be cached under the older content.
-    if key is not None and _key(root) == key:
-        _write(key, knowledge)
+    with collector_paused():
+        read = read_knowledge(root)
+        # The match index reads no model: it is built while the topic models may still fit
+        # (liblinear lets go of the GIL), not after them.
+        thresholds = Thresholds()
+        index = TermIndex(read.untrained, thresholds.lexical)
+        base = read.trained()
+        knowledge = Knowledge(base, Matcher(base, thresholds, index=index))
+        # Files saved while they were being read must not be cached under the older content.
+        if key is not None and _key(root) == key:
+            (_write_aside if write_aside else _write)(key, knowledge)
     return knowledge
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """The garbage collector off meanwhile (and in the children forked meanwhile), then on
+    again if it was on. A load makes hundreds of thousands of objects that live on, and
+    every few hundred of them set off a collection that walks those made before: a tenth
+    of the load's CPU time, for cycles it does not make. The holder collects once after a
+    reload (`settle_memory`)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def cached_knowledge(directory: Path) -> Knowledge | None:
@@ -158,6 +183,31 @@ def _read(key: str) -> Knowledge | None:
     # a start do not walk it all, three generations over.
     gc.freeze()
     return knowledge
+
+
+def _write_aside(key: str, knowledge: Knowledge) -> None:
+    """The entry written by a forked child, so that the knowledge serves meanwhile: turning
+    it into bytes holds the GIL for a tenth of a second, the last step of a load. Written
+    here by a process that may not fork (with other threads running). This process waits
+    for the child before it next finds an entry's path, and before it exits
+    (`bot.knowledge.cache.writing_aside`): the next start finds the entry whole."""
+    # Imported here, as `Matcher` above: a cached start needs none of it.
+    from bot.knowledge.forked import may_fork
+
+    if not may_fork():
+        _write(key, knowledge)
+        return
+    pid = os.fork()
+    if pid == 0:
+        status = 0
+        try:
+            _write(key, knowledge)
+        except BaseException:
+            status = 1
+        finally:
+            # Out at once: no exit handler of this process runs twice.
+            os._exit(status)
+    writing_aside(pid)
 
 
 def _write(key: str, knowledge: Knowledge) -> None:

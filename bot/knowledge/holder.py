@@ -64,7 +64,8 @@ class KnowledgeHolder:
     def _load(self) -> Knowledge:
         try:
             digest = folder_digest(self.directory) if self.snapshots else ""
-            knowledge = compile_knowledge(self.directory)
+            # Serving as soon as it can: the cache entry is written meanwhile.
+            knowledge = compile_knowledge(self.directory, write_aside=True)
         except OSError as error:
             # The folder vanished or became unreadable halfway through: a problem like any
             # other, so the last good version keeps serving.
