@@ -227,6 +227,49 @@ def decide_parts(
     )
 
 
+def decide_together(
+    verdict: Verdict,
+    ranking: Sequence[Candidate],
+    pieces: Iterable[Sequence[Candidate]],
+    thresholds: DecisionThresholds,
+    look: SecondLook = SecondLook(),
+    words: int | None = None,
+) -> Verdict:
+    """`verdict`, or both answers when the question of a short message (`words`) asks about
+    two things together ("can I wear contacts and eyeliner tomorrow?"): `pieces` ranks each
+    thing asked about (`bot.core.asks.coordinated`), in the order asked, read only when
+    needed. Two things that each lead clearly on their own (`part_clear`,
+    `part_clear_margin`) with the whole message's two leading aftercare topics are both
+    answered, in the order asked. A message already answered twice, answered with another
+    topic, given an off-topic or social reply, or very likely outside aftercare (`look`, as
+    in `decide_parts`) keeps `verdict`."""
+    if (
+        len(verdict.topics) > 1
+        or verdict.intent is not None
+        or not _short(words, thresholds)
+        or look.outside >= thresholds.several_outside
+    ):
+        return verdict
+    leading = {c.topic for c in [c for c in ranking if c.aftercare][:2]}
+    topics: list[str] = []
+    for piece in pieces:
+        if not piece:
+            continue
+        best = piece[0]
+        runner_up = piece[1].score if len(piece) > 1 else 0.0
+        if (
+            best.aftercare
+            and best.score >= thresholds.part_clear
+            and best.score - runner_up >= thresholds.part_clear_margin
+            and best.topic not in topics
+        ):
+            topics.append(best.topic)
+    if len(topics) != 2 or set(topics) != leading or not set(verdict.topics) <= leading:
+        return verdict
+    suggestions = verdict.suggestions or tuple(topics)
+    return Verdict("answer", tuple(topics), suggestions=suggestions, score=verdict.score)
+
+
 def within_reach(ranking: Sequence[Candidate], thresholds: DecisionThresholds) -> bool:
     """Whether `decide` could answer a message ranked `ranking` at once: when it could not,
     what the classifiers say of it (`SecondLook`) need not be asked."""
