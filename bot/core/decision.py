@@ -55,8 +55,8 @@ class DecisionThresholds(NamedTuple):
     """One of a short message's two questions that leads with a topic of its own by this
     margin, from at least this score (or by `part_clear_margin` from any score: "how many I
     need?"), is answered beside the other, answered for sure, when the whole message ranks
-    its topic next: "how should I wash without scrubbing the flakes" says washing less
-    surely than "when will the flaking stop?" says flaking."""
+    its topic near the top: "how should I wash without scrubbing the flakes" says washing
+    less surely than "when will the flaking stop?" says flaking..."""
     second_reach: int = 3
     """...among the whole message's first this many aftercare topics not answered yet..."""
     second_support: float = 0.1
