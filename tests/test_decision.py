@@ -178,6 +178,26 @@ def test_a_message_likely_outside_aftercare_is_not_answered_part_by_part() -> No
     assert (verdict.decision, verdict.topics) == ("suggest", ())
 
 
+def test_two_clear_questions_in_a_message_that_may_be_outside_aftercare_are_both_answered() -> None:
+    # "when henna for hair and when threading eyebrow?" reads as a general question whole.
+    whole = ranking(("shaving-hair-removal", 58.0), ("hair-dye", 35.0))
+    parts = [
+        ranking(("hair-dye", 102.0), ("other", 33.0)),
+        ranking(("shaving-hair-removal", 107.0)),
+    ]
+    verdict = decide_parts(whole, parts, LIMITS, len(parts), SecondLook(outside=0.65))
+    assert (verdict.decision, verdict.topics) == ("answer", ("hair-dye", "shaving-hair-removal"))
+
+
+def test_a_message_that_may_be_outside_aftercare_with_one_clear_question_is_a_did_you_mean() -> (
+    None
+):
+    whole = ranking(("hair-dye", 95.0), ("other", 30.0))
+    parts = [ranking(("hair-dye", 103.0), ("other", 27.0)), ranking(("other", 40.0), ("x", 35.0))]
+    verdict = decide_parts(whole, parts, LIMITS, len(parts), SecondLook(outside=0.65))
+    assert (verdict.decision, verdict.topics) == ("suggest", ())
+
+
 def test_several_answers_are_possible_only_with_two_supported_topics() -> None:
     assert several_possible(ranking(("makeup", 80.0), ("serums", 60.0)), LIMITS)
     assert not several_possible(ranking(("makeup", 80.0), ("serums", 5.0)), LIMITS)

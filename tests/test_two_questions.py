@@ -196,10 +196,36 @@ def test_a_question_less_sure_of_its_topic_keeps_its_place_when_asked_second() -
     assert verdict.topics == ("peeling", "washing")
 
 
-def test_a_question_less_sure_of_its_topic_is_not_answered_when_the_whole_ranks_another_next() -> (
+def test_a_question_less_sure_of_its_topic_is_answered_when_the_whole_ranks_it_third() -> None:
+    # "can i bleach my hair fri and wear lashes sat": two other topics come before makeup.
+    whole = [
+        Candidate("peeling", 89.0),
+        Candidate("redness", 30.0),
+        Candidate("price", 25.0, False),
+        Candidate("sun", 24.0),
+        Candidate("washing", 20.0),
+    ]
+    verdict = decide_parts(whole, [WASHING_LESS_SURE, FLAKING_SURE], LIMITS, 2, words=15)
+    assert verdict.topics == ("washing", "peeling")
+
+
+def test_a_question_less_sure_of_its_topic_is_not_answered_when_the_whole_ranks_it_further() -> (
     None
 ):
-    whole = [Candidate("peeling", 89.0), Candidate("redness", 30.0), Candidate("washing", 20.0)]
+    whole = [
+        Candidate("peeling", 89.0),
+        Candidate("redness", 30.0),
+        Candidate("sun", 25.0),
+        Candidate("serums", 22.0),
+        Candidate("washing", 20.0),
+    ]
+    verdict = decide_parts(whole, [WASHING_LESS_SURE, FLAKING_SURE], LIMITS, 2, words=15)
+    assert verdict.topics == ("peeling",)
+
+
+def test_a_question_less_sure_of_a_topic_the_whole_hardly_scores_is_not_answered() -> None:
+    # "Can I dermaroll and use self-tanner?" asks about self-tanner, not a home device.
+    whole = [Candidate("peeling", 89.0), Candidate("washing", 5.0)]
     verdict = decide_parts(whole, [WASHING_LESS_SURE, FLAKING_SURE], LIMITS, 2, words=15)
     assert verdict.topics == ("peeling",)
 

@@ -58,6 +58,10 @@ _SPLIT_QUESTIONS = re.compile(
 _CARRIED = re.compile(rf"(?:{_AFTERWARDS}\s+)?{_ACTIVITY}\s")
 _ASKS_ANEW = re.compile(r"(?:why|when|how|what|where|which)\b")
 _ANY = re.compile(r"any")
+_AND = re.compile(r"\s+(?:and|&|\+)\s+")
+_BETWEEN = re.compile(r"\b(?:between|difference)\b")
+_FEW_WORDS = 5
+"""A question this short may ask about two things without asking words ("gym and sauna when")."""
 _CLAUSE_END = re.compile(r"\s*[,;]\s*|\s+(?:anyway|but)\s+")
 CLAUSE_FOCUS_WORDS = 22
 """A message this long whose sentences all ask is a story told in one breath; its clauses
@@ -190,6 +194,22 @@ def split_questions(text: str, most: int | None = None) -> list[str]:
         kept = [(p.strip(" ,"), o or "") for p, o in pieces if len(p.split()) >= _MIN_PART_WORDS]
         found.extend(_with_context(kept) or [sentence])
     return found[:most]
+
+
+def coordinated(question: str) -> list[str]:
+    """The things one question asks about together, cut at "and" ("can i wear contacts and
+    eyeliner tomorrow", "gym and sauna when"), each to be read for a topic of its own; none
+    when nothing is cut. Only in a question that starts by asking ("can i...", "when...") or
+    is a few words long: before the asking words, "and" joins a story's clauses more often
+    ("my skin is dry and flakey and it looks ashy, can i..."); and not in one that asks what
+    lies between two things ("how long between botox and microneedling?")."""
+    folded = fold(question).strip()
+    if _BETWEEN.search(folded) or not (
+        _ASKING_WORDS.match(folded) or len(folded.split()) <= _FEW_WORDS
+    ):
+        return []
+    cut = [p for p in _AND.split(folded) if _has_words(p)]
+    return cut if len(cut) > 1 else []
 
 
 def _asking_sentences(every: Iterable[str]) -> Iterator[str]:

@@ -55,8 +55,14 @@ class DecisionThresholds(NamedTuple):
     """One of a short message's two questions that leads with a topic of its own by this
     margin, from at least this score (or by `part_clear_margin` from any score: "how many I
     need?"), is answered beside the other, answered for sure, when the whole message ranks
-    its topic next: "how should I wash without scrubbing the flakes" says washing less
-    surely than "when will the flaking stop?" says flaking."""
+    its topic near the top: "how should I wash without scrubbing the flakes" says washing
+    less surely than "when will the flaking stop?" says flaking..."""
+    second_reach: int = 3
+    """...among the whole message's first this many aftercare topics not answered yet..."""
+    second_support: float = 0.1
+    """...and scoring there at least this share of the best: "can i bleach my hair fri and
+    wear lashes sat" ranks another procedure and other treatments before makeup, whose
+    question is short; a part whose topic the whole hardly ranks at all is an aside."""
     short_message: int = 25
     """A message of at most this many words is read part by part even when its whole
     ranking supports one topic: "when can i go back to spin class and can i use my
@@ -66,6 +72,12 @@ class DecisionThresholds(NamedTuple):
     """The least probability that a message is outside aftercare (with no word tying it to
     the patient's treatment) that makes a confident answer a "Did you mean": "what is the
     least damaging hair dye?" scores high on hair dye, but is not asked about healing skin."""
+    several_outside: float = 0.7
+    """The least such probability that decides a message of several questions as one: two
+    questions about two topics ("when henna for hair and when threading eyebrow?") read as a
+    general question to the scope classifier more often than either does alone, so their
+    parts are still read between `outside` and this, each for its own aftercare topic; when
+    fewer than two come out, the whole message's decision (a "Did you mean") stands."""
     agreed_answer: float = 45.0
     """The least score answered at once, below `answer`, when the classifier alone also
     puts the topic first with a probability of at least `agreed_learned`..."""
@@ -154,13 +166,14 @@ def decide_parts(
     or more topics come out, they are answered together in the order asked; otherwise the
     whole message is decided as one. `parts` is read lazily and no further than needed: once too few
     parts are left to make two answers, or every supported topic is answered, the rest
-    are not ranked at all. A message likely outside aftercare (`look`, as in `decide`) is
-    decided as one. A short message (`words`, see `DecisionThresholds.short_message`) reads
-    every part: a part that leads clearly may bring a topic the whole does not support.
+    are not ranked at all. A message very likely outside aftercare (`look`, see
+    `DecisionThresholds.several_outside`) is decided as one. A short message (`words`, see
+    `DecisionThresholds.short_message`) reads every part: a part that leads clearly may
+    bring a topic the whole does not support.
     """
     whole = decide(ranking, thresholds, look)
     if (whole.decision == "fallback" and whole.intent is not None) or (
-        look.outside >= thresholds.outside
+        look.outside >= thresholds.several_outside
     ):
         return whole
     supported = _supported(ranking, thresholds)
@@ -200,10 +213,11 @@ def decide_parts(
             topics.append(lead.topic)
         elif short and count == 2 and asked[0] is lead and _second(lead, runner_up, thresholds):
             aside = (seen, lead.topic)
-    # Of a short message's two questions, one that leads on its own with the topic the
-    # whole message ranks next is answered beside the other, answered for sure ("how should
-    # I wash without scrubbing the flakes, and when will the flaking stop?"), in its place.
-    if aside is not None and len(topics) == 1 and aside[1] == _next_best(ranking, topics):
+    # Of a short message's two questions, one that leads on its own with a topic the whole
+    # message ranks near the top is answered beside the other, answered for sure ("how
+    # should I wash without scrubbing the flakes, and when will the flaking stop?"), in its
+    # place.
+    if aside is not None and len(topics) == 1 and _near_top(aside[1], ranking, topics, thresholds):
         topics.insert(*aside)
     if len(topics) < 2:
         return whole
@@ -211,6 +225,49 @@ def decide_parts(
     return Verdict(
         "answer", tuple(topics[:MAX_ANSWERS]), suggestions=suggestions, score=whole.score
     )
+
+
+def decide_together(
+    verdict: Verdict,
+    ranking: Sequence[Candidate],
+    pieces: Iterable[Sequence[Candidate]],
+    thresholds: DecisionThresholds,
+    look: SecondLook = SecondLook(),
+    words: int | None = None,
+) -> Verdict:
+    """`verdict`, or both answers when the question of a short message (`words`) asks about
+    two things together ("can I wear contacts and eyeliner tomorrow?"): `pieces` ranks each
+    thing asked about (`bot.core.asks.coordinated`), in the order asked, read only when
+    needed. Two things that each lead clearly on their own (`part_clear`,
+    `part_clear_margin`) with the whole message's two leading aftercare topics are both
+    answered, in the order asked. A message already answered twice, answered with another
+    topic, given an off-topic or social reply, or very likely outside aftercare (`look`, as
+    in `decide_parts`) keeps `verdict`."""
+    if (
+        len(verdict.topics) > 1
+        or verdict.intent is not None
+        or not _short(words, thresholds)
+        or look.outside >= thresholds.several_outside
+    ):
+        return verdict
+    leading = {c.topic for c in [c for c in ranking if c.aftercare][:2]}
+    topics: list[str] = []
+    for piece in pieces:
+        if not piece:
+            continue
+        best = piece[0]
+        runner_up = piece[1].score if len(piece) > 1 else 0.0
+        if (
+            best.aftercare
+            and best.score >= thresholds.part_clear
+            and best.score - runner_up >= thresholds.part_clear_margin
+            and best.topic not in topics
+        ):
+            topics.append(best.topic)
+    if len(topics) != 2 or set(topics) != leading or not set(verdict.topics) <= leading:
+        return verdict
+    suggestions = verdict.suggestions or tuple(topics)
+    return Verdict("answer", tuple(topics), suggestions=suggestions, score=verdict.score)
 
 
 def within_reach(ranking: Sequence[Candidate], thresholds: DecisionThresholds) -> bool:
@@ -241,8 +298,14 @@ def _second(best: Candidate, runner_up: float, thresholds: DecisionThresholds) -
     )
 
 
-def _next_best(ranking: Sequence[Candidate], answered: list[str]) -> str | None:
-    return next((c.topic for c in ranking if c.aftercare and c.topic not in answered), None)
+def _near_top(
+    topic: str, ranking: Sequence[Candidate], answered: list[str], thresholds: DecisionThresholds
+) -> bool:
+    """Whether the whole message's `ranking` has `topic` among its leading aftercare topics
+    not `answered` yet, with a share of the best score (`DecisionThresholds.second_reach`)."""
+    least = thresholds.second_support * (ranking[0].score if ranking else 0.0)
+    leading = [c for c in ranking if c.aftercare and c.topic not in answered]
+    return any(c.topic == topic and c.score >= least for c in leading[: thresholds.second_reach])
 
 
 def _short(words: int | None, thresholds: DecisionThresholds) -> bool:

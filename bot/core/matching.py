@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import NamedTuple
 
-from bot.core.asks import clause_focus, focus, split_questions
+from bot.core.asks import clause_focus, coordinated, focus, split_questions
 from bot.core.classifier import LinearModel
 from bot.core.decision import (
     MAX_SUGGESTIONS,
@@ -28,6 +28,7 @@ from bot.core.decision import (
     Verdict,
     decide,
     decide_parts,
+    decide_together,
     several_possible,
     within_reach,
 )
@@ -234,8 +235,15 @@ class Matcher:
         parts = split_questions(text, MAX_PARTS) if several_possible(ranked, limits, size) else []
         look = self._second_look(text, ranked)
         if len(parts) < 2:
-            return decide(ranked, limits, look)
-        return decide_parts(ranked, map(self._part_ranking, parts), limits, len(parts), look, size)
+            verdict = decide(ranked, limits, look)
+        else:
+            ranked_parts = map(self._part_ranking, parts)
+            verdict = decide_parts(ranked, ranked_parts, limits, len(parts), look, size)
+        # "can i wear contacts and eyeliner tomorrow?" (all `before-treatment` before a session)
+        if BEFORE_SESSION_TERM in query:
+            return verdict
+        pieces = map(self._part_ranking, [p for part in parts for p in coordinated(part)])
+        return decide_together(verdict, ranked, pieces, limits, look, size)
 
     def _second_look(self, text: str, ranked: list[Candidate]) -> SecondLook:
         """What the classifiers say of the question in `text` (see `SecondLook`); none when
