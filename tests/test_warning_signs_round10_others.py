@@ -1,0 +1,78 @@
+"""Look-alikes of round 10 by cause, each next to a report in near words that must still
+alert: a sign's word in an everyday sense (eyes watering from yawning, rough after a night
+out, traffic choking a city, a film so bad it hurt, a product's own smell), another body
+part (an armpit, a lap), a thing the patient does something with ("the flannel I use"),
+and someone else's sign set against the patient's own ("mine is fine")."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.signs import SignChecker
+
+
+def alerts(checker: SignChecker, text: str, day: int | None = None) -> bool:
+    return checker.check(text, day).alert
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "up all night, my eyes keep watering from yawning, can I nap face down?",
+        "eyes streaming from chopping onions for dinner, can I rub them?",
+        "so knackered my eyes are watering, when can I wear mascara",
+        "i'm feeling rough after a night out with the girls, can I put makeup on",
+        "I feel really rough from the hangover, can I drink coffee",
+        "traffic was choking the town centre today, is the car fumes bad for my skin",
+        "that film was so bad it hurts, can I watch a screen at night",
+        "my face smells of the numbing cream still, should I wash it off",
+        "it smells like the serum they used, is that ok",
+    ],
+)
+def test_a_signs_word_in_an_everyday_sense_does_not_alert(
+    checker: SignChecker, text: str
+) -> None:
+    assert not alerts(checker, text, 2)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my eyes keep watering and my sight has gone blurry",
+        "feeling rough and shivery, 38.6 this morning",
+        "my throat feels like it's choking me and I can't swallow",
+        "the pain is so bad it hurts to open my mouth",
+        "my face smells rotten, worse than the cream ever did",
+    ],
+)
+def test_the_same_words_of_a_real_sign_still_alert(checker: SignChecker, text: str) -> None:
+    assert alerts(checker, text, 2)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "there's a sore hard lump in my armpit since I shaved, can I use deodorant",
+        "my laptop gets so hot on my lap that it's hard to hold, can I use it in bed",
+        "the face cloth I use has a funny smell, should I bin it",
+        "the candle I lit smells like burnt toast, can I open a window",
+    ],
+)
+def test_another_body_part_or_a_thing_the_patient_uses_does_not_alert(
+    checker: SignChecker, text: str
+) -> None:
+    assert not alerts(checker, text, 2)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the flannel I used is fine but my cheek has a funny smell",
+        "a hard hot lump under my jaw that hurts",
+        "my cheek feels hot and hard and it is spreading",
+    ],
+)
+def test_the_treated_skin_next_to_a_thing_or_another_part_still_alerts(
+    checker: SignChecker, text: str
+) -> None:
+    assert alerts(checker, text, 2)
