@@ -29,9 +29,7 @@ def alerts(checker: SignChecker, text: str, day: int | None = None) -> bool:
         "it smells like the serum they used, is that ok",
     ],
 )
-def test_a_signs_word_in_an_everyday_sense_does_not_alert(
-    checker: SignChecker, text: str
-) -> None:
+def test_a_signs_word_in_an_everyday_sense_does_not_alert(checker: SignChecker, text: str) -> None:
     assert not alerts(checker, text, 2)
 
 
@@ -73,6 +71,39 @@ def test_another_body_part_or_a_thing_the_patient_uses_does_not_alert(
     ],
 )
 def test_the_treated_skin_next_to_a_thing_or_another_part_still_alerts(
+    checker: SignChecker, text: str
+) -> None:
+    assert alerts(checker, text, 2)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my flatmate she has a fever and chills since friday. me im fine, just pink",
+        "a girl at work had awful pain after, maybe 8 out of 10. mine was more like a 3",
+        "my mate is burning up with a fever today, me im fine",
+    ],
+)
+def test_someone_elses_sign_set_against_the_patients_calm_own_does_not_alert(
+    checker: SignChecker, text: str
+) -> None:
+    assert not alerts(checker, text, 2)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Family: the patient may be writing for them.
+        "my daughter had hers done yesterday, her lips are swelling now. mine is fine",
+        # The patient's own sign after the contrast.
+        "my friend had a little redness, mine is fine but my cheek has yellow pus now",
+        # Not calm: the patient's own may be the same.
+        "my flatmate has a fever since her session and mine is the same, 38.5",
+        # The patient's own words after the other's name.
+        "my friend says my face has a red line going down my neck, mine is fine otherwise",
+    ],
+)
+def test_a_contrast_never_silences_family_or_the_patients_own_sign(
     checker: SignChecker, text: str
 ) -> None:
     assert alerts(checker, text, 2)
