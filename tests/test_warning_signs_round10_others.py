@@ -107,3 +107,33 @@ def test_a_contrast_never_silences_family_or_the_patients_own_sign(
     checker: SignChecker, text: str
 ) -> None:
     assert alerts(checker, text, 2)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my beard is growing back and itching like mad, can I trim it",
+        "the pillow I use has a yellow stain from drool, can I still sleep on it",
+        "my mates said I'd be in agony, can I go back to work monday",
+    ],
+)
+def test_stubble_a_stain_something_else_left_or_a_friends_forecast_does_not_alert(
+    checker: SignChecker, text: str
+) -> None:
+    assert not alerts(checker, text, 2)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my cheeks itch like mad and came up in hives after the serum",
+        "my pillowcase has yellow stains from my cheek weeping overnight",
+        "my friend said I'd be fine but the pain is a 9 out of 10 now",
+        "I could not breathe properly last night and my lips feel tight",
+        "I can not swallow my tea, it feels blocked",
+    ],
+)
+def test_the_same_words_told_of_the_patients_own_skin_still_alert(
+    checker: SignChecker, text: str
+) -> None:
+    assert alerts(checker, text, 2)
