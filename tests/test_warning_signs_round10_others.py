@@ -67,6 +67,8 @@ def test_another_body_part_or_a_thing_the_patient_uses_does_not_alert(
     [
         "the flannel I used is fine but my cheek has a funny smell",
         "a hard hot lump under my jaw that hurts",
+        # Where a red line runs to is no other part with the sign.
+        "they did my upper arm and now a red streak is creeping up towards my armpit",
         "my cheek feels hot and hard and it is spreading",
     ],
 )
