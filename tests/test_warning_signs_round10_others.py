@@ -21,6 +21,7 @@ def alerts(checker: SignChecker, text: str, day: int | None = None) -> bool:
         "up all night, my eyes keep watering from yawning, can I nap face down?",
         "eyes streaming from chopping onions for dinner, can I rub them?",
         "so knackered my eyes are watering, when can I wear mascara",
+        "my eyes keep watering in the cold wind, can I wear sunglasses",
         "i'm feeling rough after a night out with the girls, can I put makeup on",
         "I feel really rough from the hangover, can I drink coffee",
         "traffic was choking the town centre today, is the car fumes bad for my skin",
