@@ -1,7 +1,7 @@
 """Look-alikes of round 10 by cause, each next to a report in near words that must still
 alert: a sign's word in an everyday sense (eyes watering from yawning, rough after a night
 out, traffic choking a city, a film so bad it hurt, a product's own smell), another body
-part (an armpit, a lap), a thing the patient does something with ("the flannel I use"),
+part (an armpit, a lap), a thing the patient does something with ("the candle I lit"),
 and someone else's sign set against the patient's own ("mine is fine")."""
 
 from __future__ import annotations
@@ -53,7 +53,6 @@ def test_the_same_words_of_a_real_sign_still_alert(checker: SignChecker, text: s
     [
         "there's a sore hard lump in my armpit since I shaved, can I use deodorant",
         "my laptop gets so hot on my lap that it's hard to hold, can I use it in bed",
-        "the face cloth I use has a funny smell, should I bin it",
         "the candle I lit smells like burnt toast, can I open a window",
     ],
 )
@@ -67,6 +66,8 @@ def test_another_body_part_or_a_thing_the_patient_uses_does_not_alert(
     "text",
     [
         "the flannel I used is fine but my cheek has a funny smell",
+        # A flannel that smells after washing the face may be the face's smell.
+        "when I wash my face the flannel smells rank, like old socks",
         "a hard hot lump under my jaw that hurts",
         # Where a red line runs to is no other part with the sign.
         "they did my upper arm and now a red streak is creeping up towards my armpit",
