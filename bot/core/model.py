@@ -201,6 +201,9 @@ class Experiencer(NamedTuple):
     """Named anywhere before the pronoun, the patient may be writing for them."""
     patient: tuple[str, ...] = ()
     """The patient's own words ("my", "I"): after the pronoun, the mention is theirs."""
+    contrast: tuple[str, ...] = ()
+    """The patient setting their own skin against the other's after the mention ("mine is
+    fine", "me I am fine"): the other's sign is theirs told now too, pronoun or not."""
 
 
 class ContextTerm(NamedTuple):

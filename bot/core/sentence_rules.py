@@ -80,6 +80,7 @@ class SentenceRules:
             ("others", knowledge.experiencer.plural_others),
             ("family", knowledge.experiencer.family),
             ("self", knowledge.experiencer.patient),
+            ("contrast", knowledge.experiencer.contrast),
             ("skin", knowledge.treated_skin),
             ("other_skin", knowledge.other_skin),
         ):
@@ -328,11 +329,17 @@ class MessageRules:
         if begin < first and any(h.start >= first for h in pronouns + plural):
             begin = first
         told = max(pronouns + plural, key=lambda hit: hit.start, default=None)
+        # The patient setting their own against it after the mention ("My neighbour had
+        # terrible pain, like 9/10. Mine is more like a 2"): the other's, told now or in
+        # the past, with or without a pronoun; never family (a parent may write "mine").
+        contrast = bool(self._in("contrast", end, len(self._found)))
+        if told is None and contrast:
+            return self._contrasted(begin, end, last)
         if told is None or any(h.start > told.start for h in self._in("self", begin, last)):
             return None
         # What a friend had is her story; what she has now may be the patient writing for
         # her ("she has a fever now, what should she do"): only a clause told in the past.
-        if not self._in("told", begin, end) or self._in("now", first, last):
+        if not contrast and (not self._in("told", begin, end) or self._in("now", first, last)):
             return None
         reach = max(0, told.start - _ANTECEDENT_REACH)
         # Family named anywhere before: the patient may be writing for them ("I'm Jess's
@@ -350,6 +357,19 @@ class MessageRules:
         others = self._in("others", reach, told.start) if told not in plural else []
         # A singular pronoun never points back to several: "her flatmates ... she".
         if nearest is None or any(h.end > nearest.end for h in others):
+            return None
+        return nearest.words(self._found)
+
+    def _contrasted(self, begin: int, end: int, last: int) -> str | None:
+        """The person named last before the mention ending at token `end` in its sentence
+        (from `begin`), when the patient sets their own against it later: no word of the
+        patient's after that name in the clause (to `last`), and no family named."""
+        named = self._in("other", begin, end - 1)
+        nearest = max(named, key=lambda hit: hit.end, default=None)
+        if nearest is None or any(h.start > nearest.start for h in self._in("self", begin, last)):
+            return None
+        family = self._in("family", begin, nearest.start)
+        if any(not any(o.start <= f.start < o.end for o in named) for f in family):
             return None
         return nearest.words(self._found)
 

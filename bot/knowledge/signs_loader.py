@@ -57,6 +57,7 @@ EXPERIENCER_FIELDS = (
     "plural_others",
     "family",
     "patient",
+    "contrast",
 )
 CONTEXT_KEYS = {
     *CATEGORIES,
