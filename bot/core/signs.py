@@ -158,12 +158,19 @@ class SignChecker:
             # an allergic reaction more than a lump.
             named = max(kept, key=lambda m: (m.hit.end - m.hit.start, -m.hit.start))
             return SignCheck(named.hit.value.id, True, words, ruled_out)
-        if mentions:
+        # A sign's word used in another sense ("sick of waiting") mentions no sign at all:
+        # the other sentences are read as if it were not there ("I'm sick of foundation.
+        # The cream is making my face swell and itch"); its own sentence is not read.
+        idioms = [m for m in mentions if all(r.startswith(_IDIOM) for r in m.reasons)]
+        only_idioms = bool(idioms) and len(idioms) == len(mentions)
+        rest = self._without_sentences(line, idioms) if only_idioms else ""
+        if mentions and not rest:
             asked = any(
                 all(reason.startswith("hypothetical") for reason in m.reasons) for m in mentions
             )
             signs = [m.hit.value.id for m in mentions if m.hit.value is not IMPROVING]
             return SignCheck(signs[0] if signs else None, False, (), ruled_out, asked_about=asked)
+        text = rest or text
         probability = self.knowledge.classifier.probabilities(text)["report"]
         threshold = self.knowledge.alert_probability
         if probability < threshold:
@@ -279,6 +286,14 @@ class SignChecker:
             mentions.append(_Mention(hit, tuple(reasons), (first, last), widest))
         return mentions
 
+    def _without_sentences(self, line: Line, mentions: Sequence[_Mention]) -> str:
+        """The words of `line` outside the sentences that hold `mentions`."""
+        rules = self._sentences.read(line)
+        gone: set[int] = set()
+        for mention in mentions:
+            gone.update(range(*rules.sentence(mention.hit.start)))
+        return " ".join(token for i, token in enumerate(line.tokens) if i not in gone)
+
     def _likeliest_sign(self, found: Sequence[str]) -> str:
         totals: dict[str, float] = {}
         for word in dict.fromkeys(found):
@@ -355,9 +370,12 @@ def day_in_text(found: Sequence[str]) -> int | None:
         token = _DIGITS.get(word, word)
         before = found[index - 1] if index else ""
         after = _DIGITS.get(found[index + 1], found[index + 1]) if index + 1 < len(found) else ""
-        # "d4" is chat for day 4 ("vitamin d 1000" is not).
+        # "d4" is chat for day 4 ("vitamin d 1000" is not); "days" counts a number in
+        # digits only: "after 11 days one area is open" names no day one.
+        digits = found[index + 1] if index + 1 < len(found) else ""
         if token in ("day", "days", "d") and is_number(after) and before != "vitamin":
-            days.append(int(float(after)))
+            if token != "days" or is_number(digits):
+                days.append(int(float(after)))
         elif is_number(token) and after in ("days", "day") and index + 2 < len(found):
             if _AFTER.match(found[index + 2]):
                 days.append(int(float(token)))
