@@ -1,11 +1,12 @@
 """Round 10, warning signs: reports that words around them hid (a count of days read as
 day one, painkillers that "haven't touched" the pain, a size told by a fingertip, a meal
-told as a time, an idiom that stopped the classifier reading the rest), reports in words
-no phrase named before; and look-alikes set aside by their context: a list of what might
-go wrong, how one would notice, a fear of what might come, a low score out of ten, skin
-too tight to smile in the first days, the clinic's serum still on the skin, a story that
-ended with "it's gone". Each look-alike sits next to a report in like words that must
-still alert."""
+told as a time, an idiom that stopped the classifier reading the rest); reports in words
+no phrase named before (a breath that whistles, "can not" in two words, pain that goes
+up and up or stings even after painkillers, puffy and itchy after a product); and
+look-alikes set aside by their context: a list of what might go wrong, how one would
+notice, a fear of what might come, a low score out of ten, skin too tight to smile in
+the first days, the clinic's serum still on the skin, a story that ended with "it's
+gone". Each look-alike sits next to a report in like words that must still alert."""
 
 from __future__ import annotations
 
@@ -75,3 +76,31 @@ def test_the_same_words_told_as_a_report_still_alert(
     checker: SignChecker, text: str, day: int | None
 ) -> None:
     assert alerts(checker, text, day)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "it's whistly when I breathe out tonight",
+        "tonight I can not breathe well",
+        "it stings even after two nurofen",
+        "the burning is going up and up tonight",
+        "my forehead went puffy and itchy after the new serum",
+    ],
+)
+def test_a_report_in_words_no_phrase_named_before_alerts(checker: SignChecker, text: str) -> None:
+    assert alerts(checker, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("my face is a bit puffy after the clinic's serum, is that ok?", 1),
+        ("the pain went down after two paracetamol", None),
+        ("I can not wait to see the results, can I wear a sheet mask?", None),
+    ],
+)
+def test_look_alikes_of_the_new_phrases_do_not_alert(
+    checker: SignChecker, text: str, day: int | None
+) -> None:
+    assert not alerts(checker, text, day)
