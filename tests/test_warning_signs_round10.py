@@ -86,6 +86,9 @@ def test_the_same_words_told_as_a_report_still_alert(
         "it stings even after two nurofen",
         "the burning is going up and up tonight",
         "my forehead went puffy and itchy after the new serum",
+        "I put the new retinol serum on last night and this morning my whole face is swollen",
+        "the redness goes all the way to my ears today",
+        "so much pain tonight",
     ],
 )
 def test_a_report_in_words_no_phrase_named_before_alerts(checker: SignChecker, text: str) -> None:
@@ -98,6 +101,8 @@ def test_a_report_in_words_no_phrase_named_before_alerts(checker: SignChecker, t
         ("my face is a bit puffy after the clinic's serum, is that ok?", 1),
         ("the pain went down after two paracetamol", None),
         ("I can not wait to see the results, can I wear a sheet mask?", None),
+        ("my face is so tender I can't wait to get back to normal", 2),
+        ("not so much pain now, just tight", 3),
     ],
 )
 def test_look_alikes_of_the_new_phrases_do_not_alert(
