@@ -109,3 +109,18 @@ def test_look_alikes_of_the_new_phrases_do_not_alert(
     checker: SignChecker, text: str, day: int | None
 ) -> None:
     assert not alerts(checker, text, day)
+
+
+@pytest.mark.parametrize(
+    ("text", "day", "alert"),
+    [
+        ("my cheeks look a bit pinker than when I left the clinic, normal?", 1, False),
+        ("my cheeks are pinker than when I left the clinic and it's spreading to my ears", 1, True),
+        ("under my eyes is still a little puffy, is that ok?", 3, False),
+        ("under my eyes is still a little puffy and now my vision is blurry", 3, True),
+    ],
+)
+def test_healing_the_knowledge_calls_normal_on_the_day_does_not_alert_unless_it_grows(
+    checker: SignChecker, text: str, day: int, alert: bool
+) -> None:
+    assert alerts(checker, text, day) is alert

@@ -230,7 +230,7 @@ class SignChecker:
         rules = self._sentences.read(line)
         idioms = reading.extra.get(_IDIOM, [])
         skin = rules.face_starts()
-        worse = [start for start, _ in reading.extra.get(_WORSE, [])]
+        worse = reading.extra.get(_WORSE, [])
         normal = [
             span
             for name, normal in self._normal.items()
@@ -264,11 +264,16 @@ class SignChecker:
             # worse, spreading, severe or lasting: "puffy this morning and now I cant
             # open them" is no morning puffiness.
             begin, stop = rules.sentence(hit.start)
-            growing = any(begin <= at < stop for at in worse)
+            growing = any(begin <= at < stop for at, _ in worse)
             early = hit.value.from_day is not None and day is not None and day < hit.value.from_day
             if early and not growing:
                 reasons.append(f"normal healing on day {day}")
-            healing = [(s, e) for s, e in normal if s <= hit.start and hit.end <= e and not growing]
+            # A word of getting worse that is the mention's own is what the phrase of
+            # normal healing names: "redder than when I left the clinic" on day 1.
+            own = not any(
+                begin <= at < stop and not (hit.start <= at and end <= hit.end) for at, end in worse
+            )
+            healing = [(s, e) for s, e in normal if s <= hit.start and hit.end <= e and own]
             reasons += [
                 f"normal healing on day {day}: '{' '.join(found[start:end])}'"
                 for start, end in healing
