@@ -18,9 +18,7 @@ A message in a language the bot cannot read alerts too, as the sign "unreadable"
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from itertools import compress, count
 from typing import NamedTuple
 
 from bot.core.classifier import read_words
@@ -28,8 +26,10 @@ from bot.core.context import MAX_SCOPE, ConText, Trigger
 from bot.core.language import COMMON_WORDS, Identify, LanguageGate
 from bot.core.model import Sign, WarningSigns
 from bot.core.phrase_index import Hit, PhraseIndex
-from bot.core.phrases import Line, compile_phrase, fold, folded_tokens, is_number
+from bot.core.phrases import Line, compile_phrase, fold, folded_tokens
 from bot.core.sentence_rules import SentenceRules
+from bot.core.sign_days import day_in_text as day_in_text
+from bot.core.sign_days import day_told
 
 UNREADABLE = "unreadable"
 """The sign of a message in a language the bot cannot read."""
@@ -42,15 +42,6 @@ MESSAGE_LIMIT = 4096
 """Telegram's longest message: every character of it is read."""
 _IDIOM, _WORSE = "other sense", "getting worse"
 _JOINS = frozenset({"and", "or", "n", "&", ",", "plus"})
-_DAY_WORDS = {"today": 0, "tonight": 0, "yesterday": 1}
-_DAY_TOKENS = frozenset({"day", "days", "week", "morning", "evening", "night", "d", *_DAY_WORDS})
-_TREATED = frozenset({"done", "treatment", "session", "treated", "needling", "microneedling"})
-_AFTER = re.compile(r"^(?:since|after|ago|later|post|out|in|on)$")
-_NUMBERS = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen"
-_DIGITS = {word: str(value) for value, word in enumerate(_NUMBERS.split())}
-"""Numbers in words, as their digits."""
-_DAY_STARTS = _DAY_TOKENS | _DIGITS.keys()
-"""The words that may start a mention of a day (besides numbers in digits)."""
 
 
 _Found = tuple[Sign | None, Trigger | None]
@@ -158,12 +149,19 @@ class SignChecker:
             # an allergic reaction more than a lump.
             named = max(kept, key=lambda m: (m.hit.end - m.hit.start, -m.hit.start))
             return SignCheck(named.hit.value.id, True, words, ruled_out)
-        if mentions:
+        # A sign's word used in another sense ("sick of waiting") mentions no sign at all:
+        # the other sentences are read as if it were not there ("I'm sick of foundation.
+        # The cream is making my face swell and itch"); its own sentence is not read.
+        idioms = [m for m in mentions if all(r.startswith(_IDIOM) for r in m.reasons)]
+        only_idioms = bool(idioms) and len(idioms) == len(mentions)
+        rest = self._without_sentences(line, idioms) if only_idioms else ""
+        if mentions and not rest:
             asked = any(
                 all(reason.startswith("hypothetical") for reason in m.reasons) for m in mentions
             )
             signs = [m.hit.value.id for m in mentions if m.hit.value is not IMPROVING]
             return SignCheck(signs[0] if signs else None, False, (), ruled_out, asked_about=asked)
+        text = rest or text
         probability = self.knowledge.classifier.probabilities(text)["report"]
         threshold = self.knowledge.alert_probability
         if probability < threshold:
@@ -181,7 +179,7 @@ class SignChecker:
             # No evidence either: the day told, that made it normal ("day 2" is in reports),
             # the words that joined them ("and": reports list signs) and where the skin is
             # (reports name it more than questions), but in a standing symptom's clause.
-            told = _day_told(found)
+            told = day_told(found)
             gone = {i for m in ruled for i in range(*_context_of(m))} | told
             near = {j + 1 for j in gone} | {j - 1 for j in gone}
             gone |= {i for i in near if 0 <= i < len(found) and found[i] in _JOINS}
@@ -232,7 +230,7 @@ class SignChecker:
         rules = self._sentences.read(line)
         idioms = reading.extra.get(_IDIOM, [])
         skin = rules.face_starts()
-        worse = [start for start, _ in reading.extra.get(_WORSE, [])]
+        worse = reading.extra.get(_WORSE, [])
         normal = [
             span
             for name, normal in self._normal.items()
@@ -266,11 +264,16 @@ class SignChecker:
             # worse, spreading, severe or lasting: "puffy this morning and now I cant
             # open them" is no morning puffiness.
             begin, stop = rules.sentence(hit.start)
-            growing = any(begin <= at < stop for at in worse)
+            growing = any(begin <= at < stop for at, _ in worse)
             early = hit.value.from_day is not None and day is not None and day < hit.value.from_day
             if early and not growing:
                 reasons.append(f"normal healing on day {day}")
-            healing = [(s, e) for s, e in normal if s <= hit.start and hit.end <= e and not growing]
+            # A word of getting worse that is the mention's own is what the phrase of
+            # normal healing names: "redder than when I left the clinic" on day 1.
+            own = not any(
+                begin <= at < stop and not (hit.start <= at and end <= hit.end) for at, end in worse
+            )
+            healing = [(s, e) for s, e in normal if s <= hit.start and hit.end <= e and own]
             reasons += [
                 f"normal healing on day {day}: '{' '.join(found[start:end])}'"
                 for start, end in healing
@@ -278,6 +281,14 @@ class SignChecker:
             widest = max(healing, key=lambda span: span[1] - span[0], default=None)
             mentions.append(_Mention(hit, tuple(reasons), (first, last), widest))
         return mentions
+
+    def _without_sentences(self, line: Line, mentions: Sequence[_Mention]) -> str:
+        """The words of `line` outside the sentences that hold `mentions`."""
+        rules = self._sentences.read(line)
+        gone: set[int] = set()
+        for mention in mentions:
+            gone.update(range(*rules.sentence(mention.hit.start)))
+        return " ".join(token for i, token in enumerate(line.tokens) if i not in gone)
 
     def _likeliest_sign(self, found: Sequence[str]) -> str:
         totals: dict[str, float] = {}
@@ -341,59 +352,3 @@ def _longest(hits: list[Hit[Sign]]) -> list[Hit[Sign]]:
         same.append(hit)
         kept.append(hit)
     return kept
-
-
-def day_in_text(found: Sequence[str]) -> int | None:
-    """The latest day since treatment the message names ("day 8", "10 days after")."""
-    days: list[int] = []
-    # Most words name no day: only these are read, with the words around them (picked
-    # out with no Python step per word: a long story has hundreds).
-    starts = _DAY_STARTS.union(word for word in set(found) if word[0].isdigit())
-    for index in compress(count(), map(starts.__contains__, found)):
-        word = found[index]
-        # "day one", "two days after": a number in words counts like its digits.
-        token = _DIGITS.get(word, word)
-        before = found[index - 1] if index else ""
-        after = _DIGITS.get(found[index + 1], found[index + 1]) if index + 1 < len(found) else ""
-        # "d4" is chat for day 4 ("vitamin d 1000" is not).
-        if token in ("day", "days", "d") and is_number(after) and before != "vitamin":
-            days.append(int(float(after)))
-        elif is_number(token) and after in ("days", "day") and index + 2 < len(found):
-            if _AFTER.match(found[index + 2]):
-                days.append(int(float(token)))
-        elif is_number(token) and after in ("weeks", "week", "wks"):
-            days.append(7 * int(float(token)))
-        elif token == "week" and is_number(after):
-            days.append(7 * (int(float(after)) - 1))
-        elif token in _DAY_WORDS and _TREATED.intersection(_treated_near(found, index)):
-            days.append(_DAY_WORDS[token])
-        elif token in ("morning", "day") and before in ("the", "this") and after == "after":
-            days.append(1)
-        elif is_number(token) and after in ("hours", "hour", "hrs", "hr"):
-            days.append(int(float(token)) // 24)
-        # "the same evening", "the evening of the treatment": the day itself.
-        elif token in ("evening", "night", "day") and (
-            before == "same" or (after == "of" and _TREATED & {*found[index + 2 : index + 4]})
-        ):
-            days.append(0)
-    return max(days) if days else None
-
-
-def _treated_near(found: Sequence[str], index: int) -> Sequence[str]:
-    """The words that may tie the day word at `index` to the treatment: the two before it
-    ("had it done yesterday"), or the four after when it opens a telling of it
-    ("yesterday was my session", "yesterday I had my treatment")."""
-    opens = found[index + 1 : index + 3]
-    told = opens[:1] == ["was"] or opens in (["i", "had"], ["i", "got"])
-    after = found[index + 1 : index + 5] if told else []
-    return [*found[max(0, index - 2) : index], *after]
-
-
-def _day_told(found: Sequence[str]) -> set[int]:
-    """Where the message tells its day: "day 2", "2 days"."""
-    told = set()
-    for index, word in enumerate(found):
-        if word in ("day", "days"):
-            near = [at for at in (index - 1, index + 1) if 0 <= at < len(found)]
-            told |= {index, *(at for at in near if is_number(_DIGITS.get(found[at], found[at])))}
-    return told
