@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.asks import coordinated
+from bot.core.asks import coordinated, split_questions
 from bot.core.decision import (
     Candidate,
     DecisionThresholds,
@@ -43,6 +43,17 @@ def test_a_story_told_with_and_or_a_question_between_two_things_is_not_cut(
     question: str,
 ) -> None:
     assert coordinated(question) == []
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Can I dermaroll and put fake tan on?", "can i get microneedling and use retinol after"],
+)
+def test_the_treatment_named_beside_a_thing_is_one_question_about_the_thing(
+    question: str,
+) -> None:
+    assert coordinated(question) == []
+    assert split_questions(question) == [question]
 
 
 LIMITS = DecisionThresholds(part_clear=60.0, part_clear_margin=30.0)

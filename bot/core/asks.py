@@ -61,6 +61,13 @@ _ANY = re.compile(r"any")
 _AND = re.compile(r"\s+(?:and|&|\+)\s+")
 _BETWEEN = re.compile(r"\b(?:between|difference)\b")
 _FEW_WORDS = 5
+_THE_TREATMENT_ALONE = re.compile(
+    r"^\W*(?:(?:can|could|should|may|shall|do|does|is|it|ok|okay|safe|to|i|you|we|me|get|have|"
+    r"after|once|when)\s+)*(?:microneedle|microneedling|dermaroll|dermarolling|derma roll|"
+    r"dermapen|derma pen|needle|needling|the treatment)\W*$"
+)
+"""A part that names only the treatment asks nothing of its own: "can I dermaroll and use
+self-tanner?" asks about self-tanner after the treatment."""
 """A question this short may ask about two things without asking words ("gym and sauna when")."""
 _CLAUSE_END = re.compile(r"\s*[,;]\s*|\s+(?:anyway|but)\s+")
 CLAUSE_FOCUS_WORDS = 22
@@ -192,6 +199,8 @@ def split_questions(text: str, most: int | None = None) -> list[str]:
         cut = _SPLIT_QUESTIONS.split(fold(sentence))
         pieces = zip(cut[::2], [None, *cut[1::2]], strict=True)
         kept = [(p.strip(" ,"), o or "") for p, o in pieces if len(p.split()) >= _MIN_PART_WORDS]
+        if any(_THE_TREATMENT_ALONE.match(asked) for asked, _ in kept):
+            kept = []
         found.extend(_with_context(kept) or [sentence])
     return found[:most]
 
@@ -209,6 +218,8 @@ def coordinated(question: str) -> list[str]:
     ):
         return []
     cut = [p for p in _AND.split(folded) if _has_words(p)]
+    if any(_THE_TREATMENT_ALONE.match(p) for p in cut):
+        return []
     return cut if len(cut) > 1 else []
 
 
