@@ -135,8 +135,9 @@ class TermIndex:
         self._idf = {t: math.log(1 + n_rules / len(counts)) for t, counts in uses.items()}
         self._unknown_idf = math.log(1 + n_rules)
         squares = {term: idf**2 for term, idf in self._idf.items()}
+        # Summed in sorted order, as a message's terms are (see `topic_scores`).
         self._inverse_norms = [
-            1.0 / norm if (norm := math.sqrt(sum(map(squares.__getitem__, terms)))) else 0.0
+            1.0 / norm if (norm := math.sqrt(sum(map(squares.__getitem__, sorted(terms))))) else 0.0
             for terms in phrasings
         ]
         # Per term and topic, the largest inverse norm of the topic's phrasings with the
@@ -331,10 +332,13 @@ class TermIndex:
         if not query or not self._rule_of:
             return best
         idf, unknown = self._idf, self._unknown_idf
-        squares = {t: idf.get(t, unknown) ** 2 for t in query}
+        # Summed in the terms' sorted order, not the set's: a set's order changes with the
+        # string hashing of each run (PYTHONHASHSEED), and so would the last bits of a sum.
+        ordered = sorted(query)
+        squares = {t: idf.get(t, unknown) ** 2 for t in ordered}
         query_norm = math.sqrt(sum(squares.values()))
         # How much of the message each topic's words explain.
-        evidence = {t: self._evidence.get(t, 1.0) for t in query}
+        evidence = {t: self._evidence.get(t, 1.0) for t in ordered}
         cover = [0.0] * len(self._rules)
         points_to = self._points_to
         for term, weight in evidence.items():
