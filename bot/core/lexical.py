@@ -104,6 +104,7 @@ class TermIndex:
         self._correct = lru_cache(maxsize=65536)(self._correct_uncached)
         # Sized for one message: its terms are needed by several steps of one match.
         self._cached_terms = lru_cache(maxsize=MESSAGE_CACHE)(self._terms_uncached)
+        self._cached_tokens = lru_cache(maxsize=MESSAGE_CACHE)(self._tokens_of)
         self._term = lru_cache(maxsize=65536)(self._term_uncached)
         self._build_index()
 
@@ -189,7 +190,7 @@ class TermIndex:
         joined = " ".join(plain)
         if BEFORE_SESSION.search(joined) and not INTERVAL.search(joined):
             out.append(BEFORE_SESSION_TERM)
-        out.extend(token for _, token in self._tokens(plain) if token)
+        out.extend(token for _, token in self._cached_tokens(text) if token)
         # A lone letter ("Q: what is microneedling?") is no topic of its own.
         content = [t for t in out if t != TREATMENT_TERM and len(t) > 1]
         if not content and TREATMENT_TERM in out:
@@ -199,13 +200,13 @@ class TermIndex:
     def about_another_procedure(self, text: str) -> bool:
         """Whether `text` is about another procedure (`outside.about_another_procedure`)."""
         plain = words(text)
-        return outside.about_another_procedure(plain, lambda: self._tokens(plain))
+        return outside.about_another_procedure(plain, lambda: self._cached_tokens(text))
 
     def tied_to_treatment(self, text: str) -> bool:
         """Whether a word of `text` ties it to the patient's own treatment and healing
         (`outside.tied_to_treatment`)."""
         plain = words(text)
-        return outside.tied_to_treatment(plain, lambda: self._tokens(plain))
+        return outside.tied_to_treatment(plain, lambda: self._cached_tokens(text))
 
     @staticmethod
     def asks_what_is_offered(text: str) -> bool:
@@ -221,7 +222,7 @@ class TermIndex:
         # The message's terms are read already: most have no healing word to place.
         healing = outside.HEALING_TERMS.intersection(self.terms(text))
         return bool(healing) and outside.said_of_a_thing(
-            plain, lambda: self._tokens(plain), self._is_thing
+            plain, lambda: self._cached_tokens(text), self._is_thing
         )
 
     def _is_thing(self, noun: str) -> bool:
@@ -231,6 +232,11 @@ class TermIndex:
             return True
         known = noun in self._patient_words or self._correct(noun) in self._known
         return noun.isalpha() and len(noun) > 2 and not known
+
+    def _tokens_of(self, text: str) -> tuple[tuple[int, str | None], ...]:
+        """`_tokens` of the words of `text`, kept for the last few texts: the message's
+        terms and the rules of `bot.core.outside` read the same ones."""
+        return tuple(self._tokens(words(text)))
 
     def _tokens(self, plain: list[str]) -> list[tuple[int, str | None]]:
         """Each concept phrase or word of `plain` as (position, term); None for filler."""
