@@ -1,8 +1,8 @@
 """The lexical half of the matcher: which topic a message's words point to.
 
 Everything derivable from the knowledge is computed once, when a `TermIndex` is built:
-each example phrasing becomes a set of terms (concepts, corrected typos, stems), with an
-inverted index and two weights per term: how rare it is across topics (idf) and how
+each example phrasing becomes a set of terms (concepts, corrected typos, stems), and each
+term gets its weights (`bot.core.term_scores`): how rare it is across topics (idf) and how
 strongly it points at each topic. A message is scored against every topic by blending its
 nearest example (weighted cosine) with how much of the message the topic's vocabulary
 explains.
@@ -10,18 +10,17 @@ explains.
 
 from __future__ import annotations
 
-import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable
 from functools import cached_property, lru_cache
-from itertools import chain
 from typing import NamedTuple
 
 from bot.core import outside
 from bot.core.model import KnowledgeBase, Rule
 from bot.core.outside import TREATMENT_TERM
 from bot.core.sentence_rules import patient_words
+from bot.core.term_scores import TopicScorer
 from bot.core.text import CHAT_SPELLING, STOP_WORDS, TIME_WORDS, is_stop_word, stem, words
 
 IGNORED_TERM = "c:ignore"
@@ -51,9 +50,6 @@ BEFORE_SESSION = re.compile(
 """A question about the time before a session: preparing, stopping things, who may have it."""
 
 
-FEW_SHARED = 32
-"""How many phrasings sharing several terms with a message `TermIndex.topic_scores` picks
-out one by one; more are summed as they come (a long message)."""
 READING_FORMAT = 1
 """Raised when the code reading terms changes in a way `TermIndex.reading` cannot see."""
 
@@ -108,6 +104,7 @@ class TermIndex:
         self._correct = lru_cache(maxsize=65536)(self._correct_uncached)
         # Sized for one message: its terms are needed by several steps of one match.
         self._cached_terms = lru_cache(maxsize=MESSAGE_CACHE)(self._terms_uncached)
+        self._cached_tokens = lru_cache(maxsize=MESSAGE_CACHE)(self._tokens_of)
         self._term = lru_cache(maxsize=65536)(self._term_uncached)
         self._build_index()
 
@@ -115,65 +112,33 @@ class TermIndex:
         """One pass over every phrasing (examples, keywords, titles), then one per term."""
         # Per term, how many phrasings of each topic (by index) have it.
         uses: dict[str, dict[int, int]] = defaultdict(dict)
-        postings: dict[str, list[int]] = defaultdict(list)
         phrasings: list[frozenset[str]] = []
-        self._rule_of: list[int] = []
+        topic_of: list[int] = []
         for index, rule in enumerate(self._rules):
             for text in (*rule.examples, *rule.keywords, rule.title):
                 terms = frozenset(self._terms_uncached(text))
                 if not terms:
                     continue
-                position = len(phrasings)
                 for term in terms:
                     counts = uses[term]
                     counts[index] = counts.get(index, 0) + 1
-                    postings[term].append(position)
                 phrasings.append(terms)
-                self._rule_of.append(index)
-        self._postings = dict(postings)
-        n_rules = max(1, len(self._rules))
-        self._idf = {t: math.log(1 + n_rules / len(counts)) for t, counts in uses.items()}
-        self._unknown_idf = math.log(1 + n_rules)
-        squares = {term: idf**2 for term, idf in self._idf.items()}
-        self._inverse_norms = [
-            1.0 / norm if (norm := math.sqrt(sum(map(squares.__getitem__, terms)))) else 0.0
-            for terms in phrasings
-        ]
-        # Per term and topic, the largest inverse norm of the topic's phrasings with the
-        # term: a phrasing sharing only that term with a message is as near as the term's
-        # square times its inverse norm, so the nearest of them needs no look at each one.
-        nearest_alone: dict[str, dict[int, float]] = defaultdict(dict)
-        for term, found in postings.items():
-            largest = nearest_alone[term]
-            for phrasing in found:
-                index = self._rule_of[phrasing]
-                largest[index] = max(largest.get(index, 0.0), self._inverse_norms[phrasing])
-        self._sets: dict[str, tuple[int, frozenset[int]]] = {}
-        """Each term's phrasings as the bits of one number and as a set, made when first
-        needed."""
-        self._points_to: dict[str, list[tuple[int, float, float]]] = {}
-        """Per term, the topics whose phrasings have it: how strongly it points to each,
-        and the largest inverse norm among those phrasings (see above)."""
-        self._evidence: dict[str, float] = {}
+                topic_of.append(index)
+        settings = self.settings
+        self._scorer = TopicScorer(
+            phrasings, topic_of, len(self._rules), settings.smoothing, settings.example_weight
+        )
         self.off_topic_terms: set[str] = set()
         self.social_terms: set[str] = set()
         self.aftercare_terms: set[str] = set()
         self.time_terms = {stem(w) for w in TIME_WORDS} | {
             self._concept_of[w] for w in TIME_WORDS if w in self._concept_of
         }
-        smoothing = self.settings.smoothing
         off_topic = [rule.scope == "off-topic" for rule in self._rules]
         social = [rule.is_social for rule in self._rules]
         aftercare = [rule.is_aftercare for rule in self._rules]
         for term, counts in uses.items():
             total = sum(counts.values())
-            # A word seen once or twice is weak evidence: smoothing keeps it from claiming a
-            # topic alone, and its evidence weight grows with how often staff used it.
-            self._points_to[term] = [
-                (i, count / (total + smoothing), nearest_alone[term][i])
-                for i, count in counts.items()
-            ]
-            self._evidence[term] = total / (total + smoothing)
             if total >= 2 and sum(c for i, c in counts.items() if off_topic[i]) >= 0.75 * total:
                 self.off_topic_terms.add(term)
             if sum(c for i, c in counts.items() if social[i]) >= 0.4 * total:
@@ -225,7 +190,7 @@ class TermIndex:
         joined = " ".join(plain)
         if BEFORE_SESSION.search(joined) and not INTERVAL.search(joined):
             out.append(BEFORE_SESSION_TERM)
-        out.extend(token for _, token in self._tokens(plain) if token)
+        out.extend(token for _, token in self._cached_tokens(text) if token)
         # A lone letter ("Q: what is microneedling?") is no topic of its own.
         content = [t for t in out if t != TREATMENT_TERM and len(t) > 1]
         if not content and TREATMENT_TERM in out:
@@ -235,13 +200,13 @@ class TermIndex:
     def about_another_procedure(self, text: str) -> bool:
         """Whether `text` is about another procedure (`outside.about_another_procedure`)."""
         plain = words(text)
-        return outside.about_another_procedure(plain, lambda: self._tokens(plain))
+        return outside.about_another_procedure(plain, lambda: self._cached_tokens(text))
 
     def tied_to_treatment(self, text: str) -> bool:
         """Whether a word of `text` ties it to the patient's own treatment and healing
         (`outside.tied_to_treatment`)."""
         plain = words(text)
-        return outside.tied_to_treatment(plain, lambda: self._tokens(plain))
+        return outside.tied_to_treatment(plain, lambda: self._cached_tokens(text))
 
     @staticmethod
     def asks_what_is_offered(text: str) -> bool:
@@ -257,7 +222,7 @@ class TermIndex:
         # The message's terms are read already: most have no healing word to place.
         healing = outside.HEALING_TERMS.intersection(self.terms(text))
         return bool(healing) and outside.said_of_a_thing(
-            plain, lambda: self._tokens(plain), self._is_thing
+            plain, lambda: self._cached_tokens(text), self._is_thing
         )
 
     def _is_thing(self, noun: str) -> bool:
@@ -267,6 +232,11 @@ class TermIndex:
             return True
         known = noun in self._patient_words or self._correct(noun) in self._known
         return noun.isalpha() and len(noun) > 2 and not known
+
+    def _tokens_of(self, text: str) -> tuple[tuple[int, str | None], ...]:
+        """`_tokens` of the words of `text`, kept for the last few texts: the message's
+        terms and the rules of `bot.core.outside` read the same ones."""
+        return tuple(self._tokens(words(text)))
 
     def _tokens(self, plain: list[str]) -> list[tuple[int, str | None]]:
         """Each concept phrase or word of `plain` as (position, term); None for filler."""
@@ -302,88 +272,7 @@ class TermIndex:
             return None
         return self._concept_of.get(stemmed, stemmed)
 
-    def _as_sets(self, term: str) -> tuple[int, frozenset[int]]:
-        found = self._sets.get(term)
-        if found is None:
-            bits = bytearray(len(self._rule_of) // 8 + 1)
-            for phrasing in self._postings[term]:
-                bits[phrasing >> 3] |= 1 << (phrasing & 7)
-            found = int.from_bytes(bits, "little"), frozenset(self._postings[term])
-            self._sets[term] = found
-        return found
-
-    def _shared_by_several(self, terms: Iterable[str]) -> list[int] | None:
-        """The phrasings that have more than one of `terms`, or None when there are more
-        than `FEW_SHARED` of them."""
-        seen = several = 0
-        for term in terms:
-            mask = self._as_sets(term)[0]
-            several |= seen & mask
-            if several.bit_count() > FEW_SHARED:
-                return None
-            seen |= mask
-        return _bits(several)
-
     def topic_scores(self, query: set[str]) -> list[float]:
         """The score from 0 to 100 of every topic for the terms `query`, in the knowledge's
-        order (0: the terms do not point to it)."""
-        best = [0.0] * len(self._rules)
-        if not query or not self._rule_of:
-            return best
-        idf, unknown = self._idf, self._unknown_idf
-        squares = {t: idf.get(t, unknown) ** 2 for t in query}
-        query_norm = math.sqrt(sum(squares.values()))
-        # How much of the message each topic's words explain.
-        evidence = {t: self._evidence.get(t, 1.0) for t in query}
-        cover = [0.0] * len(self._rules)
-        points_to = self._points_to
-        for term, weight in evidence.items():
-            for rule_index, share, _ in points_to.get(term, ()):
-                cover[rule_index] += weight * share
-        # The nearest phrasing of each topic: a cosine over the phrasings sharing a term.
-        postings = self._postings
-        shared = [(square, postings[t]) for t, square in squares.items() if t in postings]
-        several = self._shared_by_several(t for t in squares if t in postings)
-        inverse_norms, rule_of = self._inverse_norms, self._rule_of
-        if several is not None:
-            # Those sharing one term only are read at once, per term and topic; only those
-            # sharing several terms are summed one by one, in the order of the terms.
-            for term, square in squares.items():
-                for rule_index, _, inverse_norm in points_to.get(term, ()):
-                    cosine = square * inverse_norm
-                    if cosine > best[rule_index]:
-                        best[rule_index] = cosine
-            dot = dict.fromkeys(several, 0.0)
-            for term, square in squares.items():
-                if term in postings:
-                    for phrasing in self._as_sets(term)[1].intersection(dot):
-                        dot[phrasing] += square
-            for phrasing, total in dot.items():
-                cosine = total * inverse_norms[phrasing]
-                if cosine > best[rule_of[phrasing]]:
-                    best[rule_of[phrasing]] = cosine
-        else:
-            # A long message shares many phrasings with many terms: summing every phrasing
-            # costs less than picking those out.
-            sums = [0.0] * len(rule_of)
-            for square, found in shared:
-                for phrasing in found:
-                    sums[phrasing] += square
-            for phrasing in chain.from_iterable(found for _, found in shared):
-                cosine = sums[phrasing] * inverse_norms[phrasing]
-                if cosine > best[rule_of[phrasing]]:
-                    best[rule_of[phrasing]] = cosine
-        alpha = self.settings.example_weight
-        near = 100 * alpha / query_norm
-        explained = 100 * (1 - alpha) / sum(evidence.values())
-        return [near * b + explained * c for b, c in zip(best, cover, strict=True)]
-
-
-def _bits(mask: int) -> list[int]:
-    """The positions of the bits set in `mask`, lowest first."""
-    found = []
-    while mask:
-        lowest = mask & -mask
-        found.append(lowest.bit_length() - 1)
-        mask ^= lowest
-    return found
+        order (0: the terms do not point to it; see `bot.core.term_scores`)."""
+        return self._scorer.scores(query)
