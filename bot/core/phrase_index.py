@@ -86,6 +86,9 @@ class PhraseIndex(Generic[T]):
         ranges = [(0, len(found))] if near is None else _merged(near)
         starts = chain.from_iterable(self._possible(found, low, high) for low, high in ranges)
         known, token_at = self._candidates, line.token_at
+        # Hits made as the tuples they are, not through the named tuple's own `__new__` (a
+        # Python function): a long story has hundreds.
+        new = tuple.__new__
         for start in starts:
             # Looked up here, not through a call: this runs for every possible start.
             quick, grouped, candidates, plain_words, _ = known[found[start]]
@@ -102,15 +105,16 @@ class PhraseIndex(Generic[T]):
             for phrase, value, words, group, again in candidates:
                 if words is not None:
                     end = start + len(words)
-                    if found[start:end] == words:
-                        yield Hit(start, end, phrase, value)
+                    # Its first word is this token: a phrase of one word is here.
+                    if end == start + 1 or found[start:end] == words:
+                        yield new(Hit, (start, end, phrase, value, ()))
                 elif tried is not None and tried.start(group) >= 0:
                     if again is None:
-                        yield Hit(start, token_at[tried.end(group)], phrase, value)
+                        yield new(Hit, (start, token_at[tried.end(group)], phrase, value, ()))
                         continue
                     matched = again.match(line, start)
                     if matched is not None:
-                        yield Hit(start, matched[0], phrase, value, matched[1])
+                        yield new(Hit, (start, matched[0], phrase, value, matched[1]))
 
     def _forget(self) -> None:
         """Empty what was learnt of tokens: the phrases changed, or there are too many."""

@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Mapping, Sequence
+from functools import cached_property
 
 from bot.core.language import COMMON_WORDS
 from bot.core.model import WarningSigns
@@ -186,9 +187,10 @@ class MessageRules:
         """Where the message names the treated skin ("my chin", "where they did")."""
         return {i for h in self._in("skin", 0, len(self._found)) for i in range(h.start, h.end)}
 
+    @cached_property
     def face_starts(self) -> list[int]:
-        """Where each phrase naming the treated skin starts, but for a face word another
-        body part owns ("the skin on my arm", "my knee replacement scar")."""
+        """Where each phrase naming the treated skin starts, in order, but for a face word
+        another body part owns ("the skin on my arm", "my knee replacement scar")."""
         every = len(self._found)
         other = self._in("other_skin", 0, every)
         return [
@@ -196,6 +198,13 @@ class MessageRules:
             for h in self._in("skin", 0, every)
             if not any(o.start <= h.start and h.end <= o.end for o in other)
         ]
+
+    def names_face(self, begin: int, stop: int) -> bool:
+        """Whether a phrase of `face_starts` starts at tokens `begin` to `stop` (exclusive):
+        bisected, as every mention of a long story asks twice."""
+        starts = self.face_starts
+        at = bisect_left(starts, begin)
+        return at < len(starts) and starts[at] < stop
 
     def sentence(self, start: int) -> tuple[int, int]:
         """Where the sentence holding token `start` begins and ends."""
