@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.phrase_index import Hit, PhraseIndex
+from bot.core import phrase_index
+from bot.core.phrase_index import Hit, PhraseIndex, followers
 from bot.core.phrases import Line, PhraseError, compile_phrase, tokens
 
 LISTS = {"redness": ["red", "pink*", "blotchy"], "worse": ["spread*", "getting bigger"]}
@@ -188,3 +189,45 @@ def _hits(phrases: list[str], message: str) -> list[Hit[str]]:
     for phrase in phrases:
         index.add(compile_phrase(phrase, LISTS), phrase)
     return index.find(Line.of(tokens(message)))
+
+
+def test_a_word_that_starts_a_phrase_only_before_another_word_is_passed_over_elsewhere() -> None:
+    index: PhraseIndex[str] = PhraseIndex()
+    index.add(compile_phrase("my red|lips", LISTS), "mine")
+    line = Line.of(tokens("my cat, my lips, my red cheek. my"))
+    assert [(hit.start, hit.end) for hit in index.find(line)] == [(3, 5), (6, 8)]
+    assert index.first(Line.of(tokens("my cat is red, my"))) is None
+
+
+def test_the_words_that_may_follow_a_phrase_start_are_known_unless_any_may() -> None:
+    assert followers(compile_phrase("my red|lips", LISTS), "my") == {"red", "lips"}
+    assert followers(compile_phrase("{worse} now", LISTS), "getting") == {"bigger"}
+    assert followers(compile_phrase("{worse} now", LISTS), "spreading") == {"now"}
+    # A word start, a gap, or the phrase's end next: any word may follow.
+    assert followers(compile_phrase("my {redness}|lips", LISTS), "my") is None
+    assert followers(compile_phrase("my ... lips", LISTS), "my") is None
+    assert followers(compile_phrase("hot|warm", LISTS), "hot") is None
+
+
+def test_a_phrase_that_may_end_at_its_first_word_is_found_at_the_end_of_the_message() -> None:
+    phrases = ["hot|warm ... face", "hot|{redness}", "red hot"]
+    hits = _hits(phrases, "it is hot, red, my face is red")
+    assert [(hit.start, hit.value) for hit in hits] == [
+        (2, "hot|{redness}"),
+        (4, "hot|{redness}"),
+        (9, "hot|{redness}"),
+    ]
+
+
+def test_phrases_are_still_found_after_the_index_forgets_the_words_it_sorted(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(phrase_index, "CACHED_TOKENS", 3)
+    index: PhraseIndex[str] = PhraseIndex()
+    index.add(compile_phrase("red lines"), "lines")
+    index.add(compile_phrase("pus"), "pus")
+    for message in ("a b c d e f red lines", "pus g h i j k", "x y z red lines and pus"):
+        line = Line.of(tokens(message))
+        assert [hit.value for hit in index.find(line)] == [
+            value for value in ("lines", "pus") if value.replace("lines", "red lines") in message
+        ]

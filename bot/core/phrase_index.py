@@ -1,16 +1,24 @@
 """Many phrases found in one message at once: each phrase is indexed by the words it can
 start with (`bot.core.phrases` says what a phrase is), so finding all of them in a
-4,000-character message costs one look-up per word, not one pass per phrase."""
+4,000-character message costs one look-up per word, not one pass per phrase.
+
+Most words of a long message start no phrase, and most that can start one ("my", "i",
+"it") start none where they stand: the phrases they start need a certain next word ("my
+face", "it hurts"). So each token is sorted once into one of three sets: it starts
+nothing; it may start a phrase whatever follows (`wild`); or only before the words the
+index knows (`pairs` holds each such token with each word that may follow it). The
+positions worth trying are then picked out with set look-ups in C, no Python step per
+word, and only those run a regular expression."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import chain, compress, count, repeat
-from operator import not_
+from operator import or_
 from typing import Generic, NamedTuple, TypeVar
 
-from bot.core.phrases import CACHED_TOKENS, Line, Phrase
+from bot.core.phrases import CACHED_TOKENS, Atom, Choice, Element, Gap, Line, Phrase
 
 T = TypeVar("T")
 
@@ -43,15 +51,14 @@ class PhraseIndex(Generic[T]):
         self._narrowed: dict[tuple[int, object], Phrase] = {}
         """Phrases cut to the choices of their first element that a token can start, shared
         by the tokens that can start the same ones ("swelling", "swollen")."""
-        self._starts_nothing: set[str] = set()
-        """Tokens no phrase can start with: most of a message's words, skipped before the
-        loop."""
+        self._wild: set[str] = set()
+        """Tokens that may start a phrase whatever token follows them."""
+        self._pairs: set[tuple[str, str]] = set()
+        """Tokens that may start a phrase only before certain tokens, with each of those
+        ("" stands for the end of the message)."""
 
     def add(self, phrase: Phrase, value: T) -> None:
-        self._candidates.clear()
-        self._quick.clear()
-        self._narrowed.clear()
-        self._starts_nothing.clear()
+        self._forget()
         for atom in phrase.first_atoms():
             if atom.word is not None:
                 self.by_word.setdefault(atom.word, []).append((phrase, value))
@@ -73,19 +80,18 @@ class PhraseIndex(Generic[T]):
 
     def _hits(self, line: Line, near: Sequence[tuple[int, int]] | None) -> Iterator[Hit[T]]:
         found, text, offsets = line.tokens, line.text, line.offsets
-        nothing = self._starts_nothing
-        starts: Iterable[int]
-        if near is None:
-            # The whole message: its words that may start a phrase picked out lazily, with
-            # no Python step per word (`first` often stops at the first few).
-            starts = compress(count(), map(not_, map(nothing.__contains__, found)))
-        else:
-            starts = _positions(near, found, nothing)
+        self._sort(found)
+        # The positions where a phrase may start, picked out lazily, with no Python step
+        # per word (`first` often stops at the first few).
+        ranges = [(0, len(found))] if near is None else _merged(near)
+        starts = chain.from_iterable(self._possible(found, low, high) for low, high in ranges)
         known, token_at = self._candidates, line.token_at
+        # Hits made as the tuples they are, not through the named tuple's own `__new__` (a
+        # Python function): a long story has hundreds.
+        new = tuple.__new__
         for start in starts:
-            # Looked up here, not through a call: this runs for every word of the message.
-            entry = known.get(found[start]) or self._starting_with(found[start])
-            quick, grouped, candidates, plain_words = entry
+            # Looked up here, not through a call: this runs for every possible start.
+            quick, grouped, candidates, plain_words, _ = known[found[start]]
             # One regular expression tells whether any candidate that is more than plain
             # words matches here: most positions have none, and then none is tried. Where
             # one does, another tells which, each candidate in a group of its own; and a
@@ -99,20 +105,61 @@ class PhraseIndex(Generic[T]):
             for phrase, value, words, group, again in candidates:
                 if words is not None:
                     end = start + len(words)
-                    if found[start:end] == words:
-                        yield Hit(start, end, phrase, value)
+                    # Its first word is this token: a phrase of one word is here.
+                    if end == start + 1 or found[start:end] == words:
+                        yield new(Hit, (start, end, phrase, value, ()))
                 elif tried is not None and tried.start(group) >= 0:
                     if again is None:
-                        yield Hit(start, token_at[tried.end(group)], phrase, value)
+                        yield new(Hit, (start, token_at[tried.end(group)], phrase, value, ()))
                         continue
                     matched = again.match(line, start)
                     if matched is not None:
-                        yield Hit(start, matched[0], phrase, value, matched[1])
+                        yield new(Hit, (start, matched[0], phrase, value, matched[1]))
+
+    def _forget(self) -> None:
+        """Empty what was learnt of tokens: the phrases changed, or there are too many."""
+        self._candidates.clear()
+        self._quick.clear()
+        self._narrowed.clear()
+        self._wild.clear()
+        self._pairs.clear()
+
+    def _sort(self, found: Sequence[str]) -> None:
+        """Learn what each token of `found` not seen before may start (`_starting_with`),
+        and sort it into `_wild` or `_pairs` (or neither: it starts nothing)."""
+        new = set(found).difference(self._candidates)
+        if not new:
+            return
+        if len(self._candidates) + len(new) > CACHED_TOKENS:
+            # Bounded: a bot that runs for months meets every word there is.
+            self._candidates.clear()
+            self._wild.clear()
+            self._pairs.clear()
+            new = set(found)
+        for token in new:
+            entry = self._starting_with(token)
+            if not entry.candidates:
+                continue
+            after = entry.followers
+            if after is None:
+                self._wild.add(token)
+            else:
+                self._pairs.update((token, word) for word in after)
+
+    def _possible(self, found: Sequence[str], low: int, high: int) -> Iterable[int]:
+        """The positions from `low` to `high` (exclusive) where a phrase may start."""
+        here = found[low:high]
+        following = chain(found[low + 1 : high + 1], ("",) * (high + 1 - len(found)))
+        return compress(
+            range(low, high),
+            map(
+                or_,
+                map(self._wild.__contains__, here),
+                map(self._pairs.__contains__, zip(here, following, strict=False)),
+            ),
+        )
 
     def _starting_with(self, token: str) -> _Entry[T]:
-        cached = self._candidates.get(token)
-        if cached is not None:
-            return cached
         candidates = list(self.by_word.get(token, ()))
         # Shorter word starts first, whatever order the set keeps: the order of hits at
         # one position is the order of their phrases.
@@ -140,11 +187,11 @@ class PhraseIndex(Generic[T]):
                 else None,
             )
         quick, grouped = self._quick.get(key, (None, None))
-        if len(self._candidates) > CACHED_TOKENS:
-            self._candidates.clear()
-            self._starts_nothing.clear()
-        if not kept:
-            self._starts_nothing.add(token)
+        # The tokens that may follow this one where a phrase starts; None: any may.
+        after: set[str] | None = set()
+        for _, _, tried in kept:
+            more = followers(tried, token)
+            after = None if more is None or after is None else after | more
         groups = count(1) if len(tested) > 1 else repeat(0)
         entry = _Entry(
             quick,
@@ -156,6 +203,7 @@ class PhraseIndex(Generic[T]):
                 for phrase, value, tried in kept
             ),
             any(phrase.words is not None for phrase, _, _ in kept),
+            None if after is None else frozenset(after),
         )
         self._candidates[token] = entry
         return entry
@@ -185,20 +233,74 @@ class _Entry(NamedTuple, Generic[T]):
     `quick`, and the phrase to match again for the numbers and gaps in it (None: the
     group's end is all there is to know)."""
     plain_words: bool
+    followers: frozenset[str] | None
+    """The tokens that may follow this one where one of the phrases starts ("" for the
+    end of the message); None when any may."""
 
 
-def _positions(
-    ranges: Sequence[tuple[int, int]], found: Sequence[str], nothing: set[str]
-) -> Iterable[int]:
-    """The token positions inside any of `ranges`, each once, in order, but those whose
-    token is in `nothing` (picked out range by range with no Python step per word)."""
+def _merged(ranges: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """`ranges` of token positions joined where they overlap, in order, the empty left out."""
     merged: list[tuple[int, int]] = []
     for low, high in sorted(ranges):
         if merged and low <= merged[-1][1]:
             merged[-1] = (merged[-1][0], max(high, merged[-1][1]))
         elif low < high:
             merged.append((low, high))
-    return chain.from_iterable(
-        compress(range(low, high), map(not_, map(nothing.__contains__, found[low:high])))
-        for low, high in merged
-    )
+    return merged
+
+
+def followers(phrase: Phrase, token: str) -> set[str] | None:
+    """The tokens that may come right after `token` where `phrase` starts with it ("" for
+    the end of the message); None when any may (the phrase may end there, or what comes
+    next is no plain word: a `...`, a word start, a number)."""
+    return _after_first(phrase.elements, (), token)
+
+
+def _after_first(
+    elements: Sequence[Element], rest: Sequence[Element], token: str
+) -> set[str] | None:
+    """`followers` of the sequence `elements` then `rest`, its first element at `token`."""
+    first = elements[0]
+    if isinstance(first, Choice):
+        found: set[str] = set()
+        for option in first.options:
+            # Only the options that may start at `token`; more would only widen the set.
+            if _may_start(option[0], token):
+                more = _after_first(option, (*elements[1:], *rest), token)
+                if more is None:
+                    return None
+                found |= more
+        return found
+    return _first_tokens((*elements[1:], *rest))
+
+
+def _first_tokens(elements: Sequence[Element]) -> set[str] | None:
+    """The tokens the sequence `elements` may start with; None when it may be empty or
+    start with anything but a plain word."""
+    if not elements:
+        return None
+    first = elements[0]
+    if isinstance(first, Gap):
+        return None
+    if isinstance(first, Atom):
+        return {first.word} if first.word is not None else None
+    found: set[str] = set()
+    for option in first.options:
+        more = _first_tokens((*option, *elements[1:]))
+        if more is None:
+            return None
+        found |= more
+    return found
+
+
+def _may_start(element: Element, token: str) -> bool:
+    """Whether `element` may match `token` (erring towards yes)."""
+    if isinstance(element, Gap):
+        return False
+    if isinstance(element, Choice):
+        return any(_may_start(option[0], token) for option in element.options)
+    if element.word is not None:
+        return element.word == token
+    if element.prefix is not None:
+        return token.startswith(element.prefix)
+    return token[:1].isdigit()

@@ -113,7 +113,7 @@ def is_number(token: str) -> bool:
     return bool(_NUMBER.match(token))
 
 
-class _Atom(NamedTuple):
+class Atom(NamedTuple):
     """One token test: a word, a word start (`swell*`) or a number range."""
 
     word: str | None = None
@@ -133,17 +133,17 @@ class _Atom(NamedTuple):
         )
 
 
-class _Choice(NamedTuple):
+class Choice(NamedTuple):
     """Any of several sequences: `hot|warm`, or the entries of a `{word list}`."""
 
-    options: tuple[tuple[_Element, ...], ...]
+    options: tuple[tuple[Element, ...], ...]
 
 
-class _Gap(NamedTuple):
+class Gap(NamedTuple):
     """`...`: up to GAP_WORDS tokens, never past the end of a sentence."""
 
 
-_Element = _Atom | _Choice | _Gap
+Element = Atom | Choice | Gap
 
 
 class Phrase:
@@ -156,7 +156,7 @@ class Phrase:
     message compiles only those that could start at one of its words.
     """
 
-    def __init__(self, text: str, elements: tuple[_Element, ...]) -> None:
+    def __init__(self, text: str, elements: tuple[Element, ...]) -> None:
         self.text, self.elements = text, elements
 
     def __eq__(self, it: object) -> bool:
@@ -167,10 +167,10 @@ class Phrase:
 
     @cached_property
     def _compiled(self) -> _Compiled:
-        groups: list[tuple[str, _Ranges | _Gap]] = []
+        groups: list[tuple[str, _Ranges | Gap]] = []
         pattern = re.compile(_regex(self.elements, groups))
         numbers = tuple((name, g) for name, g in groups if isinstance(g, _Ranges))
-        return _Compiled(pattern, numbers, tuple(n for n, g in groups if isinstance(g, _Gap)))
+        return _Compiled(pattern, numbers, tuple(n for n, g in groups if isinstance(g, Gap)))
 
     @cached_property
     def plain(self) -> str:
@@ -180,7 +180,7 @@ class Phrase:
     @cached_property
     def ends_only(self) -> bool:
         """Whether `match` tells no more than where `plain` ends (no number, no `...`)."""
-        groups: list[tuple[str, _Ranges | _Gap]] = []
+        groups: list[tuple[str, _Ranges | Gap]] = []
         _regex(self.elements, groups)
         return not groups
 
@@ -188,22 +188,22 @@ class Phrase:
     def words(self) -> tuple[str, ...] | None:
         """The tokens this phrase is when it is plain words only ("not sure"): those are
         found by comparing tokens, with no regular expression to compile or run."""
-        found = tuple(e.word for e in self.elements if isinstance(e, _Atom) and e.word)
+        found = tuple(e.word for e in self.elements if isinstance(e, Atom) and e.word)
         return found if len(found) == len(self.elements) else None
 
-    def first_atoms(self) -> list[_Atom]:
+    def first_atoms(self) -> list[Atom]:
         return _first_atoms(self.elements[0])
 
     def at(self, token: str) -> Phrase | None:
         """This phrase with only the choices of its first element that can start at a
         token `token`: the same matches there, fewer choices tried; None if none can."""
         first = self.elements[0]
-        if not isinstance(first, _Choice):
+        if not isinstance(first, Choice):
             return self
         kept = tuple(option for option in first.options if _starts(option[0], token))
         if len(kept) == len(first.options) or not kept:
             return self if kept else None
-        return Phrase(self.text, (_Choice(kept), *self.elements[1:]))
+        return Phrase(self.text, (Choice(kept), *self.elements[1:]))
 
     def match(self, line: Line, start: int) -> tuple[int, tuple[int, ...]] | None:
         """Where this phrase, started at token `start`, ends (exclusive) and which tokens
@@ -235,15 +235,15 @@ _GAP = f"(?:(?![.!?;,] )[^ ]++ ){{0,{GAP_WORDS}}}"
 
 
 def _regex(
-    elements: Sequence[_Element], groups: list[tuple[str, _Ranges | _Gap]], *, named: bool = True
+    elements: Sequence[Element], groups: list[tuple[str, _Ranges | Gap]], *, named: bool = True
 ) -> str:
     parts: list[str] = []
     for element in elements:
-        if isinstance(element, _Gap):
+        if isinstance(element, Gap):
             gap = f"g{len(groups)}"
             groups.append((gap, element))
             parts.append(f"(?P<{gap}>{_GAP})" if named else f"(?:{_GAP})")
-        elif isinstance(element, _Atom):
+        elif isinstance(element, Atom):
             parts.append(_atom_regex(element, groups, named))
         else:
             # Numbers are one group checked against every range: "100.4" must not stop at
@@ -254,17 +254,17 @@ def _regex(
             choices = [_regex(o, groups, named=named) for o in sorted(rest, key=len, reverse=True)]
             if ranges:
                 choices.append(
-                    _numbers_regex(tuple(a for a in ranges if isinstance(a, _Atom)), groups, named)
+                    _numbers_regex(tuple(a for a in ranges if isinstance(a, Atom)), groups, named)
                 )
             parts.append("(?:" + "|".join(choices) + ")")
     return "".join(parts)
 
 
-def _is_range(element: _Element) -> bool:
-    return isinstance(element, _Atom) and element.low is not None
+def _is_range(element: Element) -> bool:
+    return isinstance(element, Atom) and element.low is not None
 
 
-def _atom_regex(atom: _Atom, groups: list[tuple[str, _Ranges | _Gap]], named: bool) -> str:
+def _atom_regex(atom: Atom, groups: list[tuple[str, _Ranges | Gap]], named: bool) -> str:
     if atom.word is not None:
         return re.escape(atom.word) + " "
     if atom.prefix is not None:
@@ -273,7 +273,7 @@ def _atom_regex(atom: _Atom, groups: list[tuple[str, _Ranges | _Gap]], named: bo
 
 
 def _numbers_regex(
-    atoms: tuple[_Atom, ...], groups: list[tuple[str, _Ranges | _Gap]], named: bool
+    atoms: tuple[Atom, ...], groups: list[tuple[str, _Ranges | Gap]], named: bool
 ) -> str:
     if not named:
         return r"\d+(?:\.\d+)? "
@@ -285,7 +285,7 @@ def _numbers_regex(
 class _Ranges(NamedTuple):
     """The number ranges one matched number must fall in (any of them)."""
 
-    atoms: tuple[_Atom, ...]
+    atoms: tuple[Atom, ...]
 
     def fits(self, token: str) -> bool:
         return any(atom.fits(token) for atom in self.atoms)
@@ -315,7 +315,7 @@ class Line:
         return cls(tuple(found), text, starts[:-1], dict(zip(starts, count())))
 
 
-def _starts(element: _Element, token: str) -> bool:
+def _starts(element: Element, token: str) -> bool:
     """Whether the expression of `element` can match from a token `token`."""
     atoms = _first_atoms(element)
     if any(atom.word == token or (atom.prefix and token.startswith(atom.prefix)) for atom in atoms):
@@ -323,10 +323,10 @@ def _starts(element: _Element, token: str) -> bool:
     return is_number(token) and any(atom.low is not None for atom in atoms)
 
 
-def _first_atoms(element: _Element) -> list[_Atom]:
-    if isinstance(element, _Atom):
+def _first_atoms(element: Element) -> list[Atom]:
+    if isinstance(element, Atom):
         return [element]
-    if isinstance(element, _Choice):
+    if isinstance(element, Choice):
         return [atom for option in element.options for atom in _first_atoms(option[0])]
     raise PhraseError("a phrase cannot start with ...")
 
@@ -337,31 +337,31 @@ def compile_phrase(
     """Read `text` (see the module docstring); raise `PhraseError` saying what is wrong."""
     if '"' in text:
         raise PhraseError(f"'{text}': put quotes around the whole phrase, not inside it")
-    elements: list[_Element] = []
+    elements: list[Element] = []
     for part in text.split():
         if part == "...":
-            elements.append(_Gap())
+            elements.append(Gap())
         elif "|" in part:
             options = [_option(option, part, word_lists, nested) for option in part.split("|")]
-            elements.append(_Choice(tuple((element,) for element in options)))
+            elements.append(Choice(tuple((element,) for element in options)))
         elif part.startswith("{") and part.endswith("}"):
             elements.append(_braces(part[1:-1].strip(), word_lists or {}, nested))
         else:
             elements.extend(_word_atoms(part))
     if not elements:
         raise PhraseError("the phrase is empty")
-    if isinstance(elements[0], _Gap) or isinstance(elements[-1], _Gap):
+    if isinstance(elements[0], Gap) or isinstance(elements[-1], Gap):
         raise PhraseError(f"'{text}': ... must stand between words, not at either end")
     return Phrase(text, tuple(elements))
 
 
-def _braces(inside: str, word_lists: Mapping[str, Sequence[str]], nested: bool) -> _Element:
+def _braces(inside: str, word_lists: Mapping[str, Sequence[str]], nested: bool) -> Element:
     numbers = _RANGE.match(inside)
     if numbers:
         low, high = float(numbers[1]), float(numbers[2])
         if low > high:
             raise PhraseError(f"{{{inside}}}: the first number must be the smaller")
-        return _Atom(low=low, high=high)
+        return Atom(low=low, high=high)
     if nested:
         raise PhraseError(f"{{{inside}}}: a word list cannot name another word list")
     if inside not in word_lists:
@@ -370,12 +370,12 @@ def _braces(inside: str, word_lists: Mapping[str, Sequence[str]], nested: bool) 
     options = tuple(
         compile_phrase(entry, word_lists, nested=True).elements for entry in word_lists[inside]
     )
-    return _Choice(options)
+    return Choice(options)
 
 
 def _option(
     text: str, whole: str, word_lists: Mapping[str, Sequence[str]] | None, nested: bool
-) -> _Element:
+) -> Element:
     if text.startswith("{") and text.endswith("}"):
         return _braces(text[1:-1].strip(), word_lists or {}, nested)
     atoms = _word_atoms(text) if text else []
@@ -385,15 +385,15 @@ def _option(
 
 
 @lru_cache(maxsize=CACHED_TOKENS)
-def _word_atoms(text: str) -> tuple[_Atom, ...]:
+def _word_atoms(text: str) -> tuple[Atom, ...]:
     # Cached: the same few thousand words recur across every phrase and word list.
     prefix = text.endswith("*")
     found = tokens(text.rstrip("*"))
     if not found:
         raise PhraseError(f"'{text}' has no word in it")
-    atoms = [_Atom(word=token) for token in found]
+    atoms = [Atom(word=token) for token in found]
     if prefix:
         if not found[-1].isalpha() or len(found[-1]) < 2:
             raise PhraseError(f"'{text}': put * after at least two letters")
-        atoms[-1] = _Atom(prefix=found[-1])
+        atoms[-1] = Atom(prefix=found[-1])
     return tuple(atoms)

@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Mapping, Sequence
+from functools import cached_property
 
 from bot.core.language import COMMON_WORDS
 from bot.core.model import WarningSigns
@@ -187,16 +188,22 @@ class MessageRules:
         """Where the message names the treated skin ("my chin", "where they did")."""
         return {i for h in self._in("skin", 0, len(self._found)) for i in range(h.start, h.end)}
 
+    @cached_property
     def face_starts(self) -> list[int]:
-        """Where each phrase naming the treated skin starts, but for a face word another
-        body part owns ("the skin on my arm", "my knee replacement scar")."""
-        every = len(self._found)
-        other = self._in("other_skin", 0, every)
+        """Where each phrase naming the treated skin starts, in order, but for a face word
+        another body part owns ("the skin on my arm", "my knee replacement scar")."""
+        other = self._in("other_skin", 0, len(self._found))
         return [
             h.start
-            for h in self._in("skin", 0, every)
+            for h in self._in("skin", 0, len(self._found))
             if not any(o.start <= h.start and h.end <= o.end for o in other)
         ]
+
+    def names_face(self, begin: int, stop: int) -> bool:
+        """Whether a `face_starts` phrase starts at tokens `begin` to `stop` (bisected)."""
+        starts = self.face_starts
+        at = bisect_left(starts, begin)
+        return at < len(starts) and starts[at] < stop
 
     def sentence(self, start: int) -> tuple[int, int]:
         """Where the sentence holding token `start` begins and ends."""

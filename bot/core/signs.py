@@ -229,7 +229,6 @@ class SignChecker:
         reading = self._context.read(line, near, anywhere)
         rules = self._sentences.read(line)
         idioms = reading.extra.get(_IDIOM, [])
-        skin = rules.face_starts()
         worse = reading.extra.get(_WORSE, [])
         normal = [
             span
@@ -240,10 +239,10 @@ class SignChecker:
         mentions = []
         for hit in hits:
             first, last = reading.clause(hit.start, hit.end)
-            on_the_skin = hit.value.whole_body or any(first <= at < last for at in skin)
+            on_the_skin = hit.value.whole_body or rules.names_face(first, last)
             # Another body part in an earlier clause holds the mention unless its sentence
             # named the face first: "scratched my cheek with my nails, there's pus".
-            before = any(rules.sentence(hit.start)[0] <= at < hit.start for at in skin)
+            before = rules.names_face(rules.sentence(hit.start)[0], hit.start)
             reasons = [
                 f"{m.category} by '{m.words}'"
                 for m in reading.modifiers(hit.start, hit.end, hit.skipped)
