@@ -290,3 +290,22 @@ def test_a_treatment_not_had_yet_or_a_new_sentence_is_still_the_patients_own(que
 
 def test_a_product_put_on_someone_else_is_general_advice() -> None:
     assert general_advice(words("what sun cream should i put on my toddler"))
+
+
+@pytest.mark.parametrize("question", ["fillers?", "hair bleach", "perm"])
+def test_a_bare_name_sent_to_the_bot_asks_about_the_patients_own_care(question: str) -> None:
+    assert tied(question)
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"), [("fillers?", "other-treatments"), ("hair bleach", "hair-dye")]
+)
+def test_a_bare_name_of_an_aftercare_subject_is_answered_at_once(
+    matcher: Matcher, question: str, topic: str
+) -> None:
+    match = matcher.match(question)
+    assert (match.decision, match.rules) == ("answer", (topic,))
+
+
+def test_three_words_naming_a_product_are_still_read_as_a_general_question() -> None:
+    assert not tied("cheapest hair bleach")

@@ -105,6 +105,8 @@ OWN_CARE = frozenset(
 """Words that tie a question to the patient's own care, beyond `TIED_TO_TREATMENT`: their
 healing ("is that normal"), going back to a habit ("when can I go back to waxing"), the
 clinic and how to reach it ("how do I book", "what's your phone number")."""
+BARE_NAME_WORDS = 2
+"""A message of at most this many words only names what it asks about ("botox?")."""
 ASKS_WHICH_TO_BUY = frozenset({"best", "recommend", "recommendation", "buy", "brand", "brands"})
 SKIN_TYPES = frozenset({"oily", "dry", "combination", "combo", "sensitive", "normal", "mature"})
 """A product asked for a skin type ("best moisturiser for oily skin") is general advice; one
@@ -277,6 +279,10 @@ def tied_to_treatment(plain: list[str], tokens_of: Callable[[], Tokens]) -> bool
     in a rate ("3 litres of water a day"), in a question about the session itself ("what
     serum do you put on while needling?") or in one asking for another service ("do you
     do facials at the clinic?")."""
+    # "botox?", "bleach": a bare name sent to the aftercare bot asks about the patient's own
+    # care; there are no words left to make it a general question.
+    if len(plain) <= BARE_NAME_WORDS:
+        return True
     joined = " ".join(plain)
     session_itself = SESSION_ITSELF.search(joined) is not None
     loose = SESSION_WORDS if session_itself else frozenset()
