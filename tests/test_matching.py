@@ -286,7 +286,7 @@ def test_a_clear_winner_the_classifier_also_names_is_answered_at_a_lower_score(
     matcher: Matcher,
 ) -> None:
     question = "is it fine to use my home dermaroller in between clinic sessions or should i wait"
-    match = matcher.match(f"{question} till i'm healed")
+    match = matcher.match(f"{question} until everything calms down")
     assert (match.decision, match.rule) == ("answer", "home-devices")
     assert match.score < matcher.thresholds.decision.answer
 
@@ -446,3 +446,17 @@ def test_washing_on_day_2_is_not_told_to_wait_until_tonight(matcher: Matcher) ->
     match = matcher.match("can i wash my face", day=2)
     assert match.rule == "washing-cleansing"
     assert "tonight" not in match.answer
+
+
+def test_needling_yourself_at_home_between_clinic_visits_is_about_home_devices(
+    matcher: Matcher,
+) -> None:
+    match = matcher.match("am i allowed to use my own derma pen between my clinic sessions")
+    assert match.rules == ("home-devices",)
+
+
+@pytest.mark.parametrize(
+    "question", ["could i tint my eyebrows this week", "tint my eyebrows tomorrow, ok?"]
+)
+def test_tinting_the_eyebrows_is_answered_as_hair_colour(matcher: Matcher, question: str) -> None:
+    assert matcher.match(question).rules == ("hair-dye",)
