@@ -204,6 +204,9 @@ class Experiencer(NamedTuple):
     contrast: tuple[str, ...] = ()
     """The patient setting their own skin against the other's after the mention ("mine is
     fine", "me I am fine"): the other's sign is theirs told now too, pronoun or not."""
+    shared: tuple[str, ...] = ()
+    """The patient saying they have it too, after the mention ("mine is worse", "me too",
+    "I have one too"): someone else's sign told before it is the patient's too."""
 
 
 class ContextTerm(NamedTuple):

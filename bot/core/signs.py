@@ -28,6 +28,7 @@ from bot.core.model import Sign, WarningSigns
 from bot.core.phrase_index import Hit, PhraseIndex
 from bot.core.phrases import Line, compile_phrase, fold, folded_tokens
 from bot.core.sentence_rules import SentenceRules
+from bot.core.shared_sign import WHOSE, SharedSign, shared
 from bot.core.sign_days import day_in_text as day_in_text
 from bot.core.sign_days import day_told
 
@@ -126,6 +127,7 @@ class SignChecker:
             self._phrases.add(phrase, (None, trigger))
         self._language = LanguageGate(knowledge.vocabulary, identify)
         self._sentences = SentenceRules(knowledge)
+        self._shared = SharedSign(knowledge)
 
     def check(self, text: str, day: int | None = None) -> SignCheck:
         """Does `text`, from a patient on `day` since treatment (None: unknown), report a
@@ -236,6 +238,7 @@ class SignChecker:
             if day is not None and normal.covers(day)
             for span in reading.extra.get(name, [])
         ]
+        sharing: list[int] | None = None
         mentions = []
         for hit in hits:
             first, last = reading.clause(hit.start, hit.end)
@@ -257,6 +260,10 @@ class SignChecker:
             if owner is not None:
                 reasons.append(f"elsewhere: said of '{owner}', which no report names")
             reasons += rules.reasons(hit.start, hit.end, first, last)
+            # "my friend had pus after hers, mine is worse": the patient's too.
+            if any(reason.startswith(WHOSE) for reason in reasons):
+                sharing = self._shared.starts(line) if sharing is None else sharing
+                reasons = shared(reasons, hit.end, sharing)
             if hit.value is IMPROVING:
                 reasons.append("getting better")
             # Normal on the day only while nothing in its sentence says it is getting

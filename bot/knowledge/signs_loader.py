@@ -58,6 +58,7 @@ EXPERIENCER_FIELDS = (
     "family",
     "patient",
     "contrast",
+    "shared",
 )
 CONTEXT_KEYS = {
     *CATEGORIES,

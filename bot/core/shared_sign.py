@@ -1,0 +1,44 @@
+"""The patient saying they have what someone else had: "my friend had pus after hers,
+mine is worse", "my mate got a fever after his, I have one too", "same here".
+
+ConText and the sentence rules set a sign told of someone else aside (someone_else,
+their_story). When the patient says after it that they have it too (`shared:` under
+`context: experiencer:` in knowledge/warning-signs/signs.yaml), that sign is the
+patient's as well, and alerts. The calm words the patient sets against it ("mine is
+fine", "mine didn't") are `contrast:` and keep it someone else's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.core.model import WarningSigns
+from bot.core.phrase_index import PhraseIndex
+from bot.core.phrases import Line, compile_phrase
+
+WHOSE = ("someone_else", "their_story")
+"""The reasons for setting a mention aside that sharing it undoes."""
+
+
+class SharedSign:
+    """The `shared` phrases of one knowledge version."""
+
+    def __init__(self, knowledge: WarningSigns) -> None:
+        self._index: PhraseIndex[str] = PhraseIndex()
+        for text in knowledge.experiencer.shared:
+            self._index.add(compile_phrase(text, knowledge.word_lists), text)
+
+    def starts(self, line: Line) -> list[int]:
+        """Where in `line` the patient says they have it too. The message's end is a
+        sentence end: "... and I've got the same" ends like "... the same."."""
+        ended = Line.of([*line.tokens, "."])
+        return [hit.start for hit in self._index.find(ended)]
+
+
+def shared(reasons: Sequence[str], end: int, starts: Sequence[int]) -> list[str]:
+    """`reasons` for setting aside a mention ending at token `end`, without those that
+    make it someone else's when the patient says after it that they have it too (a phrase
+    opening at one of `starts`): the other reasons still hold ("years ago", "on her arm")."""
+    if not any(start >= end for start in starts):
+        return list(reasons)
+    return [reason for reason in reasons if not reason.startswith(WHOSE)]
