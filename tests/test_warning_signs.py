@@ -13,7 +13,8 @@ import pytest
 
 from bot.core.matching import Matcher
 from bot.core.phrases import tokens
-from bot.core.signs import SignCheck, SignChecker, day_in_text
+from bot.core.sign_days import day_in_text
+from bot.core.signs import SignCheck, SignChecker
 from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR, load_knowledge
 
 

@@ -11,7 +11,8 @@ import pytest
 
 from bot.core.model import KnowledgeError
 from bot.core.phrases import tokens
-from bot.core.signs import SignChecker, day_in_text
+from bot.core.sign_days import day_in_text
+from bot.core.signs import SignChecker
 from bot.knowledge.loader import load_knowledge
 
 NORMAL_ON_THE_DAY = [

@@ -10,7 +10,8 @@ from __future__ import annotations
 import pytest
 
 from bot.core.phrases import tokens
-from bot.core.signs import SignChecker, day_in_text
+from bot.core.sign_days import day_in_text
+from bot.core.signs import SignChecker
 
 
 def alerts(checker: SignChecker, text: str, day: int | None = None) -> bool:

@@ -61,14 +61,14 @@ _ANY = re.compile(r"any")
 _AND = re.compile(r"\s+(?:and|&|\+)\s+")
 _BETWEEN = re.compile(r"\b(?:between|difference)\b")
 _FEW_WORDS = 5
+"""A question this short may ask about two things without asking words ("gym and sauna when")."""
 _THE_TREATMENT_ALONE = re.compile(
     r"^\W*(?:(?:can|could|should|may|shall|do|does|is|it|ok|okay|safe|to|i|you|we|me|get|have|"
     r"after|once|when)\s+)*(?:microneedle|microneedling|dermaroll|dermarolling|derma roll|"
     r"dermapen|derma pen|needle|needling|the treatment)\W*$"
 )
 """A part that names only the treatment asks nothing of its own: "can I dermaroll and use
-self-tanner?" asks about self-tanner after the treatment."""
-"""A question this short may ask about two things without asking words ("gym and sauna when")."""
+self-tanner?" asks about self-tanner after the treatment (`_one_question`)."""
 _CLAUSE_END = re.compile(r"\s*[,;]\s*|\s+(?:anyway|but)\s+")
 CLAUSE_FOCUS_WORDS = 22
 """A message this long whose sentences all ask is a story told in one breath; its clauses
@@ -199,7 +199,7 @@ def split_questions(text: str, most: int | None = None) -> list[str]:
         cut = _SPLIT_QUESTIONS.split(fold(sentence))
         pieces = zip(cut[::2], [None, *cut[1::2]], strict=True)
         kept = [(p.strip(" ,"), o or "") for p, o in pieces if len(p.split()) >= _MIN_PART_WORDS]
-        if any(_THE_TREATMENT_ALONE.match(asked) for asked, _ in kept):
+        if not _one_question(asked for asked, _ in kept):
             kept = []
         found.extend(_with_context(kept) or [sentence])
     return found[:most]
@@ -218,9 +218,12 @@ def coordinated(question: str) -> list[str]:
     ):
         return []
     cut = [p for p in _AND.split(folded) if _has_words(p)]
-    if any(_THE_TREATMENT_ALONE.match(p) for p in cut):
-        return []
-    return cut if len(cut) > 1 else []
+    return cut if len(cut) > 1 and _one_question(cut) else []
+
+
+def _one_question(parts: Iterable[str]) -> bool:
+    """Whether none of `parts` names only the treatment (`_THE_TREATMENT_ALONE`)."""
+    return not any(_THE_TREATMENT_ALONE.match(part) for part in parts)
 
 
 def _asking_sentences(every: Iterable[str]) -> Iterator[str]:

@@ -29,8 +29,7 @@ from bot.core.phrase_index import Hit, PhraseIndex
 from bot.core.phrases import Line, compile_phrase, fold, folded_tokens
 from bot.core.sentence_rules import SentenceRules
 from bot.core.shared_sign import WHOSE, SharedSign, shared
-from bot.core.sign_days import day_in_text as day_in_text
-from bot.core.sign_days import day_told
+from bot.core.sign_days import day_in_text, day_told
 
 UNREADABLE = "unreadable"
 """The sign of a message in a language the bot cannot read."""
