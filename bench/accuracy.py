@@ -1,6 +1,6 @@
 """Accuracy figures on labelled sets, as the issues define them.
 
-    python bench/accuracy.py FILE.jsonl [FILE.jsonl ...] [--knowledge FOLDER] [--misses]
+    python bench/accuracy.py FILE.jsonl [FILE.jsonl ...] [--knowledge FOLDER] [--misses] [--unseen]
 
 For topic questions: answered right at once, right at once or among the "Did you mean"
 buttons, off-topic not answered, answered confidently wrong, and for lines asking several
@@ -9,18 +9,27 @@ line is right at once when its first topic is answered; any answered topic a lin
 not expect makes it confidently wrong. For warning signs: reports
 caught (recall), false alarms on look-alikes (lines with a `cause`), false alarms on every
 other calm line, and both by sign or cause. Lines may carry `day` (days since treatment).
+
+`--unseen` keeps only the lines whose words (lower case, punctuation ignored) appear nowhere
+in this checkout's tuning data (tests/data) or knowledge: blind writers who search the same
+public pages bring back the same FAQ headings, so a frozen line can repeat a line the bot
+was tuned on word for word, and on such a line a figure measures memory, not reading.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import yaml
 
 from bot.core.matching import Match, Matcher
 from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR, load_knowledge
@@ -55,6 +64,34 @@ def read(path: Path) -> list[Line]:
             )
         )
     return lines
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def words_of(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def strings_in(value: object) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from strings_in(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from strings_in(item)
+
+
+def seen_texts(root: Path) -> set[str]:
+    """The words of every question in tests/data and every string in the knowledge."""
+    seen: set[str] = set()
+    for path in sorted((root / "tests" / "data").rglob("*.jsonl")):
+        seen.update(words_of(line.question) for line in read(path))
+    for path in sorted((root / "knowledge").rglob("*.yaml")):
+        seen.update(words_of(text) for text in strings_in(yaml.safe_load(path.read_text())))
+    return seen
 
 
 def share(hits: int, total: int) -> str:
@@ -101,10 +138,10 @@ def is_miss(line: Line, match: Match) -> bool:
     return match.rule not in line.expected if line.expected else match.rule is not None
 
 
-def report(path: Path, matcher: Matcher, show_misses: bool) -> None:
-    outcomes: list[Outcome] = [
-        (line, matcher.match(line.question, line.day)) for line in read(path)
-    ]
+def report(path: Path, matcher: Matcher, show_misses: bool, seen: set[str] | None = None) -> None:
+    lines = read(path)
+    kept = [line for line in lines if seen is None or words_of(line.question) not in seen]
+    outcomes: list[Outcome] = [(line, matcher.match(line.question, line.day)) for line in kept]
     topic = [(line, m) for line, m in outcomes if line.expected and not line.red_flag]
     off = [(line, m) for line, m in outcomes if not line.expected and not line.red_flag]
     wrong = [(line, m) for line, m in topic + off if confidently_wrong(line, m)]
@@ -122,7 +159,8 @@ def report(path: Path, matcher: Matcher, show_misses: bool) -> None:
         ("false alarms on look-alikes", sum(m.red_flag for _, m in lookalikes), len(lookalikes)),
         ("false alarms on all calm lines", sum(m.red_flag for _, m in calm), len(calm)),
     ]
-    print(f"== {path} ({len(outcomes)} lines)")
+    left_out = f", {len(lines) - len(kept)} seen in tuning data left out" if seen else ""
+    print(f"== {path} ({len(outcomes)} lines{left_out})")
     for name, hits, total in figures:
         print(f"  {name:<34}{share(hits, total)}")
     by_sign = Counter(line.sign for line, m in reports if not m.red_flag)
@@ -146,10 +184,14 @@ def main() -> None:
     parser.add_argument("files", nargs="+", type=Path)
     parser.add_argument("--knowledge", type=Path, default=DEFAULT_KNOWLEDGE_DIR)
     parser.add_argument("--misses", action="store_true", help="list every miss")
+    parser.add_argument(
+        "--unseen", action="store_true", help="only lines not found word for word in tuning data"
+    )
     args = parser.parse_args()
     matcher = Matcher(load_knowledge(args.knowledge))
+    seen = seen_texts(ROOT) if args.unseen else None
     for path in args.files:
-        report(path, matcher, args.misses)
+        report(path, matcher, args.misses, seen)
 
 
 if __name__ == "__main__":
