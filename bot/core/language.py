@@ -76,9 +76,11 @@ class LanguageGate:
         """The language of `text` when it is not English, or None when it is (or may be).
         `found` are its tokens (`bot.core.phrases.tokens`) and `folded` the text folded
         (`bot.core.phrases.fold`) when the caller has them."""
-        if not text.isascii() and _mostly_other_alphabet(text):
-            language, _ = (self._identify or _py3langid)(text)
-            return language if language != "en" else "unknown"
+        if not text.isascii() and _OTHER_ALPHABET.search(text):
+            letters = len(_LETTER.findall(text))
+            if letters and len(_OTHER_ALPHABET.findall(text)) > letters / 2:
+                language, _ = (self._identify or _py3langid)(text)
+                return language if language != "en" else "unknown"
         found = found or tokens(text)
         # The first words tell the language of a long message as well as all of them.
         whole = self._latin(text, found[:SAMPLE])
@@ -112,25 +114,6 @@ class LanguageGate:
             if in_clause is not None:
                 return in_clause
         return None
-
-    def clauses(self, text: str) -> list[tuple[str, bool]]:
-        """A message that `unreadable` found in another language as its clauses, each with
-        its mark and whether it is in another language; none when the message as a whole
-        is not English (then only staff can read it)."""
-        if not text.isascii() and _mostly_other_alphabet(text):
-            return []
-        if self._latin(text, tokens(text)[:SAMPLE]) is not None:
-            return []
-        pieces = _CLAUSE_KEPT.split(text)
-        return [
-            (
-                clause + mark,
-                (not clause.isascii() and _mostly_other_alphabet(clause))
-                or self._latin(clause, tokens(clause)) is not None,
-            )
-            for clause, mark in zip(pieces[::2], [*pieces[1::2], ""], strict=True)
-            if clause.strip()
-        ]
 
     def _unknown(self, found: Sequence[str]) -> frozenset[str]:
         """The distinct words of `found` that the gate counts as unknown, when they occur
@@ -174,14 +157,6 @@ def _clauses_with_two(folded: str, pieces: Sequence[str], unknown: Iterable[str]
             seen[clause] = seen.get(clause, 0) + 1
             at = folded.find(word, at + len(word))
     return {clause for clause, count in seen.items() if count >= 2}
-
-
-def _mostly_other_alphabet(text: str) -> bool:
-    """Whether most letters of `text` are outside the Latin alphabet."""
-    if not _OTHER_ALPHABET.search(text):
-        return False
-    letters = len(_LETTER.findall(text))
-    return bool(letters) and len(_OTHER_ALPHABET.findall(text)) > letters / 2
 
 
 def _marks(text: str) -> int:

@@ -26,7 +26,7 @@ from bot.core.context import MAX_SCOPE, ConText, Trigger
 from bot.core.language import COMMON_WORDS, Identify, LanguageGate
 from bot.core.model import Sign, WarningSigns
 from bot.core.phrase_index import Hit, PhraseIndex
-from bot.core.phrases import Line, compile_phrase, fold, folded_tokens, tokens
+from bot.core.phrases import Line, compile_phrase, fold, folded_tokens
 from bot.core.sentence_rules import SentenceRules
 from bot.core.shared_sign import WHOSE, SharedSign, shared
 from bot.core.sign_days import day_in_text, day_told
@@ -41,11 +41,6 @@ ruled out, the classifier alone does not alert either."""
 MESSAGE_LIMIT = 4096
 """Telegram's longest message: every character of it is read."""
 _IDIOM, _WORSE = "other sense", "getting worse"
-_STORY = ("historical", "hypothetical", "next_session", "someone_else", "their_story")
-"""The contexts that set aside a whole story, not one clause: someone else's, the past,
-a question."""
-_LEANS_CALM = 0.5
-"""Below this probability of a report the classifier leans calm."""
 _JOINS = frozenset({"and", "or", "n", "&", ",", "plus"})
 
 
@@ -133,17 +128,14 @@ class SignChecker:
         self._sentences = SentenceRules(knowledge)
         self._shared = SharedSign(knowledge)
 
-    def check(self, text: str, day: int | None = None, *, english: bool = False) -> SignCheck:
+    def check(self, text: str, day: int | None = None) -> SignCheck:
         """Does `text`, from a patient on `day` since treatment (None: unknown), report a
-        warning sign now? (`english`: the text is known to be English.)"""
+        warning sign now?"""
         text = text[:MESSAGE_LIMIT]
         folded = fold(text)
         found = folded_tokens(folded)
-        language = None if english else self._language.unreadable(text, found, folded)
+        language = self._language.unreadable(text, found, folded)
         if language is not None:
-            read = self._told_in_english(text, day, language)
-            if read is not None:
-                return read
             return SignCheck(UNREADABLE, alert=True, triggers=(f"language: {language}",))
         line = Line.of(found)
         day = day if day is not None else day_in_text(found)
@@ -204,40 +196,6 @@ class SignChecker:
             (f"classifier {probability:.2f}: {', '.join(self._telling_words(text))}",),
             probability=probability,
         )
-
-    def _told_in_english(self, text: str, day: int | None, language: str) -> SignCheck | None:
-        """A message partly in another language where each clause in it comes with its
-        English, of about as many words, before or after it ("Meine Freundin hatte Fieber
-        nach ihrer Behandlung. My friend had a fever after her treatment, I don't"), and
-        whose English tells a sign as someone else's, past or asked about, is read by its
-        English: that context is the whole story's. None (alert as unreadable) when a clause
-        stands alone ("mi mejilla esta dura y caliente, what is happening?", a long story
-        ending "ich auch"), the English sets a sign aside only in its own clause (denied,
-        normal on the day), names none, or the other clauses hold a sign's own words."""
-        clauses = self._language.clauses(text)
-        sizes = [_words(clause) for clause, _ in clauses]
-        for at, (_, foreign) in enumerate(clauses):
-            near = [i for i in (at - 1, at + 1) if 0 <= i < len(clauses) and not clauses[i][1]]
-            if foreign and not any(sizes[at] <= 2 * sizes[i] <= 4 * sizes[at] for i in near):
-                return None
-        english = "".join(clause for clause, foreign in clauses if not foreign).strip()
-        other = "".join(clause for clause, foreign in clauses if foreign).strip()
-        if not english:
-            return None
-        if any(hit.value[0] is not None for hit in self._phrases.find(Line.of(tokens(other)))):
-            return None
-        check = self.check(english, day, english=True)
-        # Each entry is "sign: 'words' reason; reason", its words free of apostrophes.
-        reasons = [entry.split("'", 2)[2].strip().split("; ") for entry in check.ruled_out]
-        whole = all(any(r.startswith(_STORY) for r in why) for why in reasons)
-        if check.alert or not reasons or not whole:
-            return None
-        # Both opinions: the classifier, which reads the words and not whose they are, must
-        # lean calm too ("my friend had a fever, me too" scores like a report).
-        if self.knowledge.classifier.probabilities(english)["report"] >= _LEANS_CALM:
-            return None
-        why = f"language: '{other[:60]}' ({language}) told again in English"
-        return check._replace(ruled_out=(*check.ruled_out, why))
 
     def _read(self, line: Line) -> tuple[list[Hit[Sign]], list[int], list[Hit[Trigger]]]:
         """The sign mentions; where a symptom is told as coming back; and the hits of the
@@ -355,11 +313,6 @@ class SignChecker:
             if word not in COMMON_WORDS
         ]
         return [word for weight, word in sorted(scored, reverse=True)[:3] if weight > 0]
-
-
-def _words(text: str) -> int:
-    """How many words `text` has (numbers and marks not counted)."""
-    return sum(token.isalpha() for token in tokens(text))
 
 
 def _context_of(mention: _Mention) -> tuple[int, int]:
