@@ -71,9 +71,6 @@ class _Posted:
     loop: asyncio.AbstractEventLoop
     then: Callable[[], None]
 
-    def done(self) -> bool:
-        return False
-
     def get_loop(self) -> asyncio.AbstractEventLoop:
         return self.loop
 
