@@ -23,7 +23,9 @@ Some writes need not wait for the disk (`run(..., durable=False)`): those whose 
 power cut only means a message is sent again or recorded as "unknown whether it arrived",
 which a killed run already means (the outcome of a delivery). A batch of only such writes
 commits without a disk sync; it still survives the process being killed (SQLite has
-written it), and the next durable commit syncs it with its own.
+written it), and the next durable commit syncs it with its own. A write nobody needs to
+wait for (`post`: a message delivered) is handed back to the event loop only when its
+caller has something to do about it, so it costs the loop no wake-up otherwise.
 
 The schema is created and evolved only by numbered migrations, applied at start-up: the
 ones below, then the scheduler's (`scheduler/outbox.py`), as listed in `MIGRATION_SETS`.
@@ -33,6 +35,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
 import queue
 import secrets
@@ -40,6 +43,7 @@ import stat
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeAlias, TypeVar
 
@@ -47,22 +51,35 @@ from sqlite_utils import Database
 
 from bot.core.pseudonym import use_key
 from bot.storage.migrations import apply_migrations
+from bot.storage.reader import Reader
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 OWNER_ONLY = stat.S_IRUSR | stat.S_IWUSR
 _THREAD_NAME = "aftercare-db"
-_READER_NAME = "aftercare-db-reader"
 _TRUNCATE_WAL = "_aftercare_truncate_wal"
 BATCH_LIMIT = 64
 """At most this many queued calls share one commit."""
 
-_Result: TypeAlias = Future[Any] | asyncio.Future[Any]
+
+@dataclass(frozen=True)
+class _Posted:
+    """A call nobody waits for (`Store.post`): `then` runs on `loop` when the call
+    returned True or failed."""
+
+    loop: asyncio.AbstractEventLoop
+    then: Callable[[], None]
+
+    def get_loop(self) -> asyncio.AbstractEventLoop:
+        return self.loop
+
+
+_Result: TypeAlias = Future[Any] | asyncio.Future[Any] | _Posted
 _Job = tuple[Callable[..., Any], tuple[Any, ...], _Result, bool]
 """A call for the database thread: the function, its arguments, its result (an asyncio
 future for a caller on an event loop), durable."""
 _Outcome = tuple[_Result, Any, BaseException | None]
-_ReadJob = tuple[Callable[..., Any], tuple[Any, ...], "Future[Any]"]
 
 
 class Store:
@@ -78,7 +95,7 @@ class Store:
         self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._db: Database | None = None
         self._closed = False
-        self._reader: _Reader | None = None
+        self._reader: Reader | None = None
         self._reader_lock = threading.Lock()
         self._wal_to_truncate = False
         """A truncation of the write-ahead log that a reader held up, to try again."""
@@ -105,6 +122,18 @@ class Store:
         future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
         self._jobs.put((fn, args, future, durable))
         return await future
+
+    def post(
+        self, fn: Callable[..., bool], *args: Any, then: Callable[[], None], durable: bool = True
+    ) -> None:
+        """`fn(db, *args)` in one transaction on the database thread, without waiting for
+        it: `then()` runs on this event loop once it committed and returned True (or failed,
+        which is logged); otherwise the loop hears nothing of it. Like every call, it runs
+        after the calls asked for before it and before those asked for after it, so a
+        later `run` sees what it wrote."""
+        if self._closed:
+            raise RuntimeError("the Store is closed")
+        self._jobs.put((fn, args, _Posted(asyncio.get_running_loop(), then), durable))
 
     def run_sync(self, fn: Callable[..., T], *args: Any) -> T:
         """`fn(db, *args)` in one transaction on the database thread, waiting for it."""
@@ -154,7 +183,7 @@ class Store:
             if self._closed:
                 raise RuntimeError("the Store is closed")
             if self._reader is None:
-                self._reader = _Reader(self.path, self._after_read)
+                self._reader = Reader(self.path, self._after_read)
             return self._reader.submit(fn, args)
 
     def _after_read(self) -> None:
@@ -273,60 +302,20 @@ class Store:
             self._db = None
 
 
-class _Reader:
-    """A read-only connection to the database file, on a thread of its own that runs the
-    calls given to it one at a time, each in one read transaction (one snapshot)."""
-
-    def __init__(self, path: Path, after_each: Callable[[], None]) -> None:
-        self._path = path
-        self._after_each = after_each
-        self._jobs: queue.SimpleQueue[_ReadJob | None] = queue.SimpleQueue()
-        self._thread = threading.Thread(target=self._serve, name=_READER_NAME, daemon=True)
-        self._thread.start()
-
-    def submit(self, fn: Callable[..., T], args: tuple[Any, ...]) -> Future[T]:
-        future: Future[T] = Future()
-        self._jobs.put((fn, args, future))
-        return future
-
-    def close(self) -> None:
-        self._jobs.put(None)
-        self._thread.join()
-
-    def _serve(self) -> None:
-        try:
-            db = Database(self._path)
-            db.execute("PRAGMA query_only = ON")
-        except Exception as error:
-            while (job := self._jobs.get()) is not None:
-                job[2].set_exception(error)
-            return
-        try:
-            while (job := self._jobs.get()) is not None:
-                fn, args, future = job
-                if future.set_running_or_notify_cancel():
-                    try:
-                        with db.atomic():
-                            result = fn(db, *args)
-                    except Exception as error:
-                        future.set_exception(error)
-                    else:
-                        future.set_result(result)
-                self._after_each()
-        finally:
-            db.close()
-
-
 def _hand_back(outcomes: list[_Outcome]) -> None:
     """Give committed calls their results: a thread's future at once, and each event
     loop's futures in one call on that loop."""
     by_loop: dict[asyncio.AbstractEventLoop, list[_Outcome]] = {}
     for outcome in outcomes:
-        future = outcome[0]
+        future, value, failure = outcome
         if isinstance(future, Future):
             _settle(outcome)
-        else:
-            by_loop.setdefault(future.get_loop(), []).append(outcome)
+            continue
+        if isinstance(future, _Posted) and value is not True:
+            if failure is None:
+                continue  # nothing for its caller to do
+            log.error("a write nobody waited for failed", exc_info=failure)
+        by_loop.setdefault(future.get_loop(), []).append(outcome)
     for loop, settled in by_loop.items():
         # A loop already closed has no caller left to tell; the work is done.
         with contextlib.suppress(RuntimeError):
@@ -340,6 +329,9 @@ def _settle_each(outcomes: list[_Outcome]) -> None:
 
 def _settle(outcome: _Outcome) -> None:
     future, value, failure = outcome
+    if isinstance(future, _Posted):
+        future.then()
+        return
     if future.done():
         return  # the caller gave up waiting (it was cancelled); the work is done
     if failure is None:

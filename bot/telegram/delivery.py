@@ -242,15 +242,15 @@ class Delivery:
             log.exception("unexpected error while delivering message %d", queued.id)
         finally:
             self._in_flight.discard(message.chat_id)
-            # No new look at the outbox for a message that leaves its chat with nothing
-            # waiting, unless the last look left some behind and the line under the rate
-            # limit runs short, or the sender is idle (`drain`, late alerts).
+            # No new look for a delivered message (its write wakes the sender if more of its
+            # chat waits), unless the last look left some behind and the line under the
+            # rate limit runs short, or the sender is idle (`drain`, late alerts).
             if not quiet or not self._in_flight or (self._full and not self.limits.line_is_long()):
                 self.wake()
 
     async def _attempt(self, queued: QueuedMessage) -> bool:
-        """Returns False only when the message was delivered and its chat has nothing
-        else waiting."""
+        """Returns False only when the message was delivered (the write that says so
+        wakes the sender if more of its chat waits)."""
         message = queued.message
         try:
             sent = await self._call(message.method, message.chat_id, message.params)
@@ -272,13 +272,13 @@ class Delivery:
         except TelegramError as error:
             await self._retry(queued, f"{type(error).__name__}: {error.message}")
         else:
-            # Not waiting for the disk: lost in a power cut, the message is sent again (at
-            # least once) or its check-in recorded "unknown" (at most once, `begin` synced).
-            more = await self.store.run(
-                outcomes.delivered, queued, sent, self.clock(), durable=False
-            )
+            # Waiting for neither the disk nor the write: lost in a power cut, the message is
+            # sent again (at least once) or its check-in recorded "unknown" (at most once,
+            # `begin` synced). It wakes the sender if more of the chat waits.
+            now = self.clock()
+            self.store.post(outcomes.delivered, queued, sent, now, then=self.wake, durable=False)
             self.counts.delivered += 1
-            return more
+            return False
         return True
 
     async def _call(self, method: str, chat_id: int, params: dict[str, Any]) -> int | None:
