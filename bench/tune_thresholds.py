@@ -65,9 +65,13 @@ CHOICES: dict[str, tuple[float, ...]] = {
     "agreed_margin": (12.0, 16.0, 20.0, 24.0),
     "agreed_learned": (0.5, 0.6, 0.7, 0.8, 0.9),
     "agreed_outside": (0.3, 0.4, 0.5),
+    "sure_answer": (32.0, 36.0, 40.0, 44.0),
+    "sure_learned": (0.8, 0.85, 0.9, 0.95),
 }
 """The values each decision threshold may take (the one in use is always tried too)."""
-SEEN_EVERYTHING = DecisionThresholds(answer=0.0, margin=0.0, agreed_answer=0.0, agreed_margin=0.0)
+SEEN_EVERYTHING = DecisionThresholds(
+    answer=0.0, margin=0.0, agreed_answer=0.0, agreed_margin=0.0, sure_answer=0.0
+)
 """Thresholds under which the matcher takes its second look at every question: whether
 the look is needed depends on the thresholds being tried."""
 WRONG_COST = 4.0
