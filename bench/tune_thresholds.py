@@ -25,15 +25,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from accuracy import Line, read
 
+from bot.core.asks import coordinated, split_questions
 from bot.core.decision import (
     Candidate,
     DecisionThresholds,
     SecondLook,
     decide,
     decide_parts,
+    decide_together,
     several_possible,
 )
-from bot.core.matching import Matcher, Thresholds
+from bot.core.lexical import BEFORE_SESSION_TERM
+from bot.core.matching import MAX_PARTS, Matcher, Thresholds
 from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR, load_knowledge
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,9 +65,13 @@ CHOICES: dict[str, tuple[float, ...]] = {
     "agreed_margin": (12.0, 16.0, 20.0, 24.0),
     "agreed_learned": (0.5, 0.6, 0.7, 0.8, 0.9),
     "agreed_outside": (0.3, 0.4, 0.5),
+    "sure_answer": (32.0, 36.0, 40.0, 44.0),
+    "sure_learned": (0.8, 0.85, 0.9, 0.95),
 }
 """The values each decision threshold may take (the one in use is always tried too)."""
-SEEN_EVERYTHING = DecisionThresholds(answer=0.0, margin=0.0, agreed_answer=0.0, agreed_margin=0.0)
+SEEN_EVERYTHING = DecisionThresholds(
+    answer=0.0, margin=0.0, agreed_answer=0.0, agreed_margin=0.0, sure_answer=0.0
+)
 """Thresholds under which the matcher takes its second look at every question: whether
 the look is needed depends on the thresholds being tried."""
 WRONG_COST = 4.0
@@ -77,6 +84,9 @@ class Ranked:
     whole: list[Candidate]
     parts: list[list[Candidate]]
     look: SecondLook
+    pieces: list[list[Candidate]]
+    """Each thing asked about together in each part (`bot.core.asks.coordinated`), ranked:
+    what `decide_together` reads; empty before a session, where the matcher reads none."""
 
 
 @dataclass
@@ -119,11 +129,15 @@ def score(ranked: list[Ranked], limits: DecisionThresholds) -> Figures:
     for item in ranked:
         # The parts are read only when the bot would read them (`several_possible`).
         words = len(item.line.question.split())
+        several = several_possible(item.whole, limits, words)
         verdict = (
             decide_parts(item.whole, item.parts, limits, len(item.parts), item.look, words)
-            if item.parts and several_possible(item.whole, limits, words)
+            if len(item.parts) > 1 and several
             else decide(item.whole, limits, item.look)
         )
+        # As the matcher: the pieces of the parts it split, or of the whole message.
+        pieces = item.pieces if several else []
+        verdict = decide_together(verdict, item.whole, pieces, limits, item.look, words)
         expected = item.line.expected
         answered = verdict.topics if verdict.decision == "answer" else ()
         if any(topic not in expected for topic in answered):
@@ -150,9 +164,15 @@ def ranked_lines(matcher: Matcher, lines: list[Line]) -> list[Ranked]:
     matcher.thresholds = in_use._replace(decision=SEEN_EVERYTHING)
     ranked = []
     for line in lines:
-        whole = matcher.ranking(line.question)
-        look = matcher._second_look(line.question, whole)
-        ranked.append(Ranked(line, whole, matcher.part_rankings(line.question), look))
+        text = line.question
+        whole = matcher.ranking(text)
+        look = matcher._second_look(text, whole)
+        parts = split_questions(text, MAX_PARTS)
+        before = BEFORE_SESSION_TERM in matcher.terms(text)
+        things = [] if before else [thing for part in parts for thing in coordinated(part)]
+        pieces = [matcher._part_ranking(thing) for thing in things]
+        parts_ranked = [matcher._part_ranking(part) for part in parts] if len(parts) > 1 else []
+        ranked.append(Ranked(line, whole, parts_ranked, look, pieces))
     matcher.thresholds = in_use
     return ranked
 

@@ -24,6 +24,8 @@ LIMITS = DecisionThresholds(
     agreed_margin=20.0,
     agreed_learned=0.7,
     agreed_outside=0.4,
+    sure_answer=36.0,
+    sure_learned=0.9,
 )
 
 
@@ -85,6 +87,50 @@ def test_a_middling_winner_the_classifier_is_unsure_of_is_a_did_you_mean() -> No
 def test_a_middling_winner_in_a_message_that_may_be_outside_aftercare_is_a_did_you_mean() -> None:
     top = ranking(("makeup", 45.0), ("sun-protection", 20.0))
     assert decide(top, LIMITS, SecondLook(outside=0.5, learned=0.9)).decision == "suggest"
+
+
+def test_a_low_clear_winner_the_classifier_is_very_sure_of_is_answered() -> None:
+    top = ranking(("exercise-sweating", 37.0), ("swimming-heat", 12.0))
+    verdict = decide(top, LIMITS, SecondLook(learned=0.95))
+    assert (verdict.decision, verdict.topics) == ("answer", ("exercise-sweating",))
+
+
+def test_a_low_winner_the_classifier_is_only_fairly_sure_of_is_a_did_you_mean() -> None:
+    top = ranking(("exercise-sweating", 37.0), ("swimming-heat", 12.0))
+    assert decide(top, LIMITS, SecondLook(learned=0.8)).decision == "suggest"
+
+
+def test_a_low_winner_the_classifier_is_very_sure_of_needs_a_clear_lead() -> None:
+    top = ranking(("exercise-sweating", 37.0), ("swimming-heat", 25.0))
+    assert decide(top, LIMITS, SecondLook(learned=0.95)).decision == "suggest"
+
+
+def test_a_low_winner_the_classifier_is_very_sure_of_is_a_did_you_mean_when_maybe_outside() -> None:
+    top = ranking(("lifestyle-diet", 37.0), ("sun-protection", 10.0))
+    verdict = decide(top, LIMITS, SecondLook(outside=0.45, learned=0.95))
+    assert verdict.decision == "suggest"
+
+
+def test_a_low_winner_of_a_story_telling_of_a_sign_set_aside_is_a_did_you_mean() -> None:
+    top = ranking(("home-devices", 37.0), ("warning-signs", 12.0))
+    look = SecondLook(learned=0.95, sign_set_aside=True)
+    assert decide(top, LIMITS, look).decision == "suggest"
+
+
+def test_a_sign_set_aside_leaves_a_clear_agreed_winner_answered() -> None:
+    top = ranking(("home-devices", 45.0), ("warning-signs", 20.0))
+    look = SecondLook(learned=0.95, sign_set_aside=True)
+    assert decide(top, LIMITS, look).topics == ("home-devices",)
+
+
+def test_a_winner_too_low_even_for_a_very_sure_classifier_is_a_did_you_mean() -> None:
+    top = ranking(("makeup", 30.0), ("sun-protection", 5.0))
+    assert decide(top, LIMITS, SecondLook(learned=0.99)).decision == "suggest"
+
+
+def test_a_low_clear_winner_is_within_reach_of_a_very_sure_classifier() -> None:
+    assert within_reach(ranking(("makeup", 37.0), ("serums", 15.0)), LIMITS)
+    assert not within_reach(ranking(("makeup", 33.0), ("serums", 5.0)), LIMITS)
 
 
 def test_an_off_topic_winner_gets_its_own_reply_not_an_aftercare_answer() -> None:

@@ -86,6 +86,12 @@ class DecisionThresholds(NamedTuple):
     agreed_learned: float = 0.7
     agreed_outside: float = 0.4
     """...and the message is less likely than this to be outside aftercare."""
+    sure_answer: float = 40.0
+    """The least score answered at once, below `agreed_answer`, when the classifier alone
+    puts the topic first with a probability of at least `sure_learned` (the other
+    conditions as for `agreed_answer`): the surer the second opinion, the less the
+    scores need to say."""
+    sure_learned: float = 0.9
 
 
 class SecondLook(NamedTuple):
@@ -96,6 +102,10 @@ class SecondLook(NamedTuple):
     learned: float = 0.0
     """The topic classifier's own probability of the best topic, when it puts that topic
     first as well (0 when it does not)."""
+    sign_set_aside: bool = False
+    """Whether the message tells of a warning sign that was set aside (someone else's,
+    past, denied: "my friend's face smelled bad after a home roller"): told in the words
+    of the topics, such a story is not answered below `agreed_answer`."""
 
 
 class Verdict(NamedTuple):
@@ -131,11 +141,13 @@ def decide(
     lead = best.score - runner_up
     confident = best.score >= thresholds.answer and lead >= thresholds.margin
     # A clear winner the classifier alone also names is answered at a lower score: a
-    # story dilutes the score, not what the question is about.
+    # story dilutes the score, not what the question is about; the surer the classifier,
+    # the lower the score may be.
+    sure = look.learned >= thresholds.sure_learned and not look.sign_set_aside
     agreed = (
         look.learned >= thresholds.agreed_learned
         and look.outside < thresholds.agreed_outside
-        and best.score >= thresholds.agreed_answer
+        and best.score >= (thresholds.sure_answer if sure else thresholds.agreed_answer)
         and lead >= thresholds.agreed_margin
     )
     # Both opinions read the topics' words, so both can agree on a question that only
@@ -277,9 +289,8 @@ def within_reach(ranking: Sequence[Candidate], thresholds: DecisionThresholds) -
         return False
     best = ranking[0].score
     lead = best - (ranking[1].score if len(ranking) > 1 else 0.0)
-    return best >= min(thresholds.answer, thresholds.agreed_answer) and lead >= min(
-        thresholds.margin, thresholds.agreed_margin
-    )
+    least = min(thresholds.answer, thresholds.agreed_answer, thresholds.sure_answer)
+    return best >= least and lead >= min(thresholds.margin, thresholds.agreed_margin)
 
 
 def several_possible(

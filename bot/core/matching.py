@@ -212,7 +212,7 @@ class Matcher:
             return self._warning(red, 100.0, red_flag=True, answer=wording[key])
         query = set(self.terms(text))
         ranked = self._rank(text, query)
-        verdict = self._verdict(text, query, ranked)
+        verdict = self._verdict(text, query, ranked, bool(red.ruled_out))
         # A general question about warning signs gets their topic, unless it is about another
         # procedure ("signs of an infected piercing"), the next session ("I get cold sores..."),
         # or something their topic is not even a leading guess for ("fringe dye dripped on me").
@@ -226,14 +226,14 @@ class Matcher:
         # A mention the context step set aside is shown to staff testing with `ask --json`.
         return topic._replace(sign=red.sign, ruled_out=red.ruled_out) if red.ruled_out else topic
 
-    def _verdict(self, text: str, query: set[str], ranked: list[Candidate]) -> Verdict:
+    def _verdict(self, text: str, query: set[str], ranked: list[Candidate], aside: bool) -> Verdict:
         limits = self.thresholds.decision
         ranked = self._with_rules(text, query, ranked)
         # A reply answers a few questions, never sixty: a long story's later questions
         # are not ranked one by one (the whole message's ranking still reads them).
         size = len(text.split())
         parts = split_questions(text, MAX_PARTS) if several_possible(ranked, limits, size) else []
-        look = self._second_look(text, ranked)
+        look = self._second_look(text, ranked)._replace(sign_set_aside=aside)
         if len(parts) < 2:
             verdict = decide(ranked, limits, look)
         else:
