@@ -1,0 +1,69 @@
+"""Round 11 look-alikes by cause, in words written here: a sign's word in another sense
+(cold weather, being busy or moved, a title, a dislike, hot weather, pills too big), and
+a thing or another body part. Each kind sits next to reports in the same words that must
+still alert: a false alarm costs a staff glance, a miss can cost a patient."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.signs import SignChecker
+
+ANOTHER_SENSE = [
+    "the heating broke at work and everyone is shivering in their coats",
+    "this cold spell has the whole family shivering",
+    "I'm on fire this morning, emails done and the washing out",
+    "honestly burning out with the kids off school",
+    "that choir video gives me the shivers every time",
+    "still a bit emotionally raw after the breakup",
+    "reality shows give me allergy, can't watch them",
+    "we watched Saturday Night Fever again, such a classic",
+    "sweltering hot day at the beach, 39 in the shade",
+    "I can't swallow these massive fish oil capsules, any tips?",
+]
+
+STILL_A_REPORT = [
+    "I'm shivering under the duvet and my cheeks are burning",
+    "everyone says I look fine but I'm shivering and 38.4",
+    "I'm on fire, my whole face is burning and the tablets do nothing",
+    "the serum gives me allergy, my lips have blown up",
+    "I can't swallow my tablets, my throat feels like it's closing",
+    "my skin is raw and still bleeding, it's day 9",
+]
+
+
+@pytest.mark.parametrize("text", ANOTHER_SENSE)
+def test_a_sign_word_in_another_sense_does_not_alert(checker: SignChecker, text: str) -> None:
+    assert not checker.check(text).alert
+
+
+@pytest.mark.parametrize("text", STILL_A_REPORT)
+def test_the_same_words_said_of_the_skin_or_body_still_alert(
+    checker: SignChecker, text: str
+) -> None:
+    assert checker.check(text).alert
+
+
+A_THING_OR_A_TOOTH = [
+    "my back tooth hurts so much I can barely chew",
+    "my old Vaseline tub has gone grey and dusty on top",
+    "the moisturiser I got has separated and its smell is off",
+]
+
+THE_FACE = [
+    "my jaw hurts so much near where they needled, 8/10",
+    "the skin on my cheek has gone grey and cold",
+    "my face has a smell that is off, like something rotten",
+]
+
+
+@pytest.mark.parametrize("text", A_THING_OR_A_TOOTH)
+def test_a_sign_word_said_of_a_thing_or_a_tooth_does_not_alert(
+    checker: SignChecker, text: str
+) -> None:
+    assert not checker.check(text).alert
+
+
+@pytest.mark.parametrize("text", THE_FACE)
+def test_the_same_words_said_of_the_face_alert(checker: SignChecker, text: str) -> None:
+    assert checker.check(text).alert
