@@ -67,3 +67,26 @@ def test_a_sign_word_said_of_a_thing_or_a_tooth_does_not_alert(
 @pytest.mark.parametrize("text", THE_FACE)
 def test_the_same_words_said_of_the_face_alert(checker: SignChecker, text: str) -> None:
     assert checker.check(text).alert
+
+
+MISSED_BEFORE = [
+    # A typo of "worse" is still worse.
+    "my cheek pain is wrose now not better",
+    # A second-language statement with its subject left out is no general question.
+    "Is very painful, I cannot sleep, like burning",
+    # A sad face ends the clause: the "didn't" before it denies nothing after it.
+    "people will think I had filler and I didn't 😩 my lips swelling since the serum",
+    # A wound that will not close is the sign, not a denial of it.
+    "my wound is not closing even after two weeks",
+    # A bug "going round" is what the patient may have caught, not a visit.
+    "think I've got what's going round the office, 38.8 this morning and aching all over",
+]
+
+
+@pytest.mark.parametrize("text", MISSED_BEFORE)
+def test_a_report_told_in_these_words_alerts(checker: SignChecker, text: str) -> None:
+    assert checker.check(text).alert
+
+
+def test_a_visit_to_someone_ill_is_still_their_sign_not_mine(checker: SignChecker) -> None:
+    assert not checker.check("my nan has a fever, is it ok going round to hers tomorrow?").alert
