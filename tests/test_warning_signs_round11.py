@@ -90,3 +90,38 @@ def test_a_report_told_in_these_words_alerts(checker: SignChecker, text: str) ->
 
 def test_a_visit_to_someone_ill_is_still_their_sign_not_mine(checker: SignChecker) -> None:
     assert not checker.check("my nan has a fever, is it ok going round to hers tomorrow?").alert
+
+
+SUPPOSED_OR_DENIED = [
+    "in the rare event that my throat felt tight, should I ring 999?",
+    "were my cheeks to go blotchy and purple, is that urgent?",
+    "if little blisters appear on my lip, does that mean herpes?",
+    "if I came out in hives, or my eyes swelled, or I ran a temperature, who do I call?",
+    "I haven't got any swelling, heat or oozing, just wondering what to look out for",
+    "to be clear I don't have a temperature, shivers, or pus, what should I watch for?",
+]
+
+STILL_REPORTED = [
+    "I don't have a temperature, or chills, but yellow pus is leaking from my chin",
+    "no fever, no pus, but my cheek is hot and hard and it's spreading",
+    "there are blisters on my lip now, does that mean herpes?",
+]
+
+
+@pytest.mark.parametrize("text", SUPPOSED_OR_DENIED)
+def test_signs_supposed_or_denied_as_a_list_do_not_alert(checker: SignChecker, text: str) -> None:
+    assert not checker.check(text).alert
+
+
+@pytest.mark.parametrize("text", STILL_REPORTED)
+def test_a_sign_told_after_a_denied_or_supposed_one_still_alerts(
+    checker: SignChecker, text: str
+) -> None:
+    assert checker.check(text).alert
+
+
+def test_havent_got_denies_the_sign_but_hasnt_got_better_denies_nothing(
+    checker: SignChecker,
+) -> None:
+    assert not checker.check("I haven't got a temperature, it's just warm").alert
+    assert checker.check("the swelling on my lips hasn't got any better, they're enormous").alert
