@@ -125,3 +125,37 @@ def test_havent_got_denies_the_sign_but_hasnt_got_better_denies_nothing(
 ) -> None:
     assert not checker.check("I haven't got a temperature, it's just warm").alert
     assert checker.check("the swelling on my lips hasn't got any better, they're enormous").alert
+
+
+NOT_THE_PATIENTS_NOW = [
+    # A friend or cousin typed in a hurry is still someone else.
+    "my frend had horrible pain after hers, like 8/10",
+    "my cuzin got red streaks down her neck after her facial",
+    # Set against the patient's own.
+    "a surgeon on the radio talked about pus and fever after needling, glad that's not me",
+    # The name of an illness asked about is no report of it.
+    "my colleague got blisters after her peel, is it herpes?",
+    # Told as better now than before.
+    "yesterday my cheeks were more swollen, now they're loads better",
+    "still a bit red on day 1 but way better than this morning",
+    # Whether a sign is always bad is a question about signs.
+    "is oozing always bad or is it sometimes fine",
+]
+
+STILL_THE_PATIENTS = [
+    "it was better this morning, now it's redder than yesterday and hot",
+    "yesterday my cheeks were more swollen, now they're better but my eye is swollen shut",
+    "is that always serious? my chin is oozing yellow pus",
+]
+
+
+@pytest.mark.parametrize("text", NOT_THE_PATIENTS_NOW)
+def test_a_sign_of_someone_else_or_told_as_better_does_not_alert(
+    checker: SignChecker, text: str
+) -> None:
+    assert not checker.check(text).alert
+
+
+@pytest.mark.parametrize("text", STILL_THE_PATIENTS)
+def test_a_sign_of_the_patient_now_still_alerts(checker: SignChecker, text: str) -> None:
+    assert checker.check(text).alert
