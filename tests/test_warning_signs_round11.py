@@ -159,3 +159,29 @@ def test_a_sign_of_someone_else_or_told_as_better_does_not_alert(
 @pytest.mark.parametrize("text", STILL_THE_PATIENTS)
 def test_a_sign_of_the_patient_now_still_alerts(checker: SignChecker, text: str) -> None:
     assert checker.check(text).alert
+
+
+EVERYDAY_NOT_A_SIGN = [
+    "the nurse said some patients get hives afterwards, is that common?",
+    "my partner says I smell like vinegar, it's the toner",
+    "the varnish fumes in the hallway are choking me",
+    "snowed under with paperwork, cant breathe this week",
+    "the sun is making me feel dizzy, off to find some shade",
+    "the scabs on day 3 did ooze a little but dried up",
+    "my old flannel has a musty sour smell",
+]
+
+A_REPORT_AFTER_ALL = [
+    "my cheek was weeping but stopped, now it's oozing yellow again",
+    "he says I smell odd, it's not the toner, it's coming from my chin",
+]
+
+
+@pytest.mark.parametrize("text", EVERYDAY_NOT_A_SIGN)
+def test_everyday_uses_of_a_sign_word_do_not_alert(checker: SignChecker, text: str) -> None:
+    assert not checker.check(text).alert
+
+
+@pytest.mark.parametrize("text", A_REPORT_AFTER_ALL)
+def test_a_sign_that_came_back_or_is_the_skins_own_alerts(checker: SignChecker, text: str) -> None:
+    assert checker.check(text).alert
