@@ -185,3 +185,17 @@ def test_everyday_uses_of_a_sign_word_do_not_alert(checker: SignChecker, text: s
 @pytest.mark.parametrize("text", A_REPORT_AFTER_ALL)
 def test_a_sign_that_came_back_or_is_the_skins_own_alerts(checker: SignChecker, text: str) -> None:
     assert checker.check(text).alert
+
+
+def test_the_face_named_as_fine_does_not_make_a_rash_on_the_arm_the_faces(
+    checker: SignChecker,
+) -> None:
+    assert not checker.check(
+        "my arm came up in hives from the nettles my face is perfectly fine"
+    ).alert
+    assert checker.check("my face is totally fine but my lips are swelling up fast").alert
+
+
+def test_a_question_headed_by_the_next_session_asks_about_then(checker: SignChecker) -> None:
+    assert not checker.check("About my next session: do I need tablets for cold sores first?").alert
+    assert checker.check("Day 4 update: cold sore blisters on my lip and spreading").alert
