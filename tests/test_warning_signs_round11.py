@@ -199,3 +199,30 @@ def test_the_face_named_as_fine_does_not_make_a_rash_on_the_arm_the_faces(
 def test_a_question_headed_by_the_next_session_asks_about_then(checker: SignChecker) -> None:
     assert not checker.check("About my next session: do I need tablets for cold sores first?").alert
     assert checker.check("Day 4 update: cold sore blisters on my lip and spreading").alert
+
+
+EVERYDAY_CAUSES = [
+    "my eyes keep watering from the chopped onions",
+    "sobbed through the wedding, eyes all red and puffy",
+    "this chilli is so spicy my tongue is on fire",
+    "stayed in the steam room too long and felt dizzy",
+    "hoarse after screaming at the football all afternoon",
+    "my hair smells of bonfire smoke",
+    "I was shivery last night after the jab but today I feel fine",
+]
+
+SAME_WORDS_A_REPORT = [
+    "cried at the film and now my eyes are swollen shut and I can't see properly",
+    "I'm screaming in pain, nothing helps",
+    "I was shivery last night and today I feel fine but the thermometer says 38.6",
+]
+
+
+@pytest.mark.parametrize("text", EVERYDAY_CAUSES)
+def test_a_sign_word_with_an_everyday_cause_does_not_alert(checker: SignChecker, text: str) -> None:
+    assert not checker.check(text).alert
+
+
+@pytest.mark.parametrize("text", SAME_WORDS_A_REPORT)
+def test_a_sign_beside_an_everyday_cause_still_alerts(checker: SignChecker, text: str) -> None:
+    assert checker.check(text).alert
