@@ -226,3 +226,10 @@ def test_a_sign_word_with_an_everyday_cause_does_not_alert(checker: SignChecker,
 @pytest.mark.parametrize("text", SAME_WORDS_A_REPORT)
 def test_a_sign_beside_an_everyday_cause_still_alerts(checker: SignChecker, text: str) -> None:
     assert checker.check(text).alert
+
+
+def test_swelling_from_filler_is_not_this_treatments_but_a_tight_throat_still_alerts(
+    checker: SignChecker,
+) -> None:
+    assert not checker.check("my sister's top lip puffed up after filler").alert
+    assert checker.check("my lips puffed up after filler and now my throat feels tight").alert
