@@ -233,3 +233,18 @@ def test_swelling_from_filler_is_not_this_treatments_but_a_tight_throat_still_al
 ) -> None:
     assert not checker.check("my sister's top lip puffed up after filler").alert
     assert checker.check("my lips puffed up after filler and now my throat feels tight").alert
+
+
+def test_what_a_nurse_saw_on_the_patients_skin_alerts(checker: SignChecker) -> None:
+    assert checker.check("the nurse looked at my chin and she said it's infected, pus coming").alert
+
+
+SOMEONE_ELSES_SCORE_OR_SURGERY = [
+    "my sis had awful pain after hers, she said 9 out of 10",
+    "my nan's cheeks went purple and mottled after her facelift",
+]
+
+
+@pytest.mark.parametrize("text", SOMEONE_ELSES_SCORE_OR_SURGERY)
+def test_a_relatives_score_or_surgery_is_theirs(checker: SignChecker, text: str) -> None:
+    assert not checker.check(text).alert
