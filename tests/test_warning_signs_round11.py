@@ -168,7 +168,7 @@ EVERYDAY_NOT_A_SIGN = [
     "snowed under with paperwork, cant breathe this week",
     "the sun is making me feel dizzy, off to find some shade",
     "the scabs on day 3 did ooze a little but dried up",
-    "my old flannel has a musty sour smell",
+    "the old tin of paint in the shed has a sour smell",
 ]
 
 A_REPORT_AFTER_ALL = [
@@ -248,3 +248,13 @@ SOMEONE_ELSES_SCORE_OR_SURGERY = [
 @pytest.mark.parametrize("text", SOMEONE_ELSES_SCORE_OR_SURGERY)
 def test_a_relatives_score_or_surgery_is_theirs(checker: SignChecker, text: str) -> None:
     assert not checker.check(text).alert
+
+
+def test_a_flannel_that_comes_off_the_face_smelling_is_the_faces_smell(
+    checker: SignChecker,
+) -> None:
+    assert checker.check("after washing my face the flannel stinks, like rotten meat").alert
+
+
+def test_not_going_round_to_someone_ill_is_their_sign(checker: SignChecker) -> None:
+    assert not checker.check("my sister's kid has a fever so I'm not going round this week").alert
