@@ -258,3 +258,34 @@ def test_a_flannel_that_comes_off_the_face_smelling_is_the_faces_smell(
 
 def test_not_going_round_to_someone_ill_is_their_sign(checker: SignChecker) -> None:
     assert not checker.check("my sister's kid has a fever so I'm not going round this week").alert
+
+
+REPORTS_IN_PLAIN_WORDS = [
+    "there's goo in the tiny holes on my forehead",
+    "it's gone solid on my cheek, hot and sore",
+    "I've got a tight sensation in my throat since lunch",
+    "the glare off the laptop is really hurting my eyes since the needling",
+]
+
+
+@pytest.mark.parametrize("text", REPORTS_IN_PLAIN_WORDS)
+def test_a_sign_told_in_plain_words_is_found_by_the_phrases(
+    checker: SignChecker, text: str
+) -> None:
+    check = checker.check(text)
+    assert check.alert
+    assert not any(t.startswith("classifier") for t in check.triggers)
+
+
+GLOW_ANGER_AND_WORRY = [
+    "my face is on fire this week, the glow is amazing",
+    "I'm seeing red about the parking fine",
+    "is it normal to get pus after needling or is that always an infection?",
+]
+
+
+@pytest.mark.parametrize("text", GLOW_ANGER_AND_WORRY)
+def test_a_glow_anger_or_a_question_about_pus_does_not_alert(
+    checker: SignChecker, text: str
+) -> None:
+    assert not checker.check(text).alert
