@@ -289,3 +289,17 @@ def test_a_glow_anger_or_a_question_about_pus_does_not_alert(
     checker: SignChecker, text: str
 ) -> None:
     assert not checker.check(text).alert
+
+
+@pytest.mark.parametrize("day", [3, 5, None])
+def test_swollen_red_and_hot_together_after_the_first_days_alerts(
+    checker: SignChecker, day: int | None
+) -> None:
+    assert checker.check("my cheeks are puffy and red and hot", day).alert
+
+
+@pytest.mark.parametrize("day", [0, 1, 2])
+def test_swollen_red_and_hot_together_in_the_first_days_is_normal_healing(
+    checker: SignChecker, day: int
+) -> None:
+    assert not checker.check("my cheeks are puffy and red and hot", day).alert
