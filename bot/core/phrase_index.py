@@ -80,11 +80,17 @@ class PhraseIndex(Generic[T]):
 
     def _hits(self, line: Line, near: Sequence[tuple[int, int]] | None) -> Iterator[Hit[T]]:
         found, text, offsets = line.tokens, line.text, line.offsets
-        self._sort(found)
+        self._sort(line)
         # The positions where a phrase may start, picked out lazily, with no Python step
-        # per word (`first` often stops at the first few).
-        ranges = [(0, len(found))] if near is None else _merged(near)
-        starts = chain.from_iterable(self._possible(found, low, high) for low, high in ranges)
+        # per word (`first` often stops at the first few); the whole message in one range,
+        # with nothing to chain (most messages are short, and read by several indexes).
+        starts = (
+            self._possible(found, 0, len(found))
+            if near is None
+            else chain.from_iterable(
+                self._possible(found, low, high) for low, high in _merged(near)
+            )
+        )
         known, token_at = self._candidates, line.token_at
         # Hits made as the tuples they are, not through the named tuple's own `__new__` (a
         # Python function): a long story has hundreds.
@@ -124,10 +130,10 @@ class PhraseIndex(Generic[T]):
         self._wild.clear()
         self._pairs.clear()
 
-    def _sort(self, found: Sequence[str]) -> None:
-        """Learn what each token of `found` not seen before may start (`_starting_with`),
+    def _sort(self, line: Line) -> None:
+        """Learn what each token of `line` not seen before may start (`_starting_with`),
         and sort it into `_wild` or `_pairs` (or neither: it starts nothing)."""
-        new = set(found).difference(self._candidates)
+        new = line.distinct.difference(self._candidates)
         if not new:
             return
         if len(self._candidates) + len(new) > CACHED_TOKENS:
@@ -135,7 +141,7 @@ class PhraseIndex(Generic[T]):
             self._candidates.clear()
             self._wild.clear()
             self._pairs.clear()
-            new = set(found)
+            new = line.distinct
         for token in new:
             entry = self._starting_with(token)
             if not entry.candidates:
@@ -149,7 +155,9 @@ class PhraseIndex(Generic[T]):
     def _possible(self, found: Sequence[str], low: int, high: int) -> Iterable[int]:
         """The positions from `low` to `high` (exclusive) where a phrase may start."""
         here = found[low:high]
-        following = chain(found[low + 1 : high + 1], ("",) * (high + 1 - len(found)))
+        following = found[low + 1 : high + 1]
+        if high == len(found):
+            following = (*following, "")
         return compress(
             range(low, high),
             map(
