@@ -99,13 +99,15 @@ class PhraseIndex(Generic[T]):
             # Looked up here, not through a call: this runs for every possible start.
             quick, grouped, candidates, plain_words, _ = known[found[start]]
             # One regular expression tells whether any candidate that is more than plain
-            # words matches here: most positions have none, and then none is tried. Where
-            # one does, another tells which, each candidate in a group of its own; and a
-            # match that says no more than where it ends is not tried again.
+            # words matches here: most positions have none, and then none is tried (only
+            # the plain words are, if any). Where one does, another tells which, each
+            # candidate in a group of its own; and a match that says no more than where it
+            # ends is not tried again.
             tried = None if quick is None else quick.match(text, offsets[start])
             if tried is None:
                 if not plain_words:
                     continue
+                candidates = plain_words
             elif grouped is not None:
                 tried = grouped.match(text, offsets[start])
             for phrase, value, words, group, again in candidates:
@@ -210,7 +212,11 @@ class PhraseIndex(Generic[T]):
                 else (phrase, value, None, next(groups), None if tried.ends_only else tried)
                 for phrase, value, tried in kept
             ),
-            any(phrase.words is not None for phrase, _, _ in kept),
+            tuple(
+                (phrase, value, phrase.words, 0, None)
+                for phrase, value, _ in kept
+                if phrase.words is not None
+            ),
             None if after is None else frozenset(after),
         )
         self._candidates[token] = entry
@@ -231,7 +237,7 @@ _Tests = tuple[re.Pattern[str], re.Pattern[str] | None]
 
 class _Entry(NamedTuple, Generic[T]):
     """What can start at one token: the phrases (each with its plain words, if it is only
-    that), one pattern testing the others at once, and whether any is plain words."""
+    that), one pattern testing the others at once, and those that are plain words."""
 
     quick: re.Pattern[str] | None
     grouped: re.Pattern[str] | None
@@ -240,7 +246,9 @@ class _Entry(NamedTuple, Generic[T]):
     """Each phrase with its value; its plain words, if it is only that; else its group in
     `quick`, and the phrase to match again for the numbers and gaps in it (None: the
     group's end is all there is to know)."""
-    plain_words: bool
+    plain_words: tuple[tuple[Phrase, T, tuple[str, ...] | None, int, Phrase | None], ...]
+    """The candidates that are plain words, in the same order: all a position can hold
+    when `quick` finds nothing."""
     followers: frozenset[str] | None
     """The tokens that may follow this one where one of the phrases starts ("" for the
     end of the message); None when any may."""
