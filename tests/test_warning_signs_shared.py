@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+from bot.core.phrases import Line, tokens
+from bot.core.shared_sign import ended
 from bot.core.signs import SignChecker
 
 
@@ -52,3 +54,21 @@ def test_setting_your_own_calm_skin_against_someone_elses_sign_does_not_alert(
 
 def test_the_same_clinic_is_not_the_same_sign(checker: SignChecker) -> None:
     assert not alerts(checker, "my friend had pus after hers and I have the same clinic", 4)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "same here", "my friend had pus.\n\nMe too 😭 café, 8/10", "a long story, " * 300],
+)
+def test_a_line_ended_with_a_full_stop_is_the_line_built_from_its_tokens_and_one(
+    text: str,
+) -> None:
+    found = tokens(text)
+    got, built = ended(Line.of(found)), Line.of([*found, "."])
+    assert (got.tokens, got.text, got.offsets, got.token_at, got.distinct) == (
+        built.tokens,
+        built.text,
+        built.offsets,
+        built.token_at,
+        built.distinct,
+    )

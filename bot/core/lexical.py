@@ -241,19 +241,23 @@ class TermIndex:
     def _tokens(self, plain: list[str]) -> list[tuple[int, str | None]]:
         """Each concept phrase or word of `plain` as (position, term); None for filler."""
         found: list[tuple[int, str | None]] = []
-        i = 0
-        while i < len(plain):
-            longest = self._longest_from.get(plain[i], 1)
-            for size in range(min(longest, len(plain) - i), 1, -1):
-                token = self._phrases.get(tuple(plain[i : i + size]))
-                if token:
-                    found.append((i, None if token == IGNORED_TERM else token))
-                    i += size
-                    break
-            else:
-                term = self._term(plain[i])
-                found.append((i, None if term == IGNORED_TERM else term))
-                i += 1
+        longest_from, phrases, term_of = self._longest_from, self._phrases, self._term
+        i, count = 0, len(plain)
+        while i < count:
+            size = 1
+            # Most words start no phrase: their term is all there is to look up.
+            longest = longest_from.get(plain[i], 1)
+            if longest > 1:
+                for size in range(min(longest, count - i), 1, -1):
+                    token = phrases.get(tuple(plain[i : i + size]))
+                    if token:
+                        break
+                else:
+                    size = 1
+            if size == 1:
+                token = term_of(plain[i])
+            found.append((i, None if token == IGNORED_TERM else token))
+            i += size
         return found
 
     def _term_uncached(self, word: str) -> str | None:

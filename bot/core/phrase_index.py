@@ -80,11 +80,17 @@ class PhraseIndex(Generic[T]):
 
     def _hits(self, line: Line, near: Sequence[tuple[int, int]] | None) -> Iterator[Hit[T]]:
         found, text, offsets = line.tokens, line.text, line.offsets
-        self._sort(found)
+        self._sort(line)
         # The positions where a phrase may start, picked out lazily, with no Python step
-        # per word (`first` often stops at the first few).
-        ranges = [(0, len(found))] if near is None else _merged(near)
-        starts = chain.from_iterable(self._possible(found, low, high) for low, high in ranges)
+        # per word (`first` often stops at the first few); the whole message in one range,
+        # with nothing to chain (most messages are short, and read by several indexes).
+        starts = (
+            self._possible(found, 0, len(found))
+            if near is None
+            else chain.from_iterable(
+                self._possible(found, low, high) for low, high in _merged(near)
+            )
+        )
         known, token_at = self._candidates, line.token_at
         # Hits made as the tuples they are, not through the named tuple's own `__new__` (a
         # Python function): a long story has hundreds.
@@ -93,13 +99,15 @@ class PhraseIndex(Generic[T]):
             # Looked up here, not through a call: this runs for every possible start.
             quick, grouped, candidates, plain_words, _ = known[found[start]]
             # One regular expression tells whether any candidate that is more than plain
-            # words matches here: most positions have none, and then none is tried. Where
-            # one does, another tells which, each candidate in a group of its own; and a
-            # match that says no more than where it ends is not tried again.
+            # words matches here: most positions have none, and then none is tried (only
+            # the plain words are, if any). Where one does, another tells which, each
+            # candidate in a group of its own; and a match that says no more than where it
+            # ends is not tried again.
             tried = None if quick is None else quick.match(text, offsets[start])
             if tried is None:
                 if not plain_words:
                     continue
+                candidates = plain_words
             elif grouped is not None:
                 tried = grouped.match(text, offsets[start])
             for phrase, value, words, group, again in candidates:
@@ -124,10 +132,10 @@ class PhraseIndex(Generic[T]):
         self._wild.clear()
         self._pairs.clear()
 
-    def _sort(self, found: Sequence[str]) -> None:
-        """Learn what each token of `found` not seen before may start (`_starting_with`),
+    def _sort(self, line: Line) -> None:
+        """Learn what each token of `line` not seen before may start (`_starting_with`),
         and sort it into `_wild` or `_pairs` (or neither: it starts nothing)."""
-        new = set(found).difference(self._candidates)
+        new = line.distinct.difference(self._candidates)
         if not new:
             return
         if len(self._candidates) + len(new) > CACHED_TOKENS:
@@ -135,7 +143,7 @@ class PhraseIndex(Generic[T]):
             self._candidates.clear()
             self._wild.clear()
             self._pairs.clear()
-            new = set(found)
+            new = line.distinct
         for token in new:
             entry = self._starting_with(token)
             if not entry.candidates:
@@ -149,7 +157,9 @@ class PhraseIndex(Generic[T]):
     def _possible(self, found: Sequence[str], low: int, high: int) -> Iterable[int]:
         """The positions from `low` to `high` (exclusive) where a phrase may start."""
         here = found[low:high]
-        following = chain(found[low + 1 : high + 1], ("",) * (high + 1 - len(found)))
+        following = found[low + 1 : high + 1]
+        if high == len(found):
+            following = (*following, "")
         return compress(
             range(low, high),
             map(
@@ -202,7 +212,11 @@ class PhraseIndex(Generic[T]):
                 else (phrase, value, None, next(groups), None if tried.ends_only else tried)
                 for phrase, value, tried in kept
             ),
-            any(phrase.words is not None for phrase, _, _ in kept),
+            tuple(
+                (phrase, value, phrase.words, 0, None)
+                for phrase, value, _ in kept
+                if phrase.words is not None
+            ),
             None if after is None else frozenset(after),
         )
         self._candidates[token] = entry
@@ -223,7 +237,7 @@ _Tests = tuple[re.Pattern[str], re.Pattern[str] | None]
 
 class _Entry(NamedTuple, Generic[T]):
     """What can start at one token: the phrases (each with its plain words, if it is only
-    that), one pattern testing the others at once, and whether any is plain words."""
+    that), one pattern testing the others at once, and those that are plain words."""
 
     quick: re.Pattern[str] | None
     grouped: re.Pattern[str] | None
@@ -232,7 +246,9 @@ class _Entry(NamedTuple, Generic[T]):
     """Each phrase with its value; its plain words, if it is only that; else its group in
     `quick`, and the phrase to match again for the numbers and gaps in it (None: the
     group's end is all there is to know)."""
-    plain_words: bool
+    plain_words: tuple[tuple[Phrase, T, tuple[str, ...] | None, int, Phrase | None], ...]
+    """The candidates that are plain words, in the same order: all a position can hold
+    when `quick` finds nothing."""
     followers: frozenset[str] | None
     """The tokens that may follow this one where one of the phrases starts ("" for the
     end of the message); None when any may."""

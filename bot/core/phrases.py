@@ -299,6 +299,7 @@ class Line:
         self, tokens: tuple[str, ...], text: str, offsets: tuple[int, ...], token_at: dict[int, int]
     ) -> None:
         self.tokens, self.text, self.offsets, self.token_at = tokens, text, offsets, token_at
+        self.distinct = frozenset(tokens)  # gathered once for every index that reads it
 
     @cached_property
     def sentence_ends(self) -> tuple[int, ...]:

@@ -12,10 +12,9 @@ pass over its terms' topics:
 - which of the topic's phrasings have the term, as the bits of one number, the topic's
   phrasings numbered from the shortest (the largest inverse norm) down.
 
-Only the phrasings that share two terms or more with the message are then summed one by
-one, topic by topic, shortest first, and no further than one could still beat the nearest
-found. The floats are those of a sum over every phrasing in the message's terms' sorted
-order, to the last bit.
+Only the phrasings that share two terms or more with the message are then summed, topic
+by topic, each over its terms. The floats are those of a sum over every phrasing in the
+message's terms' sorted order, to the last bit.
 """
 
 from __future__ import annotations
@@ -26,8 +25,8 @@ from collections.abc import Sequence
 Entry = tuple[int, float, float, int]
 """(topic, what the term adds to its coverage, its nearest phrasing's cosine when the term
 is all they share, the bits of the topic's phrasings that have the term)."""
-Term = tuple[float, float, tuple[Entry, ...], dict[int, int]]
-"""A term's square, its evidence weight, its topics (see `Entry`) and their bits by topic."""
+Term = tuple[float, float, tuple[Entry, ...]]
+"""A term's square, its evidence weight and its topics (see `Entry`)."""
 
 
 class TopicScorer:
@@ -96,8 +95,7 @@ class TopicScorer:
             share = len(places) / (total + self.smoothing)
             nearest = self.norms[topic][min(places)]
             entries.append((topic, evidence * share, square * nearest, bits))
-        by_topic = {topic: bits for topic, _, _, bits in entries}
-        weights = self.weighed[term] = (square, evidence, tuple(entries), by_topic)
+        weights = self.weighed[term] = (square, evidence, tuple(entries))
         return weights
 
     def scores(self, query: set[str] | frozenset[str]) -> list[float]:
@@ -108,13 +106,13 @@ class TopicScorer:
         if not query or not self.postings:
             return best
         cover = [0.0] * topics
-        # Per topic, the bits of its phrasings with one of the terms; the topics where a
-        # phrasing has several.
+        # Per topic, the bits of its phrasings with one of the terms, and each such term's
+        # square with its bits; the topics where a phrasing has several.
         seen = [0] * topics
+        having: dict[int, list[tuple[float, int]]] = {}
         several: set[int] = set()
         squares: list[float] = []
         weights: list[float] = []
-        known: list[tuple[float, dict[int, int]]] = []
         # Summed in the terms' sorted order, not the set's: a set's order changes with the
         # string hashing of each run (PYTHONHASHSEED), and so would the last bits of a sum.
         weighed = self.weighed
@@ -124,21 +122,23 @@ class TopicScorer:
                 squares.append(self.unknown_square)
                 weights.append(1.0)
                 continue
-            square, evidence, entries, by_topic = found
+            square, evidence, entries = found
             squares.append(square)
             weights.append(evidence)
-            known.append((square, by_topic))
             for topic, covered, alone, bits in entries:
                 cover[topic] += covered
                 if alone > best[topic]:
                     best[topic] = alone
                 before = seen[topic]
-                if before & bits:
-                    several.add(topic)
+                if before:
+                    if before & bits:
+                        several.add(topic)
+                    having[topic].append((square, bits))
+                else:
+                    having[topic] = [(square, bits)]
                 seen[topic] = before | bits
         for topic in several:
-            terms = [(square, by_topic[topic]) for square, by_topic in known if topic in by_topic]
-            best[topic] = _nearest(terms, self.norms[topic], best[topic])
+            best[topic] = _nearest(having[topic], self.norms[topic], best[topic])
         near = 100 * self.example_weight / math.sqrt(sum(squares))
         explained = 100 * (1 - self.example_weight) / sum(weights)
         return [near * b + explained * c for b, c in zip(best, cover, strict=True)]
@@ -148,22 +148,29 @@ def _nearest(terms: list[tuple[float, int]], norms: list[float], best: float) ->
     """The larger of `best` and the cosine of the nearest of one topic's phrasings that have
     several of `terms` (each term's square and the bits of the topic's phrasings with it,
     numbered as `norms`)."""
-    # Every set of two terms or more that some phrasing has, each read as its sum over the
-    # nearest such phrasing: the lowest bit of those with all of them (which may have more,
-    # and be nearer still). The largest of these is the nearest phrasing's cosine, exactly.
-    count = len(terms)
-    found = [(i, *terms[i]) for i in range(count - 1)]
-    while found:
-        last, dot, phrasings = found.pop()
-        for i in range(last + 1, count):
-            square, bits = terms[i]
-            both = phrasings & bits
-            if both:
-                total = dot + square
-                cosine = total * norms[(both & -both).bit_length() - 1]
-                if cosine > best:
-                    best = cosine
-                found.append((i, total, both))
+    # The phrasings with two terms or more, each summed over its terms in their order: the
+    # additions of a sum over every phrasing in the message's terms' order. One step per
+    # term a phrasing has, not one per set of terms that some phrasing shares (a long story
+    # shares many); the norms only shrink along the bits, so no phrasing that has all the
+    # terms of a nearer one can beat it, and the largest cosine is the nearest phrasing's.
+    seen = several = 0
+    for _, bits in terms:
+        several |= seen & bits
+        seen |= bits
+    if not several:
+        return best
+    totals: dict[int, float] = {}
+    total_of = totals.get
+    for square, bits in terms:
+        shared = bits & several
+        while shared:
+            place = shared.bit_length() - 1
+            totals[place] = total_of(place, 0.0) + square
+            shared ^= 1 << place
+    for place, total in totals.items():
+        cosine = total * norms[place]
+        if cosine > best:
+            best = cosine
     return best
 
 

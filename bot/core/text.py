@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from itertools import chain
 
 import snowballstemmer
 
@@ -83,6 +84,8 @@ CHAT_SPELLING = {
     "oki": "okay",
     "okey": "okay",
 }
+_SPELLED = {word: tuple(spelled.split()) for word, spelled in CHAT_SPELLING.items()}
+"""Chat spelling spelled out, word by word."""
 
 STOP_WORDS = frozenset(
     """
@@ -140,10 +143,11 @@ def words(text: str) -> list[str]:
 
 @lru_cache(maxsize=64)
 def _words(text: str) -> tuple[str, ...]:
-    out: list[str] = []
-    for word in _WORD.findall(fold(text)):
-        out.extend(CHAT_SPELLING.get(word, word).split())
-    return tuple(out)
+    found = _WORD.findall(fold(text))
+    # Most messages have no chat spelling: their words are all there is.
+    if _SPELLED.keys().isdisjoint(found):
+        return tuple(found)
+    return tuple(chain.from_iterable(_SPELLED.get(word, (word,)) for word in found))
 
 
 @lru_cache(maxsize=65536)
