@@ -8,6 +8,7 @@ from bot.core.asks import (
     asks_something,
     clause_focus,
     focus,
+    other_sides,
     questions,
     sentences,
     split_questions,
@@ -184,3 +185,13 @@ def test_a_long_story_told_in_one_sentence_is_read_by_the_clauses_that_ask() -> 
 
 def test_a_short_message_is_not_cut_into_clauses() -> None:
     assert clause_focus("day 3 now, can i exfoliate?") is None
+
+
+def test_a_question_after_or_is_marked_as_the_other_side_of_the_one_before() -> None:
+    parts = split_questions("is my skin ok to go out on friday or will i still look blotchy")
+    assert other_sides(parts) == (False, True)
+
+
+def test_a_question_after_and_is_a_question_of_its_own() -> None:
+    parts = split_questions("can i dye my fringe tomorrow and can i sit in the sauna")
+    assert other_sides(parts) == (False, False)

@@ -179,6 +179,21 @@ def test_a_second_question_leading_by_far_is_answered_though_the_first_drowns_it
     assert verdict.topics == ("pain-discomfort", "sessions-followup")
 
 
+def test_the_other_side_of_an_either_or_question_brings_no_topic_of_its_own() -> None:
+    whole = ranking(("pain-discomfort", 90.0), ("contact-clinic", 21.0), ("makeup", 20.0))
+    second = ranking(("sessions-followup", 62.0), ("contact-clinic", 30.0))
+    parts = [ranking(("pain-discomfort", 100.0)), second]
+    verdict = decide_parts(whole, parts, LIMITS, (False, True), words=12)
+    assert verdict.topics == ("pain-discomfort",)
+
+
+def test_the_other_side_of_an_either_or_question_keeps_a_topic_the_whole_supports() -> None:
+    whole = ranking(("washing-cleansing", 60.0), ("swimming-heat", 55.0))
+    parts = [ranking(("washing-cleansing", 90.0)), ranking(("swimming-heat", 85.0))]
+    verdict = decide_parts(whole, parts, LIMITS, (False, True))
+    assert verdict.topics == ("washing-cleansing", "swimming-heat")
+
+
 def test_the_part_leading_with_the_whole_messages_answer_is_answered_in_its_place() -> None:
     whole = ranking(("work-going-out", 70.0), ("peeling-flaking", 25.0))
     first = ranking(("peeling-flaking", 100.0), ("other-treatments", 30.0))

@@ -249,6 +249,25 @@ def _asking_sentences(every: Iterable[str]) -> Iterator[str]:
         yield held
 
 
+class Question(str):
+    """One question cut from a message (`split_questions`), knowing whether it is the other
+    side of an either-or question ("...presentable by then, or will I still be red?")."""
+
+    other_side: bool = False
+
+
+def other_sides(questions: Iterable[str]) -> tuple[bool, ...]:
+    """For each of `questions`, whether it follows "or": the patient weighs two answers to
+    one question rather than asks a second one."""
+    return tuple(isinstance(q, Question) and q.other_side for q in questions)
+
+
+def _question(text: str, joined_by: str) -> Question:
+    question = Question(text)
+    question.other_side = joined_by == "or"
+    return question
+
+
 def _with_context(pieces: list[tuple[str, str]]) -> list[str]:
     """The questions among `pieces`, each with the word it was cut at ("" for the first)."""
     joined: list[str] = []
@@ -259,21 +278,25 @@ def _with_context(pieces: list[tuple[str, str]]) -> list[str]:
         # the "can i" of the first.
         carried = bool(joined) and not pending and _CARRIED.match(piece) is not None
         if joined and not pending and _asks_again(piece, joined_by):
-            joined[-1] = f"{joined[-1]}, {piece}"
+            joined[-1] = _question(f"{joined[-1]}, {piece}", _side(joined[-1]))
         # The story before a question ("i smoke, will that affect healing") is read with
         # it, but it is the piece itself that must ask.
         # "no burning or anything now": "or any..." goes on with the story.
         elif carried or (asks_something(asked) and not (joined_by == "or" and _ANY.match(asked))):
-            joined.append(piece)
+            joined.append(_question(piece, "" if pending else joined_by))
             pending = ""
         else:
             pending = piece
     if pending:
         if joined:
-            joined[-1] = f"{joined[-1]}, {pending}"
+            joined[-1] = _question(f"{joined[-1]}, {pending}", _side(joined[-1]))
         else:
             joined.append(pending)
     return joined
+
+
+def _side(question: str) -> str:
+    return "or" if isinstance(question, Question) and question.other_side else ""
 
 
 def _asks_itself(sentence: str) -> bool:

@@ -163,12 +163,15 @@ def decide_parts(
     ranking: Sequence[Candidate],
     parts: Iterable[Sequence[Candidate]],
     thresholds: DecisionThresholds,
-    count: int,
+    count: int | Sequence[bool],
     look: SecondLook = SecondLook(),
     words: int | None = None,
 ) -> Verdict:
     """The decision for a message that asks several things: `ranking` is the whole
-    message's, `parts` the ranking of each of its `count` questions in the order asked.
+    message's, `parts` the ranking of each of its `count` questions in the order asked
+    (`count` may instead tell, question by question, whether it is the other side of an
+    either-or question, `bot.core.asks.other_sides`: such a part brings no topic on its
+    own lead, only one the whole message supports).
 
     A part is answered when its best topic is aftercare, clearly confident, and also among
     the whole message's leading topics (a fragment such as "how often?" leans on the
@@ -183,6 +186,8 @@ def decide_parts(
     `DecisionThresholds.short_message`) reads every part: a part that leads clearly may
     bring a topic the whole does not support.
     """
+    sides = (False,) * count if isinstance(count, int) else tuple(count)
+    count = len(sides)
     whole = decide(ranking, thresholds, look)
     if (whole.decision == "fallback" and whole.intent is not None) or (
         look.outside >= thresholds.several_outside
@@ -221,9 +226,20 @@ def decide_parts(
         # The topic the whole message is answered with is what the part that leads with it
         # asks, even when that part alone says it too briefly to be sure.
         answered_whole = whole.decision == "answer" and lead.topic == whole.topic
+        # The other side of an either-or question ("...presentable by then, or will I still
+        # be red?") weighs an answer to the question before it: it adds a topic only when
+        # the whole message supports it.
+        if sides[seen]:
+            clear = False
         if clear or answered_whole or (confident and lead.topic in supported):
             topics.append(lead.topic)
-        elif short and count == 2 and asked[0] is lead and _second(lead, runner_up, thresholds):
+        elif (
+            short
+            and count == 2
+            and not sides[seen]
+            and asked[0] is lead
+            and _second(lead, runner_up, thresholds)
+        ):
             aside = (seen, lead.topic)
     # Of a short message's two questions, one that leads on its own with a topic the whole
     # message ranks near the top is answered beside the other, answered for sure ("how

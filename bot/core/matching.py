@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import NamedTuple
 
-from bot.core.asks import clause_focus, coordinated, focus, split_questions
+from bot.core.asks import clause_focus, coordinated, focus, other_sides, split_questions
 from bot.core.classifier import LinearModel
 from bot.core.decision import (
     MAX_SUGGESTIONS,
@@ -238,7 +238,7 @@ class Matcher:
             verdict = decide(ranked, limits, look)
         else:
             ranked_parts = map(self._part_ranking, parts)
-            verdict = decide_parts(ranked, ranked_parts, limits, len(parts), look, size)
+            verdict = decide_parts(ranked, ranked_parts, limits, other_sides(parts), look, size)
         # "can i wear contacts and eyeliner tomorrow?" (all `before-treatment` before a session)
         if BEFORE_SESSION_TERM in query:
             return verdict
