@@ -195,3 +195,9 @@ def test_a_question_after_or_is_marked_as_the_other_side_of_the_one_before() -> 
 def test_a_question_after_and_is_a_question_of_its_own() -> None:
     parts = split_questions("can i dye my fringe tomorrow and can i sit in the sauna")
     assert other_sides(parts) == (False, False)
+
+
+def test_a_few_words_after_or_weigh_the_question_before_rather_than_ask_another() -> None:
+    assert split_questions("are these little bumps normal or should i worry") == [
+        "are these little bumps normal, should i worry"
+    ]

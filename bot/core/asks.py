@@ -315,9 +315,10 @@ def _asks_again(piece: str, joined_by: str) -> bool:
     a short one that points back ("can i put spf on today, is it too soon"), unless "and"
     joins it or it asks why, when or how ("... and will they fade completely", "... and
     why r they there" ask something new about it); after "or", one that points back in up
-    to `_LEANING_WORDS` words, the other side of the same question ("can i pop a whitehead
-    or will that leave a scar")."""
-    if joined_by == "or" and leans_back(piece):
+    to `_LEANING_WORDS` words, or one of a few words (`_LEANING_PART_WORDS`), the other side
+    of the same question ("can i pop a whitehead or will that leave a scar", "are these bumps
+    normal or should i worry")."""
+    if joined_by == "or" and (leans_back(piece) or len(piece.split()) <= _LEANING_PART_WORDS):
         return True
     short = leans_back(piece, _LEANING_PART_WORDS)
     return short and joined_by != "and" and not _ASKS_ANEW.match(piece)
