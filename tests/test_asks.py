@@ -201,3 +201,16 @@ def test_a_few_words_after_or_weigh_the_question_before_rather_than_ask_another(
     assert split_questions("are these little bumps normal or should i worry") == [
         "are these little bumps normal, should i worry"
     ]
+
+
+def test_a_bare_question_word_or_two_asks_more_of_the_question_before() -> None:
+    assert split_questions("can i put ice on my cheeks? how long") == [
+        "can i put ice on my cheeks? how long"
+    ]
+
+
+def test_a_word_or_two_naming_a_topic_is_still_a_question_of_its_own() -> None:
+    assert split_questions("can i put ice on my cheeks? makeup?") == [
+        "can i put ice on my cheeks?",
+        "makeup?",
+    ]

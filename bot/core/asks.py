@@ -87,6 +87,8 @@ _REFERS_BACK = re.compile(r"\b(?:it|that|this|they|them|those|these)\b")
 _LEANING_WORDS = 7
 """A question this short that says "it", "that" or "they" ("Does that matter?", "will they
 fade?") is about the sentence before it, which is read with it (`leans_back`)..."""
+_FOLLOW_UP_WORDS = 2
+"""A question word or two ("how often?") asks more of the question before (`_follows_up`)."""
 _LEANING_PART_WORDS = 4
 """...and one this short is no question of its own ("or is it too soon?"), where a longer
 one often is, with an "it" that points nowhere ("and is it ok to fly on Monday?")."""
@@ -238,7 +240,7 @@ def _asking_sentences(every: Iterable[str]) -> Iterator[str]:
             continue
         if previous and leans_back(sentence):
             sentence = f"{previous} {sentence}"
-        elif held and leans_back(sentence, _LEANING_PART_WORDS):
+        elif held and (leans_back(sentence, _LEANING_PART_WORDS) or _follows_up(sentence)):
             held, sentence = f"{held} {sentence}", ""
         if sentence:
             if held:
@@ -293,6 +295,13 @@ def _with_context(pieces: list[tuple[str, str]]) -> list[str]:
         else:
             joined.append(pending)
     return joined
+
+
+def _follows_up(sentence: str) -> bool:
+    """Whether a sentence is a bare question word or two ("how often?", "how long?", "why?")
+    that asks more of the question before it rather than something of its own."""
+    found = _WORDS.findall(fold(sentence))
+    return 0 < len(found) <= _FOLLOW_UP_WORDS and _ASKS_ANEW.match(found[0]) is not None
 
 
 def _side(question: str) -> str:
