@@ -13,19 +13,37 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.core.model import Problem
+from bot.core.model import Problem, WarningSigns
 from bot.core.signs import SignChecker
 from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR, load_knowledge
-from bot.knowledge.signs_examples import read_examples, sign_words
+from bot.knowledge.signs_examples import Example, read_examples, sign_words
 from bot.knowledge.trained import signs_training
 
 
 def share(hits: int, total: int) -> str:
     return f"{100 * hits / total:5.1f}% ({hits}/{total})" if total else "   -"
+
+
+def folds(
+    folder: Path, signs: WarningSigns, only: str | None = None
+) -> Iterator[tuple[str, SignChecker, list[Example]]]:
+    """Each examples file of `folder` (or only the one named `only`) left out in turn: its
+    source, a check whose classifier (and sign words) learned from every other file, and
+    the left-out file's examples."""
+    problems: list[Problem] = []
+    examples = read_examples(folder, str, problems, {s.id for s in signs.signs})
+    for source in sorted({e.source for e in examples}):
+        if only and source != only:
+            continue
+        kept = [e for e in examples if e.source != source]
+        model = signs_training((e.text, e.report) for e in kept).train()
+        checker = SignChecker(signs._replace(classifier=model, sign_words=sign_words(kept)))
+        yield source, checker, [e for e in examples if e.source == source]
 
 
 def main() -> None:
@@ -39,19 +57,9 @@ def main() -> None:
     args = parser.parse_args()
     knowledge = load_knowledge(args.knowledge)
     assert knowledge.signs is not None
-    problems: list[Problem] = []
-    examples = read_examples(args.knowledge, str, problems, {s.id for s in knowledge.signs.signs})
-    sources = sorted({e.source for e in examples})
     totals = [0, 0, 0, 0, 0, 0]
     by_label: dict[str, list[int]] = {}
-    for source in sources:
-        if args.only and source != args.only:
-            continue
-        kept = [e for e in examples if e.source != source]
-        model = signs_training((e.text, e.report) for e in kept).train()
-        signs = knowledge.signs._replace(classifier=model, sign_words=sign_words(kept))
-        checker = SignChecker(signs)
-        held = [e for e in examples if e.source == source]
+    for source, checker, held in folds(args.knowledge, knowledge.signs, args.only):
         reports = [e for e in held if e.report]
         lookalikes = [e for e in held if not e.report and e.label != "everyday"]
         plain = [e for e in held if not e.report and e.label == "everyday"]

@@ -16,19 +16,19 @@ bench/crossval_signs.py does).
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bot.core.model import Problem
+from accuracy import read
+from crossval_signs import folds
+
 from bot.core.signs import UNREADABLE, SignCheck, SignChecker
 from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR, load_knowledge
-from bot.knowledge.signs_examples import read_examples, sign_words
-from bot.knowledge.trained import signs_training
 
 PATHS = ("rules and classifier", "rules only", "classifier only", "unreadable", "no alert")
 SURE_CALM = 0.25
@@ -51,12 +51,9 @@ def path_of(result: SignCheck, probability: float, threshold: float) -> str:
 
 def from_files(paths: list[Path]) -> Iterator[Labelled]:
     for path in paths:
-        for raw in path.read_text(encoding="utf-8").splitlines():
-            if raw.strip():
-                row = json.loads(raw)
-                report = bool(row.get("red_flag", False))
-                label = row.get("sign") if report else row.get("cause")
-                yield row["question"], row.get("day"), report, label or "everyday"
+        for line in read(path):
+            label = line.sign if line.red_flag else line.cause
+            yield line.question, line.day, line.red_flag, label or "everyday"
 
 
 def main() -> None:
@@ -69,17 +66,8 @@ def main() -> None:
     assert knowledge.signs is not None
     checks: list[tuple[SignChecker, list[Labelled]]] = []
     if args.crossval:
-        problems: list[Problem] = []
-        ids = {s.id for s in knowledge.signs.signs}
-        examples = read_examples(args.knowledge, str, problems, ids)
-        for source in sorted({e.source for e in examples}):
-            kept = [e for e in examples if e.source != source]
-            model = signs_training((e.text, e.report) for e in kept).train()
-            signs = knowledge.signs._replace(classifier=model, sign_words=sign_words(kept))
-            held: list[Labelled] = [
-                (e.text, None, e.report, e.label) for e in examples if e.source == source
-            ]
-            checks.append((SignChecker(signs), held))
+        for _, checker, held in folds(args.knowledge, knowledge.signs):
+            checks.append((checker, [(e.text, None, e.report, e.label) for e in held]))
     else:
         checks.append((SignChecker(knowledge.signs), list(from_files(args.files))))
     paths: dict[str, Counter[str]] = {"report": Counter(), "look-alike": Counter()}
