@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from accuracy import Line, read
 
-from bot.core.asks import coordinated, split_questions
+from bot.core.asks import coordinated, other_sides, split_questions
 from bot.core.decision import (
     Candidate,
     DecisionThresholds,
@@ -87,6 +87,9 @@ class Ranked:
     pieces: list[list[Candidate]]
     """Each thing asked about together in each part (`bot.core.asks.coordinated`), ranked:
     what `decide_together` reads; empty before a session, where the matcher reads none."""
+    sides: tuple[bool, ...]
+    """For each part, whether it is the other side of an either-or question
+    (`bot.core.asks.other_sides`)."""
 
 
 @dataclass
@@ -131,7 +134,7 @@ def score(ranked: list[Ranked], limits: DecisionThresholds) -> Figures:
         words = len(item.line.question.split())
         several = several_possible(item.whole, limits, words)
         verdict = (
-            decide_parts(item.whole, item.parts, limits, len(item.parts), item.look, words)
+            decide_parts(item.whole, item.parts, limits, item.sides, item.look, words)
             if len(item.parts) > 1 and several
             else decide(item.whole, limits, item.look)
         )
@@ -166,13 +169,15 @@ def ranked_lines(matcher: Matcher, lines: list[Line]) -> list[Ranked]:
     for line in lines:
         text = line.question
         whole = matcher.ranking(text)
-        look = matcher._second_look(text, whole)
+        # As the matcher: a message telling of a sign the context step set aside.
+        aside = bool(matcher.signs.check(text, line.day).ruled_out)
+        look = matcher._second_look(text, whole)._replace(sign_set_aside=aside)
         parts = split_questions(text, MAX_PARTS)
         before = BEFORE_SESSION_TERM in matcher.terms(text)
         things = [] if before else [thing for part in parts for thing in coordinated(part)]
         pieces = [matcher._part_ranking(thing) for thing in things]
         parts_ranked = [matcher._part_ranking(part) for part in parts] if len(parts) > 1 else []
-        ranked.append(Ranked(line, whole, parts_ranked, look, pieces))
+        ranked.append(Ranked(line, whole, parts_ranked, look, pieces, other_sides(parts)))
     matcher.thresholds = in_use
     return ranked
 
