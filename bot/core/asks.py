@@ -235,7 +235,7 @@ def _asking_sentences(every: Iterable[str]) -> Iterator[str]:
     held = ""  # the last asking sentence, given out once it is clear none leans on it
     previous = ""  # the sentence before, when it asks nothing
     for sentence in every:
-        if not _asks_itself(sentence):
+        if not asks_itself(sentence):
             previous = sentence
             continue
         if previous and leans_back(sentence):
@@ -308,7 +308,7 @@ def _side(question: str) -> str:
     return "or" if isinstance(question, Question) and question.other_side else ""
 
 
-def _asks_itself(sentence: str) -> bool:
+def asks_itself(sentence: str) -> bool:
     """Whether a sentence asks by its own words, not a story that only says "normal"
     ("No weird colours, just normal pink. Can I go in the sun?")."""
     if "?" in sentence:
