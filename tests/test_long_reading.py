@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.core.asks import sentences, sentences_from_end
 from bot.core.long_reading import ASKS_READ, LONG_MESSAGE_CHARS, topic_reading
 from bot.core.matching import Matcher
 from bot.core.text import MAX_MESSAGE_CHARS
@@ -99,3 +100,16 @@ def test_a_long_question_told_in_one_breath_is_read_as_its_end() -> None:
     read = topic_reading(text)
     assert len(read) <= MAX_MESSAGE_CHARS and read.endswith("can i go swimming this weekend?")
     assert not read.startswith(" ") and text.endswith(read)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        long_message("Can I go swimming this weekend?", before=2000),
+        "1) can I swim? 2) can I run 3) a. b) and c) " * 40 + "done",
+        "hi\n\n - so - day 2!! is it ok?; fine: thanks... " * 50,
+        "",
+    ],
+)
+def test_sentences_read_from_the_end_are_the_sentences_in_reverse(text: str) -> None:
+    assert list(sentences_from_end(text)) == sentences(text)[::-1]

@@ -110,6 +110,19 @@ def _sentences(text: str) -> tuple[str, ...]:
     return tuple(" ".join(p.split()) for p in parts if _has_words(p))
 
 
+def sentences_from_end(text: str) -> Iterator[str]:
+    """`sentences(text)` from the last to the first, each cut only when reached: what reads
+    a long story from its end (`bot.core.long_reading`) mostly stops within a few."""
+    for piece in reversed(_SENTENCE_END.split(text)):
+        if _MAY_BE_NUMBERED.search(piece):
+            parts = [p for p in _NUMBERED.split(piece) if p]
+        elif piece:
+            parts = [piece]
+        else:
+            continue
+        yield from (" ".join(p.split()) for p in reversed(parts) if _has_words(p))
+
+
 @lru_cache(maxsize=1024)
 def asks_something(sentence: str) -> bool:
     """Whether a sentence asks: a question mark, a question word first, or a request."""

@@ -6,16 +6,17 @@ something say what the patient wants answered, and the story around them weighs 
 (`bot.core.asks.focus`). So a message longer than `LONG_MESSAGE_CHARS` is read for its
 topic as its last `ASKS_READ` asking sentences, each with the sentence before it (what a
 short question points back to: "It has glycolic acid. Can I use it?"), in the order
-written, at most `MAX_MESSAGE_CHARS` characters. A long message that asks nothing is read
-as its first `MAX_MESSAGE_CHARS`, as before. A message up to `LONG_MESSAGE_CHARS` is read
-whole, exactly as before: its decision does not change. Pure text functions.
+written, at most `MAX_MESSAGE_CHARS` characters; a long message that asks nothing, as its
+last `ASKS_READ` sentences (where a story says how things are now). A message up to
+`LONG_MESSAGE_CHARS` is read whole, exactly as before: its decision does not change.
+Pure text functions.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
 
-from bot.core.asks import asks_itself, sentences
+from bot.core.asks import asks_itself, sentences_from_end
 from bot.core.text import MAX_MESSAGE_CHARS
 
 LONG_MESSAGE_CHARS = MAX_MESSAGE_CHARS
@@ -29,17 +30,26 @@ def topic_reading(text: str) -> str:
     """What the topic half reads of `text`: all of it when it has at most
     `LONG_MESSAGE_CHARS` characters; else its last `ASKS_READ` asking sentences, each with
     the sentence before it, in order, cut to `MAX_MESSAGE_CHARS` characters from the end
-    (the question ends a sentence told in one breath); its first `MAX_MESSAGE_CHARS` when
-    no sentence asks."""
+    (the question ends a sentence told in one breath); its last `ASKS_READ` sentences
+    when none asks."""
     if len(text) <= LONG_MESSAGE_CHARS:
         return text
-    every = sentences(text)
-    asking = [i for i, sentence in enumerate(every) if asks_itself(sentence)]
-    if asking:
-        kept = sorted({j for i in asking[-ASKS_READ:] for j in (i - 1, i) if j >= 0})
-    else:
-        kept = list(range(len(every)))[-ASKS_READ:]
-    read = " ".join(every[j] for j in kept)
+    # Read from the end, and only until the earliest ask read has its sentence before it.
+    kept: list[str] = []  # from the last
+    last: list[str] = []  # the last sentences, in case none asks
+    found = 0
+    before_ask = False  # whether this sentence comes right before a kept ask
+    for sentence in sentences_from_end(text):
+        if len(last) < ASKS_READ:
+            last.append(sentence)
+        asks = found < ASKS_READ and asks_itself(sentence)
+        if asks or before_ask:
+            kept.append(sentence)
+        if not asks and found == ASKS_READ:
+            break
+        found += asks
+        before_ask = asks
+    read = " ".join(reversed(kept if found else last))
     if len(read) <= MAX_MESSAGE_CHARS:
         return read
     tail = read[-MAX_MESSAGE_CHARS:]
