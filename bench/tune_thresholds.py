@@ -36,6 +36,7 @@ from bot.core.decision import (
     several_possible,
 )
 from bot.core.lexical import BEFORE_SESSION_TERM
+from bot.core.long_reading import topic_reading
 from bot.core.matching import MAX_PARTS, Matcher, Thresholds
 from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR, load_knowledge
 
@@ -167,10 +168,11 @@ def ranked_lines(matcher: Matcher, lines: list[Line]) -> list[Ranked]:
     matcher.thresholds = in_use._replace(decision=SEEN_EVERYTHING)
     ranked = []
     for line in lines:
-        text = line.question
+        # As the matcher: a message telling of a sign the context step set aside; the
+        # topic read from a long story's asks (`topic_reading`).
+        aside = bool(matcher.signs.check(line.question, line.day).ruled_out)
+        text = topic_reading(line.question)
         whole = matcher.ranking(text)
-        # As the matcher: a message telling of a sign the context step set aside.
-        aside = bool(matcher.signs.check(text, line.day).ruled_out)
         look = matcher._second_look(text, whole)._replace(sign_set_aside=aside)
         parts = split_questions(text, MAX_PARTS)
         before = BEFORE_SESSION_TERM in matcher.terms(text)

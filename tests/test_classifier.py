@@ -242,6 +242,17 @@ def test_a_long_story_scores_exactly_its_distinct_features_summed_in_the_order_f
     assert model.scores(story) == [model.bias[0] + total * (1.0 / math.sqrt(len(found)))]
 
 
+def test_a_long_story_read_by_three_labels_scores_exactly_each_label_summed_in_order() -> None:
+    examples = MAKEUP + SUN + ["hi", "hello", "hey there"]
+    labels = ["m"] * 4 + ["s"] * 4 + ["g"] * 3
+    model = train(examples, labels, method="logistic", counted=False, regularisation=10.0)
+    story = " ".join(MAKEUP + SUN + ITEMS + SUNNY + ["hello there, zzqx"]) * 20
+    found = list(features(story))
+    scale = 1.0 / math.sqrt(len(found))
+    totals = [sum(model.feature_weights(f)[label] for f in found) for label in range(3)]
+    assert model.scores(story) == [b + t * scale for b, t in zip(model.bias, totals, strict=True)]
+
+
 def test_training_imports_neither_scikit_learn_itself_nor_scipy_stats() -> None:
     # A fresh process: this one may have imported scikit-learn for other tests.
     code = (

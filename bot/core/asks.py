@@ -110,6 +110,19 @@ def _sentences(text: str) -> tuple[str, ...]:
     return tuple(" ".join(p.split()) for p in parts if _has_words(p))
 
 
+def sentences_from_end(text: str) -> Iterator[str]:
+    """`sentences(text)` from the last to the first, each cut only when reached: what reads
+    a long story from its end (`bot.core.long_reading`) mostly stops within a few."""
+    for piece in reversed(_SENTENCE_END.split(text)):
+        if _MAY_BE_NUMBERED.search(piece):
+            parts = [p for p in _NUMBERED.split(piece) if p]
+        elif piece:
+            parts = [piece]
+        else:
+            continue
+        yield from (" ".join(p.split()) for p in reversed(parts) if _has_words(p))
+
+
 @lru_cache(maxsize=1024)
 def asks_something(sentence: str) -> bool:
     """Whether a sentence asks: a question mark, a question word first, or a request."""
@@ -235,7 +248,7 @@ def _asking_sentences(every: Iterable[str]) -> Iterator[str]:
     held = ""  # the last asking sentence, given out once it is clear none leans on it
     previous = ""  # the sentence before, when it asks nothing
     for sentence in every:
-        if not _asks_itself(sentence):
+        if not asks_itself(sentence):
             previous = sentence
             continue
         if previous and leans_back(sentence):
@@ -308,7 +321,7 @@ def _side(question: str) -> str:
     return "or" if isinstance(question, Question) and question.other_side else ""
 
 
-def _asks_itself(sentence: str) -> bool:
+def asks_itself(sentence: str) -> bool:
     """Whether a sentence asks by its own words, not a story that only says "normal"
     ("No weird colours, just normal pink. Can I go in the sun?")."""
     if "?" in sentence:

@@ -26,9 +26,9 @@ from array import array
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from functools import cached_property, lru_cache
+from functools import cached_property, lru_cache, partial
 from itertools import accumulate, chain, islice, pairwise
-from operator import itemgetter
+from operator import is_not, itemgetter
 from typing import Any, overload
 
 CHAR_NGRAMS = (3, 4, 5)
@@ -195,10 +195,17 @@ class LinearModel:
             totals[label] += weight
         return totals
 
-    def _word_rows_uncached(self, word: str) -> dict[int, list[float]]:
-        """The weights of a word's own features that the model knows, by row."""
-        rows = self._rows
-        return {rows[f]: self._vector(rows[f]) for f in word_features(word) if f in rows}
+    def _word_rows_uncached(self, word: str) -> dict[str, Any]:
+        """The weights of each of a word's own features, zero when the model does not know
+        it (which adds nothing); one weight, not a list of one, when binary."""
+        rows, binary = self._rows, len(self.bias) == 1
+        zero: Any = 0.0 if binary else (0.0,) * len(self.bias)
+        return {
+            f: (self._vector(rows[f])[0] if binary else self._vector(rows[f]))
+            if f in rows
+            else zero
+            for f in word_features(word)
+        }
 
     def _word_vector_uncached(self, word: str) -> tuple[int, list[float] | None]:
         """How many features a word has, and those the model knows summed, each occurrence
@@ -221,18 +228,23 @@ class LinearModel:
             known_pairs = [row for row in map(rows.get, pairs) if row is not None]
             vectors.extend(map(self._vector, known_pairs))
         else:
-            distinct = dict.fromkeys(words)
             pairs = tuple(dict.fromkeys(pairs))
             # Each distinct feature once, even when several words have it ("<ca" in "can"
-            # and "care"): the words' known rows are joined as a set.
-            count = len(set().union(*map(word_features, distinct))) + len(pairs)
-            known: dict[int, list[float]] = {}
-            for rows_of_word in map(self._word_rows, distinct):
-                known.update(rows_of_word)
+            # and "care"), in the order first met: one dict of them counts them all and
+            # holds their weights (one update per distinct word, in C).
+            known: dict[str, Any] = {}
+            for weights in map(self._word_rows, dict.fromkeys(words)):
+                known.update(weights)
+            count = len(known) + len(pairs)
             # Each pair looked up once: most of a long story's pairs are unknown.
-            pair_rows = [row for row in map(rows.get, pairs) if row is not None]
-            known.update(zip(pair_rows, map(self._vector, pair_rows), strict=True))
-            vectors = list(known.values())
+            pair_rows = list(filter(partial(is_not, None), map(rows.get, pairs)))
+            if len(self.bias) == 1 and count:
+                # The binary form has one column: summed directly (a long story's weights
+                # in the order first met, as a list of rows would add them).
+                pair_weights = map(itemgetter(0), map(self._vector, pair_rows))
+                total = sum(chain(known.values(), pair_weights))
+                return [self.bias[0] + total * (1.0 / math.sqrt(count))]
+            vectors = [*known.values(), *map(self._vector, pair_rows)]
         if not vectors:
             return list(self.bias)
         scale = 1.0 / math.sqrt(count)

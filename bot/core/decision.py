@@ -346,3 +346,12 @@ def _supported(ranking: Sequence[Candidate], thresholds: DecisionThresholds) -> 
 
 def _suggestions(ranking: Sequence[Candidate]) -> tuple[str, ...]:
     return tuple(c.topic for c in ranking if c.aftercare)[:MAX_SUGGESTIONS]
+
+
+def promoted(ranked: Sequence[Candidate], topic: str) -> list[Candidate]:
+    """`ranked` with `topic` first, taking the best score: the rest keep their order."""
+    chosen = next((c for c in ranked if c.topic == topic), None)
+    if chosen is None or ranked[0].topic == topic:
+        return list(ranked)
+    rest = [c for c in ranked if c.topic != topic]
+    return [Candidate(topic, ranked[0].score, chosen.aftercare), *rest]

@@ -13,7 +13,6 @@ a greeting never hides a question, and anything about the time before a session 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -29,10 +28,12 @@ from bot.core.decision import (
     decide,
     decide_parts,
     decide_together,
+    promoted,
     several_possible,
     within_reach,
 )
 from bot.core.lexical import BEFORE_SESSION_TERM, MESSAGE_CACHE, LexicalSettings, TermIndex
+from bot.core.long_reading import topic_reading
 from bot.core.model import OFF_TOPIC, WARNING_SIGNS, KnowledgeBase, Rule
 from bot.core.signs import UNREADABLE, SignCheck, SignChecker
 from bot.core.text import MAX_MESSAGE_CHARS, words
@@ -159,6 +160,7 @@ class Matcher:
 
     def scores(self, text: str) -> list[tuple[float, Rule]]:
         """Every topic with its blended score from 0 to 100, best first."""
+        text = topic_reading(text)
         return [(c.score, self._rules[c.topic]) for c in self._rank(text, set(self.terms(text)))]
 
     def _blend(self, text: str, query: set[str]) -> list[float]:
@@ -210,6 +212,8 @@ class Matcher:
         if red.alert:
             key = "unreadable_answer" if red.sign == UNREADABLE else "red_flag_answer"
             return self._warning(red, 100.0, red_flag=True, answer=wording[key])
+        # The check read every sentence; the topic half reads a long story's asks.
+        text = topic_reading(text)
         query = set(self.terms(text))
         ranked = self._rank(text, query)
         verdict = self._verdict(text, query, ranked, bool(red.ruled_out))
@@ -263,12 +267,13 @@ class Matcher:
 
     def ranking(self, text: str) -> list[Candidate]:
         """Every topic for `text`, best first, with the rules applied (see `_with_rules`)."""
+        text = topic_reading(text)
         query = set(self.terms(text))
         return self._with_rules(text, query, self._rank(text, query))
 
     def part_rankings(self, text: str) -> list[list[Candidate]]:
         """The ranking of each separate question in `text`, if it asks more than one."""
-        parts = split_questions(text)
+        parts = split_questions(topic_reading(text))
         return [self._part_ranking(part) for part in parts] if len(parts) > 1 else []
 
     def _part_ranking(self, part: str) -> list[Candidate]:
@@ -297,9 +302,9 @@ class Matcher:
             or index.asks_what_is_offered(text)
             or index.general_advice(text)
         ):
-            ranked = _promoted(ranked, outside.topic)
+            ranked = promoted(ranked, outside.topic)
         elif BEFORE_SESSION_TERM in query:
-            ranked = _promoted(ranked, BEFORE_TREATMENT)
+            ranked = promoted(ranked, BEFORE_TREATMENT)
         # "hey, can I go to the gym?": a greeting or thanks word must not hide an aftercare
         # question; the social reply wins only when that is all there is ("no worries" is
         # all there is, though "worries" is an aftercare word).
@@ -389,12 +394,3 @@ def _focus(text: str) -> str | None:
 def _first_best(scores: list[float]) -> int:
     """The position of the highest score (the first of equals)."""
     return max(range(len(scores)), key=scores.__getitem__)
-
-
-def _promoted(ranked: Sequence[Candidate], topic: str) -> list[Candidate]:
-    """`ranked` with `topic` first, taking the best score: the rest keep their order."""
-    chosen = next((c for c in ranked if c.topic == topic), None)
-    if chosen is None or ranked[0].topic == topic:
-        return list(ranked)
-    rest = [c for c in ranked if c.topic != topic]
-    return [Candidate(topic, ranked[0].score, chosen.aftercare), *rest]
