@@ -7,6 +7,7 @@ import pytest
 from bot.core.asks import (
     asks_something,
     clause_focus,
+    coordinated,
     focus,
     other_sides,
     questions,
@@ -214,3 +215,43 @@ def test_a_word_or_two_naming_a_topic_is_still_a_question_of_its_own() -> None:
         "can i put ice on my cheeks?",
         "makeup?",
     ]
+
+
+@pytest.mark.parametrize("title", ["Dr.", "dr.", "Mrs.", "Mr.", "Ms."])
+def test_a_title_with_a_full_stop_does_not_end_a_sentence(title: str) -> None:
+    text = f"My nurse and {title} Okafor said to ask here. Can I wear my glasses?"
+    assert sentences(text) == [
+        f"My nurse and {title} Okafor said to ask here.",
+        "Can I wear my glasses?",
+    ]
+
+
+def test_an_and_in_a_clause_that_describes_does_not_cut_what_is_asked() -> None:
+    assert (
+        coordinated("can i go to the party saturday, it's a small flat but hot and crowded") == []
+    )
+
+
+def test_an_and_in_the_clause_that_asks_still_cuts_what_is_asked() -> None:
+    assert coordinated("can i use my toner and my oil cleanser, it's day 4") == [
+        "can i use my toner",
+        "my oil cleanser",
+    ]
+    assert coordinated("can i wear mascara, and lip gloss?") == [
+        "can i wear mascara,",
+        "lip gloss?",
+    ]
+
+
+def test_a_question_that_names_nothing_is_read_with_the_story_before_it() -> None:
+    text = "My chin feels tight and itchy. Can I use an ice pack? What do I do?"
+    assert split_questions(text) == [
+        "can i use an ice pack?",
+        "my chin feels tight and itchy. what do i do?",
+    ]
+    assert split_questions("Cheeks are blotchy today. Why?") == ["cheeks are blotchy today. why?"]
+
+
+def test_a_question_that_names_something_is_read_without_the_story() -> None:
+    text = "My chin feels tight and itchy. Can I use an ice pack? Can I swim on friday?"
+    assert split_questions(text) == ["can i use an ice pack?", "can i swim on friday?"]

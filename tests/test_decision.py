@@ -316,3 +316,29 @@ def test_the_classifiers_are_asked_only_when_an_answer_is_within_reach() -> None
     assert not within_reach(ranking(("makeup", 35.0), ("serums", 5.0)), LIMITS)
     assert not within_reach(ranking(("makeup", 80.0), ("serums", 75.0)), LIMITS)
     assert not within_reach([], LIMITS)
+
+
+def test_a_first_question_leads_with_its_own_topic_over_the_topic_the_second_one_answers() -> None:
+    # "can I rub the flakes off with a scrub, and when can I go back to my acids?"
+    whole = ranking(("actives-to-avoid", 90.0), ("peeling-flaking", 22.0), ("makeup", 10.0))
+    first = ranking(("peeling-flaking", 52.0), ("actives-to-avoid", 40.0), ("makeup", 10.0))
+    second = ranking(("actives-to-avoid", 85.0), ("serums", 12.0))
+    verdict = decide_parts(whole, [first, second], LIMITS, 2, words=16)
+    assert verdict.topics == ("peeling-flaking", "actives-to-avoid")
+
+
+def test_the_same_two_questions_get_the_same_answers_in_either_order() -> None:
+    whole = ranking(("actives-to-avoid", 90.0), ("peeling-flaking", 22.0), ("makeup", 10.0))
+    scrub = ranking(("peeling-flaking", 52.0), ("actives-to-avoid", 40.0), ("makeup", 10.0))
+    acids = ranking(("actives-to-avoid", 85.0), ("serums", 12.0))
+    before = decide_parts(whole, [scrub, acids], LIMITS, 2, words=16)
+    after = decide_parts(whole, [acids, scrub], LIMITS, 2, words=16)
+    assert before.topics == tuple(reversed(after.topics)) == ("peeling-flaking", "actives-to-avoid")
+
+
+def test_a_question_close_to_a_third_topic_is_not_answered_beside_the_other() -> None:
+    whole = ranking(("actives-to-avoid", 90.0), ("peeling-flaking", 22.0), ("makeup", 20.0))
+    first = ranking(("peeling-flaking", 52.0), ("makeup", 45.0), ("actives-to-avoid", 40.0))
+    second = ranking(("actives-to-avoid", 85.0), ("serums", 12.0))
+    verdict = decide_parts(whole, [first, second], LIMITS, 2, words=16)
+    assert verdict.topics == ("actives-to-avoid",)

@@ -49,6 +49,20 @@ def test_word_order_does_not_matter(matcher: Matcher) -> None:
     assert first.rule == second.rule == "makeup"
 
 
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("🚴 tomorrow?", "exercise-sweating"),
+        ("🚬 tonight?", "lifestyle-diet"),
+        ("🧖 this weekend ok?", "swimming-heat"),
+    ],
+)
+def test_an_emoji_for_an_activity_asks_about_that_activity(
+    matcher: Matcher, question: str, topic: str
+) -> None:
+    assert matcher.match(question).rules == (topic,)
+
+
 def test_emoji_capitals_and_extra_words_are_ignored(matcher: Matcher) -> None:
     match = matcher.match("OMG 😱😱 SO sorry to bother you again but CAN I WEAR MAKEUP TOMORROW 💄")
     assert match.rule == "makeup"

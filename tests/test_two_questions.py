@@ -232,8 +232,11 @@ def test_a_question_less_sure_of_a_topic_the_whole_hardly_scores_is_not_answered
 
 def test_a_question_that_leads_its_topic_too_narrowly_is_not_answered() -> None:
     # "which cleanser should I use and how gently": "how gently" is no question of its own.
-    narrow = [Candidate("washing", 55.0), Candidate("peeling", 40.0)]
+    # Its lead counts over the topics the other question does not answer, in either order.
+    narrow = [Candidate("washing", 55.0), Candidate("peeling", 40.0), Candidate("exercise", 38.0)]
     verdict = decide_parts(WHOLE, [narrow, FLAKING_SURE], LIMITS, 2, words=8)
+    assert verdict.topics == ("peeling",)
+    verdict = decide_parts(WHOLE, [FLAKING_SURE, narrow], LIMITS, 2, words=8)
     assert verdict.topics == ("peeling",)
 
 

@@ -14,9 +14,13 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from itertools import chain
 
-from bot.core.text import fold
+from bot.core.text import STOP_WORDS, TIME_WORDS, fold
 
-_SENTENCE_END = re.compile(r"(?<=[.!?;:\n])\s*|\s+-\s+|\s*\n\s*")
+_SENTENCE_END = re.compile(
+    r"(?<=[.!?;:\n])(?<!\b(?i:dr|mr|ms|st|vs)\.)(?<!\b(?i:mrs|drs|etc)\.)(?<!\b(?i:prof)\.)\s*|"
+    r"\s+-\s+|\s*\n\s*"
+)
+"""A sentence ends at its stop, but not at a title's ("I saw Dr. Patel", "Mrs. Khan")."""
 _NUMBERED = re.compile(r"(?:^|\s)(?:\(?\d[).]|[a-c]\))\s+")
 _MAY_BE_NUMBERED = re.compile(r"\d[).]|[a-c]\)")
 """What every numbered item has: a piece without it is not scanned for items at all (most
@@ -59,6 +63,7 @@ _CARRIED = re.compile(rf"(?:{_AFTERWARDS}\s+)?{_ACTIVITY}\s")
 _ASKS_ANEW = re.compile(r"(?:why|when|how|what|where|which)\b")
 _ANY = re.compile(r"any")
 _AND = re.compile(r"\s+(?:and|&|\+)\s+")
+_LIST_GOES_ON = re.compile(r"(?:and|&|\+|or)\b")
 _BETWEEN = re.compile(r"\b(?:between|difference)\b")
 _FEW_WORDS = 5
 """A question this short may ask about two things without asking words ("gym and sauna when")."""
@@ -83,6 +88,10 @@ _SMALL_TALK = frozenset(
 )
 """...unless it is only greetings and chat like these."""
 _WORDS = re.compile(r"[a-z0-9]+")
+_ASKING_ONLY = frozenset(
+    "long take takes taking start rid afterwards happen happening mean r u ur".split()
+)
+"""Words that ask how, when or what, beside the stop words, without naming a topic."""
 _REFERS_BACK = re.compile(r"\b(?:it|that|this|they|them|those|these)\b")
 _LEANING_WORDS = 7
 """A question this short that says "it", "that" or "they" ("Does that matter?", "will they
@@ -227,13 +236,26 @@ def coordinated(question: str) -> list[str]:
     is a few words long: before the asking words, "and" joins a story's clauses more often
     ("my skin is dry and flakey and it looks ashy, can i..."); and not in one that asks what
     lies between two things ("how long between botox and microneedling?")."""
-    folded = fold(question).strip()
+    folded = _asking_clauses(fold(question).strip())
     if _BETWEEN.search(folded) or not (
         _ASKING_WORDS.match(folded) or len(folded.split()) <= _FEW_WORDS
     ):
         return []
     cut = [p for p in _AND.split(folded) if _has_words(p)]
     return cut if len(cut) > 1 and _one_question(cut) else []
+
+
+def _asking_clauses(question: str) -> str:
+    """`question` up to its first clause that tells rather than asks or goes on with a
+    list: in "can i go to a gig tomorrow, its indoors but packed and sweaty" the "and"
+    describes the gig; in "can i wear contacts, and eyeliner?" it adds a thing asked about."""
+    clauses = _CLAUSE_END.split(question)
+    kept = clauses[:1]
+    for clause in clauses[1:]:
+        if not (asks_something(clause) or _LIST_GOES_ON.match(clause)):
+            break
+        kept.append(clause)
+    return ", ".join(kept)
 
 
 def _one_question(parts: Iterable[str]) -> bool:
@@ -247,14 +269,17 @@ def _asking_sentences(every: Iterable[str]) -> Iterator[str]:
     ("Can I put SPF on today? Is it too soon?"), which it asks again."""
     held = ""  # the last asking sentence, given out once it is clear none leans on it
     previous = ""  # the sentence before, when it asks nothing
+    story = ""  # the last sentence that asked nothing, however far back
     for sentence in every:
         if not asks_itself(sentence):
-            previous = sentence
+            previous = story = sentence
             continue
-        if previous and leans_back(sentence):
+        if previous and (leans_back(sentence) or names_nothing(sentence)):
             sentence = f"{previous} {sentence}"
         elif held and (leans_back(sentence, _LEANING_PART_WORDS) or _follows_up(sentence)):
             held, sentence = f"{held} {sentence}", ""
+        elif story and names_nothing(sentence):
+            sentence = f"{story} {sentence}"
         if sentence:
             if held:
                 yield held
@@ -344,6 +369,16 @@ def _asks_again(piece: str, joined_by: str) -> bool:
         return True
     short = leans_back(piece, _LEANING_PART_WORDS)
     return short and joined_by != "and" and not _ASKS_ANEW.match(piece)
+
+
+def names_nothing(question: str) -> bool:
+    """Whether a question has no word that could name what it asks about, only asking
+    words, "normal", time words ("Why?", "what do i do", "how many days is that normal?"):
+    it asks about the story told before it."""
+    found = _WORDS.findall(fold(question))
+    return bool(found) and all(
+        word in STOP_WORDS or word in TIME_WORDS or word in _ASKING_ONLY for word in found
+    )
 
 
 def _names_a_topic(sentence: str) -> bool:

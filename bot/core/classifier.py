@@ -40,19 +40,24 @@ TEXTS_CACHED = 16
 """Texts whose words the models remember: the last few messages and their parts."""
 ROWS_SEARCHED = 1024
 """Features a model read back from the compiled-knowledge cache looks up by binary search
-before it builds the dict of them all: `aftercare ask` looks up a few hundred, and never
-pays for a dict of tens of thousands of features; a bot builds it within its first
-messages."""
+before it builds the dict of them all: `aftercare ask` looks up a few hundred and never
+pays for tens of thousands; a bot builds the dict within its first messages."""
+_EMOJI_WORDS = """🪒 shave 💄 makeup 💋 lipstick 🏋 gym 🏃 run 🚴 cycling 🏊 swim 🧖 sauna 🧼 wash
+🚿 shower 🛁 bath 🍷 wine 🍺 beer 🍻 beer 🥂 champagne 🍸 cocktail 🍹 cocktail 🚬 smoke ✈ fly
+🛫 fly ☀ sun 🌞 sun 🏖 beach 🏝 beach 💇 hairdresser 👓 glasses""".split()
+EMOJI = {ord(emoji): f" {word} " for emoji, word in zip(*[iter(_EMOJI_WORDS)] * 2, strict=True)}
+"""Emoji standing for an activity or a product ("🍷 tonight?") read as their word (a
+`str.translate` table, also for `bot.core.text.fold`); here, so that a change retrains."""
 _WORD = re.compile(r"[a-z0-9]+")
 _COMBINING = re.compile(r"[\u0300-\u036f]")
 _APOSTROPHE = re.compile(r"[’'`´]")
 
 
 def normalise(text: str) -> str:
-    """Lower case, accents gone, apostrophes joined ("don't" -> "dont")."""
+    """Lower case, accents gone, `EMOJI` as words, apostrophes joined ("don't" -> "dont")."""
     text = text.lower()
     if not text.isascii():
-        text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
+        text = _COMBINING.sub("", unicodedata.normalize("NFKD", text).translate(EMOJI))
     return _APOSTROPHE.sub("", text)
 
 

@@ -196,7 +196,8 @@ def decide_parts(
     supported = _supported(ranking, thresholds)
     short = _short(words, thresholds)
     topics: list[str] = []
-    aside: tuple[int, str] | None = None  # a part that leads on its own (`second_answer`)
+    # A part that may lead on its own (`second_answer`), with the topics it ranks.
+    aside: tuple[int, list[Candidate]] | None = None
     pending = iter(parts)
     for seen in range(count):
         # Too few parts left to make two answers, or every topic a part may bring is in.
@@ -238,15 +239,25 @@ def decide_parts(
             and count == 2
             and not sides[seen]
             and asked[0] is lead
-            and _second(lead, runner_up, thresholds)
+            and (_second(lead, runner_up, thresholds) or _second(lead, _nth(part, 2), thresholds))
         ):
-            aside = (seen, lead.topic)
+            aside = (seen, part)
     # Of a short message's two questions, one that leads on its own with a topic the whole
     # message ranks near the top is answered beside the other, answered for sure ("how
     # should I wash without scrubbing the flakes, and when will the flaking stop?"), in its
-    # place.
-    if aside is not None and len(topics) == 1 and _near_top(aside[1], ranking, topics, thresholds):
-        topics.insert(*aside)
+    # place. Its lead counts over the topics not answered: the other question's topic is no
+    # rival ("can I scrub the flakes off, and when are acids ok?" says acids in both), so
+    # the same two questions get the same answers in either order.
+    if aside is not None and len(topics) == 1:
+        seen, part = aside
+        rest = [c for c in part if c.topic not in topics]
+        if (
+            rest
+            and rest[0] is part[0]
+            and _second(rest[0], _nth(rest, 1), thresholds)
+            and _near_top(rest[0].topic, ranking, topics, thresholds)
+        ):
+            topics.insert(seen, rest[0].topic)
     if len(topics) < 2:
         return whole
     suggestions = whole.suggestions or tuple(topics[:MAX_SUGGESTIONS])
@@ -323,6 +334,11 @@ def _second(best: Candidate, runner_up: float, thresholds: DecisionThresholds) -
         (best.score >= thresholds.second_answer and lead >= thresholds.second_margin)
         or lead >= thresholds.part_clear_margin
     )
+
+
+def _nth(ranking: Sequence[Candidate], place: int) -> float:
+    """The score at `place` (0 for the first) of `ranking`, 0 when it ranks fewer."""
+    return ranking[place].score if len(ranking) > place else 0.0
 
 
 def _near_top(

@@ -50,7 +50,7 @@ BEFORE_SESSION = re.compile(
 """A question about the time before a session: preparing, stopping things, who may have it."""
 
 
-READING_FORMAT = 1
+READING_FORMAT = 2
 """Raised when the code reading terms changes in a way `TermIndex.reading` cannot see."""
 
 

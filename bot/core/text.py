@@ -15,6 +15,8 @@ from itertools import chain
 
 import snowballstemmer
 
+from bot.core.classifier import EMOJI
+
 MAX_MESSAGE_CHARS = 1000
 """Longer messages are cut before matching: the question is near the start, and a
 4,000-character paste must not cost more than a normal one."""
@@ -124,10 +126,11 @@ _stemmer = snowballstemmer.stemmer("english")
 
 @lru_cache(maxsize=64)
 def fold(text: str) -> str:
-    """Lower case, accents and emoji gone, apostrophes joined ("don't" -> "dont")."""
+    """Lower case, accents gone, emoji as their word or gone (`bot.core.classifier.EMOJI`),
+    apostrophes joined ("don't" -> "dont")."""
     text = text[:MAX_MESSAGE_CHARS]
     if not text.isascii():
-        text = unicodedata.normalize("NFKD", text)
+        text = unicodedata.normalize("NFKD", text).translate(EMOJI)
         # The marks looked up once each, not character by character: a long story with
         # one emoji would otherwise pay for every one of its letters.
         marks = [ch for ch in set(text) if unicodedata.combining(ch)]
