@@ -158,6 +158,9 @@ class PastStory(NamedTuple):
     anchors: tuple[str, ...] = ()
     ended: tuple[str, ...] = ()
     now: tuple[str, ...] = ()
+    returned: tuple[str, ...] = ()
+    """The patient saying, after a sign told in the past, that it is back or the same now
+    ("years ago I had cellulitis and now my cheek feels the same"): the sign is theirs now."""
 
 
 class GeneralQuestion(NamedTuple):
