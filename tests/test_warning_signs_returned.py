@@ -39,3 +39,38 @@ def test_a_past_sign_with_nothing_saying_it_is_back_does_not_alert(
     checker: SignChecker, text: str
 ) -> None:
     assert not checker.check(text, 5).alert
+
+
+@pytest.mark.parametrize(
+    ("day", "text"),
+    [
+        (7, "I had a temperature on the second night but that passed days ago. can I exfoliate?"),
+        (8, "there was a bit of yellow crust on day 2 but now it is just dry, day 8"),
+        (10, "in the first week a few spots were bleeding but now all healed. when is session 2?"),
+        (
+            5,
+            "the first 2 days were rough, I was swollen under the eyes and a spot wept on the "
+            "pillow, but it all calmed down by day 3",
+        ),
+        (9, "on day 2 my lips were puffy but that was days ago"),
+        (9, "a few spots oozed early on, that all dried up by day 4"),
+    ],
+)
+def test_a_sign_on_an_earlier_day_told_as_over_does_not_alert(
+    checker: SignChecker, day: int, text: str
+) -> None:
+    assert not checker.check(text, day).alert
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "there was pus on day 2 but now it is just getting worse",
+        "it was oozing yesterday but now it's spreading",
+        "there was a bit of yellow crust on day 2 but now it is just dry and the pus is back",
+    ],
+)
+def test_a_sign_told_as_over_then_worse_or_back_still_alerts(
+    checker: SignChecker, text: str
+) -> None:
+    assert checker.check(text, 5).alert
