@@ -17,6 +17,7 @@ from bot.core.signs import SignChecker
         "The exam results are giving me a fever honestly",
         "my boss gave me chills with that email",
         "the quote for the wedding made my eyes water",
+        "the prices at that salon make my eyes water!",
         "honestly the bill at the garage was eye watering",
         "couldn't breathe from laughing at the video",
         "breathless at how good my skin looks today",
