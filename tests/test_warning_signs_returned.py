@@ -74,3 +74,33 @@ def test_a_sign_told_as_over_then_worse_or_back_still_alerts(
     checker: SignChecker, text: str
 ) -> None:
     assert checker.check(text, 5).alert
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i had a cold sore in year 9 and got teased for it",
+        "with my previous clinic my face oozed for days, that was 2019",
+        "when I had it done at another place my lips swelled, this time all good",
+        "a decade ago I had cellulitis on my cheek",
+        "previously I had a bad reaction to a retinol, my face swelled, but that was before",
+    ],
+)
+def test_a_sign_from_school_days_another_clinic_or_a_year_long_gone_does_not_alert(
+    checker: SignChecker, text: str
+) -> None:
+    assert not checker.check(text, 3).alert
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I went to another clinic for a second opinion because my cheek is oozing pus",
+        "my cheek has been oozing since day 1, previously it was just red",
+        "a decade ago I had cellulitis and now my cheek looks the same",
+    ],
+)
+def test_a_sign_told_now_beside_another_clinic_or_the_past_still_alerts(
+    checker: SignChecker, text: str
+) -> None:
+    assert checker.check(text, 3).alert
