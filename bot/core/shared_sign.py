@@ -23,6 +23,8 @@ WHOSE = ("someone_else", "their_story")
 """The reasons for setting a mention aside that sharing it undoes."""
 WHEN = ("historical",)
 """The reasons for setting a mention aside that its coming back undoes."""
+ASKED = ("hypothetical",)
+"""The reasons for setting a mention aside that the patient saying they have it undoes."""
 
 
 class SharedSign:
