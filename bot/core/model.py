@@ -158,6 +158,9 @@ class PastStory(NamedTuple):
     anchors: tuple[str, ...] = ()
     ended: tuple[str, ...] = ()
     now: tuple[str, ...] = ()
+    returned: tuple[str, ...] = ()
+    """The patient saying, after a sign told in the past, that it is back or the same now
+    ("years ago I had cellulitis and now my cheek feels the same"): the sign is theirs now."""
 
 
 class GeneralQuestion(NamedTuple):
@@ -170,6 +173,9 @@ class GeneralQuestion(NamedTuple):
     markers: tuple[str, ...] = ()
     """Words that ask about what is usual whatever the anchors ("generally?", "in
     general?"): the sentence asks about signs in general even when it says "it"."""
+    owned: tuple[str, ...] = ()
+    """The patient saying after a sign asked about that they have it ("is it normal for
+    the skin to smell? mine does since yesterday"): the sign is theirs now."""
 
 
 class Retraction(NamedTuple):

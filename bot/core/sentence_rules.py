@@ -44,7 +44,7 @@ _RELATIVE = frozenset({"i", "we", "you", "she", "he", "they", "ive", "weve", "yo
 _KNOWN_NOUNS = 10_000
 """How many nouns the owner rule remembers having looked up."""
 _OPENER_REACH = 4
-"""A question word may follow a greeting and a comma ("hi, is pus normal?")."""
+"""A question word may follow a greeting and a comma ("hi, is pus normal?") or a colon."""
 _RETRACTION_REACH = 3
 """How far into the next sentence a retraction may open it ("lol ok jk")."""
 _ANYWHERE = frozenset({"ended", "patient"})
@@ -260,7 +260,7 @@ class MessageRules:
             h
             for h in self._in("opens", begin, min(stop, begin + _OPENER_REACH + 1))
             if h.start == begin
-            or (h.start - begin <= _OPENER_REACH and self._found[h.start - 1] == ",")
+            or (h.start - begin <= _OPENER_REACH and self._found[h.start - 1] in ",:")
         ]
         if not opens:
             return None

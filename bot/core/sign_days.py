@@ -18,7 +18,10 @@ _AFTER = re.compile(r"^(?:since|after|ago|later|post|out|in|on)$")
 _NUMBERS = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen"
 _DIGITS = {word: str(value) for value, word in enumerate(_NUMBERS.split())}
 """Numbers in words, as their digits."""
-_DAY_STARTS = _DAY_TOKENS | _DIGITS.keys()
+_HOURS = frozenset({"hour", "hours", "hr", "hrs"})
+_FEW = frozenset({"an", "a", "few", "couple", "several"})
+"""Before "hours": "an hour ago", "a few hours after", "a couple of hours since"."""
+_DAY_STARTS = _DAY_TOKENS | _DIGITS.keys() | _HOURS
 """The words that may start a mention of a day (besides numbers in digits)."""
 
 
@@ -51,14 +54,23 @@ def day_in_text(found: Sequence[str]) -> int | None:
             days.append(_DAY_WORDS[token])
         elif token in ("morning", "day") and before in ("the", "this") and after == "after":
             days.append(1)
-        elif is_number(token) and after in ("hours", "hour", "hrs", "hr"):
+        elif is_number(token) and after in _HOURS:
             days.append(int(float(token)) // 24)
-        # "the same evening", "the evening of the treatment": the day itself.
-        elif token in ("evening", "night", "day") and (
-            before == "same" or (after == "of" and _TREATED & {*found[index + 2 : index + 4]})
-        ):
+        # "the same evening", "the evening of the treatment", "an hour ago", "a few hours
+        # after the session": the day itself.
+        elif _same_day(found, index, token, before, after):
             days.append(0)
     return max(days) if days else None
+
+
+def _same_day(found: Sequence[str], index: int, token: str, before: str, after: str) -> bool:
+    if token in _HOURS:
+        return bool(_FEW.intersection(found[max(0, index - 2) : index])) and bool(
+            _AFTER.match(after)
+        )
+    return token in ("evening", "night", "day") and (
+        before == "same" or (after == "of" and bool(_TREATED & {*found[index + 2 : index + 4]}))
+    )
 
 
 def _treated_near(found: Sequence[str], index: int) -> Sequence[str]:

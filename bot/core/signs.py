@@ -28,7 +28,7 @@ from bot.core.model import Sign, WarningSigns
 from bot.core.phrase_index import Hit, PhraseIndex
 from bot.core.phrases import Line, compile_phrase, fold, folded_tokens
 from bot.core.sentence_rules import SentenceRules
-from bot.core.shared_sign import WHOSE, SharedSign, shared
+from bot.core.shared_sign import ASKED, WHEN, WHOSE, SharedSign, shared
 from bot.core.sign_days import day_in_text, day_told
 
 UNREADABLE = "unreadable"
@@ -126,7 +126,9 @@ class SignChecker:
             self._phrases.add(phrase, (None, trigger))
         self._language = LanguageGate(knowledge.vocabulary, identify)
         self._sentences = SentenceRules(knowledge)
-        self._shared = SharedSign(knowledge)
+        self._shared = SharedSign(knowledge.experiencer.shared, lists)
+        self._returned = SharedSign(knowledge.past_story.returned, lists)
+        self._owned = SharedSign(knowledge.general_question.owned, lists)
 
     def check(self, text: str, day: int | None = None) -> SignCheck:
         """Does `text`, from a patient on `day` since treatment (None: unknown), report a
@@ -238,6 +240,8 @@ class SignChecker:
             for span in reading.extra.get(name, [])
         ]
         sharing: list[int] | None = None
+        returning: list[int] | None = None
+        owning: list[int] | None = None
         mentions = []
         for hit in hits:
             first, last = reading.clause(hit.start, hit.end)
@@ -263,6 +267,14 @@ class SignChecker:
             if any(reason.startswith(WHOSE) for reason in reasons):
                 sharing = self._shared.starts(line) if sharing is None else sharing
                 reasons = shared(reasons, hit.end, sharing)
+            # "years ago I had cellulitis and now my cheek feels the same": back now.
+            if any(reason.startswith(WHEN) for reason in reasons):
+                returning = self._returned.starts(line) if returning is None else returning
+                reasons = shared(reasons, hit.end, returning, WHEN)
+            # "is it normal for the skin to smell? mine does since yesterday": theirs.
+            if any(reason.startswith(ASKED) for reason in reasons):
+                owning = self._owned.starts(line) if owning is None else owning
+                reasons = shared(reasons, hit.end, owning, ASKED)
             if hit.value is IMPROVING:
                 reasons.append("getting better")
             # Normal on the day only while nothing in its sentence says it is getting

@@ -47,8 +47,8 @@ TOP_FIELDS = {
 CONTEXT_LISTS = {"pseudo_triggers", "clause_ends", "treated_skin", "other_skin"}
 OWNER_LISTS = ("possessors", "determiners", "owner_links")
 """Single words the owner rule reads (see `WarningSigns.possessors`)."""
-PAST_STORY_FIELDS = ("told", "anchors", "ended", "now")
-GENERAL_QUESTION_FIELDS = ("opens", "anchors", "markers")
+PAST_STORY_FIELDS = ("told", "anchors", "ended", "now", "returned")
+GENERAL_QUESTION_FIELDS = ("opens", "anchors", "markers", "owned")
 RETRACTION_FIELDS = ("phrases", "unless", "later")
 EXPERIENCER_FIELDS = (
     "pronouns",
