@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.phrases import Line, tokens
 from bot.core.shared_sign import ended
 from bot.core.signs import SignChecker
+from bot.core.tokens import Line, tokens
 
 
 def alerts(checker: SignChecker, text: str, day: int | None = None) -> bool:

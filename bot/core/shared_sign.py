@@ -17,7 +17,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 
 from bot.core.phrase_index import PhraseIndex
-from bot.core.phrases import Line, compile_phrase
+from bot.core.phrases import compile_phrase
+from bot.core.tokens import Line
 
 WHOSE = ("someone_else", "their_story")
 """The reasons for setting a mention aside that sharing it undoes."""
