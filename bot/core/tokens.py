@@ -109,6 +109,13 @@ class Line:
         and the sentence rules alike."""
         return tuple(compress(count(), map(SENTENCE_ENDS.__contains__, self.tokens)))
 
+    def ended(self) -> Line:
+        """This line with a full stop after its last token: what `Line.of` builds of its
+        tokens and ".", from its own offsets (a long story is not joined and counted again)."""
+        text, size = self.text, len(self.tokens)
+        token_at = {**self.token_at, len(text) + 2: size + 1}
+        return Line((*self.tokens, "."), text + ". ", (*self.offsets, len(text)), token_at)
+
     @classmethod
     def of(cls, found: Sequence[str]) -> Line:
         # Where each token starts, and the end: the letters before it and a space after
