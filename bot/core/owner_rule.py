@@ -1,6 +1,8 @@
-"""The owner rule: a mention is said of the nearest noun a possessor names before it ("my
-lunchbox smells rotten"); a noun that no labelled report and no sign phrase uses is a thing
-or another body part, whatever the lists of things say. One of the sentence rules
+"""The owner rule: whose noun a warning-sign mention is said of.
+
+A mention is said of the nearest noun a possessor names before it ("my lunchbox smells
+rotten"); a noun that no labelled report and no sign phrase uses is a thing or another
+body part, whatever the lists of things say. One of the sentence rules
 (`bot.core.sentence_rules`); its words are knowledge (`possessors`, `determiners` and
 `owner_links` under `context:` in knowledge/warning-signs/signs.yaml).
 """
