@@ -77,7 +77,7 @@ def add_word_list_entry(folder: Path, entry: str) -> int:
     signs = folder / SIGNS
     text = signs.read_text().replace("\n  eye: [", f"\n  eye: [{entry},\n        ", 1)
     signs.write_text(text)
-    return next(i for i, line in enumerate(text.splitlines(), 1) if entry in line)
+    return next(i for i, line in enumerate(text.splitlines(), 1) if f"eye: [{entry}," in line)
 
 
 def test_a_several_word_choice_in_a_word_list_is_reported_on_its_line_with_the_fix(
