@@ -11,7 +11,7 @@ from collections import Counter
 
 import pytest
 
-from bot.core import classifier
+from bot.core import stored_rows
 from bot.core.classifier import LinearModel, features, read_words, word_pairs, words_of
 from bot.core.training import Method, NotConverged, examples_of, train
 
@@ -178,7 +178,7 @@ def test_a_model_read_back_finds_every_feature_and_no_other(topics: LinearModel)
 def test_a_model_read_back_builds_its_dict_once_it_has_looked_up_enough_features(
     topics: LinearModel, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(classifier, "ROWS_SEARCHED", 3)
+    monkeypatch.setattr(stored_rows, "ROWS_SEARCHED", 3)
     again = pickle.loads(pickle.dumps(topics))
     for feature in topics.features[:2]:
         again.feature_weights(feature)
@@ -294,7 +294,7 @@ def test_the_same_examples_train_to_the_same_weights_every_time() -> None:
 def test_a_model_read_back_in_small_blocks_finds_every_feature_and_no_other(
     topics: LinearModel, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(classifier, "BLOCK", 2)
+    monkeypatch.setattr(stored_rows, "BLOCK", 2)
     again = pickle.loads(pickle.dumps(topics))
     for feature in [*sorted(topics.features), "", "a", "w:zzzz", "c:<ma", "\n", "c:<ma\nc:<mak"]:
         assert again.feature_weights(feature) == topics.feature_weights(feature)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from bot.core.context import ConText, Trigger
 from bot.core.phrase_index import PhraseIndex
-from bot.core.phrases import Line, compile_phrase, tokens
+from bot.core.phrases import compile_phrase
+from bot.core.tokens import Line, tokens
 
 TRIGGERS = [
     ("no", "negated", "before"),

@@ -152,14 +152,14 @@ def test_buttons_offer_aftercare_topics_only() -> None:
 def test_two_confident_parts_are_both_answered_in_the_order_asked() -> None:
     whole = ranking(("exercise-sweating", 60.0), ("serums", 55.0))
     parts = [ranking(("serums", 90.0), ("makeup", 5.0)), ranking(("exercise-sweating", 85.0))]
-    verdict = decide_parts(whole, parts, LIMITS, len(parts))
+    verdict = decide_parts(whole, parts, LIMITS, [False] * len(parts))
     assert (verdict.decision, verdict.topics) == ("answer", ("serums", "exercise-sweating"))
 
 
 def test_a_part_that_is_not_confident_is_left_out_and_the_whole_decides() -> None:
     whole = ranking(("serums", 70.0), ("makeup", 40.0))
     parts = [ranking(("serums", 90.0)), ranking(("makeup", 40.0), ("sun-protection", 35.0))]
-    verdict = decide_parts(whole, parts, LIMITS, len(parts))
+    verdict = decide_parts(whole, parts, LIMITS, [False] * len(parts))
     assert (verdict.decision, verdict.topics) == ("answer", ("serums",))
 
 
@@ -167,7 +167,7 @@ def test_a_fragment_cannot_bring_a_topic_the_whole_message_does_not_support() ->
     whole = ranking(("pain-discomfort", 80.0), ("redness-swelling", 30.0), ("makeup", 5.0))
     fragment = ranking(("sessions-followup", 70.0), ("results-timeline", 50.0))
     parts = [ranking(("pain-discomfort", 85.0)), fragment]
-    verdict = decide_parts(whole, parts, LIMITS, len(parts))
+    verdict = decide_parts(whole, parts, LIMITS, [False] * len(parts))
     assert verdict.topics == ("pain-discomfort",)
 
 
@@ -175,7 +175,7 @@ def test_a_second_question_leading_by_far_is_answered_though_the_first_drowns_it
     whole = ranking(("pain-discomfort", 90.0), ("contact-clinic", 21.0), ("makeup", 20.0))
     second = ranking(("sessions-followup", 62.0), ("contact-clinic", 30.0))
     parts = [ranking(("pain-discomfort", 100.0)), second]
-    verdict = decide_parts(whole, parts, LIMITS, len(parts))
+    verdict = decide_parts(whole, parts, LIMITS, [False] * len(parts))
     assert verdict.topics == ("pain-discomfort", "sessions-followup")
 
 
@@ -198,21 +198,21 @@ def test_the_part_leading_with_the_whole_messages_answer_is_answered_in_its_plac
     whole = ranking(("work-going-out", 70.0), ("peeling-flaking", 25.0))
     first = ranking(("peeling-flaking", 100.0), ("other-treatments", 30.0))
     second = ranking(("work-going-out", 50.0), ("results-timeline", 45.0))
-    verdict = decide_parts(whole, [first, second], LIMITS, 2)
+    verdict = decide_parts(whole, [first, second], LIMITS, (False, False))
     assert verdict.topics == ("peeling-flaking", "work-going-out")
 
 
 def test_the_same_topic_asked_twice_is_answered_once() -> None:
     whole = ranking(("makeup", 80.0), ("serums", 10.0))
     parts = [ranking(("makeup", 90.0)), ranking(("makeup", 88.0))]
-    assert decide_parts(whole, parts, LIMITS, len(parts)).topics == ("makeup",)
+    assert decide_parts(whole, parts, LIMITS, [False] * len(parts)).topics == ("makeup",)
 
 
 def test_a_second_question_leading_with_a_topic_already_answered_adds_its_next_topic() -> None:
     whole = ranking(("swimming-heat", 90.0), ("lifestyle-diet", 40.0))
     second = ranking(("swimming-heat", 95.0), ("lifestyle-diet", 80.0), ("makeup", 10.0))
     parts = [ranking(("swimming-heat", 100.0)), second]
-    verdict = decide_parts(whole, parts, LIMITS, len(parts))
+    verdict = decide_parts(whole, parts, LIMITS, [False] * len(parts))
     assert verdict.topics == ("swimming-heat", "lifestyle-diet")
 
 
@@ -222,20 +222,20 @@ def test_a_second_question_adds_no_topic_that_is_unsure_once_the_answered_one_is
     whole = ranking(("swimming-heat", 90.0), ("lifestyle-diet", 40.0))
     second = ranking(("swimming-heat", 95.0), ("lifestyle-diet", 50.0), ("makeup", 45.0))
     parts = [ranking(("swimming-heat", 100.0)), second]
-    assert decide_parts(whole, parts, LIMITS, len(parts)).topics == ("swimming-heat",)
+    assert decide_parts(whole, parts, LIMITS, [False] * len(parts)).topics == ("swimming-heat",)
 
 
 def test_an_off_topic_message_is_not_answered_part_by_part() -> None:
     whole = [Candidate("price-payment", 90.0, aftercare=False), Candidate("makeup", 60.0)]
     parts = [ranking(("makeup", 90.0)), ranking(("serums", 90.0))]
-    verdict = decide_parts(whole, parts, LIMITS, len(parts))
+    verdict = decide_parts(whole, parts, LIMITS, [False] * len(parts))
     assert (verdict.decision, verdict.intent) == ("fallback", "price-payment")
 
 
 def test_a_message_likely_outside_aftercare_is_not_answered_part_by_part() -> None:
     whole = ranking(("exercise-sweating", 60.0), ("serums", 55.0))
     parts = [ranking(("serums", 90.0), ("makeup", 5.0)), ranking(("exercise-sweating", 85.0))]
-    verdict = decide_parts(whole, parts, LIMITS, len(parts), SecondLook(outside=0.9))
+    verdict = decide_parts(whole, parts, LIMITS, [False] * len(parts), SecondLook(outside=0.9))
     assert (verdict.decision, verdict.topics) == ("suggest", ())
 
 
@@ -246,7 +246,7 @@ def test_two_clear_questions_in_a_message_that_may_be_outside_aftercare_are_both
         ranking(("hair-dye", 102.0), ("other", 33.0)),
         ranking(("shaving-hair-removal", 107.0)),
     ]
-    verdict = decide_parts(whole, parts, LIMITS, len(parts), SecondLook(outside=0.65))
+    verdict = decide_parts(whole, parts, LIMITS, [False] * len(parts), SecondLook(outside=0.65))
     assert (verdict.decision, verdict.topics) == ("answer", ("hair-dye", "shaving-hair-removal"))
 
 
@@ -255,7 +255,7 @@ def test_a_message_that_may_be_outside_aftercare_with_one_clear_question_is_a_di
 ):
     whole = ranking(("hair-dye", 95.0), ("other", 30.0))
     parts = [ranking(("hair-dye", 103.0), ("other", 27.0)), ranking(("other", 40.0), ("x", 35.0))]
-    verdict = decide_parts(whole, parts, LIMITS, len(parts), SecondLook(outside=0.65))
+    verdict = decide_parts(whole, parts, LIMITS, [False] * len(parts), SecondLook(outside=0.65))
     assert (verdict.decision, verdict.topics) == ("suggest", ())
 
 
@@ -273,7 +273,7 @@ def test_a_short_message_answers_a_clear_part_the_whole_ranking_drowned() -> Non
     whole = ranking(("serums", 88.0), ("exercise-sweating", 15.0), ("home-devices", 10.0))
     first = ranking(("exercise-sweating", 77.0), ("sessions-followup", 12.0))
     second = ranking(("serums", 119.0), ("home-devices", 16.0))
-    verdict = decide_parts(whole, [first, second], LIMITS, 2, words=18)
+    verdict = decide_parts(whole, [first, second], LIMITS, (False, False), words=18)
     assert verdict.topics == ("exercise-sweating", "serums")
 
 
@@ -281,7 +281,7 @@ def test_a_long_story_answers_only_the_topics_its_whole_ranking_supports() -> No
     whole = ranking(("serums", 88.0), ("exercise-sweating", 15.0), ("home-devices", 10.0))
     first = ranking(("serums", 119.0), ("home-devices", 16.0))
     aside = ranking(("exercise-sweating", 77.0), ("sessions-followup", 12.0))
-    verdict = decide_parts(whole, [first, aside], LIMITS, 2, words=90)
+    verdict = decide_parts(whole, [first, aside], LIMITS, (False, False), words=90)
     assert verdict.topics == ("serums",)
 
 
@@ -294,7 +294,7 @@ def test_parts_are_not_ranked_once_two_answers_are_out_of_reach() -> None:
             ranked.append(topic)
             yield ranking((topic, 30.0))
 
-    decide_parts(whole, lazily("serums", "makeup"), LIMITS, 2)
+    decide_parts(whole, lazily("serums", "makeup"), LIMITS, (False, False))
     assert ranked == ["serums"]
 
 
@@ -307,7 +307,9 @@ def test_parts_are_not_ranked_once_every_supported_topic_is_answered() -> None:
             ranked.append(topic)
             yield ranking((topic, 90.0))
 
-    decide_parts(whole, lazily("makeup", "serums", "makeup", "serums"), LIMITS, 4)
+    decide_parts(
+        whole, lazily("makeup", "serums", "makeup", "serums"), LIMITS, (False, False, False, False)
+    )
     assert ranked == ["makeup", "serums"]
 
 
@@ -323,7 +325,7 @@ def test_a_first_question_leads_with_its_own_topic_over_the_topic_the_second_one
     whole = ranking(("actives-to-avoid", 90.0), ("peeling-flaking", 22.0), ("makeup", 10.0))
     first = ranking(("peeling-flaking", 52.0), ("actives-to-avoid", 40.0), ("makeup", 10.0))
     second = ranking(("actives-to-avoid", 85.0), ("serums", 12.0))
-    verdict = decide_parts(whole, [first, second], LIMITS, 2, words=16)
+    verdict = decide_parts(whole, [first, second], LIMITS, (False, False), words=16)
     assert verdict.topics == ("peeling-flaking", "actives-to-avoid")
 
 
@@ -331,8 +333,8 @@ def test_the_same_two_questions_get_the_same_answers_in_either_order() -> None:
     whole = ranking(("actives-to-avoid", 90.0), ("peeling-flaking", 22.0), ("makeup", 10.0))
     scrub = ranking(("peeling-flaking", 52.0), ("actives-to-avoid", 40.0), ("makeup", 10.0))
     acids = ranking(("actives-to-avoid", 85.0), ("serums", 12.0))
-    before = decide_parts(whole, [scrub, acids], LIMITS, 2, words=16)
-    after = decide_parts(whole, [acids, scrub], LIMITS, 2, words=16)
+    before = decide_parts(whole, [scrub, acids], LIMITS, (False, False), words=16)
+    after = decide_parts(whole, [acids, scrub], LIMITS, (False, False), words=16)
     assert before.topics == tuple(reversed(after.topics)) == ("peeling-flaking", "actives-to-avoid")
 
 
@@ -340,5 +342,5 @@ def test_a_question_close_to_a_third_topic_is_not_answered_beside_the_other() ->
     whole = ranking(("actives-to-avoid", 90.0), ("peeling-flaking", 22.0), ("makeup", 20.0))
     first = ranking(("peeling-flaking", 52.0), ("makeup", 45.0), ("actives-to-avoid", 40.0))
     second = ranking(("actives-to-avoid", 85.0), ("serums", 12.0))
-    verdict = decide_parts(whole, [first, second], LIMITS, 2, words=16)
+    verdict = decide_parts(whole, [first, second], LIMITS, (False, False), words=16)
     assert verdict.topics == ("actives-to-avoid",)

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from bot.cli import main
 from bot.core.language import LanguageGate
 from bot.core.matching import Matcher
-from bot.core.phrases import fold, tokens
+from bot.core.tokens import fold, tokens
 from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR, load_knowledge
 from bot.knowledge.signs_examples import english_words
 

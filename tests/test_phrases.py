@@ -6,7 +6,8 @@ import pytest
 
 from bot.core import phrase_index
 from bot.core.phrase_index import Hit, PhraseIndex, followers
-from bot.core.phrases import Line, PhraseError, compile_phrase, tokens
+from bot.core.phrases import PhraseError, compile_phrase
+from bot.core.tokens import Line, tokens
 
 LISTS = {"redness": ["red", "pink*", "blotchy"], "worse": ["spread*", "getting bigger"]}
 

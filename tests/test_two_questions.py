@@ -187,12 +187,16 @@ FLAKING_SURE = [Candidate("peeling", 105.0), Candidate("other", 24.0)]
 
 
 def test_a_question_less_sure_of_its_topic_is_answered_beside_one_answered_for_sure() -> None:
-    verdict = decide_parts(WHOLE, [WASHING_LESS_SURE, FLAKING_SURE], LIMITS, 2, words=15)
+    verdict = decide_parts(
+        WHOLE, [WASHING_LESS_SURE, FLAKING_SURE], LIMITS, (False, False), words=15
+    )
     assert (verdict.decision, verdict.topics) == ("answer", ("washing", "peeling"))
 
 
 def test_a_question_less_sure_of_its_topic_keeps_its_place_when_asked_second() -> None:
-    verdict = decide_parts(WHOLE, [FLAKING_SURE, WASHING_LESS_SURE], LIMITS, 2, words=15)
+    verdict = decide_parts(
+        WHOLE, [FLAKING_SURE, WASHING_LESS_SURE], LIMITS, (False, False), words=15
+    )
     assert verdict.topics == ("peeling", "washing")
 
 
@@ -205,7 +209,9 @@ def test_a_question_less_sure_of_its_topic_is_answered_when_the_whole_ranks_it_t
         Candidate("sun", 24.0),
         Candidate("washing", 20.0),
     ]
-    verdict = decide_parts(whole, [WASHING_LESS_SURE, FLAKING_SURE], LIMITS, 2, words=15)
+    verdict = decide_parts(
+        whole, [WASHING_LESS_SURE, FLAKING_SURE], LIMITS, (False, False), words=15
+    )
     assert verdict.topics == ("washing", "peeling")
 
 
@@ -219,14 +225,18 @@ def test_a_question_less_sure_of_its_topic_is_not_answered_when_the_whole_ranks_
         Candidate("serums", 22.0),
         Candidate("washing", 20.0),
     ]
-    verdict = decide_parts(whole, [WASHING_LESS_SURE, FLAKING_SURE], LIMITS, 2, words=15)
+    verdict = decide_parts(
+        whole, [WASHING_LESS_SURE, FLAKING_SURE], LIMITS, (False, False), words=15
+    )
     assert verdict.topics == ("peeling",)
 
 
 def test_a_question_less_sure_of_a_topic_the_whole_hardly_scores_is_not_answered() -> None:
     # "Can I dermaroll and use self-tanner?" asks about self-tanner, not a home device.
     whole = [Candidate("peeling", 89.0), Candidate("washing", 5.0)]
-    verdict = decide_parts(whole, [WASHING_LESS_SURE, FLAKING_SURE], LIMITS, 2, words=15)
+    verdict = decide_parts(
+        whole, [WASHING_LESS_SURE, FLAKING_SURE], LIMITS, (False, False), words=15
+    )
     assert verdict.topics == ("peeling",)
 
 
@@ -234,9 +244,9 @@ def test_a_question_that_leads_its_topic_too_narrowly_is_not_answered() -> None:
     # "which cleanser should I use and how gently": "how gently" is no question of its own.
     # Its lead counts over the topics the other question does not answer, in either order.
     narrow = [Candidate("washing", 55.0), Candidate("peeling", 40.0), Candidate("exercise", 38.0)]
-    verdict = decide_parts(WHOLE, [narrow, FLAKING_SURE], LIMITS, 2, words=8)
+    verdict = decide_parts(WHOLE, [narrow, FLAKING_SURE], LIMITS, (False, False), words=8)
     assert verdict.topics == ("peeling",)
-    verdict = decide_parts(WHOLE, [FLAKING_SURE, narrow], LIMITS, 2, words=8)
+    verdict = decide_parts(WHOLE, [FLAKING_SURE, narrow], LIMITS, (False, False), words=8)
     assert verdict.topics == ("peeling",)
 
 
@@ -245,14 +255,14 @@ def test_a_question_that_leads_by_as_much_as_a_clear_part_joins_the_other_at_any
     whole = [Candidate("contact", 85.0), Candidate("sessions", 42.0)]
     booking = [Candidate("contact", 94.0), Candidate("sessions", 33.0)]
     how_many = [Candidate("sessions", 35.0), Candidate("shaving", 0.0)]
-    verdict = decide_parts(whole, [booking, how_many], LIMITS, 2, words=9)
+    verdict = decide_parts(whole, [booking, how_many], LIMITS, (False, False), words=9)
     assert verdict.topics == ("contact", "sessions")
 
 
 def test_two_questions_both_less_sure_of_their_topics_are_decided_as_one() -> None:
     whole = [Candidate("peeling", 50.0), Candidate("washing", 40.0)]
     flaking = [Candidate("peeling", 55.0), Candidate("washing", 30.0)]
-    verdict = decide_parts(whole, [WASHING_LESS_SURE, flaking], LIMITS, 2, words=15)
+    verdict = decide_parts(whole, [WASHING_LESS_SURE, flaking], LIMITS, (False, False), words=15)
     assert (verdict.decision, verdict.topics) == ("suggest", ())
 
 
@@ -262,19 +272,21 @@ def test_a_part_that_leads_with_a_topic_already_answered_lends_it_no_runner_up()
     whole = [Candidate("sun", 95.0), Candidate("moisturiser", 25.0)]
     first = [Candidate("sun", 118.0), Candidate("moisturiser", 25.0)]
     again = [Candidate("sun", 90.0), Candidate("moisturiser", 45.0), Candidate("other", 5.0)]
-    verdict = decide_parts(whole, [first, again], LIMITS, 2, words=10)
+    verdict = decide_parts(whole, [first, again], LIMITS, (False, False), words=10)
     assert verdict.topics == ("sun",)
 
 
 def test_a_long_story_gets_no_answer_for_a_question_less_sure_of_its_topic() -> None:
-    verdict = decide_parts(WHOLE, [WASHING_LESS_SURE, FLAKING_SURE], LIMITS, 2, words=60)
+    verdict = decide_parts(
+        WHOLE, [WASHING_LESS_SURE, FLAKING_SURE], LIMITS, (False, False), words=60
+    )
     assert verdict.topics == ("peeling",)
 
 
 def test_of_three_questions_one_less_sure_of_its_topic_is_not_answered() -> None:
     unsure = [Candidate("other", 20.0), Candidate("price", 10.0, False)]
     parts = [WASHING_LESS_SURE, FLAKING_SURE, unsure]
-    verdict = decide_parts(WHOLE, parts, LIMITS, 3, words=20)
+    verdict = decide_parts(WHOLE, parts, LIMITS, (False, False, False), words=20)
     assert verdict.topics == ("peeling",)
 
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 import pytest
 
 from bot.core.matching import Matcher
-from bot.core.phrases import tokens
 from bot.core.sign_days import day_in_text
 from bot.core.signs import SignCheck, SignChecker
+from bot.core.tokens import tokens
 from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR, load_knowledge
 
 

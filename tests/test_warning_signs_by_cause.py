@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from bot.core.model import KnowledgeError
-from bot.core.phrases import tokens
 from bot.core.sign_days import day_in_text
 from bot.core.signs import SignChecker
+from bot.core.tokens import tokens
 from bot.knowledge.loader import load_knowledge
 
 NORMAL_ON_THE_DAY = [

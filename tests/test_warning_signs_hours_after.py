@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.phrases import fold, folded_tokens
 from bot.core.sign_days import day_in_text
 from bot.core.signs import SignChecker
+from bot.core.tokens import fold, folded_tokens
 
 
 @pytest.mark.parametrize(

@@ -72,6 +72,40 @@ def test_a_phrase_naming_an_unknown_word_list_is_reported_on_its_line(
     )
 
 
+def add_word_list_entry(folder: Path, entry: str) -> int:
+    """Put `entry` on its own line in the word list `eye`; the line it is on."""
+    signs = folder / SIGNS
+    text = signs.read_text().replace("\n  eye: [", f"\n  eye: [{entry},\n        ", 1)
+    signs.write_text(text)
+    return next(i for i, line in enumerate(text.splitlines(), 1) if f"eye: [{entry}," in line)
+
+
+def test_a_several_word_choice_in_a_word_list_is_reported_on_its_line_with_the_fix(
+    knowledge_copy: Path,
+) -> None:
+    line = add_word_list_entry(knowledge_copy, "luckily|by the way|anyway")
+    result = CliRunner().invoke(main, ["kb", "check", "--knowledge", str(knowledge_copy)])
+    assert result.exit_code == 1
+    assert f"knowledge/warning-signs/signs.yaml:{line}:" in result.stderr
+    assert "write each choice as its own entry: luckily, by the way, anyway" in result.stderr
+
+
+def test_one_word_choices_in_a_word_list_entry_are_still_accepted(knowledge_copy: Path) -> None:
+    holder = KnowledgeHolder(knowledge_copy)
+    add_word_list_entry(knowledge_copy, "eyelash|eyelashes")
+    assert holder.reload() == []
+
+
+def test_a_several_word_choice_in_a_word_list_keeps_the_last_good_signs_serving(
+    knowledge_copy: Path,
+) -> None:
+    holder = KnowledgeHolder(knowledge_copy)
+    line = add_word_list_entry(knowledge_copy, "luckily|by the way")
+    problems = holder.reload()
+    assert any(p.startswith(f"knowledge/warning-signs/signs.yaml:{line}:") for p in problems)
+    assert holder.current.matcher.match("theres pus on my chin").red_flag
+
+
 def test_an_example_of_an_unknown_sign_is_reported_on_its_line(knowledge_copy: Path) -> None:
     examples = knowledge_copy / "warning-signs" / "examples" / "staff.yaml"
     examples.write_text("reports:\n  pus-and-more:\n    - my chin is all gunky\n")

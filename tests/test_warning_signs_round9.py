@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.phrases import tokens
 from bot.core.sign_days import day_in_text
 from bot.core.signs import SignChecker
+from bot.core.tokens import tokens
 
 
 def alerts(checker: SignChecker, text: str, day: int | None = None) -> bool:

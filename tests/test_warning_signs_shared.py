@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.phrases import Line, tokens
-from bot.core.shared_sign import ended
 from bot.core.signs import SignChecker
+from bot.core.tokens import Line, tokens
 
 
 def alerts(checker: SignChecker, text: str, day: int | None = None) -> bool:
@@ -64,7 +63,7 @@ def test_a_line_ended_with_a_full_stop_is_the_line_built_from_its_tokens_and_one
     text: str,
 ) -> None:
     found = tokens(text)
-    got, built = ended(Line.of(found)), Line.of([*found, "."])
+    got, built = Line.of(found).ended(), Line.of([*found, "."])
     assert (got.tokens, got.text, got.offsets, got.token_at, got.distinct) == (
         built.tokens,
         built.text,

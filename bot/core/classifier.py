@@ -23,25 +23,20 @@ import math
 import re
 import unicodedata
 from array import array
-from bisect import bisect_right
 from collections import Counter
-from collections.abc import Iterator, Sequence
-from functools import cached_property, lru_cache, partial
-from itertools import accumulate, chain, islice, pairwise
+from collections.abc import Sequence
+from functools import lru_cache, partial
+from itertools import chain, pairwise
 from operator import is_not, itemgetter
-from typing import Any, overload
+from typing import Any
+
+from bot.core.stored_rows import FeaturesInRows, SortedRows, sorted_features
 
 CHAR_NGRAMS = (3, 4, 5)
 WORDS_CACHED = 65536
 """Distinct words whose summed weights a model remembers (a few MB at most)."""
-BLOCK = 32
-"""Features per block of a model read back from the compiled-knowledge cache (`_SortedRows`)."""
 TEXTS_CACHED = 16
 """Texts whose words the models remember: the last few messages and their parts."""
-ROWS_SEARCHED = 1024
-"""Features a model read back from the compiled-knowledge cache looks up by binary search
-before it builds the dict of them all: `aftercare ask` looks up a few hundred and never
-pays for tens of thousands; a bot builds the dict within its first messages."""
 _EMOJI_WORDS = """🪒 shave 💄 makeup 💋 lipstick 🏋 gym 🏃 run 🚴 cycling 🏊 swim 🧖 sauna 🧼 wash
 🚿 shower 🛁 bath 🍷 wine 🍺 beer 🍻 beer 🥂 champagne 🍸 cocktail 🍹 cocktail 🚬 smoke ✈ fly
 🛫 fly ☀ sun 🌞 sun 🏖 beach 🏝 beach 💇 hairdresser 👓 glasses""".split()
@@ -111,7 +106,7 @@ class LinearModel:
     ask` the compiling of its generated methods (see `bot.core.model`).
     """
 
-    _rows: dict[str, int] | _SortedRows
+    _rows: dict[str, int] | SortedRows
     _vector: Any
     _word_vector: Any
     _word_rows: Any
@@ -153,34 +148,23 @@ class LinearModel:
         object.__setattr__(self, "_word_rows", cached(self._word_rows_uncached))
 
     def __getstate__(self) -> tuple[object, ...]:
-        # How the compiled-knowledge cache stores a model: its features sorted, as one text
-        # with every `BLOCK`th feature apart, and the row of each, so that reading it back
-        # makes no string per feature (see `_SortedRows`); no caches (made again empty).
+        # How the compiled-knowledge cache stores a model: its features sorted in blocks
+        # (`bot.core.stored_rows`), so that reading it back makes no string per feature;
+        # no caches (made again empty).
         # A model read back that way (from the cache, or trained in a forked child) still
         # has them: stored again as they are, not sorted again.
         rows = self._rows
-        if isinstance(rows, _SortedRows):
-            stored = (getattr(self, name) for name in _STORED)
+        stored = (getattr(self, name) for name in _STORED)
+        if isinstance(rows, SortedRows):
             return (*stored, rows.text, rows.order, rows.firsts, rows.starts)
-        order = sorted(range(len(self.features)), key=self.features.__getitem__)
-        ordered = [self.features[row] for row in order]
-        text = "\n" + "\n".join(ordered) + "\n" if ordered else ""
-        # Where the newline before each block's first feature is.
-        ends = accumulate((len(feature) + 1 for feature in ordered), initial=0)
-        return (
-            *(getattr(self, name) for name in _STORED),
-            text,
-            array("I", order),
-            tuple(ordered[::BLOCK]),
-            array("I", islice(ends, 0, None, BLOCK)),
-        )
+        return (*stored, *sorted_features(self.features))
 
     def __setstate__(self, state: tuple[Any, ...]) -> None:
         *stored, text, order, firsts, starts = state
         for name, value in zip(_STORED, stored, strict=True):
             object.__setattr__(self, name, value)
-        rows = _SortedRows(self, text, order, firsts, starts)
-        object.__setattr__(self, "features", _FeaturesInRows(rows))
+        rows = SortedRows(self, text, order, firsts, starts)
+        object.__setattr__(self, "features", FeaturesInRows(rows))
         object.__setattr__(self, "_rows", rows)
         self._empty_caches()
 
@@ -294,90 +278,6 @@ class LinearModel:
             sharpness,
             self.trained_on,
         )
-
-
-class _SortedRows:
-    """A model's rows as read back from the compiled-knowledge cache, looked up in its
-    features' sorted text until `ROWS_SEARCHED` lookups have been made: then the model
-    builds its dict. `aftercare ask` looks up a few hundred of tens of thousands of
-    features, so none is made a string of its own: a lookup bisects the first feature of
-    each block of `BLOCK`, then finds the feature in its block's text. The same row as the
-    dict's either way (of equal features the last)."""
-
-    def __init__(
-        self,
-        model: LinearModel,
-        text: str,
-        order: array[int],
-        firsts: tuple[str, ...],
-        starts: array[int],
-    ) -> None:
-        self.model = model
-        self.text = text
-        """The features in sorted order, each between two newlines."""
-        self.order = order
-        """The row of each feature of `text`, in its order."""
-        self.firsts = firsts
-        """The first feature of each block."""
-        self.starts = starts
-        """Where in `text` the newline before each block's first feature is."""
-        self.searched = 0
-
-    def get(self, feature: str, default: int | None = None) -> int | None:
-        self.searched += 1
-        if self.searched == ROWS_SEARCHED:
-            self.model.index_rows()
-        block = bisect_right(self.firsts, feature) - 1
-        # A newline would match across the features it stands between: no feature has one.
-        if block < 0 or "\n" in feature:
-            return default
-        text, low = self.text, self.starts[block]
-        high = self.starts[block + 1] + 1 if block + 1 < len(self.starts) else len(text)
-        at = text.rfind(f"\n{feature}\n", low, high)
-        if at < 0:
-            return default
-        return self.order[block * BLOCK + text.count("\n", low + 1, at + 1)]
-
-    def in_rows(self) -> tuple[str, ...]:
-        """Every feature, in the order of the rows."""
-        found = [""] * len(self.order)
-        for feature, row in zip(self.text[1:-1].split("\n"), self.order, strict=False):
-            found[row] = feature
-        return tuple(found)
-
-    def __contains__(self, feature: str) -> bool:
-        return self.get(feature) is not None
-
-    def __getitem__(self, feature: str) -> int:
-        row = self.get(feature)
-        if row is None:
-            raise KeyError(feature)
-        return row
-
-
-class _FeaturesInRows(Sequence[str]):
-    """The features of a model read back, made strings only when all are asked for (by
-    the dict of `LinearModel.index_rows`, or to store the model again)."""
-
-    def __init__(self, rows: _SortedRows) -> None:
-        self._rows = rows
-
-    @cached_property
-    def _features(self) -> tuple[str, ...]:
-        return self._rows.in_rows()
-
-    def __len__(self) -> int:
-        return len(self._rows.order)
-
-    @overload
-    def __getitem__(self, row: int) -> str: ...
-    @overload
-    def __getitem__(self, row: slice) -> Sequence[str]: ...
-    def __getitem__(self, row: int | slice) -> str | Sequence[str]:
-        return self._features[row]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._features)
 
 
 _STORED = (

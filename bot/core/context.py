@@ -31,7 +31,8 @@ from itertools import accumulate
 from typing import NamedTuple
 
 from bot.core.phrase_index import Hit, PhraseIndex
-from bot.core.phrases import Line, Phrase
+from bot.core.phrases import Phrase
+from bot.core.tokens import Line
 
 MAX_SCOPE = 10
 """Words between a trigger and a mention beyond which the trigger no longer applies: a

@@ -163,15 +163,15 @@ def decide_parts(
     ranking: Sequence[Candidate],
     parts: Iterable[Sequence[Candidate]],
     thresholds: DecisionThresholds,
-    count: int | Sequence[bool],
+    sides: Sequence[bool],
     look: SecondLook = SecondLook(),
     words: int | None = None,
 ) -> Verdict:
     """The decision for a message that asks several things: `ranking` is the whole
-    message's, `parts` the ranking of each of its `count` questions in the order asked
-    (`count` may instead tell, question by question, whether it is the other side of an
-    either-or question, `bot.core.asks.other_sides`: such a part brings no topic on its
-    own lead, only one the whole message supports).
+    message's, `parts` the ranking of each of its questions in the order asked, and
+    `sides` tells, question by question, whether it is the other side of an either-or
+    question (`bot.core.asks.other_sides`: such a part brings no topic on its own lead,
+    only one the whole message supports).
 
     A part is answered when its best topic is aftercare, clearly confident, and also among
     the whole message's leading topics (a fragment such as "how often?" leans on the
@@ -186,7 +186,6 @@ def decide_parts(
     `DecisionThresholds.short_message`) reads every part: a part that leads clearly may
     bring a topic the whole does not support.
     """
-    sides = (False,) * count if isinstance(count, int) else tuple(count)
     count = len(sides)
     whole = decide(ranking, thresholds, look)
     if (whole.decision == "fallback" and whole.intent is not None) or (

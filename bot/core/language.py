@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from itertools import accumulate
 
-from bot.core.phrases import cut, fold, tokens
+from bot.core.tokens import cut, fold, tokens
 
 SAMPLE = 150
 """Tokens of a message the gate reads."""
@@ -74,8 +74,8 @@ class LanguageGate:
         self, text: str, found: Sequence[str] | None = None, folded: str | None = None
     ) -> str | None:
         """The language of `text` when it is not English, or None when it is (or may be).
-        `found` are its tokens (`bot.core.phrases.tokens`) and `folded` the text folded
-        (`bot.core.phrases.fold`) when the caller has them."""
+        `found` are its tokens (`bot.core.tokens.tokens`) and `folded` the text folded
+        (`bot.core.tokens.fold`) when the caller has them."""
         if not text.isascii() and _OTHER_ALPHABET.search(text):
             letters = len(_LETTER.findall(text))
             if letters and len(_OTHER_ALPHABET.findall(text)) > letters / 2:

@@ -19,7 +19,7 @@ from typing import NamedTuple
 from bot.core import outside
 from bot.core.model import KnowledgeBase, Rule
 from bot.core.outside import TREATMENT_TERM
-from bot.core.sentence_rules import patient_words
+from bot.core.owner_rule import patient_words
 from bot.core.term_scores import TopicScorer
 from bot.core.text import CHAT_SPELLING, STOP_WORDS, TIME_WORDS, is_stop_word, stem, words
 

@@ -18,7 +18,8 @@ from itertools import chain, compress, count, repeat
 from operator import or_
 from typing import Generic, NamedTuple, TypeVar
 
-from bot.core.phrases import CACHED_TOKENS, Atom, Choice, Element, Gap, Line, Phrase
+from bot.core.phrases import Atom, Choice, Element, Gap, Phrase
+from bot.core.tokens import CACHED_TOKENS, Line
 
 T = TypeVar("T")
 

@@ -11,106 +11,28 @@ can read, not regular expressions:
 - `{redness}|{swelling}` or `{0-3}|yesterday`: a choice may name lists and ranges too;
 - `...` lets up to six other words come between, within the same sentence.
 
-A message is read once into tokens: words, numbers, a few punctuation marks (sentence and
-clause ends, "/") and emoji. `bot.core.phrase_index` finds many phrases in it at once.
+A phrase is matched over a message's tokens (`bot.core.tokens`); `bot.core.phrase_index`
+finds many phrases in one message at once.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 from functools import cached_property, lru_cache
-from itertools import accumulate, chain, compress, count
-from operator import add
 from typing import NamedTuple
 
-from bot.core.text import CHAT_SPELLING
+from bot.core.tokens import CACHED_TOKENS, SENTENCE_ENDS, Line, is_number, tokens
 
-CACHED_TOKENS = 50_000
-"""Distinct tokens whose candidate phrases an index remembers (a few MB at most)."""
 GAP_WORDS = 6
 """How many words `...` may skip: enough for "redness on my left cheek is spreading"."""
-SENTENCE_ENDS = frozenset({".", "!", "?", ";"})
 GAP_STOPS = SENTENCE_ENDS | {","}
 """`...` never reaches past these: "day 10, no raw bits" is two statements, not one."""
-_TOKEN = re.compile(r" *([a-z]+|\d+(?:[.,]\d+)?|[^\W\d_]+|[.!?;,/:()]|[^\w\s])")
-"""One token (the group), the spaces before it taken in the same step: the regex engine
-then tries no token at every space. Plain words first, as most tokens are."""
-_COMBINING = re.compile(r"[\u0300-\u036f]")
-"""The accents NFKD splits off Latin letters ("é" -> "e" + U+0301)."""
-_APOSTROPHE = re.compile(r"[’'`´]")
-_NEWLINE = re.compile(r"\n\s*")
-"""A line break and the blank lines after it: one sentence end (spaces make no token)."""
-_NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
 _RANGE = re.compile(r"^(\d+(?:\.\d+)?)-(\d+(?:\.\d+)?)$")
-_SPELLED = {
-    **{word: tuple(spelled.split()) for word, spelled in CHAT_SPELLING.items()},
-    "im": ("i", "am"),
-    "ive": ("i", "have"),
-}
-"""Chat spelling spelled out; "im" and "ive" keep their verb, which context reads."""
-_DIGIT_CHAT = {word: spelled for word, spelled in CHAT_SPELLING.items() if not word.isalpha()}
-_DIGIT_CHAT_WORD = re.compile(r"\b(?:" + "|".join(map(re.escape, _DIGIT_CHAT)) + r")\b")
-"""Chat words with digits ("2nite", "b4"), spelled out before numbers are split off."""
-_KEPT_MARKS = frozenset(".!?;,/:()>")
-"""Punctuation that ends sentences and clauses, or stands in "8/10" and "3 -> 7"."""
 
 
 class PhraseError(ValueError):
     """A phrase staff wrote cannot be read; the message says why, for `file:line`."""
-
-
-def tokens(text: str) -> list[str]:
-    """The message as tokens: lower case, accents and apostrophes gone, chat spelled out."""
-    return folded_tokens(fold(text))
-
-
-def folded_tokens(folded: str) -> list[str]:
-    """`tokens` of text already `fold`ed: a caller that also needs the folded text (the
-    language gate) folds a long message once."""
-    if "\n" in folded:
-        folded = _NEWLINE.sub(" . ", folded)
-    return cut(folded)
-
-
-def fold(text: str) -> str:
-    """Lower case, accents and apostrophes gone, chat words with digits spelled out: the
-    text `tokens` reads, its line breaks not yet sentence ends. Each character is folded
-    on its own, but for those chat words (see `bot.core.language` for what that allows)."""
-    text = text.lower()
-    if not text.isascii():
-        text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
-    text = _APOSTROPHE.sub("", text)
-    # Most messages have none of these words: the cheap test spares a regex over the text.
-    if any(word in text for word in _DIGIT_CHAT):
-        text = _DIGIT_CHAT_WORD.sub(lambda m: _DIGIT_CHAT[m[0]], text)
-    return text
-
-
-def cut(folded: str) -> list[str]:
-    """The tokens of text already `fold`ed (a line break in it is not a sentence end)."""
-    return list(chain.from_iterable(map(_read, _TOKEN.findall(folded))))
-
-
-@lru_cache(maxsize=CACHED_TOKENS)
-def _read(token: str) -> tuple[str, ...]:
-    """What one piece the tokenizer cut becomes: itself, its spelling out, or nothing.
-    Cached: a long message repeats the same few hundred words, read once each."""
-    first = token[0]
-    if first.isdigit():
-        return (token.replace(",", "."),)
-    if first.isalpha():
-        return _SPELLED.get(token, (token,))
-    if token in _KEPT_MARKS or (
-        not first.isascii() and unicodedata.category(first)[0] not in "PZC"
-    ):
-        return (token,)
-    return ()
-
-
-def is_number(token: str) -> bool:
-    return bool(_NUMBER.match(token))
 
 
 class Atom(NamedTuple):
@@ -289,31 +211,6 @@ class _Ranges(NamedTuple):
 
     def fits(self, token: str) -> bool:
         return any(atom.fits(token) for atom in self.atoms)
-
-
-class Line:
-    """A tokenised message, joined as the phrases' regular expressions read it: build it
-    once per message with `Line.of(tokens)` and give it to every index."""
-
-    def __init__(
-        self, tokens: tuple[str, ...], text: str, offsets: tuple[int, ...], token_at: dict[int, int]
-    ) -> None:
-        self.tokens, self.text, self.offsets, self.token_at = tokens, text, offsets, token_at
-        self.distinct = frozenset(tokens)  # gathered once for every index that reads it
-
-    @cached_property
-    def sentence_ends(self) -> tuple[int, ...]:
-        """Where the tokens that end a sentence are: found once per message, for ConText
-        and the sentence rules alike."""
-        return tuple(compress(count(), map(SENTENCE_ENDS.__contains__, self.tokens)))
-
-    @classmethod
-    def of(cls, found: Sequence[str]) -> Line:
-        # Where each token starts, and the end: the letters before it and a space after
-        # each token, added up without a Python loop (a long message has ~900 tokens).
-        starts = tuple(map(add, accumulate(map(len, found), initial=0), count()))
-        text = " ".join(found) + " " if found else ""
-        return cls(tuple(found), text, starts[:-1], dict(zip(starts, count())))
 
 
 def _starts(element: Element, token: str) -> bool:

@@ -17,7 +17,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 
 from bot.core.phrase_index import PhraseIndex
-from bot.core.phrases import Line, compile_phrase
+from bot.core.phrases import compile_phrase
+from bot.core.tokens import Line
 
 WHOSE = ("someone_else", "their_story")
 """The reasons for setting a mention aside that sharing it undoes."""
@@ -39,15 +40,7 @@ class SharedSign:
     def starts(self, line: Line) -> list[int]:
         """Where in `line` the patient says they have it too. The message's end is a
         sentence end: "... and I've got the same" ends like "... the same."."""
-        return [hit.start for hit in self._index.find(ended(line))]
-
-
-def ended(line: Line) -> Line:
-    """`line` with a full stop after its last token: what `Line.of` builds of its tokens
-    and ".", from the line's own offsets (a long story is not joined and counted again)."""
-    text, size = line.text, len(line.tokens)
-    token_at = {**line.token_at, len(text) + 2: size + 1}
-    return Line((*line.tokens, "."), text + ". ", (*line.offsets, len(text)), token_at)
+        return [hit.start for hit in self._index.find(line.ended())]
 
 
 def shared(

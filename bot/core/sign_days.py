@@ -9,7 +9,7 @@ import re
 from collections.abc import Sequence
 from itertools import compress, count
 
-from bot.core.phrases import is_number
+from bot.core.tokens import is_number
 
 _DAY_WORDS = {"today": 0, "tonight": 0, "yesterday": 1}
 _DAY_TOKENS = frozenset({"day", "days", "week", "morning", "evening", "night", "d", *_DAY_WORDS})

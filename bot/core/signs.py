@@ -26,10 +26,11 @@ from bot.core.context import MAX_SCOPE, ConText, Trigger
 from bot.core.language import COMMON_WORDS, Identify, LanguageGate
 from bot.core.model import Sign, WarningSigns
 from bot.core.phrase_index import Hit, PhraseIndex
-from bot.core.phrases import Line, compile_phrase, fold, folded_tokens
+from bot.core.phrases import compile_phrase
 from bot.core.sentence_rules import SentenceRules
 from bot.core.shared_sign import ASKED, WHEN, WHOSE, SharedSign, shared
 from bot.core.sign_days import day_in_text, day_told
+from bot.core.tokens import Line, fold, folded_tokens
 
 UNREADABLE = "unreadable"
 """The sign of a message in a language the bot cannot read."""

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from bot.core.language import COMMON_WORDS
 from bot.core.model import Problem, SignWords
-from bot.core.phrases import tokens
+from bot.core.tokens import tokens
 from bot.knowledge.files import SIGNS_FOLDER, warning_sign_files
 from bot.knowledge.yaml_lines import Collector, Node, items, line_of, read_yaml
 

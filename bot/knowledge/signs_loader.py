@@ -158,7 +158,12 @@ def load_warning_signs(
 
 
 def _phrases(
-    node: Node, key: str, where: Collector, lists: dict[str, tuple[str, ...]]
+    node: Node,
+    key: str,
+    where: Collector,
+    lists: dict[str, tuple[str, ...]],
+    *,
+    in_word_list: bool = False,
 ) -> tuple[str, ...]:
     phrases = []
     for line, item in items(node, key, where):
@@ -168,12 +173,26 @@ def _phrases(
             where.add(line, f"{key}: each entry must be a phrase")
             continue
         try:
+            if in_word_list:
+                _check_list_entry(item)
             compile_phrase(item, lists)
         except PhraseError as error:
             where.add(line, f"{key}: {error}")
             continue
         phrases.append(item.strip())
     return tuple(phrases)
+
+
+def _check_list_entry(entry: str) -> None:
+    """An entry of a word list is already one choice among the list's entries, so a `|`
+    in it may join single words only: "luckily|by the way" would read as "luckily the
+    way" or "by the way", never as the two choices its writer listed."""
+    if "|" in entry and len(entry.split()) > 1:
+        choices = ", ".join(choice.strip() for choice in entry.split("|"))
+        raise PhraseError(
+            f"'{entry.strip()}': in a word list a choice around | must be one word;"
+            f" write each choice as its own entry: {choices}"
+        )
 
 
 def _word_lists(node: Node, where: Collector) -> dict[str, tuple[str, ...]]:
@@ -183,7 +202,7 @@ def _word_lists(node: Node, where: Collector) -> dict[str, tuple[str, ...]]:
         return {}
     lists: dict[str, tuple[str, ...]] = {}
     for key in table:
-        entries = _phrases(table, key, where, {})
+        entries = _phrases(table, key, where, {}, in_word_list=True)
         if not entries:
             where.add(line_of(table, key), f"word list '{key}' needs at least one entry")
         lists[str(key)] = entries
