@@ -30,10 +30,12 @@ from bot.core.decision import (
     Candidate,
     DecisionThresholds,
     SecondLook,
+    Verdict,
     decide,
     decide_parts,
     decide_together,
     several_possible,
+    within_reach,
 )
 from bot.core.lexical import BEFORE_SESSION_TERM
 from bot.core.long_reading import topic_reading
@@ -128,20 +130,27 @@ class Figures:
         )
 
 
+def replayed(item: Ranked, limits: DecisionThresholds) -> Verdict:
+    """The decision the bot makes on `item` under `limits` (`Matcher._verdict`)."""
+    # The parts are read only when the bot would read them (`several_possible`).
+    words = len(item.line.question.split())
+    several = several_possible(item.whole, limits, words)
+    # As the matcher: no second look at a message these limits could not answer at once.
+    look = item.look if within_reach(item.whole, limits) else SecondLook()
+    verdict = (
+        decide_parts(item.whole, item.parts, limits, item.sides, look, words)
+        if len(item.parts) > 1 and several
+        else decide(item.whole, limits, look)
+    )
+    # As the matcher: the pieces of the parts it split, or of the whole message.
+    pieces = item.pieces if several else []
+    return decide_together(verdict, item.whole, pieces, limits, look, words)
+
+
 def score(ranked: list[Ranked], limits: DecisionThresholds) -> Figures:
     figures = Figures()
     for item in ranked:
-        # The parts are read only when the bot would read them (`several_possible`).
-        words = len(item.line.question.split())
-        several = several_possible(item.whole, limits, words)
-        verdict = (
-            decide_parts(item.whole, item.parts, limits, item.sides, item.look, words)
-            if len(item.parts) > 1 and several
-            else decide(item.whole, limits, item.look)
-        )
-        # As the matcher: the pieces of the parts it split, or of the whole message.
-        pieces = item.pieces if several else []
-        verdict = decide_together(verdict, item.whole, pieces, limits, item.look, words)
+        verdict = replayed(item, limits)
         expected = item.line.expected
         answered = verdict.topics if verdict.decision == "answer" else ()
         if any(topic not in expected for topic in answered):
