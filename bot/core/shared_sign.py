@@ -29,10 +29,16 @@ ASKED = ("hypothetical",)
 
 
 class SharedSign:
-    """Phrases (`shared` or `returned`) that make a sign set aside before them the
-    patient's now."""
+    """Phrases (`shared`, `returned` or `owned`) that make a sign set aside before them for
+    one of the reasons `undone` the patient's now."""
 
-    def __init__(self, phrases: Iterable[str], lists: Mapping[str, tuple[str, ...]]) -> None:
+    def __init__(
+        self,
+        phrases: Iterable[str],
+        lists: Mapping[str, tuple[str, ...]],
+        undone: tuple[str, ...] = WHOSE,
+    ) -> None:
+        self.undone = undone
         self._index: PhraseIndex[str] = PhraseIndex()
         for text in phrases:
             self._index.add(compile_phrase(text, lists), text)

@@ -127,9 +127,14 @@ class SignChecker:
             self._phrases.add(phrase, (None, trigger))
         self._language = LanguageGate(knowledge.vocabulary, identify)
         self._sentences = SentenceRules(knowledge)
-        self._shared = SharedSign(knowledge.experiencer.shared, lists)
-        self._returned = SharedSign(knowledge.past_story.returned, lists)
-        self._owned = SharedSign(knowledge.general_question.owned, lists)
+        self._theirs_now = (
+            # "my friend had pus after hers, mine is worse": the patient's too.
+            SharedSign(knowledge.experiencer.shared, lists, WHOSE),
+            # "years ago I had cellulitis and now my cheek feels the same": back now.
+            SharedSign(knowledge.past_story.returned, lists, WHEN),
+            # "is it normal for the skin to smell? mine does since yesterday": theirs.
+            SharedSign(knowledge.general_question.owned, lists, ASKED),
+        )
 
     def check(self, text: str, day: int | None = None) -> SignCheck:
         """Does `text`, from a patient on `day` since treatment (None: unknown), report a
@@ -240,9 +245,8 @@ class SignChecker:
             if day is not None and normal.covers(day)
             for span in reading.extra.get(name, [])
         ]
-        sharing: list[int] | None = None
-        returning: list[int] | None = None
-        owning: list[int] | None = None
+        # Where each of `_theirs_now` opens in the message, found when first needed.
+        opening: dict[int, list[int]] = {}
         mentions = []
         for hit in hits:
             first, last = reading.clause(hit.start, hit.end)
@@ -264,18 +268,11 @@ class SignChecker:
             if owner is not None:
                 reasons.append(f"elsewhere: said of '{owner}', which no report names")
             reasons += rules.reasons(hit.start, hit.end, first, last)
-            # "my friend had pus after hers, mine is worse": the patient's too.
-            if any(reason.startswith(WHOSE) for reason in reasons):
-                sharing = self._shared.starts(line) if sharing is None else sharing
-                reasons = shared(reasons, hit.end, sharing)
-            # "years ago I had cellulitis and now my cheek feels the same": back now.
-            if any(reason.startswith(WHEN) for reason in reasons):
-                returning = self._returned.starts(line) if returning is None else returning
-                reasons = shared(reasons, hit.end, returning, WHEN)
-            # "is it normal for the skin to smell? mine does since yesterday": theirs.
-            if any(reason.startswith(ASKED) for reason in reasons):
-                owning = self._owned.starts(line) if owning is None else owning
-                reasons = shared(reasons, hit.end, owning, ASKED)
+            for which, theirs in enumerate(self._theirs_now):
+                if any(reason.startswith(theirs.undone) for reason in reasons):
+                    if which not in opening:
+                        opening[which] = theirs.starts(line)
+                    reasons = shared(reasons, hit.end, opening[which], theirs.undone)
             if hit.value is IMPROVING:
                 reasons.append("getting better")
             # Normal on the day only while nothing in its sentence says it is getting
