@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bot.core import emoji
 from bot.core.classifier import LinearModel
 from bot.core.training import Examples
 from bot.knowledge import trained
@@ -103,3 +104,19 @@ def test_a_topic_model_stored_before_an_edit_never_answers_for_the_edited_knowle
     assert before is not None and model is not None
     assert model.trained_on == topic_training(edited.rules).fingerprint != before.trained_on
     assert "w:sunbed" in model.features
+
+
+def test_a_change_to_the_emoji_read_as_words_retrains_every_model(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = trained._classifier_source()
+    edited = tmp_path / "emoji.py"
+    edited.write_text(Path(emoji.__file__).read_text(encoding="utf-8") + "# 🧁 cake\n")
+    monkeypatch.setattr(emoji, "__file__", str(edited))
+    trained._classifier_source.cache_clear()
+    try:
+        assert trained._classifier_source() != before
+    finally:
+        monkeypatch.undo()
+        trained._classifier_source.cache_clear()
+    assert trained._classifier_source() == before

@@ -30,6 +30,7 @@ from itertools import chain, pairwise
 from operator import is_not, itemgetter
 from typing import Any
 
+from bot.core.emoji import EMOJI
 from bot.core.stored_rows import FeaturesInRows, SortedRows, sorted_features
 
 CHAR_NGRAMS = (3, 4, 5)
@@ -37,12 +38,6 @@ WORDS_CACHED = 65536
 """Distinct words whose summed weights a model remembers (a few MB at most)."""
 TEXTS_CACHED = 16
 """Texts whose words the models remember: the last few messages and their parts."""
-_EMOJI_WORDS = """🪒 shave 💄 makeup 💋 lipstick 🏋 gym 🏃 run 🚴 cycling 🏊 swim 🧖 sauna 🧼 wash
-🚿 shower 🛁 bath 🍷 wine 🍺 beer 🍻 beer 🥂 champagne 🍸 cocktail 🍹 cocktail 🚬 smoke ✈ fly
-🛫 fly ☀ sun 🌞 sun 🏖 beach 🏝 beach 💇 hairdresser 👓 glasses""".split()
-EMOJI = {ord(emoji): f" {word} " for emoji, word in zip(*[iter(_EMOJI_WORDS)] * 2, strict=True)}
-"""Emoji standing for an activity or a product ("🍷 tonight?") read as their word (a
-`str.translate` table, also for `bot.core.text.fold`); here, so that a change retrains."""
 _WORD = re.compile(r"[a-z0-9]+")
 _COMBINING = re.compile(r"[\u0300-\u036f]")
 _APOSTROPHE = re.compile(r"[’'`´]")

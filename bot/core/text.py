@@ -15,7 +15,7 @@ from itertools import chain
 
 import snowballstemmer
 
-from bot.core.classifier import EMOJI
+from bot.core.emoji import EMOJI
 
 MAX_MESSAGE_CHARS = 1000
 """Longer messages are cut before matching: the question is near the start, and a
@@ -126,7 +126,7 @@ _stemmer = snowballstemmer.stemmer("english")
 
 @lru_cache(maxsize=64)
 def fold(text: str) -> str:
-    """Lower case, accents gone, emoji as their word or gone (`bot.core.classifier.EMOJI`),
+    """Lower case, accents gone, emoji as their word or gone (`bot.core.emoji.EMOJI`),
     apostrophes joined ("don't" -> "dont")."""
     text = text[:MAX_MESSAGE_CHARS]
     if not text.isascii():

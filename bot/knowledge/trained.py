@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import cache, cached_property, partial
 from pathlib import Path
 
-from bot.core import classifier, training
+from bot.core import classifier, emoji, training
 from bot.core.classifier import LinearModel
 from bot.core.model import OFF_TOPIC, Rule
 from bot.core.training import Examples, Method, TextReader
@@ -327,8 +327,9 @@ def model_from_sections(sections: dict[str, bytes], key: str) -> LinearModel:
 
 @cache
 def _classifier_source() -> str:
-    """A hash of the classifier's and the training's code: a change to the features or to
-    how they are fitted retrains every model."""
+    """A hash of the classifier's and the training's code and of the emoji it reads as
+    words: a change to the features or to how they are fitted retrains every model."""
     digest = hashlib.sha256(Path(classifier.__file__).read_bytes())
     digest.update(Path(training.__file__).read_bytes())
+    digest.update(Path(emoji.__file__).read_bytes())
     return digest.hexdigest()
