@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from itertools import chain
+from typing import NamedTuple
 
 from bot.core.text import STOP_WORDS, TIME_WORDS, fold
 
@@ -212,7 +213,12 @@ def split_questions(text: str, most: int | None = None) -> list[str]:
     cut leaves that asks nothing ("my skin is peeling, can i pick it?") stays with the
     question it introduces. Only the first `most` when given: a long story's later
     sentences are then not read at all."""
-    found: list[str] = []
+    return [question.text for question in split_asked(text, most)]
+
+
+def split_asked(text: str, most: int | None = None) -> list[Question]:
+    """`split_questions`, each question knowing whether it follows "or" (`Question`)."""
+    found: list[Question] = []
     every = sentences(text)
     asking = _asking_sentences(every)
     first = next(asking, None)
@@ -225,7 +231,7 @@ def split_questions(text: str, most: int | None = None) -> list[str]:
         kept = [(p.strip(" ,"), o or "") for p, o in pieces if len(p.split()) >= _MIN_PART_WORDS]
         if not _one_question(asked for asked, _ in kept):
             kept = []
-        found.extend(_with_context(kept) or [sentence])
+        found.extend(_with_context(kept) or [Question(sentence)])
     return found[:most]
 
 
@@ -289,28 +295,24 @@ def _asking_sentences(every: Iterable[str]) -> Iterator[str]:
         yield held
 
 
-class Question(str):
-    """One question cut from a message (`split_questions`), knowing whether it is the other
-    side of an either-or question ("...presentable by then, or will I still be red?")."""
+class Question(NamedTuple):
+    """One question cut from a message (`split_asked`)."""
 
+    text: str
     other_side: bool = False
+    """Whether it is the other side of an either-or question ("...presentable by then, or
+    will I still be red?"): it follows "or", and the patient weighs two answers to one
+    question rather than asks a second one."""
 
 
-def other_sides(questions: Iterable[str]) -> tuple[bool, ...]:
-    """For each of `questions`, whether it follows "or": the patient weighs two answers to
-    one question rather than asks a second one."""
-    return tuple(isinstance(q, Question) and q.other_side for q in questions)
+def other_sides(questions: Iterable[Question]) -> tuple[bool, ...]:
+    """For each of `questions`, whether it is the other side of the one before."""
+    return tuple(question.other_side for question in questions)
 
 
-def _question(text: str, joined_by: str) -> Question:
-    question = Question(text)
-    question.other_side = joined_by == "or"
-    return question
-
-
-def _with_context(pieces: list[tuple[str, str]]) -> list[str]:
+def _with_context(pieces: list[tuple[str, str]]) -> list[Question]:
     """The questions among `pieces`, each with the word it was cut at ("" for the first)."""
-    joined: list[str] = []
+    joined: list[Question] = []
     pending = ""
     for asked, joined_by in pieces:
         piece = f"{pending}, {asked}" if pending else asked
@@ -318,20 +320,20 @@ def _with_context(pieces: list[tuple[str, str]]) -> list[str]:
         # the "can i" of the first.
         carried = bool(joined) and not pending and _CARRIED.match(piece) is not None
         if joined and not pending and _asks_again(piece, joined_by):
-            joined[-1] = _question(f"{joined[-1]}, {piece}", _side(joined[-1]))
+            joined[-1] = joined[-1]._replace(text=f"{joined[-1].text}, {piece}")
         # The story before a question ("i smoke, will that affect healing") is read with
         # it, but it is the piece itself that must ask.
         # "no burning or anything now": "or any..." goes on with the story.
         elif carried or (asks_something(asked) and not (joined_by == "or" and _ANY.match(asked))):
-            joined.append(_question(piece, "" if pending else joined_by))
+            joined.append(Question(piece, not pending and joined_by == "or"))
             pending = ""
         else:
             pending = piece
     if pending:
         if joined:
-            joined[-1] = _question(f"{joined[-1]}, {pending}", _side(joined[-1]))
+            joined[-1] = joined[-1]._replace(text=f"{joined[-1].text}, {pending}")
         else:
-            joined.append(pending)
+            joined.append(Question(pending))
     return joined
 
 
@@ -340,10 +342,6 @@ def _follows_up(sentence: str) -> bool:
     that asks more of the question before it rather than something of its own."""
     found = _WORDS.findall(fold(sentence))
     return 0 < len(found) <= _FOLLOW_UP_WORDS and _ASKS_ANEW.match(found[0]) is not None
-
-
-def _side(question: str) -> str:
-    return "or" if isinstance(question, Question) and question.other_side else ""
 
 
 def asks_itself(sentence: str) -> bool:
