@@ -43,6 +43,13 @@ _ASKING_PHRASES = re.compile(
     r"ok to|okay to|alright to|safe to|fine to|allowed to|advice|advise|help me|"
     r"let me know|not sure if|unsure if|is there|are there|do you|does it|normal)\b"
 )
+_ASKS_LAST = re.compile(r"\b(?:what|when|how|which|where)\W*$")
+"""A question word that ends a sentence asks it: "wash face with what", "gym and sauna when"."""
+_PREFACE = re.compile(
+    r"^(?:(?:hi|hello|hey|so|ok|okay|sorry|and|also|just)\W+)*i\s+(?:want|wanted|would like|need)"
+    r"\s+to\s+ask(?:\s+you)?(?:\s+something)?\W*$"
+)
+"""A sentence that only says a question follows ("I want to ask:") asks nothing itself."""
 _ACTIVITY = (
     r"(?:go|going|do|use|using|wear|wearing|put|have|get|take|start|shave|shaving|wax|waxing|"
     r"wash|washing|swim|swimming|fly|flying|travel|drink|drinking|eat|smoke|smoking|vape|"
@@ -139,7 +146,9 @@ def asks_something(sentence: str) -> bool:
     if "?" in sentence:
         return True
     folded = fold(sentence).strip()
-    return bool(_ASKING_WORDS.match(folded) or _ASKING_PHRASES.search(folded))
+    return bool(
+        _ASKING_WORDS.match(folded) or _ASKING_PHRASES.search(folded) or _ASKS_LAST.search(folded)
+    )
 
 
 def questions(text: str) -> list[str]:
@@ -277,6 +286,8 @@ def _asking_sentences(every: Iterable[str]) -> Iterator[str]:
     previous = ""  # the sentence before, when it asks nothing
     story = ""  # the last sentence that asked nothing, however far back
     for sentence in every:
+        if _PREFACE.match(fold(sentence).strip()):
+            continue
         if not asks_itself(sentence):
             previous = story = sentence
             continue
@@ -350,7 +361,7 @@ def asks_itself(sentence: str) -> bool:
     if "?" in sentence:
         return True
     folded = fold(sentence).strip()
-    if _ASKING_WORDS.match(folded):
+    if _ASKING_WORDS.match(folded) or _ASKS_LAST.search(folded):
         return True
     return any(found.group() != "normal" for found in _ASKING_PHRASES.finditer(folded))
 
