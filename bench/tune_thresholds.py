@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from accuracy import Line, read
 
-from bot.core.asks import coordinated, other_sides, split_asked
+from bot.core.asks import other_sides, split_asked
 from bot.core.decision import (
     Candidate,
     DecisionThresholds,
@@ -40,6 +40,7 @@ from bot.core.decision import (
 from bot.core.lexical import BEFORE_SESSION_TERM
 from bot.core.long_reading import topic_reading
 from bot.core.matching import MAX_PARTS, Matcher, Thresholds
+from bot.core.things_asked import coordinated
 from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR, load_knowledge
 
 ROOT = Path(__file__).resolve().parent.parent

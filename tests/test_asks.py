@@ -7,7 +7,6 @@ import pytest
 from bot.core.asks import (
     asks_something,
     clause_focus,
-    coordinated,
     focus,
     other_sides,
     questions,
@@ -15,6 +14,7 @@ from bot.core.asks import (
     split_asked,
     split_questions,
 )
+from bot.core.things_asked import coordinated
 
 
 def test_a_message_is_cut_into_its_sentences() -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import NamedTuple
 
-from bot.core.asks import clause_focus, coordinated, focus, other_sides, split_asked
+from bot.core.asks import clause_focus, focus, other_sides, split_asked
 from bot.core.classifier import LinearModel
 from bot.core.decision import (
     MAX_SUGGESTIONS,
@@ -37,6 +37,7 @@ from bot.core.long_reading import topic_reading
 from bot.core.model import OFF_TOPIC, WARNING_SIGNS, KnowledgeBase, Rule
 from bot.core.signs import UNREADABLE, SignCheck, SignChecker
 from bot.core.text import MAX_MESSAGE_CHARS, words
+from bot.core.things_asked import coordinated
 
 BEFORE_TREATMENT = "before-treatment"
 OTHER_PROCEDURES = "other-procedures"
