@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from accuracy import Line, read
 
-from bot.core.asks import coordinated, other_sides, split_questions
+from bot.core.asks import other_sides, split_asked
 from bot.core.decision import (
     Candidate,
     DecisionThresholds,
@@ -40,6 +40,7 @@ from bot.core.decision import (
 from bot.core.lexical import BEFORE_SESSION_TERM
 from bot.core.long_reading import topic_reading
 from bot.core.matching import MAX_PARTS, Matcher, Thresholds
+from bot.core.things_asked import coordinated
 from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR, load_knowledge
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -183,12 +184,13 @@ def ranked_lines(matcher: Matcher, lines: list[Line]) -> list[Ranked]:
         text = topic_reading(line.question)
         whole = matcher.ranking(text)
         look = matcher._second_look(text, whole)._replace(sign_set_aside=aside)
-        parts = split_questions(text, MAX_PARTS)
+        asked = split_asked(text, MAX_PARTS)
+        parts = [question.text for question in asked]
         before = BEFORE_SESSION_TERM in matcher.terms(text)
         things = [] if before else [thing for part in parts for thing in coordinated(part)]
         pieces = [matcher._part_ranking(thing) for thing in things]
         parts_ranked = [matcher._part_ranking(part) for part in parts] if len(parts) > 1 else []
-        ranked.append(Ranked(line, whole, parts_ranked, look, pieces, other_sides(parts)))
+        ranked.append(Ranked(line, whole, parts_ranked, look, pieces, other_sides(asked)))
     matcher.thresholds = in_use
     return ranked
 

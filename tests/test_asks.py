@@ -7,13 +7,14 @@ import pytest
 from bot.core.asks import (
     asks_something,
     clause_focus,
-    coordinated,
     focus,
     other_sides,
     questions,
     sentences,
+    split_asked,
     split_questions,
 )
+from bot.core.things_asked import coordinated
 
 
 def test_a_message_is_cut_into_its_sentences() -> None:
@@ -189,12 +190,12 @@ def test_a_short_message_is_not_cut_into_clauses() -> None:
 
 
 def test_a_question_after_or_is_marked_as_the_other_side_of_the_one_before() -> None:
-    parts = split_questions("is my skin ok to go out on friday or will i still look blotchy")
+    parts = split_asked("is my skin ok to go out on friday or will i still look blotchy")
     assert other_sides(parts) == (False, True)
 
 
 def test_a_question_after_and_is_a_question_of_its_own() -> None:
-    parts = split_questions("can i dye my fringe tomorrow and can i sit in the sauna")
+    parts = split_asked("can i dye my fringe tomorrow and can i sit in the sauna")
     assert other_sides(parts) == (False, False)
 
 

@@ -339,3 +339,41 @@ def test_a_message_asking_one_thing_two_ways_gets_one_answer(
 ) -> None:
     match = matcher.match(text)
     assert (match.decision, match.rules) == ("answer", (topic,))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "rinse my face with what and when can i put blusher on",
+            ["rinse my face with what", "when can i put blusher on"],
+        ),
+        (
+            "brows tinted when, and can i go to the park",
+            ["brows tinted when", "can i go to the park"],
+        ),
+    ],
+)
+def test_a_question_word_at_the_end_of_a_part_makes_it_a_question_of_its_own(
+    text: str, expected: list[str]
+) -> None:
+    assert split_questions(text) == expected
+
+
+@pytest.mark.parametrize(
+    "preface",
+    ["I want to ask:", "Hi, I wanted to ask you something."],
+)
+def test_a_sentence_that_only_says_questions_follow_is_no_question_of_its_own(
+    preface: str,
+) -> None:
+    text = f"{preface} Can I go to the steam room tonight? And can I have a glass of wine?"
+    assert split_questions(text) == [
+        "can i go to the steam room tonight?",
+        "can i have a glass of wine?",
+    ]
+
+
+def test_a_sentence_that_says_what_it_wants_to_ask_about_is_kept() -> None:
+    text = "I want to ask about my retinol. Can I swim tomorrow?"
+    assert split_questions(text)[0] == "i want to ask about my retinol."

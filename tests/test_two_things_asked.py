@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.asks import coordinated, split_questions
+from bot.core.asks import split_questions
 from bot.core.decision import (
     Candidate,
     DecisionThresholds,
@@ -15,6 +15,7 @@ from bot.core.decision import (
     decide_together,
 )
 from bot.core.matching import Matcher
+from bot.core.things_asked import coordinated
 from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR, load_knowledge
 
 
@@ -28,6 +29,16 @@ from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR, load_knowledge
 )
 def test_a_question_about_two_things_is_cut_at_and(question: str, things: list[str]) -> None:
     assert coordinated(question) == things
+
+
+def test_a_question_about_two_things_after_a_story_is_cut_where_it_starts_asking() -> None:
+    question = "camping by the lake all weekend, can i paddleboard and drive there"
+    assert coordinated(question) == ["can i paddleboard", "drive there"]
+
+
+def test_the_story_before_a_question_about_two_things_is_not_cut_at_its_own_and() -> None:
+    question = "hiked and biked all week, then home and now red, when can i hike and bike"
+    assert coordinated(question) == ["when can i hike", "bike"]
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from itertools import chain
+from typing import NamedTuple
 
 from bot.core.text import STOP_WORDS, TIME_WORDS, fold
 
@@ -29,7 +30,7 @@ _QUESTION_START = (
     r"(?:can|could|cn|should|shall|may|might|must|is|isnt|are|arent|am|do|dont|does|doesnt|"
     r"did|will|would|wud|how|what|whats|when|whens|where|which|who|why|any|anything)"
 )
-_ASKING_WORDS = re.compile(
+ASKING_WORDS = re.compile(
     rf"^(?:(?:so|ok|okay|oh|and|but|also|plus|um|hmm|hi|hey|sorry|quick question|"
     rf"question|q|one more thing|btw|just|ps|oh and|well|right|anyway|yes|no),?\s+)*"
     rf"{_QUESTION_START}\b"
@@ -42,6 +43,13 @@ _ASKING_PHRASES = re.compile(
     r"ok to|okay to|alright to|safe to|fine to|allowed to|advice|advise|help me|"
     r"let me know|not sure if|unsure if|is there|are there|do you|does it|normal)\b"
 )
+_ASKS_LAST = re.compile(r"\b(?:what|when|how|which|where)\W*$")
+"""A question word that ends a sentence asks it: "wash face with what", "gym and sauna when"."""
+_PREFACE = re.compile(
+    r"^(?:(?:hi|hello|hey|so|ok|okay|sorry|and|also|just)\W+)*i\s+(?:want|wanted|would like|need)"
+    r"\s+to\s+ask(?:\s+you)?(?:\s+something)?\W*$"
+)
+"""A sentence that only says a question follows ("I want to ask:") asks nothing itself."""
 _ACTIVITY = (
     r"(?:go|going|do|use|using|wear|wearing|put|have|get|take|start|shave|shaving|wax|waxing|"
     r"wash|washing|swim|swimming|fly|flying|travel|drink|drinking|eat|smoke|smoking|vape|"
@@ -62,19 +70,14 @@ _SPLIT_QUESTIONS = re.compile(
 _CARRIED = re.compile(rf"(?:{_AFTERWARDS}\s+)?{_ACTIVITY}\s")
 _ASKS_ANEW = re.compile(r"(?:why|when|how|what|where|which)\b")
 _ANY = re.compile(r"any")
-_AND = re.compile(r"\s+(?:and|&|\+)\s+")
-_LIST_GOES_ON = re.compile(r"(?:and|&|\+|or)\b")
-_BETWEEN = re.compile(r"\b(?:between|difference)\b")
-_FEW_WORDS = 5
-"""A question this short may ask about two things without asking words ("gym and sauna when")."""
 _THE_TREATMENT_ALONE = re.compile(
     r"^\W*(?:(?:can|could|should|may|shall|do|does|is|it|ok|okay|safe|to|i|you|we|me|get|have|"
     r"after|once|when)\s+)*(?:microneedle|microneedling|dermaroll|dermarolling|derma roll|"
     r"dermapen|derma pen|needle|needling|the treatment)\W*$"
 )
 """A part that names only the treatment asks nothing of its own: "can I dermaroll and use
-self-tanner?" asks about self-tanner after the treatment (`_one_question`)."""
-_CLAUSE_END = re.compile(r"\s*[,;]\s*|\s+(?:anyway|but)\s+")
+self-tanner?" asks about self-tanner after the treatment (`one_question`)."""
+CLAUSE_END = re.compile(r"\s*[,;]\s*|\s+(?:anyway|but)\s+")
 CLAUSE_FOCUS_WORDS = 22
 """A message this long whose sentences all ask is a story told in one breath; its clauses
 that ask are read as its question (`clause_focus`)."""
@@ -116,7 +119,7 @@ def _sentences(text: str) -> tuple[str, ...]:
             parts.extend(p for p in _NUMBERED.split(piece) if p)
         elif piece:
             parts.append(piece)
-    return tuple(" ".join(p.split()) for p in parts if _has_words(p))
+    return tuple(" ".join(p.split()) for p in parts if has_words(p))
 
 
 def sentences_from_end(text: str) -> Iterator[str]:
@@ -129,7 +132,7 @@ def sentences_from_end(text: str) -> Iterator[str]:
             parts = [piece]
         else:
             continue
-        yield from (" ".join(p.split()) for p in reversed(parts) if _has_words(p))
+        yield from (" ".join(p.split()) for p in reversed(parts) if has_words(p))
 
 
 @lru_cache(maxsize=1024)
@@ -138,7 +141,9 @@ def asks_something(sentence: str) -> bool:
     if "?" in sentence:
         return True
     folded = fold(sentence).strip()
-    return bool(_ASKING_WORDS.match(folded) or _ASKING_PHRASES.search(folded))
+    return bool(
+        ASKING_WORDS.match(folded) or _ASKING_PHRASES.search(folded) or _ASKS_LAST.search(folded)
+    )
 
 
 def questions(text: str) -> list[str]:
@@ -199,7 +204,7 @@ def clause_focus(text: str) -> str | None:
     `CLAUSE_FOCUS_WORDS` words, or when every clause asks or none does."""
     if len(text.split()) < CLAUSE_FOCUS_WORDS:
         return None
-    clauses = [c for c in _CLAUSE_END.split(text) if _has_words(c)]
+    clauses = [c for c in CLAUSE_END.split(text) if has_words(c)]
     kept = [c for c in clauses if asks_something(c)]
     if not kept or len(kept) == len(clauses):
         return None
@@ -212,7 +217,12 @@ def split_questions(text: str, most: int | None = None) -> list[str]:
     cut leaves that asks nothing ("my skin is peeling, can i pick it?") stays with the
     question it introduces. Only the first `most` when given: a long story's later
     sentences are then not read at all."""
-    found: list[str] = []
+    return [question.text for question in split_asked(text, most)]
+
+
+def split_asked(text: str, most: int | None = None) -> list[Question]:
+    """`split_questions`, each question knowing whether it follows "or" (`Question`)."""
+    found: list[Question] = []
     every = sentences(text)
     asking = _asking_sentences(every)
     first = next(asking, None)
@@ -223,42 +233,13 @@ def split_questions(text: str, most: int | None = None) -> list[str]:
         cut = _SPLIT_QUESTIONS.split(fold(sentence))
         pieces = zip(cut[::2], [None, *cut[1::2]], strict=True)
         kept = [(p.strip(" ,"), o or "") for p, o in pieces if len(p.split()) >= _MIN_PART_WORDS]
-        if not _one_question(asked for asked, _ in kept):
+        if not one_question(asked for asked, _ in kept):
             kept = []
-        found.extend(_with_context(kept) or [sentence])
+        found.extend(_with_context(kept) or [Question(sentence)])
     return found[:most]
 
 
-def coordinated(question: str) -> list[str]:
-    """The things one question asks about together, cut at "and" ("can i wear contacts and
-    eyeliner tomorrow", "gym and sauna when"), each to be read for a topic of its own; none
-    when nothing is cut. Only in a question that starts by asking ("can i...", "when...") or
-    is a few words long: before the asking words, "and" joins a story's clauses more often
-    ("my skin is dry and flakey and it looks ashy, can i..."); and not in one that asks what
-    lies between two things ("how long between botox and microneedling?")."""
-    folded = _asking_clauses(fold(question).strip())
-    if _BETWEEN.search(folded) or not (
-        _ASKING_WORDS.match(folded) or len(folded.split()) <= _FEW_WORDS
-    ):
-        return []
-    cut = [p for p in _AND.split(folded) if _has_words(p)]
-    return cut if len(cut) > 1 and _one_question(cut) else []
-
-
-def _asking_clauses(question: str) -> str:
-    """`question` up to its first clause that tells rather than asks or goes on with a
-    list: in "can i go to a gig tomorrow, its indoors but packed and sweaty" the "and"
-    describes the gig; in "can i wear contacts, and eyeliner?" it adds a thing asked about."""
-    clauses = _CLAUSE_END.split(question)
-    kept = clauses[:1]
-    for clause in clauses[1:]:
-        if not (asks_something(clause) or _LIST_GOES_ON.match(clause)):
-            break
-        kept.append(clause)
-    return ", ".join(kept)
-
-
-def _one_question(parts: Iterable[str]) -> bool:
+def one_question(parts: Iterable[str]) -> bool:
     """Whether none of `parts` names only the treatment (`_THE_TREATMENT_ALONE`)."""
     return not any(_THE_TREATMENT_ALONE.match(part) for part in parts)
 
@@ -271,6 +252,8 @@ def _asking_sentences(every: Iterable[str]) -> Iterator[str]:
     previous = ""  # the sentence before, when it asks nothing
     story = ""  # the last sentence that asked nothing, however far back
     for sentence in every:
+        if _PREFACE.match(fold(sentence).strip()):
+            continue
         if not asks_itself(sentence):
             previous = story = sentence
             continue
@@ -289,28 +272,24 @@ def _asking_sentences(every: Iterable[str]) -> Iterator[str]:
         yield held
 
 
-class Question(str):
-    """One question cut from a message (`split_questions`), knowing whether it is the other
-    side of an either-or question ("...presentable by then, or will I still be red?")."""
+class Question(NamedTuple):
+    """One question cut from a message (`split_asked`)."""
 
+    text: str
     other_side: bool = False
+    """Whether it is the other side of an either-or question ("...presentable by then, or
+    will I still be red?"): it follows "or", and the patient weighs two answers to one
+    question rather than asks a second one."""
 
 
-def other_sides(questions: Iterable[str]) -> tuple[bool, ...]:
-    """For each of `questions`, whether it follows "or": the patient weighs two answers to
-    one question rather than asks a second one."""
-    return tuple(isinstance(q, Question) and q.other_side for q in questions)
+def other_sides(questions: Iterable[Question]) -> tuple[bool, ...]:
+    """For each of `questions`, whether it is the other side of the one before."""
+    return tuple(question.other_side for question in questions)
 
 
-def _question(text: str, joined_by: str) -> Question:
-    question = Question(text)
-    question.other_side = joined_by == "or"
-    return question
-
-
-def _with_context(pieces: list[tuple[str, str]]) -> list[str]:
+def _with_context(pieces: list[tuple[str, str]]) -> list[Question]:
     """The questions among `pieces`, each with the word it was cut at ("" for the first)."""
-    joined: list[str] = []
+    joined: list[Question] = []
     pending = ""
     for asked, joined_by in pieces:
         piece = f"{pending}, {asked}" if pending else asked
@@ -318,20 +297,20 @@ def _with_context(pieces: list[tuple[str, str]]) -> list[str]:
         # the "can i" of the first.
         carried = bool(joined) and not pending and _CARRIED.match(piece) is not None
         if joined and not pending and _asks_again(piece, joined_by):
-            joined[-1] = _question(f"{joined[-1]}, {piece}", _side(joined[-1]))
+            joined[-1] = joined[-1]._replace(text=f"{joined[-1].text}, {piece}")
         # The story before a question ("i smoke, will that affect healing") is read with
         # it, but it is the piece itself that must ask.
         # "no burning or anything now": "or any..." goes on with the story.
         elif carried or (asks_something(asked) and not (joined_by == "or" and _ANY.match(asked))):
-            joined.append(_question(piece, "" if pending else joined_by))
+            joined.append(Question(piece, not pending and joined_by == "or"))
             pending = ""
         else:
             pending = piece
     if pending:
         if joined:
-            joined[-1] = _question(f"{joined[-1]}, {pending}", _side(joined[-1]))
+            joined[-1] = joined[-1]._replace(text=f"{joined[-1].text}, {pending}")
         else:
-            joined.append(pending)
+            joined.append(Question(pending))
     return joined
 
 
@@ -342,17 +321,13 @@ def _follows_up(sentence: str) -> bool:
     return 0 < len(found) <= _FOLLOW_UP_WORDS and _ASKS_ANEW.match(found[0]) is not None
 
 
-def _side(question: str) -> str:
-    return "or" if isinstance(question, Question) and question.other_side else ""
-
-
 def asks_itself(sentence: str) -> bool:
     """Whether a sentence asks by its own words, not a story that only says "normal"
     ("No weird colours, just normal pink. Can I go in the sun?")."""
     if "?" in sentence:
         return True
     folded = fold(sentence).strip()
-    if _ASKING_WORDS.match(folded):
+    if ASKING_WORDS.match(folded) or _ASKS_LAST.search(folded):
         return True
     return any(found.group() != "normal" for found in _ASKING_PHRASES.finditer(folded))
 
@@ -387,5 +362,5 @@ def _names_a_topic(sentence: str) -> bool:
     return 0 < len(found) <= _HEADING_WORDS and not set(found) <= _SMALL_TALK
 
 
-def _has_words(text: str) -> bool:
+def has_words(text: str) -> bool:
     return any(ch.isalnum() for ch in text)

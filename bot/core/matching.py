@@ -16,7 +16,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import NamedTuple
 
-from bot.core.asks import clause_focus, coordinated, focus, other_sides, split_questions
+from bot.core.asks import clause_focus, focus, other_sides, split_asked
 from bot.core.classifier import LinearModel
 from bot.core.decision import (
     MAX_SUGGESTIONS,
@@ -37,6 +37,7 @@ from bot.core.long_reading import topic_reading
 from bot.core.model import OFF_TOPIC, WARNING_SIGNS, KnowledgeBase, Rule
 from bot.core.signs import UNREADABLE, SignCheck, SignChecker
 from bot.core.text import MAX_MESSAGE_CHARS, words
+from bot.core.things_asked import coordinated
 
 BEFORE_TREATMENT = "before-treatment"
 OTHER_PROCEDURES = "other-procedures"
@@ -236,13 +237,14 @@ class Matcher:
         # A reply answers a few questions, never sixty: a long story's later questions
         # are not ranked one by one (the whole message's ranking still reads them).
         size = len(text.split())
-        parts = split_questions(text, MAX_PARTS) if several_possible(ranked, limits, size) else []
+        asked = split_asked(text, MAX_PARTS) if several_possible(ranked, limits, size) else []
+        parts = [question.text for question in asked]
         look = self._second_look(text, ranked)._replace(sign_set_aside=aside)
         if len(parts) < 2:
             verdict = decide(ranked, limits, look)
         else:
             ranked_parts = map(self._part_ranking, parts)
-            verdict = decide_parts(ranked, ranked_parts, limits, other_sides(parts), look, size)
+            verdict = decide_parts(ranked, ranked_parts, limits, other_sides(asked), look, size)
         # "can i wear contacts and eyeliner tomorrow?" (all `before-treatment` before a session)
         if BEFORE_SESSION_TERM in query:
             return verdict
@@ -273,8 +275,8 @@ class Matcher:
 
     def part_rankings(self, text: str) -> list[list[Candidate]]:
         """The ranking of each separate question in `text`, if it asks more than one."""
-        parts = split_questions(topic_reading(text))
-        return [self._part_ranking(part) for part in parts] if len(parts) > 1 else []
+        parts = split_asked(topic_reading(text))
+        return [self._part_ranking(part.text) for part in parts] if len(parts) > 1 else []
 
     def _part_ranking(self, part: str) -> list[Candidate]:
         # A part is one question already, and the rules have been applied to the whole.

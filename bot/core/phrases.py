@@ -22,12 +22,10 @@ from collections.abc import Mapping, Sequence
 from functools import cached_property, lru_cache
 from typing import NamedTuple
 
-from bot.core.tokens import CACHED_TOKENS, SENTENCE_ENDS, Line, is_number, tokens
+from bot.core.tokens import CACHED_TOKENS, Line, is_number, tokens
 
 GAP_WORDS = 6
 """How many words `...` may skip: enough for "redness on my left cheek is spreading"."""
-GAP_STOPS = SENTENCE_ENDS | {","}
-"""`...` never reaches past these: "day 10, no raw bits" is two statements, not one."""
 _RANGE = re.compile(r"^(\d+(?:\.\d+)?)-(\d+(?:\.\d+)?)$")
 
 
