@@ -237,6 +237,14 @@ class Reading:
         at = bisect_right(starts, hit.start)
         return at < len(starts) and starts[at] < hit.end
 
+    def _ends_in(self, hit: Hit[Trigger], category: str) -> bool:
+        """Whether a clause end (of all categories or of `category`) is the trigger's last
+        words."""
+        return any(
+            b.end == hit.end and b.start >= hit.start and b.only_for in (None, category)
+            for b in self._bounds
+        )
+
     def _holds_end_within(self, start: int, end: int, category: str) -> bool:
         """Whether an end of `category` alone, of several words, starts inside the
         mention at tokens `start`..`end`."""
@@ -276,7 +284,11 @@ class Reading:
                 # A trigger may end with the word that starts the clause ("so I don't"),
                 # but not hold an end of its own category: "my colleague looked at my face
                 # and said" is no story of hers, "my face" is the patient's again.
-                applies = direction in ("before", "both") and hit.end > first
+                # Or end with the word that ends the clause, for the scope to start after
+                # it: "not with pus" (a negation's scope ends at "with").
+                applies = direction in ("before", "both") and (
+                    hit.end > first or (hit.end == first and self._ends_in(hit, category))
+                )
                 applies = applies and not self._holds_own_end(hit, category)
                 # Nor when the mention's own words hold one: "my friend said it looks like
                 # a red line going down my neck" is the patient's neck.
