@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from functools import cached_property, lru_cache
+from functools import cached_property
 from itertools import accumulate, chain, compress, count
 from operator import add
 
@@ -70,13 +70,29 @@ def fold(text: str) -> str:
 
 def cut(folded: str) -> list[str]:
     """The tokens of text already `fold`ed (a line break in it is not a sentence end)."""
-    return list(chain.from_iterable(map(_read, _TOKEN.findall(folded))))
+    global _READ  # replaced, never cleared, when full: see below
+    pieces = _TOKEN.findall(folded)
+    # Each piece is read once (`_read`) and kept: a long message repeats the same few
+    # hundred words, and then looking them up is a step in C per piece, not a call.
+    read = _READ
+    new = set(pieces).difference(read)
+    if new:
+        if len(read) + len(new) > CACHED_TOKENS:
+            # Bounded: a bot that runs for months meets every word there is. A new dict,
+            # not the old one cleared: a thread reading with the old one still finds all
+            # its pieces there.
+            read = _READ = {}
+            new = set(pieces)
+        read.update({piece: _read(piece) for piece in new})
+    return list(chain.from_iterable(map(read.__getitem__, pieces)))
 
 
-@lru_cache(maxsize=CACHED_TOKENS)
+_READ: dict[str, tuple[str, ...]] = {}
+"""What each piece the tokenizer cut became (`_read`), at most CACHED_TOKENS of them."""
+
+
 def _read(token: str) -> tuple[str, ...]:
-    """What one piece the tokenizer cut becomes: itself, its spelling out, or nothing.
-    Cached: a long message repeats the same few hundred words, read once each."""
+    """What one piece the tokenizer cut becomes: itself, its spelling out, or nothing."""
     first = token[0]
     if first.isdigit():
         return (token.replace(",", "."),)
@@ -102,6 +118,7 @@ class Line:
     ) -> None:
         self.tokens, self.text, self.offsets, self.token_at = tokens, text, offsets, token_at
         self.distinct = frozenset(tokens)  # gathered once for every index that reads it
+        self._ended: Line | None = None
 
     @cached_property
     def sentence_ends(self) -> tuple[int, ...]:
@@ -111,10 +128,15 @@ class Line:
 
     def ended(self) -> Line:
         """This line with a full stop after its last token: what `Line.of` builds of its
-        tokens and ".", from its own offsets (a long story is not joined and counted again)."""
-        text, size = self.text, len(self.tokens)
-        token_at = {**self.token_at, len(text) + 2: size + 1}
-        return Line((*self.tokens, "."), text + ". ", (*self.offsets, len(text)), token_at)
+        tokens and ".", from its own offsets (a long story is not joined and counted again).
+        Built once per line: each phrase index that reads it ended gets the same one."""
+        if self._ended is None:
+            text, size = self.text, len(self.tokens)
+            token_at = {**self.token_at, len(text) + 2: size + 1}
+            self._ended = Line(
+                (*self.tokens, "."), text + ". ", (*self.offsets, len(text)), token_at
+            )
+        return self._ended
 
     @classmethod
     def of(cls, found: Sequence[str]) -> Line:
