@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from bot.core import phrase_index
-from bot.core import tokens as token_module
 from bot.core.phrase_index import Hit, PhraseIndex, followers
 from bot.core.phrases import PhraseError, compile_phrase
 from bot.core.tokens import Line, tokens
@@ -30,20 +29,6 @@ def test_chat_spelling_is_spelled_out_but_im_keeps_its_verb() -> None:
 
 def test_decimal_numbers_stay_whole_and_a_comma_decimal_becomes_a_point() -> None:
     assert tokens("temp 38,5 and 8/10") == ["temp", "38.5", "and", "8", "/", "10"]
-
-
-def test_a_message_reads_the_same_after_the_table_of_pieces_read_fills_up(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    message = "Im sore 2nite, temp 38,5!! my cheek's RED 😭 and it hurts. " * 3
-    expected = tokens(message)
-    monkeypatch.setattr(token_module, "CACHED_TOKENS", 5)
-    monkeypatch.setattr(token_module, "_READ", {})
-    for _ in range(3):
-        assert tokens(message) == expected
-        assert tokens("a b c d e f g h") == ["a", "b", "c", "d", "e", "f", "g", "h"]
-    # Bounded by the pieces of one message: a full table is replaced, not grown.
-    assert len(token_module._READ) <= len(set(token_module._TOKEN.findall(message.lower())))
 
 
 def test_a_line_is_ended_once_for_every_index_that_reads_it_ended() -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from functools import cached_property
+from functools import cached_property, lru_cache
 from itertools import accumulate, chain, compress, count
 from operator import add
 
@@ -70,29 +70,13 @@ def fold(text: str) -> str:
 
 def cut(folded: str) -> list[str]:
     """The tokens of text already `fold`ed (a line break in it is not a sentence end)."""
-    global _READ  # replaced, never cleared, when full: see below
-    pieces = _TOKEN.findall(folded)
-    # Each piece is read once (`_read`) and kept: a long message repeats the same few
-    # hundred words, and then looking them up is a step in C per piece, not a call.
-    read = _READ
-    new = set(pieces).difference(read)
-    if new:
-        if len(read) + len(new) > CACHED_TOKENS:
-            # Bounded: a bot that runs for months meets every word there is. A new dict,
-            # not the old one cleared: a thread reading with the old one still finds all
-            # its pieces there.
-            read = _READ = {}
-            new = set(pieces)
-        read.update({piece: _read(piece) for piece in new})
-    return list(chain.from_iterable(map(read.__getitem__, pieces)))
+    return list(chain.from_iterable(map(_read, _TOKEN.findall(folded))))
 
 
-_READ: dict[str, tuple[str, ...]] = {}
-"""What each piece the tokenizer cut became (`_read`), at most CACHED_TOKENS of them."""
-
-
+@lru_cache(maxsize=CACHED_TOKENS)
 def _read(token: str) -> tuple[str, ...]:
-    """What one piece the tokenizer cut becomes: itself, its spelling out, or nothing."""
+    """What one piece the tokenizer cut becomes: itself, its spelling out, or nothing.
+    Cached: a long message repeats the same few hundred words, read once each."""
     first = token[0]
     if first.isdigit():
         return (token.replace(",", "."),)
