@@ -31,6 +31,11 @@ def test_decimal_numbers_stay_whole_and_a_comma_decimal_becomes_a_point() -> Non
     assert tokens("temp 38,5 and 8/10") == ["temp", "38.5", "and", "8", "/", "10"]
 
 
+def test_a_line_is_ended_once_for_every_index_that_reads_it_ended() -> None:
+    line = Line.of(tokens("my friend had pus and I have the same"))
+    assert line.ended() is line.ended()
+
+
 def test_a_star_matches_any_ending() -> None:
     assert found("swell*", "my cheek is swelling") == ["swelling"]
 
@@ -232,3 +237,36 @@ def test_phrases_are_still_found_after_the_index_forgets_the_words_it_sorted(
         assert [hit.value for hit in index.find(line)] == [
             value for value in ("lines", "pus") if value.replace("lines", "red lines") in message
         ]
+
+
+def test_phrases_opening_alike_at_one_word_share_their_opening_in_one_quick_test() -> None:
+    index: PhraseIndex[str] = PhraseIndex()
+    for phrase in ("i ... feel sick", "i ... feel rough", "i ... allerg*", "i dont have it"):
+        index.add(compile_phrase(phrase), phrase)
+    index.find(Line.of(tokens("i")))
+    quick = index._candidates["i"].quick
+    assert quick is not None
+    # The word and its `...` once, not once per phrase; "feel" once for both of its own.
+    assert quick.pattern.count("[^ ]++") == 1
+    assert quick.pattern.count("feel ") == 1
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("i think i feel rough today", [("i ... feel rough", 0, 5), ("i ... feel rough", 2, 5)]),
+        ("i am allergic to it", [("i ... allerg*", 0, 3)]),
+        ("i feel sick and rough", [("i ... feel sick", 0, 3)]),
+        ("i feel, rough", []),
+        ("i dont have it", [("i dont have it", 0, 4)]),
+        ("i really really do think that i may feel sick", [("i ... feel sick", 6, 10)]),
+    ],
+)
+def test_phrases_sharing_an_opening_are_each_found_with_their_own_end(
+    message: str, expected: list[tuple[str, int, int]]
+) -> None:
+    # One quick test for all four says whether any matches; each is then found on its own,
+    # also when only one matches by stepping back into the `...` they share.
+    phrases = ["i ... feel sick", "i ... feel rough", "i ... allerg*", "i dont have it"]
+    hits = _hits(phrases, message)
+    assert [(hit.value, hit.start, hit.end) for hit in hits] == expected

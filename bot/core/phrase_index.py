@@ -191,7 +191,14 @@ class PhraseIndex(Generic[T]):
         key = tuple(map(id, tested))
         if tested and key not in self._quick:
             self._quick[key] = (
-                re.compile("|".join(f"(?:{phrase.plain})" for phrase in tested)),
+                # Several candidates: asked only whether any matches, so the phrases that
+                # open alike are tried as one ("i ... feel", "i ... allerg*"); one
+                # candidate: its match says where it ends.
+                re.compile(
+                    _shared_openings([phrase.pieces for phrase in tested])
+                    if len(tested) > 1
+                    else f"(?:{tested[0].plain})"
+                ),
                 # One candidate: the first test is its match (its group 0).
                 re.compile("".join(f"(?:(?=({phrase.plain}))|)" for phrase in tested))
                 if len(tested) > 1
@@ -253,6 +260,21 @@ class _Entry(NamedTuple, Generic[T]):
     followers: frozenset[str] | None
     """The tokens that may follow this one where one of the phrases starts ("" for the
     end of the message); None when any may."""
+
+
+def _shared_openings(phrases: Sequence[Sequence[str]]) -> str:
+    """One expression matching where any of `phrases` (each the pieces of a pattern, one
+    per element) matches: the phrases that open with the same pieces share them, as a
+    tree of choices, so the regex engine reads a shared opening (a word, a `...`) once,
+    not once per phrase. A phrase that ends where others go on makes the rest of them
+    needless: it matches wherever they do."""
+    if any(not pieces for pieces in phrases):
+        return ""
+    after: dict[str, list[Sequence[str]]] = {}
+    for pieces in phrases:
+        after.setdefault(pieces[0], []).append(pieces[1:])
+    choices = [opening + _shared_openings(rest) for opening, rest in after.items()]
+    return choices[0] if len(choices) == 1 else "(?:" + "|".join(choices) + ")"
 
 
 def _merged(ranges: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:

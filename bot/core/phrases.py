@@ -98,6 +98,18 @@ class Phrase:
         return _regex(self.elements, [], named=False)
 
     @cached_property
+    def pieces(self) -> tuple[str, ...]:
+        """`plain` cut at its elements (joined, they are `plain`): several phrases that
+        open with the same elements share them in one quick test (`bot.core.phrase_index`)."""
+        return tuple(
+            # A choice narrowed to one option is that option: "(?:i )" is "i ".
+            _regex(element.options[0], [], named=False)
+            if isinstance(element, Choice) and len(element.options) == 1
+            else _regex((element,), [], named=False)
+            for element in self.elements
+        )
+
+    @cached_property
     def ends_only(self) -> bool:
         """Whether `match` tells no more than where `plain` ends (no number, no `...`)."""
         groups: list[tuple[str, _Ranges | Gap]] = []

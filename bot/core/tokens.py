@@ -102,6 +102,7 @@ class Line:
     ) -> None:
         self.tokens, self.text, self.offsets, self.token_at = tokens, text, offsets, token_at
         self.distinct = frozenset(tokens)  # gathered once for every index that reads it
+        self._ended: Line | None = None
 
     @cached_property
     def sentence_ends(self) -> tuple[int, ...]:
@@ -111,10 +112,15 @@ class Line:
 
     def ended(self) -> Line:
         """This line with a full stop after its last token: what `Line.of` builds of its
-        tokens and ".", from its own offsets (a long story is not joined and counted again)."""
-        text, size = self.text, len(self.tokens)
-        token_at = {**self.token_at, len(text) + 2: size + 1}
-        return Line((*self.tokens, "."), text + ". ", (*self.offsets, len(text)), token_at)
+        tokens and ".", from its own offsets (a long story is not joined and counted again).
+        Built once per line: each phrase index that reads it ended gets the same one."""
+        if self._ended is None:
+            text, size = self.text, len(self.tokens)
+            token_at = {**self.token_at, len(text) + 2: size + 1}
+            self._ended = Line(
+                (*self.tokens, "."), text + ". ", (*self.offsets, len(text)), token_at
+            )
+        return self._ended
 
     @classmethod
     def of(cls, found: Sequence[str]) -> Line:
