@@ -1,7 +1,8 @@
 """Kinds of question round y's training set answered wrongly or only with "Did you mean",
 and the shipped knowledge now answers at once: why skincare soaks in better after needling
-(how the treatment works, not the serums answer), and wearing a wig on treated skin (what
-touches the face, like hats).
+(how the treatment works, not the serums answer), wearing a wig on treated skin (what
+touches the face, like hats), a painkiller asked about with a worry around it, and skin so
+tight it is hard to move the face (pain-discomfort).
 
 Each question is worded for these tests, not copied from a labelled set or from the examples;
 each got only "Did you mean" from the knowledge before this round.
@@ -27,6 +28,8 @@ def matcher() -> Matcher:
         ("why does skincare soak in more after microneedling", "how-it-works"),
         ("can i put my wig on tomorrow", "touching-hygiene"),
         ("is my wig ok to wear on day 2", "touching-hygiene"),
+        ("should i take nurofen or is that bad for healing", "pain-discomfort"),
+        ("my cheeks are so tight i can barely yawn lol", "pain-discomfort"),
     ],
 )
 def test_a_kind_of_question_round_y_missed_gets_its_topic_at_once(
