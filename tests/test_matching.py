@@ -470,7 +470,12 @@ def test_needling_yourself_at_home_between_clinic_visits_is_about_home_devices(
 
 
 @pytest.mark.parametrize(
-    "question", ["could i tint my eyebrows this week", "tint my eyebrows tomorrow, ok?"]
+    "question",
+    [
+        "could i tint my eyebrows this week",
+        "tint my eyebrows tomorrow, ok?",
+        "can i tint my eyebrows",
+    ],
 )
 def test_tinting_the_eyebrows_is_answered_as_hair_colour(matcher: Matcher, question: str) -> None:
     assert matcher.match(question).rules == ("hair-dye",)
