@@ -27,7 +27,7 @@ def coordinated(question: str) -> list[str]:
     and microneedling?")."""
     clauses = CLAUSE_END.split(fold(question).strip())
     start = next((i for i, clause in enumerate(clauses) if ASKING_WORDS.match(clause)), 0)
-    folded = _asking_clauses(", ".join(clauses[start:]))
+    folded = _asking_clauses(clauses[start:])
     if _BETWEEN.search(folded) or not (
         ASKING_WORDS.match(folded) or len(folded.split()) <= _FEW_WORDS
     ):
@@ -36,11 +36,11 @@ def coordinated(question: str) -> list[str]:
     return cut if len(cut) > 1 and one_question(cut) else []
 
 
-def _asking_clauses(question: str) -> str:
-    """`question` up to its first clause that tells rather than asks or goes on with a
-    list: in "can i go to a gig tomorrow, its indoors but packed and sweaty" the "and"
-    describes the gig; in "can i wear contacts, and eyeliner?" it adds a thing asked about."""
-    clauses = CLAUSE_END.split(question)
+def _asking_clauses(clauses: list[str]) -> str:
+    """A question's `clauses` up to the first that tells rather than asks or goes on with a
+    list, joined: in "can i go to a gig tomorrow, its indoors but packed and sweaty" the
+    "and" describes the gig; in "can i wear contacts, and eyeliner?" it adds a thing asked
+    about."""
     kept = clauses[:1]
     for clause in clauses[1:]:
         if not (asks_something(clause) or _LIST_GOES_ON.match(clause)):
